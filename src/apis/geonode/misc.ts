@@ -1,0 +1,153 @@
+/** GeoNode's API root, schema, relation lists, resource subsets, resource types and related-field endpoints. */
+import { stringify as toYaml } from 'yaml';
+import { apiError } from '../../errors/catalogue.js';
+import { json, type Behaviour, type BehaviourRequest, type Env } from '../../behaviours/types.js';
+import type { StoredRecord } from '../../store/collection.js';
+import { GEONODE_COLLECTIONS } from './collections.js';
+import { canSee, endpointOf, findRecord, renderContext } from './context.js';
+import { pageEnvelope } from './crud-read.js';
+import { expandLevel } from './permissions.js';
+import { renderRecord } from './render.js';
+
+/** `GET /api/v2/`: every DynamicRouter prefix → absolute list URL without trailing slash (facts §1.2). */
+export const apiRoot: Behaviour = (req) => {
+  const prefixes = new Set<string>();
+  for (const path of Object.keys((req.op.contract.doc.paths ?? {}) as object)) {
+    const m = /^\/api\/v2\/([^/{]+)\/$/.exec(path);
+    if (m && !/^(harvest|management|schema|resource-service)/.test(m[1])) prefixes.add(m[1]);
+  }
+  const out: Record<string, string> = {};
+  for (const p of [...prefixes].sort()) out[p] = `${req.origin}/api/v2/${p}`;
+  return json(200, out);
+};
+
+/** `GET /api/v2/schema/`: YAML by default, JSON with `?format=json` or the OpenAPI JSON media type. */
+export const schema: Behaviour = (req) => {
+  const accept = req.headers.accept ?? '';
+  const wantsJson = req.query.get('format') === 'json' || accept.includes('application/vnd.oai.openapi+json');
+  if (wantsJson) return { status: 200, body: req.op.contract.doc, contentType: 'application/vnd.oai.openapi+json; charset=utf-8' };
+  return { status: 200, text: req.op.contract.text || toYaml(req.op.contract.doc), contentType: 'application/vnd.oai.openapi; charset=utf-8' };
+};
+
+const isOwnedBy = (pk: unknown) => (r: StoredRecord) => (r.owner as StoredRecord | null)?.pk === pk;
+
+/** Relation lists (facts §1.6): bare arrays, except `resources` which uses the page envelope. */
+export const relation: Behaviour = (req, env) => {
+  const { key, c } = endpointOf(req);
+  const parent = findRecord(req, env, c);
+  const ctx = renderContext(req, env);
+  const name = String(req.op.ext.relation);
+  const resources = env.store.collection('resources');
+  const visible = (r: StoredRecord) => canSee(env, GEONODE_COLLECTIONS.resources, r, req.user);
+  const layers = env.store.collection('maplayers').all();
+  const users = env.store.collection('users');
+  const memberships = env.store.collection('memberships').all();
+  switch (name) {
+    case 'maplayers': {
+      const field = key === 'maps' ? 'map' : 'dataset';
+      const mine = layers.filter((l) => String(l[field]) === String(parent.pk));
+      if (key === 'maps') return json(200, renderRecord('maps', parent, ctx, { withDeferred: true }).maplayers);
+      return json(200, mine.map(({ map: _m, dataset: _d, ...l }) => l));
+    }
+    case 'maps': {
+      const pks = new Set(layers.filter((l) => String(l.dataset) === String(parent.pk)).map((l) => String(l.map)));
+      return json(200, [...pks].map((pk) => resources.get(pk)).filter((r): r is StoredRecord => !!r && visible(r)).map((r) => renderRecord('maps', r, ctx)));
+    }
+    case 'datasets': {
+      const pks = new Set(layers.filter((l) => String(l.map) === String(parent.pk) && l.dataset !== null).map((l) => String(l.dataset)));
+      return json(200, [...pks].map((pk) => resources.get(pk)).filter((r): r is StoredRecord => !!r && visible(r)).map((r) => renderRecord('datasets', r, ctx)));
+    }
+    case 'members':
+    case 'managers': {
+      const role = name === 'managers' ? 'manager' : undefined;
+      const pks = memberships.filter((m) => m.group === parent.pk && (!role || m.role === role)).map((m) => m.user);
+      return json(200, [...new Set(pks)].map((pk) => users.get(pk)).filter((u): u is StoredRecord => !!u).map((u) => renderRecord('users', u, ctx)));
+    }
+    case 'groups': {
+      const groups = env.store.collection('groups');
+      const pks = new Set(memberships.filter((m) => m.user === parent.pk).map((m) => m.group));
+      return json(200, [...pks].map((pk) => groups.get(pk)).filter((g): g is StoredRecord => !!g).map((g) => renderRecord('groups', g, ctx)));
+    }
+    case 'resources': {
+      const match = key === 'groups' ? (r: StoredRecord) => (r.group as StoredRecord | null)?.pk === parent.pk : isOwnedBy(parent.pk);
+      const records = resources.all().filter((r) => match(r) && visible(r));
+      return json(200, pageEnvelope(req, records, 'resources', (r) => renderRecord('resources', r, ctx, { listItem: true })));
+    }
+  }
+  throw new Error(`unknown relation ${name}`);
+};
+
+/** approved / published / featured / favorites (facts §1.6, §7.6): perms [] and favorite false without context. */
+export const resourceSubset: Behaviour = (req, env) => {
+  const subset = String(req.op.ext.subset);
+  const resources = env.store.collection('resources').all();
+  const visible = (r: StoredRecord) => canSee(env, GEONODE_COLLECTIONS.resources, r, req.user);
+  let records: StoredRecord[];
+  if (subset === 'favorites') {
+    if (!req.user) throw apiError('notAuthenticated');
+    const mine = new Set(env.store.collection('favorites').all().filter((f) => f.user === req.user!.pk).map((f) => String(f.resource)));
+    records = resources.filter((r) => mine.has(String(r.pk)));
+  } else {
+    const field = subset === 'approved' ? 'is_approved' : subset === 'published' ? 'is_published' : 'featured';
+    records = resources.filter((r) => r[field] === true && visible(r));
+  }
+  const ctx = { ...renderContext(req, env), user: null };
+  const plural = subset === 'favorites' ? 'favorites' : 'resources';
+  return json(200, pageEnvelope(req, records, plural, (r) => ({ ...renderRecord('resources', r, ctx, { listItem: true }), favorite: subset === 'favorites' })));
+};
+
+const LABELS: Record<string, string> = { none: 'None', view: 'View', download: 'Download', edit: 'Edit', manage: 'Manage', owner: 'Owner' };
+
+/** `GET /resources/resource_types` (facts §7.5). */
+export const resourceTypes: Behaviour = (req, env) => {
+  const counts = new Map<string, number>([
+    ['dataset', 0],
+    ['map', 0],
+    ['document', 0],
+  ]);
+  for (const r of env.store.collection('resources').all()) {
+    if (!canSee(env, GEONODE_COLLECTIONS.resources, r, req.user)) continue;
+    const t = String(r.resource_type);
+    counts.set(t, (counts.get(t) ?? 0) + 1);
+  }
+  const levels = (t: string, who: 'anonymous' | 'default' | 'registered-members') => {
+    const names = who === 'anonymous' ? ['none', 'view', 'download'] : ['none', 'view', 'download', 'edit', 'manage'];
+    return names.filter((n) => n !== 'download' || t === 'dataset' || t === 'document');
+  };
+  const label = (t: string, n: string) => (t === 'document' && n === 'view' ? 'View Metadata' : t === 'document' && n === 'download' ? 'View and Download' : LABELS[n]);
+  const resource_types = [...counts.entries()].map(([name, count]) => {
+    const who = ['anonymous', 'default', 'registered-members'] as const;
+    const perms: Record<string, string[]> = {};
+    const compact: Record<string, { name: string; label: string }[]> = {};
+    for (const w of who) {
+      const names = levels(name, w);
+      perms[w] = expandLevel(names[names.length - 1] as 'download', name);
+      compact[w] = names.map((n) => ({ name: n, label: label(name, n) }));
+    }
+    return { name, count, allowed_perms: { perms, compact } };
+  });
+  return json(200, { resource_types });
+};
+
+const RELATED_KEYS: Record<string, string> = {
+  keywords: 'HierarchicalKeywords',
+  tkeywords: 'ThesaurusKeywords',
+  regions: 'Regions',
+  styles: 'Styles',
+  attribute_set: 'Attributes',
+  maplayers: 'MapLayers',
+};
+
+/** `GET /{prefix}/{pk}/{field_name}/` (facts §3.8). */
+export const relatedField: Behaviour = (req: BehaviourRequest, env: Env) => {
+  const { key, c } = endpointOf(req);
+  for (const k of req.query.keys()) if (k.startsWith('filter{')) throw apiError('invalid', 'Filtering is not enabled on relation endpoints.');
+  const rec = findRecord(req, env, c);
+  const field = req.params.field_name;
+  const rendered = renderRecord(key, rec, renderContext(req, env), { withDeferred: true });
+  if (!(field in rendered)) throw apiError('notFound');
+  const value = rendered[field];
+  if (Array.isArray(value)) return json(200, { [RELATED_KEYS[field] ?? field]: value });
+  if (value === null || value === undefined) return json(200, {});
+  return json(200, { [field]: value });
+};

@@ -1,0 +1,172 @@
+/**
+ * Rendering GeoNode objects: the keys come from the contract's component schema; request-dependent fields
+ * (`perms`, `favorite`) and absolute URLs are computed here; embedded owners and groups are refreshed from their
+ * collections so a renamed user shows everywhere.
+ */
+import type { Contract } from '../../contracts/load.js';
+import { fieldSet, fieldSetOf, type FieldSet } from '../../contracts/fields.js';
+import type { StoredRecord } from '../../store/collection.js';
+import type { Store } from '../../store/store.js';
+import { GEONODE_COLLECTIONS, type EndpointCollection } from './collections.js';
+import { resourcePerms, userPerms } from './permissions.js';
+
+export interface RenderContext {
+  contract: Contract;
+  store: Store;
+  origin: string;
+  user: StoredRecord | null;
+}
+
+export interface RenderOptions {
+  /** render deferred fields too (write responses, `include[]=*`) */
+  withDeferred?: boolean;
+  /** deferred fields asked for by name */
+  include?: ReadonlySet<string>;
+  /** use the list item schema */
+  listItem?: boolean;
+}
+
+const URL_KEY = /(^link$|^href$|_url$|^url$|^avatar$|^logo$|^self$|^harvestable_resources$)/;
+
+/** Make host-relative URLs absolute, in the places GeoNode puts URLs. */
+export function absolutize(value: unknown, origin: string, key = ''): unknown {
+  if (typeof value === 'string') return URL_KEY.test(key) && value.startsWith('/') ? origin + value : value;
+  if (Array.isArray(value)) return value.map((v) => absolutize(v, origin, key === 'links' || key === 'download_urls' ? '' : key));
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = absolutize(v, origin, k);
+    return out;
+  }
+  return value;
+}
+
+function embedUser(ctx: RenderContext, ref: unknown, fields: FieldSet | undefined): unknown {
+  if (!ref || typeof ref !== 'object') return ref;
+  const pk = (ref as StoredRecord).pk;
+  const fresh = ctx.store.collection('users').get(pk) ?? (ref as StoredRecord);
+  if (!fields || fields.all.length === 0) return { ...(ref as StoredRecord) };
+  const out: Record<string, unknown> = {};
+  for (const f of fields.all) if (f in fresh) out[f] = f === 'perms' ? [] : fresh[f];
+  return out;
+}
+
+function itemSchemaName(c: EndpointCollection, opts: RenderOptions): string {
+  return opts.listItem && c.listItemSchema ? c.listItemSchema : c.itemSchema;
+}
+
+export function renderRecord(key: string, record: StoredRecord, ctx: RenderContext, opts: RenderOptions = {}): Record<string, unknown> {
+  const c = GEONODE_COLLECTIONS[key];
+  const fs = fieldSet(ctx.contract, itemSchemaName(c, opts));
+  const out: Record<string, unknown> = {};
+  for (const f of fs.all) {
+    if (fs.writeOnly.has(f)) continue;
+    if (fs.deferred.has(f) && !opts.withDeferred && !opts.include?.has(f)) continue;
+    out[f] = valueOf(key, f, record, ctx, fs);
+  }
+  return absolutize(out, ctx.origin) as Record<string, unknown>;
+}
+
+function valueOf(key: string, field: string, record: StoredRecord, ctx: RenderContext, fs: FieldSet): unknown {
+  const c = GEONODE_COLLECTIONS[key];
+  if (c.store === 'resources') {
+    switch (field) {
+      case 'perms':
+        return resourcePerms(ctx.store, record, ctx.user);
+      case 'favorite':
+        return ctx.user ? ctx.store.collection('favorites').all().some((f) => f.user === ctx.user!.pk && String(f.resource) === String(record.pk)) : false;
+      case 'owner':
+        return embedUser(ctx, record.owner, subFields(ctx, fs, 'owner'));
+      case 'maplayers':
+        return renderMapLayers(ctx, record);
+      case 'link':
+        return `/api/v2/${c.path}/${record.pk}`;
+      case 'executions':
+        return ctx.user
+          ? ctx.store
+              .collection('execution_requests')
+              .all()
+              .filter((e) => e.user === ctx.user!.pk && String(e.geonode_resource) === String(record.pk) && e.status !== 'finished' && e.status !== 'failed')
+          : [];
+      case 'metadata':
+        return ctx.store
+          .collection('extra_metadata')
+          .all()
+          .filter((m) => String(m.resource) === String(record.pk))
+          .map(({ resource: _r, ...rest }) => rest);
+      case 'linked_resources':
+        return record.linked_resources ?? { linked_to: [], linked_by: [] };
+    }
+  }
+  if ((key === 'users' || key === 'owners') && field === 'perms') {
+    return ctx.user && (ctx.user.pk === record.pk || ctx.user.is_staff || ctx.user.is_superuser) ? userPerms(record) : [];
+  }
+  if (field === 'count' && (key === 'owners' || key === 'categories' || key === 'keywords' || key === 'regions')) {
+    return facetCount(ctx.store, key, record);
+  }
+  if (field === 'link' && record.link === undefined) return `/api/v2/${c.path}/${record[c.idField]}`;
+  const v = record[field];
+  return v === undefined ? null : v;
+}
+
+function subFields(ctx: RenderContext, fs: FieldSet, field: string): FieldSet | undefined {
+  const prop = fs.props[field];
+  if (!prop) return undefined;
+  const node = prop.type === 'array' && prop.items ? prop.items : prop;
+  try {
+    return fieldSetOf(ctx.contract, node);
+  } catch {
+    return undefined;
+  }
+}
+
+function renderMapLayers(ctx: RenderContext, map: StoredRecord): unknown[] {
+  const resources = ctx.store.collection('resources');
+  return ctx.store
+    .collection('maplayers')
+    .all()
+    .filter((l) => String(l.map) === String(map.pk))
+    .sort((a, b) => Number(a.order) - Number(b.order))
+    .map(({ map: _m, dataset, ...layer }) => {
+      const ds = dataset === null || dataset === undefined ? undefined : resources.get(dataset);
+      return {
+        ...layer,
+        dataset: ds
+          ? {
+              pk: ds.pk,
+              alternate: ds.alternate,
+              title: ds.title,
+              featureinfo_custom_template: ds.featureinfo_custom_template ?? null,
+              perms: resourcePerms(ctx.store, ds, ctx.user),
+              links: ds.links ?? [],
+              has_time: ds.has_time ?? false,
+              default_style: ds.default_style ?? null,
+              styles: ds.styles ?? [],
+              ptype: ds.ptype ?? 'gxp_wmscsource',
+            }
+          : null,
+      };
+    });
+}
+
+/** `count` of taxonomies and owners: resources that use them (computed once per store change). */
+const countCache = new WeakMap<Store, { version: number; counts: Map<string, number> }>();
+function facetCount(store: Store, key: string, record: StoredRecord): number {
+  const resources = store.collection('resources');
+  let entry = countCache.get(store);
+  if (!entry || entry.version !== resources.version) {
+    const counts = new Map<string, number>();
+    const bump = (k: string) => counts.set(k, (counts.get(k) ?? 0) + 1);
+    for (const r of resources.all()) {
+      const owner = r.owner as StoredRecord | null;
+      if (owner) bump(`owners:${owner.pk}`);
+      const cat = r.category as StoredRecord | null;
+      if (cat) bump(`categories:${cat.identifier}`);
+      for (const k of (r.keywords as StoredRecord[] | undefined) ?? []) bump(`keywords:${k.slug}`);
+      for (const g of (r.regions as StoredRecord[] | undefined) ?? []) bump(`regions:${g.code}`);
+    }
+    entry = { version: resources.version, counts };
+    countCache.set(store, entry);
+  }
+  const id = key === 'owners' ? record.pk : key === 'categories' ? record.identifier : key === 'keywords' ? record.slug : record.code;
+  return entry.counts.get(`${key}:${id}`) ?? 0;
+}

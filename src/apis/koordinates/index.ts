@@ -1,0 +1,115 @@
+/**
+ * The Koordinates catalogue binding: `/data/` and `/data/latest/` with their filters, sorts and headers, and the
+ * detail objects the items' `url` fields point at (facts A.1–A.8). Query logic lives in `src/query/catalog.ts`.
+ */
+import { apiError } from '../../errors/catalogue.js';
+import { json, type Behaviour, type BehaviourRequest, type Env } from '../../behaviours/types.js';
+import type { CollectionSpec, StoredRecord } from '../../store/collection.js';
+import type { ApiBinding } from '../../server/dispatch.js';
+import { sameSecret } from '../../behaviours/secret.js';
+import {
+  applyCatalogQuery,
+  catalogLinks,
+  catalogPage,
+  catalogRefs,
+  expandsList,
+  parseCatalogQuery,
+  renderCatalogDetail,
+  renderCatalogItem,
+  renderGroupRef,
+  renderLicense,
+  renderVersionList,
+  resourceRange,
+  type CatalogRefs,
+  type CatalogView,
+  type KxItem,
+  type KxLicense,
+} from '../../query/catalog.js';
+
+export const KOORDINATES_STORE: Record<string, CollectionSpec> = {
+  kx_items: { idField: 'id', idKind: 'int' },
+  kx_groups: { idField: 'id', idKind: 'int' },
+  kx_licenses: { idField: 'id', idKind: 'int' },
+  kx_users: { idField: 'id', idKind: 'int' },
+  kx_keys: { idField: 'key', idKind: 'given' },
+};
+
+/** Lookups over the catalogue collections, rebuilt when any of them changes. */
+const refsCache = new WeakMap<object, { stamp: string; refs: CatalogRefs }>();
+function refsOf(env: Env): CatalogRefs {
+  const names = ['kx_items', 'kx_licenses', 'kx_groups', 'kx_users'] as const;
+  const stamp = names.map((n) => `${env.store.collection(n).version}:${env.store.collection(n).size}`).join('|');
+  const hit = refsCache.get(env.store);
+  if (hit && hit.stamp === stamp && hit.refs) return hit.refs;
+  const refs = catalogRefs(Object.fromEntries(names.map((n) => [n, env.store.collection(n).all()])));
+  refsCache.set(env.store, { stamp, refs });
+  return refs;
+}
+
+const items = (env: Env) => env.store.collection('kx_items').all() as unknown as KxItem[];
+
+const catalogList: Behaviour = (req, env) => {
+  const view = String(req.op.ext.view) as CatalogView;
+  const parsed = parseCatalogQuery(req.query, view);
+  if (!parsed.ok) throw apiError('catalogInvalid', parsed.errors);
+  const refs = refsOf(env);
+  const found = applyCatalogQuery(items(env), parsed.query, { view, isAnonymous: !req.user, refs });
+  const { page, pageSize } = parsed.query;
+  const { start, end } = catalogPage(found.length, page, pageSize);
+  const expand = expandsList(req.headers.expand);
+  return json(200, found.slice(start, end).map((i) => renderCatalogItem(i, view, expand, req.origin, refs)), {
+    'X-Paginate-By': String(pageSize),
+    'X-Resource-Range': resourceRange(start, end, found.length),
+    Link: catalogLinks(req.origin + req.pathname, req.query, page, pageSize, found.length),
+  });
+};
+
+function itemOf(req: BehaviourRequest, env: Env, type: string): KxItem {
+  const raw = req.params.id ?? '';
+  const item = /^\d{1,12}$/.test(raw) ? (env.store.collection('kx_items').get(Number(raw)) as unknown as KxItem | undefined) : undefined;
+  if (!item || item.type !== type || (!req.user && !item.public)) throw apiError('catalogNotFound');
+  return item;
+}
+
+const catalogDetail: Behaviour = (req, env) => {
+  const kind = String(req.op.ext.kind);
+  const refs = refsOf(env);
+  if (kind === 'license' || kind === 'group') {
+    const raw = req.params.id ?? '';
+    const id = /^\d{1,12}$/.test(raw) ? Number(raw) : NaN;
+    if (kind === 'license') {
+      const l = env.store.collection('kx_licenses').get(id) as unknown as KxLicense | undefined;
+      if (!l) throw apiError('catalogNotFound');
+      return json(200, renderLicense(l, req.origin));
+    }
+    if (!env.store.collection('kx_groups').has(id)) throw apiError('catalogNotFound');
+    return json(200, renderGroupRef(id, req.origin, refs));
+  }
+  const type = kind === 'version' ? String(req.op.ext.parent) : kind;
+  const item = itemOf(req, env, type);
+  const versionId = kind === 'version' ? (/^\d{1,12}$/.test(req.params.version_id ?? '') ? Number(req.params.version_id) : -1) : undefined;
+  const body = renderCatalogDetail(item, req.origin, refs, versionId);
+  if (body === undefined) throw apiError('catalogNotFound');
+  return json(200, body);
+};
+
+const catalogVersions: Behaviour = (req, env) => json(200, renderVersionList(itemOf(req, env, String(req.op.ext.kind)), req.origin));
+
+export const KOORDINATES_BEHAVIOURS: Record<string, Behaviour> = { catalogList, catalogDetail, catalogVersions };
+
+/** `Authorization: key <token>` or `?key=<token>` (facts A.1); an unknown key is a 401. */
+export const koordinatesBinding: ApiBinding = {
+  behaviours: KOORDINATES_BEHAVIOURS,
+  identify(env, { headers, query }) {
+    const header = headers.authorization?.trim() ?? '';
+    const m = /^key\s+(\S+)$/i.exec(header);
+    const token = m?.[1] ?? query.get('key') ?? undefined;
+    if (!token) return { user: null };
+    let owner: StoredRecord | undefined;
+    for (const k of env.store.collection('kx_keys').all()) if (sameSecret(String(k.key), token)) owner = k;
+    if (!owner) return { user: null, error: apiError('catalogUnauthorized') };
+    return { user: env.store.collection('kx_users').get(owner.user) ?? { id: owner.user } };
+  },
+  methodNotAllowed: (method) => apiError('catalogMethodNotAllowed', method),
+  invalidBody: (message, field) => apiError('catalogInvalid', { [field ?? 'non_field_errors']: [message] }),
+};

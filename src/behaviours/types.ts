@@ -1,0 +1,51 @@
+/** The plain-data shapes every behaviour takes and returns; no HTTP framework appears here. */
+import type { Contract } from '../contracts/load.js';
+import type { Operation } from '../contracts/route-table.js';
+import type { ContractValidators } from '../contracts/validators.js';
+import type { StoredRecord } from '../store/collection.js';
+import type { Store } from '../store/store.js';
+
+export interface BehaviourRequest {
+  op: Operation;
+  method: string; // upper case
+  pathname: string;
+  /** absolute origin of the request, honouring X-Forwarded-Proto/Host: `http://127.0.0.1:8000` */
+  origin: string;
+  params: Record<string, string>;
+  query: URLSearchParams;
+  /** parsed body (JSON or form), undefined when none was sent */
+  body: unknown;
+  headers: Record<string, string | undefined>;
+  /** the authenticated user (GeoNode users / catalogue key owner), null when anonymous */
+  user: StoredRecord | null;
+}
+
+export interface Reply {
+  status: number;
+  /** JSON-serialisable body; undefined = empty body */
+  body?: unknown;
+  /** a body that is already text (YAML schema) */
+  text?: string;
+  contentType?: string;
+  headers?: Record<string, string>;
+}
+
+export interface ServerSettings {
+  /** dynamic-rest patch-all (GeoNode ships it off; the seed documents it; geostub default on) */
+  patchAll: boolean;
+}
+
+export interface Env {
+  store: Store;
+  contracts: Contract[];
+  validators: ContractValidators;
+  settings: ServerSettings;
+  /** persist the store; resolves when the write is durable */
+  persist(): Promise<void>;
+  /** the time now as an ISO string with microseconds and Z */
+  now(): string;
+}
+
+export type Behaviour = (req: BehaviourRequest, env: Env) => Reply | Promise<Reply>;
+
+export const json = (status: number, body: unknown, headers?: Record<string, string>): Reply => ({ status, body, headers });

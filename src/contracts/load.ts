@@ -1,0 +1,78 @@
+/**
+ * Loading the contracts. `loadContract` parses a YAML/JSON OpenAPI document (refs kept: validators resolve them
+ * against the registered components, which keeps start-up fast); `lintContract` runs swagger-parser's full
+ * validation for `geostub lint`.
+ */
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
+import SwaggerParser from '@apidevtools/swagger-parser';
+
+export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+export type JsonObject = { [k: string]: Json };
+
+export interface Contract {
+  api: 'geonode' | 'koordinates';
+  file: string;
+  /** the raw text, served at /api/v2/schema/ */
+  text: string;
+  doc: JsonObject;
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+/** the package root (works from src/ under vitest and from dist/src/ after the build) */
+export const PACKAGE_ROOT =
+  [resolve(here, '..', '..'), resolve(here, '..', '..', '..')].find((p) => existsSync(join(p, 'contracts'))) ??
+  resolve(here, '..', '..');
+
+export const CONTRACT_FILES = {
+  geonode: 'contracts/geonode-v2.yaml',
+  koordinates: 'contracts/koordinates-catalog.yaml',
+} as const;
+
+export function contractPath(api: keyof typeof CONTRACT_FILES, root = PACKAGE_ROOT): string {
+  return join(root, CONTRACT_FILES[api]);
+}
+
+export async function loadContract(file: string): Promise<Contract> {
+  const text = await readFile(file, 'utf8');
+  const doc = parseYaml(text, { merge: true, maxAliasCount: -1 }) as JsonObject;
+  const api = doc['x-geostub-api'];
+  if (api !== 'geonode' && api !== 'koordinates') {
+    throw new Error(`${file}: the root must say x-geostub-api: geonode | koordinates`);
+  }
+  return { api, file, text, doc };
+}
+
+export async function loadContracts(root = PACKAGE_ROOT): Promise<Contract[]> {
+  return Promise.all((Object.keys(CONTRACT_FILES) as (keyof typeof CONTRACT_FILES)[]).map((k) => loadContract(contractPath(k, root))));
+}
+
+/** Full OpenAPI validation; resolves to a list of readable problems (empty when valid). */
+export async function lintContract(file: string): Promise<string[]> {
+  const problems: string[] = [];
+  try {
+    await SwaggerParser.validate(file);
+  } catch (err) {
+    problems.push(`${file}: ${(err as Error).message}`);
+  }
+  return problems;
+}
+
+/** Resolve a local `$ref` ("#/components/...") inside a document. */
+export function resolveRef<T = Json>(doc: JsonObject, node: Json | undefined): T {
+  let cur: Json | undefined = node;
+  let guard = 0;
+  while (cur && typeof cur === 'object' && !Array.isArray(cur) && typeof cur.$ref === 'string' && guard++ < 20) {
+    const ref: string = cur.$ref;
+    if (!ref.startsWith('#/')) throw new Error(`only local refs are supported: ${ref}`);
+    cur = ref
+      .slice(2)
+      .split('/')
+      .reduce<Json | undefined>((acc, seg) => (acc && typeof acc === 'object' && !Array.isArray(acc) ? acc[seg.replace(/~1/g, '/').replace(/~0/g, '~')] : undefined), doc);
+    if (cur === undefined) throw new Error(`unresolved $ref ${ref}`);
+  }
+  return cur as T;
+}

@@ -1,0 +1,89 @@
+/**
+ * The one error catalogue. Every 4xx/5xx that geostub emits is a named entry here with its status and the
+ * real API's body. Code throws `apiError(name, ...args)`; the server's single error handler writes it.
+ * Tests assert on the name (sent as the `X-Geostub-Error` header), not on strings.
+ */
+
+export interface ErrorBody {
+  status: number;
+  body: unknown; // undefined = empty body
+  headers?: Record<string, string>;
+}
+
+const geonode = (status: number, message: string, code: string): ErrorBody => ({
+  status,
+  body: { success: false, errors: [message], code },
+});
+
+const fieldErrors = (status: number, errors: Record<string, string[]>): ErrorBody => ({ status, body: errors });
+
+export const ERRORS = {
+  // ---- GeoNode (facts §5.1: {"success": false, "errors": [msg], "code"}) ----
+  invalidPage: () => geonode(404, 'Invalid page.', 'not_found'),
+  notFound: () => ({ status: 404, body: { detail: 'Not found.' } }),
+  geonodeNotFound: (message: string) => geonode(404, message, 'not_found'),
+  methodNotAllowed: (method: string) => geonode(405, `Method "${method}" not allowed.`, 'method_not_allowed'),
+  invalid: (message: string) => geonode(400, message, 'invalid'),
+  parseError: (message: string) => geonode(400, message, 'parse_error'),
+  notAuthenticated: () => geonode(403, 'Authentication credentials were not provided.', 'not_authenticated'),
+  notAuthenticatedBasic: () => ({
+    ...geonode(401, 'Authentication credentials were not provided.', 'not_authenticated'),
+    headers: { 'WWW-Authenticate': 'Basic realm="api"' },
+  }),
+  authenticationFailed: () => geonode(403, 'Invalid username/password.', 'authentication_failed'),
+  permissionDenied: () => geonode(403, 'You do not have permission to perform this action.', 'permission_denied'),
+  permissionDeniedMessage: (message: string) => geonode(403, message, 'permission_denied'),
+  jsonString: (status: number, message: string) => ({ status, body: message }),
+  plainText: (status: number, message: string) => ({ status, body: message, headers: { 'Content-Type': 'text/plain; charset=utf-8' } }),
+  unsupportedMediaType: (contentType: string) =>
+    geonode(415, `Unsupported media type "${contentType}" in request.`, 'unsupported_media_type'),
+  payloadTooLarge: (limit: string) => geonode(413, `Request body is larger than the limit of ${limit}.`, 'payload_too_large'),
+  emptyResponse: (status: number) => ({ status, body: undefined }),
+  messageBody: (status: number, message: string) => ({ status, body: { message } }),
+  bulkCreateFailed: (plural: string, errors: { detail: string; source: unknown }[]) => ({
+    status: 400,
+    body: { [plural]: [], errors },
+  }),
+  conflict: (message: string, code: string) => geonode(409, message, code),
+  managementNotFound: () => ({ status: 404, body: { success: false, error: 'Command not found' } }),
+
+  // ---- routing (both APIs) ----
+  routeNotFound: (path: string) => ({
+    status: 404,
+    body: { detail: `No route matches ${path}. See GET /api/v2/ or GET /__geostub/health.` },
+  }),
+
+  // ---- Koordinates (facts A.8: field-keyed 400s, {"error": …} otherwise) ----
+  catalogInvalid: (errors: Record<string, string[]>) => fieldErrors(400, errors),
+  catalogNotFound: () => ({ status: 404, body: { error: 'Not found.' } }),
+  catalogUnauthorized: () => ({ status: 401, body: { error: 'Invalid API key.' } }),
+  catalogMethodNotAllowed: (method: string) => ({ status: 405, body: { error: `Method "${method}" not allowed.` } }),
+  catalogBadRequest: (message: string) => ({ status: 400, body: { error: message } }),
+
+  // ---- geostub's own admin routes ----
+  adminBadRequest: (message: string) => ({ status: 400, body: { error: message } }),
+  internal: () => ({ status: 500, body: { success: false, errors: ['Internal error in geostub.'], code: 'error' } }),
+} as const satisfies Record<string, (...args: never[]) => ErrorBody>;
+
+export type ErrorName = keyof typeof ERRORS;
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly body: unknown;
+  readonly headers: Record<string, string>;
+  constructor(
+    readonly errorName: ErrorName,
+    built: ErrorBody,
+  ) {
+    super(`${errorName} (${built.status})`);
+    this.status = built.status;
+    this.body = built.body;
+    this.headers = built.headers ?? {};
+  }
+}
+
+/** Build a catalogued error: `throw apiError('invalidPage')`. */
+export function apiError<N extends ErrorName>(name: N, ...args: Parameters<(typeof ERRORS)[N]>): ApiError {
+  const build = ERRORS[name] as (...a: unknown[]) => ErrorBody;
+  return new ApiError(name, build(...args));
+}

@@ -1,0 +1,129 @@
+/** Express assembly: CORS, body limit, admin routes, then every API request goes through `dispatch`. */
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { ApiError, apiError } from '../errors/catalogue.js';
+import type { Env, Reply } from '../behaviours/types.js';
+import type { Route } from '../contracts/route-table.js';
+import { parseBody } from './body.js';
+import { dispatch, type ApiBinding } from './dispatch.js';
+
+export interface AppParts {
+  env: Env;
+  routes: Route[];
+  apis: Record<string, ApiBinding>;
+  bodyLimit: string;
+  cors: boolean;
+  tls: boolean;
+  version: string;
+  onRequest?: (line: { method: string; url: string; status: number; ms: number; error?: string }) => void;
+}
+
+export function originOf(req: Request, tls: boolean): string {
+  const proto = (req.get('x-forwarded-proto') ?? (tls ? 'https' : 'http')).split(',')[0].trim();
+  const host = (req.get('x-forwarded-host') ?? req.get('host') ?? 'localhost').split(',')[0].trim();
+  return `${proto}://${host}`;
+}
+
+function send(res: Response, reply: Reply, errorName?: string): void {
+  res.status(reply.status);
+  if (errorName) res.setHeader('X-Geostub-Error', errorName);
+  for (const [k, v] of Object.entries(reply.headers ?? {})) res.setHeader(k, v);
+  if (reply.text !== undefined) {
+    res.setHeader('Content-Type', reply.contentType ?? 'text/plain; charset=utf-8');
+    res.end(reply.text);
+  } else if (reply.body === undefined || reply.status === 204 || reply.status === 304) {
+    res.end();
+  } else if (typeof reply.body === 'string' && reply.headers?.['Content-Type']?.startsWith('text/plain')) {
+    res.end(reply.body);
+  } else {
+    if (!res.getHeader('Content-Type')) res.setHeader('Content-Type', reply.contentType ?? 'application/json');
+    res.end(JSON.stringify(reply.body));
+  }
+}
+
+export function buildApp(parts: AppParts): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.disable('etag');
+  app.set('query parser', false); // raw keys are read by geostub itself (`include[]` is not `include`)
+
+  app.use((req, res, next) => {
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      parts.onRequest?.({
+        method: req.method,
+        url: req.originalUrl,
+        status: res.statusCode,
+        ms: Number(process.hrtime.bigint() - started) / 1e6,
+        error: res.getHeader('X-Geostub-Error') as string | undefined,
+      });
+    });
+    if (parts.cors) {
+      res.setHeader('Access-Control-Allow-Origin', req.get('origin') ?? '*');
+      res.setHeader('Vary', 'Origin');
+      res.setHeader('Access-Control-Allow-Credentials', 'true');
+      res.setHeader('Access-Control-Expose-Headers', 'Link, X-Paginate-By, X-Resource-Range, X-Geostub-Error, Location');
+      if (req.method === 'OPTIONS' && req.get('access-control-request-method')) {
+        res.setHeader('Access-Control-Allow-Methods', 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS');
+        res.setHeader('Access-Control-Allow-Headers', req.get('access-control-request-headers') ?? 'Authorization, Content-Type');
+        res.setHeader('Access-Control-Max-Age', '600');
+        res.status(204).end();
+        return;
+      }
+    }
+    next();
+  });
+
+  app.use(express.raw({ type: () => true, limit: parts.bodyLimit }));
+
+  app.get('/__geostub/health', (_req, res) => {
+    const counts: Record<string, number> = {};
+    for (const name of parts.env.store.names()) counts[name] = parts.env.store.collection(name).size;
+    send(res, { status: 200, body: { status: 'ok', version: parts.version, persistent: parts.env.store.persistent, collections: counts } });
+  });
+  app.post('/__geostub/reset', async (_req, res, next) => {
+    try {
+      await parts.env.store.reset();
+      send(res, { status: 200, body: { status: 'reset' } });
+    } catch (err) {
+      next(err);
+    }
+  });
+  app.use('/__geostub', (req, _res, next) => next(apiError('routeNotFound', req.originalUrl.split('?')[0])));
+
+  app.use(async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      const body = parseBody(Buffer.isBuffer(req.body) ? req.body : undefined, req.get('content-type'));
+      const headers: Record<string, string | undefined> = {};
+      for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+      const reply = await dispatch(parts.routes, parts.apis, parts.env, {
+        method: req.method,
+        url: req.originalUrl,
+        origin: originOf(req, parts.tls),
+        headers,
+        body,
+      });
+      send(res, reply);
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  // the one error handler: catalogued errors as the real API writes them, never a stack trace or HTML
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    let e: ApiError;
+    if (err instanceof ApiError) e = err;
+    else if (isHttpParserError(err) && err.type === 'entity.too.large') e = apiError('payloadTooLarge', parts.bodyLimit);
+    else if (isHttpParserError(err) && err.status && err.status < 500) e = apiError('parseError', err.message);
+    else {
+      console.error(`geostub: internal error on ${req.method} ${req.originalUrl}:`, err);
+      e = apiError('internal');
+    }
+    if (res.headersSent) return;
+    send(res, { status: e.status, body: e.body, headers: e.headers }, e.errorName);
+  });
+  return app;
+}
+
+function isHttpParserError(err: unknown): err is { type?: string; status?: number; message: string } {
+  return !!err && typeof err === 'object' && 'type' in err;
+}

@@ -1,0 +1,93 @@
+/** Starting and stopping a geostub server: contracts → routes + validators, store, express app, listen. */
+import { createServer as createHttp, type Server } from 'node:http';
+import { createServer as createHttps } from 'node:https';
+import { join, resolve } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { loadContracts, PACKAGE_ROOT } from '../contracts/load.js';
+import { allOperations, buildRouteTable } from '../contracts/route-table.js';
+import { ContractValidators } from '../contracts/validators.js';
+import { Store, readFixtureFiles } from '../store/store.js';
+import type { Env, ServerSettings } from '../behaviours/types.js';
+import { nowIso } from '../apis/geonode/context.js';
+import { geonodeBinding, GEONODE_STORE } from '../apis/geonode/index.js';
+import { koordinatesBinding, KOORDINATES_STORE } from '../apis/koordinates/index.js';
+import { buildApp } from './app.js';
+
+export interface GeostubOptions {
+  port?: number;
+  host?: string;
+  /** lowdb file; default `.geostub/db.json` under the working directory */
+  db?: string;
+  inMemory?: boolean;
+  /** directory holding geonode.json and koordinates.json; default the package's `fixtures/` */
+  fixtures?: string;
+  patchAll?: boolean;
+  bodyLimit?: string;
+  cors?: boolean;
+  tls?: { cert: string | Buffer; key: string | Buffer };
+  /** one line per request */
+  log?: (line: { method: string; url: string; status: number; ms: number; error?: string }) => void;
+}
+
+export interface RunningGeostub {
+  url: string;
+  port: number;
+  store: Store;
+  env: Env;
+  server: Server;
+  close(): Promise<void>;
+}
+
+export const VERSION = '0.1.0';
+
+export async function createGeostubApp(options: GeostubOptions = {}) {
+  const contracts = await loadContracts();
+  const routes = buildRouteTable(contracts);
+  const validators = new ContractValidators(contracts);
+  validators.warm(allOperations(routes));
+  const fixturesDir = resolve(options.fixtures ?? join(PACKAGE_ROOT, 'fixtures'));
+  const store = await Store.open({
+    file: options.inMemory ? undefined : resolve(options.db ?? join(process.cwd(), '.geostub', 'db.json')),
+    inMemory: options.inMemory,
+    seed: () => readFixtureFiles([join(fixturesDir, 'geonode.json'), join(fixturesDir, 'koordinates.json')]),
+    specs: { ...GEONODE_STORE, ...KOORDINATES_STORE },
+  });
+  const settings: ServerSettings = { patchAll: options.patchAll ?? true };
+  const env: Env = { store, contracts, validators, settings, persist: () => store.persist(), now: () => nowIso() };
+  const app = buildApp({
+    env,
+    routes,
+    apis: { geonode: geonodeBinding, koordinates: koordinatesBinding },
+    bodyLimit: options.bodyLimit ?? '1mb',
+    cors: options.cors ?? true,
+    tls: !!options.tls,
+    version: VERSION,
+    onRequest: options.log,
+  });
+  return { app, env, routes, store, contracts };
+}
+
+export async function startGeostub(options: GeostubOptions = {}): Promise<RunningGeostub> {
+  const { app, env, store } = await createGeostubApp(options);
+  const server = options.tls ? createHttps({ cert: options.tls.cert, key: options.tls.key }, app) : createHttp(app);
+  server.keepAliveTimeout = 5000;
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail);
+    server.listen(options.port ?? 8000, options.host ?? '127.0.0.1', () => ok());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = options.host && options.host !== '0.0.0.0' && options.host !== '::' ? options.host : '127.0.0.1';
+  const url = `${options.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  return {
+    url,
+    port,
+    store,
+    env,
+    server,
+    close: () =>
+      new Promise<void>((ok) => {
+        server.closeAllConnections?.();
+        server.close(() => ok());
+      }).then(() => store.persist()),
+  };
+}

@@ -1,0 +1,71 @@
+/** The lowdb store: seed copied on first start, fixtures never written, atomic persistence, reset, O(1) lookups. */
+import { mkdtemp, readFile, readdir, writeFile, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Store } from '../src/store/store.js';
+
+const specs = { things: { idField: 'id', idKind: 'int' as const }, named: { idField: 'slug', idKind: 'given' as const } };
+const seed = async () => ({ things: [{ id: 1, name: 'one' }, { id: 2, name: 'two' }], named: [{ slug: 'a' }] });
+
+describe('store', () => {
+  it('copies the seed into a new db file on first start and reads it back on the next', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'geostub-store-'));
+    const file = join(dir, 'nested', 'db.json');
+    const a = await Store.open({ file, seed, specs });
+    a.collection('things').insert({ name: 'three' });
+    await a.persist();
+    const onDisk = JSON.parse(await readFile(file, 'utf8'));
+    expect(onDisk.collections.things.map((t: { id: number }) => t.id)).toEqual([1, 2, 3]);
+    const b = await Store.open({ file, seed: async () => ({ things: [], named: [] }), specs });
+    expect(b.collection('things').get(3)).toEqual({ id: 3, name: 'three' });
+    // only the db file is left behind: the temporary file of the atomic write was renamed over it
+    expect(await readdir(join(dir, 'nested'))).toEqual(['db.json']);
+  });
+
+  it('never writes the seed source, and reset restores it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'geostub-store-'));
+    const fixture = join(dir, 'fixture.json');
+    await writeFile(fixture, JSON.stringify({ collections: { things: [{ id: 1, name: 'one' }], named: [] } }));
+    const before = await stat(fixture);
+    const fromFile = async () => JSON.parse(await readFile(fixture, 'utf8')).collections;
+    const s = await Store.open({ file: join(dir, 'db.json'), seed: fromFile, specs });
+    s.collection('things').update(1, { name: 'changed' });
+    s.collection('things').insert({ name: 'new' });
+    await s.persist();
+    expect((await stat(fixture)).mtimeMs).toBe(before.mtimeMs);
+    await s.reset();
+    expect(s.collection('things').all()).toEqual([{ id: 1, name: 'one' }]);
+    expect(JSON.parse(await readFile(join(dir, 'db.json'), 'utf8')).collections.things).toEqual([{ id: 1, name: 'one' }]);
+  });
+
+  it('in memory keeps nothing on disk', async () => {
+    const s = await Store.open({ inMemory: true, file: join(tmpdir(), 'never-written.json'), seed, specs });
+    expect(s.persistent).toBe(false);
+    s.collection('things').insert({ name: 'x' });
+    await s.persist();
+    await expect(stat(join(tmpdir(), 'never-written.json'))).rejects.toThrow();
+  });
+
+  it('refuses a corrupt db file with a message that says what to do', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'geostub-store-'));
+    const file = join(dir, 'db.json');
+    await writeFile(file, '{"collections": [');
+    await expect(Store.open({ file, seed, specs })).rejects.toThrow(/not valid JSON.*Delete it/);
+  });
+
+  it('looks records up by id through an index, and keeps it through inserts, updates and removals', async () => {
+    const many = Array.from({ length: 50_000 }, (_, i) => ({ id: i + 1, name: `n${i}` }));
+    const s = await Store.open({ inMemory: true, seed: async () => ({ things: many, named: [] }), specs });
+    const things = s.collection('things');
+    expect(things.get(49_999)?.name).toBe('n49998');
+    expect(things.get('49999')?.name).toBe('n49998');
+    expect(things.insert({ name: 'next' }).id).toBe(50_001);
+    expect(things.remove(10)).toBe(true);
+    expect(things.get(10)).toBeUndefined();
+    expect(things.removeWhere((t) => Number(t.id) <= 5)).toBe(5);
+    expect(things.get(3)).toBeUndefined();
+    expect(things.get(6)?.name).toBe('n5');
+    expect(() => s.collection('named').insert({ slug: 'a' })).toThrow(/duplicate/);
+  });
+});
