@@ -56,7 +56,7 @@ describe('store', () => {
 
   it('looks records up by id through an index, and keeps it through inserts, updates and removals', async () => {
     const many = Array.from({ length: 50_000 }, (_, i) => ({ id: i + 1, name: `n${i}` }));
-    const s = await Store.open({ inMemory: true, seed: async () => ({ things: many, named: [] }), specs });
+    const s = await Store.open({ inMemory: true, seed: async () => ({ things: many, named: [{ slug: 'a' }] }), specs });
     const things = s.collection('things');
     expect(things.get(49_999)?.name).toBe('n49998');
     expect(things.get('49999')?.name).toBe('n49998');

@@ -50,6 +50,7 @@ export function fieldSetOf(contract: Contract, schemaNode: Json): FieldSet {
 export function blankValue(prop: JsonObject): Json {
   if (prop.default !== undefined) return structuredClone(prop.default);
   if (prop.nullable === true) return null;
+  if (Array.isArray(prop.enum) && prop.enum.length) return prop.enum[0];
   switch (prop.type) {
     case 'string':
       return '';

@@ -5,7 +5,7 @@
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import type { Contract, Json, JsonObject } from './load.js';
+import { resolveRef, type Contract, type Json, type JsonObject } from './load.js';
 import type { Operation } from './route-table.js';
 
 // ajv-formats is CommonJS; its default export arrives wrapped under NodeNext resolution
@@ -59,7 +59,8 @@ export class ContractValidators {
   /** The response schema of an operation for a status and media type (falls back to `default`). */
   responseSchema(op: Operation, status: number, mediaType = 'application/json'): Json | undefined {
     const responses = op.responses;
-    const resp = (responses[String(status)] ?? responses[`${String(status)[0]}XX`] ?? responses.default) as JsonObject | undefined;
+    const node = responses[String(status)] ?? responses[`${String(status)[0]}XX`] ?? responses.default;
+    const resp = node === undefined ? undefined : resolveRef<JsonObject>(op.contract.doc, node);
     if (!resp) return undefined;
     const content = resp.content as JsonObject | undefined;
     if (!content) return undefined;

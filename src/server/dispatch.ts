@@ -41,7 +41,7 @@ export function dispatch(routes: Route[], apis: Record<string, ApiBinding>, env:
   const method = (req.method === 'HEAD' ? 'get' : req.method.toLowerCase()) as Method;
   const query = parseRawQuery(search);
   for (const key of query.keys()) {
-    if (FORBIDDEN_KEYS.has(key) || [...FORBIDDEN_KEYS].some((k) => key.includes(`{${k}`) || key.includes(`.${k}`))) {
+    if (key.split(/[[\]{}.]/).some((segment) => FORBIDDEN_KEYS.has(segment))) {
       throw apiError('parseError', `The query parameter "${key}" is not allowed.`);
     }
   }

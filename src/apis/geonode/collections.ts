@@ -28,6 +28,8 @@ export interface EndpointCollection {
   path: string;
   /** who may create/update/delete: any authenticated user, staff/superusers, or superusers */
   writers?: 'authenticated' | 'admin' | 'superuser';
+  /** status of a successful single DELETE (204 unless the facts say otherwise) */
+  deletedStatus?: number;
   /** Basic is the view's first authentication class: anonymous gets 401 + WWW-Authenticate (facts §5.2) */
   basicFirst?: boolean;
 }
@@ -51,7 +53,7 @@ export const GEONODE_COLLECTIONS: Record<string, EndpointCollection> = {
   uploads: { store: 'uploads', singular: 'upload', plural: 'uploads', idField: 'id', idType: 'int', itemSchema: 'Upload', defaultSort: ['-id'], path: 'uploads' },
   upload_size_limits: { store: 'upload_size_limits', singular: 'upload-size-limit', plural: 'upload-size-limits', idField: 'slug', idType: 'slug', itemSchema: 'UploadSizeLimit', defaultSort: ['slug'], path: 'upload-size-limits', requiredOnCreate: ['slug', 'max_size'], writers: 'superuser' },
   upload_parallelism_limits: { store: 'upload_parallelism_limits', singular: 'upload-parallelism-limit', plural: 'upload-parallelism-limits', idField: 'slug', idType: 'slug', itemSchema: 'UploadParallelismLimit', defaultSort: ['slug'], path: 'upload-parallelism-limits', requiredOnCreate: ['slug', 'max_number'], writers: 'superuser' },
-  execution_requests: { store: 'execution_requests', singular: 'request', plural: 'requests', idField: 'exec_id', idType: 'uuid', itemSchema: 'ExecutionRequest', defaultSort: ['created'], path: 'executionrequest' },
+  execution_requests: { store: 'execution_requests', singular: 'request', plural: 'requests', idField: 'exec_id', idType: 'uuid', itemSchema: 'ExecutionRequest', defaultSort: ['created'], path: 'executionrequest', deletedStatus: 200 },
   harvesters: { store: 'harvesters', singular: 'harvester', plural: 'harvesters', idField: 'id', idType: 'int', itemSchema: 'Harvester', listItemSchema: 'HarvesterBrief', defaultSort: ['id'], path: 'harvesters', requiredOnCreate: ['name', 'remote_url'], writers: 'superuser', basicFirst: true },
   harvesting_sessions: { store: 'harvesting_sessions', singular: 'asynchronous_harvesting_session', plural: 'asynchronous_harvesting_sessions', idField: 'id', idType: 'int', itemSchema: 'HarvestingSession', defaultSort: ['id'], path: 'harvesting-sessions', basicFirst: true },
   harvestable_resources: { store: 'harvestable_resources', singular: 'harvestable_resource', plural: 'harvestable_resources', idField: 'id', idType: 'int', itemSchema: 'HarvestableResource', defaultSort: ['id'], path: 'harvestable-resources', basicFirst: true },

@@ -30,6 +30,7 @@ function requireChangeRight(req: BehaviourRequest, env: Env, key: string, c: End
     if (isAdmin(req.user) || (!deleting && isMember(env, rec.pk, req.user.pk, 'manager'))) return;
     throw apiError('permissionDenied');
   }
+  if (key === 'execution_requests') return; // findRecord already limits these to the requester (and superusers)
   writer(req, c);
 }
 
@@ -120,7 +121,7 @@ export const destroy: Behaviour = async (req, env) => {
   removeRecord(env, key, c, rec);
   await env.persist();
   if (key === 'users') return json(200, 'User deleted sucessfully');
-  return { status: 204 };
+  return { status: c.deletedStatus ?? 204 };
 };
 
 /** The ids named by a bulk update/delete body (`id` or `pk`). */

@@ -3,6 +3,7 @@ import type { Behaviour } from '../../behaviours/types.js';
 import { list, retrieve } from './crud-read.js';
 import { bulkDelete, bulkUpdate, create, destroy, update } from './crud-write.js';
 import { apiRoot, relatedField, relation, resourceSubset, resourceTypes, schema } from './misc.js';
+import { ACTION_BEHAVIOURS } from './actions.js';
 
 export const GEONODE_BEHAVIOURS: Record<string, Behaviour> = {
   apiRoot,
@@ -18,6 +19,7 @@ export const GEONODE_BEHAVIOURS: Record<string, Behaviour> = {
   resourceSubset,
   resourceTypes,
   relatedField,
+  ...ACTION_BEHAVIOURS,
 };
 
 export { GEONODE_STORE, GEONODE_COLLECTIONS } from './collections.js';

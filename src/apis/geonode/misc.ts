@@ -7,7 +7,7 @@ import { GEONODE_COLLECTIONS } from './collections.js';
 import { canSee, endpointOf, findRecord, renderContext } from './context.js';
 import { pageEnvelope } from './crud-read.js';
 import { expandLevel } from './permissions.js';
-import { renderRecord } from './render.js';
+import { renderMapLayers, renderRecord } from './render.js';
 
 /** `GET /api/v2/`: every DynamicRouter prefix → absolute list URL without trailing slash (facts §1.2). */
 export const apiRoot: Behaviour = (req) => {
@@ -45,9 +45,7 @@ export const relation: Behaviour = (req, env) => {
   switch (name) {
     case 'maplayers': {
       const field = key === 'maps' ? 'map' : 'dataset';
-      const mine = layers.filter((l) => String(l[field]) === String(parent.pk));
-      if (key === 'maps') return json(200, renderRecord('maps', parent, ctx, { withDeferred: true }).maplayers);
-      return json(200, mine.map(({ map: _m, dataset: _d, ...l }) => l));
+      return json(200, renderMapLayers(ctx, (l) => String(l[field]) === String(parent.pk)));
     }
     case 'maps': {
       const pks = new Set(layers.filter((l) => String(l.dataset) === String(parent.pk)).map((l) => String(l.map)));

@@ -60,6 +60,12 @@ export function newRecord(
   if (c.store === 'resources') {
     const pk = String(rec.pk);
     rec.resource_type = RESOURCE_TYPE_OF[key] ?? rec.resource_type ?? 'dataset';
+    const world = { type: 'Polygon', coordinates: [[[-180, -90], [-180, 90], [180, 90], [180, -90], [-180, -90]]] };
+    const extent = rec.extent as { coords?: number[] } | null;
+    if (!extent || !Array.isArray(extent.coords)) rec.extent = { coords: [-180, -90, 180, 90], srid: 'EPSG:4326' };
+    rec.bbox_polygon ??= world;
+    rec.ll_bbox_polygon ??= world;
+    if (!rec.srid) rec.srid = 'EPSG:4326';
     Object.assign(rec, {
       uuid: randomUUID(),
       owner: ownerEmbed(user),
@@ -84,6 +90,22 @@ export function newRecord(
   } else if (c.store === 'users') {
     rec.link = `/api/v2/users/${rec.pk}`;
     rec.avatar = rec.avatar || `https://www.gravatar.com/avatar/${String(rec.pk)}?s=240`;
+  } else if (c.store === 'harvesters') {
+    const base = `/api/v2/harvesters/${String(rec.id)}/`;
+    rec.links = { self: base, harvestable_resources: `${base}harvestable-resources/` };
+    rec.default_owner ??= user.pk;
+    if (!rec.default_owner) rec.default_owner = user.pk;
+    rec.harvester_type ||= 'geonode.harvesting.harvesters.geonodeharvester.GeonodeUnifiedHarvesterWorker';
+    rec.harvester_type_specific_configuration ??= {};
+    rec.last_updated = now;
+  } else if (c.store === 'groups') {
+    // GeoNode creates the Django auth group behind the profile, named by the slug
+    rec.slug ||= String(rec.title).toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+    const groupPks = store.collection('groups').all().map((g) => Number((g.group as StoredRecord | null)?.pk ?? 0));
+    rec.group = { pk: Math.max(0, ...groupPks) + 1, name: rec.slug };
+    rec.link = `/api/v2/groups/${String(rec.pk)}`;
+  } else if (c.store === 'uploads') {
+    Object.assign(rec, { user: user.pk, date: now, create_date: now, state: 'READY', progress: 0, complete: false, link: `/api/v2/uploads/${String(rec.id)}` });
   } else if ('link' in rec || fs.all.includes('link')) {
     rec.link = `/api/v2/${c.path}/${String(rec[c.idField])}`;
   }

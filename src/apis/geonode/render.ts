@@ -9,6 +9,7 @@ import type { StoredRecord } from '../../store/collection.js';
 import type { Store } from '../../store/store.js';
 import { GEONODE_COLLECTIONS, type EndpointCollection } from './collections.js';
 import { resourcePerms, userPerms } from './permissions.js';
+import { linkedResourcesPayload } from './actions-metadata.js';
 
 export interface RenderContext {
   contract: Contract;
@@ -77,7 +78,7 @@ function valueOf(key: string, field: string, record: StoredRecord, ctx: RenderCo
       case 'owner':
         return embedUser(ctx, record.owner, subFields(ctx, fs, 'owner'));
       case 'maplayers':
-        return renderMapLayers(ctx, record);
+        return renderMapLayers(ctx, (l) => String(l.map) === String(record.pk));
       case 'link':
         return `/api/v2/${c.path}/${record.pk}`;
       case 'executions':
@@ -94,7 +95,7 @@ function valueOf(key: string, field: string, record: StoredRecord, ctx: RenderCo
           .filter((m) => String(m.resource) === String(record.pk))
           .map(({ resource: _r, ...rest }) => rest);
       case 'linked_resources':
-        return record.linked_resources ?? { linked_to: [], linked_by: [] };
+        return linkedResourcesPayload(ctx.store, record, ctx.user, ctx.origin);
     }
   }
   if ((key === 'users' || key === 'owners') && field === 'perms') {
@@ -119,12 +120,13 @@ function subFields(ctx: RenderContext, fs: FieldSet, field: string): FieldSet | 
   }
 }
 
-function renderMapLayers(ctx: RenderContext, map: StoredRecord): unknown[] {
+/** Map layers (facts §2.4) with their embedded dataset summary. */
+export function renderMapLayers(ctx: RenderContext, which: (layer: StoredRecord) => boolean): unknown[] {
   const resources = ctx.store.collection('resources');
   return ctx.store
     .collection('maplayers')
     .all()
-    .filter((l) => String(l.map) === String(map.pk))
+    .filter(which)
     .sort((a, b) => Number(a.order) - Number(b.order))
     .map(({ map: _m, dataset, ...layer }) => {
       const ds = dataset === null || dataset === undefined ? undefined : resources.get(dataset);

@@ -1,0 +1,44 @@
+/** GeoNode's action behaviours (facts §5.5, §6, §7), by the names the contract's `x-geostub-behaviour` uses. */
+import type { Behaviour } from '../../behaviours/types.js';
+import { executionStart, executionStatus, upload } from './actions-execution.js';
+import { harvestableResources } from './actions-harvesting.js';
+import {
+  managementCommand,
+  managementCommands,
+  managementJob,
+  managementJobCreate,
+  managementJobs,
+  managementJobStart,
+  managementJobStatus,
+  managementJobStop,
+} from './actions-management.js';
+import { extraMetadata, linkedResources } from './actions-metadata.js';
+import { permissions } from './actions-permissions.js';
+import { favorite, ratings, setThumbnail, setThumbnailFromBbox } from './actions-resource.js';
+
+export const ACTION_BEHAVIOURS: Record<string, Behaviour> = {
+  executionStart,
+  executionStatus,
+  permissions,
+  favorite,
+  ratings,
+  setThumbnail,
+  setThumbnailFromBbox,
+  extraMetadata,
+  linkedResources,
+  upload,
+  managementCommands,
+  managementCommand,
+  managementJobCreate,
+  managementJobs,
+  managementJob,
+  managementJobStart,
+  managementJobStop,
+  managementJobStatus,
+  harvestableResources,
+};
+
+export { advanceExecution, settleExecution } from './actions-lifecycle.js';
+export { advanceJob, startJob, MANAGEMENT_COMMANDS } from './actions-management.js';
+export { advanceHarvester, harvesterPatchRules, regenerateHarvestableResources, type HarvesterWork } from './actions-harvesting.js';
+export { linkedResourcesPayload } from './actions-metadata.js';

@@ -1,0 +1,126 @@
+/**
+ * The self-check: every operation of both contracts gets a valid request on the running mock, and its status,
+ * content type and body must be what the contract documents. Every fixture record validates against its schema.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadContracts, type Contract } from '../src/contracts/load.js';
+import { allOperations, buildRouteTable, type Operation } from '../src/contracts/route-table.js';
+import { ContractValidators, describeErrors } from '../src/contracts/validators.js';
+import { BASIC, startTestServer, type TestServer } from './helpers/server.js';
+import { expandPath, fillBody, fillParams, sampleFor } from './helpers/walk.js';
+
+let s: TestServer;
+let contracts: Contract[];
+let ops: Operation[];
+let validators: ContractValidators;
+
+beforeAll(async () => {
+  s = await startTestServer();
+  contracts = await loadContracts();
+  ops = allOperations(buildRouteTable(contracts));
+  validators = new ContractValidators(contracts);
+});
+afterAll(() => s.close());
+
+function successStatus(op: Operation): number {
+  const codes = Object.keys(op.responses).filter((c) => /^2\d\d$/.test(c)).map(Number).sort();
+  return codes[0];
+}
+
+async function send(op: Operation) {
+  try {
+    return await sendUnchecked(op);
+  } catch (err) {
+    throw new Error(`${op.method.toUpperCase()} ${op.path}: ${(err as Error).message}`);
+  }
+}
+
+async function sendUnchecked(op: Operation) {
+  const params = fillParams(op, s.store);
+  const sample = sampleFor(op);
+  const headers: Record<string, string> = { Authorization: op.api === 'koordinates' ? 'key geostub0koordinates0api0key00001' : BASIC.admin };
+  let body: BodyInit | undefined;
+  if (sample.form) {
+    const form = new FormData();
+    for (const [k, v] of Object.entries(sample.form)) form.append(k, new Blob([`{"type":"FeatureCollection","features":[]}`]), v);
+    body = form;
+  } else if (sample.urlencoded !== undefined) {
+    body = sample.urlencoded;
+    headers['Content-Type'] = 'application/x-www-form-urlencoded';
+  } else if (sample.body !== undefined) {
+    body = JSON.stringify(fillBody(sample.body, s.store, params));
+    headers['Content-Type'] = 'application/json';
+  }
+  const url = s.url + expandPath(op.path, params);
+  if (sample.setup) {
+    const res = await fetch(url, { method: sample.setup.method, headers: { ...headers, 'Content-Type': 'application/json' }, body: JSON.stringify(sample.setup.body) });
+    expect(res.status, `setup of ${op.operationId}`).toBeLessThan(300);
+  }
+  const res = await fetch(url, { method: op.method.toUpperCase(), headers, body, redirect: 'manual' });
+  const text = await res.text();
+  return { res, text, url };
+}
+
+function check(op: Operation, status: number, contentType: string, text: string, url: string) {
+  const expected = successStatus(op);
+  expect(status, `${op.method.toUpperCase()} ${url}: ${text.slice(0, 400)}`).toBe(expected);
+  const schema = validators.responseSchema(op, status, contentType.split(';')[0]);
+  if (status === 204 || schema === undefined) {
+    // no documented body: there must be none
+    expect(text, url).toBe('');
+    return;
+  }
+  if (contentType.includes('openapi') && !contentType.includes('json')) {
+    expect(text).toMatch(/^openapi: 3\.0\.3/m);
+    return;
+  }
+  expect(contentType, url).toMatch(/json/);
+  const validate = validators.forSchema(op.api, schema);
+  const body = JSON.parse(text);
+  const ok = validate(body);
+  expect(ok, `${op.operationId} ${url}: ${JSON.stringify(describeErrors(validate.errors))}`).toBe(true);
+}
+
+describe('self-check: every read operation answers what its contract documents', () => {
+  it('walks every GET operation of both contracts', async () => {
+    const reads = ops.filter((o) => o.method === 'get');
+    expect(reads.length).toBeGreaterThan(70);
+    for (const op of reads) {
+      const { res, text, url } = await send(op);
+      check(op, res.status, res.headers.get('content-type') ?? '', text, url);
+    }
+  });
+});
+
+describe('self-check: every write operation answers what its contract documents', () => {
+  it('walks every non-GET operation on a freshly reset store', async () => {
+    const writes = ops.filter((o) => o.method !== 'get');
+    expect(writes.length).toBeGreaterThan(60);
+    for (const op of writes) {
+      await fetch(`${s.url}/__geostub/reset`, { method: 'POST' });
+      const { res, text, url } = await send(op);
+      check(op, res.status, res.headers.get('content-type') ?? '', text, url);
+    }
+  });
+});
+
+describe('fixtures validate against their contract schemas', () => {
+  it('every rendered record of every list is valid (walked through the API, all pages)', async () => {
+    await fetch(`${s.url}/__geostub/reset`, { method: 'POST' });
+    const lists = ops.filter((o) => o.method === 'get' && o.behaviour === 'list');
+    for (const op of lists) {
+      const validate = validators.forSchema(op.api, validators.responseSchema(op, 200)!);
+      for (let page = 1; page < 100; page++) {
+        const { res, text } = await (async () => {
+          const url = `${s.url}${op.path}?page=${page}&page_size=100`;
+          const r = await fetch(url, { headers: { Authorization: BASIC.admin } });
+          return { res: r, text: await r.text() };
+        })();
+        expect(res.status, `${op.path} page ${page}: ${text.slice(0, 300)}`).toBe(200);
+        const body = JSON.parse(text);
+        expect(validate(body), `${op.path} page ${page}: ${JSON.stringify(describeErrors(validate.errors))}`).toBe(true);
+        if (!body.links.next) break;
+      }
+    }
+  });
+});
