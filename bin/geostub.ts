@@ -2,7 +2,7 @@
 /** The geostub command line: serve | seed | lint. */
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { contractPath, lintContract, loadContracts } from '../src/contracts/load.js';
+import { contractPath, lintContract, loadContract } from '../src/contracts/load.js';
 import { buildRouteTable, allOperations } from '../src/contracts/route-table.js';
 import { startGeostub, VERSION } from '../src/server/start.js';
 import { DEFAULT_SCALE, DEFAULT_SEED, writeFixtures } from '../src/fixtures/index.js';
@@ -78,22 +78,34 @@ await yargs(hideBin(process.argv))
     },
   )
   .command(
-    'lint',
-    'Validate both contracts (OpenAPI 3.0) and their geostub extensions',
-    (y) => y,
-    async () => {
-      const problems = [...(await lintContract(contractPath('geonode'))), ...(await lintContract(contractPath('koordinates')))];
-      if (!problems.length) {
-        const contracts = await loadContracts();
-        const ops = allOperations(buildRouteTable(contracts));
-        for (const op of ops) if (op.behaviour === 'unbound') problems.push(`${op.operationId} (${op.method.toUpperCase()} ${op.path}): no x-geostub-behaviour`);
-        if (!problems.length) {
-          console.log(`contracts OK: ${ops.length} operations (${contracts.map((c) => c.file).join(', ')})`);
-          return;
+    'lint [files..]',
+    'Validate the contracts (OpenAPI 3.0, plus geostub\'s x-geostub-behaviour bindings); exit 1 on any problem',
+    (y) =>
+      y
+        .positional('files', { type: 'string', array: true, describe: 'contract files [default: both of geostub\'s contracts]' })
+        .example('$0 lint', 'check contracts/geonode-v2.yaml and contracts/koordinates-catalog.yaml'),
+    async (argv) => {
+      const files = argv.files?.length ? argv.files : [contractPath('geonode'), contractPath('koordinates')];
+      const problems: string[] = [];
+      let count = 0;
+      for (const file of files) {
+        const found = await lintContract(file);
+        if (!found.length) {
+          const contract = await loadContract(file).catch((err: Error) => (problems.push(`${file}: ${err.message}`), undefined));
+          if (contract) {
+            const ops = allOperations(buildRouteTable([contract]));
+            count += ops.length;
+            for (const op of ops) if (op.behaviour === 'unbound') found.push(`${file}: ${op.operationId} (${op.method.toUpperCase()} ${op.path}) has no x-geostub-behaviour`);
+          }
         }
+        problems.push(...found);
       }
-      for (const p of problems) console.error(p);
-      process.exit(1);
+      if (problems.length) {
+        for (const p of problems) console.error(p);
+        console.error(`geostub lint: ${problems.length} problem(s)`);
+        process.exit(1);
+      }
+      console.log(`contracts OK: ${count} operations in ${files.join(', ')}`);
     },
   )
   .demandCommand(1, 'Name a command: serve, seed or lint (geostub --help lists them).')
