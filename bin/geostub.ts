@@ -1,16 +1,22 @@
 #!/usr/bin/env node
 /** The geostub command line: serve | seed | lint. */
-import yargs from 'yargs';
-import { hideBin } from 'yargs/helpers';
-import { contractPath, lintContract, loadContract } from '../src/contracts/load.js';
-import { buildRouteTable, allOperations } from '../src/contracts/route-table.js';
-import { startGeostub, VERSION } from '../src/server/start.js';
-import { DEFAULT_SCALE, DEFAULT_SEED, writeFixtures } from '../src/fixtures/index.js';
+import { fastServeArgs, SERVE_OPTIONS, type ServeArgs } from '../src/cli/serve-options.js';
+import { fail, serve } from '../src/cli/serve.js';
+import { VERSION } from '../src/server/start.js';
 
-const fail = (message: string): never => {
-  console.error(`geostub: ${message}`);
-  process.exit(2);
-};
+// `geostub serve` with ordinary options starts without loading yargs; anything else (help, typos, other
+// commands) goes through yargs. faker (seed) and swagger-parser (lint) load only in their commands.
+const fast = fastServeArgs(process.argv.slice(2));
+if (fast) await serve(fast);
+else await runYargs();
+
+async function runYargs(): Promise<void> {
+const { default: yargs } = await import('yargs');
+const { hideBin } = await import('yargs/helpers');
+const { contractPath, loadContract } = await import('../src/contracts/load.js');
+const { buildRouteTable, allOperations } = await import('../src/contracts/route-table.js');
+const DEFAULT_SEED = 42;
+const DEFAULT_SCALE = 300;
 
 await yargs(hideBin(process.argv))
   .scriptName('geostub')
@@ -21,44 +27,11 @@ await yargs(hideBin(process.argv))
     'Serve both APIs (GeoNode at /api/v2/, the catalogue at /services/api/v1/)',
     (y) =>
       y
-        .option('port', { alias: 'p', type: 'number', default: 8000, describe: 'port to listen on (0 = any free port)' })
-        .option('host', { type: 'string', default: '127.0.0.1', describe: 'interface to bind (0.0.0.0 for every interface)' })
-        .option('db', { type: 'string', describe: 'lowdb JSON file [default: .geostub/db.json under the working directory]' })
-        .option('in-memory', { type: 'boolean', default: false, describe: 'keep the data in memory only; nothing is written' })
-        .option('fixtures', { type: 'string', describe: 'directory with geonode.json and koordinates.json (from `geostub seed`) to load on first start' })
-        .option('patch-all', { type: 'boolean', default: true, describe: 'dynamic-rest patch-all on list PATCH (stock GeoNode has it off: --no-patch-all)' })
-        .option('body-limit', { type: 'string', default: '1mb', describe: 'largest request body; larger ones get 413' })
-        .option('cors', { type: 'boolean', default: true, describe: 'send CORS headers (--no-cors to turn off)' })
-        .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no per-request log lines' })
-        .example('$0 serve', 'serve the seed fixtures on http://127.0.0.1:8000')
+        .options(SERVE_OPTIONS)
+        .example('$0 serve', 'serve the seed fixtures on http://127.0.0.1:8000 (data kept in .geostub/db.json)')
         .example('$0 serve --in-memory --port 0', 'a throw-away instance on a free port')
         .example('$0 seed --scale 10000 --out big && $0 serve --fixtures big --db big/db.json', 'serve 10,000 resources'),
-    async (argv) => {
-      try {
-        const running = await startGeostub({
-          port: argv.port,
-          host: argv.host,
-          db: argv.db,
-          inMemory: argv['in-memory'],
-          fixtures: argv.fixtures,
-          patchAll: argv['patch-all'],
-          bodyLimit: argv['body-limit'],
-          cors: argv.cors,
-          log: argv.quiet ? undefined : (l) => console.log(`${l.method} ${l.url} ${l.status} ${l.ms.toFixed(1)}ms${l.error ? ` ${l.error}` : ''}`),
-        });
-        console.log(`geostub ${VERSION} listening on ${running.url}`);
-        console.log(`  GeoNode API v2:   ${running.url}/api/v2/`);
-        console.log(`  Koordinates:      ${running.url}/services/api/v1/data/`);
-        console.log(`  data:             ${running.store.persistent ? (argv.db ?? '.geostub/db.json') : 'in memory'}`);
-        const stop = () => running.close().then(() => process.exit(0));
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
-      } catch (err) {
-        const e = err as NodeJS.ErrnoException;
-        if (e.code === 'EADDRINUSE') fail(`port ${argv.port} is already in use; pick another with --port`);
-        fail(e.message);
-      }
-    },
+    (argv) => serve(argv as unknown as ServeArgs),
   )
   .command(
     'seed',
@@ -73,6 +46,7 @@ await yargs(hideBin(process.argv))
       if (!Number.isInteger(argv.scale) || argv.scale < 1) fail('--scale must be a positive whole number');
       if (!Number.isInteger(argv.seed)) fail('--seed must be a whole number');
       const started = Date.now();
+      const { writeFixtures } = await import('../src/fixtures/index.js');
       const { files, bytes } = await writeFixtures({ seed: argv.seed, scale: argv.scale, out: argv.out, progress: (l) => console.log(l) });
       console.log(`wrote ${files.join(', ')} (${(bytes / 1e6).toFixed(1)} MB) in ${Date.now() - started} ms`);
     },
@@ -86,6 +60,7 @@ await yargs(hideBin(process.argv))
         .example('$0 lint', 'check contracts/geonode-v2.yaml and contracts/koordinates-catalog.yaml'),
     async (argv) => {
       const files = argv.files?.length ? argv.files : [contractPath('geonode'), contractPath('koordinates')];
+      const { lintContract } = await import('../src/contracts/lint.js');
       const problems: string[] = [];
       let count = 0;
       for (const file of files) {
@@ -112,3 +87,4 @@ await yargs(hideBin(process.argv))
   .strict()
   .help()
   .parseAsync();
+}

@@ -1,7 +1,8 @@
 /** The contracts: every seed operation is there, they lint, and every operation is bound to a behaviour. */
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { contractPath, lintContract, loadContracts } from '../src/contracts/load.js';
+import { contractPath, loadContracts } from '../src/contracts/load.js';
+import { lintContract } from '../src/contracts/lint.js';
 import { allOperations, buildRouteTable, matchRoute } from '../src/contracts/route-table.js';
 import { GEONODE_BEHAVIOURS } from '../src/apis/geonode/index.js';
 import { KOORDINATES_BEHAVIOURS } from '../src/apis/koordinates/index.js';

@@ -21,16 +21,24 @@ export interface ValidationProblem {
 }
 
 export class ContractValidators {
-  private ajv: Ajv;
+  private ajvInstance: Ajv | undefined;
   private cache = new Map<string, ValidateFunction>();
 
-  constructor(contracts: Contract[]) {
-    this.ajv = new Ajv({ strict: false, allErrors: false, discriminator: true, validateFormats: true });
-    addFormats(this.ajv);
+  constructor(private readonly contracts: Contract[]) {}
+
+  /** ajv with every contract's components registered, made on first use (start-up does not wait for it). */
+  private get ajv(): Ajv {
+    if (this.ajvInstance) return this.ajvInstance;
+    const contracts = this.contracts;
+    // the contracts are linted by `geostub lint` and a test; re-validating them against the meta-schema at every
+    // start would cost ~40 ms
+    const ajv = new Ajv({ strict: false, allErrors: false, discriminator: true, validateFormats: true, validateSchema: false });
+    addFormats(ajv);
     for (const c of contracts) {
       // the document root becomes the schema root, so `#/components/schemas/X` refs inside it resolve
-      this.ajv.addSchema({ $id: `${c.api}.json`, components: rewriteRefs(c.doc.components ?? {}, `${c.api}.json`) } as object);
+      ajv.addSchema({ $id: `${c.api}.json`, components: rewriteRefs(c.doc.components ?? {}, `${c.api}.json`) } as object);
     }
+    return (this.ajvInstance = ajv);
   }
 
   /** Validator for a schema node taken from a contract (may be a `$ref`). Cached by api + JSON text of the node. */
@@ -51,9 +59,40 @@ export class ContractValidators {
     return media ? this.forSchema(op.api, media) : undefined;
   }
 
-  /** Compile every request-body validator now (done at start so the first request pays nothing). */
+  /** Compile every request-body validator now. */
   warm(ops: Operation[]): void {
     for (const op of ops) this.requestBody(op);
+  }
+
+  /**
+   * Compile every request-body validator once, right after start, a few operations per event-loop turn so a
+   * request arriving meanwhile waits at most one slice; a request that comes first compiles its own on demand.
+   */
+  warmInBackground(ops: Operation[], delayMs = 250, slice = 1): { stop(): void; done: Promise<void> } {
+    let stopped = false;
+    let i = 0;
+    let timer: NodeJS.Timeout | undefined;
+    let finish: () => void = () => {};
+    const done = new Promise<void>((ok) => {
+      finish = ok;
+      const step = () => {
+        if (stopped) return ok();
+        for (const end = Math.min(ops.length, i + slice); i < end; i++) this.requestBody(ops[i]);
+        if (i < ops.length) setImmediate(step);
+        else ok();
+      };
+      // the first requests after start (a client's endpoint discovery) are served before warming begins
+      timer = setTimeout(step, delayMs);
+      timer.unref();
+    });
+    return {
+      stop: () => {
+        stopped = true;
+        if (timer) clearTimeout(timer);
+        finish();
+      },
+      done,
+    };
   }
 
   /** The response schema of an operation for a status and media type (falls back to `default`). */

@@ -44,7 +44,6 @@ export async function createGeostubApp(options: GeostubOptions = {}) {
   const contracts = await loadContracts();
   const routes = buildRouteTable(contracts);
   const validators = new ContractValidators(contracts);
-  validators.warm(allOperations(routes));
   const fixturesDir = resolve(options.fixtures ?? join(PACKAGE_ROOT, 'fixtures'));
   const store = await Store.open({
     file: options.inMemory ? undefined : resolve(options.db ?? join(process.cwd(), '.geostub', 'db.json')),
@@ -68,7 +67,7 @@ export async function createGeostubApp(options: GeostubOptions = {}) {
 }
 
 export async function startGeostub(options: GeostubOptions = {}): Promise<RunningGeostub> {
-  const { app, env, store } = await createGeostubApp(options);
+  const { app, env, store, routes } = await createGeostubApp(options);
   const server = options.tls ? createHttps({ cert: options.tls.cert, key: options.tls.key }, app) : createHttp(app);
   server.keepAliveTimeout = 5000;
   await new Promise<void>((ok, fail) => {
@@ -76,6 +75,7 @@ export async function startGeostub(options: GeostubOptions = {}): Promise<Runnin
     server.listen(options.port ?? 8000, options.host ?? '127.0.0.1', () => ok());
   });
   const port = (server.address() as AddressInfo).port;
+  const warming = env.validators.warmInBackground(allOperations(routes));
   const host = options.host && options.host !== '0.0.0.0' && options.host !== '::' ? options.host : '127.0.0.1';
   const url = `${options.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
   return {
@@ -86,6 +86,7 @@ export async function startGeostub(options: GeostubOptions = {}): Promise<Runnin
     server,
     close: () =>
       new Promise<void>((ok) => {
+        warming.stop();
         server.closeAllConnections?.();
         server.close(() => ok());
       }).then(() => store.persist()),

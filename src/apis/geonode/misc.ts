@@ -1,5 +1,4 @@
 /** GeoNode's API root, schema, relation lists, resource subsets, resource types and related-field endpoints. */
-import { stringify as toYaml } from 'yaml';
 import { apiError } from '../../errors/catalogue.js';
 import { json, type Behaviour, type BehaviourRequest, type Env } from '../../behaviours/types.js';
 import type { StoredRecord } from '../../store/collection.js';
@@ -26,7 +25,7 @@ export const schema: Behaviour = (req) => {
   const accept = req.headers.accept ?? '';
   const wantsJson = req.query.get('format') === 'json' || accept.includes('application/vnd.oai.openapi+json');
   if (wantsJson) return { status: 200, body: req.op.contract.doc, contentType: 'application/vnd.oai.openapi+json; charset=utf-8' };
-  return { status: 200, text: req.op.contract.text || toYaml(req.op.contract.doc), contentType: 'application/vnd.oai.openapi; charset=utf-8' };
+  return { status: 200, text: req.op.contract.text, contentType: 'application/vnd.oai.openapi; charset=utf-8' };
 };
 
 const isOwnedBy = (pk: unknown) => (r: StoredRecord) => (r.owner as StoredRecord | null)?.pk === pk;

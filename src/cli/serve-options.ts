@@ -1,0 +1,70 @@
+/**
+ * The `serve` options, written once: yargs builds its help and parser from this table, and the fast path below
+ * reads the same table with node's `util.parseArgs`, so `geostub serve` starts without loading yargs (~60 ms).
+ */
+import { parseArgs } from 'node:util';
+
+export interface OptionSpec {
+  type: 'string' | 'number' | 'boolean';
+  default?: string | number | boolean;
+  alias?: string;
+  describe: string;
+}
+
+export const SERVE_OPTIONS = {
+  port: { type: 'number', default: 8000, alias: 'p', describe: 'port to listen on (0 = any free port)' },
+  host: { type: 'string', default: '127.0.0.1', describe: 'interface to bind (0.0.0.0 for every interface)' },
+  db: { type: 'string', describe: 'lowdb JSON file [default: .geostub/db.json under the working directory]' },
+  'in-memory': { type: 'boolean', default: false, describe: 'keep the data in memory only; nothing is written' },
+  fixtures: { type: 'string', describe: 'directory with geonode.json and koordinates.json (from `geostub seed`) loaded on first start' },
+  'patch-all': { type: 'boolean', default: true, describe: 'dynamic-rest patch-all on list PATCH; --no-patch-all behaves like a stock GeoNode' },
+  'body-limit': { type: 'string', default: '1mb', describe: 'largest request body; larger ones get 413' },
+  cors: { type: 'boolean', default: true, describe: 'send CORS headers (--no-cors to turn them off)' },
+  quiet: { type: 'boolean', default: false, alias: 'q', describe: 'no per-request log lines' },
+} as const satisfies Record<string, OptionSpec>;
+
+export type ServeArgs = {
+  port: number;
+  host: string;
+  db?: string;
+  'in-memory': boolean;
+  fixtures?: string;
+  'patch-all': boolean;
+  'body-limit': string;
+  cors: boolean;
+  quiet: boolean;
+};
+
+/**
+ * `serve` arguments read without yargs, or undefined when anything is unusual (help, a typo, a bad number):
+ * the caller then hands the command line to yargs, which explains the problem.
+ */
+export function fastServeArgs(argv: string[]): ServeArgs | undefined {
+  if (argv[0] !== 'serve' || argv.some((a) => a === '--help' || a === '-h' || a === '--version')) return undefined;
+  const specs = SERVE_OPTIONS as Record<string, OptionSpec>;
+  const negated: Record<string, boolean> = {};
+  const rest = argv.slice(1).filter((a) => {
+    const m = /^--no-(.+)$/.exec(a);
+    if (m && specs[m[1]]?.type === 'boolean') return !(negated[m[1]] = false);
+    return true;
+  });
+  const options = Object.fromEntries(
+    Object.entries(specs).map(([name, s]) => [name, { type: s.type === 'boolean' ? 'boolean' : 'string', ...(s.alias ? { short: s.alias } : {}) }]),
+  ) as Parameters<typeof parseArgs>[0] extends infer C ? (C extends { options?: infer O } ? O : never) : never;
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    values = parseArgs({ args: rest, options, strict: true, allowPositionals: false }).values as Record<string, string | boolean | undefined>;
+  } catch {
+    return undefined;
+  }
+  const out: Record<string, unknown> = {};
+  for (const [name, s] of Object.entries(specs)) {
+    const v = name in negated ? negated[name] : values[name];
+    if (v === undefined) out[name] = s.default;
+    else if (s.type === 'number') {
+      if (typeof v !== 'string' || !/^\d+$/.test(v)) return undefined;
+      out[name] = Number(v);
+    } else out[name] = v;
+  }
+  return out as ServeArgs;
+}
