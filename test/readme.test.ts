@@ -1,0 +1,19 @@
+/** The README stays true: every contract path is in its endpoint tables, every serve option in its CLI section. */
+import { readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { loadContracts } from '../src/contracts/load.js';
+import { SERVE_OPTIONS } from '../src/cli/serve-options.js';
+
+describe('README', () => {
+  it('lists every path of both contracts', async () => {
+    const readme = await readFile('README.md', 'utf8');
+    for (const c of await loadContracts()) {
+      for (const path of Object.keys(c.doc.paths as object)) expect(readme, path).toContain(`\`${path}\``);
+    }
+  });
+
+  it('documents every serve option', async () => {
+    const readme = await readFile('README.md', 'utf8');
+    for (const name of Object.keys(SERVE_OPTIONS)) expect(readme, name).toMatch(new RegExp(`--(no-)?${name}\\b`));
+  });
+});
