@@ -8,17 +8,16 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeFixtures } from '../src/fixtures/index.js';
 import { median, timeToFirstResponse } from './bench-startup.js';
+import { measure, ratio, type Target } from './bench-throughput.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const cli = join(here, '..', 'bin', 'geostub.js');
 const bare = join(here, 'bare-express.js');
+const ceiling = join(here, 'ceiling-server.js');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 
-async function startupSection(): Promise<void> {
-  const work = await mkdtemp(join(tmpdir(), 'geostub-bench-'));
-  const big = join(work, 'scale-10000');
-  console.log('generating 10,000-resource fixtures…');
-  await writeFixtures({ seed: 42, scale: 10_000, out: big });
+async function startupSection(work: string, big: string): Promise<void> {
   const serve = (extra: string[]) => (port: number) => [cli, 'serve', '--quiet', '--port', String(port), ...extra];
   // warm db files: the first start copies fixtures in, later starts read the db
   const defaultDb = join(work, 'default-db.json');
@@ -44,7 +43,36 @@ async function startupSection(): Promise<void> {
     console.log(`  ${label.padEnd(38)} ${m.toFixed(0).padStart(6)} ms   ${(m / b).toFixed(2)}×`);
   }
   console.log('  targets: default < 1.5× bare; 10,000 resources < 3000 ms');
-  await rm(work, { recursive: true, force: true });
 }
 
-await startupSection();
+const FILTERED =
+  '/api/v2/resources/?filter{title.icontains}=flood&filter{resource_type.in}=dataset&filter{resource_type.in}=map&sort[]=-date&include[]=data';
+
+async function throughputSection(big: string): Promise<void> {
+  const geostubArgs = (port: number) => [cli, 'serve', '--quiet', '--in-memory', '--fixtures', big, '--port', String(port)];
+  const targets: Target[] = [
+    { label: 'slice ceiling (node:http)', args: (p) => [ceiling, 'slice', join(big, 'geonode.json'), String(p)], path: '/' },
+    { label: 'naive filter ceiling (node:http)', args: (p) => [ceiling, 'naive', join(big, 'geonode.json'), String(p)], path: '/' },
+    { label: 'geostub: default list page', args: geostubArgs, path: '/api/v2/resources/' },
+    { label: 'geostub: filtered, sorted list + include[]=data', args: geostubArgs, path: FILTERED },
+    { label: 'geostub: catalogue page, filtered + sorted', args: geostubArgs, path: '/services/api/v1/data/?kind=vector&kind=raster&public=true&sort=name&page_size=20' },
+  ];
+  console.log(`\nthroughput with 10,000 resources (autocannon, 32 connections, ${SECONDS} s × ${ROUNDS} rounds, medians)`);
+  const rows = await measure(targets, ROUNDS, SECONDS);
+  for (const t of targets) console.log(`  ${t.label.padEnd(50)} ${median(rows.get(t.label)!).toFixed(0).padStart(7)} req/s`);
+  const slice = targets[0].label;
+  const naive = targets[1].label;
+  console.log('  ratios (per round, median):');
+  console.log(`    (a) default list page / slice ceiling          ${ratio(rows, targets[2].label, slice).toFixed(2)}×   target ≥ 0.40`);
+  console.log(`    (b) filtered list / naive filter ceiling       ${ratio(rows, targets[3].label, naive).toFixed(2)}×   target ≥ 1.0`);
+  console.log(`    (c) catalogue page / slice ceiling             ${ratio(rows, targets[4].label, slice).toFixed(2)}×   target ≥ 0.40`);
+}
+
+const work = await mkdtemp(join(tmpdir(), 'geostub-bench-'));
+const big = join(work, 'scale-10000');
+console.log('generating 10,000-resource fixtures…');
+await writeFixtures({ seed: 42, scale: 10_000, out: big });
+const only = process.env.BENCH_ONLY;
+if (!only || only === 'startup') await startupSection(work, big);
+if (!only || only === 'throughput') await throughputSection(big);
+await rm(work, { recursive: true, force: true });

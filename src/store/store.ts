@@ -25,6 +25,9 @@ export interface StoreOptions {
 
 export class Store {
   private collections = new Map<string, Collection>();
+  /** bumped by reset, so caches keyed on collection versions never survive a reset */
+  private generation = 0;
+  private memos = new Map<string, { stamp: string; value: unknown }>();
   private constructor(
     private readonly db: Low<StoreData>,
     private readonly options: StoreOptions,
@@ -73,6 +76,29 @@ export class Store {
     // keep collections the specs do not know (data from another version) untouched in the file
   }
 
+  /** A stamp that changes whenever any collection changes (for caches of derived data). */
+  stamp(names?: readonly string[]): string {
+    let out = String(this.generation);
+    if (names) for (const n of names) out += `:${this.collection(n).version}`;
+    else for (const c of this.collections.values()) out += `:${c.version}`;
+    return out;
+  }
+
+  /**
+   * Derived data cached until one of the named collections changes: `memo('visible:anon', ['resources'], () => …)`.
+   * At most 256 entries are kept (oldest dropped first).
+   */
+  memo<T>(key: string, deps: readonly string[], compute: () => T): T {
+    const stamp = this.stamp(deps);
+    const hit = this.memos.get(key);
+    if (hit && hit.stamp === stamp) return hit.value as T;
+    const value = compute();
+    this.memos.delete(key);
+    this.memos.set(key, { stamp, value });
+    if (this.memos.size > 256) this.memos.delete(this.memos.keys().next().value as string);
+    return value;
+  }
+
   collection(name: string): Collection {
     const c = this.collections.get(name);
     if (!c) throw new Error(`unknown collection ${name}`);
@@ -94,6 +120,8 @@ export class Store {
   /** Restore the seed fixtures. */
   async reset(): Promise<void> {
     this.db.data = { version: 1, collections: await this.options.seed() };
+    this.generation++;
+    this.memos.clear();
     this.buildCollections();
     await this.persist();
   }

@@ -6,7 +6,7 @@ import { apiError } from '../../errors/catalogue.js';
 import { json, type Behaviour, type BehaviourRequest, type Env } from '../../behaviours/types.js';
 import { queryFieldSchema } from '../../contracts/query-schema.js';
 import { listEnvelopeHead, pageSlice, parsePageRequest } from '../../query/pagination.js';
-import { applySort, compileQueryPredicate, parseDynamicQuery, projectFields, type DynamicQuery, type FieldSchema, type SortTerm } from '../../query/dynamic-rest/index.js';
+import { applySort, compileQueryPredicate, isFieldSelected, parseDynamicQuery, projectFields, type DynamicQuery, type FieldSchema, type SortTerm } from '../../query/dynamic-rest/index.js';
 import type { StoredRecord } from '../../store/collection.js';
 import type { EndpointCollection } from './collections.js';
 import { canSee, endpointOf, findRecord, isAdmin, renderContext } from './context.js';
@@ -23,18 +23,18 @@ function defaultTerms(c: EndpointCollection): SortTerm[] {
   });
 }
 
-/** Default-ordered records of an endpoint, cached per store-collection version. */
-const orderCache = new WeakMap<object, Map<string, { version: number; records: StoredRecord[] }>>();
+/** Default-ordered records of an endpoint, cached until the collection changes. */
 function ordered(env: Env, key: string, c: EndpointCollection): StoredRecord[] {
-  const coll = env.store.collection(c.store);
-  let perStore = orderCache.get(env.store);
-  if (!perStore) orderCache.set(env.store, (perStore = new Map()));
-  const hit = perStore.get(key);
-  if (hit && hit.version === coll.version) return hit.records;
-  const scoped = c.scope ? coll.all().filter(c.scope) : [...coll.all()];
-  const records = applySort(scoped, defaultTerms(c));
-  perStore.set(key, { version: coll.version, records });
-  return records;
+  return env.store.memo(`ordered:${key}`, [c.store], () => {
+    const all = env.store.collection(c.store).all();
+    return applySort(c.scope ? all.filter(c.scope) : [...all], defaultTerms(c));
+  });
+}
+
+/** Who is asking, as far as visibility goes. */
+function viewerKey(user: StoredRecord | null): string {
+  if (!user) return 'anonymous';
+  return user.is_superuser ? 'superuser' : `user:${String(user.pk)}`;
 }
 
 /** GeoNode's advertised rule for resource lists (facts §3.6). */
@@ -67,22 +67,33 @@ export function parseListQuery(req: BehaviourRequest, key: string, c: EndpointCo
 
 /** The visible records of a list request that match its query, in the requested (or default) order. */
 export function visibleRecords(req: BehaviourRequest, env: Env, key: string, c: EndpointCollection, query: DynamicQuery): StoredRecord[] {
-  const preds: ((r: StoredRecord) => boolean)[] = [];
-  if (c.store === 'resources' || c.store === 'groups' || c.store === 'uploads' || c.store === 'execution_requests') {
-    preds.push((r) => canSee(env, c, r, req.user));
-  }
-  if (c.store === 'resources') {
-    const adv = advertisedFilter(req);
-    if (adv) preds.push(adv);
-  }
-  if (key === 'owners') {
-    const owners = new Set(env.store.collection('resources').all().map((r) => (r.owner as StoredRecord | null)?.pk));
-    preds.push((u) => owners.has(u.pk));
-  }
-  if (query.where || query.search.terms.length || query.extent) preds.push(compileQueryPredicate(query));
-  let records = ordered(env, key, c);
-  if (preds.length) records = records.filter((r) => preds.every((p) => p(r)));
-  return query.sort.length ? applySort(records, query.sort) : records;
+  // what this viewer may see, in the default order: cached until the data it depends on changes
+  const advertised = c.store === 'resources' ? (req.query.get('advertised') ?? 'default') : '-';
+  const deps = [c.store, 'grants', 'memberships', ...(key === 'owners' ? ['resources'] : [])];
+  let records = env.store.memo(`visible:${key}:${viewerKey(req.user)}:${advertised}`, deps, () => {
+    const preds: ((r: StoredRecord) => boolean)[] = [];
+    if (c.store === 'resources' || c.store === 'groups' || c.store === 'uploads' || c.store === 'execution_requests') {
+      preds.push((r) => canSee(env, c, r, req.user));
+    }
+    if (c.store === 'resources') {
+      const adv = advertisedFilter(req);
+      if (adv) preds.push(adv);
+    }
+    if (key === 'owners') {
+      const owners = new Set(env.store.collection('resources').all().map((r) => (r.owner as StoredRecord | null)?.pk));
+      preds.push((u) => owners.has(u.pk));
+    }
+    const all = ordered(env, key, c);
+    return preds.length ? all.filter((r) => preds.every((p) => p(r))) : all;
+  });
+  const filtered = !!(query.where || query.search.terms.length || query.extent);
+  if (!filtered && !query.sort.length) return records;
+  // a front end repeats its queries (paging, polling): the matching, sorted list is cached until the data changes
+  const shape = JSON.stringify([query.where, query.search.terms, query.search.fields, query.extent, query.sort.map((t) => t.raw)]);
+  return env.store.memo(`query:${key}:${viewerKey(req.user)}:${advertised}:${shape}`, deps, () => {
+    const kept = filtered ? records.filter(compileQueryPredicate(query)) : records;
+    return query.sort.length ? applySort(kept, query.sort) : kept;
+  });
 }
 
 /** Slice a page out of records and wrap it in GeoNode's envelope. */
@@ -103,11 +114,12 @@ export function pageEnvelope(
   return { ...head, [plural]: records.slice(slice.start, slice.end).map(render) };
 }
 
-/** Render with include[]/exclude[] applied: deferred fields only when selected. */
+/** Render with include[]/exclude[] applied: deferred fields are computed only when selected. */
 export function projected(key: string, r: StoredRecord, ctx: ReturnType<typeof renderContext>, q: ParsedListQuery, opts: RenderOptions): Record<string, unknown> {
   const tree = q.query.projection.tree;
   if (!tree) return renderRecord(key, r, ctx, opts);
-  return projectFields(renderRecord(key, r, ctx, { ...opts, withDeferred: true }), q.query.projection, q.schema);
+  const include = new Set(Object.entries(q.schema.fields).filter(([f, spec]) => spec.deferred && isFieldSelected(f, tree, q.schema)).map(([f]) => f));
+  return projectFields(renderRecord(key, r, ctx, { ...opts, include }), q.query.projection, q.schema);
 }
 
 export const list: Behaviour = (req, env) => {

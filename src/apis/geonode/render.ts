@@ -55,16 +55,35 @@ function itemSchemaName(c: EndpointCollection, opts: RenderOptions): string {
   return opts.listItem && c.listItemSchema ? c.listItemSchema : c.itemSchema;
 }
 
+/** Fields whose value depends on who is asking: never cached. */
+const VIEWER_FIELDS = new Set(['perms', 'favorite', 'executions', 'linked_resources']);
+
+/** The viewer-independent part of a rendering, cached per record until any collection changes. */
+const baseCache = new WeakMap<StoredRecord, { key: string; value: Record<string, unknown> }>();
+
+function selected(fs: FieldSet, f: string, opts: RenderOptions): boolean {
+  if (fs.writeOnly.has(f)) return false;
+  return !fs.deferred.has(f) || !!opts.withDeferred || !!opts.include?.has(f);
+}
+
 export function renderRecord(key: string, record: StoredRecord, ctx: RenderContext, opts: RenderOptions = {}): Record<string, unknown> {
   const c = GEONODE_COLLECTIONS[key];
-  const fs = fieldSet(ctx.contract, itemSchemaName(c, opts));
+  const schemaName = itemSchemaName(c, opts);
+  const fs = fieldSet(ctx.contract, schemaName);
+  const cacheKey = `${ctx.store.stamp()}|${ctx.origin}|${key}|${schemaName}|${opts.withDeferred ? '*' : [...(opts.include ?? [])].join(',')}`;
+  let base = baseCache.get(record);
+  if (!base || base.key !== cacheKey) {
+    const value: Record<string, unknown> = {};
+    for (const f of fs.all) if (!VIEWER_FIELDS.has(f) && selected(fs, f, opts)) value[f] = valueOf(key, f, record, ctx, fs);
+    base = { key: cacheKey, value: absolutize(value, ctx.origin) as Record<string, unknown> };
+    baseCache.set(record, base);
+  }
   const out: Record<string, unknown> = {};
   for (const f of fs.all) {
-    if (fs.writeOnly.has(f)) continue;
-    if (fs.deferred.has(f) && !opts.withDeferred && !opts.include?.has(f)) continue;
-    out[f] = valueOf(key, f, record, ctx, fs);
+    if (!selected(fs, f, opts)) continue;
+    out[f] = VIEWER_FIELDS.has(f) ? valueOf(key, f, record, ctx, fs) : base.value[f];
   }
-  return absolutize(out, ctx.origin) as Record<string, unknown>;
+  return out;
 }
 
 function valueOf(key: string, field: string, record: StoredRecord, ctx: RenderContext, fs: FieldSet): unknown {

@@ -34,16 +34,13 @@ export const KOORDINATES_STORE: Record<string, CollectionSpec> = {
   kx_keys: { idField: 'key', idKind: 'given' },
 };
 
+const CATALOG_COLLECTIONS = ['kx_items', 'kx_licenses', 'kx_groups', 'kx_users'] as const;
+
 /** Lookups over the catalogue collections, rebuilt when any of them changes. */
-const refsCache = new WeakMap<object, { stamp: string; refs: CatalogRefs }>();
 function refsOf(env: Env): CatalogRefs {
-  const names = ['kx_items', 'kx_licenses', 'kx_groups', 'kx_users'] as const;
-  const stamp = names.map((n) => `${env.store.collection(n).version}:${env.store.collection(n).size}`).join('|');
-  const hit = refsCache.get(env.store);
-  if (hit && hit.stamp === stamp && hit.refs) return hit.refs;
-  const refs = catalogRefs(Object.fromEntries(names.map((n) => [n, env.store.collection(n).all()])));
-  refsCache.set(env.store, { stamp, refs });
-  return refs;
+  return env.store.memo('catalog:refs', CATALOG_COLLECTIONS, () =>
+    catalogRefs(Object.fromEntries(CATALOG_COLLECTIONS.map((n) => [n, env.store.collection(n).all()]))),
+  );
 }
 
 const items = (env: Env) => env.store.collection('kx_items').all() as unknown as KxItem[];
@@ -53,7 +50,11 @@ const catalogList: Behaviour = (req, env) => {
   const parsed = parseCatalogQuery(req.query, view);
   if (!parsed.ok) throw apiError('catalogInvalid', parsed.errors);
   const refs = refsOf(env);
-  const found = applyCatalogQuery(items(env), parsed.query, { view, isAnonymous: !req.user, refs });
+  const { filters, sort } = parsed.query;
+  // repeated queries (a client walking pages) reuse the matching, sorted list until the catalogue changes
+  const found = env.store.memo(`catalog:${view}:${req.user ? 'key' : 'anonymous'}:${JSON.stringify([filters, sort])}`, CATALOG_COLLECTIONS, () =>
+    applyCatalogQuery(items(env), parsed.query, { view, isAnonymous: !req.user, refs }),
+  );
   const { page, pageSize } = parsed.query;
   const { start, end } = catalogPage(found.length, page, pageSize);
   const expand = expandsList(req.headers.expand);
