@@ -105,6 +105,24 @@ describe('self-check: every write operation answers what its contract documents'
 });
 
 describe('fixtures validate against their contract schemas', () => {
+  it('every stored record of every GeoNode endpoint, rendered in full (deferred fields too), is a valid detail object', async () => {
+    const { GEONODE_COLLECTIONS } = await import('../src/apis/geonode/collections.js');
+    const { renderRecord } = await import('../src/apis/geonode/render.js');
+    const geonode = contracts.find((c) => c.api === 'geonode')!;
+    const admin = s.store.collection('users').get(1000)!;
+    let checked = 0;
+    for (const [key, c] of Object.entries(GEONODE_COLLECTIONS)) {
+      const validate = validators.forSchema('geonode', { $ref: `#/components/schemas/${c.itemSchema}` });
+      for (const record of s.store.collection(c.store).all()) {
+        if (c.scope && !c.scope(record)) continue;
+        const rendered = renderRecord(key, record, { contract: geonode, store: s.store, origin: s.url, user: admin }, { withDeferred: true });
+        expect(validate(rendered), `${key} ${String(record[c.idField])}: ${JSON.stringify(describeErrors(validate.errors))}`).toBe(true);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(800);
+  });
+
   it('every rendered record of every list is valid (walked through the API, all pages)', async () => {
     await fetch(`${s.url}/__geostub/reset`, { method: 'POST' });
     const lists = ops.filter((o) => o.method === 'get' && o.behaviour === 'list');

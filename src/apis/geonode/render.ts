@@ -101,12 +101,7 @@ function valueOf(key: string, field: string, record: StoredRecord, ctx: RenderCo
       case 'link':
         return `/api/v2/${c.path}/${record.pk}`;
       case 'executions':
-        return ctx.user
-          ? ctx.store
-              .collection('execution_requests')
-              .all()
-              .filter((e) => e.user === ctx.user!.pk && String(e.geonode_resource) === String(record.pk) && e.status !== 'finished' && e.status !== 'failed')
-          : [];
+        return ctx.user ? unfinishedExecutions(ctx, record) : [];
       case 'metadata':
         return ctx.store
           .collection('extra_metadata')
@@ -126,6 +121,29 @@ function valueOf(key: string, field: string, record: StoredRecord, ctx: RenderCo
   if (field === 'link' && record.link === undefined) return `/api/v2/${c.path}/${record[c.idField]}`;
   const v = record[field];
   return v === undefined ? null : v;
+}
+
+/** The caller's unfinished execution requests touching a resource (facts §2.1, §6.1; GeoNode#8700). */
+function unfinishedExecutions(ctx: RenderContext, resource: StoredRecord): unknown[] {
+  const me = ctx.user!;
+  return ctx.store
+    .collection('execution_requests')
+    .all()
+    .filter((e) => e.user === me.pk && String(e.geonode_resource) === String(resource.pk) && e.status !== 'finished' && e.status !== 'failed')
+    .map((e) => ({
+      exec_id: e.exec_id,
+      user: me.username,
+      status: e.status,
+      func_name: e.func_name,
+      created: e.created,
+      finished: e.finished ?? null,
+      last_updated: e.last_updated,
+      input_params: e.input_params ?? {},
+      output_params: e.output_params ?? {},
+      step: e.step ?? null,
+      log: e.log ?? null,
+      status_url: `${ctx.origin}/api/v2/resource-service/execution-status/${String(e.exec_id)}`,
+    }));
 }
 
 function subFields(ctx: RenderContext, fs: FieldSet, field: string): FieldSet | undefined {
