@@ -22,9 +22,13 @@ beforeAll(async () => {
 });
 afterAll(() => s.close());
 
+/**
+ * The lowest documented 2xx. An operation that documents none is a refusal by design (e.g. DELETE /users/): the
+ * admin gets past the 401/403 checks and meets its last documented 4xx (the 405).
+ */
 function successStatus(op: Operation): number {
-  const codes = Object.keys(op.responses).filter((c) => /^2\d\d$/.test(c)).map(Number).sort();
-  return codes[0];
+  const codes = Object.keys(op.responses).filter((c) => /^\d\d\d$/.test(c)).map(Number).sort();
+  return codes.find((c) => c >= 200 && c < 300) ?? codes.filter((c) => c >= 400 && c < 500).pop()!;
 }
 
 async function send(op: Operation) {

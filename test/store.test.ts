@@ -1,4 +1,4 @@
-/** The lowdb store: seed copied on first start, fixtures never written, atomic persistence, reset, O(1) lookups. */
+/** The store: seed copied on first start, fixtures never written, journaled persistence, reset, O(1) lookups. */
 import { mkdtemp, readFile, readdir, writeFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,11 +15,13 @@ describe('store', () => {
     const a = await Store.open({ file, seed, specs });
     a.collection('things').insert({ name: 'three' });
     await a.persist();
+    await a.close();
     const onDisk = JSON.parse(await readFile(file, 'utf8'));
     expect(onDisk.collections.things.map((t: { id: number }) => t.id)).toEqual([1, 2, 3]);
     const b = await Store.open({ file, seed: async () => ({ things: [], named: [] }), specs });
     expect(b.collection('things').get(3)).toEqual({ id: 3, name: 'three' });
-    // only the db file is left behind: the temporary file of the atomic write was renamed over it
+    await b.close();
+    // only the db file is left behind: the snapshot's temporary file was renamed over it, the journal folded in
     expect(await readdir(join(dir, 'nested'))).toEqual(['db.json']);
   });
 
@@ -36,6 +38,9 @@ describe('store', () => {
     expect((await stat(fixture)).mtimeMs).toBe(before.mtimeMs);
     await s.reset();
     expect(s.collection('things').all()).toEqual([{ id: 1, name: 'one' }]);
+    const again = await Store.open({ file: join(dir, 'db.json'), seed: fromFile, specs }); // as after kill -9
+    expect(again.collection('things').all()).toEqual([{ id: 1, name: 'one' }]);
+    await s.close();
     expect(JSON.parse(await readFile(join(dir, 'db.json'), 'utf8')).collections.things).toEqual([{ id: 1, name: 'one' }]);
   });
 
@@ -52,6 +57,8 @@ describe('store', () => {
     const file = join(dir, 'db.json');
     await writeFile(file, '{"collections": [');
     await expect(Store.open({ file, seed, specs })).rejects.toThrow(/not valid JSON.*Delete it/);
+    await writeFile(file, '{"version": 1}');
+    await expect(Store.open({ file, seed, specs })).rejects.toThrow(/no "collections" key.*Delete it/);
   });
 
   it('looks records up by id through an index, and keeps it through inserts, updates and removals', async () => {

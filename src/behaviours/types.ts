@@ -4,6 +4,7 @@ import type { Operation } from '../contracts/route-table.js';
 import type { ContractValidators } from '../contracts/validators.js';
 import type { StoredRecord } from '../store/collection.js';
 import type { Store } from '../store/store.js';
+import type { JobScheduler } from './jobs.js';
 
 export interface BehaviourRequest {
   op: Operation;
@@ -42,8 +43,10 @@ export interface Env {
   settings: ServerSettings;
   /** persist the store; resolves when the write is durable */
   persist(): Promise<void>;
-  /** the time now as an ISO string with microseconds and Z */
+  /** the time now (the server's virtual clock) as an ISO string with microseconds and Z */
   now(): string;
+  /** the server's jobs on its virtual clock; without one (behaviours called directly) a job runs to its end at once */
+  jobs?: JobScheduler;
 }
 
 export type Behaviour = (req: BehaviourRequest, env: Env) => Reply | Promise<Reply>;

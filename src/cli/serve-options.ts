@@ -21,6 +21,10 @@ export const SERVE_OPTIONS = {
   'body-limit': { type: 'string', default: '1mb', describe: 'largest request body; larger ones get 413' },
   cors: { type: 'boolean', default: true, describe: 'send CORS headers (--no-cors to turn them off)' },
   quiet: { type: 'boolean', default: false, alias: 'q', describe: 'no per-request log lines' },
+  'job-duration': { type: 'number', default: 1500, describe: 'ms each step of an asynchronous job (execution, upload, command, harvest) takes on the virtual clock; 0 = jobs end at once' },
+  tls: { type: 'boolean', default: false, describe: 'serve https with a self-signed certificate for localhost made at start (in memory; GET /__geostub/cert.pem serves it)' },
+  'tls-cert': { type: 'string', describe: 'serve https with this PEM certificate (with --tls-key)' },
+  'tls-key': { type: 'string', describe: 'the PEM private key of --tls-cert' },
 } as const satisfies Record<string, OptionSpec>;
 
 export type ServeArgs = {
@@ -33,6 +37,10 @@ export type ServeArgs = {
   'body-limit': string;
   cors: boolean;
   quiet: boolean;
+  'job-duration': number;
+  tls: boolean;
+  'tls-cert'?: string;
+  'tls-key'?: string;
 };
 
 /**

@@ -46,6 +46,11 @@ export const ERRORS = {
   }),
   conflict: (message: string, code: string) => geonode(409, message, code),
   managementNotFound: () => ({ status: 404, body: { success: false, error: 'Command not found' } }),
+  /** upload limits (geonode/upload/api/exceptions.py; the label is Django's filesizeformat of the limit) */
+  totalUploadSizeExceeded: (limitLabel: string) =>
+    geonode(400, `Total upload size exceeds ${limitLabel}. Please try again with smaller files.`, 'total_upload_size_exceeded'),
+  uploadParallelismLimitExceeded: (max: number) =>
+    geonode(400, `The number of active parallel uploads exceeds ${max}. Wait for the pending ones to finish.`, 'upload_parallelism_limit_exceeded'),
 
   // ---- routing (both APIs) ----
   routeNotFound: (path: string) => ({
@@ -57,6 +62,10 @@ export const ERRORS = {
   catalogInvalid: (errors: Record<string, string[]>) => fieldErrors(400, errors),
   catalogNotFound: () => ({ status: 404, body: { error: 'Not found.' } }),
   catalogUnauthorized: () => ({ status: 401, body: { error: 'Invalid API key.' } }),
+  catalogForbidden: (scopes: string[]) => ({
+    status: 403,
+    body: { error: `You do not have permission to perform this action: the API key needs one of these scopes: ${scopes.join(', ')}.` },
+  }),
   catalogMethodNotAllowed: (method: string) => ({ status: 405, body: { error: `Method "${method}" not allowed.` } }),
   catalogBadRequest: (message: string) => ({ status: 400, body: { error: message } }),
 

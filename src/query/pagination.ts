@@ -12,8 +12,13 @@ const POSITIVE_INT = /^\+?\d+$/;
 
 /** Read `page` and `page_size` from the query. An empty value means the default, as in DRF. */
 export function parsePageRequest(params: URLSearchParams, defaultPageSize = DEFAULT_PAGE_SIZE): PageRequest {
-  const rawPage = params.get('page');
-  const rawSize = params.get('page_size');
+  // Django's QueryDict.get and DRF's query_params[...] read the LAST value of a repeated parameter
+  const lastOf = (name: string) => {
+    const all = params.getAll(name);
+    return all.length ? all[all.length - 1]! : null;
+  };
+  const rawPage = lastOf('page');
+  const rawSize = lastOf('page_size');
   let page = 1;
   let pageSize = defaultPageSize;
   if (rawPage !== null && rawPage !== '') {

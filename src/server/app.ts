@@ -1,9 +1,10 @@
-/** Express assembly: CORS, body limit, admin routes, then every API request goes through `dispatch`. */
+/** Express assembly: CORS, body limit, due job steps, admin routes, then every API request goes through `dispatch`. */
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { ApiError, apiError } from '../errors/catalogue.js';
 import type { Env, Reply } from '../behaviours/types.js';
 import type { Route } from '../contracts/route-table.js';
-import { parseBody } from './body.js';
+import { mountJobRoutes, runDueJobs } from './admin-jobs.js';
+import { bodyModeFor, parseBody } from './body.js';
 import { dispatch, type ApiBinding } from './dispatch.js';
 
 export interface AppParts {
@@ -13,6 +14,8 @@ export interface AppParts {
   bodyLimit: string;
   cors: boolean;
   tls: boolean;
+  /** the PEM certificate served at `GET /__geostub/cert.pem` when serving https */
+  certificate?: string;
   version: string;
   onRequest?: (line: { method: string; url: string; status: number; ms: number; error?: string }) => void;
 }
@@ -74,6 +77,7 @@ export function buildApp(parts: AppParts): express.Express {
   });
 
   app.use(express.raw({ type: () => true, limit: parts.bodyLimit }));
+  app.use(runDueJobs(parts.env));
 
   app.get('/__geostub/health', (_req, res) => {
     const counts: Record<string, number> = {};
@@ -83,16 +87,23 @@ export function buildApp(parts: AppParts): express.Express {
   app.post('/__geostub/reset', async (_req, res, next) => {
     try {
       await parts.env.store.reset();
+      parts.env.jobs?.reset();
       send(res, { status: 200, body: { status: 'reset' } });
     } catch (err) {
       next(err);
     }
   });
+  if (parts.certificate) {
+    const pem = parts.certificate;
+    app.get('/__geostub/cert.pem', (_req, res) => send(res, { status: 200, text: pem, contentType: 'application/x-pem-file' }));
+  }
+  mountJobRoutes(app, parts.env, send);
   app.use('/__geostub', (req, _res, next) => next(apiError('routeNotFound', req.originalUrl.split('?')[0])));
 
   app.use(async (req: Request, res: Response, next: NextFunction) => {
     try {
-      const body = parseBody(Buffer.isBuffer(req.body) ? req.body : undefined, req.get('content-type'));
+      const raw = Buffer.isBuffer(req.body) && req.body.length > 0 ? req.body : undefined;
+      const body = parseBody(raw, req.get('content-type'), raw && bodyModeFor(parts.routes, req.method, req.originalUrl));
       const headers: Record<string, string | undefined> = {};
       for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
       const reply = await dispatch(parts.routes, parts.apis, parts.env, {

@@ -8,7 +8,9 @@ import { allOperations, buildRouteTable } from '../contracts/route-table.js';
 import { ContractValidators } from '../contracts/validators.js';
 import { Store, readFixtureFiles } from '../store/store.js';
 import type { Env, ServerSettings } from '../behaviours/types.js';
-import { nowIso } from '../apis/geonode/context.js';
+import { Clock, isoAt } from '../behaviours/clock.js';
+import { JobScheduler } from '../behaviours/jobs.js';
+import { EXECUTION_JOB, HARVESTER_JOB, MANAGEMENT_JOB } from '../apis/geonode/actions.js';
 import { geonodeBinding, GEONODE_STORE } from '../apis/geonode/index.js';
 import { koordinatesBinding, KOORDINATES_STORE } from '../apis/koordinates/index.js';
 import { buildApp } from './app.js';
@@ -24,7 +26,11 @@ export interface GeostubOptions {
   patchAll?: boolean;
   bodyLimit?: string;
   cors?: boolean;
+  /** serve https with this PEM pair (`selfSignedCertificate()` in `src/server/tls.ts` makes one for localhost) */
   tls?: { cert: string | Buffer; key: string | Buffer };
+  /** ms each step of an asynchronous job takes on the server's virtual clock (default 1500; 0 = jobs end before
+   *  the request that started them is answered) */
+  jobDuration?: number;
   /** one line per request */
   log?: (line: { method: string; url: string; status: number; ms: number; error?: string }) => void;
 }
@@ -39,6 +45,8 @@ export interface RunningGeostub {
 }
 
 export const VERSION = '0.1.0';
+/** ms per job step unless `jobDuration` says otherwise: short, but long enough for a front end to show progress */
+export const DEFAULT_JOB_DURATION = 1500;
 
 export async function createGeostubApp(options: GeostubOptions = {}) {
   const contracts = await loadContracts();
@@ -52,7 +60,13 @@ export async function createGeostubApp(options: GeostubOptions = {}) {
     specs: { ...GEONODE_STORE, ...KOORDINATES_STORE },
   });
   const settings: ServerSettings = { patchAll: options.patchAll ?? true };
-  const env: Env = { store, contracts, validators, settings, persist: () => store.persist(), now: () => nowIso() };
+  const clock = new Clock();
+  const env: Env = { store, contracts, validators, settings, persist: () => store.persist(), now: () => isoAt(clock.now()) };
+  const jobDuration = options.jobDuration ?? DEFAULT_JOB_DURATION;
+  if (!Number.isFinite(jobDuration) || jobDuration < 0) throw new Error(`jobDuration must be a number of milliseconds, 0 or more (got ${String(options.jobDuration)})`);
+  const persistQuietly = () => void store.persist().catch((err: unknown) => console.error('geostub: could not persist after a job step:', err));
+  env.jobs = new JobScheduler(env, [EXECUTION_JOB, MANAGEMENT_JOB, HARVESTER_JOB], jobDuration, clock, persistQuietly);
+  if (env.jobs.load().failed > 0) await store.persist(); // unfinished jobs resume; unusable ones end failed
   const app = buildApp({
     env,
     routes,
@@ -60,6 +74,7 @@ export async function createGeostubApp(options: GeostubOptions = {}) {
     bodyLimit: options.bodyLimit ?? '1mb',
     cors: options.cors ?? true,
     tls: !!options.tls,
+    certificate: options.tls ? String(options.tls.cert) : undefined,
     version: VERSION,
     onRequest: options.log,
   });
@@ -87,8 +102,9 @@ export async function startGeostub(options: GeostubOptions = {}): Promise<Runnin
     close: () =>
       new Promise<void>((ok) => {
         warming.stop();
+        env.jobs?.close();
         server.closeAllConnections?.();
         server.close(() => ok());
-      }).then(() => store.persist()),
+      }).then(() => store.close()),
   };
 }

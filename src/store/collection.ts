@@ -8,12 +8,31 @@ export interface CollectionSpec {
   idKind: 'int' | 'intString' | 'given';
 }
 
+/**
+ * A change recorded since the journal last took the collection's changes: a new record (`ins`), a changed record
+ * (`put`) or a removal (`del`). Only the latest state per id is kept, and the journal serialises the whole record
+ * when it writes, so fields a behaviour changed in place before calling `update` are journaled too.
+ */
+export type Change = 'ins' | 'put' | 'del';
+
+/** Copy own fields (never through a `__proto__` setter). */
+function assign(target: StoredRecord, source: StoredRecord | undefined): void {
+  if (!source) return;
+  for (const k of Object.keys(source)) if (k !== '__proto__') target[k] = source[k];
+}
+
 export class Collection {
   private records: StoredRecord[];
   private index = new Map<string, StoredRecord>();
   private maxId = 0;
   /** bumped on every change; renderers and caches key on it */
   version = 0;
+  /** changes not yet journaled (null: not recording, as in memory or while replaying) */
+  private changes: Map<string, Change> | null = null;
+  /** records removed during a replay, dropped from `records` in one pass by `endReplay` */
+  private replayRemoved: Set<StoredRecord> | null = null;
+  /** secondary indexes (`where`), built on first use and kept up to date by insert/update/remove */
+  private secondary = new Map<string, { byValue: Map<string, Set<StoredRecord>>; keysOf: WeakMap<StoredRecord, string[]> }>();
 
   constructor(
     readonly name: string,
@@ -62,6 +81,8 @@ export class Collection {
     this.records.push(record);
     this.indexRecord(record);
     this.version++;
+    this.record(key, 'ins');
+    for (const field of this.secondary.keys()) this.reindex(field, record);
     return record;
   }
 
@@ -74,6 +95,11 @@ export class Collection {
       rec[k] = v;
     }
     this.version++;
+    if (this.changes) {
+      const key = String(id);
+      if (!this.changes.has(key)) this.changes.set(key, 'put'); // an `ins` not yet journaled stays one
+    }
+    for (const field of this.secondary.keys()) this.reindex(field, rec);
     return rec;
   }
 
@@ -85,6 +111,8 @@ export class Collection {
     const at = this.records.indexOf(rec);
     if (at >= 0) this.records.splice(at, 1);
     this.version++;
+    this.record(key, 'del');
+    for (const field of this.secondary.keys()) this.reindex(field, rec, true);
     return true;
   }
 
@@ -93,7 +121,10 @@ export class Collection {
     let removed = 0;
     for (const r of this.records) {
       if (pred(r)) {
-        this.index.delete(String(r[this.spec.idField]));
+        const key = String(r[this.spec.idField]);
+        this.index.delete(key);
+        this.record(key, 'del');
+        for (const field of this.secondary.keys()) this.reindex(field, r, true);
         removed++;
       } else keep.push(r);
     }
@@ -102,5 +133,86 @@ export class Collection {
       this.version++;
     }
     return removed;
+  }
+
+  /**
+   * The records whose `field` equals `value` (or, for an array field, holds it), compared as strings, from an index
+   * built on first use and kept up to date by insert, update and remove (so fields changed in place need an
+   * `update(id, {})`, as for the journal). Order is not the collection's.
+   */
+  where(field: string, value: unknown): StoredRecord[] {
+    if (!this.secondary.has(field)) {
+      this.secondary.set(field, { byValue: new Map(), keysOf: new WeakMap() });
+      for (const r of this.records) this.reindex(field, r);
+    }
+    const found = this.secondary.get(field)!.byValue.get(String(value));
+    return found ? [...found] : [];
+  }
+
+  private reindex(field: string, rec: StoredRecord, removing = false): void {
+    const ix = this.secondary.get(field)!;
+    for (const k of ix.keysOf.get(rec) ?? []) {
+      const set = ix.byValue.get(k);
+      set?.delete(rec);
+      if (set && !set.size) ix.byValue.delete(k);
+    }
+    if (removing) return void ix.keysOf.delete(rec);
+    const v = rec[field];
+    const keys = v === undefined || v === null ? [] : Array.isArray(v) ? [...new Set(v.filter((x) => x !== null && x !== undefined).map(String))] : [String(v)];
+    ix.keysOf.set(rec, keys);
+    for (const k of keys) {
+      let set = ix.byValue.get(k);
+      if (!set) ix.byValue.set(k, (set = new Set()));
+      set.add(rec);
+    }
+  }
+
+  private record(key: string, change: Change): void {
+    if (!this.changes) return;
+    this.changes.delete(key); // keep first-change order for new records: a re-inserted id goes last, as it does here
+    this.changes.set(key, change);
+  }
+
+  /** Start recording changes for the journal. */
+  recordChanges(): void {
+    this.changes ??= new Map();
+  }
+
+  /** The changes recorded since the last call (undefined when none), and start a new record. */
+  takeChanges(): Map<string, Change> | undefined {
+    if (!this.changes?.size) return undefined;
+    const out = this.changes;
+    this.changes = new Map();
+    return out;
+  }
+
+  /** Apply one journal entry while loading (nothing is recorded): a whole record or a removal. */
+  replay(op: Change, id: string, record?: StoredRecord): void {
+    const rec = this.index.get(id);
+    if (op === 'del' || (op === 'ins' && rec)) {
+      if (rec) {
+        this.index.delete(id);
+        (this.replayRemoved ??= new Set()).add(rec);
+      }
+      if (op === 'del') return;
+    }
+    if (!record || typeof record !== 'object') throw new Error(`no record in the entry for ${id} in ${this.name}`);
+    if (op === 'put' && rec) {
+      for (const k of Object.keys(rec)) if (!Object.hasOwn(record, k)) delete rec[k];
+      assign(rec, record);
+      return;
+    }
+    this.records.push(record);
+    this.indexRecord(record);
+  }
+
+  /** Finish a replay: drop the removed records from the ordered list in one pass. */
+  endReplay(): void {
+    this.secondary.clear();
+    if (!this.replayRemoved) return;
+    const gone = this.replayRemoved;
+    this.records = this.records.filter((r) => !gone.has(r));
+    this.replayRemoved = null;
+    this.version++;
   }
 }

@@ -1,13 +1,20 @@
 /**
- * The store: named collections persisted as one lowdb JSON file. lowdb's JSONFile adapter (steno) writes a
- * temporary file and renames it over the old one, so each write is atomic; concurrent writes are coalesced.
- * The seed fixtures are copied in on first start and never written.
+ * The store: named collections held in memory, made durable by a journal and a snapshot.
+ *
+ * - Snapshot: the JSON file users read and edit (`.geostub/db.json`, `{ "version": 1, "journal": n,
+ *   "collections": {…} }`, one record per line; see snapshot.ts). Written whole at first start, in the background
+ *   when writes pause (or when the journal has grown large), and at shutdown.
+ * - Journal: `persist()` turns the changes the collections recorded into journal lines and resolves once they are
+ *   on disk (group commit, see journal.ts). So an acknowledged write survives `kill -9`; the snapshot is never on
+ *   the request path.
+ * - Start: read the snapshot, replay the journal segments it does not include (a damaged tail is skipped with a
+ *   warning). The seed fixtures are copied in on first start and never written.
  */
-import { mkdir, readFile, access } from 'node:fs/promises';
+import { access, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { Low, Memory } from 'lowdb';
-import { JSONFile } from 'lowdb/node';
 import { Collection, type CollectionSpec, type StoredRecord } from './collection.js';
+import { Journal, changeLines, encodeEntry, lastReset, replayJournal, type JournalEntry } from './journal.js';
+import { SnapshotFormatError, readCollectionsFile, writeCollectionsFile } from './snapshot.js';
 
 export interface StoreData {
   version: 1;
@@ -15,65 +22,107 @@ export interface StoreData {
 }
 
 export interface StoreOptions {
-  /** path of the lowdb JSON file; ignored when inMemory */
+  /** path of the snapshot JSON file; ignored when inMemory */
   file?: string;
   inMemory?: boolean;
   /** the seed data (already loaded fixtures); deep-copied into the store on first start and on reset */
   seed: () => Promise<Record<string, StoredRecord[]>>;
   specs: Record<string, CollectionSpec>;
+  /** where warnings go (damaged journal lines, a failed background snapshot); default stderr */
+  warn?: (message: string) => void;
+  /** milliseconds without writes before the snapshot is rewritten (default 1000) */
+  snapshotDelayMs?: number;
 }
+
+/** A snapshot is also taken, writes or not, once the journal holds this many characters (or the snapshot's size). */
+const JOURNAL_LIMIT = 64 << 20;
 
 export class Store {
   private collections = new Map<string, Collection>();
+  /** collections in the file that the specs do not know (data from another version): kept as they are */
+  private foreign: Record<string, StoredRecord[]> = {};
   /** bumped by reset, so caches keyed on collection versions never survive a reset */
   private generation = 0;
   private memos = new Map<string, { stamp: string; value: unknown }>();
+  private readonly journal?: Journal;
+  private snapshotTimer?: NodeJS.Timeout;
+  private snapshotting?: Promise<void>;
+  /** the journal holds entries the snapshot on disk does not */
+  private snapshotStale = false;
+  private snapshotBytes = 0;
+  private closed = false;
+
   private constructor(
-    private readonly db: Low<StoreData>,
     private readonly options: StoreOptions,
     readonly persistent: boolean,
-  ) {}
+  ) {
+    if (persistent) this.journal = new Journal(options.file!);
+  }
 
   static async open(options: StoreOptions): Promise<Store> {
     const persistent = !options.inMemory && !!options.file;
-    let db: Low<StoreData>;
-    if (persistent) {
-      const file = options.file!;
-      await mkdir(dirname(file), { recursive: true });
-      db = new Low<StoreData>(new JSONFile<StoreData>(file), { version: 1, collections: {} });
-      const exists = await access(file).then(
-        () => true,
-        () => false,
-      );
-      if (exists) {
-        try {
-          await db.read();
-        } catch (err) {
-          throw new Error(`The database file ${file} is not valid JSON (${(err as Error).message}). Delete it to start again from the seed fixtures.`);
-        }
-        if (!db.data || typeof db.data !== 'object' || !db.data.collections) {
-          throw new Error(`The database file ${file} is not a geostub database (no "collections" key). Delete it to start again from the seed fixtures.`);
-        }
-      } else {
-        db.data = { version: 1, collections: await options.seed() };
-        await db.write();
-      }
-    } else {
-      db = new Low<StoreData>(new Memory<StoreData>(), { version: 1, collections: await options.seed() });
+    const store = new Store(options, persistent);
+    if (!persistent) {
+      store.load(await options.seed());
+      return store;
     }
-    const store = new Store(db, options, persistent);
-    store.buildCollections();
+    const file = options.file!;
+    const journal = store.journal!;
+    await mkdir(dirname(file), { recursive: true });
+    const segments = await journal.segments();
+    let next = (segments.at(-1) ?? 0) + 1;
+    const exists = await access(file).then(() => true, () => false);
+    if (!exists) {
+      // first start (or the db was deleted to start again): journal segments left beside it belong to the old data
+      store.load(await options.seed());
+      await journal.removeBefore(Infinity);
+      store.snapshotBytes = await writeCollectionsFile(file, { version: 1, journal: next }, store.entries());
+    } else {
+      let from: number;
+      try {
+        const read = await readCollectionsFile(file);
+        store.load(read.collections);
+        from = Number(read.head.journal) || 0;
+      } catch (err) {
+        if (!(err instanceof SnapshotFormatError)) throw err;
+        throw new Error(`The database file ${file} is not valid JSON or not a geostub database (${err.message}). Delete it to start again from the seed fixtures.`);
+      }
+      next = Math.max(next, from); // never write below the segment the snapshot says to replay from
+      const reset = await lastReset(journal, from);
+      if (reset) store.load(await options.seed());
+      const report = await replayJournal(journal, reset ?? { segment: from, line: 0 }, (e) => store.apply(e), store.warn);
+      for (const c of store.collections.values()) c.endReplay();
+      // fold what was replayed into a fresh snapshot soon, so the next start reads one file
+      if (report.entries || report.damaged || reset) store.scheduleSnapshot();
+    }
+    journal.startAt(next);
+    for (const c of store.collections.values()) c.recordChanges();
     return store;
   }
 
-  private buildCollections(): void {
+  private readonly warn = (message: string) => (this.options.warn ?? ((m: string) => console.warn(`geostub: ${m}`)))(message);
+
+  private load(data: Record<string, StoredRecord[]>): void {
     this.collections.clear();
-    const data = this.db.data.collections;
+    this.foreign = {};
+    for (const [name, records] of Object.entries(data)) if (!this.options.specs[name]) this.foreign[name] = records;
     for (const [name, spec] of Object.entries(this.options.specs)) {
-      if (!data[name]) data[name] = [];
-      this.collections.set(name, new Collection(name, spec, data[name]));
+      const c = new Collection(name, spec, data[name] ?? []);
+      this.collections.set(name, c);
     }
-    // keep collections the specs do not know (data from another version) untouched in the file
+  }
+
+  private apply(e: JournalEntry): void {
+    if (e.op === 'reset') return; // handled by starting from the seed (lastReset)
+    const c = this.collections.get(e.c);
+    if (!c) throw new Error(`unknown collection ${e.c}`);
+    if (e.op !== 'ins' && e.op !== 'put' && e.op !== 'del') throw new Error(`unknown journal operation ${String(e.op)}`);
+    c.replay(e.op, String(e.id), e.op === 'del' ? undefined : e.r);
+  }
+
+  /** Every collection with its (live) records, known ones first, in spec order. */
+  private entries(): [string, readonly StoredRecord[]][] {
+    return [...[...this.collections].map(([n, c]) => [n, c.all()] as [string, readonly StoredRecord[]]), ...Object.entries(this.foreign)];
   }
 
   /** A stamp that changes whenever any collection changes (for caches of derived data). */
@@ -109,21 +158,89 @@ export class Store {
     return [...this.collections.keys()];
   }
 
-  /** Persist the current state (atomic temp-file + rename). Resolves once the data is on disk. */
+  /**
+   * Make every change made so far durable: the collections' recorded changes become journal lines, and this
+   * resolves once they — and any lines queued before them by other requests — are on disk.
+   */
   async persist(): Promise<void> {
-    if (!this.persistent) return;
-    // collections may have replaced their arrays (removeWhere); point the data at the live arrays
-    for (const [name, c] of this.collections) this.db.data.collections[name] = c.all() as StoredRecord[];
-    await this.db.write();
+    if (!this.journal) return;
+    const lines: string[] = [];
+    for (const [name, c] of this.collections) {
+      const changes = c.takeChanges();
+      if (changes) changeLines(name, c, changes, lines);
+    }
+    const durable = this.journal.append(lines);
+    if (lines.length) {
+      this.snapshotStale = true;
+      this.scheduleSnapshot();
+    }
+    await durable;
   }
 
-  /** Restore the seed fixtures. */
+  /** Rewrite the snapshot once writes pause, or at once when the journal has grown past its limit. */
+  private scheduleSnapshot(): void {
+    if (!this.journal || this.closed) return;
+    this.snapshotStale = true;
+    clearTimeout(this.snapshotTimer);
+    if (this.journal.sinceRotate > Math.max(JOURNAL_LIMIT, this.snapshotBytes)) void this.snapshot2disk();
+    else this.snapshotTimer = setTimeout(() => void this.snapshot2disk(), this.options.snapshotDelayMs ?? 1000);
+    this.snapshotTimer?.unref?.();
+  }
+
+  /**
+   * Write the snapshot in the background: a new journal segment starts now, the record lists are copied now (the
+   * records are serialised as they are reached; entries journaled from now on are replayed over them), and the old
+   * segments are deleted once the new file is in place.
+   */
+  private snapshot2disk(): Promise<void> {
+    if (!this.journal) return Promise.resolve();
+    if (this.snapshotting) return this.snapshotting;
+    const journal = this.journal;
+    const { from, settled } = journal.rotate();
+    this.snapshotStale = false;
+    const lists = this.entries().map(([n, records]) => [n, records.slice()] as const);
+    this.snapshotting = (async () => {
+      let failed = false;
+      try {
+        this.snapshotBytes = await writeCollectionsFile(this.options.file!, { version: 1, journal: from }, lists);
+        await settled;
+        await journal.removeBefore(from);
+      } catch (err) {
+        failed = true;
+        this.snapshotStale = true;
+        this.warn(`could not rewrite the snapshot ${this.options.file} (${(err as Error).message}); the journal keeps every write`);
+      } finally {
+        this.snapshotting = undefined;
+        if (this.snapshotStale && !failed) this.scheduleSnapshot(); // writes arrived while it was written
+      }
+    })();
+    return this.snapshotting;
+  }
+
+  /** Flush the journal, write the snapshot if it is behind, and delete the journal segments it includes. */
+  async close(): Promise<void> {
+    if (!this.journal || this.closed) return;
+    await this.persist();
+    this.closed = true;
+    clearTimeout(this.snapshotTimer);
+    await this.snapshotting;
+    await this.journal.flushed();
+    if (this.snapshotStale) await this.snapshot2disk();
+    await this.journal.close();
+  }
+
+  /** Restore the seed fixtures (journaled as a reset entry: a restart after it starts from the seed too). */
   async reset(): Promise<void> {
-    this.db.data = { version: 1, collections: await this.options.seed() };
+    const seed = await this.options.seed();
     this.generation++;
     this.memos.clear();
-    this.buildCollections();
-    await this.persist();
+    this.load(seed);
+    if (!this.journal) return;
+    for (const c of this.collections.values()) c.recordChanges();
+    this.snapshotStale = true;
+    const durable = this.journal.append([encodeEntry({ op: 'reset' })]);
+    this.scheduleSnapshot();
+    await durable;
   }
 
   /** A JSON snapshot of every collection (for tests and the inspector). */
@@ -134,12 +251,16 @@ export class Store {
   }
 }
 
-/** Read fixture files (`{ "collections": {...} }`) and merge them. */
+/** Read fixture files (`{ "collections": {...} }`, any size) and merge them. */
 export async function readFixtureFiles(files: string[]): Promise<Record<string, StoredRecord[]>> {
   const merged: Record<string, StoredRecord[]> = {};
   for (const f of files) {
-    const parsed = JSON.parse(await readFile(f, 'utf8')) as { collections?: Record<string, StoredRecord[]> };
-    Object.assign(merged, parsed.collections ?? {});
+    try {
+      Object.assign(merged, (await readCollectionsFile(f)).collections);
+    } catch (err) {
+      if (err instanceof SnapshotFormatError) throw new Error(`The fixture file ${f} cannot be read: ${err.message}`);
+      throw err;
+    }
   }
   return merged;
 }

@@ -52,6 +52,7 @@ function paramValue(op: Operation, store: Store, key: string, name: string, samp
     const parent = String(op.ext.parent ?? kind);
     if (kind === 'license') return String(first(store.collection('kx_licenses').all()).id);
     if (kind === 'group') return String(first(store.collection('kx_groups').all()).id);
+    if (kind === 'user') return String(first(store.collection('kx_users').all()).id);
     const item = first(store.collection('kx_items').all(), (i) => i.type === parent && i.public === true && (i.versions as unknown[]).length > 0);
     if (name === 'version_id') return String((item.versions as StoredRecord[])[0].id);
     return String(item.id);

@@ -179,3 +179,20 @@ export const statusUrl = (origin: string, execId: unknown) => `${origin}/api/v2/
 export function executionAccepted(req: BehaviourRequest, exec: StoredRecord): Reply {
   return json(200, { status: 'ready', execution_id: exec.exec_id, status_url: statusUrl(req.origin, exec.exec_id) });
 }
+
+/** What in a request asks a job to fail on purpose: this text anywhere in the parameters (a title, a file name). */
+export const FAIL_MARKER = 'geostub:fail';
+
+function markerIn(v: unknown): boolean {
+  if (typeof v === 'string') return v.includes(FAIL_MARKER);
+  if (Buffer.isBuffer(v)) return false;
+  if (isObject(v) && Buffer.isBuffer(v.data)) return typeof v.filename === 'string' && v.filename.includes(FAIL_MARKER);
+  return JSON.stringify(v ?? null).includes(FAIL_MARKER);
+}
+
+/** Whether the starting request asks its job to fail: header `X-Geostub-Fail: 1`, or `geostub:fail` in its parameters. */
+export function failureRequested(req: BehaviourRequest, params: Record<string, unknown> = bodyParams(req.body)): boolean {
+  const h = (req.headers['x-geostub-fail'] ?? '').trim().toLowerCase();
+  if (h && !['0', 'false', 'no', 'off'].includes(h)) return true;
+  return Object.values(params).some(markerIn);
+}

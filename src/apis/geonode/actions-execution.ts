@@ -1,6 +1,8 @@
 /**
  * The resource service (facts §6.1): `POST /resources/create|ingest/{type}`, `PUT /resources/{pk}/update|copy`,
- * `DELETE /resources/{pk}/delete`, the execution status, and the importer's `POST /uploads/upload` (§6.4).
+ * `DELETE /resources/{pk}/delete` and the execution status. Each action stores a `ready` execution request and
+ * starts it on the server's clock (`EXECUTION_JOB`); the effect happens when it finishes. The importer's
+ * `POST /uploads/upload` is in actions-upload.ts.
  *
  * Permission order follows GeoNode's views: `IsAuthenticated` (anonymous → 403 not_authenticated), then
  * `UserHasPerms` (unknown pk → 404 `{"detail": "Not found."}`, missing right → 403 permission_denied), then the
@@ -10,12 +12,13 @@ import { randomUUID } from 'node:crypto';
 import { apiError } from '../../errors/catalogue.js';
 import { json, type Behaviour } from '../../behaviours/types.js';
 import type { StoredRecord } from '../../store/collection.js';
+import { launchJob } from '../../behaviours/jobs.js';
 import {
   bodyParams,
   drfBool,
   executionAccepted,
+  failureRequested,
   hasLevel,
-  isObject,
   newExecution,
   param,
   paramText,
@@ -23,7 +26,7 @@ import {
   resourceById,
   usernameOf,
 } from './actions-common.js';
-import { settleExecution } from './actions-lifecycle.js';
+import { EXECUTION_JOB } from './actions-lifecycle.js';
 import { isSuperuser } from './context.js';
 
 /** `x-geostub-action`: create | ingest | update | copy | delete. */
@@ -72,7 +75,7 @@ export const executionStart: Behaviour = async (req, env) => {
   } else {
     throw new Error(`${req.op.operationId}: x-geostub-action "${action}" is not a resource-service action`);
   }
-  settleExecution(env.store, exec, env.now(), req.op.contract);
+  launchJob(env, EXECUTION_JOB, exec, { since: String(exec.created), fail: failureRequested(req, params) });
   await env.persist();
   return executionAccepted(req, exec);
 };
@@ -101,82 +104,4 @@ export const executionStatus: Behaviour = (req, env) => {
     step: exec.step ?? null,
     log: exec.log ?? null,
   });
-};
-
-const HANDLERS: Record<string, string> = {
-  shp: 'importer.handlers.shapefile.handler.ShapeFileHandler',
-  zip: 'importer.handlers.shapefile.handler.ShapeFileHandler',
-  gpkg: 'importer.handlers.gpkg.handler.GPKGFileHandler',
-  geojson: 'importer.handlers.geojson.handler.GeoJsonFileHandler',
-  json: 'importer.handlers.geojson.handler.GeoJsonFileHandler',
-  kml: 'importer.handlers.kml.handler.KMLFileHandler',
-  kmz: 'importer.handlers.kml.handler.KMLFileHandler',
-  csv: 'importer.handlers.csv.handler.CSVFileHandler',
-  tif: 'importer.handlers.geotiff.handler.GeoTiffFileHandler',
-  tiff: 'importer.handlers.geotiff.handler.GeoTiffFileHandler',
-};
-const FILE_PARAMS = ['base_file', 'dbf_file', 'shx_file', 'prj_file', 'xml_file', 'sld_file', 'cpg_file', 'tif_file', 'zip_file'];
-
-/** The file name of an uploaded part (multipart file, or a name/path sent as text). */
-function fileName(v: unknown): string | undefined {
-  if (typeof v === 'string' && v) return v.replace(/^.*[\\/]/, '');
-  if (isObject(v)) for (const k of ['filename', 'name', 'originalname']) if (typeof v[k] === 'string' && v[k]) return String(v[k]).replace(/^.*[\\/]/, '');
-  return undefined;
-}
-
-/**
- * `POST /api/v2/uploads/upload` as the 4.2+ importer answers it: 201 `{"execution_id"}`, an `import` execution
- * request (source `upload`) and an `uploads` record, completed when the request finishes. A file type no importer
- * handler takes falls back to the legacy stub, which answers `[]`.
- */
-export const upload: Behaviour = async (req, env) => {
-  if (!req.user) throw apiError('notAuthenticatedBasic'); // the importer lists Basic authentication first
-  const user = req.user;
-  const params = bodyParams(req.body);
-  const base = fileName(params.base_file) ?? fileName(params.zip_file);
-  if (!base) throw apiError('invalid', 'This field is required.');
-  const ext = base.includes('.') ? base.slice(base.lastIndexOf('.') + 1).toLowerCase() : '';
-  const handler = HANDLERS[ext];
-  if (!handler) return json(200, []);
-  const files: Record<string, string> = {};
-  for (const p of FILE_PARAMS) {
-    const name = fileName(params[p]);
-    if (name) files[p === 'zip_file' && !params.base_file ? 'base_file' : p] = `/mnt/volumes/statics/uploaded/${name}`;
-  }
-  const flag = (k: string, d: boolean) => drfBool(params[k]) ?? d;
-  const input_params = {
-    files,
-    handler_module_path: handler,
-    store_spatial_files: flag('store_spatial_files', true),
-    overwrite_existing_layer: flag('overwrite_existing_layer', false),
-    skip_existing_layers: flag('skip_existing_layers', false),
-    action: 'import',
-  };
-  const exec = newExecution(env, user, { func_name: 'start_import', step: 'start_import', action: 'import', source: 'upload', name: base, input_params, geonode_resource: null });
-  const uploads = env.store.collection('uploads');
-  const id = Number(uploads.nextId());
-  const now = env.now();
-  const stem = base.replace(/\.[^.]*$/, '');
-  uploads.insert({
-    id,
-    name: stem,
-    date: now,
-    create_date: now,
-    user: user.pk,
-    state: 'RUNNING',
-    progress: 0.0,
-    complete: false,
-    import_id: 100000 + id * 37,
-    resume_url: null,
-    delete_url: `/upload/delete/${id}`,
-    import_url: null,
-    detail_url: null,
-    uploadfile_set: { name: stem, files: Object.values(files).map((f) => ({ name: f.replace(/^.*\//, ''), slug: f.replace(/^.*\//, '').toLowerCase().replace(/[^a-z0-9]+/g, '-'), file: f })) },
-    link: `/api/v2/uploads/${id}`,
-    resource_pk: null,
-    execution_id: exec.exec_id,
-  });
-  settleExecution(env.store, exec, now, req.op.contract);
-  await env.persist();
-  return json(201, { execution_id: exec.exec_id });
 };

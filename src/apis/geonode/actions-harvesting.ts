@@ -1,11 +1,11 @@
 /**
- * Harvesting (facts §2.9, §6.3): the harvestable-resources list and batch PATCH, the status rules of a harvester
- * PATCH (`harvesterPatchRules`, for the generic update to call) and the background work a status starts
- * (`advanceHarvester`: the busy status goes back to `ready`, with its harvesting session recorded).
+ * Harvesting (facts §2.9, §6.3): the harvestable-resources list and batch PATCH, and the status rules of a harvester
+ * create or update (`harvesterPatchRules`, called by the generic writes through lifecycle-hooks.ts). The background
+ * work a status starts runs on the server's clock: lifecycle-harvesters.ts.
  *
  * Sequence for the harvester update: `harvesterPatchRules(current, body)` (throws the GeoNode 400) → apply the body →
- * render the 200 `{"harvester": …}` (it shows the busy status, as GeoNode's does) → `advanceHarvester(store, h, now)`
- * (or `regenerateHarvestableResources` when the plan says so) → persist.
+ * `startHarvesterWork` (busy status + session, or `regenerateHarvestableResources` when the plan says so) → render
+ * the 200 `{"harvester": …}` (it shows the busy status, as GeoNode's does) → persist.
  */
 import { apiError } from '../../errors/catalogue.js';
 import { json, type Behaviour } from '../../behaviours/types.js';
@@ -99,38 +99,6 @@ export function regenerateHarvestableResources(store: Store, harvester: StoredRe
     coll.update(r.id, { should_be_harvested: harvester.harvest_new_resources_by_default === true, status: 'ready', last_updated: now });
   }
   store.collection('harvesters').update(harvester.id, { last_checked_harvestable_resources: now, last_updated: now });
-}
-
-/**
- * The background work of a busy harvester, done in one step: the session it runs ends (`finished-all-ok`, or
- * `aborted` for an abort), its harvestable resources are back to `ready`, and the harvester is `ready` again.
- * Returns false when the harvester was already `ready`.
- */
-export function advanceHarvester(store: Store, harvester: StoredRecord, now: string): boolean {
-  const status = String(harvester.status);
-  if (status === 'ready') return false;
-  const resources = store.collection('harvestable_resources');
-  const mine = resources.all().filter((r) => r.harvester === harvester.id);
-  const sessions = store.collection('harvesting_sessions');
-  const running = sessions.all().filter((s) => s.harvester === harvester.id && (s.status === 'on-going' || s.status === 'pending'));
-  const changes: StoredRecord = { status: 'ready', last_updated: now };
-  if (status.startsWith('aborting')) {
-    for (const s of running) sessions.update(s.id, { status: 'aborted', ended: now, updated: now });
-  } else if (status === 'checking-availability') {
-    Object.assign(changes, { last_checked_availability: now });
-  } else {
-    const harvesting = status === 'harvesting-resources';
-    const total = harvesting ? mine.filter((r) => r.should_be_harvested === true).length : mine.length;
-    const done = { ended: now, updated: now, total_records_to_process: total, records_done: total, status: 'finished-all-ok' };
-    const type = harvesting ? 'harvesting' : 'discover-harvestable-resources';
-    const open = running.find((s) => s.session_type === type);
-    if (open) sessions.update(open.id, done);
-    else sessions.insert({ harvester: harvester.id, started: now, ...done, session_type: type });
-    for (const r of mine) if (r.status !== 'ready') resources.update(r.id, { status: 'ready' });
-    if (!harvesting) Object.assign(changes, { last_checked_harvestable_resources: now, last_check_harvestable_resources_message: '' });
-  }
-  store.collection('harvesters').update(harvester.id, changes);
-  return true;
 }
 
 /**

@@ -1,9 +1,12 @@
 /**
  * The lifecycle of execution requests (facts §6.1, §6.4): `ready` → `running` → `finished` | `failed`. Every state
  * transition, and the effect itself (which runs when the request finishes, as GeoNode's Celery task does), lives in
- * `advanceExecution`; `settleExecution` runs a request to its end (what geostub does for now, synchronously).
+ * `advanceExecution`; `EXECUTION_JOB` runs it on the server's clock, one step per job duration. An import (upload)
+ * takes more steps, its `uploads` record moving READY 0 → PENDING 33 → WAITING 50 → RUNNING 80 → PROCESSED 100 (or
+ * INVALID 0).
  */
 import type { Contract } from '../../contracts/load.js';
+import type { JobKind } from '../../behaviours/jobs.js';
 import type { StoredRecord } from '../../store/collection.js';
 import type { Store } from '../../store/store.js';
 import { isObject, jsonValue } from './actions-common.js';
@@ -111,39 +114,85 @@ function importEffect(store: Store, contract: Contract | undefined, exec: Stored
   return { output_params: { detail_url: [detailUrl] }, patch: { geonode_resource: Number(dataset.pk), step: 'importer.finalize' } };
 }
 
+const IMPORT_STEPS: { step: string; state: string; progress: number }[] = [
+  { step: 'importer.import_resource', state: 'PENDING', progress: 33.0 },
+  { step: 'importer.publish_resource', state: 'WAITING', progress: 50.0 },
+  { step: 'importer.create_geonode_resource', state: 'RUNNING', progress: 80.0 },
+];
+
+export const FAIL_ON_PURPOSE = 'geostub: this job was made to fail on purpose (X-Geostub-Fail header or "geostub:fail" in the request)';
+
+const uploadOf = (store: Store, exec: StoredRecord) => store.collection('uploads').all().find((u) => u.execution_id === exec.exec_id);
+
+/** End a request as failed with GeoNode's error output (an import: its upload INVALID). */
+function failExecution(store: Store, exec: StoredRecord, text: string, now: string): void {
+  let patch: StoredRecord;
+  if (exec.action === 'import') {
+    patch = { status: 'failed', log: text, output_params: { error: text } };
+    const upload = uploadOf(store, exec);
+    if (upload) store.collection('uploads').update(upload.id, { state: 'INVALID', progress: 0.0, complete: false, date: now });
+  } else {
+    patch = { status: 'failed', log: text, output_params: { error: `Error occurred while executin the operation: '${String(exec.func_name)}'`, exception: text } };
+  }
+  store.collection('execution_requests').update(exec.exec_id, { ...patch, finished: now, last_updated: now });
+}
+
 /**
  * One step of a request's lifecycle: `ready` → `running`; `running` → `finished` with the effect applied and
- * `output_params` per facts §6.1 (or `failed` with GeoNode's error output). Returns whether anything changed.
- * Pass the GeoNode contract so created resources get the contract's blank fields.
+ * `output_params` per facts §6.1 (or `failed` with GeoNode's error output; `fail` makes it fail on purpose). An
+ * import runs through the importer's steps first. Returns whether anything changed. Pass the GeoNode contract so
+ * created resources get the contract's blank fields.
  */
-export function advanceExecution(store: Store, exec: StoredRecord, now: string, contract?: Contract): boolean {
+export function advanceExecution(store: Store, exec: StoredRecord, now: string, contract?: Contract, fail?: boolean): boolean {
   const coll = store.collection('execution_requests');
+  const importing = exec.action === 'import';
   if (exec.status === 'ready') {
-    const importing = exec.action === 'import' ? { func_name: 'import_resource', step: 'importer.import_resource' } : {};
-    coll.update(exec.exec_id, { status: 'running', last_updated: now, ...importing });
+    coll.update(exec.exec_id, { status: 'running', last_updated: now, ...(importing ? { func_name: 'import_resource', step: IMPORT_STEPS[0].step } : {}) });
+    if (importing) moveUpload(store, exec, 0, now);
     return true;
   }
   if (exec.status !== 'running') return false;
-  let patch: StoredRecord;
+  const at = IMPORT_STEPS.findIndex((s) => s.step === exec.step);
+  if (importing && at >= 0 && at < IMPORT_STEPS.length - 1) {
+    coll.update(exec.exec_id, { step: IMPORT_STEPS[at + 1].step, last_updated: now });
+    moveUpload(store, exec, at + 1, now);
+    return true;
+  }
+  if (fail) {
+    failExecution(store, exec, FAIL_ON_PURPOSE, now);
+    return true;
+  }
   try {
     const outcome = runEffect(store, exec, now, contract);
-    patch = { status: 'finished', output_params: outcome.output_params, ...outcome.patch };
+    coll.update(exec.exec_id, { status: 'finished', output_params: outcome.output_params, ...outcome.patch, finished: now, last_updated: now });
   } catch (err) {
-    const text = err instanceof Error ? err.message : String(err);
-    if (exec.action === 'import') {
-      patch = { status: 'failed', log: text, output_params: { error: text } };
-      const upload = store.collection('uploads').all().find((u) => u.execution_id === exec.exec_id);
-      if (upload) store.collection('uploads').update(upload.id, { state: 'INVALID', progress: 0.0, complete: false, date: now });
-    } else {
-      patch = { status: 'failed', log: text, output_params: { error: `Error occurred while executin the operation: '${String(exec.func_name)}'`, exception: text } };
-    }
+    failExecution(store, exec, err instanceof Error ? err.message : String(err), now);
   }
-  coll.update(exec.exec_id, { ...patch, finished: now, last_updated: now });
   return true;
+}
+
+function moveUpload(store: Store, exec: StoredRecord, i: number, now: string): void {
+  const upload = uploadOf(store, exec);
+  if (upload) store.collection('uploads').update(upload.id, { state: IMPORT_STEPS[i].state, progress: IMPORT_STEPS[i].progress, date: now });
 }
 
 /** Run a request to its end (`finished` or `failed`). */
 export function settleExecution(store: Store, exec: StoredRecord, now: string, contract?: Contract): StoredRecord {
-  for (let i = 0; i < 4 && advanceExecution(store, exec, now, contract); i++);
+  for (let i = 0; i < 10 && advanceExecution(store, exec, now, contract); i++);
   return exec;
 }
+
+/** Execution requests on the server's clock: one step per job duration. */
+export const EXECUTION_JOB: JobKind = {
+  name: 'execution',
+  collection: 'execution_requests',
+  pending: (exec) => exec.status === 'ready' || exec.status === 'running',
+  step(env, exec, at, book, stepMs) {
+    const contract = env.contracts.find((c) => c.api === 'geonode');
+    advanceExecution(env.store, exec, at, contract, book.fail === true);
+    return exec.status === 'ready' || exec.status === 'running' ? stepMs : null;
+  },
+  abandon(env, exec, reason, at) {
+    if (exec.status === 'ready' || exec.status === 'running') failExecution(env.store, exec, reason, at);
+  },
+};

@@ -1,14 +1,16 @@
 /**
  * Management commands over HTTP (facts §2.12, §6.2): admin only (anonymous 401 + `WWW-Authenticate: Basic`,
  * others 403). Jobs live in `management_jobs`; their lifecycle CREATED → QUEUED (start) → STARTED → FINISHED is
- * `startJob` + `advanceJob`. For now a started job runs to FINISHED before the reply is sent, and the reply shows
- * it as it was when queued (as GeoNode's Celery hand-off does).
+ * `startJob` + `advanceJob`, run on the server's clock by `MANAGEMENT_JOB` (the ping command's `--sleep N` adds N
+ * seconds to its run). A reply shows the job as it was when queued, as GeoNode's Celery hand-off does.
  */
 import { randomUUID } from 'node:crypto';
 import { apiError } from '../../errors/catalogue.js';
+import { bookOf, launchJob, type JobKind } from '../../behaviours/jobs.js';
 import { json, type Behaviour, type BehaviourRequest, type Env } from '../../behaviours/types.js';
 import type { StoredRecord } from '../../store/collection.js';
-import { drfBool, isObject, param } from './actions-common.js';
+import { drfBool, failureRequested, isObject, param } from './actions-common.js';
+import { FAIL_ON_PURPOSE } from './actions-lifecycle.js';
 import { isAdmin, renderContext } from './context.js';
 import { pageEnvelope } from './crud-read.js';
 import { renderRecord } from './render.js';
@@ -59,9 +61,28 @@ const ok = (data: unknown, status = 200) => json(status, { success: true, error:
 const render = (req: BehaviourRequest, env: Env, job: StoredRecord, brief = false) =>
   renderRecord('management_jobs', job, renderContext(req, env), { listItem: brief, withDeferred: true });
 
-const failing = (job: StoredRecord) =>
+const forcedException = (job: StoredRecord) =>
   job.command === 'ping_mngmt_commands_http' &&
   ((Array.isArray(job.args) && job.args.includes('--force_exception')) || (isObject(job.kwargs) && !!job.kwargs.force_exception));
+
+/** Why a job's command raised (the ping's `--force_exception`, a failure on purpose, a job geostub could not go on with). */
+function failure(job: StoredRecord): string | undefined {
+  const book = bookOf(job);
+  if (book?.error) return book.error;
+  if (book?.fail) return FAIL_ON_PURPOSE;
+  return forcedException(job) ? 'This is an intentional exception' : undefined;
+}
+
+/** The ping command's `--sleep N` / `--sleep=N` / kwargs `sleep`, in ms. */
+function sleepMs(job: StoredRecord): number {
+  if (job.command !== 'ping_mngmt_commands_http') return 0;
+  const args = Array.isArray(job.args) ? job.args.map(String) : [];
+  let v: unknown = isObject(job.kwargs) ? job.kwargs.sleep : undefined;
+  const at = args.findIndex((a) => a === '--sleep' || a.startsWith('--sleep='));
+  if (at >= 0) v = args[at].includes('=') ? args[at].slice(8) : args[at + 1];
+  const seconds = Number(v);
+  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 0;
+}
 
 /** CREATED → QUEUED (the `start` action and `autostart`). */
 export function startJob(job: StoredRecord): void {
@@ -75,24 +96,35 @@ export function advanceJob(job: StoredRecord, now: string): boolean {
     return true;
   }
   if (job.status === 'STARTED') {
-    const out = failing(job) ? '' : (MANAGEMENT_COMMANDS[String(job.command)]?.output ?? '');
+    const out = failure(job) ? '' : (MANAGEMENT_COMMANDS[String(job.command)]?.output ?? '');
     Object.assign(job, { status: 'FINISHED', end_time: now, output_message: out });
     return true;
   }
   return false;
 }
 
-function settleJob(env: Env, job: StoredRecord): void {
-  const now = env.now();
-  while (advanceJob(job, now));
-  env.store.collection('management_jobs').update(job.id, {});
-}
+/** Management jobs on the server's clock: one step per job duration, plus the ping's sleep while STARTED. */
+export const MANAGEMENT_JOB: JobKind = {
+  name: 'management-command',
+  collection: 'management_jobs',
+  pending: (job) => job.status === 'QUEUED' || job.status === 'STARTED',
+  step(env, job, at, _book, stepMs) {
+    advanceJob(job, at);
+    env.store.collection('management_jobs').update(job.id, {});
+    if (job.status === 'STARTED') return stepMs + sleepMs(job);
+    return job.status === 'QUEUED' ? stepMs : null;
+  },
+  abandon(env, job, _reason, at) {
+    if (job.status !== 'QUEUED' && job.status !== 'STARTED') return;
+    env.store.collection('management_jobs').update(job.id, { status: 'FINISHED', start_time: job.start_time ?? at, end_time: at, output_message: '' });
+  },
+};
 
 /** Celery's view of a job for `…/status/` (nulls before the worker took it). */
 function celeryMeta(job: StoredRecord): Record<string, unknown> {
   if (job.status === 'FINISHED') {
-    const failed = failing(job);
-    const traceback = failed ? 'Traceback (most recent call last):\n  File "ping_mngmt_commands_http.py", line 40, in handle\n    raise Exception("This is an intentional exception")\nException: This is an intentional exception\n' : null;
+    const failed = failure(job);
+    const traceback = failed ? `Traceback (most recent call last):\n  File "${String(job.command)}.py", line 40, in handle\n    raise Exception(${JSON.stringify(failed)})\nException: ${failed}\n` : null;
     return { date_done: job.end_time, status: failed ? 'FAILURE' : 'SUCCESS', traceback, worker: 'celery@geostub' };
   }
   if (job.status === 'STARTED') return { date_done: null, status: 'STARTED', traceback: null, worker: 'celery@geostub' };
@@ -158,8 +190,9 @@ export const managementJobCreate: Behaviour = async (req, env) => {
     output_message: null,
   });
   if (autostart) startJob(job);
+  env.store.collection('management_jobs').update(job.id, {}); // a changed record: cached renderings are stale
   const shown = render(req, env, job);
-  settleJob(env, job);
+  if (autostart) launchJob(env, MANAGEMENT_JOB, job, { since: String(job.created_at), fail: failureRequested(req, body) });
   await env.persist();
   return ok(shown, 201);
 };
@@ -202,8 +235,9 @@ export const managementJobStart: Behaviour = async (req, env) => {
     return json(400, { success: false, error, data: EMPTY_JOB_FORM });
   }
   startJob(job);
+  env.store.collection('management_jobs').update(job.id, {});
   const shown = render(req, env, job);
-  settleJob(env, job);
+  launchJob(env, MANAGEMENT_JOB, job, { fail: failureRequested(req, {}) });
   await env.persist();
   return ok(shown);
 };

@@ -106,13 +106,16 @@ function uniqueLinks(links: Link[]): Link[] {
   return links.filter((l) => !seen.has(l.pk) && !!seen.add(l.pk));
 }
 
+/** Records in ascending numeric id order (the order the collections store them in). */
+const byStoredOrder = (records: StoredRecord[], id: string) => records.sort((a, b) => Number(a[id]) - Number(b[id]));
+
 function linksFrom(store: Store, r: StoredRecord): Link[] {
+  // the maplayers index by map (kept up to date by the collection) instead of a scan per resource: linked_by of
+  // every write response would otherwise scan maplayers once per map (minutes at 100,000 resources)
   const internal =
     r.resource_type === 'map'
-      ? store
-          .collection('maplayers')
-          .all()
-          .filter((l) => String(l.map) === String(r.pk) && l.dataset !== null && l.dataset !== undefined)
+      ? byStoredOrder(store.collection('maplayers').where('map', r.pk), 'pk')
+          .filter((l) => l.dataset !== null && l.dataset !== undefined)
           .map((l) => ({ pk: String(l.dataset), internal: true }))
       : [];
   const external = ((r.linked_to as unknown[] | undefined) ?? []).map((pk) => ({ pk: String(pk), internal: false }));
@@ -139,8 +142,10 @@ export function linkedResourcesPayload(store: Store, resource: StoredRecord, use
   }
   if (!linkType || linkType === 'linked_by') {
     const pk = String(resource.pk);
-    out.linked_by = resources
-      .all()
+    // only resources that can link here: maps with a layer of it, and resources whose linked_to names it
+    const maps = store.collection('maplayers').where('dataset', pk).map((l) => resources.get(l.map));
+    const candidates = new Set([...maps, ...resources.where('linked_to', pk)].filter((r): r is StoredRecord => !!r));
+    out.linked_by = byStoredOrder([...candidates], 'pk')
       .map((r) => ({ r, l: linksFrom(store, r).find((x) => x.pk === pk) }))
       .filter((x): x is { r: StoredRecord; l: Link } => !!x.l && keep(x.r))
       .map(({ r, l }) => item(r, l.internal));

@@ -6,9 +6,10 @@
  */
 import { apiError } from '../../errors/catalogue.js';
 import { json, type Behaviour } from '../../behaviours/types.js';
-import { executionAccepted, hasLevel, isObject, newExecution, param, resourceById } from './actions-common.js';
+import { launchJob } from '../../behaviours/jobs.js';
+import { executionAccepted, failureRequested, hasLevel, isObject, newExecution, param, resourceById } from './actions-common.js';
 import { currentSpec, mergeSpec, parseSpec, renderSpec } from './actions-grants.js';
-import { settleExecution } from './actions-lifecycle.js';
+import { EXECUTION_JOB } from './actions-lifecycle.js';
 
 export const permissions: Behaviour = async (req, env) => {
   if (!req.user) throw apiError('notAuthenticated');
@@ -34,7 +35,7 @@ export const permissions: Behaviour = async (req, env) => {
     };
     exec = newExecution(env, user, { func_name: 'set_permissions', action: 'permissions', input_params, geonode_resource: pk });
   }
-  settleExecution(env.store, exec, env.now(), req.op.contract);
+  launchJob(env, EXECUTION_JOB, exec, { since: String(exec.created), fail: failureRequested(req, body) });
   await env.persist();
   return executionAccepted(req, exec);
 };

@@ -1,6 +1,7 @@
 /** GeoNode's action behaviours (facts §5.5, §6, §7), by the names the contract's `x-geostub-behaviour` uses. */
 import type { Behaviour } from '../../behaviours/types.js';
-import { executionStart, executionStatus, upload } from './actions-execution.js';
+import { executionStart, executionStatus } from './actions-execution.js';
+import { upload } from './actions-upload.js';
 import { harvestableResources } from './actions-harvesting.js';
 import {
   managementCommand,
@@ -38,7 +39,8 @@ export const ACTION_BEHAVIOURS: Record<string, Behaviour> = {
   harvestableResources,
 };
 
-export { advanceExecution, settleExecution } from './actions-lifecycle.js';
-export { advanceJob, startJob, MANAGEMENT_COMMANDS } from './actions-management.js';
-export { advanceHarvester, harvesterPatchRules, regenerateHarvestableResources, type HarvesterWork } from './actions-harvesting.js';
+export { advanceExecution, settleExecution, EXECUTION_JOB } from './actions-lifecycle.js';
+export { advanceJob, startJob, MANAGEMENT_COMMANDS, MANAGEMENT_JOB } from './actions-management.js';
+export { harvesterPatchRules, regenerateHarvestableResources, type HarvesterWork } from './actions-harvesting.js';
+export { advanceHarvester, HARVESTER_JOB, startHarvesterWork } from './lifecycle-harvesters.js';
 export { linkedResourcesPayload } from './actions-metadata.js';

@@ -3,6 +3,7 @@ import { apiError } from '../../errors/catalogue.js';
 import type { BehaviourRequest, Env } from '../../behaviours/types.js';
 import type { StoredRecord } from '../../store/collection.js';
 import { GEONODE_COLLECTIONS, isWellFormedId, type EndpointCollection } from './collections.js';
+import { facetOptions } from './facets.js';
 import { levelFor, LEVELS, type Level } from './permissions.js';
 import type { RenderContext } from './render.js';
 
@@ -14,7 +15,7 @@ export function endpointOf(req: BehaviourRequest): { key: string; c: EndpointCol
 }
 
 export function renderContext(req: BehaviourRequest, env: Env): RenderContext {
-  return { contract: req.op.contract, store: env.store, origin: req.origin, user: req.user };
+  return { contract: req.op.contract, store: env.store, origin: req.origin, user: req.user, facet: facetOptions(req.query) };
 }
 
 export const isAdmin = (user: StoredRecord | null) => !!user && (user.is_superuser === true || user.is_staff === true);

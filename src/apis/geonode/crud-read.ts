@@ -6,11 +6,16 @@ import { apiError } from '../../errors/catalogue.js';
 import { json, type Behaviour, type BehaviourRequest, type Env } from '../../behaviours/types.js';
 import { queryFieldSchema } from '../../contracts/query-schema.js';
 import { listEnvelopeHead, pageSlice, parsePageRequest } from '../../query/pagination.js';
-import { applySort, compileQueryPredicate, isFieldSelected, parseDynamicQuery, projectFields, type DynamicQuery, type FieldSchema, type SortTerm } from '../../query/dynamic-rest/index.js';
+import {
+  applySort, compileQueryPredicate, isFieldSelected, lastParam, parseDynamicQuery, parseSideloading, projectFields, sideloadObjects,
+  type DynamicQuery, type FieldSchema, type SortTerm,
+} from '../../query/dynamic-rest/index.js';
 import type { StoredRecord } from '../../store/collection.js';
 import type { EndpointCollection } from './collections.js';
 import { canSee, endpointOf, findRecord, isAdmin, renderContext } from './context.js';
+import { geonodeListFilters, takeTKeywords, type TKeywordsRequest } from './list-filters.js';
 import { renderRecord, type RenderOptions } from './render.js';
+import { sideloadRules } from './sideload.js';
 
 const RESOURCE_FAMILY = new Set(['resources', 'datasets', 'documents', 'maps', 'geoapps']);
 
@@ -39,7 +44,7 @@ function viewerKey(user: StoredRecord | null): string {
 
 /** GeoNode's advertised rule for resource lists (facts §3.6). */
 function advertisedFilter(req: BehaviourRequest): ((r: StoredRecord) => boolean) | undefined {
-  const explicit = req.query.get('advertised');
+  const explicit = lastParam(req.query, 'advertised');
   if (explicit !== null) {
     const v = explicit.toLowerCase();
     if (v === 'all') return undefined;
@@ -54,46 +59,60 @@ function advertisedFilter(req: BehaviourRequest): ((r: StoredRecord) => boolean)
 export interface ParsedListQuery {
   schema: FieldSchema;
   query: DynamicQuery;
+  /** `filter{tkeywords}` of /resources, taken out of the dynamic-rest query (TKeywordsFilter) */
+  tkeywords: TKeywordsRequest | null;
 }
 
 /** Parse the dynamic-rest query of a request against the endpoint's contract schema; 400 on a bad query. */
 export function parseListQuery(req: BehaviourRequest, key: string, c: EndpointCollection, listItem: boolean): ParsedListQuery {
   const schemaName = listItem && c.listItemSchema ? c.listItemSchema : c.itemSchema;
   const schema = queryFieldSchema(req.op.contract, schemaName, c.singular);
-  const parsed = parseDynamicQuery(req.query, schema, { presets: RESOURCE_FAMILY.has(key) ? undefined : null });
+  const { params, tkeywords } = key === 'resources' ? takeTKeywords(req.query) : { params: req.query, tkeywords: null };
+  const parsed = parseDynamicQuery(params, schema, { presets: RESOURCE_FAMILY.has(key) ? undefined : null });
   if (!parsed.ok) throw apiError(parsed.error.code === 'parse_error' ? 'parseError' : 'invalid', parsed.error.message || 'Invalid filter value.');
-  return { schema, query: parsed.query };
+  return { schema, query: parsed.query, tkeywords };
 }
 
-/** The visible records of a list request that match its query, in the requested (or default) order. */
-export function visibleRecords(req: BehaviourRequest, env: Env, key: string, c: EndpointCollection, query: DynamicQuery): StoredRecord[] {
+export interface QuerysetOptions {
+  /**
+   * Apply GeoNode's advertised rule (AdvertisedListMixin.list): true for lists; false for the filtered queryset of
+   * bulk update and patch-all, which only go through the filter backends.
+   */
+  advertised: boolean;
+}
+
+/**
+ * The filtered queryset of a request: the records the caller may see, through GeoNode's and dynamic-rest's filter
+ * backends (tkeywords, filter{}, search, extent, favorite, facet rules), in the requested (or default) order.
+ */
+export function visibleRecords(
+  req: BehaviourRequest,
+  env: Env,
+  key: string,
+  c: EndpointCollection,
+  q: ParsedListQuery,
+  options: QuerysetOptions = { advertised: true },
+): StoredRecord[] {
+  const { query } = q;
   // what this viewer may see, in the default order: cached until the data it depends on changes
-  const advertised = c.store === 'resources' ? (req.query.get('advertised') ?? 'default') : '-';
-  const deps = [c.store, 'grants', 'memberships', ...(key === 'owners' ? ['resources'] : [])];
+  const advertised = c.store === 'resources' && options.advertised ? (lastParam(req.query, 'advertised') ?? 'default') : '-';
+  const deps = [c.store, 'grants', 'memberships'];
   let records = env.store.memo(`visible:${key}:${viewerKey(req.user)}:${advertised}`, deps, () => {
     const preds: ((r: StoredRecord) => boolean)[] = [];
     if (c.store === 'resources' || c.store === 'groups' || c.store === 'uploads' || c.store === 'execution_requests') {
       preds.push((r) => canSee(env, c, r, req.user));
     }
-    if (c.store === 'resources') {
+    if (advertised !== '-') {
       const adv = advertisedFilter(req);
       if (adv) preds.push(adv);
-    }
-    if (key === 'owners') {
-      const owners = new Set(env.store.collection('resources').all().map((r) => (r.owner as StoredRecord | null)?.pk));
-      preds.push((u) => owners.has(u.pk));
     }
     const all = ordered(env, key, c);
     return preds.length ? all.filter((r) => preds.every((p) => p(r))) : all;
   });
-  const filtered = !!(query.where || query.search.terms.length || query.extent);
-  if (!filtered && !query.sort.length) return records;
-  // a front end repeats its queries (paging, polling): the matching, sorted list is cached until the data changes
-  const shape = JSON.stringify([query.where, query.search.terms, query.search.fields, query.extent, query.sort.map((t) => t.raw)]);
-  return env.store.memo(`query:${key}:${viewerKey(req.user)}:${advertised}:${shape}`, deps, () => {
-    const kept = filtered ? records.filter(compileQueryPredicate(query)) : records;
-    return query.sort.length ? applySort(kept, query.sort) : kept;
-  });
+  const extra = geonodeListFilters(key, req.query, env.store, req.user, q.tkeywords);
+  if (extra.length) records = records.filter((r) => extra.every((f) => f(r)));
+  if (query.where || query.search.terms.length || query.extent) records = records.filter(compileQueryPredicate(query));
+  return query.sort.length ? applySort(records, query.sort) : records;
 }
 
 /** Slice a page out of records and wrap it in GeoNode's envelope. */
@@ -122,13 +141,21 @@ export function projected(key: string, r: StoredRecord, ctx: ReturnType<typeof r
   return projectFields(renderRecord(key, r, ctx, { ...opts, include }), q.query.projection, q.schema);
 }
 
+/** `?sideloading=true`: related objects move to top-level keys after the primary key (facts §3.7). */
+function sideloads(key: string, env: Env, req: BehaviourRequest, plural: string, items: Record<string, unknown>[]) {
+  if (!parseSideloading(req.query)) return { primary: items, sideloaded: {} };
+  return sideloadObjects(plural, items, sideloadRules(key, env.store));
+}
+
 export const list: Behaviour = (req, env) => {
   const { key, c } = endpointOf(req);
   if (key === 'users' && !req.user) throw apiError('notAuthenticated');
   const q = parseListQuery(req, key, c, true);
-  const records = visibleRecords(req, env, key, c, q.query);
+  const records = visibleRecords(req, env, key, c, q);
   const ctx = renderContext(req, env);
-  return json(200, pageEnvelope(req, records, c.plural, (r) => projected(key, r, ctx, q, { listItem: true })));
+  const envelope = pageEnvelope(req, records, c.plural, (r) => projected(key, r, ctx, q, { listItem: true }));
+  const { primary, sideloaded } = sideloads(key, env, req, c.plural, envelope[c.plural] as Record<string, unknown>[]);
+  return json(200, { ...envelope, [c.plural]: primary, ...sideloaded });
 };
 
 export const retrieve: Behaviour = (req, env) => {
@@ -136,5 +163,6 @@ export const retrieve: Behaviour = (req, env) => {
   if (key === 'users' && !req.user) throw apiError('notAuthenticated');
   const q = parseListQuery(req, key, c, false);
   const rec = findRecord(req, env, c);
-  return json(200, { [c.singular]: projected(key, rec, renderContext(req, env), q, {}) });
+  const { primary, sideloaded } = sideloads(key, env, req, c.plural, [projected(key, rec, renderContext(req, env), q, {})]);
+  return json(200, { [c.singular]: primary[0], ...sideloaded });
 };

@@ -1,7 +1,8 @@
 /** GeoNode's behaviour table: the names the contract's `x-geostub-behaviour` uses, bound to code. */
 import type { Behaviour } from '../../behaviours/types.js';
 import { list, retrieve } from './crud-read.js';
-import { bulkDelete, bulkUpdate, create, destroy, update } from './crud-write.js';
+import { bulkDelete, bulkUpdate } from './crud-bulk.js';
+import { create, destroy, update } from './crud-write.js';
 import { apiRoot, relatedField, relation, resourceSubset, resourceTypes, schema } from './misc.js';
 import { ACTION_BEHAVIOURS } from './actions.js';
 

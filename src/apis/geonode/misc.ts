@@ -7,6 +7,8 @@ import { canSee, endpointOf, findRecord, renderContext } from './context.js';
 import { pageEnvelope } from './crud-read.js';
 import { expandLevel } from './permissions.js';
 import { renderMapLayers, renderRecord } from './render.js';
+import { queryFieldSchema } from '../../contracts/query-schema.js';
+import { buildRequestFields, projectFields, QueryError, validateRequestFields, type FieldSchema } from '../../query/dynamic-rest/index.js';
 
 /** `GET /api/v2/`: every DynamicRouter prefix → absolute list URL without trailing slash (facts §1.2). */
 export const apiRoot: Behaviour = (req) => {
@@ -90,7 +92,8 @@ export const resourceSubset: Behaviour = (req, env) => {
   }
   const ctx = { ...renderContext(req, env), user: null };
   const plural = subset === 'favorites' ? 'favorites' : 'resources';
-  return json(200, pageEnvelope(req, records, plural, (r) => ({ ...renderRecord('resources', r, ctx, { listItem: true }), favorite: subset === 'favorites' })));
+  // serialized without request context: `perms` is [] and `favorite` false, favourites list included (facts §1.6, §7.1)
+  return json(200, pageEnvelope(req, records, plural, (r) => ({ ...renderRecord('resources', r, ctx, { listItem: true }), perms: [], favorite: false })));
 };
 
 const LABELS: Record<string, string> = { none: 'None', view: 'View', download: 'Download', edit: 'Edit', manage: 'Manage', owner: 'Owner' };
@@ -126,24 +129,47 @@ export const resourceTypes: Behaviour = (req, env) => {
   return json(200, { resource_types });
 };
 
+/**
+ * Envelope keys of the related-object endpoint: the related serializer's plural name (facts §3.8):
+ * SimpleHierarchicalKeywordSerializer "HierarchicalKeyword", SimpleThesaurusKeywordSerializer "ThesaurusKeyword",
+ * SimpleRegionSerializer "Region", ExtraMetadataSerializer "ExtraMetadata" (inflection keeps "-data"),
+ * StyleSerializer "style", AttributeSerializer "attribute". Other fields keep their own name.
+ */
 const RELATED_KEYS: Record<string, string> = {
   keywords: 'HierarchicalKeywords',
   tkeywords: 'ThesaurusKeywords',
   regions: 'Regions',
-  styles: 'Styles',
-  attribute_set: 'Attributes',
-  maplayers: 'MapLayers',
+  metadata: 'ExtraMetadata',
+  styles: 'styles',
+  attribute_set: 'attributes',
+  maplayers: 'maplayers',
 };
 
-/** `GET /{prefix}/{pk}/{field_name}/` (facts §3.8). */
+/** include[]/exclude[] of a related-object request, re-scoped under the field (`include[]=name` → `keywords.name`). */
+function rescoped(req: BehaviourRequest, field: string, schema: FieldSchema) {
+  const include = req.query.getAll('include[]').map((v) => `${field}.${v}`);
+  const exclude = req.query.getAll('exclude[]').map((v) => `${field}.${v}`);
+  try {
+    const tree = buildRequestFields(include, exclude);
+    if (tree) validateRequestFields(tree, schema);
+    return tree;
+  } catch (error) {
+    if (error instanceof QueryError) throw apiError(error.code === 'parse_error' ? 'parseError' : 'invalid', error.message);
+    throw error;
+  }
+}
+
+/** `GET /{prefix}/{pk}/{field_name}/` (facts §3.8): not paginated, enveloped by the related serializer's name. */
 export const relatedField: Behaviour = (req: BehaviourRequest, env: Env) => {
   const { key, c } = endpointOf(req);
   for (const k of req.query.keys()) if (k.startsWith('filter{')) throw apiError('invalid', 'Filtering is not enabled on relation endpoints.');
   const rec = findRecord(req, env, c);
   const field = req.params.field_name;
+  const schema = queryFieldSchema(req.op.contract, c.itemSchema, c.singular);
+  const tree = rescoped(req, field, schema);
   const rendered = renderRecord(key, rec, renderContext(req, env), { withDeferred: true });
   if (!(field in rendered)) throw apiError('notFound');
-  const value = rendered[field];
+  const value = tree ? projectFields({ [field]: rendered[field] }, tree, schema)[field] : rendered[field];
   if (Array.isArray(value)) return json(200, { [RELATED_KEYS[field] ?? field]: value });
   if (value === null || value === undefined) return json(200, {});
   return json(200, { [field]: value });

@@ -10,12 +10,17 @@ import type { Store } from '../../store/store.js';
 import { GEONODE_COLLECTIONS, type EndpointCollection } from './collections.js';
 import { resourcePerms, userPerms } from './permissions.js';
 import { linkedResourcesPayload } from './actions-metadata.js';
+import { facetCount, type FacetOptions } from './facets.js';
+
+const NO_FACET_OPTIONS: FacetOptions = { type: null, title: null };
 
 export interface RenderContext {
   contract: Contract;
   store: Store;
   origin: string;
   user: StoredRecord | null;
+  /** `type` / `title__icontains` of the request: which resources facet `count`s count */
+  facet?: FacetOptions;
 }
 
 export interface RenderOptions {
@@ -55,8 +60,8 @@ function itemSchemaName(c: EndpointCollection, opts: RenderOptions): string {
   return opts.listItem && c.listItemSchema ? c.listItemSchema : c.itemSchema;
 }
 
-/** Fields whose value depends on who is asking: never cached. */
-const VIEWER_FIELDS = new Set(['perms', 'favorite', 'executions', 'linked_resources']);
+/** Fields whose value depends on who is asking (or, for facet `count`s, on `type`/`title__icontains`): never cached. */
+const VIEWER_FIELDS = new Set(['perms', 'favorite', 'executions', 'linked_resources', 'count']);
 
 /** The viewer-independent part of a rendering, cached per record until any collection changes. */
 const baseCache = new WeakMap<StoredRecord, { key: string; value: Record<string, unknown> }>();
@@ -116,7 +121,7 @@ function valueOf(key: string, field: string, record: StoredRecord, ctx: RenderCo
     return ctx.user && (ctx.user.pk === record.pk || ctx.user.is_staff || ctx.user.is_superuser) ? userPerms(record) : [];
   }
   if (field === 'count' && (key === 'owners' || key === 'categories' || key === 'keywords' || key === 'regions')) {
-    return facetCount(ctx.store, key, record);
+    return facetCount(ctx.store, key, record, ctx.user, ctx.facet ?? NO_FACET_OPTIONS);
   }
   if (field === 'link' && record.link === undefined) return `/api/v2/${c.path}/${record[c.idField]}`;
   const v = record[field];
@@ -185,27 +190,4 @@ export function renderMapLayers(ctx: RenderContext, which: (layer: StoredRecord)
           : null,
       };
     });
-}
-
-/** `count` of taxonomies and owners: resources that use them (computed once per store change). */
-const countCache = new WeakMap<Store, { version: number; counts: Map<string, number> }>();
-function facetCount(store: Store, key: string, record: StoredRecord): number {
-  const resources = store.collection('resources');
-  let entry = countCache.get(store);
-  if (!entry || entry.version !== resources.version) {
-    const counts = new Map<string, number>();
-    const bump = (k: string) => counts.set(k, (counts.get(k) ?? 0) + 1);
-    for (const r of resources.all()) {
-      const owner = r.owner as StoredRecord | null;
-      if (owner) bump(`owners:${owner.pk}`);
-      const cat = r.category as StoredRecord | null;
-      if (cat) bump(`categories:${cat.identifier}`);
-      for (const k of (r.keywords as StoredRecord[] | undefined) ?? []) bump(`keywords:${k.slug}`);
-      for (const g of (r.regions as StoredRecord[] | undefined) ?? []) bump(`regions:${g.code}`);
-    }
-    entry = { version: resources.version, counts };
-    countCache.set(store, entry);
-  }
-  const id = key === 'owners' ? record.pk : key === 'categories' ? record.identifier : key === 'keywords' ? record.slug : record.code;
-  return entry.counts.get(`${key}:${id}`) ?? 0;
 }

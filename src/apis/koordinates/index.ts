@@ -18,6 +18,7 @@ import {
   renderCatalogItem,
   renderGroupRef,
   renderLicense,
+  renderUserRef,
   renderVersionList,
   resourceRange,
   type CatalogRefs,
@@ -45,6 +46,28 @@ function refsOf(env: Env): CatalogRefs {
 
 const items = (env: Env) => env.store.collection('kx_items').all() as unknown as KxItem[];
 
+/**
+ * The lookups a rendering may use for this caller: an anonymous caller's sets list only public members, so every
+ * URL in a response can be followed by whoever received it.
+ */
+function visibleRefs(req: BehaviourRequest, refs: CatalogRefs): CatalogRefs {
+  if (req.user) return refs;
+  return { ...refs, item: (id) => { const i = refs.item(id); return i?.public ? i : undefined; } };
+}
+
+/** `x-geostub-scopes`: a key needs one of the operation's scopes (anonymous callers see public items instead). */
+function requireScope(req: BehaviourRequest): void {
+  const wanted = req.op.ext.scopes;
+  if (!req.user || !Array.isArray(wanted) || wanted.length === 0) return;
+  const held = Array.isArray(req.user.scopes) ? (req.user.scopes as string[]) : [];
+  if (!wanted.some((s) => held.includes(String(s)))) throw apiError('catalogForbidden', wanted.map(String));
+}
+
+const scoped = (behaviour: Behaviour): Behaviour => (req, env) => {
+  requireScope(req);
+  return behaviour(req, env);
+};
+
 const catalogList: Behaviour = (req, env) => {
   const view = String(req.op.ext.view) as CatalogView;
   const parsed = parseCatalogQuery(req.query, view);
@@ -58,7 +81,8 @@ const catalogList: Behaviour = (req, env) => {
   const { page, pageSize } = parsed.query;
   const { start, end } = catalogPage(found.length, page, pageSize);
   const expand = expandsList(req.headers.expand);
-  return json(200, found.slice(start, end).map((i) => renderCatalogItem(i, view, expand, req.origin, refs)), {
+  const shown = visibleRefs(req, refs);
+  return json(200, found.slice(start, end).map((i) => renderCatalogItem(i, view, expand, req.origin, shown)), {
     'X-Paginate-By': String(pageSize),
     'X-Resource-Range': resourceRange(start, end, found.length),
     Link: catalogLinks(req.origin + req.pathname, req.query, page, pageSize, found.length),
@@ -75,7 +99,7 @@ function itemOf(req: BehaviourRequest, env: Env, type: string): KxItem {
 const catalogDetail: Behaviour = (req, env) => {
   const kind = String(req.op.ext.kind);
   const refs = refsOf(env);
-  if (kind === 'license' || kind === 'group') {
+  if (kind === 'license' || kind === 'group' || kind === 'user') {
     const raw = req.params.id ?? '';
     const id = /^\d{1,12}$/.test(raw) ? Number(raw) : NaN;
     if (kind === 'license') {
@@ -83,22 +107,30 @@ const catalogDetail: Behaviour = (req, env) => {
       if (!l) throw apiError('catalogNotFound');
       return json(200, renderLicense(l, req.origin));
     }
-    if (!env.store.collection('kx_groups').has(id)) throw apiError('catalogNotFound');
-    return json(200, renderGroupRef(id, req.origin, refs));
+    const body = kind === 'group' ? renderGroupRef(id, req.origin, refs) : renderUserRef(id, req.origin, refs);
+    if (!body) throw apiError('catalogNotFound');
+    return json(200, body);
   }
   const type = kind === 'version' ? String(req.op.ext.parent) : kind;
   const item = itemOf(req, env, type);
   const versionId = kind === 'version' ? (/^\d{1,12}$/.test(req.params.version_id ?? '') ? Number(req.params.version_id) : -1) : undefined;
-  const body = renderCatalogDetail(item, req.origin, refs, versionId);
+  const body = renderCatalogDetail(item, req.origin, visibleRefs(req, refs), versionId);
   if (body === undefined) throw apiError('catalogNotFound');
   return json(200, body);
 };
 
 const catalogVersions: Behaviour = (req, env) => json(200, renderVersionList(itemOf(req, env, String(req.op.ext.kind)), req.origin));
 
-export const KOORDINATES_BEHAVIOURS: Record<string, Behaviour> = { catalogList, catalogDetail, catalogVersions };
+export const KOORDINATES_BEHAVIOURS: Record<string, Behaviour> = {
+  catalogList: scoped(catalogList),
+  catalogDetail: scoped(catalogDetail),
+  catalogVersions: scoped(catalogVersions),
+};
 
-/** `Authorization: key <token>` or `?key=<token>` (facts A.1); an unknown key is a 401. */
+/**
+ * `Authorization: key <token>` or `?key=<token>` (facts A.1); an unknown key is a 401. The caller is the key's
+ * user with the key's `scopes` (a copy: the stored user is untouched).
+ */
 export const koordinatesBinding: ApiBinding = {
   behaviours: KOORDINATES_BEHAVIOURS,
   identify(env, { headers, query }) {
@@ -109,7 +141,8 @@ export const koordinatesBinding: ApiBinding = {
     let owner: StoredRecord | undefined;
     for (const k of env.store.collection('kx_keys').all()) if (sameSecret(String(k.key), token)) owner = k;
     if (!owner) return { user: null, error: apiError('catalogUnauthorized') };
-    return { user: env.store.collection('kx_users').get(owner.user) ?? { id: owner.user } };
+    const user = env.store.collection('kx_users').get(owner.user) ?? { id: owner.user };
+    return { user: { ...user, scopes: Array.isArray(owner.scopes) ? [...owner.scopes] : [] } };
   },
   methodNotAllowed: (method) => apiError('catalogMethodNotAllowed', method),
   invalidBody: (message, field) => apiError('catalogInvalid', { [field ?? 'non_field_errors']: [message] }),

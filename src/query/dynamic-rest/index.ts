@@ -13,5 +13,7 @@ export { parseExtent, compileExtent, extentIntersects, envelopeOf, splitBox } fr
 export { GEONODE_PRESETS, expandPresets, type PresetSpec, type PresetTable, type PresetExpansion } from './presets.js';
 export { serializeDynamicQuery, whereToJson, filterKey, type SerializeOptions } from './serialize.js';
 export { resolveFilterPath, resolveSortPath, buildRequestFields, validateRequestFields } from './schema.js';
-export { isTruthy, parseDatetime } from './values.js';
+export { isTruthy, parseDatetime, pyListRepr, pyStrRepr } from './values.js';
 export { compileQueryPredicate, runDynamicQuery, type RunOptions } from './run.js';
+export { sideloadObjects, sideloadKey, type SideloadRule, type SideloadResult } from './sideload.js';
+export { lastParam, parsePatchAll, parseSideloading, type PatchAllMode } from './features.js';

@@ -144,7 +144,7 @@ export function pyListRepr(items: readonly string[]): string {
   return `[${items.map(pyStrRepr).join(', ')}]`;
 }
 
-function pyStrRepr(s: string): string {
+export function pyStrRepr(s: string): string {
   const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
   let out = '';
   for (const ch of s) {

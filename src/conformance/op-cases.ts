@@ -1,0 +1,160 @@
+/**
+ * Cases generated from each read operation of the contracts: a valid request, an anonymous one where the contract
+ * asks for credentials, a missing id, an invalid parameter; and per path a method the contract does not allow.
+ */
+import type { JsonObject } from '../contracts/load.js';
+import { METHODS, type Method, type Operation } from '../contracts/route-table.js';
+import { call, type Case, type RunContext } from './context.js';
+import { documentedResponse, documentedStatuses, listShape, pathParameterNames, pointer, requiresAuth, successStatus } from './contract-view.js';
+import { opKey } from './http.js';
+import { expandPath, missingValue } from './params.js';
+import { NO_MISSING_ID, NOT_IDS, SOURCES } from './samples.js';
+
+const constantOf = (name: string) => String((SOURCES['*'][name] as { value?: string } | undefined)?.value ?? 'x');
+import type { CaseRecorder } from './recorder.js';
+import { clip } from './recorder.js';
+import type { ApiName } from './types.js';
+
+const DENIED = new Set([401, 403]);
+
+/** The valid request of an operation, its path filled from the target. */
+export function requestCase(op: Operation): Case {
+  return {
+    id: `${opKey(op)} · request`,
+    kind: 'operation',
+    api: op.api,
+    ops: [op],
+    writes: false,
+    async run(ctx, rec) {
+      if (requiresAuth(op) && !ctx.http.hasCredentials(op.api)) return void (rec.skipped = 'the contract requires credentials and none were given');
+      const resolved = await ctx.resolver.resolve(op);
+      if (!resolved.ok) return void (rec.skipped = resolved.reason);
+      const x = await call(ctx, rec, op.api, { method: 'GET', path: expandPath(op.path, resolved.params), op });
+      const expected = successStatus(op);
+      if (DENIED.has(x.response.status) && documentedResponse(op, x.response.status)) {
+        rec.skipped = `the target refused these credentials (${x.response.status})`;
+        rec.exercised.delete(opKey(op));
+        return;
+      }
+      rec.record('status_code_expected', x.response.status === expected ? [] : [{ expected: `${expected} for a valid request`, actual: `${x.response.status} ${clip(x.response.text, 200)}`, contractPath: pointer(op, 'responses', String(expected)) }], x);
+    },
+  };
+}
+
+/** Anonymous on an operation whose security needs credentials: the documented 401 or 403. */
+export function anonymousCase(op: Operation): Case | undefined {
+  if (!requiresAuth(op)) return undefined;
+  const refusals: string[] = documentedStatuses(op).filter((s) => s === '401' || s === '403');
+  if (!refusals.length) return undefined;
+  return {
+    id: `${opKey(op)} · anonymous`,
+    kind: 'operation',
+    api: op.api,
+    ops: [op],
+    writes: false,
+    async run(ctx, rec) {
+      const resolved = await ctx.resolver.resolve(op);
+      if (!resolved.ok) return void (rec.skipped = resolved.reason);
+      const x = await call(ctx, rec, op.api, { method: 'GET', path: expandPath(op.path, resolved.params), op, as: 'anonymous' });
+      const ok = refusals.includes(String(x.response.status));
+      rec.record('auth_required', ok ? [] : [{ expected: `${refusals.join(' or ')} without credentials`, actual: `${x.response.status} ${clip(x.response.text, 200)}`, contractPath: pointer(op, 'security') }], x);
+    },
+  };
+}
+
+/** A missing id: the documented 404 with its documented body. */
+export function missingIdCase(op: Operation): Case | undefined {
+  if (!pathParameterNames(op.path).some((n) => !NOT_IDS.has(n)) || !op.responses['404'] || NO_MISSING_ID.has(op.path)) return undefined;
+  return {
+    id: `${opKey(op)} · missing id`,
+    kind: 'operation',
+    api: op.api,
+    ops: [op],
+    writes: false,
+    async run(ctx, rec) {
+      if (requiresAuth(op) && !ctx.http.hasCredentials(op.api)) return void (rec.skipped = 'the contract requires credentials and none were given');
+      const resolved = await ctx.resolver.missing(op);
+      if (!resolved.ok) return void (rec.skipped = resolved.reason);
+      const x = await call(ctx, rec, op.api, { method: 'GET', path: expandPath(op.path, resolved.params), op });
+      rec.record('missing_id_404', x.response.status === 404 ? [] : [{ expected: `404 for {${resolved.replaced}} = ${resolved.params[resolved.replaced!]}`, actual: `${x.response.status} ${clip(x.response.text, 200)}`, contractPath: pointer(op, 'responses', '404') }], x);
+      if (x.response.status === 404) {
+        // the body is the documented one: response_schema already said so; say it under this check's name too
+        const schema = rec.checks.filter((c) => c.check === 'response_schema' || c.check === 'content_type').filter((c) => !c.ok);
+        rec.record('missing_id_404', schema.map((c) => ({ expected: `the documented 404 body (${c.failure!.expected})`, actual: c.failure!.actual, contractPath: c.failure!.contractPath })), x);
+      }
+    },
+  };
+}
+
+/** A value for a query parameter that its schema's bounds forbid (enums are not used: GeoNode ignores unknown values). */
+export function invalidValue(param: JsonObject): string | undefined {
+  const raw = (param.schema ?? {}) as JsonObject;
+  const schema = (raw.type === 'array' ? raw.items ?? {} : raw) as JsonObject;
+  if ((schema.type === 'integer' || schema.type === 'number') && typeof schema.minimum === 'number') return String(schema.minimum - 1);
+  if ((schema.type === 'integer' || schema.type === 'number') && typeof schema.maximum === 'number') return String(schema.maximum + 1);
+  return undefined;
+}
+
+const PAGING = new Set(['page', 'page_size']);
+
+/**
+ * The parameter to spoil: a bounded number (`page` first; paging parameters only where the answer is a paginated
+ * list), else an unknown field in `include[]` or `sort[]`, which the contract documents as a 400.
+ */
+export function invalidParameter(op: Operation): { name: string; value: string } | undefined {
+  const query = op.parameters.filter((p) => p.in === 'query' && (!PAGING.has(String(p.name)) || listShape(op)?.kind === 'envelope' || listShape(op)?.kind === 'array'));
+  const ordered = [...query.filter((p) => p.name === 'page'), ...query.filter((p) => p.name !== 'page')];
+  for (const p of ordered) {
+    const value = invalidValue(p);
+    if (value !== undefined) return { name: String(p.name), value };
+  }
+  if (!op.responses['400']) return undefined;
+  for (const name of ['include[]', 'sort[]']) if (query.some((p) => p.name === name)) return { name, value: 'geostub_no_such_field' };
+  return undefined;
+}
+
+/** An invalid parameter: a documented 4xx with its documented body. */
+export function invalidParamCase(op: Operation): Case | undefined {
+  const spoiled = invalidParameter(op);
+  const errors = documentedStatuses(op).filter((s) => /^4\d\d$/.test(s) && s !== '401' && s !== '403');
+  if (!spoiled || !errors.length) return undefined;
+  return {
+    id: `${opKey(op)} · invalid parameter ${spoiled.name}`,
+    kind: 'operation',
+    api: op.api,
+    ops: [op],
+    writes: false,
+    async run(ctx, rec) {
+      if (requiresAuth(op) && !ctx.http.hasCredentials(op.api)) return void (rec.skipped = 'the contract requires credentials and none were given');
+      const resolved = await ctx.resolver.resolve(op);
+      if (!resolved.ok) return void (rec.skipped = resolved.reason);
+      const qs = `${encodeURIComponent(spoiled.name)}=${encodeURIComponent(spoiled.value)}`;
+      const x = await call(ctx, rec, op.api, { method: 'GET', path: `${expandPath(op.path, resolved.params)}?${qs}`, op });
+      const ok = errors.includes(String(x.response.status));
+      const param = op.parameters.findIndex((p) => p.in === 'query' && p.name === spoiled.name);
+      rec.record('invalid_param_4xx', ok ? [] : [{ expected: `${errors.join(' or ')} for ${spoiled.name}=${spoiled.value}`, actual: `${x.response.status} ${clip(x.response.text, 200)}`, contractPath: param >= 0 ? pointer(op, 'parameters') : pointer(op, 'responses') }], x);
+    },
+  };
+}
+
+const PROBE_ORDER: Method[] = ['put', 'patch', 'post', 'delete'];
+
+/** Per path: a method the contract does not list answers 405 (sent to an id that does not exist). */
+export function methodNotAllowedCase(api: ApiName, path: string, ops: Operation[]): Case | undefined {
+  const listed = new Set(ops.map((o) => o.method));
+  const method = PROBE_ORDER.find((m) => !listed.has(m));
+  if (!method || !METHODS.includes(method)) return undefined;
+  const model = ops[0];
+  return {
+    id: `${method.toUpperCase()} ${path} · method not allowed`,
+    kind: 'operation',
+    api,
+    ops: [],
+    writes: true,
+    async run(ctx: RunContext, rec: CaseRecorder) {
+      const params = Object.fromEntries(pathParameterNames(path).map((n) => [n, NOT_IDS.has(n) ? constantOf(n) : missingValue(model, n)]));
+      const x = await ctx.http.send(api, { method: method.toUpperCase(), path: expandPath(path, params), json: {} });
+      rec.record('method_not_allowed_405', x.response.status === 405 ? [] : [{ expected: `405: the contract lists only ${[...listed].map((m) => m.toUpperCase()).join(', ')} for ${path}`, actual: `${x.response.status} ${clip(x.response.text, 200)}`, contractPath: `#/paths/${path.replace(/~/g, '~0').replace(/\//g, '~1')}` }], x, `${method.toUpperCase()} ${path}`);
+    },
+  };
+}

@@ -1,0 +1,152 @@
+/**
+ * The conformance runner's plain data: what was sent, what came back, what a check found. Checks return these
+ * objects and every reporter (console, JSON, JUnit) renders the same ones.
+ */
+import type { Operation } from '../contracts/route-table.js';
+
+export type ApiName = 'geonode' | 'koordinates';
+
+/** A request as the runner sent it (credentials masked). */
+export interface SentRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  /** the body as text, when there was one */
+  body?: string;
+}
+
+export interface Received {
+  status: number;
+  headers: Record<string, string>;
+  /** the media type, without parameters, lower case ('' when absent) */
+  mediaType: string;
+  text: string;
+  /** the parsed JSON body; undefined when the body is empty or not JSON */
+  json: unknown;
+  ms: number;
+}
+
+export interface Exchange {
+  request: SentRequest;
+  response: Received;
+  /** the contract operation the request was meant for */
+  op?: Operation;
+}
+
+/** What a check found wrong, before the runner adds where it happened. */
+export interface Problem {
+  expected: string;
+  actual: string;
+  /** JSON pointer into the contract (`#/paths/~1api~1v2~1resources~1/get/responses/200`) */
+  contractPath?: string;
+}
+
+/** One failed check, with everything a report needs. */
+export interface Failure extends Problem {
+  check: string;
+  /** the case that ran it (`GET /api/v2/resources/ · pagination`, `scenario crud-resource`) */
+  case: string;
+  /** `METHOD path-template`, or '-' when no single operation is concerned */
+  operation: string;
+  request?: { method: string; url: string; body?: string };
+  /** the step of a scenario */
+  step?: string;
+}
+
+export interface CheckRecord {
+  check: string;
+  operation: string;
+  ok: boolean;
+  failure?: Failure;
+}
+
+export type CaseStatus = 'passed' | 'failed' | 'skipped';
+
+export interface CaseResult {
+  id: string;
+  kind: 'operation' | 'scenario';
+  status: CaseStatus;
+  /** why the case did not run (or stopped early) */
+  reason?: string;
+  checks: CheckRecord[];
+  /** operation keys that received a request whose answer was checked */
+  exercised: string[];
+  ms: number;
+}
+
+export interface CoverageEntry {
+  operation: string;
+  operationId: string;
+  api: ApiName;
+  exercised: boolean;
+  /** why not, when it was not */
+  reason?: string;
+}
+
+export interface Coverage {
+  total: number;
+  exercised: number;
+  gets: { total: number; exercised: number };
+  operations: CoverageEntry[];
+}
+
+export interface RunSummary {
+  cases: number;
+  casesFailed: number;
+  casesSkipped: number;
+  checks: number;
+  checksFailed: number;
+}
+
+export interface RunReport {
+  tool: 'geostub conform';
+  target: string;
+  apis: ApiName[];
+  allowWrites: boolean;
+  shard?: { index: number; count: number };
+  startedAt: string;
+  ms: number;
+  /** set when the target could not be reached at all: nothing was checked */
+  unreachable?: string;
+  summary: RunSummary;
+  cases: CaseResult[];
+  failures: Failure[];
+  coverage: Coverage;
+  /** records the run created and could not remove (the contract has no operation to delete them) */
+  leftovers: string[];
+}
+
+export interface Credentials {
+  /** GeoNode Basic credentials */
+  user?: { name: string; password: string };
+  /** GeoNode Bearer token */
+  token?: string;
+  /** catalogue API key */
+  key?: string;
+}
+
+export interface Progress {
+  done: number;
+  total: number;
+  failed: number;
+  current: string;
+}
+
+export interface ConformOptions {
+  target: string;
+  apis: ApiName[];
+  allowWrites: boolean;
+  credentials: Credentials;
+  /** keep only cases whose id matches one of these patterns (`*` wildcards; no `*` = substring) */
+  only?: string[];
+  skip?: string[];
+  /** 1-based shard index and shard count */
+  shard?: { index: number; count: number };
+  /** per request, and the most an async lifecycle may take to reach its final state */
+  timeoutMs: number;
+  /** directory of scenario files; default the package's contracts/scenarios */
+  scenariosDir?: string;
+  /** requests in flight at once */
+  concurrency?: number;
+  onProgress?: (p: Progress) => void;
+}

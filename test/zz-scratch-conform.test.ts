@@ -1,0 +1,18 @@
+import { it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { startTestServer } from './helpers/server.js';
+import { runConformance } from '../src/conformance/runner.js';
+
+it('scratch', async () => {
+  const s = await startTestServer();
+  try {
+    const t = Date.now();
+    const report = await runConformance({
+      target: s.url, apis: ['geonode', 'koordinates'], allowWrites: process.env.W === '1',
+      credentials: { user: { name: 'admin', password: 'admin' }, key: 'geostub0koordinates0api0key00001' },
+      timeoutMs: 10000,
+    });
+    writeFileSync('/tmp/report.json', JSON.stringify(report, null, 1));
+    console.log('ms', Date.now() - t, JSON.stringify(report.summary), JSON.stringify({ ...report.coverage, operations: undefined }));
+  } finally { await s.close(); }
+}, 120000);
