@@ -1,11 +1,13 @@
 #!/usr/bin/env node
-/** The geostub command line: serve | seed | lint. */
+/** The geostub command line: serve | conform | seed | lint. */
 import { fastServeArgs, SERVE_OPTIONS, type ServeArgs } from '../src/cli/serve-options.js';
 import { fail, serve } from '../src/cli/serve.js';
 import { VERSION } from '../src/server/start.js';
+import type { ConformArgs } from '../src/conformance/options.js';
 
 // `geostub serve` with ordinary options starts without loading yargs; anything else (help, typos, other
-// commands) goes through yargs. faker (seed) and swagger-parser (lint) load only in their commands.
+// commands) goes through yargs. faker (seed), swagger-parser (lint) and the conformance runner (conform) load only
+// in their commands.
 const fast = fastServeArgs(process.argv.slice(2));
 if (fast) await serve(fast);
 else await runYargs();
@@ -15,6 +17,7 @@ const { default: yargs } = await import('yargs');
 const { hideBin } = await import('yargs/helpers');
 const { contractPath, loadContract } = await import('../src/contracts/load.js');
 const { buildRouteTable, allOperations } = await import('../src/contracts/route-table.js');
+const { CONFORM_OPTIONS } = await import('../src/conformance/options.js');
 const DEFAULT_SEED = 42;
 const DEFAULT_SCALE = 300;
 
@@ -32,6 +35,20 @@ await yargs(hideBin(process.argv))
         .example('$0 serve --in-memory --port 0', 'a throw-away instance on a free port')
         .example('$0 seed --scale 10000 --out big && $0 serve --fixtures big --db big/db.json', 'serve 10,000 resources'),
     (argv) => serve(argv as unknown as ServeArgs),
+  )
+  .command(
+    'conform',
+    'Check a live GeoNode or catalogue (or this mock) against the contracts; exit 0 only when every check passed',
+    (y) =>
+      y
+        .options(CONFORM_OPTIONS)
+        .example('$0 conform --target https://staging.example.org --user admin:secret', 'read-only checks of both APIs')
+        .example('$0 conform --target http://127.0.0.1:8000 --allow-writes --user admin:admin --key geostub0koordinates0api0key00001 --report junit:conform.xml', 'every check, with a JUnit report')
+        .example('$0 conform --target $URL --shard 2/4', 'the second quarter of the cases, for a CI matrix'),
+    async (argv) => {
+      const { conformCommand } = await import('../src/conformance/cli.js');
+      process.exitCode = await conformCommand(argv as ConformArgs);
+    },
   )
   .command(
     'seed',
@@ -83,8 +100,14 @@ await yargs(hideBin(process.argv))
       console.log(`contracts OK: ${count} operations in ${files.join(', ')}`);
     },
   )
-  .demandCommand(1, 'Name a command: serve, seed or lint (geostub --help lists them).')
+  .demandCommand(1, 'Name a command: serve, conform, seed or lint (geostub --help lists them).')
   .strict()
+  // a usage error (unknown option, missing value, bad choice) exits 2; an error inside a command stays an error
+  .fail((message, error) => {
+    if (error) throw error;
+    console.error(`geostub: ${message}\n(geostub --help, or geostub <command> --help)`);
+    process.exit(2);
+  })
   .help()
   .parseAsync();
 }

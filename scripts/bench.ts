@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { writeFixtures } from '../src/fixtures/index.js';
 import { median, timeToFirstResponse } from './bench-startup.js';
 import { measure, ratio, type Target } from './bench-throughput.js';
+import { durabilitySection } from './bench-durability.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const cli = join(here, '..', 'bin', 'geostub.js');
@@ -70,9 +71,15 @@ async function throughputSection(big: string): Promise<void> {
 
 const work = await mkdtemp(join(tmpdir(), 'geostub-bench-'));
 const big = join(work, 'scale-10000');
-console.log('generating 10,000-resource fixtures…');
-await writeFixtures({ seed: 42, scale: 10_000, out: big });
 const only = process.env.BENCH_ONLY;
+if (only !== 'durability') {
+  console.log('generating 10,000-resource fixtures…');
+  await writeFixtures({ seed: 42, scale: 10_000, out: big });
+}
 if (!only || only === 'startup') await startupSection(work, big);
 if (!only || only === 'throughput') await throughputSection(big);
+if (!only || only === 'durability') {
+  const sizes = (process.env.BENCH_DURABILITY_SIZES ?? '10000,100000').split(',').map(Number);
+  await durabilitySection(cli, work, sizes, ROUNDS, SECONDS);
+}
 await rm(work, { recursive: true, force: true });

@@ -57,9 +57,9 @@ export interface JobStart {
  */
 export function launchJob(env: Env, kind: JobKind, rec: StoredRecord, start: JobStart = {}): void {
   if (env.jobs) return env.jobs.start(kind, rec, start);
-  const book: JobBook = { kind: kind.name, due: null, at: env.now(), fail: start.fail || undefined };
-  for (let i = 0; i < 10_000 && kind.step(env, rec, env.now(), book, 0) !== null; i++);
+  const book: JobBook = { kind: kind.name, due: null, at: env.now(), ...(start.fail ? { fail: true } : {}) };
   env.store.collection(kind.collection).update(idOf(env, kind, rec), { [JOB_FIELD]: book });
+  for (let i = 0; i < 10_000 && kind.step(env, rec, env.now(), book, 0) !== null; i++);
 }
 
 const idOf = (env: Env, kind: JobKind, rec: StoredRecord) => rec[env.store.collection(kind.collection).spec.idField];

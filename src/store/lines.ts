@@ -2,9 +2,15 @@
  * Reading a file line by line in large chunks, without ever holding the whole file in one string (a 600 MB file is
  * longer than V8's longest string). Used for snapshots, fixtures and journal segments.
  */
+import { isAscii } from 'node:buffer';
 import { open } from 'node:fs/promises';
 
 const CHUNK = 4 << 20;
+
+/** Decode one line: latin1 (a plain copy, and a compact one-byte string) when it is ASCII, else UTF-8. */
+function decode(buf: Buffer, start: number, end: number): string {
+  return isAscii(buf.subarray(start, end)) ? buf.toString('latin1', start, end) : buf.toString('utf8', start, end);
+}
 
 /**
  * Call `onLine` for every line of `file` (without its `\n`, and without a trailing `\r`). `terminated` is false only
@@ -20,15 +26,13 @@ export async function forEachLine(file: string, onLine: (line: string, lineNo: n
       const { bytesRead } = await fh.read(chunk, 0, CHUNK, null);
       if (!bytesRead) break;
       const buf = carry.length ? Buffer.concat([carry, chunk.subarray(0, bytesRead)]) : chunk.subarray(0, bytesRead);
-      const last = buf.lastIndexOf(10);
-      if (last < 0) {
-        carry = Buffer.from(buf); // the chunk buffer is reused: copy
-        continue;
+      let start = 0;
+      for (let nl = buf.indexOf(10, start); nl >= 0; nl = buf.indexOf(10, start)) {
+        const end = nl > start && buf[nl - 1] === 13 ? nl - 1 : nl;
+        if (onLine(decode(buf, start, end), ++lineNo, true) === false) return;
+        start = nl + 1;
       }
-      // decode only up to the last newline, so a multi-byte character is never split between chunks
-      const text = buf.toString('utf8', 0, last);
-      carry = Buffer.from(buf.subarray(last + 1));
-      for (const line of text.split('\n')) if (onLine(line.endsWith('\r') ? line.slice(0, -1) : line, ++lineNo, true) === false) return;
+      carry = Buffer.from(buf.subarray(start)); // the chunk buffer is reused: copy what is left
     }
     if (carry.length) onLine(carry.toString('utf8'), ++lineNo, false);
   } finally {

@@ -1,0 +1,121 @@
+/**
+ * `BENCH_ONLY=durability`: durable writes against reads on the same server, at 10,000 and 100,000 resources.
+ * For each size: generate fixtures (child process), first start copies them into a db (untimed), then startup to the
+ * first list page from the db (median), durable PATCH and GET-detail throughput (autocannon, 32 connections,
+ * interleaved rounds, ratios per round), and the server's RSS next to the size of its JSON snapshot.
+ */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import autocannon from 'autocannon';
+import { freePort, median } from './bench-startup.js';
+
+const run = promisify(execFile);
+const ADMIN = 'Basic ' + Buffer.from('admin:admin').toString('base64');
+
+interface Server {
+  child: ChildProcess;
+  url: string;
+  startupMs: number;
+}
+
+async function serve(cli: string, dir: string, readyPath = '/api/v2/resources/'): Promise<Server> {
+  const port = await freePort();
+  const started = performance.now();
+  const child = spawn(process.execPath, [cli, 'serve', '--quiet', '--port', String(port), '--fixtures', dir, '--db', join(dir, 'db.json')], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+    try {
+      const res = await fetch(url + readyPath);
+      await res.arrayBuffer();
+      if (res.status === 200) return { child, url, startupMs: performance.now() - started };
+    } catch {
+      /* not listening yet */
+    }
+    if (performance.now() - started > 600_000) throw new Error('no answer within 10 minutes');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/** SIGTERM: the server writes its snapshot and exits. */
+async function stop(s: Server): Promise<void> {
+  const exited = new Promise((r) => (s.child.exitCode !== null ? r(null) : s.child.once('exit', r)));
+  s.child.kill('SIGTERM');
+  await exited;
+}
+
+async function rssMiB(pid: number): Promise<{ rss: number; peak: number }> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? NaN);
+  return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
+}
+
+async function load(url: string, method: 'GET' | 'PATCH', size: number, seconds: number): Promise<number> {
+  let n = 0;
+  const result = await autocannon({
+    url,
+    connections: 32,
+    duration: seconds,
+    headers: { authorization: ADMIN, 'content-type': 'application/json' },
+    requests: [
+      {
+        method,
+        setupRequest: (req: Record<string, unknown>) => {
+          n++;
+          const pk = 1 + ((n * 7919) % size); // spread over the whole collection
+          return { ...req, path: `/api/v2/resources/${pk}/`, ...(method === 'PATCH' ? { body: JSON.stringify({ title: `bench write ${n}` }) } : {}) };
+        },
+      },
+    ],
+  } as autocannon.Options);
+  if (result.non2xx || result.errors) throw new Error(`${method}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  return result.requests.average;
+}
+
+export async function durabilitySection(cli: string, work: string, sizes: number[], rounds: number, seconds: number): Promise<void> {
+  console.log(`\ndurability: durable PATCH (journal + group-committed fdatasync) next to GET detail on the same server`);
+  console.log(`  (autocannon, 32 connections, ${seconds} s × ${rounds} rounds, medians; ratios per round)`);
+  const patchPerSize: number[] = [];
+  for (const size of sizes) {
+    const dir = join(work, `durable-${size}`);
+    await run(process.execPath, [cli, 'seed', '--scale', String(size), '--out', dir], { maxBuffer: 1 << 24 });
+    await stop(await serve(cli, dir)); // first start: fixtures → db.json (untimed)
+    const json = (await stat(join(dir, 'db.json'))).size;
+    const startups: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const s = await serve(cli, dir);
+      startups.push(s.startupMs);
+      await stop(s);
+    }
+    const s = await serve(cli, dir);
+    const gets: number[] = [];
+    const patches: number[] = [];
+    try {
+      await load(s.url, 'GET', size, 1);
+      await load(s.url, 'PATCH', size, 1);
+      for (let r = 0; r < rounds; r++) {
+        gets.push(await load(s.url, 'GET', size, seconds));
+        patches.push(await load(s.url, 'PATCH', size, seconds));
+      }
+      const mem = await rssMiB(s.child.pid!);
+      const ratio = median(patches.map((p, i) => p / gets[i]));
+      patchPerSize.push(median(patches));
+      const mb = json / 1024 / 1024;
+      console.log(`  ${size.toLocaleString('en')} resources (db.json ${mb.toFixed(0)} MiB):`);
+      console.log(`    GET detail       ${median(gets).toFixed(0).padStart(7)} req/s`);
+      console.log(`    durable PATCH    ${median(patches).toFixed(0).padStart(7)} req/s   ${ratio.toFixed(2)}× GET   target ≥ 0.50`);
+      console.log(`    startup          ${median(startups).toFixed(0).padStart(7)} ms (spawn → first list page, median of 3)   target < 2000 at 100,000`);
+      console.log(`    RSS              ${mem.rss.toFixed(0).padStart(7)} MiB now, ${mem.peak.toFixed(0)} MiB peak   ${(mem.rss / mb).toFixed(2)}× / ${(mem.peak / mb).toFixed(2)}× the JSON   target < 3×`);
+    } finally {
+      await stop(s);
+    }
+  }
+  if (patchPerSize.length === 2) {
+    const [a, b] = patchPerSize;
+    console.log(`  PATCH at ${sizes[1].toLocaleString('en')} / at ${sizes[0].toLocaleString('en')}: ${(b / a).toFixed(2)}   target within 20% (≥ 0.80)`);
+  }
+}
