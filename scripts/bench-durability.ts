@@ -71,7 +71,7 @@ async function load(url: string, method: 'GET' | 'PATCH', size: number, seconds:
         },
       },
     ],
-  } as autocannon.Options);
+  } as unknown as autocannon.Options);
   if (result.non2xx || result.errors) throw new Error(`${method}: ${result.non2xx} non-2xx, ${result.errors} errors`);
   return result.requests.average;
 }

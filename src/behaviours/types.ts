@@ -34,6 +34,8 @@ export interface Reply {
 export interface ServerSettings {
   /** dynamic-rest patch-all (GeoNode ships it off; the seed documents it; geostub default on) */
   patchAll: boolean;
+  /** `off`: every request acts as the superuser (quick front-end work; not faithful) */
+  auth: 'on' | 'off';
 }
 
 export interface Env {

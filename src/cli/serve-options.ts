@@ -8,6 +8,8 @@ export interface OptionSpec {
   type: 'string' | 'number' | 'boolean';
   default?: string | number | boolean;
   alias?: string;
+  /** repeatable: the value is a list */
+  array?: boolean;
   describe: string;
 }
 
@@ -21,10 +23,12 @@ export const SERVE_OPTIONS = {
   'body-limit': { type: 'string', default: '1mb', describe: 'largest request body; larger ones get 413' },
   cors: { type: 'boolean', default: true, describe: 'send CORS headers (--no-cors to turn them off)' },
   quiet: { type: 'boolean', default: false, alias: 'q', describe: 'no per-request log lines' },
+  auth: { type: 'string', default: 'on', describe: 'on: credentials and permissions as GeoNode checks them; off: every request acts as the superuser (quick front-end work, not faithful)' },
   'job-duration': { type: 'number', default: 1500, describe: 'ms each step of an asynchronous job (execution, upload, command, harvest) takes on the virtual clock; 0 = jobs end at once' },
   tls: { type: 'boolean', default: false, describe: 'serve https with a self-signed certificate for localhost made at start (in memory; GET /__geostub/cert.pem serves it)' },
   'tls-cert': { type: 'string', describe: 'serve https with this PEM certificate (with --tls-key)' },
   'tls-key': { type: 'string', describe: 'the PEM private key of --tls-cert' },
+  fault: { type: 'string', array: true, describe: 'plant a named deviation from the contracts, to prove a conformance checker catches it (repeatable; an unknown name lists them)' },
 } as const satisfies Record<string, OptionSpec>;
 
 export type ServeArgs = {
@@ -37,10 +41,12 @@ export type ServeArgs = {
   'body-limit': string;
   cors: boolean;
   quiet: boolean;
+  auth: string;
   'job-duration': number;
   tls: boolean;
   'tls-cert'?: string;
   'tls-key'?: string;
+  fault?: string[];
 };
 
 /**
@@ -57,7 +63,7 @@ export function fastServeArgs(argv: string[]): ServeArgs | undefined {
     return true;
   });
   const options = Object.fromEntries(
-    Object.entries(specs).map(([name, s]) => [name, { type: s.type === 'boolean' ? 'boolean' : 'string', ...(s.alias ? { short: s.alias } : {}) }]),
+    Object.entries(specs).map(([name, s]) => [name, { type: s.type === 'boolean' ? 'boolean' : 'string', ...(s.alias ? { short: s.alias } : {}), ...(s.array ? { multiple: true } : {}) }]),
   ) as Parameters<typeof parseArgs>[0] extends infer C ? (C extends { options?: infer O } ? O : never) : never;
   let values: Record<string, string | boolean | undefined>;
   try {

@@ -24,6 +24,7 @@ async function tlsMaterial(args: ServeArgs): Promise<TlsMaterial | undefined> {
 
 /** Starts the server for `serve`'s arguments and prints where it is (through `print`). */
 export async function launch(args: ServeArgs, print: (line: string) => void = console.log): Promise<RunningGeostub> {
+  if (args.auth !== 'on' && args.auth !== 'off') throw new Error(`--auth takes on or off, not "${args.auth}"`);
   const tls = await tlsMaterial(args);
   const running = await startGeostub({
     tls,
@@ -33,15 +34,18 @@ export async function launch(args: ServeArgs, print: (line: string) => void = co
     inMemory: args['in-memory'],
     fixtures: args.fixtures,
     patchAll: args['patch-all'],
+    auth: args.auth === 'off' ? 'off' : 'on',
     bodyLimit: args['body-limit'],
     cors: args.cors,
     jobDuration: args['job-duration'],
+    faults: args.fault,
     log: args.quiet ? undefined : (l) => print(`${l.method} ${l.url} ${l.status} ${l.ms.toFixed(1)}ms${l.error ? ` ${l.error}` : ''}`),
   });
   print(`geostub ${VERSION} listening on ${running.url}`);
   print(`  GeoNode API v2:   ${running.url}/api/v2/`);
   print(`  Koordinates:      ${running.url}/services/api/v1/data/`);
   print(`  data:             ${running.store.persistent ? (args.db ?? '.geostub/db.json') : 'in memory'}`);
+  if (args.auth === 'off') print('  auth:             off: every request acts as the superuser (not faithful)');
   if (tls && !args['tls-cert']) print(`  certificate:      self-signed for localhost, 127.0.0.1 (${running.url}/__geostub/cert.pem)`);
   return running;
 }

@@ -27,6 +27,8 @@ export interface Route {
   api: Contract['api'];
   path: string;
   slash: SlashRule;
+  /** the view's first authentication class (`x-geostub-auth-first`): decides 401 vs 403 */
+  authFirst: 'basic' | 'session';
   regex: RegExp;
   paramNames: string[];
   operations: Map<Method, Operation>;
@@ -55,6 +57,7 @@ export function buildRouteTable(contracts: Contract[]): Route[] {
   for (const contract of contracts) {
     const doc = contract.doc;
     const rootSlash = (doc['x-geostub-slash'] as SlashRule | undefined) ?? 'optional';
+    const rootAuth = doc['x-geostub-auth-first'] === 'basic' ? 'basic' : 'session';
     const paths = (doc.paths ?? {}) as JsonObject;
     for (const [path, itemNode] of Object.entries(paths)) {
       const item = itemNode as JsonObject;
@@ -77,6 +80,7 @@ export function buildRouteTable(contracts: Contract[]): Route[] {
         api: contract.api,
         path,
         slash,
+        authFirst: item['x-geostub-auth-first'] === 'basic' ? 'basic' : item['x-geostub-auth-first'] === 'session' ? 'session' : rootAuth,
         regex: new RegExp(`^${pattern}$`),
         paramNames,
         operations: new Map(),

@@ -38,6 +38,12 @@ export const ERRORS = {
   unsupportedMediaType: (contentType: string) =>
     geonode(415, `Unsupported media type "${contentType}" in request.`, 'unsupported_media_type'),
   payloadTooLarge: (limit: string) => geonode(413, `Request body is larger than the limit of ${limit}.`, 'payload_too_large'),
+  // limits of geostub itself (the real servers' proxies answer these with HTML): JSON in GeoNode's error shape
+  uriTooLong: (limit: number) => geonode(414, `The request URL is longer than the limit of ${limit} bytes.`, 'uri_too_long'),
+  headersTooLarge: (limit: number) =>
+    geonode(431, `The request line and headers are larger than the limit of ${limit} bytes.`, 'request_header_fields_too_large'),
+  pageTooLarge: (asked: number, records: number, max: number) =>
+    geonode(400, `page_size=${asked} would put ${records} records in one page; geostub renders at most ${max} records per page (a larger page could exhaust its memory). Ask for page_size=${max} or less and follow links.next.`, 'invalid'),
   emptyResponse: (status: number) => ({ status, body: undefined }),
   messageBody: (status: number, message: string) => ({ status, body: { message } }),
   bulkCreateFailed: (plural: string, errors: { detail: string; source: unknown }[]) => ({

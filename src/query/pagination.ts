@@ -5,6 +5,12 @@
 import { drfQueryString } from './raw-query.js';
 
 export const DEFAULT_PAGE_SIZE = 10;
+/**
+ * Most records geostub renders into one GeoNode page. GeoNode has no maximum (clients send `page_size=99999`), and
+ * geostub honours any page_size whose page holds at most this many records; a page of 100,000 full resources
+ * would be a JSON text of ~800 MB (past V8's longest string), so larger pages are refused with a clear 400.
+ */
+export const MAX_PAGE_RECORDS = 20_000;
 
 export type PageRequest = { ok: true; page: number; pageSize: number } | { ok: false; problem: 'page' | 'page_size'; value: string };
 

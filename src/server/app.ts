@@ -5,7 +5,8 @@ import type { Env, Reply } from '../behaviours/types.js';
 import type { Route } from '../contracts/route-table.js';
 import { mountJobRoutes, runDueJobs } from './admin-jobs.js';
 import { bodyModeFor, parseBody } from './body.js';
-import { dispatch, type ApiBinding } from './dispatch.js';
+import { dispatch, type ApiBinding, type PlainRequest } from './dispatch.js';
+import { withFaults } from './faults.js';
 
 export interface AppParts {
   env: Env;
@@ -17,6 +18,8 @@ export interface AppParts {
   /** the PEM certificate served at `GET /__geostub/cert.pem` when serving https */
   certificate?: string;
   version: string;
+  /** planted faults (`src/server/faults.ts`), applied around dispatch; none in normal use */
+  faults?: string[];
   onRequest?: (line: { method: string; url: string; status: number; ms: number; error?: string }) => void;
 }
 
@@ -100,13 +103,15 @@ export function buildApp(parts: AppParts): express.Express {
   mountJobRoutes(app, parts.env, send);
   app.use('/__geostub', (req, _res, next) => next(apiError('routeNotFound', req.originalUrl.split('?')[0])));
 
+  const run = (r: PlainRequest) => dispatch(parts.routes, parts.apis, parts.env, r);
+  const answer = parts.faults?.length ? withFaults(parts.faults, parts.routes, parts.env, run) : run;
   app.use(async (req: Request, res: Response, next: NextFunction) => {
     try {
       const raw = Buffer.isBuffer(req.body) && req.body.length > 0 ? req.body : undefined;
       const body = parseBody(raw, req.get('content-type'), raw && bodyModeFor(parts.routes, req.method, req.originalUrl));
       const headers: Record<string, string | undefined> = {};
       for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
-      const reply = await dispatch(parts.routes, parts.apis, parts.env, {
+      const reply = await answer({
         method: req.method,
         url: req.originalUrl,
         origin: originOf(req, parts.tls),

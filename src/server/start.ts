@@ -14,6 +14,7 @@ import { EXECUTION_JOB, HARVESTER_JOB, MANAGEMENT_JOB } from '../apis/geonode/ac
 import { geonodeBinding, GEONODE_STORE } from '../apis/geonode/index.js';
 import { koordinatesBinding, KOORDINATES_STORE } from '../apis/koordinates/index.js';
 import { buildApp } from './app.js';
+import { faultUsage, unknownFaults } from './faults.js';
 
 export interface GeostubOptions {
   port?: number;
@@ -24,6 +25,8 @@ export interface GeostubOptions {
   /** directory holding geonode.json and koordinates.json; default the package's `fixtures/` */
   fixtures?: string;
   patchAll?: boolean;
+  /** `off`: every request acts as the superuser, whatever it sends (not faithful; for quick front-end work) */
+  auth?: 'on' | 'off';
   bodyLimit?: string;
   cors?: boolean;
   /** serve https with this PEM pair (`selfSignedCertificate()` in `src/server/tls.ts` makes one for localhost) */
@@ -31,6 +34,8 @@ export interface GeostubOptions {
   /** ms each step of an asynchronous job takes on the server's virtual clock (default 1500; 0 = jobs end before
    *  the request that started them is answered) */
   jobDuration?: number;
+  /** planted faults, by name (`src/server/faults.ts`; the conformance tests use them); an unknown name throws */
+  faults?: string[];
   /** one line per request */
   log?: (line: { method: string; url: string; status: number; ms: number; error?: string }) => void;
 }
@@ -49,6 +54,7 @@ export const VERSION = '0.1.0';
 export const DEFAULT_JOB_DURATION = 1500;
 
 export async function createGeostubApp(options: GeostubOptions = {}) {
+  if (options.faults && unknownFaults(options.faults).length) throw new Error(faultUsage(options.faults));
   const contracts = await loadContracts();
   const routes = buildRouteTable(contracts);
   const validators = new ContractValidators(contracts);
@@ -59,7 +65,7 @@ export async function createGeostubApp(options: GeostubOptions = {}) {
     seed: () => readFixtureFiles([join(fixturesDir, 'geonode.json'), join(fixturesDir, 'koordinates.json')]),
     specs: { ...GEONODE_STORE, ...KOORDINATES_STORE },
   });
-  const settings: ServerSettings = { patchAll: options.patchAll ?? true };
+  const settings: ServerSettings = { patchAll: options.patchAll ?? true, auth: options.auth ?? 'on' };
   const clock = new Clock();
   const env: Env = { store, contracts, validators, settings, persist: () => store.persist(), now: () => isoAt(clock.now()) };
   const jobDuration = options.jobDuration ?? DEFAULT_JOB_DURATION;
@@ -76,6 +82,7 @@ export async function createGeostubApp(options: GeostubOptions = {}) {
     tls: !!options.tls,
     certificate: options.tls ? String(options.tls.cert) : undefined,
     version: VERSION,
+    faults: options.faults,
     onRequest: options.log,
   });
   return { app, env, routes, store, contracts };

@@ -28,10 +28,10 @@ export interface EndpointCollection {
   path: string;
   /** who may create/update/delete: any authenticated user, staff/superusers, or superusers */
   writers?: 'authenticated' | 'admin' | 'superuser';
+  /** `authenticated`: anonymous reads are refused (IsAuthenticated views: users, execution requests) */
+  readers?: 'authenticated';
   /** status of a successful single DELETE (204 unless the facts say otherwise) */
   deletedStatus?: number;
-  /** Basic is the view's first authentication class: anonymous gets 401 + WWW-Authenticate (facts §5.2) */
-  basicFirst?: boolean;
 }
 
 const isType = (t: string) => (r: StoredRecord) => r.resource_type === t;
@@ -43,7 +43,7 @@ export const GEONODE_COLLECTIONS: Record<string, EndpointCollection> = {
   documents: { store: 'resources', singular: 'document', plural: 'documents', idField: 'pk', idType: 'intString', itemSchema: 'Document', scope: isType('document'), defaultSort: ['-created'], path: 'documents', requiredOnCreate: ['title'] },
   maps: { store: 'resources', singular: 'map', plural: 'maps', idField: 'pk', idType: 'intString', itemSchema: 'Map', scope: isType('map'), defaultSort: ['-created'], path: 'maps', requiredOnCreate: ['title'] },
   geoapps: { store: 'resources', singular: 'geoapp', plural: 'geoapps', idField: 'pk', idType: 'intString', itemSchema: 'GeoApp', scope: (r) => GEOAPP_TYPES.has(String(r.resource_type)), defaultSort: ['-created'], path: 'geoapps', requiredOnCreate: ['name', 'resource_type'] },
-  users: { store: 'users', singular: 'user', plural: 'users', idField: 'pk', idType: 'int', itemSchema: 'User', defaultSort: ['username'], path: 'users', requiredOnCreate: ['username'], writers: 'admin' },
+  users: { store: 'users', singular: 'user', plural: 'users', idField: 'pk', idType: 'int', itemSchema: 'User', defaultSort: ['username'], path: 'users', requiredOnCreate: ['username'], writers: 'admin', readers: 'authenticated' },
   owners: { store: 'users', singular: 'owners', plural: 'owners', idField: 'pk', idType: 'int', itemSchema: 'Owner', defaultSort: ['username'], path: 'owners' },
   groups: { store: 'groups', singular: 'group_profile', plural: 'group_profiles', idField: 'pk', idType: 'int', itemSchema: 'GroupProfile', defaultSort: ['title'], path: 'groups', requiredOnCreate: ['title'], writers: 'admin' },
   categories: { store: 'categories', singular: 'categories', plural: 'categories', idField: 'id', idType: 'int', itemSchema: 'Category', defaultSort: ['id'], path: 'categories' },
@@ -53,11 +53,11 @@ export const GEONODE_COLLECTIONS: Record<string, EndpointCollection> = {
   uploads: { store: 'uploads', singular: 'upload', plural: 'uploads', idField: 'id', idType: 'int', itemSchema: 'Upload', defaultSort: ['-id'], path: 'uploads' },
   upload_size_limits: { store: 'upload_size_limits', singular: 'upload-size-limit', plural: 'upload-size-limits', idField: 'slug', idType: 'slug', itemSchema: 'UploadSizeLimit', defaultSort: ['slug'], path: 'upload-size-limits', requiredOnCreate: ['slug', 'max_size'], writers: 'superuser' },
   upload_parallelism_limits: { store: 'upload_parallelism_limits', singular: 'upload-parallelism-limit', plural: 'upload-parallelism-limits', idField: 'slug', idType: 'slug', itemSchema: 'UploadParallelismLimit', defaultSort: ['slug'], path: 'upload-parallelism-limits', requiredOnCreate: ['slug', 'max_number'], writers: 'superuser' },
-  execution_requests: { store: 'execution_requests', singular: 'request', plural: 'requests', idField: 'exec_id', idType: 'uuid', itemSchema: 'ExecutionRequest', defaultSort: ['exec_id'], path: 'executionrequest', deletedStatus: 200 },
-  harvesters: { store: 'harvesters', singular: 'harvester', plural: 'harvesters', idField: 'id', idType: 'int', itemSchema: 'Harvester', listItemSchema: 'HarvesterBrief', defaultSort: ['id'], path: 'harvesters', requiredOnCreate: ['name', 'remote_url'], writers: 'superuser', basicFirst: true },
-  harvesting_sessions: { store: 'harvesting_sessions', singular: 'asynchronous_harvesting_session', plural: 'asynchronous_harvesting_sessions', idField: 'id', idType: 'int', itemSchema: 'HarvestingSession', defaultSort: ['id'], path: 'harvesting-sessions', basicFirst: true },
-  harvestable_resources: { store: 'harvestable_resources', singular: 'harvestable_resource', plural: 'harvestable_resources', idField: 'id', idType: 'int', itemSchema: 'HarvestableResource', defaultSort: ['id'], path: 'harvestable-resources', basicFirst: true },
-  management_jobs: { store: 'management_jobs', singular: 'job', plural: 'data', idField: 'id', idType: 'int', itemSchema: 'ManagementJob', listItemSchema: 'ManagementJobBrief', defaultSort: ['-id'], path: 'management/jobs', writers: 'superuser', basicFirst: true },
+  execution_requests: { store: 'execution_requests', singular: 'request', plural: 'requests', idField: 'exec_id', idType: 'uuid', itemSchema: 'ExecutionRequest', defaultSort: ['exec_id'], path: 'executionrequest', deletedStatus: 200, readers: 'authenticated' },
+  harvesters: { store: 'harvesters', singular: 'harvester', plural: 'harvesters', idField: 'id', idType: 'int', itemSchema: 'Harvester', listItemSchema: 'HarvesterBrief', defaultSort: ['id'], path: 'harvesters', requiredOnCreate: ['name', 'remote_url'], writers: 'superuser' },
+  harvesting_sessions: { store: 'harvesting_sessions', singular: 'asynchronous_harvesting_session', plural: 'asynchronous_harvesting_sessions', idField: 'id', idType: 'int', itemSchema: 'HarvestingSession', defaultSort: ['id'], path: 'harvesting-sessions' },
+  harvestable_resources: { store: 'harvestable_resources', singular: 'harvestable_resource', plural: 'harvestable_resources', idField: 'id', idType: 'int', itemSchema: 'HarvestableResource', defaultSort: ['id'], path: 'harvestable-resources' },
+  management_jobs: { store: 'management_jobs', singular: 'job', plural: 'data', idField: 'id', idType: 'int', itemSchema: 'ManagementJob', listItemSchema: 'ManagementJobBrief', defaultSort: ['-id'], path: 'management/jobs', writers: 'superuser' },
 };
 
 /** Store collections and their id rules. */

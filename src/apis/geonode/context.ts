@@ -45,8 +45,9 @@ export function findRecord(req: BehaviourRequest, env: Env, c: EndpointCollectio
   return rec;
 }
 
+/** The caller, or GeoNode's refusal for an anonymous one: 401 + WWW-Authenticate on Basic-first views, else 403. */
 export function requireUser(req: BehaviourRequest): StoredRecord {
-  if (!req.user) throw apiError('notAuthenticated');
+  if (!req.user) throw apiError(req.op.ext['auth-first'] === 'basic' ? 'notAuthenticatedBasic' : 'notAuthenticated');
   return req.user;
 }
 

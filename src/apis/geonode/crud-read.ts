@@ -5,14 +5,14 @@
 import { apiError } from '../../errors/catalogue.js';
 import { json, type Behaviour, type BehaviourRequest, type Env } from '../../behaviours/types.js';
 import { queryFieldSchema } from '../../contracts/query-schema.js';
-import { listEnvelopeHead, pageSlice, parsePageRequest } from '../../query/pagination.js';
+import { MAX_PAGE_RECORDS, listEnvelopeHead, pageSlice, parsePageRequest } from '../../query/pagination.js';
 import {
   applySort, compileQueryPredicate, isFieldSelected, lastParam, parseDynamicQuery, parseSideloading, projectFields, sideloadObjects,
   type DynamicQuery, type FieldSchema, type SortTerm,
 } from '../../query/dynamic-rest/index.js';
 import type { StoredRecord } from '../../store/collection.js';
 import type { EndpointCollection } from './collections.js';
-import { canSee, endpointOf, findRecord, isAdmin, renderContext } from './context.js';
+import { canSee, endpointOf, findRecord, isAdmin, renderContext, requireUser } from './context.js';
 import { geonodeListFilters, takeTKeywords, type TKeywordsRequest } from './list-filters.js';
 import { renderRecord, type RenderOptions } from './render.js';
 import { sideloadRules } from './sideload.js';
@@ -129,6 +129,7 @@ export function pageEnvelope(
   }
   const slice = pageSlice(records.length, pr.page, pr.pageSize);
   if (!slice.inRange) throw apiError('invalidPage');
+  if (slice.end - slice.start > MAX_PAGE_RECORDS) throw apiError('pageTooLarge', pr.pageSize, slice.end - slice.start, MAX_PAGE_RECORDS);
   const head = listEnvelopeHead(req.origin + req.pathname, req.query, records.length, pr.page, pr.pageSize);
   return { ...head, [plural]: records.slice(slice.start, slice.end).map(render) };
 }
@@ -149,7 +150,7 @@ function sideloads(key: string, env: Env, req: BehaviourRequest, plural: string,
 
 export const list: Behaviour = (req, env) => {
   const { key, c } = endpointOf(req);
-  if (key === 'users' && !req.user) throw apiError('notAuthenticated');
+  if (c.readers === 'authenticated') requireUser(req);
   const q = parseListQuery(req, key, c, true);
   const records = visibleRecords(req, env, key, c, q);
   const ctx = renderContext(req, env);
@@ -160,7 +161,7 @@ export const list: Behaviour = (req, env) => {
 
 export const retrieve: Behaviour = (req, env) => {
   const { key, c } = endpointOf(req);
-  if (key === 'users' && !req.user) throw apiError('notAuthenticated');
+  if (c.readers === 'authenticated') requireUser(req);
   const q = parseListQuery(req, key, c, false);
   const rec = findRecord(req, env, c);
   const { primary, sideloaded } = sideloads(key, env, req, c.plural, [projected(key, rec, renderContext(req, env), q, {})]);

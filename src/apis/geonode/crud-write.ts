@@ -5,31 +5,32 @@ import { pyStrRepr } from '../../query/dynamic-rest/index.js';
 import type { StoredRecord } from '../../store/collection.js';
 import type { EndpointCollection } from './collections.js';
 import { beforeWrite } from './lifecycle-hooks.js';
-import { endpointOf, findRecord, isAdmin, isMember, isSuperuser, renderContext, requireLevel, unwrapSingle } from './context.js';
+import { endpointOf, findRecord, isAdmin, isMember, isSuperuser, renderContext, requireLevel, requireUser, unwrapSingle } from './context.js';
 import { deleteResource, missingRequired, newRecord, writableChanges } from './records.js';
 import { renderRecord } from './render.js';
+import { passwordProblem } from './passwords.js';
 
 export const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 
 /** The authenticated writer of a request, with the endpoint's writer rule applied. */
 export function writer(req: BehaviourRequest, c: EndpointCollection): StoredRecord {
-  if (!req.user) throw apiError(c.basicFirst ? 'notAuthenticatedBasic' : 'notAuthenticated');
+  const user = requireUser(req);
   const rule = c.writers ?? 'authenticated';
-  if (rule === 'admin' && !isAdmin(req.user)) throw apiError('permissionDenied');
-  if (rule === 'superuser' && !isSuperuser(req.user)) throw apiError('permissionDenied');
-  return req.user;
+  if (rule === 'admin' && !isAdmin(user)) throw apiError('permissionDenied');
+  if (rule === 'superuser' && !isSuperuser(user)) throw apiError('permissionDenied');
+  return user;
 }
 
 /** May this user change (or delete) this record? */
 export function requireChangeRight(req: BehaviourRequest, env: Env, key: string, c: EndpointCollection, rec: StoredRecord, deleting: boolean): void {
-  if (!req.user) throw apiError(c.basicFirst ? 'notAuthenticatedBasic' : 'notAuthenticated');
+  const user = requireUser(req);
   if (c.store === 'resources') return requireLevel(env, req, rec, deleting ? 'manage' : 'edit');
   if (key === 'users') {
-    if (!(isAdmin(req.user) || req.user.pk === rec.pk)) throw apiError('permissionDenied');
+    if (!(isAdmin(user) || user.pk === rec.pk)) throw apiError('permissionDenied');
     return;
   }
   if (key === 'groups') {
-    if (isAdmin(req.user) || (!deleting && isMember(env, rec.pk, req.user.pk, 'manager'))) return;
+    if (isAdmin(user) || (!deleting && isMember(env, rec.pk, user.pk, 'manager'))) return;
     throw apiError('permissionDenied');
   }
   if (key === 'execution_requests') return; // findRecord already limits these to the requester (and superusers)
@@ -64,7 +65,12 @@ function validateCreate(c: EndpointCollection, env: Env, item: unknown, taken: T
   if (c.store === 'users') {
     const users = env.store.collection('users').all();
     if (users.some((u) => u.username === item.username) || seen('username', item.username)) return { field: 'username', message: 'A user with that username already exists.', code: 'unique', single: 'A user with that username already exists.' };
-    if (item.email && (users.some((u) => u.email === item.email) || seen('email', item.email))) return { field: 'non_field_errors', message: 'A user is already registered with that email', code: 'invalid' };
+    if (item.email === undefined || item.email === null || item.email === '') return { field: 'non_field_errors', message: 'email missing from payload', code: 'invalid' };
+    if (users.some((u) => u.email === item.email) || seen('email', item.email)) return { field: 'non_field_errors', message: 'A user is already registered with that email', code: 'invalid' };
+    if (item.password !== undefined) {
+      const weak = passwordProblem(item.password, item);
+      if (weak) return { field: 'password', message: weak, code: 'invalid' };
+    }
   }
   if (c.idField === 'slug' && (env.store.collection(c.store).has(item.slug) || seen('slug', item.slug))) return { field: 'slug', message: `an object with slug "${String(item.slug)}" already exists.`, code: 'unique' };
   for (const field of ['username', 'email', 'slug']) {

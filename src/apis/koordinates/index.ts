@@ -134,6 +134,10 @@ export const KOORDINATES_BEHAVIOURS: Record<string, Behaviour> = {
 export const koordinatesBinding: ApiBinding = {
   behaviours: KOORDINATES_BEHAVIOURS,
   identify(env, { headers, query }) {
+    if (env.settings.auth === 'off') {
+      const full = env.store.collection('kx_keys').all().find((k) => (k.scopes as string[]).includes('catalog'));
+      return { user: full ? { ...(env.store.collection('kx_users').get(full.user) ?? { id: full.user }), scopes: [...(full.scopes as string[])] } : null };
+    }
     const header = headers.authorization?.trim() ?? '';
     const m = /^key\s+(\S+)$/i.exec(header);
     const token = m?.[1] ?? query.get('key') ?? undefined;

@@ -1,0 +1,175 @@
+/**
+ * Planted faults (`geostub serve --fault NAME`, `GeostubOptions.faults`): each one a realistic deviation from the
+ * contracts, so the conformance runner can be shown to catch it. One table of named transforms, applied at one
+ * point of the request path (around `dispatch`, in app.ts): a fault may rewrite the request, answer in its place,
+ * or rewrite the reply (errors included). Without faults the request path is untouched.
+ */
+import { ApiError } from '../errors/catalogue.js';
+import { matchRoute, type Method, type Operation, type Route } from '../contracts/route-table.js';
+import type { Env, Reply } from '../behaviours/types.js';
+import type { PlainRequest } from './dispatch.js';
+
+export interface At {
+  op?: Operation;
+  method: string;
+  query: URLSearchParams;
+  env: Env;
+}
+
+export interface Fault {
+  name: string;
+  area: string;
+  description: string;
+  request?(req: PlainRequest, at: At): PlainRequest;
+  answer?(req: PlainRequest, at: At): Reply | undefined;
+  reply?(reply: Reply, at: At): Reply;
+}
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v);
+const ENVELOPE_HEAD = ['links', 'total', 'page', 'page_size'];
+/** A GeoNode page envelope `{links, total, page, page_size, <key>: [...]}` and its items key. */
+function envelopeKey(body: unknown): string | undefined {
+  if (!isObj(body) || !ENVELOPE_HEAD.every((k) => k in body)) return undefined;
+  return Object.keys(body).find((k) => !ENVELOPE_HEAD.includes(k) && Array.isArray(body[k]));
+}
+const itemsOf = (body: unknown): unknown[] | undefined => {
+  const key = envelopeKey(body);
+  return key ? ((body as Obj)[key] as unknown[]) : Array.isArray(body) ? body : undefined;
+};
+const is = (at: At, api: string, ...behaviours: string[]) => at.op?.api === api && (!behaviours.length || behaviours.includes(at.op.behaviour));
+const isList = (at: At) => at.method === 'GET' && (at.op?.behaviour === 'list' || at.op?.behaviour === 'catalogList' || at.op?.behaviour === 'resourceSubset');
+
+/** The request with some query parameters removed. */
+function dropParams(req: PlainRequest, drop: (key: string) => boolean): PlainRequest {
+  const q = req.url.indexOf('?');
+  if (q < 0) return req;
+  const kept = req.url.slice(q + 1).split('&').filter((pair) => !drop(decodeURIComponent(pair.split('=')[0].replace(/\+/g, ' '))));
+  return { ...req, url: req.url.slice(0, q) + (kept.length ? `?${kept.join('&')}` : '') };
+}
+
+/** Apply `fn` to every object of a body, depth first. */
+function visit(node: unknown, fn: (o: Obj) => void): void {
+  if (Array.isArray(node)) node.forEach((n) => visit(n, fn));
+  else if (isObj(node)) {
+    fn(node);
+    Object.values(node).forEach((n) => visit(n, fn));
+  }
+}
+
+const withHeader = (reply: Reply, name: string, f: (v: string) => string | undefined): Reply => {
+  const headers = { ...(reply.headers ?? {}) };
+  const key = Object.keys(headers).find((k) => k.toLowerCase() === name.toLowerCase());
+  if (!key) return reply;
+  const v = f(headers[key]);
+  if (v === undefined) delete headers[key];
+  else headers[key] = v;
+  return { ...reply, headers };
+};
+
+export const FAULTS: Fault[] = [
+  { name: 'envelope-key-renamed', area: 'envelopes', description: 'GeoNode lists carry their items under "results" instead of the plural key',
+    reply: (r) => { const k = envelopeKey(r.body); if (k) { const b = r.body as Obj; b.results = b[k]; delete b[k]; } return r; } },
+  { name: 'detail-unwrapped', area: 'envelopes', description: 'GeoNode details answer the bare object, not {"<singular>": {…}}',
+    reply: (r, at) => (is(at, 'geonode', 'retrieve') && r.status === 200 && isObj(r.body) ? { ...r, body: Object.values(r.body)[0] } : r) },
+  { name: 'field-dropped', area: 'fields', description: 'GeoNode list items lack "title"',
+    reply: (r, at) => { if (at.op?.api === 'geonode') for (const i of itemsOf(r.body) ?? []) if (isObj(i)) delete i.title; return r; } },
+  { name: 'pk-as-number', area: 'types', description: 'string pks ("12") are sent as numbers (12)',
+    reply: (r) => { visit(r.body, (o) => { if (typeof o.pk === 'string' && /^\d+$/.test(o.pk)) o.pk = Number(o.pk); }); return r; } },
+  { name: 'create-answers-200', area: 'status codes', description: 'a create answers 200 instead of 201',
+    reply: (r, at) => (at.op?.behaviour === 'create' && r.status === 201 ? { ...r, status: 200 } : r) },
+  { name: 'not-found-as-400', area: 'status codes', description: 'a missing id answers 400 instead of 404',
+    reply: (r) => (r.status === 404 ? { ...r, status: 400 } : r) },
+  { name: 'method-not-allowed-as-404', area: 'status codes', description: 'a method the contract does not allow answers 404 instead of 405',
+    reply: (r) => (r.status === 405 ? { status: 404, body: { detail: 'Not found.' } } : r) },
+  { name: 'not-found-body-wrong', area: 'error bodies', description: 'a 404 body in the wrong shape ({"error": …} on GeoNode, {"detail": …} on the catalogue)',
+    reply: (r) => (r.status === 404 && isObj(r.body) ? { ...r, body: 'detail' in r.body ? { error: r.body.detail, status: 404 } : { detail: r.body.error ?? 'Not found' } } : r) },
+  { name: 'error-body-text', area: 'error bodies', description: '400 answers a plain-text "Bad Request" instead of the JSON error body',
+    reply: (r) => (r.status === 400 ? { status: 400, text: 'Bad Request', contentType: 'text/plain; charset=utf-8' } : r) },
+  { name: 'x-paginate-by-missing', area: 'headers', description: 'catalogue lists lack the X-Paginate-By header',
+    reply: (r) => withHeader(r, 'X-Paginate-By', () => undefined) },
+  { name: 'link-relative', area: 'headers', description: 'the Link header holds relative URLs',
+    reply: (r) => withHeader(r, 'Link', (v) => v.replace(/<https?:\/\/[^/>]+/g, '<')) },
+  { name: 'resource-range-off-by-one', area: 'pagination', description: 'X-Resource-Range ends one past the last item',
+    reply: (r) => withHeader(r, 'X-Resource-Range', (v) => v.replace(/^(\d+)-(\d+)\//, (_m, s: string, e: string) => `${s}-${Number(e) + 1}/`)) },
+  { name: 'next-link-missing', area: 'pagination', description: 'links.next is null on a full page',
+    reply: (r) => { const k = envelopeKey(r.body); const b = r.body as Obj; if (k && (b[k] as unknown[]).length === b.page_size) (b.links as Obj).next = null; return r; } },
+  { name: 'total-off-by-one', area: 'pagination', description: 'the envelope total counts one record too many',
+    reply: (r) => { if (envelopeKey(r.body)) (r.body as Obj).total = Number((r.body as Obj).total) + 1; return r; } },
+  { name: 'filter-ignored', area: 'filters', description: 'GeoNode lists ignore filter{…}',
+    request: (req, at) => (at.op?.api === 'geonode' && at.method === 'GET' ? dropParams(req, (k) => k.startsWith('filter{')) : req) },
+  { name: 'catalog-filter-ignored', area: 'filters', description: 'catalogue lists ignore kind= and group=',
+    request: (req, at) => (is(at, 'koordinates', 'catalogList') ? dropParams(req, (k) => k === 'kind' || k === 'group') : req) },
+  { name: 'sort-reversed', area: 'sorts', description: 'GeoNode lists return sort[] in reverse order',
+    reply: (r, at) => { if (at.query.has('sort[]')) itemsOf(r.body)?.reverse(); return r; } },
+  { name: 'catalog-sort-reversed', area: 'sorts', description: 'catalogue lists return sort= in reverse order',
+    reply: (r, at) => { if (is(at, 'koordinates', 'catalogList') && at.query.has('sort') && Array.isArray(r.body)) r.body.reverse(); return r; } },
+  { name: 'include-ignored', area: 'include/exclude', description: 'include[] is ignored: deferred fields never appear',
+    request: (req, at) => (isList(at) ? dropParams(req, (k) => k === 'include[]') : req) },
+  { name: 'api-preset-ignored', area: 'include/exclude', description: 'api_preset is ignored: every field is sent',
+    request: (req, at) => (isList(at) ? dropParams(req, (k) => k === 'api_preset') : req) },
+  { name: 'sideload-missing', area: 'include/exclude', description: 'sideloading=true drops the sideloaded lists',
+    reply: (r, at) => { const k = envelopeKey(r.body); if (k && at.query.get('sideloading') === 'true') for (const key of Object.keys(r.body as Obj)) if (!ENVELOPE_HEAD.includes(key) && key !== k) delete (r.body as Obj)[key]; return r; } },
+  { name: 'bulk-create-partial', area: 'bulk', description: 'a bulk create saves (and answers) only the first item',
+    request: (req, at) => (at.op?.behaviour === 'create' && Array.isArray(req.body.value) && req.body.value.length > 1 ? { ...req, body: { present: true, value: req.body.value.slice(0, 1) } } : req) },
+  { name: 'bulk-delete-noop', area: 'bulk', description: 'a bulk delete answers 204 and deletes nothing',
+    answer: (_req, at) => (at.op?.behaviour === 'bulkDelete' ? { status: 204 } : undefined) },
+  { name: 'patch-all-count-wrong', area: 'patch-all', description: 'patch-all reports one more record in meta.updated than it changed',
+    reply: (r) => { const meta = isObj(r.body) ? r.body.meta : undefined; if (isObj(meta) && typeof meta.updated === 'number') meta.updated += 1; return r; } },
+  { name: 'execution-stuck-running', area: 'async lifecycles', description: 'execution-status says "running" forever',
+    reply: (r, at) => { if (at.op?.behaviour === 'executionStatus' && isObj(r.body) && (r.body.status === 'finished' || r.body.status === 'failed')) Object.assign(r.body, { status: 'running', finished: null }); return r; } },
+  { name: 'job-stuck-started', area: 'async lifecycles', description: 'management job status stays STARTED',
+    reply: (r, at) => { if (at.op?.behaviour === 'managementJobStatus' && isObj(r.body) && r.body.status === 'FINISHED') Object.assign(r.body, { status: 'STARTED', end_time: null }); return r; } },
+  { name: 'anonymous-patch-accepted', area: 'auth', description: 'an anonymous PATCH is served as if a superuser sent it',
+    request: (req, at) => (at.method === 'PATCH' && at.op?.api === 'geonode' && !req.headers.authorization ? { ...req, headers: { ...req.headers, authorization: `Bearer ${superuserToken(at.env)}` } } : req) },
+  { name: 'favorite-not-recorded', area: 'favorites', description: 'adding a favorite answers 201 but records nothing',
+    answer: (req, at) => (at.op?.behaviour === 'favorite' && req.method === 'POST' ? { status: 201, body: { message: 'Successfuly added resource to favorites' } } : undefined) },
+  { name: 'permissions-not-applied', area: 'permissions', description: 'PUT/PATCH of permissions ignores the users it names',
+    request: (req, at) => (at.op?.behaviour === 'permissions' && isObj(req.body.value) && Array.isArray(req.body.value.users) ? { ...req, body: { present: true, value: { ...req.body.value, users: [] } } } : req) },
+];
+
+const BY_NAME = new Map(FAULTS.map((f) => [f.name, f]));
+
+/** A bearer token of a superuser, for the fault that lets anonymous writes through. */
+function superuserToken(env: Env): string {
+  const users = env.store.collection('users');
+  const t = env.store.collection('tokens').all().find((x) => users.get(x.user as number)?.is_superuser === true);
+  return String(t?.token ?? '');
+}
+
+/** Names that are not faults (empty when every name is known). */
+export function unknownFaults(names: readonly string[]): string[] {
+  return names.filter((n) => !BY_NAME.has(n));
+}
+
+export function faultUsage(names: readonly string[]): string {
+  return `unknown fault ${unknownFaults(names).map((n) => `"${n}"`).join(', ')}; the faults are: ${FAULTS.map((f) => f.name).join(', ')}`;
+}
+
+/** `run` (dispatch) with the named faults around it. */
+export function withFaults(names: readonly string[], routes: Route[], env: Env, run: (req: PlainRequest) => Reply | Promise<Reply>): (req: PlainRequest) => Promise<Reply> {
+  const active = names.map((n) => BY_NAME.get(n)).filter((f): f is Fault => !!f);
+  return async (original) => {
+    const q = original.url.indexOf('?');
+    const pathname = q >= 0 ? original.url.slice(0, q) : original.url;
+    const method = original.method.toUpperCase();
+    const route = matchRoute(routes, pathname)?.route;
+    const at: At = { op: route?.operations.get((method === 'HEAD' ? 'get' : method.toLowerCase()) as Method), method, query: new URLSearchParams(q >= 0 ? original.url.slice(q + 1) : ''), env };
+    let req = original;
+    for (const f of active) if (f.request) req = f.request(req, at);
+    let reply: Reply | undefined;
+    for (const f of active) reply ??= f.answer?.(req, at);
+    if (!reply) {
+      try {
+        reply = await run(req);
+      } catch (err) {
+        if (!(err instanceof ApiError)) throw err;
+        reply = { status: err.status, body: err.body, headers: { ...err.headers, 'X-Geostub-Error': err.errorName } };
+      }
+    }
+    // replies may share objects with the store's caches: transforms work on a copy
+    reply = { ...reply, body: structuredClone(reply.body), headers: { ...(reply.headers ?? {}) } };
+    for (const f of active) if (f.reply) reply = f.reply(reply, at);
+    return reply;
+  };
+}
