@@ -7,6 +7,8 @@ import { mountJobRoutes, runDueJobs } from './admin-jobs.js';
 import { bodyModeFor, parseBody } from './body.js';
 import { dispatch, type ApiBinding, type PlainRequest } from './dispatch.js';
 import { withFaults } from './faults.js';
+import { urlLimit } from './limits.js';
+import { clip, type ExchangeLog } from './request-log.js';
 
 export interface AppParts {
   env: Env;
@@ -21,6 +23,8 @@ export interface AppParts {
   /** planted faults (`src/server/faults.ts`), applied around dispatch; none in normal use */
   faults?: string[];
   onRequest?: (line: { method: string; url: string; status: number; ms: number; error?: string }) => void;
+  /** every answered exchange is recorded here (request log, inspector, proxy) */
+  exchanges: ExchangeLog;
 }
 
 export function originOf(req: Request, tls: boolean): string {
@@ -31,6 +35,7 @@ export function originOf(req: Request, tls: boolean): string {
 
 function send(res: Response, reply: Reply, errorName?: string): void {
   res.status(reply.status);
+  res.locals.geostubBody = reply.text ?? (reply.body === undefined ? undefined : typeof reply.body === 'string' && reply.headers?.['Content-Type']?.startsWith('text/plain') ? reply.body : JSON.stringify(reply.body));
   if (errorName) res.setHeader('X-Geostub-Error', errorName);
   for (const [k, v] of Object.entries(reply.headers ?? {})) res.setHeader(k, v);
   if (reply.text !== undefined) {
@@ -55,12 +60,25 @@ export function buildApp(parts: AppParts): express.Express {
   app.use((req, res, next) => {
     const started = process.hrtime.bigint();
     res.on('finish', () => {
-      parts.onRequest?.({
+      const line = {
         method: req.method,
         url: req.originalUrl,
         status: res.statusCode,
         ms: Number(process.hrtime.bigint() - started) / 1e6,
         error: res.getHeader('X-Geostub-Error') as string | undefined,
+      };
+      parts.onRequest?.(line);
+      if (req.originalUrl.startsWith('/__geostub/')) return; // the inspector's own traffic is not logged
+      const headersOf = (h: Record<string, unknown>) => Object.fromEntries(Object.entries(h).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : String(v)]));
+      parts.exchanges.add({
+        ...line,
+        at: new Date().toISOString(),
+        user: (res.locals.geostubUser as string | undefined) ?? null,
+        violations: (res.locals.geostubViolations as string[] | undefined) ?? [],
+        requestHeaders: headersOf(req.headers),
+        requestBody: Buffer.isBuffer(req.body) && req.body.length ? clip(req.body.toString('utf8')) : undefined,
+        responseHeaders: headersOf(res.getHeaders()),
+        responseBody: clip(res.locals.geostubBody as string | undefined),
       });
     });
     if (parts.cors) {
@@ -79,6 +97,7 @@ export function buildApp(parts: AppParts): express.Express {
     next();
   });
 
+  app.use(urlLimit()); // 414 in JSON (oversized header blocks are answered by answerClientErrors in start.ts)
   app.use(express.raw({ type: () => true, limit: parts.bodyLimit }));
   app.use(runDueJobs(parts.env));
 
@@ -117,6 +136,9 @@ export function buildApp(parts: AppParts): express.Express {
         origin: originOf(req, parts.tls),
         headers,
         body,
+        onIdentity: (user) => {
+          if (user) res.locals.geostubUser = String(user.username ?? user.id ?? '');
+        },
       });
       send(res, reply);
     } catch (err) {

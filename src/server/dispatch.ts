@@ -16,6 +16,8 @@ export interface PlainRequest {
   origin: string;
   headers: Record<string, string | undefined>;
   body: { present: boolean; value: unknown };
+  /** told who the caller is, once known (for the exchange log) */
+  onIdentity?: (user: StoredRecord | null) => void;
 }
 
 export interface ApiBinding {
@@ -51,6 +53,7 @@ export function dispatch(routes: Route[], apis: Record<string, ApiBinding>, env:
     return { status: 200, headers: { Allow: allow.join(', ') }, body: { name: route.path, renders: ['application/json'], parses: ['application/json'], allowed_methods: allow } };
   }
   const identity = binding.identify(env, { headers: req.headers, query, route });
+  req.onIdentity?.(identity.user);
   if (!op) {
     if (identity.error) throw identity.error;
     throw binding.methodNotAllowed(req.method.toUpperCase());

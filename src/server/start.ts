@@ -14,7 +14,9 @@ import { EXECUTION_JOB, HARVESTER_JOB, MANAGEMENT_JOB } from '../apis/geonode/ac
 import { geonodeBinding, GEONODE_STORE } from '../apis/geonode/index.js';
 import { koordinatesBinding, KOORDINATES_STORE } from '../apis/koordinates/index.js';
 import { buildApp } from './app.js';
+import { ExchangeLog } from './request-log.js';
 import { faultUsage, unknownFaults } from './faults.js';
+import { answerClientErrors } from './limits.js';
 
 export interface GeostubOptions {
   port?: number;
@@ -46,6 +48,8 @@ export interface RunningGeostub {
   store: Store;
   env: Env;
   server: Server;
+  /** every answered request (ring buffer + `exchange` events) */
+  exchanges: ExchangeLog;
   close(): Promise<void>;
 }
 
@@ -73,7 +77,9 @@ export async function createGeostubApp(options: GeostubOptions = {}) {
   const persistQuietly = () => void store.persist().catch((err: unknown) => console.error('geostub: could not persist after a job step:', err));
   env.jobs = new JobScheduler(env, [EXECUTION_JOB, MANAGEMENT_JOB, HARVESTER_JOB], jobDuration, clock, persistQuietly);
   if (env.jobs.load().failed > 0) await store.persist(); // unfinished jobs resume; unusable ones end failed
+  const exchanges = new ExchangeLog();
   const app = buildApp({
+    exchanges,
     env,
     routes,
     apis: { geonode: geonodeBinding, koordinates: koordinatesBinding },
@@ -85,12 +91,13 @@ export async function createGeostubApp(options: GeostubOptions = {}) {
     faults: options.faults,
     onRequest: options.log,
   });
-  return { app, env, routes, store, contracts };
+  return { app, env, routes, store, contracts, exchanges };
 }
 
 export async function startGeostub(options: GeostubOptions = {}): Promise<RunningGeostub> {
-  const { app, env, store, routes } = await createGeostubApp(options);
+  const { app, env, store, routes, exchanges } = await createGeostubApp(options);
   const server = options.tls ? createHttps({ cert: options.tls.cert, key: options.tls.key }, app) : createHttp(app);
+  answerClientErrors(server); // JSON 414/431/400 for requests node's parser refuses
   server.keepAliveTimeout = 5000;
   await new Promise<void>((ok, fail) => {
     server.once('error', fail);
@@ -106,6 +113,7 @@ export async function startGeostub(options: GeostubOptions = {}): Promise<Runnin
     store,
     env,
     server,
+    exchanges,
     close: () =>
       new Promise<void>((ok) => {
         warming.stop();

@@ -1,0 +1,63 @@
+/**
+ * The exchange log: every request the server answered, kept in a ring buffer and announced as an event. It feeds
+ * the per-request log lines, the inspector's live log (server-sent events) and the proxy's violation list.
+ */
+import { EventEmitter } from 'node:events';
+
+export interface Exchange {
+  id: number;
+  /** ISO time the answer was sent */
+  at: string;
+  method: string;
+  url: string;
+  status: number;
+  ms: number;
+  /** username (GeoNode) or key owner (catalogue) of the caller, null when anonymous */
+  user: string | null;
+  /** the error catalogue entry, when the answer was an error */
+  error?: string;
+  /** contract violations found in the answer (strict mode, the proxy) */
+  violations: string[];
+  requestHeaders: Record<string, string>;
+  requestBody?: string;
+  responseHeaders: Record<string, string>;
+  responseBody?: string;
+}
+
+const MAX_BODY = 16 * 1024;
+
+export function clip(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  return text.length > MAX_BODY ? `${text.slice(0, MAX_BODY)}… (${text.length - MAX_BODY} more characters)` : text;
+}
+
+export class ExchangeLog extends EventEmitter {
+  private buffer: Exchange[] = [];
+  private nextId = 1;
+
+  constructor(readonly capacity = 500) {
+    super();
+    this.setMaxListeners(100);
+  }
+
+  add(e: Omit<Exchange, 'id'>): Exchange {
+    const exchange = { ...e, id: this.nextId++ };
+    this.buffer.push(exchange);
+    if (this.buffer.length > this.capacity) this.buffer.shift();
+    this.emit('exchange', exchange);
+    return exchange;
+  }
+
+  /** The newest `n` exchanges, oldest first. */
+  recent(n = this.capacity): Exchange[] {
+    return this.buffer.slice(-n);
+  }
+
+  get(id: number): Exchange | undefined {
+    return this.buffer.find((e) => e.id === id);
+  }
+
+  clear(): void {
+    this.buffer = [];
+  }
+}
