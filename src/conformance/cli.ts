@@ -21,7 +21,14 @@ export async function conformCommand(args: ConformArgs, out: Out = process.stdou
     }
     throw e;
   }
-  const report = await runConformance({ ...parsed.options, onProgress: progressLine(err) });
+  let report: Awaited<ReturnType<typeof runConformance>>;
+  try {
+    report = await runConformance({ ...parsed.options, onProgress: progressLine(err) });
+  } catch (e) {
+    // a scenario file that does not parse, a contract that does not load: say what, without a stack trace
+    err.write(`geostub conform: ${(e as Error).message}\n`);
+    return 1;
+  }
   out.write(renderConsole(report));
   for (const r of parsed.reports) {
     await mkdir(dirname(r.file), { recursive: true });

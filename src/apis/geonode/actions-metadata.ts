@@ -186,8 +186,11 @@ export const linkedResources: Behaviour = async (req, env) => {
     if (req.method === 'POST') linked.push(key);
     else linked.splice(linked.indexOf(key), 1);
   }
-  resources.update(res.pk, { linked_to: linked });
-  await env.persist();
+  if (success.length) {
+    // GeoNode saves the targets that worked even when others failed (a 400); when none did, nothing changes
+    resources.update(res.pk, { linked_to: linked });
+    await env.persist();
+  }
   const failed = error.length > 0;
   return json(failed ? 400 : 200, { success, error, message: failed ? 'Some error has occurred during the saving' : 'Resources updated successfully' });
 };

@@ -30,6 +30,8 @@ export interface EndpointCollection {
   writers?: 'authenticated' | 'admin' | 'superuser';
   /** `authenticated`: anonymous reads are refused (IsAuthenticated views: users, execution requests) */
   readers?: 'authenticated';
+  /** `superuser`: only superusers read a single record (harvesters: the list is public, details are admin's) */
+  detailReaders?: 'superuser';
   /** status of a successful single DELETE (204 unless the facts say otherwise) */
   deletedStatus?: number;
 }
@@ -54,7 +56,7 @@ export const GEONODE_COLLECTIONS: Record<string, EndpointCollection> = {
   upload_size_limits: { store: 'upload_size_limits', singular: 'upload-size-limit', plural: 'upload-size-limits', idField: 'slug', idType: 'slug', itemSchema: 'UploadSizeLimit', defaultSort: ['slug'], path: 'upload-size-limits', requiredOnCreate: ['slug', 'max_size'], writers: 'superuser' },
   upload_parallelism_limits: { store: 'upload_parallelism_limits', singular: 'upload-parallelism-limit', plural: 'upload-parallelism-limits', idField: 'slug', idType: 'slug', itemSchema: 'UploadParallelismLimit', defaultSort: ['slug'], path: 'upload-parallelism-limits', requiredOnCreate: ['slug', 'max_number'], writers: 'superuser' },
   execution_requests: { store: 'execution_requests', singular: 'request', plural: 'requests', idField: 'exec_id', idType: 'uuid', itemSchema: 'ExecutionRequest', defaultSort: ['exec_id'], path: 'executionrequest', deletedStatus: 200, readers: 'authenticated' },
-  harvesters: { store: 'harvesters', singular: 'harvester', plural: 'harvesters', idField: 'id', idType: 'int', itemSchema: 'Harvester', listItemSchema: 'HarvesterBrief', defaultSort: ['id'], path: 'harvesters', requiredOnCreate: ['name', 'remote_url'], writers: 'superuser' },
+  harvesters: { store: 'harvesters', singular: 'harvester', plural: 'harvesters', idField: 'id', idType: 'int', itemSchema: 'Harvester', listItemSchema: 'HarvesterBrief', defaultSort: ['id'], path: 'harvesters', requiredOnCreate: ['name', 'remote_url'], writers: 'superuser', detailReaders: 'superuser' },
   harvesting_sessions: { store: 'harvesting_sessions', singular: 'asynchronous_harvesting_session', plural: 'asynchronous_harvesting_sessions', idField: 'id', idType: 'int', itemSchema: 'HarvestingSession', defaultSort: ['id'], path: 'harvesting-sessions' },
   harvestable_resources: { store: 'harvestable_resources', singular: 'harvestable_resource', plural: 'harvestable_resources', idField: 'id', idType: 'int', itemSchema: 'HarvestableResource', defaultSort: ['id'], path: 'harvestable-resources' },
   management_jobs: { store: 'management_jobs', singular: 'job', plural: 'data', idField: 'id', idType: 'int', itemSchema: 'ManagementJob', listItemSchema: 'ManagementJobBrief', defaultSort: ['-id'], path: 'management/jobs', writers: 'superuser' },

@@ -12,7 +12,7 @@ import {
 } from '../../query/dynamic-rest/index.js';
 import type { StoredRecord } from '../../store/collection.js';
 import type { EndpointCollection } from './collections.js';
-import { canSee, endpointOf, findRecord, isAdmin, renderContext, requireUser } from './context.js';
+import { canSee, endpointOf, findRecord, isAdmin, isSuperuser, renderContext, requireUser } from './context.js';
 import { geonodeListFilters, takeTKeywords, type TKeywordsRequest } from './list-filters.js';
 import { renderRecord, type RenderOptions } from './render.js';
 import { sideloadRules } from './sideload.js';
@@ -162,6 +162,7 @@ export const list: Behaviour = (req, env) => {
 export const retrieve: Behaviour = (req, env) => {
   const { key, c } = endpointOf(req);
   if (c.readers === 'authenticated') requireUser(req);
+  if (c.detailReaders === 'superuser' && !isSuperuser(requireUser(req))) throw apiError('permissionDenied');
   const q = parseListQuery(req, key, c, false);
   const rec = findRecord(req, env, c);
   const { primary, sideloaded } = sideloads(key, env, req, c.plural, [projected(key, rec, renderContext(req, env), q, {})]);

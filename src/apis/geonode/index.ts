@@ -55,4 +55,5 @@ export const geonodeBinding: ApiBinding = {
   },
   methodNotAllowed: (method) => apiError('methodNotAllowed', method),
   invalidBody: (message) => apiError('invalid', message),
+  injectedError: (status) => apiError('injectedGeonode', status),
 };

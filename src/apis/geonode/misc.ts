@@ -3,7 +3,7 @@ import { apiError } from '../../errors/catalogue.js';
 import { json, type Behaviour, type BehaviourRequest, type Env } from '../../behaviours/types.js';
 import type { StoredRecord } from '../../store/collection.js';
 import { GEONODE_COLLECTIONS } from './collections.js';
-import { canSee, endpointOf, findRecord, renderContext } from './context.js';
+import { canSee, endpointOf, findRecord, renderContext, requireUser } from './context.js';
 import { pageEnvelope } from './crud-read.js';
 import { expandLevel } from './permissions.js';
 import { renderMapLayers, renderRecord } from './render.js';
@@ -35,6 +35,7 @@ const isOwnedBy = (pk: unknown) => (r: StoredRecord) => (r.owner as StoredRecord
 /** Relation lists (facts §1.6): bare arrays, except `resources` which uses the page envelope. */
 export const relation: Behaviour = (req, env) => {
   const { key, c } = endpointOf(req);
+  if (c.readers === 'authenticated') requireUser(req); // /users/{id}/… needs a login, as /users/ does
   const parent = findRecord(req, env, c);
   const ctx = renderContext(req, env);
   const name = String(req.op.ext.relation);

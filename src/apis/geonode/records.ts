@@ -53,6 +53,7 @@ export function newRecord(
   Object.assign(rec, writableChanges(contract, c, body));
   const coll = store.collection(c.store);
   if (c.idField === 'slug') {
+    rec.slug = body.slug; // the slug is the id: writable on create only (facts §2.10)
     if (coll.has(rec.slug)) throw apiError('invalid', `slug: an object with slug "${String(rec.slug)}" already exists.`);
   } else {
     rec[c.idField] = coll.nextId();
@@ -76,6 +77,7 @@ export function newRecord(
       state: 'PROCESSED',
       processed: true,
       sourcetype: 'LOCAL',
+      is_copyable: true,
       language: rec.language || 'eng',
       advertised: rec.advertised ?? true,
       is_published: true,

@@ -64,7 +64,7 @@ function itemSchemaName(c: EndpointCollection, opts: RenderOptions): string {
 const VIEWER_FIELDS = new Set(['perms', 'favorite', 'executions', 'linked_resources', 'count']);
 
 /** The viewer-independent part of a rendering, cached per record until any collection changes. */
-const baseCache = new WeakMap<StoredRecord, { key: string; value: Record<string, unknown> }>();
+const baseCache = new WeakMap<StoredRecord, { key: string; fs: FieldSet; value: Record<string, unknown> }>();
 
 function selected(fs: FieldSet, f: string, opts: RenderOptions): boolean {
   if (fs.writeOnly.has(f)) return false;
@@ -77,10 +77,10 @@ export function renderRecord(key: string, record: StoredRecord, ctx: RenderConte
   const fs = fieldSet(ctx.contract, schemaName);
   const cacheKey = `${ctx.store.stamp()}|${ctx.origin}|${key}|${schemaName}|${opts.withDeferred ? '*' : [...(opts.include ?? [])].join(',')}`;
   let base = baseCache.get(record);
-  if (!base || base.key !== cacheKey) {
+  if (!base || base.key !== cacheKey || base.fs !== fs) { // fs: a reloaded contract (watch mode) renders afresh
     const value: Record<string, unknown> = {};
     for (const f of fs.all) if (!VIEWER_FIELDS.has(f) && selected(fs, f, opts)) value[f] = valueOf(key, f, record, ctx, fs);
-    base = { key: cacheKey, value: absolutize(value, ctx.origin) as Record<string, unknown> };
+    base = { key: cacheKey, fs, value: absolutize(value, ctx.origin) as Record<string, unknown> };
     baseCache.set(record, base);
   }
   const out: Record<string, unknown> = {};

@@ -71,7 +71,12 @@ export function renderConsole(report: RunReport): string {
   if (skipped.length) parts.push('', `Skipped or cut short (${skipped.length})`, ...skipped.map((c) => `  ${c.id}: ${c.reason}`));
   const cov = report.coverage;
   parts.push('', `Coverage: ${cov.exercised}/${cov.total} operations exercised (GET ${cov.gets.exercised}/${cov.gets.total})`);
-  for (const e of cov.operations.filter((x) => !x.exercised)) parts.push(`  not exercised: ${e.operation} — ${e.reason}`);
+  const why = new Map<string, string[]>();
+  for (const e of cov.operations.filter((x) => !x.exercised)) {
+    const reason = (e.reason ?? '').replace(/ \([^()]*\)$/, '');
+    why.set(reason, [...(why.get(reason) ?? []), e.operation]);
+  }
+  for (const [reason, ops] of why) parts.push(`  not exercised (${ops.length}) — ${reason}:`, ...ops.map((o) => `    ${o}`));
   if (report.leftovers.length) parts.push('', 'Left on the target (no operation removes them):', ...report.leftovers.map((l) => `  ${l}`));
   const s = report.summary;
   parts.push('', `${s.checksFailed ? 'FAILED' : 'PASSED'}: ${s.checks - s.checksFailed}/${s.checks} checks passed in ${s.cases} cases (${s.casesFailed} failed, ${s.casesSkipped} skipped) in ${(report.ms / 1000).toFixed(1)} s`);
