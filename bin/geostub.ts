@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/** The geostub command line: serve | conform | seed | lint. */
+/** The geostub command line: serve | conform | proxy | record | seed | lint. */
 import { fastServeArgs, SERVE_OPTIONS, type ServeArgs } from '../src/cli/serve-options.js';
 import { fail, serve } from '../src/cli/serve.js';
 import { VERSION } from '../src/server/start.js';
@@ -18,6 +18,7 @@ const { hideBin } = await import('yargs/helpers');
 const { contractPath, loadContract } = await import('../src/contracts/load.js');
 const { buildRouteTable, allOperations } = await import('../src/contracts/route-table.js');
 const { CONFORM_OPTIONS } = await import('../src/conformance/options.js');
+const { PROXY_OPTIONS, RECORD_OPTIONS } = await import('../src/cli/tools.js');
 const DEFAULT_SEED = 42;
 const DEFAULT_SCALE = 300;
 
@@ -33,7 +34,17 @@ await yargs(hideBin(process.argv))
         .options(SERVE_OPTIONS)
         .example('$0 serve', 'serve the seed fixtures on http://127.0.0.1:8000 (data kept in .geostub/db.json)')
         .example('$0 serve --in-memory --port 0', 'a throw-away instance on a free port')
-        .example('$0 seed --scale 10000 --out big && $0 serve --fixtures big --db big/db.json', 'serve 10,000 resources'),
+        .example('$0 seed --scale 10000 --out big && $0 serve --fixtures big --db big/db.json', 'serve 10,000 resources')
+        .example('$0 serve --latency 100-800 --error-rate 0.05', 'a slow, flaky server: 100-800 ms per answer, 5% answered 500/502/503')
+        .example('$0 serve --config faults.yaml', 'per-route latency and errors: [{"match": "GET /api/v2/datasets/*", "status": 503}]')
+        .example('curl -H "Prefer: status=503" $URL/api/v2/resources/', 'one failure on demand (or Prefer: delay=2000)')
+        .example('$0 serve --watch --fixtures recording', 'reload fixtures and contracts as they change, keeping the writes')
+        .example('$0 serve --log-format json | jq .', 'one JSON object per request')
+        .epilogue(
+          'Logins: admin/admin, staff/staff, alice/alice, bob/bob (Basic), Bearer geostub-admin-token; catalogue key geostub0koordinates0api0key00001.\n' +
+            'Admin routes: GET /__geostub/health, POST /__geostub/reset, GET|PATCH /__geostub/settings (latency, errorRate, rules), ' +
+            'POST /__geostub/clock/advance {"ms": N}, POST /__geostub/jobs/settle.',
+        ),
     (argv) => serve(argv as unknown as ServeArgs),
   )
   .command(
@@ -51,6 +62,49 @@ await yargs(hideBin(process.argv))
     },
   )
   .command(
+    'proxy',
+    'Forward every request to a live server and check each answer against the contracts; violations are printed as they happen',
+    (y) =>
+      y
+        .options(PROXY_OPTIONS)
+        .example('$0 proxy --target https://demo.geonode.org', 'then point your front end at http://127.0.0.1:8010')
+        .example('$0 proxy --target http://127.0.0.1:8000 --quiet --log-format json', 'only the answers that break the contracts, as JSON lines')
+        .example('curl -s http://127.0.0.1:8010/__geostub/violations', 'every violation found so far (DELETE clears them)')
+        .epilogue('Checked for each answer: the status is documented for the operation, the Content-Type is a documented one, the body is valid against the documented schema, documented headers are present and well-formed.'),
+    async (argv) => {
+      const { proxyCommand } = await import('../src/cli/tools.js');
+      try {
+        const proxy = await proxyCommand(argv as never);
+        const stop = () => proxy.close().then(() => process.exit(0));
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+      } catch (err) {
+        const e = err as NodeJS.ErrnoException;
+        fail(e.code === 'EADDRINUSE' ? `port ${String(argv.port)} is already in use; pick another with --port` : e.message);
+      }
+    },
+  )
+  .command(
+    'record',
+    'Read a live server\'s public API (GET only, paced, bounded) into a fixtures directory that `serve --fixtures` serves; people are pseudonymised',
+    (y) =>
+      y
+        .options(RECORD_OPTIONS)
+        .example('$0 record --from https://demo.geonode.org --limit 50 --out demo', 'record 50 resources (and what they point at)')
+        .example('$0 serve --fixtures demo --in-memory', 'serve the recording')
+        .example('$0 record --from https://data.linz.govt.nz --key $KOORDINATES_KEY --out linz', 'record a Koordinates catalogue')
+        .epilogue('Recorded: resources with their details, map layers and extra metadata, groups and members, owners, categories, keywords, regions, upload limits; catalogue items with versions, licenses, groups and users. Names, usernames and emails are replaced with faker values; geostub\'s own logins and keys are added. What could not be read is listed at the end.'),
+    async (argv) => {
+      const { recordCommand, isUsageError } = await import('../src/cli/tools.js');
+      try {
+        process.exitCode = await recordCommand(argv as never);
+      } catch (err) {
+        if (isUsageError(err) || /--from|--limit/.test((err as Error).message)) fail((err as Error).message);
+        throw err;
+      }
+    },
+  )
+  .command(
     'seed',
     'Generate deterministic fixtures (same seed and scale ⇒ the same bytes)',
     (y) =>
@@ -64,7 +118,13 @@ await yargs(hideBin(process.argv))
       if (!Number.isInteger(argv.seed)) fail('--seed must be a whole number');
       const started = Date.now();
       const { writeFixtures } = await import('../src/fixtures/index.js');
-      const { files, bytes } = await writeFixtures({ seed: argv.seed, scale: argv.scale, out: argv.out, progress: (l) => console.log(l) });
+      const { progress } = await import('../src/cli/progress.js');
+      const p = progress();
+      const { files, bytes } = await writeFixtures({
+        seed: argv.seed, scale: argv.scale, out: argv.out,
+        starting: (name) => p.status(`generating and writing ${name} (scale ${argv.scale})`),
+        progress: (l) => p.line(l),
+      }).finally(() => p.done());
       console.log(`wrote ${files.join(', ')} (${(bytes / 1e6).toFixed(1)} MB) in ${Date.now() - started} ms`);
     },
   )
@@ -100,7 +160,8 @@ await yargs(hideBin(process.argv))
       console.log(`contracts OK: ${count} operations in ${files.join(', ')}`);
     },
   )
-  .demandCommand(1, 'Name a command: serve, conform, seed or lint (geostub --help lists them).')
+  .demandCommand(1, 'Name a command: serve, conform, proxy, record, seed or lint (geostub --help lists them).')
+  .epilogue('Each command has its own options and examples: geostub <command> --help. Programmatic use: import { startGeostub } from \'geostub\'.')
   .strict()
   // a usage error (unknown option, missing value, bad choice) exits 2; an error inside a command stays an error
   .fail((message, error) => {

@@ -121,5 +121,9 @@ describe('journal', () => {
     expect(await readCollectionsFile(file)).toEqual({ head: { version: 1, journal: 3 }, collections: Object.fromEntries(collections) });
     await writeFile(file, JSON.stringify(JSON.parse(text), null, 2));
     expect(await readCollectionsFile(file)).toEqual({ head: { version: 1, journal: 3 }, collections: Object.fromEntries(collections) });
+    // records longer than the read chunk, and many lines across chunk borders
+    const big: [string, unknown[]][] = [['big', [{ id: 1, s: 'é'.repeat(5_000_000) }, ...Array.from({ length: 50_000 }, (_, i) => ({ id: i + 2, s: `ü${i}` }))]]];
+    await writeCollectionsFile(file, { version: 1 }, big);
+    expect(await readCollectionsFile(file)).toEqual({ head: { version: 1 }, collections: Object.fromEntries(big) });
   });
 });

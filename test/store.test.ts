@@ -75,4 +75,20 @@ describe('store', () => {
     expect(things.get(6)?.name).toBe('n5');
     expect(() => s.collection('named').insert({ slug: 'a' })).toThrow(/duplicate/);
   });
+
+  it('keeps secondary indexes (where) up to date through inserts, updates, in-place signals and removals', async () => {
+    const s = await Store.open({ inMemory: true, seed: async () => ({ things: [{ id: 1, tags: ['a', 'b'] }, { id: 2, tags: ['b'] }], named: [] }), specs });
+    const things = s.collection('things');
+    const ids = (v: string) => things.where('tags', v).map((t) => t.id).sort();
+    expect(ids('b')).toEqual([1, 2]);
+    things.insert({ tags: ['b', 'c'] });
+    things.update(1, { tags: ['c'] });
+    expect([ids('a'), ids('b'), ids('c')]).toEqual([[], [2, 3], [1, 3]]);
+    (things.get(2)!.tags as string[]).push('z');
+    things.update(2, {}); // the in-place signal
+    expect(ids('z')).toEqual([2]);
+    things.remove(3);
+    things.removeWhere((t) => t.id === 2);
+    expect([ids('b'), ids('c'), ids('z')]).toEqual([[], [1], []]);
+  });
 });

@@ -36,6 +36,29 @@ export interface ServerSettings {
   patchAll: boolean;
   /** `off`: every request acts as the superuser (quick front-end work; not faithful) */
   auth: 'on' | 'off';
+  /** resilience testing (`src/server/resilience.ts`), changed at runtime through `/__geostub/settings` */
+  latency: LatencyRange | null;
+  /** share of API requests answered with an injected 500/502/503 (0 to 1) */
+  errorRate: number;
+  /** per-route latency and errors; the first rule that matches a request applies */
+  rules: ResilienceRule[];
+  /** planted faults by name (`src/server/faults.ts`), read on every request; `/__geostub/settings` changes them */
+  faults?: string[];
+}
+
+/** Milliseconds, uniformly drawn from [min, max]. */
+export interface LatencyRange {
+  min: number;
+  max: number;
+}
+
+export interface ResilienceRule {
+  /** `[METHOD[|METHOD…]] /path/glob` (`*` one segment, `**` any number of segments) */
+  match: string;
+  latency?: LatencyRange | null;
+  errorRate?: number;
+  /** the injected status(es), one drawn at random */
+  status?: number[];
 }
 
 export interface Env {

@@ -29,6 +29,12 @@ export const SERVE_OPTIONS = {
   'tls-cert': { type: 'string', describe: 'serve https with this PEM certificate (with --tls-key)' },
   'tls-key': { type: 'string', describe: 'the PEM private key of --tls-cert' },
   fault: { type: 'string', array: true, describe: 'plant a named deviation from the contracts, to prove a conformance checker catches it (repeatable; an unknown name lists them)' },
+  latency: { type: 'string', describe: 'delay every API answer: 300 (ms) or a range 100-800 (drawn at random per request); change it at runtime with PATCH /__geostub/settings' },
+  'error-rate': { type: 'string', describe: 'answer this share of API requests (0 to 1, e.g. 0.05 or 5%) with 500, 502 or 503 in the real API\'s error shape' },
+  config: { type: 'string', describe: 'JSON or YAML file of per-route rules ([{"match": "GET /api/v2/datasets/*", "latency": "200-400", "errorRate": 0.5, "status": 503}]) or {latency, errorRate, rules}' },
+  'log-format': { type: 'string', default: 'text', describe: 'text: one line per request (coloured on a terminal); json: one JSON object per line (for CI logs and jq)' },
+  watch: { type: 'boolean', default: false, describe: 'reload the fixtures and the contracts when their files change; writes made through the API are kept' },
+  'watch-reset': { type: 'boolean', default: false, describe: 'with --watch: a fixture change resets the store to the new fixtures (drops writes)' },
 } as const satisfies Record<string, OptionSpec>;
 
 export type ServeArgs = {
@@ -47,6 +53,12 @@ export type ServeArgs = {
   'tls-cert'?: string;
   'tls-key'?: string;
   fault?: string[];
+  latency?: string;
+  'error-rate'?: string | number;
+  config?: string;
+  'log-format'?: string;
+  watch?: boolean;
+  'watch-reset'?: boolean;
 };
 
 /**
@@ -76,7 +88,7 @@ export function fastServeArgs(argv: string[]): ServeArgs | undefined {
     const v = name in negated ? negated[name] : values[name];
     if (v === undefined) out[name] = s.default;
     else if (s.type === 'number') {
-      if (typeof v !== 'string' || !/^\d+$/.test(v)) return undefined;
+      if (typeof v !== 'string' || !/^\d+(\.\d+)?$/.test(v)) return undefined;
       out[name] = Number(v);
     } else out[name] = v;
   }

@@ -2,6 +2,10 @@
 import { startGeostub, VERSION, type RunningGeostub } from '../server/start.js';
 import type { ServeArgs } from './serve-options.js';
 import { readTlsFiles, selfSignedCertificate, type TlsMaterial } from '../server/tls.js';
+import { parseErrorRate, parseLatency, readResilienceConfig } from '../server/resilience-config.js';
+import { logExchanges, parseLogFormat, useColor } from './log-format.js';
+import { join, resolve } from 'node:path';
+import { PACKAGE_ROOT } from '../contracts/load.js';
 
 export function fail(message: string): never {
   console.error(`geostub: ${message}`);
@@ -25,6 +29,9 @@ async function tlsMaterial(args: ServeArgs): Promise<TlsMaterial | undefined> {
 /** Starts the server for `serve`'s arguments and prints where it is (through `print`). */
 export async function launch(args: ServeArgs, print: (line: string) => void = console.log): Promise<RunningGeostub> {
   if (args.auth !== 'on' && args.auth !== 'off') throw new Error(`--auth takes on or off, not "${args.auth}"`);
+  const format = parseLogFormat(args['log-format']);
+  if (args['watch-reset'] && !args.watch) throw new Error('--watch-reset goes with --watch');
+  const fromFile = args.config ? await readResilienceConfig(args.config) : {};
   const tls = await tlsMaterial(args);
   const running = await startGeostub({
     tls,
@@ -39,14 +46,47 @@ export async function launch(args: ServeArgs, print: (line: string) => void = co
     cors: args.cors,
     jobDuration: args['job-duration'],
     faults: args.fault,
-    log: args.quiet ? undefined : (l) => print(`${l.method} ${l.url} ${l.status} ${l.ms.toFixed(1)}ms${l.error ? ` ${l.error}` : ''}`),
+    latency: args.latency === undefined ? fromFile.latency : parseLatency(args.latency, '--latency'),
+    errorRate: args['error-rate'] === undefined ? fromFile.errorRate : parseErrorRate(args['error-rate'], '--error-rate'),
+    rules: fromFile.rules,
   });
-  print(`geostub ${VERSION} listening on ${running.url}`);
-  print(`  GeoNode API v2:   ${running.url}/api/v2/`);
-  print(`  Koordinates:      ${running.url}/services/api/v1/data/`);
-  print(`  data:             ${running.store.persistent ? (args.db ?? '.geostub/db.json') : 'in memory'}`);
-  if (args.auth === 'off') print('  auth:             off: every request acts as the superuser (not faithful)');
-  if (tls && !args['tls-cert']) print(`  certificate:      self-signed for localhost, 127.0.0.1 (${running.url}/__geostub/cert.pem)`);
+  const stops: (() => void)[] = [];
+  if (!args.quiet) stops.push(logExchanges(running.exchanges, { format, color: useColor() }, print));
+  const lines: [string, string][] = [
+    ['GeoNode API v2', `${running.url}/api/v2/`],
+    ['Koordinates', `${running.url}/services/api/v1/data/`],
+    ['docs', `${running.url}/api/v2/schema/swagger-ui/ (ReDoc: /api/v2/schema/redoc/)`],
+    ['inspector', `${running.url}/__geostub/${args.auth === 'off' ? '' : ' (superusers only)'}`],
+    ['data', running.store.persistent ? (args.db ?? '.geostub/db.json') : 'in memory'],
+  ];
+  if (args.auth === 'off') lines.push(['auth', 'off: every request acts as the superuser (not faithful)']);
+  if (tls && !args['tls-cert']) lines.push(['certificate', `self-signed for localhost, 127.0.0.1 (${running.url}/__geostub/cert.pem)`]);
+  const s = running.env.settings;
+  if (s.latency || s.errorRate || s.rules.length) {
+    const parts = [s.latency ? `latency ${s.latency.min === s.latency.max ? s.latency.min : `${s.latency.min}-${s.latency.max}`} ms` : '', s.errorRate ? `error rate ${s.errorRate}` : '', s.rules.length ? `${s.rules.length} rule(s)${args.config ? ` from ${args.config}` : ''}` : ''];
+    lines.push(['resilience', `${parts.filter(Boolean).join(', ')} (GET/PATCH ${running.url}/__geostub/settings)`]);
+  }
+  if (args.watch) {
+    const { watchGeostub } = await import('../server/watch.js');
+    const fixtures = resolve(args.fixtures ?? join(PACKAGE_ROOT, 'fixtures'));
+    const watcher = await watchGeostub(running, {
+      fixtures,
+      reset: args['watch-reset'],
+      onReload: (e) => print(format === 'json' ? JSON.stringify({ event: 'reload', ...e }) : e.ok ? `reloaded ${e.what}: ${e.summary}` : `could not reload ${e.what} (still serving the previous ones): ${e.error}`),
+    });
+    stops.push(() => watcher.close());
+    lines.push(['watching', `${fixtures} and the contracts${args['watch-reset'] ? ' (a fixture change resets the store)' : ' (writes are kept)'}`]);
+  }
+  if (format === 'json') print(JSON.stringify({ event: 'listening', version: VERSION, url: running.url, ...Object.fromEntries(lines.map(([k, v]) => [k.split(' ')[0].toLowerCase(), v])) }));
+  else {
+    print(`geostub ${VERSION} listening on ${running.url}`);
+    for (const [k, v] of lines) print(`  ${`${k}:`.padEnd(18)}${v}`);
+  }
+  const close = running.close;
+  running.close = () => {
+    for (const stop of stops) stop();
+    return close();
+  };
   return running;
 }
 

@@ -17,6 +17,16 @@ const geonode = (status: number, message: string, code: string): ErrorBody => ({
 
 const fieldErrors = (status: number, errors: Record<string, string[]>): ErrorBody => ({ status, body: errors });
 
+/** Statuses geostub can inject, with the message and code the real servers send. */
+export const INJECTED: Record<number, [string, string]> = {
+  429: ['Request was throttled. Expected available in 1 second.', 'throttled'],
+  500: ['A server error occurred.', 'error'],
+  502: ['Bad gateway: the upstream server did not answer.', 'bad_gateway'],
+  503: ['Service temporarily unavailable, try again later.', 'service_unavailable'],
+  504: ['Gateway timeout: the upstream server took too long to answer.', 'gateway_timeout'],
+};
+const injectedHeaders = (status: number): Record<string, string> => (status === 429 || status === 503 ? { 'Retry-After': '1' } : {});
+
 export const ERRORS = {
   // ---- GeoNode (facts §5.1: {"success": false, "errors": [msg], "code"}) ----
   invalidPage: () => geonode(404, 'Invalid page.', 'not_found'),
@@ -40,6 +50,8 @@ export const ERRORS = {
   payloadTooLarge: (limit: string) => geonode(413, `Request body is larger than the limit of ${limit}.`, 'payload_too_large'),
   // limits of geostub itself (the real servers' proxies answer these with HTML): JSON in GeoNode's error shape
   uriTooLong: (limit: number) => geonode(414, `The request URL is longer than the limit of ${limit} bytes.`, 'uri_too_long'),
+  urlTooLongForHeaders: (bytes: number, limit: number) =>
+    geonode(414, `The request URL is too long for this response: its headers repeat it (${bytes} bytes, more than the ${limit} a client can read). Shorten the query.`, 'uri_too_long'),
   headersTooLarge: (limit: number) =>
     geonode(431, `The request line and headers are larger than the limit of ${limit} bytes.`, 'request_header_fields_too_large'),
   pageTooLarge: (asked: number, records: number, max: number) =>
@@ -75,8 +87,16 @@ export const ERRORS = {
   catalogMethodNotAllowed: (method: string) => ({ status: 405, body: { error: `Method "${method}" not allowed.` } }),
   catalogBadRequest: (message: string) => ({ status: 400, body: { error: message } }),
 
+  // ---- injected by resilience testing (--error-rate, rules, `Prefer: status=503`): the real servers' shapes ----
+  /** GeoNode's exception handler: `{"success": false, "errors": [msg], "code"}` (DRF's wording for 429/503) */
+  injectedGeonode: (status: number) => ({ ...geonode(status, INJECTED[status]?.[0] ?? 'A server error occurred.', INJECTED[status]?.[1] ?? 'error'), headers: injectedHeaders(status) }),
+  /** the catalogue's `{"error": msg}` */
+  injectedCatalog: (status: number) => ({ status, body: { error: INJECTED[status]?.[0] ?? 'A server error occurred.' }, headers: injectedHeaders(status) }),
+
   // ---- geostub's own admin routes ----
   adminBadRequest: (message: string) => ({ status: 400, body: { error: message } }),
+  /** the inspector's data (`/__geostub/inspector/…`) without a superuser's credentials, auth being on */
+  inspectorUnauthorized: () => ({ status: 401, body: { error: 'The inspector is for superusers: send Basic credentials (admin:admin in the fixtures) or ?token=<a superuser token>, or serve with --auth off.' } }),
   internal: () => ({ status: 500, body: { success: false, errors: ['Internal error in geostub.'], code: 'error' } }),
 } as const satisfies Record<string, (...args: never[]) => ErrorBody>;
 

@@ -7,8 +7,12 @@ import { mountJobRoutes, runDueJobs } from './admin-jobs.js';
 import { bodyModeFor, parseBody } from './body.js';
 import { dispatch, type ApiBinding, type PlainRequest } from './dispatch.js';
 import { withFaults } from './faults.js';
-import { urlLimit } from './limits.js';
+import { replyHeadersFit, urlLimit } from './limits.js';
 import { clip, type ExchangeLog } from './request-log.js';
+import { mountSettingsRoutes } from './admin-settings.js';
+import type { Resilience } from './resilience.js';
+import { mountDocs } from './docs-pages.js';
+import { mountInspector, type InspectorAccess } from './inspector.js';
 
 export interface AppParts {
   env: Env;
@@ -20,11 +24,13 @@ export interface AppParts {
   /** the PEM certificate served at `GET /__geostub/cert.pem` when serving https */
   certificate?: string;
   version: string;
-  /** planted faults (`src/server/faults.ts`), applied around dispatch; none in normal use */
-  faults?: string[];
   onRequest?: (line: { method: string; url: string; status: number; ms: number; error?: string }) => void;
   /** every answered exchange is recorded here (request log, inspector, proxy) */
   exchanges: ExchangeLog;
+  /** latency and injected errors (`src/server/resilience.ts`), applied around the API answer */
+  resilience?: Resilience;
+  /** who may open the inspector at `/__geostub/` while auth is on (the API's superusers) */
+  inspectorAccess?: InspectorAccess;
 }
 
 export function originOf(req: Request, tls: boolean): string {
@@ -85,7 +91,7 @@ export function buildApp(parts: AppParts): express.Express {
       res.setHeader('Access-Control-Allow-Origin', req.get('origin') ?? '*');
       res.setHeader('Vary', 'Origin');
       res.setHeader('Access-Control-Allow-Credentials', 'true');
-      res.setHeader('Access-Control-Expose-Headers', 'Link, X-Paginate-By, X-Resource-Range, X-Geostub-Error, Location');
+      res.setHeader('Access-Control-Expose-Headers', 'Link, X-Paginate-By, X-Resource-Range, X-Geostub-Error, Location, Preference-Applied, Retry-After');
       if (req.method === 'OPTIONS' && req.get('access-control-request-method')) {
         res.setHeader('Access-Control-Allow-Methods', 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS');
         res.setHeader('Access-Control-Allow-Headers', req.get('access-control-request-headers') ?? 'Authorization, Content-Type');
@@ -120,10 +126,15 @@ export function buildApp(parts: AppParts): express.Express {
     app.get('/__geostub/cert.pem', (_req, res) => send(res, { status: 200, text: pem, contentType: 'application/x-pem-file' }));
   }
   mountJobRoutes(app, parts.env, send);
+  mountSettingsRoutes(app, parts.env, send);
+  mountInspector(app, { env: parts.env, exchanges: parts.exchanges, access: parts.inspectorAccess, send });
+  mountDocs(app, parts.env.contracts, (req) => originOf(req, parts.tls)); // GeoNode's schema UIs, before dispatch
   app.use('/__geostub', (req, _res, next) => next(apiError('routeNotFound', req.originalUrl.split('?')[0])));
 
   const run = (r: PlainRequest) => dispatch(parts.routes, parts.apis, parts.env, r);
-  const answer = parts.faults?.length ? withFaults(parts.faults, parts.routes, parts.env, run) : run;
+  // planted faults (`env.settings.faults`, none in normal use) are read per request: /__geostub/settings changes them
+  const planted = (r: PlainRequest) => (parts.env.settings.faults?.length ? withFaults(parts.env.settings.faults, parts.routes, parts.env, run)(r) : run(r));
+  const answer = parts.resilience ? parts.resilience.around(planted) : planted;
   app.use(async (req: Request, res: Response, next: NextFunction) => {
     try {
       const raw = Buffer.isBuffer(req.body) && req.body.length > 0 ? req.body : undefined;
@@ -140,7 +151,7 @@ export function buildApp(parts: AppParts): express.Express {
           if (user) res.locals.geostubUser = String(user.username ?? user.id ?? '');
         },
       });
-      send(res, reply);
+      send(res, replyHeadersFit(reply));
     } catch (err) {
       next(err);
     }

@@ -26,6 +26,8 @@ export interface ApiBinding {
   methodNotAllowed(method: string): ApiError;
   /** a validation problem → the API's 400 */
   invalidBody(message: string, field: string | undefined): ApiError;
+  /** an injected failure (429/5xx, resilience testing) in the API's error shape */
+  injectedError?(status: number): ApiError;
 }
 
 export function dispatch(routes: Route[], apis: Record<string, ApiBinding>, env: Env, req: PlainRequest): Reply | Promise<Reply> {

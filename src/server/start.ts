@@ -13,12 +13,16 @@ import { JobScheduler } from '../behaviours/jobs.js';
 import { EXECUTION_JOB, HARVESTER_JOB, MANAGEMENT_JOB } from '../apis/geonode/actions.js';
 import { geonodeBinding, GEONODE_STORE } from '../apis/geonode/index.js';
 import { koordinatesBinding, KOORDINATES_STORE } from '../apis/koordinates/index.js';
+import { geonodeInspectorAccess } from '../apis/geonode/inspector-access.js';
 import { buildApp } from './app.js';
 import { ExchangeLog } from './request-log.js';
 import { faultUsage, unknownFaults } from './faults.js';
 import { answerClientErrors } from './limits.js';
+import { Resilience } from './resilience.js';
+import { resilienceSettings, type ResilienceOptions } from './resilience-config.js';
+import type { Route } from '../contracts/route-table.js';
 
-export interface GeostubOptions {
+export interface GeostubOptions extends ResilienceOptions {
   port?: number;
   host?: string;
   /** lowdb file; default `.geostub/db.json` under the working directory */
@@ -50,6 +54,8 @@ export interface RunningGeostub {
   server: Server;
   /** every answered request (ring buffer + `exchange` events) */
   exchanges: ExchangeLog;
+  /** the contract route table in use (watch mode swaps its contents when the contracts change) */
+  routes: Route[];
   close(): Promise<void>;
 }
 
@@ -69,7 +75,7 @@ export async function createGeostubApp(options: GeostubOptions = {}) {
     seed: () => readFixtureFiles([join(fixturesDir, 'geonode.json'), join(fixturesDir, 'koordinates.json')]),
     specs: { ...GEONODE_STORE, ...KOORDINATES_STORE },
   });
-  const settings: ServerSettings = { patchAll: options.patchAll ?? true, auth: options.auth ?? 'on' };
+  const settings: ServerSettings = { patchAll: options.patchAll ?? true, auth: options.auth ?? 'on', ...resilienceSettings(options), faults: [...(options.faults ?? [])] };
   const clock = new Clock();
   const env: Env = { store, contracts, validators, settings, persist: () => store.persist(), now: () => isoAt(clock.now()) };
   const jobDuration = options.jobDuration ?? DEFAULT_JOB_DURATION;
@@ -78,24 +84,27 @@ export async function createGeostubApp(options: GeostubOptions = {}) {
   env.jobs = new JobScheduler(env, [EXECUTION_JOB, MANAGEMENT_JOB, HARVESTER_JOB], jobDuration, clock, persistQuietly);
   if (env.jobs.load().failed > 0) await store.persist(); // unfinished jobs resume; unusable ones end failed
   const exchanges = new ExchangeLog();
+  const apis = { geonode: geonodeBinding, koordinates: koordinatesBinding };
+  const resilience = new Resilience(env, routes, apis);
   const app = buildApp({
     exchanges,
+    inspectorAccess: geonodeInspectorAccess(store),
     env,
     routes,
-    apis: { geonode: geonodeBinding, koordinates: koordinatesBinding },
+    apis,
+    resilience,
     bodyLimit: options.bodyLimit ?? '1mb',
     cors: options.cors ?? true,
     tls: !!options.tls,
     certificate: options.tls ? String(options.tls.cert) : undefined,
     version: VERSION,
-    faults: options.faults,
     onRequest: options.log,
   });
-  return { app, env, routes, store, contracts, exchanges };
+  return { app, env, routes, store, contracts, exchanges, resilience };
 }
 
 export async function startGeostub(options: GeostubOptions = {}): Promise<RunningGeostub> {
-  const { app, env, store, routes, exchanges } = await createGeostubApp(options);
+  const { app, env, store, routes, exchanges, resilience } = await createGeostubApp(options);
   const server = options.tls ? createHttps({ cert: options.tls.cert, key: options.tls.key }, app) : createHttp(app);
   answerClientErrors(server); // JSON 414/431/400 for requests node's parser refuses
   server.keepAliveTimeout = 5000;
@@ -114,9 +123,11 @@ export async function startGeostub(options: GeostubOptions = {}): Promise<Runnin
     env,
     server,
     exchanges,
+    routes,
     close: () =>
       new Promise<void>((ok) => {
         warming.stop();
+        resilience.close();
         env.jobs?.close();
         server.closeAllConnections?.();
         server.close(() => ok());

@@ -148,6 +148,7 @@ export class Journal {
         if (this.current === segment) this.current++;
         b.reject(err);
       }
+      this.inflight = null; // settled: a later persist with nothing new must not inherit this batch's error
     }
     this.running = false;
   }

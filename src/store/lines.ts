@@ -18,24 +18,42 @@ function decode(buf: Buffer, start: number, end: number): string {
  */
 export async function forEachLine(file: string, onLine: (line: string, lineNo: number, terminated: boolean) => void | false): Promise<void> {
   const fh = await open(file, 'r');
+  // two buffers: the next chunk is read (in libuv's thread pool) while this one is parsed
+  const buffers = [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)];
+  let pending: Promise<{ bytesRead: number }> | undefined;
   try {
-    const chunk = Buffer.allocUnsafe(CHUNK);
-    let carry: Buffer = Buffer.alloc(0);
+    let which = 0;
+    let carry = 0; // bytes of an unfinished line, moved to the front of the next buffer
     let lineNo = 0;
+    let next = fh.read(buffers[0], 0, CHUNK, null);
     for (;;) {
-      const { bytesRead } = await fh.read(chunk, 0, CHUNK, null);
+      const { bytesRead } = await next;
+      pending = undefined;
       if (!bytesRead) break;
-      const buf = carry.length ? Buffer.concat([carry, chunk.subarray(0, bytesRead)]) : chunk.subarray(0, bytesRead);
+      const buf = buffers[which];
+      const end = carry + bytesRead;
+      const last = buf.lastIndexOf(10, end - 1);
+      const rest = last < 0 ? end : end - last - 1;
+      let target = buffers[1 - which];
+      if (rest >= CHUNK / 2) {
+        // one line longer than half a chunk: grow both buffers (rare: a record of megabytes)
+        target = Buffer.allocUnsafe(rest * 2 + CHUNK);
+        buffers[1 - which] = target;
+      }
+      buf.copy(target, 0, end - rest, end);
+      next = pending = fh.read(target, rest, target.length - rest, null);
       let start = 0;
-      for (let nl = buf.indexOf(10, start); nl >= 0; nl = buf.indexOf(10, start)) {
-        const end = nl > start && buf[nl - 1] === 13 ? nl - 1 : nl;
-        if (onLine(decode(buf, start, end), ++lineNo, true) === false) return;
+      for (let nl = last < 0 ? -1 : buf.indexOf(10, 0); nl >= 0 && nl <= last; nl = buf.indexOf(10, start)) {
+        const stop = nl > start && buf[nl - 1] === 13 ? nl - 1 : nl;
+        if (onLine(decode(buf, start, stop), ++lineNo, true) === false) return;
         start = nl + 1;
       }
-      carry = Buffer.from(buf.subarray(start)); // the chunk buffer is reused: copy what is left
+      carry = rest;
+      which = 1 - which;
     }
-    if (carry.length) onLine(carry.toString('utf8'), ++lineNo, false);
+    if (carry) onLine(buffers[which].toString('utf8', 0, carry), ++lineNo, false);
   } finally {
+    await pending?.catch(() => undefined);
     await fh.close();
   }
 }

@@ -10,7 +10,7 @@
  * - Start: read the snapshot, replay the journal segments it does not include (a damaged tail is skipped with a
  *   warning). The seed fixtures are copied in on first start and never written.
  */
-import { access, mkdir } from 'node:fs/promises';
+import { access, mkdir, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Collection, type CollectionSpec, type StoredRecord } from './collection.js';
 import { Journal, changeLines, encodeEntry, lastReset, replayJournal, type JournalEntry } from './journal.js';
@@ -30,7 +30,10 @@ export interface StoreOptions {
   specs: Record<string, CollectionSpec>;
   /** where warnings go (damaged journal lines, a failed background snapshot); default stderr */
   warn?: (message: string) => void;
-  /** milliseconds without writes before the snapshot is rewritten (default 1000) */
+  /**
+   * milliseconds without writes before the snapshot is rewritten (default 1000; a large store waits five times as
+   * long as its last snapshot took, up to a minute, so a busy server is not slowed by repeated snapshots)
+   */
   snapshotDelayMs?: number;
 }
 
@@ -50,6 +53,8 @@ export class Store {
   /** the journal holds entries the snapshot on disk does not */
   private snapshotStale = false;
   private snapshotBytes = 0;
+  /** how long the last snapshot took to write */
+  private snapshotMs = 0;
   private closed = false;
 
   private constructor(
@@ -81,6 +86,7 @@ export class Store {
       let from: number;
       try {
         const read = await readCollectionsFile(file);
+        store.snapshotBytes = (await stat(file)).size;
         store.load(read.collections);
         from = Number(read.head.journal) || 0;
       } catch (err) {
@@ -183,7 +189,11 @@ export class Store {
     this.snapshotStale = true;
     clearTimeout(this.snapshotTimer);
     if (this.journal.sinceRotate > Math.max(JOURNAL_LIMIT, this.snapshotBytes)) void this.snapshot2disk();
-    else this.snapshotTimer = setTimeout(() => void this.snapshot2disk(), this.options.snapshotDelayMs ?? 1000);
+    else {
+      const cost = this.snapshotMs || this.snapshotBytes / 100_000; // ~100 MB/s when not measured yet
+      const delay = Math.min(60_000, Math.max(this.options.snapshotDelayMs ?? 1000, 5 * cost));
+      this.snapshotTimer = setTimeout(() => void this.snapshot2disk(), delay);
+    }
     this.snapshotTimer?.unref?.();
   }
 
@@ -202,7 +212,9 @@ export class Store {
     this.snapshotting = (async () => {
       let failed = false;
       try {
+        const started = Date.now();
         this.snapshotBytes = await writeCollectionsFile(this.options.file!, { version: 1, journal: from }, lists);
+        this.snapshotMs = Date.now() - started;
         await settled;
         await journal.removeBefore(from);
       } catch (err) {

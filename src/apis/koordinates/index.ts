@@ -150,4 +150,5 @@ export const koordinatesBinding: ApiBinding = {
   },
   methodNotAllowed: (method) => apiError('catalogMethodNotAllowed', method),
   invalidBody: (message, field) => apiError('catalogInvalid', { [field ?? 'non_field_errors']: [message] }),
+  injectedError: (status) => apiError('injectedCatalog', status),
 };

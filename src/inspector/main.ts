@@ -1,0 +1,25 @@
+/** The inspector page's entry point: who is signed in, then each panel. */
+import { byId, call, setBearer } from './http.js';
+import { initJobs } from './jobs.js';
+import { initLog } from './log.js';
+import { initRecords } from './records.js';
+import { initSettings } from './settings.js';
+
+async function start(): Promise<void> {
+  const session = await call('GET', '/__geostub/inspector/session');
+  const who = byId('who');
+  if (session.status !== 200) {
+    who.textContent = 'not signed in as a superuser';
+    document.querySelector('main')?.replaceChildren(`The inspector needs a superuser: ${session.json?.error ?? session.status}`);
+    return;
+  }
+  setBearer(session.json.token);
+  who.textContent = session.json.auth === 'off' ? 'auth off: open to everyone' : `signed in as ${session.json.username}`;
+  initLog();
+  initRecords();
+  initJobs();
+  initSettings();
+  document.body.dataset.ready = 'true';
+}
+
+void start();

@@ -1,0 +1,156 @@
+/**
+ * Latency and injected failures for resilience testing, applied at one point of the request path: around the API
+ * answer (after the admin routes, around planted faults and `dispatch`). geostub's own `/__geostub` routes are
+ * never delayed or failed.
+ *
+ * What applies to a request, strongest first:
+ * 1. the request's `Prefer` header (RFC 7240): `Prefer: status=503`, `Prefer: delay=2000`, or both
+ *    (`Prefer: status=503, delay=2000`); the ones honoured are echoed in `Preference-Applied`;
+ * 2. the first rule of `env.settings.rules` whose `match` fits (its fields; the ones it leaves out come from 3.);
+ * 3. `env.settings.latency` and `env.settings.errorRate` (500, 502 or 503, drawn at random).
+ *
+ * An injected error is answered without running the behaviour (nothing is written), in the API's error shape. The
+ * settings are read on every request, so `PATCH /__geostub/settings` takes effect at once. Pending delays end when
+ * the server closes (their timers are cleared and the requests answered 503), so nothing keeps the process alive.
+ */
+import { ApiError, apiError } from '../errors/catalogue.js';
+import { matchRoute, type Route } from '../contracts/route-table.js';
+import type { Env, Reply } from '../behaviours/types.js';
+import type { ApiBinding, PlainRequest } from './dispatch.js';
+import { DEFAULT_ERROR_STATUSES, INJECTABLE_STATUSES, MAX_DELAY_MS, ruleMatches } from './resilience-config.js';
+
+export interface Preferences {
+  status?: number;
+  delay?: number;
+  /** preferences geostub knows but cannot honour, with why (sent back in `X-Geostub-Prefer-Ignored`) */
+  ignored: string[];
+}
+
+/** The comma-separated preferences of RFC 7240 (`token [= word] *(; parameter)`); quoted values unquoted. */
+export function parsePrefer(header: string | undefined): Preferences {
+  const out: Preferences = { ignored: [] };
+  if (!header) return out;
+  for (const raw of header.match(/(?:[^,"]|"(?:[^"\\]|\\.)*")+/g) ?? []) {
+    const pref = raw.split(';')[0].trim();
+    const m = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+)\s*(?:=\s*("(?:[^"\\]|\\.)*"|[^\s;]*))?$/.exec(pref);
+    if (!m) continue;
+    const name = m[1].toLowerCase();
+    const value = (m[2] ?? '').replace(/^"(.*)"$/, '$1').replace(/\\(.)/g, '$1');
+    if (name === 'status') {
+      const n = Number(value);
+      if ((INJECTABLE_STATUSES as readonly number[]).includes(n)) out.status = n;
+      else out.ignored.push(`status=${value} (geostub answers status=${INJECTABLE_STATUSES.join('|')})`);
+    } else if (name === 'delay') {
+      const n = Number(value);
+      if (/^\d+$/.test(value) && n <= MAX_DELAY_MS) out.delay = n;
+      else out.ignored.push(`delay=${value} (milliseconds, 0 to ${MAX_DELAY_MS})`);
+    }
+  }
+  return out;
+}
+
+export interface Decision {
+  delay: number;
+  /** the status to inject, undefined to answer normally */
+  status?: number;
+  /** `Preference-Applied` value, when any preference was honoured */
+  applied?: string;
+  ignored: string[];
+}
+
+const draw = (min: number, max: number, random: () => number) => (max <= min ? min : Math.round(min + random() * (max - min)));
+
+/** What happens to one request under the current settings. */
+export function decide(settings: Env['settings'], method: string, pathname: string, prefer: Preferences, random = Math.random): Decision {
+  const rule = settings.rules.find((r) => ruleMatches(r, method, pathname));
+  const latency = rule && rule.latency !== undefined ? rule.latency : settings.latency;
+  const rate = rule?.errorRate ?? settings.errorRate;
+  const statuses = rule?.status ?? DEFAULT_ERROR_STATUSES;
+  const applied: string[] = [];
+  let delay = latency ? draw(latency.min, latency.max, random) : 0;
+  if (prefer.delay !== undefined) {
+    delay = prefer.delay;
+    applied.push(`delay=${prefer.delay}`);
+  }
+  let status: number | undefined;
+  if (prefer.status !== undefined) {
+    status = prefer.status;
+    applied.push(`status=${prefer.status}`);
+  } else if (rate > 0 && random() < rate) status = statuses[Math.floor(random() * statuses.length)] ?? 500;
+  return { delay, status, applied: applied.length ? applied.join(', ') : undefined, ignored: prefer.ignored };
+}
+
+type Answer = (req: PlainRequest) => Reply | Promise<Reply>;
+
+export class Resilience {
+  private timers = new Map<NodeJS.Timeout, () => void>();
+  private closed = false;
+
+  constructor(
+    private readonly env: Env,
+    private readonly routes: Route[],
+    private readonly apis: Record<string, ApiBinding>,
+    private readonly random: () => number = Math.random,
+  ) {}
+
+  /** Nothing configured and no `Prefer` header: the request goes straight through. */
+  private idle(req: PlainRequest): boolean {
+    const s = this.env.settings;
+    return !s.latency && !(s.errorRate > 0) && s.rules.length === 0 && !req.headers.prefer;
+  }
+
+  /** `answer` with latency and injected errors around it. */
+  around(answer: Answer): Answer {
+    return (req) => (this.idle(req) ? answer(req) : this.apply(req, answer));
+  }
+
+  private async apply(req: PlainRequest, answer: Answer): Promise<Reply> {
+    const q = req.url.indexOf('?');
+    const pathname = q >= 0 ? req.url.slice(0, q) : req.url;
+    const d = decide(this.env.settings, req.method, pathname, parsePrefer(req.headers.prefer), this.random);
+    const extra: Record<string, string> = {};
+    if (d.applied) extra['Preference-Applied'] = d.applied;
+    if (d.ignored.length) extra['X-Geostub-Prefer-Ignored'] = d.ignored.join('; ');
+    if (d.delay > 0 && !(await this.sleep(d.delay))) throw this.injected(pathname, 503, extra);
+    if (d.status !== undefined) throw this.injected(pathname, d.status, extra);
+    if (!Object.keys(extra).length) return answer(req);
+    try {
+      const reply = await answer(req);
+      return { ...reply, headers: { ...(reply.headers ?? {}), ...extra } };
+    } catch (err) {
+      if (err instanceof ApiError) throw new ApiError(err.errorName, { status: err.status, body: err.body, headers: { ...err.headers, ...extra } });
+      throw err;
+    }
+  }
+
+  /** The injected error in the shape of the API the path belongs to. */
+  private injected(pathname: string, status: number, extra: Record<string, string>): ApiError {
+    const api = matchRoute(this.routes, pathname)?.route.api;
+    const binding = (api && this.apis[api]) || Object.values(this.apis)[0];
+    const e = binding?.injectedError?.(status) ?? apiError('internal');
+    return new ApiError(e.errorName, { status: e.status, body: e.body, headers: { ...e.headers, ...extra } });
+  }
+
+  /** Resolves true after `ms`, or false at once when the server closes meanwhile. */
+  private sleep(ms: number): Promise<boolean> {
+    if (this.closed) return Promise.resolve(false);
+    return new Promise((ok) => {
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        ok(true);
+      }, ms);
+      timer.unref();
+      this.timers.set(timer, () => ok(false));
+    });
+  }
+
+  /** Clear every pending delay (their requests are answered 503); later requests are not delayed. */
+  close(): void {
+    this.closed = true;
+    for (const [timer, cancel] of this.timers) {
+      clearTimeout(timer);
+      cancel();
+    }
+    this.timers.clear();
+  }
+}
