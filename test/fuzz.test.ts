@@ -26,7 +26,7 @@ let ops: Operation[];
 
 beforeAll(async () => {
   const dir = await mkdtemp(join(tmpdir(), 'geostub-fuzz-'));
-  await writeFixtures({ seed: 7, scale: 30, out: dir }); // small, so comparing whole-store snapshots stays cheap
+  await writeFixtures({ seed: 7, scale: 12, out: dir }); // small, so comparing whole-store snapshots stays cheap
   s = await startTestServer({ fixtures: dir, jobDuration: 0 }); // jobs finish inside their request: no timers
   ops = allOperations(buildRouteTable(await loadContracts()));
 }, 60_000);

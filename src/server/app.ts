@@ -41,20 +41,22 @@ export function originOf(req: Request, tls: boolean): string {
 
 function send(res: Response, reply: Reply, errorName?: string): void {
   res.status(reply.status);
-  res.locals.geostubBody = reply.text ?? (reply.body === undefined ? undefined : typeof reply.body === 'string' && reply.headers?.['Content-Type']?.startsWith('text/plain') ? reply.body : JSON.stringify(reply.body));
   if (errorName) res.setHeader('X-Geostub-Error', errorName);
   for (const [k, v] of Object.entries(reply.headers ?? {})) res.setHeader(k, v);
+  let text: string | undefined;
   if (reply.text !== undefined) {
     res.setHeader('Content-Type', reply.contentType ?? 'text/plain; charset=utf-8');
-    res.end(reply.text);
+    text = reply.text;
   } else if (reply.body === undefined || reply.status === 204 || reply.status === 304) {
-    res.end();
+    text = undefined;
   } else if (typeof reply.body === 'string' && reply.headers?.['Content-Type']?.startsWith('text/plain')) {
-    res.end(reply.body);
+    text = reply.body;
   } else {
     if (!res.getHeader('Content-Type')) res.setHeader('Content-Type', reply.contentType ?? 'application/json');
-    res.end(JSON.stringify(reply.body));
+    text = JSON.stringify(reply.body);
   }
+  res.locals.geostubBody = text; // the exchange log keeps (a clip of) what was sent, serialised once
+  res.end(text);
 }
 
 export function buildApp(parts: AppParts): express.Express {

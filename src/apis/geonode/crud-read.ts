@@ -110,10 +110,20 @@ export function visibleRecords(
     return preds.length ? all.filter((r) => preds.every((p) => p(r))) : all;
   });
   const extra = geonodeListFilters(key, req.query, env.store, req.user, q.tkeywords);
-  if (extra.length) records = records.filter((r) => extra.every((f) => f(r)));
-  if (query.where || query.search.terms.length || query.extent) records = records.filter(compileQueryPredicate(query));
-  return query.sort.length ? applySort(records, query.sort) : records;
+  const filtered = extra.length > 0 || !!(query.where || query.search.terms.length || query.extent);
+  if (!filtered && !query.sort.length) return records;
+  // a front end repeats its queries (paging, polling): the matching, sorted list is cached until the data changes
+  const shape = [...req.query].filter(([k]) => !PAGE_AND_FIELD_PARAMS.has(k)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return env.store.memo(`query:${key}:${viewerKey(req.user)}:${advertised}:${JSON.stringify(shape)}`, [...deps, 'favorites', 'tkeywords'], () => {
+    let kept = records;
+    if (extra.length) kept = kept.filter((r) => extra.every((f) => f(r)));
+    if (query.where || query.search.terms.length || query.extent) kept = kept.filter(compileQueryPredicate(query));
+    return query.sort.length ? applySort(kept, query.sort) : kept;
+  });
 }
+
+/** Parameters that do not change which records match, or their order. */
+const PAGE_AND_FIELD_PARAMS = new Set(['page', 'page_size', 'include[]', 'exclude[]', 'api_preset', 'sideloading', 'format', 'debug']);
 
 /** Slice a page out of records and wrap it in GeoNode's envelope. */
 export function pageEnvelope(

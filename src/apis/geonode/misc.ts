@@ -47,7 +47,7 @@ export const relation: Behaviour = (req, env) => {
   switch (name) {
     case 'maplayers': {
       const field = key === 'maps' ? 'map' : 'dataset';
-      return json(200, renderMapLayers(ctx, (l) => String(l[field]) === String(parent.pk)));
+      return json(200, renderMapLayers(ctx, field, parent.pk));
     }
     case 'maps': {
       const pks = new Set(layers.filter((l) => String(l.dataset) === String(parent.pk)).map((l) => String(l.map)));

@@ -102,7 +102,7 @@ function valueOf(key: string, field: string, record: StoredRecord, ctx: RenderCo
       case 'owner':
         return embedUser(ctx, record.owner, subFields(ctx, fs, 'owner'));
       case 'maplayers':
-        return renderMapLayers(ctx, (l) => String(l.map) === String(record.pk));
+        return renderMapLayers(ctx, 'map', record.pk);
       case 'link':
         return `/api/v2/${c.path}/${record.pk}`;
       case 'executions':
@@ -162,14 +162,13 @@ function subFields(ctx: RenderContext, fs: FieldSet, field: string): FieldSet | 
   }
 }
 
-/** Map layers (facts §2.4) with their embedded dataset summary. */
-export function renderMapLayers(ctx: RenderContext, which: (layer: StoredRecord) => boolean): unknown[] {
+/** Map layers (facts §2.4) with their embedded dataset summary: a map's layers (`map`), or those using a dataset. */
+export function renderMapLayers(ctx: RenderContext, field: 'map' | 'dataset', pk: unknown): unknown[] {
   const resources = ctx.store.collection('resources');
   return ctx.store
     .collection('maplayers')
-    .all()
-    .filter(which)
-    .sort((a, b) => Number(a.order) - Number(b.order))
+    .where(field, pk) // the collection's index: a scan of every layer per map made renders O(n) at 100,000 resources
+    .sort((a, b) => Number(a.order) - Number(b.order) || Number(a.pk) - Number(b.pk))
     .map(({ map: _m, dataset, ...layer }) => {
       const ds = dataset === null || dataset === undefined ? undefined : resources.get(dataset);
       return {
