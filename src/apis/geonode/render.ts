@@ -21,6 +21,8 @@ export interface RenderContext {
   user: StoredRecord | null;
   /** `type` / `title__icontains` of the request: which resources facet `count`s count */
   facet?: FacetOptions;
+  /** the store's stamp, computed once per request (a context lives for one request) */
+  stamp?: string;
 }
 
 export interface RenderOptions {
@@ -75,7 +77,7 @@ export function renderRecord(key: string, record: StoredRecord, ctx: RenderConte
   const c = GEONODE_COLLECTIONS[key];
   const schemaName = itemSchemaName(c, opts);
   const fs = fieldSet(ctx.contract, schemaName);
-  const cacheKey = `${ctx.store.stamp()}|${ctx.origin}|${key}|${schemaName}|${opts.withDeferred ? '*' : [...(opts.include ?? [])].join(',')}`;
+  const cacheKey = `${(ctx.stamp ??= ctx.store.stamp())}|${ctx.origin}|${key}|${schemaName}|${opts.withDeferred ? '*' : [...(opts.include ?? [])].join(',')}`;
   let base = baseCache.get(record);
   if (!base || base.key !== cacheKey || base.fs !== fs) { // fs: a reloaded contract (watch mode) renders afresh
     const value: Record<string, unknown> = {};
