@@ -41,6 +41,12 @@ const CAUGHT_BY: Record<string, [check: string, only: string[]]> = {
   'anonymous-patch-accepted': ['anonymous_write_refused', ['scenario geonode-anonymous-writes']],
   'favorite-not-recorded': ['favorites', ['scenario geonode-favorites']],
   'permissions-not-applied': ['permissions', ['scenario geonode-permissions']],
+  'users-open-to-anonymous': ['auth_required', ['GET /api/v2/users/ · anonymous']],
+  'invalid-page-served': ['invalid_param_4xx', ['GET /api/v2/categories/ · invalid parameter page']],
+  'detail-answers-202': ['status_code_expected', ['GET /api/v2/categories/{id}/ · request']],
+  'update-not-saved': ['crud_round_trip', ['scenario geonode-crud-resource']],
+  'bulk-update-ignored': ['bulk_update', ['scenario geonode-bulk-resources']],
+  'catalog-page-ignored': ['page_walk', ['scenario koordinates-page-walk']],
 };
 
 describe('planted faults', () => {
