@@ -44,7 +44,7 @@ describe('startGeostub()', () => {
     const started = await fetch(`${b.url}/api/v2/management/commands/ping_mngmt_commands_http/jobs/`, { method: 'POST', headers: ADMIN, body: JSON.stringify({ args: [], kwargs: {} }) });
     expect(started.status).toBe(201);
     const job = (await started.json()).data ?? (await (await fetch(`${b.url}/api/v2/management/jobs/`, { headers: ADMIN })).json()).data[0];
-    expect(job).toBeTruthy();
+    expect(job).toMatchObject({ command: 'ping_mngmt_commands_http', status: expect.stringMatching(/^(QUEUED|CREATED)$/) });
     expect(b.running.env.jobs!.pending).toBeGreaterThan(0);
     expect(await b.advanceClock(0)).toBe(0);
     await b.advanceClock(1000);

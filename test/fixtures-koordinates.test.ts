@@ -93,7 +93,7 @@ describe('generateKoordinates: integrity', () => {
   it('layers and tables carry data; documents a file; sources options', () => {
     for (const it of items) {
       if (it.type === 'layer' || it.type === 'table') {
-        expect(it.data).toBeTruthy();
+        expect(it.data).toMatchObject({ fields: expect.any(Array) });
         expect(it.collected_at).toHaveLength(2);
         if (it.type === 'layer') expect(it.data!.extent!.type).toBe('Polygon');
         else expect(it.data!.extent).toBeNull();
