@@ -173,6 +173,22 @@ export function newExecution(env: Env, user: StoredRecord, e: NewExecution): Sto
   });
 }
 
+/** An execution as execution-status shows it (facts §6.1): `user` is the requester's username. */
+export function executionStatusBody(exec: StoredRecord, username: unknown): Record<string, unknown> {
+  return {
+    user: username,
+    status: exec.status,
+    func_name: exec.func_name,
+    created: exec.created,
+    finished: exec.finished ?? null,
+    last_updated: exec.last_updated,
+    input_params: exec.input_params ?? {},
+    output_params: exec.output_params ?? {},
+    step: exec.step ?? null,
+    log: exec.log ?? null,
+  };
+}
+
 export const statusUrl = (origin: string, execId: unknown) => `${origin}/api/v2/resource-service/execution-status/${String(execId)}`;
 
 /** The immediate answer of every resource-service action (facts §6.1). */

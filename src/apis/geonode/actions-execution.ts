@@ -25,6 +25,7 @@ import {
   requireResourceLevel,
   resourceById,
   usernameOf,
+  executionStatusBody,
 } from './actions-common.js';
 import { EXECUTION_JOB } from './actions-lifecycle.js';
 import { isSuperuser } from './context.js';
@@ -92,16 +93,5 @@ export const executionStatus: Behaviour = (req, env) => {
   const exec = coll.get(id) ?? coll.all().find((e) => String(e.exec_id).toLowerCase() === id);
   if (!exec) throw apiError('emptyResponse', 404);
   if (!req.user || (exec.user !== req.user.pk && !isSuperuser(req.user))) throw apiError('emptyResponse', 403);
-  return json(200, {
-    user: usernameOf(env, exec.user),
-    status: exec.status,
-    func_name: exec.func_name,
-    created: exec.created,
-    finished: exec.finished ?? null,
-    last_updated: exec.last_updated,
-    input_params: exec.input_params ?? {},
-    output_params: exec.output_params ?? {},
-    step: exec.step ?? null,
-    log: exec.log ?? null,
-  });
+  return json(200, executionStatusBody(exec, usernameOf(env, exec.user)));
 };

@@ -10,6 +10,7 @@ import type { Store } from '../../store/store.js';
 import { GEONODE_COLLECTIONS, type EndpointCollection } from './collections.js';
 import { resourcePerms, userPerms } from './permissions.js';
 import { linkedResourcesPayload } from './actions-metadata.js';
+import { executionStatusBody, statusUrl } from './actions-common.js';
 import { facetCount, type FacetOptions } from './facets.js';
 
 const NO_FACET_OPTIONS: FacetOptions = { type: null, title: null };
@@ -137,20 +138,7 @@ function unfinishedExecutions(ctx: RenderContext, resource: StoredRecord): unkno
     .collection('execution_requests')
     .all()
     .filter((e) => e.user === me.pk && String(e.geonode_resource) === String(resource.pk) && e.status !== 'finished' && e.status !== 'failed')
-    .map((e) => ({
-      exec_id: e.exec_id,
-      user: me.username,
-      status: e.status,
-      func_name: e.func_name,
-      created: e.created,
-      finished: e.finished ?? null,
-      last_updated: e.last_updated,
-      input_params: e.input_params ?? {},
-      output_params: e.output_params ?? {},
-      step: e.step ?? null,
-      log: e.log ?? null,
-      status_url: `${ctx.origin}/api/v2/resource-service/execution-status/${String(e.exec_id)}`,
-    }));
+    .map((e) => ({ exec_id: e.exec_id, ...executionStatusBody(e, me.username), status_url: statusUrl(ctx.origin, e.exec_id) }));
 }
 
 function subFields(ctx: RenderContext, fs: FieldSet, field: string): FieldSet | undefined {
