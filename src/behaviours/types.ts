@@ -29,6 +29,11 @@ export interface Reply {
   text?: string;
   contentType?: string;
   headers?: Record<string, string>;
+  /**
+   * the body object is shared between answers (a cached list page) and never mutated: its JSON text may be
+   * reused; whoever changes such a body copies it first (planted faults do)
+   */
+  sharedBody?: boolean;
 }
 
 export interface ServerSettings {

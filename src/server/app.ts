@@ -53,10 +53,19 @@ function send(res: Response, reply: Reply, errorName?: string): void {
     text = reply.body;
   } else {
     if (!res.getHeader('Content-Type')) res.setHeader('Content-Type', reply.contentType ?? 'application/json');
-    text = JSON.stringify(reply.body);
+    text = reply.sharedBody ? sharedText(reply.body) : JSON.stringify(reply.body);
   }
   res.locals.geostubBody = text; // the exchange log keeps (a clip of) what was sent, serialised once
   res.end(text);
+}
+
+/** JSON texts of shared (cached, never mutated) bodies, alive as long as the body is. */
+const sharedTexts = new WeakMap<object, string>();
+function sharedText(body: unknown): string {
+  if (!body || typeof body !== 'object') return JSON.stringify(body);
+  let text = sharedTexts.get(body);
+  if (text === undefined) sharedTexts.set(body, (text = JSON.stringify(body)));
+  return text;
 }
 
 export function buildApp(parts: AppParts): express.Express {

@@ -14,6 +14,7 @@ import { access, mkdir, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Collection, type CollectionSpec, type StoredRecord } from './collection.js';
 import { Journal, changeLines, encodeEntry, lastReset, replayJournal, type JournalEntry } from './journal.js';
+import { MemoPool } from './memo.js';
 import { SnapshotFormatError, readCollectionsFile, writeCollectionsFile } from './snapshot.js';
 
 export interface StoreData {
@@ -46,7 +47,9 @@ export class Store {
   private foreign: Record<string, StoredRecord[]> = {};
   /** bumped by reset, so caches keyed on collection versions never survive a reset */
   private generation = 0;
-  private memos = new Map<string, { stamp: string; value: unknown }>();
+  private memos = new MemoPool(256);
+  /** whole answers (list pages a front end repeats), kept until anything changes */
+  private answers = new MemoPool(64);
   private readonly journal?: Journal;
   private snapshotTimer?: NodeJS.Timeout;
   private snapshotting?: Promise<void>;
@@ -144,14 +147,15 @@ export class Store {
    * At most 256 entries are kept (oldest dropped first).
    */
   memo<T>(key: string, deps: readonly string[], compute: () => T): T {
-    const stamp = this.stamp(deps);
-    const hit = this.memos.get(key);
-    if (hit && hit.stamp === stamp) return hit.value as T;
-    const value = compute();
-    this.memos.delete(key);
-    this.memos.set(key, { stamp, value });
-    if (this.memos.size > 256) this.memos.delete(this.memos.keys().next().value as string);
-    return value;
+    return this.memos.get(key, this.stamp(deps), compute, () => true);
+  }
+
+  /**
+   * A whole answer cached until any collection changes (a page a front end asks for again while nothing changed).
+   * `keep` says whether a computed answer is worth a place (large pages are not); at most 64 are kept.
+   */
+  memoAnswer<T>(key: string, compute: () => T, keep: (value: T) => boolean): T {
+    return this.answers.get(key, this.stamp(), compute, keep);
   }
 
   collection(name: string): Collection {
@@ -246,6 +250,7 @@ export class Store {
     const seed = await this.options.seed();
     this.generation++;
     this.memos.clear();
+    this.answers.clear();
     this.load(seed);
     if (!this.journal) return;
     for (const c of this.collections.values()) c.recordChanges();

@@ -161,13 +161,35 @@ function sideloads(key: string, env: Env, req: BehaviourRequest, plural: string,
 export const list: Behaviour = (req, env) => {
   const { key, c } = endpointOf(req);
   if (c.readers === 'authenticated') requireUser(req);
-  const q = parseListQuery(req, key, c, true);
-  const records = visibleRecords(req, env, key, c, q);
-  const ctx = renderContext(req, env);
-  const envelope = pageEnvelope(req, records, c.plural, (r) => projected(key, r, ctx, q, { listItem: true }));
-  const { primary, sideloaded } = sideloads(key, env, req, c.plural, envelope[c.plural] as Record<string, unknown>[]);
-  return json(200, { ...envelope, [c.plural]: primary, ...sideloaded });
+  // a page depends on the data, the contract (watch mode reloads it), the caller, the origin (absolute links) and
+  // the query: asked again while nothing changed, the same never-mutated envelope is answered and its JSON text
+  // reused (`Reply.sharedBody`)
+  const answerKey = `list:${key}:${contractId(req.op.contract)}:${req.user ? String(req.user.pk) : '-'}:${req.origin}:${req.query.toString()}`;
+  const body = env.store.memoAnswer(
+    answerKey,
+    () => {
+      const q = parseListQuery(req, key, c, true);
+      const records = visibleRecords(req, env, key, c, q);
+      const ctx = renderContext(req, env);
+      const envelope = pageEnvelope(req, records, c.plural, (r) => projected(key, r, ctx, q, { listItem: true }));
+      const { primary, sideloaded } = sideloads(key, env, req, c.plural, envelope[c.plural] as Record<string, unknown>[]);
+      return { ...envelope, [c.plural]: primary, ...sideloaded };
+    },
+    (b) => (b[c.plural] as unknown[]).length <= CACHED_PAGE_RECORDS,
+  );
+  return { ...json(200, body), sharedBody: true };
 };
+
+const contractIds = new WeakMap<object, number>();
+let contractCount = 0;
+function contractId(contract: object): number {
+  let id = contractIds.get(contract);
+  if (id === undefined) contractIds.set(contract, (id = ++contractCount));
+  return id;
+}
+
+/** Pages up to this many records are kept for repeated requests (bigger ones cost more memory than they save). */
+const CACHED_PAGE_RECORDS = 100;
 
 export const retrieve: Behaviour = (req, env) => {
   const { key, c } = endpointOf(req);
