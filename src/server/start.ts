@@ -6,7 +6,8 @@ import type { AddressInfo } from 'node:net';
 import { loadContracts, PACKAGE_ROOT } from '../contracts/load.js';
 import { allOperations, buildRouteTable } from '../contracts/route-table.js';
 import { ContractValidators } from '../contracts/validators.js';
-import { Store, readFixtureFiles } from '../store/store.js';
+import { Store } from '../store/store.js';
+import { readFixtureFiles } from '../store/snapshot.js';
 import type { Env, ServerSettings } from '../behaviours/types.js';
 import { Clock, isoAt } from '../behaviours/clock.js';
 import { JobScheduler } from '../behaviours/jobs.js';
@@ -42,6 +43,11 @@ export interface GeostubOptions extends ResilienceOptions {
   jobDuration?: number;
   /** planted faults, by name (`src/server/faults.ts`; the conformance tests use them); an unknown name throws */
   faults?: string[];
+  /**
+   * large collections are indexed beside the db file and read lazily on the next start: `from` records or more
+   * (default 20,000), parsed `inBackground` after start (default true) or only when first needed
+   */
+  lazy?: { from?: number; inBackground?: boolean };
   /** one line per request */
   log?: (line: { method: string; url: string; status: number; ms: number; error?: string }) => void;
 }
@@ -74,6 +80,7 @@ export async function createGeostubApp(options: GeostubOptions = {}) {
     inMemory: options.inMemory,
     seed: () => readFixtureFiles([join(fixturesDir, 'geonode.json'), join(fixturesDir, 'koordinates.json')]),
     specs: { ...GEONODE_STORE, ...KOORDINATES_STORE },
+    lazy: options.lazy,
   });
   const settings: ServerSettings = { patchAll: options.patchAll ?? true, auth: options.auth ?? 'on', ...resilienceSettings(options), faults: [...(options.faults ?? [])] };
   const clock = new Clock();

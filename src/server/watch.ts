@@ -19,7 +19,8 @@ import { createHash } from 'node:crypto';
 import { CONTRACT_FILES, loadContract, PACKAGE_ROOT, type Contract } from '../contracts/load.js';
 import { allOperations, buildRouteTable } from '../contracts/route-table.js';
 import { ContractValidators } from '../contracts/validators.js';
-import { readFixtureFiles, type Store } from '../store/store.js';
+import type { Store } from '../store/store.js';
+import { readFixtureFiles } from '../store/snapshot.js';
 import type { StoredRecord } from '../store/collection.js';
 import type { RunningGeostub } from './start.js';
 

@@ -6,6 +6,12 @@ export interface CollectionSpec {
   idField: string;
   /** how new ids are made: `int` (max + 1), `intString` (max + 1 as a string, GeoNode resource pks), or `given` */
   idKind: 'int' | 'intString' | 'given';
+  /**
+   * fields read across every record by default lists (visibility, default order): a large collection that names
+   * them (even none) keeps them in the snapshot index and its records are not parsed at start (lazy.ts); a
+   * collection without `hot` (small records read everywhere, like grants) is always parsed
+   */
+  hot?: readonly string[];
 }
 
 /**
@@ -14,6 +20,14 @@ export interface CollectionSpec {
  * when it writes, so fields a behaviour changed in place before calling `update` are journaled too.
  */
 export type Change = 'ins' | 'put' | 'del';
+
+/**
+ * A deep copy of a stored record (plain JSON data). Not `structuredClone`: a record read lazily is a Proxy
+ * (lazy.ts), which structured cloning refuses.
+ */
+export function copyRecord(record: StoredRecord): StoredRecord {
+  return JSON.parse(JSON.stringify(record)) as StoredRecord;
+}
 
 /** Copy own fields (never through a `__proto__` setter). */
 function assign(target: StoredRecord, source: StoredRecord | undefined): void {

@@ -24,6 +24,8 @@
 import { open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { forEachLine } from './lines.js';
+import { unparsedText } from './lazy.js';
+import { LayoutRecorder, writeIndex, type IndexPlan } from './snapshot-index.js';
 
 export type Rec = Record<string, unknown>;
 
@@ -120,18 +122,31 @@ async function readLineLayout(file: string): Promise<LayoutResult> {
 /**
  * Write a collections file in the line layout: temporary file, fdatasync, rename, fsync of the directory.
  * Records are serialised as they are reached, so an array may be a copy whose records still change (the journal
- * replayed on top makes the result exact). Resolves to the number of bytes written.
+ * replayed on top makes the result exact); a lazy record not parsed yet is copied as the line it was read from.
+ * With an `index` plan, the byte layout (and the hot fields of large collections) goes to `<file>.index` after the
+ * rename (snapshot-index.ts). Resolves to the number of bytes written.
  */
-export async function writeCollectionsFile(file: string, head: Rec, collections: Iterable<readonly [string, readonly unknown[]]>): Promise<number> {
+export async function writeCollectionsFile(
+  file: string,
+  head: Rec,
+  collections: Iterable<readonly [string, readonly unknown[]]>,
+  index?: IndexPlan,
+): Promise<number> {
   const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
   const fh = await open(tmp, 'w');
   let bytes = 0;
   let buffer = JSON.stringify({ ...head, collections: {} }).slice(0, -2) + '\n';
+  let offset = Buffer.byteLength(buffer); // byte offset of the end of `buffer` in the file
+  const layout = new LayoutRecorder(index);
   const flush = async () => {
     const chunk = Buffer.from(buffer, 'utf8');
     buffer = '';
     bytes += chunk.length;
     await fh.write(chunk);
+  };
+  const append = (text: string) => {
+    buffer += text;
+    offset += Buffer.byteLength(text);
   };
   try {
     const list = [...collections];
@@ -139,18 +154,25 @@ export async function writeCollectionsFile(file: string, head: Rec, collections:
       const [name, records] = list[ci];
       const sep = ci < list.length - 1 ? ',' : '';
       if (!records.length) {
-        buffer += `${JSON.stringify(name)}:[]${sep}\n`;
+        append(`${JSON.stringify(name)}:[]${sep}\n`);
+        layout.collection(name, offset, records.length);
+        layout.end(offset);
         continue;
       }
-      buffer += `${JSON.stringify(name)}:[\n`;
+      append(`${JSON.stringify(name)}:[\n`);
+      layout.collection(name, offset, records.length);
       const last = records.length - 1;
       for (let i = 0; i <= last; i++) {
-        buffer += JSON.stringify(records[i]) + (i < last ? ',\n' : '\n');
+        const r = records[i] as Rec;
+        const line = (unparsedText(r) ?? JSON.stringify(r)) + (i < last ? ',' : '');
+        layout.record(r, offset, Buffer.byteLength(line));
+        append(line + '\n');
         if (buffer.length > SLICE) await flush();
       }
-      buffer += `]${sep}\n`;
+      layout.end(offset);
+      append(`]${sep}\n`);
     }
-    buffer += '}}\n';
+    append('}}\n');
     await flush();
     await fh.datasync();
   } catch (err) {
@@ -161,6 +183,7 @@ export async function writeCollectionsFile(file: string, head: Rec, collections:
   await fh.close();
   await rename(tmp, file);
   await syncDirectory(dirname(file));
+  if (index) await writeIndex(file, layout.result());
   return bytes;
 }
 
@@ -176,4 +199,18 @@ export async function syncDirectory(dir: string): Promise<void> {
   } catch {
     /* some platforms cannot open or fsync a directory */
   }
+}
+
+/** Read fixture files (`{ "collections": {...} }`, any size) and merge them. */
+export async function readFixtureFiles(files: string[]): Promise<Record<string, Rec[]>> {
+  const merged: Record<string, Rec[]> = {};
+  for (const f of files) {
+    try {
+      Object.assign(merged, (await readCollectionsFile(f)).collections);
+    } catch (err) {
+      if (err instanceof SnapshotFormatError) throw new Error(`The fixture file ${f} cannot be read: ${err.message}`);
+      throw err;
+    }
+  }
+  return merged;
 }

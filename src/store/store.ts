@@ -15,7 +15,9 @@ import { dirname } from 'node:path';
 import { Collection, type CollectionSpec, type StoredRecord } from './collection.js';
 import { Journal, changeLines, encodeEntry, lastReset, replayJournal, type JournalEntry } from './journal.js';
 import { MemoPool } from './memo.js';
-import { SnapshotFormatError, readCollectionsFile, writeCollectionsFile } from './snapshot.js';
+import { writeCollectionsFile } from './snapshot.js';
+import { readSnapshot, type IndexPlan } from './snapshot-index.js';
+import { hydrateInBackground, isLazy, type LazySource } from './lazy.js';
 
 export interface StoreData {
   version: 1;
@@ -36,6 +38,12 @@ export interface StoreOptions {
    * long as its last snapshot took, up to a minute, so a busy server is not slowed by repeated snapshots)
    */
   snapshotDelayMs?: number;
+  /**
+   * `from`: collections of at least this many records (default 20,000) are indexed beside the snapshot and read
+   * lazily at the next start (snapshot-index.ts, lazy.ts); `inBackground` (default true): parse them after start,
+   * a slice at a time, rather than only when each is first needed
+   */
+  lazy?: { from?: number; inBackground?: boolean };
 }
 
 /** A snapshot is also taken, writes or not, once the journal holds this many characters (or the snapshot's size). */
@@ -59,6 +67,8 @@ export class Store {
   /** how long the last snapshot took to write */
   private snapshotMs = 0;
   private closed = false;
+  /** the snapshot lazy records are read from, and the background parse of them */
+  private lazy?: { source: LazySource; stop: () => void };
 
   private constructor(
     private readonly options: StoreOptions,
@@ -84,29 +94,38 @@ export class Store {
       // first start (or the db was deleted to start again): journal segments left beside it belong to the old data
       store.load(await options.seed());
       await journal.removeBefore(Infinity);
-      store.snapshotBytes = await writeCollectionsFile(file, { version: 1, journal: next }, store.entries());
+      store.snapshotBytes = await writeCollectionsFile(file, { version: 1, journal: next }, store.entries(), store.indexPlan);
     } else {
-      let from: number;
-      try {
-        const read = await readCollectionsFile(file);
-        store.snapshotBytes = (await stat(file)).size;
-        store.load(read.collections);
-        from = Number(read.head.journal) || 0;
-      } catch (err) {
-        if (!(err instanceof SnapshotFormatError)) throw err;
-        throw new Error(`The database file ${file} is not valid JSON or not a geostub database (${err.message}). Delete it to start again from the seed fixtures.`);
-      }
+      const read = await readSnapshot(file, store.indexPlan.hotFields);
+      store.snapshotBytes = (await stat(file)).size;
+      store.load(read.collections);
+      if (read.source) store.lazy = { source: read.source, stop: () => undefined };
+      const from = Number(read.head.journal) || 0;
       next = Math.max(next, from); // never write below the segment the snapshot says to replay from
       const reset = await lastReset(journal, from);
       if (reset) store.load(await options.seed());
       const report = await replayJournal(journal, reset ?? { segment: from, line: 0 }, (e) => store.apply(e), store.warn);
       for (const c of store.collections.values()) c.endReplay();
       // fold what was replayed into a fresh snapshot soon, so the next start reads one file
-      if (report.entries || report.damaged || reset) store.scheduleSnapshot();
+      // and write an index for the next start where a large collection could have been read lazily but was not
+      const unindexed = !store.lazy && [...store.collections.values()].some((c) => store.indexPlan.hotFields(c.name) && c.size >= store.indexPlan.lazyFrom);
+      if (report.entries || report.damaged || reset || unindexed) store.scheduleSnapshot();
+      if (store.lazy && options.lazy?.inBackground !== false) {
+        const lazyRecords = [...store.collections.values()].flatMap((c) => c.all().filter(isLazy));
+        store.lazy.stop = hydrateInBackground(lazyRecords, store.lazy.source);
+      }
     }
     journal.startAt(next);
     for (const c of store.collections.values()) c.recordChanges();
     return store;
+  }
+
+  private get indexPlan(): IndexPlan {
+    const hotFields = (name: string) => {
+      const spec = this.options.specs[name];
+      return spec?.hot ? [...new Set([spec.idField, ...spec.hot])] : undefined; // the id index reads every id
+    };
+    return { lazyFrom: this.options.lazy?.from ?? 20_000, hotFields };
   }
 
   private readonly warn = (message: string) => (this.options.warn ?? ((m: string) => console.warn(`geostub: ${m}`)))(message);
@@ -217,7 +236,7 @@ export class Store {
       let failed = false;
       try {
         const started = Date.now();
-        this.snapshotBytes = await writeCollectionsFile(this.options.file!, { version: 1, journal: from }, lists);
+        this.snapshotBytes = await writeCollectionsFile(this.options.file!, { version: 1, journal: from }, lists, this.indexPlan);
         this.snapshotMs = Date.now() - started;
         await settled;
         await journal.removeBefore(from);
@@ -243,11 +262,14 @@ export class Store {
     await this.journal.flushed();
     if (this.snapshotStale) await this.snapshot2disk();
     await this.journal.close();
+    this.lazy?.stop();
+    this.lazy?.source.close();
   }
 
   /** Restore the seed fixtures (journaled as a reset entry: a restart after it starts from the seed too). */
   async reset(): Promise<void> {
     const seed = await this.options.seed();
+    this.lazy?.stop(); // the records it parses are gone (the file stays open for a snapshot still being written)
     this.generation++;
     this.memos.clear();
     this.answers.clear();
@@ -266,18 +288,4 @@ export class Store {
     for (const [name, c] of this.collections) out[name] = c.all();
     return JSON.stringify(out);
   }
-}
-
-/** Read fixture files (`{ "collections": {...} }`, any size) and merge them. */
-export async function readFixtureFiles(files: string[]): Promise<Record<string, StoredRecord[]>> {
-  const merged: Record<string, StoredRecord[]> = {};
-  for (const f of files) {
-    try {
-      Object.assign(merged, (await readCollectionsFile(f)).collections);
-    } catch (err) {
-      if (err instanceof SnapshotFormatError) throw new Error(`The fixture file ${f} cannot be read: ${err.message}`);
-      throw err;
-    }
-  }
-  return merged;
 }

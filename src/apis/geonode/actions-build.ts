@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Contract } from '../../contracts/load.js';
-import type { StoredRecord } from '../../store/collection.js';
+import { copyRecord, type StoredRecord } from '../../store/collection.js';
 import type { Store } from '../../store/store.js';
 import { embedOwner } from './actions-common.js';
 import { GEONODE_COLLECTIONS } from './collections.js';
@@ -103,7 +103,7 @@ export function copyResource(store: Store, contract: Contract | undefined, sourc
   const resources = store.collection('resources');
   const pk = String(resources.nextId());
   const type = String(source.resource_type);
-  const rec: StoredRecord = structuredClone(source);
+  const rec: StoredRecord = copyRecord(source);
   delete rec.linked_to;
   Object.assign(rec, changesFor(contract, keyOfType(type) ?? 'resources', defaults), {
     pk,
@@ -127,7 +127,7 @@ export function copyResource(store: Store, contract: Contract | undefined, sourc
   if (type === 'map') {
     const layers = store.collection('maplayers');
     for (const l of layers.all().filter((x) => String(x.map) === String(source.pk))) {
-      layers.insert({ ...structuredClone(l), pk: undefined, map: pk });
+      layers.insert({ ...copyRecord(l), pk: undefined, map: pk });
     }
   }
   return rec;

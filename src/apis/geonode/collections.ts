@@ -73,8 +73,13 @@ export const GEONODE_STORE: Record<string, CollectionSpec> = {
   tkeywords: { idField: 'id', idKind: 'int' },
   regions: { idField: 'id', idKind: 'int' },
   licenses: { idField: 'id', idKind: 'int' },
-  resources: { idField: 'pk', idKind: 'intString' },
-  maplayers: { idField: 'pk', idKind: 'int' },
+  // hot: what visibility, the advertised rule, endpoint scopes and default orders read across every resource
+  resources: {
+    idField: 'pk',
+    idKind: 'intString',
+    hot: ['pk', 'created', 'owner', 'advertised', 'resource_type', 'subtype', 'metadata_only', 'is_published', 'is_approved', 'featured', 'title', 'date', 'last_updated'],
+  },
+  maplayers: { idField: 'pk', idKind: 'int', hot: ['map', 'dataset'] }, // maps find their layers by index
   uploads: { idField: 'id', idKind: 'int' },
   upload_size_limits: { idField: 'slug', idKind: 'given' },
   upload_parallelism_limits: { idField: 'slug', idKind: 'given' },
