@@ -45,6 +45,7 @@ describe('lazy records', () => {
     expect(c.all().map((r) => [r.id, r.kind, r.owner])).toEqual(things().map((t) => [t.id, t.kind, t.owner]));
     expect(c.get(3)!.kind).toBeUndefined(); // absent, not null
     expect(c.get(2)!.kind).toBeNull();
+    expect(['kind' in c.get(2)!, 'kind' in c.get(3)!]).toEqual([true, false]);
     expect(c.all().every(isLazy)).toBe(true); // hot fields and ids did not parse anything
     expect(c.get(4)!.name).toBe('fo\u00fcr \u2603'); // a cold field parses that record only
     expect(isLazy(c.get(4)!)).toBe(false);

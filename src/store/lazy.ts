@@ -17,6 +17,8 @@ export class LazySource {
   private fd: number | null;
   /** records not parsed yet */
   pending = 0;
+  /** the hot columns of the records read from here, let go once every record is parsed */
+  readonly columns = new Set<HotColumns>();
 
   constructor(readonly path: string) {
     this.fd = openSync(path, 'r');
@@ -39,6 +41,14 @@ export class LazySource {
     this.fd = null;
   }
 
+  /** One more record parsed; with none left, the file and the hot columns are let go. */
+  parsedOne(): void {
+    if (--this.pending > 0) return;
+    for (const c of this.columns) (c.values as Map<string, unknown[]>).clear();
+    this.columns.clear();
+    this.close();
+  }
+
   get open(): boolean {
     return this.fd !== null;
   }
@@ -56,6 +66,7 @@ export interface HotColumns {
 
 export const ABSENT: unique symbol = Symbol('absent');
 const STATE = Symbol('lazy record');
+const EMPTY: StoredRecord = Object.freeze({}) as StoredRecord;
 
 /** Per-record state: the proxy's handler itself (the traps live on its prototype, so `this` is the state). */
 interface LazyState {
@@ -66,15 +77,21 @@ interface LazyState {
   /** the record's row in `columns` */
   row: number;
   parsed: boolean;
-  target: StoredRecord;
+  /**
+   * the parsed record (JSON.parse's compact object, used as it is); every trap forwards to it, and the proxy's own
+   * target stays an empty, extensible object (which the Proxy invariants allow, since JSON properties are all
+   * configurable)
+   */
+  record: StoredRecord;
 }
 
-/** Parse a record line (a trailing comma of the line layout is dropped) into the target, in the file's key order. */
+/** Parse a record line (a trailing comma of the line layout is dropped): from now on the proxy forwards to it. */
 function fill(state: LazyState, text: string): void {
-  const parsed = JSON.parse(text.endsWith(',') ? text.slice(0, -1) : text) as StoredRecord;
-  for (const k of Object.keys(parsed)) if (k !== '__proto__') state.target[k] = parsed[k];
+  const parsed = JSON.parse(text.endsWith(',') ? text.slice(0, -1) : text) as unknown;
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error(`the snapshot ${state.source.path} holds a record that is not an object at byte ${state.offset}`);
+  state.record = parsed as StoredRecord;
   state.parsed = true;
-  state.source.pending--;
+  state.source.parsedOne();
 }
 
 function hydrateState(state: LazyState): void {
@@ -82,47 +99,46 @@ function hydrateState(state: LazyState): void {
 }
 
 const TRAPS: ProxyHandler<StoredRecord> = {
-  get(this: LazyState, target, key) {
+  get(this: LazyState, _target, key) {
+    if (key === STATE) return this;
     if (!this.parsed) {
-      if (key === STATE) return this;
       if (typeof key === 'string' && this.columns.names.has(key)) {
         const v = this.columns.values.get(key)![this.row];
         return v === ABSENT ? undefined : v;
       }
-      if (typeof key === 'symbol') return Reflect.get(target, key);
       hydrateState(this);
-    } else if (key === STATE) return this;
-    return Reflect.get(target, key);
+    }
+    return Reflect.get(this.record, key);
   },
-  has(this: LazyState, target, key) {
+  has(this: LazyState, _target, key) {
+    if (!this.parsed && typeof key === 'string' && this.columns.names.has(key)) return this.columns.values.get(key)![this.row] !== ABSENT;
     hydrateState(this);
-    return Reflect.has(target, key);
+    return Reflect.has(this.record, key);
   },
-  ownKeys(this: LazyState, target) {
+  ownKeys(this: LazyState) {
     hydrateState(this);
-    return Reflect.ownKeys(target);
+    return Reflect.ownKeys(this.record);
   },
-  getOwnPropertyDescriptor(this: LazyState, target, key) {
+  getOwnPropertyDescriptor(this: LazyState, _target, key) {
     hydrateState(this);
-    return Reflect.getOwnPropertyDescriptor(target, key);
+    return Reflect.getOwnPropertyDescriptor(this.record, key);
   },
-  set(this: LazyState, target, key, value) {
+  set(this: LazyState, _target, key, value) {
     hydrateState(this);
-    return Reflect.set(target, key, value);
+    return Reflect.set(this.record, key, value);
   },
-  defineProperty(this: LazyState, target, key, descriptor) {
+  defineProperty(this: LazyState, _target, key, descriptor) {
     hydrateState(this);
-    return Reflect.defineProperty(target, key, descriptor);
+    return Reflect.defineProperty(this.record, key, { ...descriptor, configurable: true });
   },
-  deleteProperty(this: LazyState, target, key) {
+  deleteProperty(this: LazyState, _target, key) {
     hydrateState(this);
-    return Reflect.deleteProperty(target, key);
+    return Reflect.deleteProperty(this.record, key);
   },
 };
 
 /** A record read from `source` at `offset` (`length` bytes, one line) when first needed; its hot fields answer until then. */
 export function lazyRecord(source: LazySource, offset: number, length: number, columns: HotColumns, row: number): StoredRecord {
-  const target: StoredRecord = {};
   const state = Object.create(TRAPS) as LazyState;
   state.source = source;
   state.offset = offset;
@@ -130,9 +146,10 @@ export function lazyRecord(source: LazySource, offset: number, length: number, c
   state.columns = columns;
   state.row = row;
   state.parsed = false;
-  state.target = target;
+  state.record = EMPTY;
   source.pending++;
-  return new Proxy(target, state as ProxyHandler<StoredRecord>);
+  source.columns.add(columns);
+  return new Proxy({}, state as ProxyHandler<StoredRecord>);
 }
 
 const stateOf = (record: StoredRecord): LazyState | undefined => (record as Record<symbol, LazyState | undefined>)[STATE];
@@ -164,10 +181,7 @@ export function hydrateInBackground(records: readonly StoredRecord[], source: La
     if (!source.open) return;
     // one sequential read covering as many waiting records as fit in a slice
     while (at < waiting.length && waiting[at].parsed) at++;
-    if (at >= waiting.length) {
-      if (source.pending === 0) source.close();
-      return;
-    }
+    if (at >= waiting.length) return; // the last record parsed closed the source
     const first = waiting[at].offset;
     let end = at;
     while (end < waiting.length && waiting[end].offset + waiting[end].length - first <= Math.max(sliceBytes, waiting[at].length)) end++;

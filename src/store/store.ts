@@ -67,8 +67,8 @@ export class Store {
   /** how long the last snapshot took to write */
   private snapshotMs = 0;
   private closed = false;
-  /** the snapshot lazy records are read from, and the background parse of them */
-  private lazy?: { source: LazySource; stop: () => void };
+  /** the snapshot lazy records are read from, and the background parse of them (dropped: a reset replaced them) */
+  private lazy?: { source: LazySource; stop: () => void; dropped?: boolean };
 
   private constructor(
     private readonly options: StoreOptions,
@@ -183,6 +183,11 @@ export class Store {
     return c;
   }
 
+  /** Records read lazily and not parsed yet (they are parsed in the background after start). */
+  get unparsed(): number {
+    return this.lazy && !this.lazy.dropped ? this.lazy.source.pending : 0;
+  }
+
   names(): string[] {
     return [...this.collections.keys()];
   }
@@ -270,6 +275,7 @@ export class Store {
   async reset(): Promise<void> {
     const seed = await this.options.seed();
     this.lazy?.stop(); // the records it parses are gone (the file stays open for a snapshot still being written)
+    if (this.lazy) this.lazy.dropped = true;
     this.generation++;
     this.memos.clear();
     this.answers.clear();

@@ -66,8 +66,13 @@ function itemSchemaName(c: EndpointCollection, opts: RenderOptions): string {
 /** Fields whose value depends on who is asking (or, for facet `count`s, on `type`/`title__icontains`): never cached. */
 const VIEWER_FIELDS = new Set(['perms', 'favorite', 'executions', 'linked_resources', 'count']);
 
-/** The viewer-independent part of a rendering, cached per record until any collection changes. */
-const baseCache = new WeakMap<StoredRecord, { key: string; fs: FieldSet; value: Record<string, unknown> }>();
+/**
+ * The viewer-independent part of a rendering, cached per record until any collection changes. Bounded: a sweep over
+ * every record of a large store (a crawler, a benchmark) would otherwise keep a rendered copy of each, doubling
+ * memory; the pages people repeat are cached whole anyway (`memoAnswer` in crud-read.ts).
+ */
+const baseCache = new Map<StoredRecord, { key: string; fs: FieldSet; value: Record<string, unknown> }>();
+const BASE_CACHE_RECORDS = 4096;
 
 function selected(fs: FieldSet, f: string, opts: RenderOptions): boolean {
   if (fs.writeOnly.has(f)) return false;
@@ -84,7 +89,9 @@ export function renderRecord(key: string, record: StoredRecord, ctx: RenderConte
     const value: Record<string, unknown> = {};
     for (const f of fs.all) if (!VIEWER_FIELDS.has(f) && selected(fs, f, opts)) value[f] = valueOf(key, f, record, ctx, fs);
     base = { key: cacheKey, fs, value: absolutize(value, ctx.origin) as Record<string, unknown> };
+    baseCache.delete(record);
     baseCache.set(record, base);
+    if (baseCache.size > BASE_CACHE_RECORDS) baseCache.delete(baseCache.keys().next().value as StoredRecord);
   }
   const out: Record<string, unknown> = {};
   for (const f of fs.all) {
