@@ -19,6 +19,7 @@ import { basename, dirname } from 'node:path';
 import { forEachLine } from './lines.js';
 import { syncDirectory } from './snapshot.js';
 import type { Change, Collection, StoredRecord } from './collection.js';
+import { plainRecord } from './lazy.js';
 
 export type JournalEntry =
   | { op: 'ins' | 'put'; c: string; id: string; r: StoredRecord }
@@ -53,7 +54,7 @@ export function changeLines(name: string, collection: Collection, changes: Map<s
   for (const [id, change] of changes) {
     const rec = collection.get(id);
     if (change === 'del' || !rec) out.push(encodeEntry({ op: 'del', c: name, id }));
-    else out.push(encodeEntry({ op: change, c: name, id, r: rec }));
+    else out.push(encodeEntry({ op: change, c: name, id, r: plainRecord(rec) }));
   }
 }
 

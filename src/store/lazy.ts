@@ -162,6 +162,18 @@ export function unparsedText(record: StoredRecord): string | undefined {
   return text.endsWith(',') ? text.slice(0, -1) : text;
 }
 
+/**
+ * The object behind a record: for a lazy record its parsed JSON object (parsed now if need be), whose reads and
+ * `JSON.stringify` take V8's fast paths rather than the proxy's traps; any other record is itself. For reading and
+ * serialising only: identity and writes stay with the record.
+ */
+export function plainRecord(record: StoredRecord): StoredRecord {
+  const state = stateOf(record);
+  if (!state) return record;
+  hydrateState(state);
+  return state.record;
+}
+
 export function isLazy(record: StoredRecord): boolean {
   const state = stateOf(record);
   return !!state && !state.parsed;

@@ -24,7 +24,7 @@
 import { open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { forEachLine } from './lines.js';
-import { unparsedText } from './lazy.js';
+import { plainRecord, unparsedText } from './lazy.js';
 import { LayoutRecorder, writeIndex, type IndexPlan } from './snapshot-index.js';
 
 export type Rec = Record<string, unknown>;
@@ -164,7 +164,7 @@ export async function writeCollectionsFile(
       const last = records.length - 1;
       for (let i = 0; i <= last; i++) {
         const r = records[i] as Rec;
-        const line = (unparsedText(r) ?? JSON.stringify(r)) + (i < last ? ',' : '');
+        const line = (unparsedText(r) ?? JSON.stringify(plainRecord(r))) + (i < last ? ',' : '');
         layout.record(r, offset, Buffer.byteLength(line));
         append(line + '\n');
         if (buffer.length > SLICE) await flush();

@@ -6,6 +6,7 @@
 import type { Contract } from '../../contracts/load.js';
 import { fieldSet, fieldSetOf, type FieldSet } from '../../contracts/fields.js';
 import type { StoredRecord } from '../../store/collection.js';
+import { plainRecord } from '../../store/lazy.js';
 import type { Store } from '../../store/store.js';
 import { GEONODE_COLLECTIONS, type EndpointCollection } from './collections.js';
 import { resourcePerms, userPerms } from './permissions.js';
@@ -87,7 +88,8 @@ export function renderRecord(key: string, record: StoredRecord, ctx: RenderConte
   let base = baseCache.get(record);
   if (!base || base.key !== cacheKey || base.fs !== fs) { // fs: a reloaded contract (watch mode) renders afresh
     const value: Record<string, unknown> = {};
-    for (const f of fs.all) if (!VIEWER_FIELDS.has(f) && selected(fs, f, opts)) value[f] = valueOf(key, f, record, ctx, fs);
+    const data = plainRecord(record); // a lazy record's own object: plain reads, not the proxy's traps
+    for (const f of fs.all) if (!VIEWER_FIELDS.has(f) && selected(fs, f, opts)) value[f] = valueOf(key, f, data, ctx, fs);
     base = { key: cacheKey, fs, value: absolutize(value, ctx.origin) as Record<string, unknown> };
     baseCache.delete(record);
     baseCache.set(record, base);
