@@ -38,16 +38,19 @@ export interface RenderOptions {
 
 const URL_KEY = /(^link$|^href$|_url$|^url$|^avatar$|^logo$|^self$|^harvestable_resources$)/;
 
-/** Make host-relative URLs absolute, in the places GeoNode puts URLs. */
+/** Make host-relative URLs absolute, in the places GeoNode puts URLs (a copy: rendered values never share objects with the store). */
 export function absolutize(value: unknown, origin: string, key = ''): unknown {
-  if (typeof value === 'string') return URL_KEY.test(key) && value.startsWith('/') ? origin + value : value;
-  if (Array.isArray(value)) return value.map((v) => absolutize(v, origin, key === 'links' || key === 'download_urls' ? '' : key));
-  if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = absolutize(v, origin, k);
+  if (typeof value === 'string') return value.charCodeAt(0) === 47 /* "/" */ && URL_KEY.test(key) ? origin + value : value;
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    const itemKey = key === 'links' || key === 'download_urls' ? '' : key;
+    const out = new Array<unknown>(value.length);
+    for (let i = 0; i < value.length; i++) out[i] = absolutize(value[i], origin, itemKey);
     return out;
   }
-  return value;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(value)) if (k !== '__proto__') out[k] = absolutize((value as Record<string, unknown>)[k], origin, k);
+  return out;
 }
 
 function embedUser(ctx: RenderContext, ref: unknown, fields: FieldSet | undefined): unknown {
