@@ -110,6 +110,20 @@ describe('lazy records', () => {
     await next.close();
   });
 
+  it('an index that does not lead to the records it names is passed over, not trusted', async () => {
+    const file = await fresh();
+    const index = JSON.parse(await readFile(`${file}.index`, 'utf8'));
+    for (const c of index.collections) {
+      c.start += 3; // damaged: every byte range and offset is off
+      if (c.lazy) c.lazy.offsets = c.lazy.offsets.map((o: number) => o + 3);
+    }
+    await writeFile(`${file}.index`, JSON.stringify(index));
+    const s = await Store.open({ file, seed, specs, lazy: { from: 3 } });
+    expect(s.collection('things').all().some(isLazy)).toBe(false);
+    expect(s.collection('things').all().map((r) => ({ ...r }))).toEqual(things());
+    await s.close();
+  });
+
   it('a collection under the threshold is written without an index', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'geostub-lazy-'));
     const s = await Store.open({ file: join(dir, 'db.json'), seed, specs, lazy: { from: 6 } });

@@ -177,6 +177,10 @@ export async function readIndexedSnapshot(file: string, hotFields: IndexPlan['ho
         const columns = hotColumns(c.lazy, hotFields(c.name) ?? []);
         if (!columns) return void source.close(); // the hot fields changed since the index was written
         const { offsets, lengths } = c.lazy;
+        // a cheap check that the offsets lead to records: the first and last lines start with "{"
+        for (const i of offsets.length ? [0, offsets.length - 1] : []) {
+          if (source.read(offsets[i], 1)[0] !== 0x7b) throw new Error(`the index of ${file} does not match it`);
+        }
         const records: StoredRecord[] = new Array(offsets.length);
         for (let i = 0; i < offsets.length; i++) records[i] = lazyRecord(source, offsets[i], lengths[i], columns, i);
         collections[c.name] = records;
@@ -194,8 +198,11 @@ export async function readIndexedSnapshot(file: string, hotFields: IndexPlan['ho
 
 /** Read a snapshot: through its index when it has a valid one, else the ordinary way; a useful error when unreadable. */
 export async function readSnapshot(file: string, hotFields: IndexPlan['hotFields']): Promise<IndexedSnapshot> {
+  // an index that cannot be followed (a damaged file that kept its size and mtime) falls back to the ordinary read
+  const indexed = await readIndexedSnapshot(file, hotFields).catch(() => undefined);
+  if (indexed) return indexed;
   try {
-    return (await readIndexedSnapshot(file, hotFields)) ?? (await readCollectionsFile(file));
+    return await readCollectionsFile(file);
   } catch (err) {
     if (!(err instanceof SnapshotFormatError)) throw err;
     throw new Error(`The database file ${file} is not valid JSON or not a geostub database (${err.message}). Delete it to start again from the seed fixtures.`);
