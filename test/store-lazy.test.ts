@@ -124,6 +124,23 @@ describe('lazy records', () => {
     await s.close();
   });
 
+  it('a damaged record found by the background parse is reported, not a crash', async () => {
+    const file = await fresh();
+    const text = await readFile(file, 'utf8');
+    const line = text.split('\n').find((l) => l.includes('"name":"three"'))!;
+    await writeFile(file, text.replace(line, '{' + '#'.repeat(line.length - 1))); // same size
+    const index = JSON.parse(await readFile(`${file}.index`, 'utf8'));
+    index.mtimeMs = (await stat(file)).mtimeMs; // as if the damage kept the mtime: the index still matches
+    await writeFile(`${file}.index`, JSON.stringify(index));
+    const warnings: string[] = [];
+    const s = await Store.open({ file, seed, specs, lazy: { from: 3 }, warn: (m) => warnings.push(m) });
+    for (let i = 0; i < 100 && !warnings.length; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(warnings.join('\n')).toMatch(/cannot be read/);
+    expect(s.collection('things').get(5)!.name).toBe('five');
+    expect(() => s.collection('things').get(3)!.name).toThrow();
+    await s.close();
+  });
+
   it('a collection under the threshold is written without an index', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'geostub-lazy-'));
     const s = await Store.open({ file: join(dir, 'db.json'), seed, specs, lazy: { from: 6 } });

@@ -183,7 +183,12 @@ export function isLazy(record: StoredRecord): boolean {
  * Parse the lazy records among `records` in the background, reading the file in large sequential slices and
  * yielding to requests between slices; the source is closed once none is left. Returns a stop function.
  */
-export function hydrateInBackground(records: readonly StoredRecord[], source: LazySource, sliceBytes = 1 << 20): () => void {
+export function hydrateInBackground(
+  records: readonly StoredRecord[],
+  source: LazySource,
+  warn: (message: string) => void,
+  sliceBytes = 1 << 20,
+): () => void {
   const waiting = records.map(stateOf).filter((s): s is LazyState => !!s && !s.parsed).sort((a, b) => a.offset - b.offset);
   let at = 0;
   let stopped = false;
@@ -202,7 +207,12 @@ export function hydrateInBackground(records: readonly StoredRecord[], source: La
     source.read(first, span, buf);
     for (let i = at; i < end; i++) {
       const s = waiting[i];
-      if (!s.parsed) fill(s, buf.toString('utf8', s.offset - first, s.offset - first + s.length));
+      try {
+        if (!s.parsed) fill(s, buf.toString('utf8', s.offset - first, s.offset - first + s.length));
+      } catch (err) {
+        // a damaged line: left unparsed (a request that needs it gets an error), never a crash
+        warn(`a record of ${source.path} at byte ${s.offset} cannot be read (${(err as Error).message})`);
+      }
     }
     at = end;
     setImmediate(step);

@@ -112,7 +112,7 @@ export class Store {
       if (report.entries || report.damaged || reset || unindexed) store.scheduleSnapshot();
       if (store.lazy && options.lazy?.inBackground !== false) {
         const lazyRecords = [...store.collections.values()].flatMap((c) => c.all().filter(isLazy));
-        store.lazy.stop = hydrateInBackground(lazyRecords, store.lazy.source);
+        store.lazy.stop = hydrateInBackground(lazyRecords, store.lazy.source, store.warn);
       }
     }
     journal.startAt(next);
