@@ -141,6 +141,19 @@ describe('lazy records', () => {
     await s.close();
   });
 
+  it('a reset replaces them, at run time and when the journal replays one at start', async () => {
+    const file = await fresh();
+    const s = await Store.open({ file, seed, specs, lazy: { from: 3, inBackground: false } });
+    expect(s.unparsed).toBe(5);
+    await s.reset();
+    expect(s.unparsed).toBe(0);
+    const replayed = await Store.open({ file, seed, specs, lazy: { from: 3, inBackground: false } }); // as after kill -9
+    expect(replayed.unparsed).toBe(0);
+    expect(replayed.collection('things').all().map((r) => r.name)).toEqual(things().map((t) => t.name));
+    await replayed.close();
+    await s.close();
+  });
+
   it('a collection under the threshold is written without an index', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'geostub-lazy-'));
     const s = await Store.open({ file: join(dir, 'db.json'), seed, specs, lazy: { from: 6 } });

@@ -104,6 +104,7 @@ export class Store {
       next = Math.max(next, from); // never write below the segment the snapshot says to replay from
       const reset = await lastReset(journal, from);
       if (reset) store.load(await options.seed());
+      if (reset && store.lazy) store.lazy.dropped = true; // the seed replaced the records read from the snapshot
       const report = await replayJournal(journal, reset ?? { segment: from, line: 0 }, (e) => store.apply(e), store.warn);
       for (const c of store.collections.values()) c.endReplay();
       // fold what was replayed into a fresh snapshot soon, so the next start reads one file
