@@ -60,6 +60,7 @@ async function backgroundParse(url: string): Promise<number> {
   for (;;) {
     const health = (await (await fetch(`${url}/__geostub/health`)).json()) as { unparsed?: number };
     if (!health.unparsed) return performance.now() - started;
+    if (performance.now() - started > 300_000) throw new Error(`${health.unparsed} records still unparsed after 5 minutes`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }
