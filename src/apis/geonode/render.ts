@@ -76,7 +76,7 @@ const VIEWER_FIELDS = new Set(['perms', 'favorite', 'executions', 'linked_resour
  * memory; the pages people repeat are cached whole anyway (`memoAnswer` in crud-read.ts).
  */
 const baseCache = new Map<StoredRecord, { key: string; fs: FieldSet; value: Record<string, unknown> }>();
-const BASE_CACHE_RECORDS = 4096;
+const BASE_CACHE_RECORDS = 512;
 
 function selected(fs: FieldSet, f: string, opts: RenderOptions): boolean {
   if (fs.writeOnly.has(f)) return false;
