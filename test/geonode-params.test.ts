@@ -125,6 +125,26 @@ describe('owners: type and title__icontains', () => {
       expect(owners.map((o) => o.username)).toEqual([...expected.keys()].sort());
     }
   });
+  it('a detail answers only for an owner the list would show (get_object filters the same queryset)', async () => {
+    const created = await s.request('POST', '/api/v2/users', { body: { username: 'owns.nothing', password: 'a-Long-passw0rd!', email: 'owns.nothing@example.org' } });
+    expect(created.status, created.text).toBe(201);
+    const pk = created.json.user.pk;
+    try {
+      const hidden = await s.request('GET', `/api/v2/owners/${pk}`, { as: 'bob' });
+      expect([hidden.status, hidden.json]).toEqual([404, { detail: 'Not found.' }]);
+      expect((await s.request('GET', `/api/v2/users/${pk}`)).status).toBe(200); // the user exists
+      const owner = (await listAll(s, '/api/v2/owners', 'bob'))[0];
+      expect((await s.request('GET', `/api/v2/owners/${owner.pk}`, { as: 'bob' })).status).toBe(200);
+      // restricted by type, as the list is: an owner of no map is not an owner of maps
+      const mapOwners = new Set((await listAll(s, '/api/v2/owners?type=map', 'bob')).map((o) => o.pk));
+      const noMaps = (await listAll(s, '/api/v2/owners', 'bob')).find((o) => !mapOwners.has(o.pk))!;
+      expect(noMaps, 'the fixtures have an owner of no map').toBeDefined();
+      expect((await s.request('GET', `/api/v2/owners/${noMaps.pk}?type=map`, { as: 'bob' })).status).toBe(404);
+      expect((await s.request('GET', `/api/v2/owners/${[...mapOwners][0]}?type=map`, { as: 'bob' })).status).toBe(200);
+    } finally {
+      await s.request('DELETE', `/api/v2/users/${pk}`);
+    }
+  });
 });
 
 describe('categories and regions: with_resources and counts', () => {

@@ -13,7 +13,7 @@ import {
 import type { StoredRecord } from '../../store/collection.js';
 import type { EndpointCollection } from './collections.js';
 import { canSee, endpointOf, findRecord, isAdmin, isSuperuser, renderContext, requireUser } from './context.js';
-import { geonodeListFilters, takeTKeywords, type TKeywordsRequest } from './list-filters.js';
+import { facetListFilter, geonodeListFilters, takeTKeywords, type TKeywordsRequest } from './list-filters.js';
 import { renderRecord, type RenderOptions } from './render.js';
 import { sideloadRules } from './sideload.js';
 
@@ -197,6 +197,11 @@ export const retrieve: Behaviour = (req, env) => {
   if (c.detailReaders === 'superuser' && !isSuperuser(requireUser(req))) throw apiError('permissionDenied');
   const q = parseListQuery(req, key, c, false);
   const rec = findRecord(req, env, c);
+  // DRF's get_object filters the same queryset as the list: an owner (or keyword) no visible resource uses is a 404
+  if (key === 'owners' || key === 'keywords') {
+    const used = facetListFilter(req.query, env.store, req.user, key);
+    if (used && !used(rec)) throw apiError('notFound');
+  }
   const { primary, sideloaded } = sideloads(key, env, req, c.plural, [projected(key, rec, renderContext(req, env), q, {})]);
   return json(200, { [c.singular]: primary[0], ...sideloaded });
 };
