@@ -32,6 +32,18 @@ async function fresh(): Promise<string> {
   return file;
 }
 
+/** Poll `done` every 10 ms, at most `tries` times. */
+async function until(done: () => boolean | Promise<boolean>, tries = 200): Promise<void> {
+  for (let i = 0; i < tries && !(await done()); i++) await new Promise((r) => setTimeout(r, 10));
+}
+
+/** Rewrite the snapshot's index with `change` applied. */
+async function editIndex(file: string, change: (index: any) => void | Promise<void>): Promise<void> {
+  const index = JSON.parse(await readFile(`${file}.index`, 'utf8'));
+  await change(index);
+  await writeFile(`${file}.index`, JSON.stringify(index));
+}
+
 const recordLines = async (file: string) => (await readFile(file, 'utf8')).split('\n').filter((l) => l.startsWith('{"id"')).map((l) => l.replace(/,$/, ''));
 
 describe('lazy records', () => {
@@ -86,7 +98,7 @@ describe('lazy records', () => {
     const file = await fresh();
     const s = await Store.open({ file, seed, specs, lazy: { from: 3 } });
     expect(s.collection('things').all().some(isLazy)).toBe(true);
-    for (let i = 0; i < 100 && s.collection('things').all().some(isLazy); i++) await new Promise((r) => setTimeout(r, 10));
+    await until(() => !s.collection('things').all().some(isLazy));
     expect(s.collection('things').all().some(isLazy)).toBe(false);
     expect(s.collection('things').all().map((r) => ({ ...r }))).toEqual(things());
     await s.close();
@@ -101,7 +113,7 @@ describe('lazy records', () => {
     expect(s.collection('things').get(5)!.name).toBe('FIVE (edited)');
     // a new index is written for the next start
     const indexed = async () => JSON.parse(await readFile(`${file}.index`, 'utf8')).size === (await stat(file)).size;
-    for (let i = 0; i < 200 && !(await indexed()); i++) await new Promise((r) => setTimeout(r, 10));
+    await until(indexed);
     expect(await indexed()).toBe(true);
     await s.close();
     const next = await Store.open({ file, seed, specs, lazy: { from: 3 } });
@@ -112,12 +124,12 @@ describe('lazy records', () => {
 
   it('an index that does not lead to the records it names is passed over, not trusted', async () => {
     const file = await fresh();
-    const index = JSON.parse(await readFile(`${file}.index`, 'utf8'));
-    for (const c of index.collections) {
-      c.start += 3; // damaged: every byte range and offset is off
-      if (c.lazy) c.lazy.offsets = c.lazy.offsets.map((o: number) => o + 3);
-    }
-    await writeFile(`${file}.index`, JSON.stringify(index));
+    await editIndex(file, (index) => {
+      for (const c of index.collections) {
+        c.start += 3; // damaged: every byte range and offset is off
+        if (c.lazy) c.lazy.offsets = c.lazy.offsets.map((o: number) => o + 3);
+      }
+    });
     const s = await Store.open({ file, seed, specs, lazy: { from: 3 } });
     expect(s.collection('things').all().some(isLazy)).toBe(false);
     expect(s.collection('things').all().map((r) => ({ ...r }))).toEqual(things());
@@ -129,12 +141,11 @@ describe('lazy records', () => {
     const text = await readFile(file, 'utf8');
     const line = text.split('\n').find((l) => l.includes('"name":"three"'))!;
     await writeFile(file, text.replace(line, '{' + '#'.repeat(line.length - 1))); // same size
-    const index = JSON.parse(await readFile(`${file}.index`, 'utf8'));
-    index.mtimeMs = (await stat(file)).mtimeMs; // as if the damage kept the mtime: the index still matches
-    await writeFile(`${file}.index`, JSON.stringify(index));
+    const { mtimeMs } = await stat(file);
+    await editIndex(file, (index) => void (index.mtimeMs = mtimeMs)); // as if the damage kept the mtime
     const warnings: string[] = [];
     const s = await Store.open({ file, seed, specs, lazy: { from: 3 }, warn: (m) => warnings.push(m) });
-    for (let i = 0; i < 100 && !warnings.length; i++) await new Promise((r) => setTimeout(r, 10));
+    await until(() => warnings.length > 0);
     expect(warnings.join('\n')).toMatch(/cannot be read/);
     expect(s.collection('things').get(5)!.name).toBe('five');
     expect(() => s.collection('things').get(3)!.name).toThrow();

@@ -1,17 +1,9 @@
 /** The live request log: server-sent events from `/__geostub/inspector/events`, and one exchange in full. */
+import type { Exchange } from '../server/request-log.js';
 import { bearerToken, byId, call, el, fill, pretty, statusClass, timeOf } from './http.js';
 
-interface Summary {
-  id: number;
-  at: string;
-  method: string;
-  url: string;
-  status: number;
-  ms: number;
-  user: string | null;
-  error?: string;
-  violations: string[];
-}
+/** What the live log's event stream carries of an exchange (the server's type; erased when compiled). */
+type Summary = Pick<Exchange, 'id' | 'at' | 'method' | 'url' | 'status' | 'ms' | 'user' | 'error' | 'violations'>;
 
 const MAX_ROWS = 500;
 let paused = false;
