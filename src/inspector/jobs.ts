@@ -1,16 +1,6 @@
 /** Jobs in flight (and those that ended) with their states, and the virtual clock's controls. */
+import type { JobRow } from '../server/inspector.js'; // a type only: erased in the browser build
 import { byId, call, debounce, el, fill, timeOf } from './http.js';
-
-interface JobRow {
-  collection: string;
-  id: string;
-  kind: string;
-  state: string | null;
-  pending: boolean;
-  due: string | null;
-  at: string;
-  error?: string;
-}
 
 let stepMs = 0;
 
