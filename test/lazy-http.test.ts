@@ -17,8 +17,8 @@ beforeAll(async () => {
   const db = join(await mkdtemp(join(tmpdir(), 'geostub-lazy-http-')), 'db.json');
   const first = await startTestServer({ inMemory: false, db, lazy: { from: LAZY_FROM } }); // writes the db and its index
   await first.close();
-  // parsed only when needed, so every request below goes through unparsed records
-  lazy = await startTestServer({ inMemory: false, db, lazy: { from: LAZY_FROM, inBackground: false }, jobDuration: 0 });
+  // a cache of a few records: most requests below read records from the db file (or, once written, the journal)
+  lazy = await startTestServer({ inMemory: false, db, lazy: { from: LAZY_FROM, cacheMB: 0.05 }, jobDuration: 0 });
   eager = await startTestServer({ jobDuration: 0 });
 });
 afterAll(async () => {
@@ -65,7 +65,7 @@ describe('a server started from lazy records', () => {
   });
 
   it('answers every read as the eager server does', async () => {
-    const before = lazy.store.collection('resources').all().filter(isLazy).length;
+    const before = lazy.store.lazyRecords.reads;
     for (const [path, init] of READS) await same(path, init);
     const some = eager.store.collection('resources').all().filter((_, i) => i % 37 === 0);
     for (const r of some) await same(`/api/v2/resources/${String(r.pk)}/`, { as: 'alice' });
@@ -73,8 +73,8 @@ describe('a server started from lazy records', () => {
     await same(`/api/v2/maps/${String(map.pk)}/maplayers/`);
     const item = eager.store.collection('kx_items').all()[5];
     await same(`/services/api/v1/data/${String(item.id)}/`, { headers: KEY, as: null });
-    const after = lazy.store.collection('resources').all().filter(isLazy).length;
-    expect(after).toBeLessThan(before); // the reads went through unparsed records, parsing them on the way
+    expect(lazy.store.lazyRecords.reads - before).toBeGreaterThan(2 * lazy.store.collection('resources').size); // read from disk, again and again
+    expect(lazy.store.lazyRecords.loadedMB).toBeLessThan(0.1); // and let go
   });
 
   it('and after the same writes on both', async () => {
@@ -88,5 +88,8 @@ describe('a server started from lazy records', () => {
     for (const [path, init] of READS) await same(path, init);
     await same(`/api/v2/resources/${r1}/`);
     await same('/api/v2/resources/?filter{featured}=true&page_size=100');
+    const health = (await lazy.request('GET', '/__geostub/health')).json as { lazy: Record<string, number> };
+    expect(health.lazy).toMatchObject({ records: lazy.store.lazyRecords.records, cacheMB: 0.05 });
+    expect(health.lazy.records).toBeGreaterThan(LAZY_FROM);
   });
 });

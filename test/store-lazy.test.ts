@@ -2,13 +2,14 @@
  * Lazy records (src/store/lazy.ts, snapshot-index.ts): a large collection with hot fields is indexed beside the
  * snapshot and, on the next start, read record by record when first needed.
  */
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Store } from '../src/store/store.js';
 import { copyRecord } from '../src/store/collection.js';
-import { isLazy } from '../src/store/lazy.js';
+import { LazySource, RecordCache, isLazy, lazyRecord, saved } from '../src/store/lazy.js';
 
 const specs = {
   things: { idField: 'id', idKind: 'int' as const, hot: ['kind', 'owner'] },
@@ -36,6 +37,9 @@ async function fresh(): Promise<string> {
 async function until(done: () => boolean | Promise<boolean>, tries = 200): Promise<void> {
   for (let i = 0; i < tries && !(await done()); i++) await new Promise((r) => setTimeout(r, 10));
 }
+
+/** Let the event loop turn (the record cache lets records go between turns). */
+const turn = () => new Promise((r) => setImmediate(r));
 
 /** Rewrite the snapshot's index with `change` applied. */
 async function editIndex(file: string, change: (index: any) => void | Promise<void>): Promise<void> {
@@ -94,13 +98,120 @@ describe('lazy records', () => {
     await replayed.close();
   });
 
-  it('are all parsed in the background soon after start', async () => {
+  it('keep at most the cache budget in memory: older records are let go on the next turn and read again', async () => {
     const file = await fresh();
-    const s = await Store.open({ file, seed, specs, lazy: { from: 3 } });
-    expect(s.collection('things').all().some(isLazy)).toBe(true);
-    await until(() => !s.collection('things').all().some(isLazy));
-    expect(s.collection('things').all().some(isLazy)).toBe(false);
-    expect(s.collection('things').all().map((r) => ({ ...r }))).toEqual(things());
+    const budget = 150; // bytes: about two records
+    const s = await Store.open({ file, seed, specs, lazy: { from: 3, cacheMB: budget / 1024 / 1024 } });
+    const c = s.collection('things');
+    const ids = [1, 2, 3, 4, 5];
+    expect(ids.map((id) => c.get(id)!.name)).toEqual(things().map((t) => t.name)); // all five loaded in one turn
+    expect(c.all().some(isLazy)).toBe(false); // never let go in the middle of a request's work
+    await turn();
+    await turn(); // the first pass gives each a second chance, a later one lets them go
+    c.get(5)!.name; // in use: kept
+    await turn();
+    const loaded = c.all().filter((r) => !isLazy(r)).map((r) => r.id);
+    expect(loaded.length).toBeLessThanOrEqual(2);
+    expect(s.lazyRecords).toMatchObject({ records: 5, loaded: loaded.length });
+    expect(c.all().map((r) => ({ ...r }))).toEqual(things()); // read again, the same
+    expect(s.lazyRecords.reads).toBeGreaterThanOrEqual(5 + 5 - loaded.length);
+    await s.close();
+  });
+
+  it('keep a changed record in memory until its journal line is on disk, then read it from there', async () => {
+    const file = await fresh();
+    const s = await Store.open({ file, seed, specs, lazy: { from: 3, cacheMB: 0 }, snapshotDelayMs: 60_000 });
+    const c = s.collection('things');
+    c.update(2, { name: 'TWO', kind: 'z' });
+    const tags = c.get(1)!.tags as string[];
+    tags.push('y'); // changed in place, then announced with an empty update
+    c.update(1, {});
+    await turn();
+    await turn();
+    expect([isLazy(c.get(1)!), isLazy(c.get(2)!)]).toEqual([false, false]); // not stored yet: kept
+    await s.persist();
+    await turn();
+    await turn();
+    expect([isLazy(c.get(1)!), isLazy(c.get(2)!)]).toEqual([true, true]); // stored in the journal: let go
+    expect(c.get(2)!.kind).toBe('z'); // the hot column follows the change
+    expect(c.get(2)!.name).toBe('TWO'); // read from the journal line
+    expect(c.get(1)!.tags).toEqual(['x', 'y']);
+    expect(readFileSync(`${file}.journal.1`, 'utf8')).toContain('"TWO"');
+    // changed again before the earlier line is on disk: the later state wins
+    c.update(2, { name: 'two again' });
+    const first = s.persist();
+    c.update(2, { name: 'two, third' });
+    await Promise.all([first, s.persist()]);
+    await turn();
+    await turn();
+    expect(isLazy(c.get(2)!)).toBe(true);
+    expect(c.get(2)!.name).toBe('two, third');
+    await s.close();
+  });
+
+  it('keep their hot columns in step with changes, objects included, once the change is stored', async () => {
+    const file = await fresh();
+    const s = await Store.open({ file, seed, specs, lazy: { from: 3, cacheMB: 0 }, snapshotDelayMs: 60_000 });
+    const c = s.collection('things');
+    c.update(1, { owner: { pk: 9, username: 'zed' } });
+    c.update(5, { kind: undefined }); // JSON drops it: absent once stored
+    const r3 = c.get(3)!;
+    delete r3.owner;
+    c.update(3, {});
+    await s.persist();
+    await turn();
+    await turn();
+    expect(c.all().every(isLazy)).toBe(true);
+    expect([c.get(1)!.owner, 'kind' in c.get(5)!, 'owner' in c.get(3)!, c.get(2)!.owner]).toEqual([{ pk: 9, username: 'zed' }, false, false, OWNER]);
+    expect(Object.isFrozen(c.get(1)!.owner)).toBe(true); // a column value is shared: never changed in place
+    expect(c.all().every(isLazy)).toBe(true);
+    await s.close();
+    const again = await Store.open({ file, seed, specs, lazy: { from: 3 } });
+    expect(again.collection('things').get(1)!.owner).toEqual({ pk: 9, username: 'zed' });
+    await again.close();
+  });
+
+  it('ignore a stored copy older than the newest one (a snapshot that finished after a later journal line)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'geostub-lazy-'));
+    await writeFile(join(dir, 'a'), '{"id":1,"name":"A"}');
+    await writeFile(join(dir, 'b'), 'xx{"id":1,"name":"B"}');
+    const cache = new RecordCache(0);
+    const [a, b] = [new LazySource(join(dir, 'a'), cache), new LazySource(join(dir, 'b'), cache)];
+    const columns = { names: new Set(['id']), values: new Map([['id', [1]]]) };
+    const rec = lazyRecord(a, 0, 19, columns, 0);
+    rec.name = 'B'; // one change, written to "b" (as a journal line)
+    saved(rec, 1, b, 2, 19);
+    saved(rec, 0, a, 0, 19); // a copy made before the change (a snapshot) lands last: ignored
+    await turn();
+    expect(isLazy(rec)).toBe(true);
+    expect(rec.name).toBe('B');
+    expect([a.open, b.open]).toEqual([true, true]); // neither retired yet
+    a.retire();
+    expect(a.open).toBe(false); // no record is stored in it any more
+    b.close();
+  });
+
+  it('refuse a record cache or threshold that is not a size', async () => {
+    const file = await fresh();
+    await expect(Store.open({ file, seed, specs, lazy: { cacheMB: -1 } })).rejects.toThrow(/--cache-mb.*0 or more MB, not -1/);
+    await expect(Store.open({ file, seed, specs, lazy: { cacheMB: Number.NaN } })).rejects.toThrow(/not NaN/);
+    await expect(Store.open({ file, seed, specs, lazy: { from: 0.5 } })).rejects.toThrow(/whole number/);
+  });
+
+  it('are read from the next snapshot once it is written, and the journal segments it includes are deleted', async () => {
+    const file = await fresh();
+    const s = await Store.open({ file, seed, specs, lazy: { from: 3, cacheMB: 0 }, snapshotDelayMs: 20 });
+    const c = s.collection('things');
+    c.update(4, { name: 'FOUR' });
+    c.remove(3);
+    await s.persist();
+    await until(async () => !(await readdir(join(file, '..'))).some((n) => n.includes('journal')));
+    expect((await readdir(join(file, '..'))).sort()).toEqual(['db.json', 'db.json.index']);
+    await turn();
+    await turn();
+    expect(c.all().every(isLazy)).toBe(true);
+    expect(c.all().map((r) => r.name)).toEqual(['one', 'two', 'FOUR', 'five']);
+    expect(s.lazyRecords.records).toBe(4);
     await s.close();
   });
 
@@ -136,30 +247,28 @@ describe('lazy records', () => {
     await s.close();
   });
 
-  it('a damaged record found by the background parse is reported, not a crash', async () => {
+  it('a damaged record is an error for whoever reads it, not a crash', async () => {
     const file = await fresh();
     const text = await readFile(file, 'utf8');
     const line = text.split('\n').find((l) => l.includes('"name":"three"'))!;
     await writeFile(file, text.replace(line, '{' + '#'.repeat(line.length - 1))); // same size
     const { mtimeMs } = await stat(file);
     await editIndex(file, (index) => void (index.mtimeMs = mtimeMs)); // as if the damage kept the mtime
-    const warnings: string[] = [];
-    const s = await Store.open({ file, seed, specs, lazy: { from: 3 }, warn: (m) => warnings.push(m) });
-    await until(() => warnings.length > 0);
-    expect(warnings.join('\n')).toMatch(/cannot be read/);
+    const s = await Store.open({ file, seed, specs, lazy: { from: 3 } });
     expect(s.collection('things').get(5)!.name).toBe('five');
-    expect(() => s.collection('things').get(3)!.name).toThrow();
+    expect(() => s.collection('things').get(3)!.name).toThrow(/JSON/);
+    expect(s.collection('things').get(3)!.kind).toBeUndefined(); // its hot fields still answer
     await s.close();
   });
 
   it('a reset replaces them, at run time and when the journal replays one at start', async () => {
     const file = await fresh();
-    const s = await Store.open({ file, seed, specs, lazy: { from: 3, inBackground: false } });
-    expect(s.unparsed).toBe(5);
+    const s = await Store.open({ file, seed, specs, lazy: { from: 3 } });
+    expect(s.lazyRecords.records).toBe(5);
     await s.reset();
-    expect(s.unparsed).toBe(0);
-    const replayed = await Store.open({ file, seed, specs, lazy: { from: 3, inBackground: false } }); // as after kill -9
-    expect(replayed.unparsed).toBe(0);
+    expect(s.lazyRecords.records).toBe(0);
+    const replayed = await Store.open({ file, seed, specs, lazy: { from: 3 } }); // as after kill -9
+    expect(replayed.lazyRecords.records).toBe(0);
     expect(replayed.collection('things').all().map((r) => r.name)).toEqual(things().map((t) => t.name));
     await replayed.close();
     await s.close();

@@ -121,8 +121,8 @@ export function buildApp(parts: AppParts): express.Express {
   app.get('/__geostub/health', (_req, res) => {
     const counts: Record<string, number> = {};
     for (const name of parts.env.store.names()) counts[name] = parts.env.store.collection(name).size;
-    const { persistent, unparsed } = parts.env.store;
-    send(res, { status: 200, body: { status: 'ok', version: parts.version, persistent, collections: counts, unparsed } });
+    const { persistent, lazyRecords } = parts.env.store;
+    send(res, { status: 200, body: { status: 'ok', version: parts.version, persistent, collections: counts, lazy: lazyRecords } });
   });
   app.post('/__geostub/reset', async (_req, res, next) => {
     try {

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { loadContracts, PACKAGE_ROOT } from '../contracts/load.js';
 import { allOperations, buildRouteTable } from '../contracts/route-table.js';
 import { ContractValidators } from '../contracts/validators.js';
-import { Store } from '../store/store.js';
+import { Store, type LazyOptions } from '../store/store.js';
 import { readFixtureFiles } from '../store/snapshot.js';
 import type { Env, ServerSettings } from '../behaviours/types.js';
 import { Clock, isoAt } from '../behaviours/clock.js';
@@ -44,10 +44,10 @@ export interface GeostubOptions extends ResilienceOptions {
   /** planted faults, by name (`src/server/faults.ts`; the conformance tests use them); an unknown name throws */
   faults?: string[];
   /**
-   * large collections are indexed beside the db file and read lazily on the next start: `from` records or more
-   * (default 20,000), parsed `inBackground` after start (default true) or only when first needed
+   * collections of `from` records or more (default 5,000) stay on disk (the db file and its journal) and are read
+   * record by record when needed; `cacheMB` of their JSON (default 8) are kept in memory once read
    */
-  lazy?: { from?: number; inBackground?: boolean };
+  lazy?: LazyOptions;
   /** one line per request */
   log?: (line: { method: string; url: string; status: number; ms: number; error?: string }) => void;
 }

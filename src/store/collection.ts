@@ -1,4 +1,6 @@
 /** One named collection: records in insertion order plus an id index (O(1) lookup by id). */
+import { changed, forget } from './lazy.js';
+
 export type StoredRecord = Record<string, unknown>;
 
 export interface CollectionSpec {
@@ -108,6 +110,7 @@ export class Collection {
       if (k === this.spec.idField) continue;
       rec[k] = v;
     }
+    changed(rec); // a lazy record stays in memory until its new state is stored (even if only nested values changed)
     this.version++;
     if (this.changes) {
       const key = String(id);
@@ -124,6 +127,7 @@ export class Collection {
     this.index.delete(key);
     const at = this.records.indexOf(rec);
     if (at >= 0) this.records.splice(at, 1);
+    forget(rec);
     this.version++;
     this.record(key, 'del');
     for (const field of this.secondary.keys()) this.reindex(field, rec, true);
@@ -137,6 +141,7 @@ export class Collection {
       if (pred(r)) {
         const key = String(r[this.spec.idField]);
         this.index.delete(key);
+        forget(r);
         this.record(key, 'del');
         for (const field of this.secondary.keys()) this.reindex(field, r, true);
         removed++;
@@ -207,6 +212,7 @@ export class Collection {
       if (rec) {
         this.index.delete(id);
         (this.replayRemoved ??= new Set()).add(rec);
+        forget(rec);
       }
       if (op === 'del') return;
     }

@@ -16,10 +16,9 @@
 import { crc32 } from 'node:zlib';
 import { open, readdir, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
-import { forEachLine } from './lines.js';
 import { syncDirectory } from './snapshot.js';
 import type { Change, Collection, StoredRecord } from './collection.js';
-import { plainRecord } from './lazy.js';
+import { isPaged, plainRecord, writesOf } from './lazy.js';
 
 export type JournalEntry =
   | { op: 'ins' | 'put'; c: string; id: string; r: StoredRecord }
@@ -49,17 +48,36 @@ export function decodeLine(line: string): JournalEntry | undefined {
   }
 }
 
-/** The journal lines for a collection's recorded changes (see `Collection.takeChanges`). */
-export function changeLines(name: string, collection: Collection, changes: Map<string, Change>, out: string[]): void {
+/**
+ * A lazy record's new state as written into the journal: line `line` of a batch, its JSON `length` bytes from byte
+ * `start` of the line, made when the record had `writes` changes (lazy.ts `saved`).
+ */
+export interface JournaledRecord {
+  record: StoredRecord;
+  writes: number;
+  line: number;
+  start: number;
+  length: number;
+}
+
+/**
+ * The journal lines for a collection's recorded changes (see `Collection.takeChanges`), appended to `out`; where the
+ * JSON of each lazy record sits in its line goes to `stored`. A line is `encodeEntry`'s, built from its parts.
+ */
+export function changeLines(name: string, collection: Collection, changes: Map<string, Change>, out: string[], stored?: JournaledRecord[]): void {
   for (const [id, change] of changes) {
     const rec = collection.get(id);
-    if (change === 'del' || !rec) out.push(encodeEntry({ op: 'del', c: name, id }));
-    else out.push(encodeEntry({ op: change, c: name, id, r: plainRecord(rec) }));
+    if (change === 'del' || !rec) {
+      out.push(encodeEntry({ op: 'del', c: name, id }));
+      continue;
+    }
+    const head = `{"op":${JSON.stringify(change)},"c":${JSON.stringify(name)},"id":${JSON.stringify(id)},"r":`;
+    const json = JSON.stringify(plainRecord(rec));
+    if (stored && isPaged(rec)) stored.push({ record: rec, writes: writesOf(rec), line: out.length, start: Buffer.byteLength(head), length: Buffer.byteLength(json) });
+    out.push(`${head}${json},"k":"${hex(`${head}${json}}`)}"}\n`);
   }
 }
 
-/** Whether a line is a reset entry (cheap check before decoding). */
-const isResetLine = (line: string) => line.startsWith('{"op":"reset"');
 
 interface Batch {
   promise: Promise<void>;
@@ -78,6 +96,10 @@ export class Journal {
   private current = 1;
   private readonly handles = new Map<number, FileHandle>();
   private pending: string[] = [];
+  /** who wants to know where their lines were written: their first line's index in `pending`, how many, callback */
+  private watchers: Watcher[] = [];
+  /** bytes in each open segment */
+  private sizes = new Map<number, number>();
   private pendingBatch: Batch | null = null;
   private inflight: Promise<void> | null = null;
   private running = false;
@@ -87,7 +109,10 @@ export class Journal {
   /** write + fdatasync rounds so far (each serves every line queued before it started) */
   flushes = 0;
 
-  constructor(private readonly dbFile: string) {}
+  constructor(
+    private readonly dbFile: string,
+    private readonly warn: (message: string) => void = () => undefined,
+  ) {}
 
   segmentPath(n: number): string {
     return `${this.dbFile}.journal.${n}`;
@@ -108,9 +133,13 @@ export class Journal {
     this.current = n;
   }
 
-  /** Queue lines; resolves once they (and every line queued before them) are on disk. */
-  append(lines: string[]): Promise<void> {
+  /**
+   * Queue lines; resolves once they (and every line queued before them) are on disk. `placed`, if given, hears the
+   * segment and the byte offset of each of these lines once they are on disk (before this resolves).
+   */
+  append(lines: string[], placed?: (segment: number, offsets: number[]) => void): Promise<void> {
     if (lines.length) {
+      if (placed) this.watchers.push([this.pending.length, lines.length, placed]);
       for (const l of lines) {
         this.pending.push(l);
         this.sinceRotate += l.length;
@@ -133,16 +162,22 @@ export class Journal {
     this.running = true;
     while (this.pending.length) {
       const lines = this.pending;
+      const watchers = this.watchers;
       const b = this.pendingBatch!;
       this.pending = [];
+      this.watchers = [];
       this.pendingBatch = null;
       this.inflight = b.promise;
       const segment = this.current;
       try {
         const fh = await this.handle(segment);
-        await fh.write(lines.join(''));
+        const chunk = Buffer.from(lines.join(''), 'utf8');
+        const base = this.sizes.get(segment) ?? 0;
+        await fh.write(chunk);
         await fh.datasync();
+        this.sizes.set(segment, base + chunk.length);
         this.flushes++;
+        if (watchers.length) tellPlaces(lines, watchers, segment, base, this.warn);
         b.resolve();
       } catch (err) {
         // a failed write may have left half a line: later lines go to a fresh segment
@@ -159,6 +194,7 @@ export class Journal {
     if (!fh) {
       fh = await open(this.segmentPath(n), 'a');
       this.handles.set(n, fh);
+      this.sizes.set(n, (await fh.stat()).size);
       await syncDirectory(dirname(this.dbFile));
     }
     return fh;
@@ -180,6 +216,7 @@ export class Journal {
       if (s >= n) continue;
       await this.handles.get(s)?.close().catch(() => undefined);
       this.handles.delete(s);
+      this.sizes.delete(s);
       await unlink(this.segmentPath(s)).catch(() => undefined);
     }
   }
@@ -196,64 +233,23 @@ export class Journal {
   }
 }
 
-export interface ReplayReport {
-  entries: number;
-  damaged: number;
-}
+type Watcher = [first: number, count: number, placed: (segment: number, offsets: number[]) => void];
 
-/** A place in the journal: entries after line `line` of segment `segment`. */
-export interface JournalPosition {
-  segment: number;
-  line: number;
-}
-
-/** Where the last intact reset entry at or after segment `from` is, if there is one. */
-export async function lastReset(journal: Journal, from: number): Promise<JournalPosition | undefined> {
-  let found: JournalPosition | undefined;
-  for (const n of await journal.segments()) {
-    if (n < from) continue;
-    await forEachLine(journal.segmentPath(n), (line, no) => {
-      if (isResetLine(line) && decodeLine(line)?.op === 'reset') found = { segment: n, line: no };
-    });
-  }
-  return found;
-}
-
-/**
- * Read the segments after `after`, in order, and hand each intact entry to `apply`; damaged lines (a torn last
- * write, a checksum mismatch) are skipped with one warning per segment. Never throws on content.
- */
-export async function replayJournal(journal: Journal, after: JournalPosition, apply: (e: JournalEntry) => void, warn: (msg: string) => void): Promise<ReplayReport> {
-  const report: ReplayReport = { entries: 0, damaged: 0 };
-  for (const n of await journal.segments()) {
-    if (n < after.segment) continue;
-    const file = journal.segmentPath(n);
-    const bad: number[] = [];
-    let torn = false;
-    await forEachLine(file, (line, no, terminated) => {
-      if (!line || (n === after.segment && no <= after.line)) return;
-      const entry = decodeLine(line);
-      if (!entry) {
-        bad.push(no);
-        if (!terminated) torn = true;
-        return;
-      }
-      try {
-        apply(entry);
-        report.entries++;
-      } catch (err) {
-        bad.push(no);
-        warn(`journal ${file}, line ${no}: ${(err as Error).message}; entry skipped`);
-      }
-    });
-    if (bad.length) {
-      report.damaged += bad.length;
-      const what = torn && bad.length === 1
-        ? 'its last line was cut short by a crash (that write was never acknowledged)'
-        : `${bad.length} damaged line(s), first at line ${bad[0]}`;
-      warn(`journal ${file}: ${what}; skipped`);
+/** Tell each watcher where its lines went: `lines` were written at byte `base` of `segment`. */
+function tellPlaces(lines: string[], watchers: Watcher[], segment: number, base: number, warn: (m: string) => void): void {
+  let at = base;
+  let line = 0;
+  for (const [first, count, placed] of watchers) {
+    for (; line < first; line++) at += Buffer.byteLength(lines[line]);
+    const offsets: number[] = [];
+    for (; line < first + count; line++) {
+      offsets.push(at);
+      at += Buffer.byteLength(lines[line]);
+    }
+    try {
+      placed(segment, offsets);
+    } catch (err) {
+      warn(`after a journal write: ${(err as Error).message}`);
     }
   }
-  return report;
 }
-

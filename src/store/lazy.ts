@@ -1,63 +1,30 @@
 /**
- * Lazy records: a large collection read from a snapshot that has an index (snapshot-index.ts) is not parsed at
- * start. Each record is a Proxy that answers its "hot" fields (the few that visibility and default orders read
- * across every record, copied into the index) and reads and parses its own line of the snapshot the first time
- * anything else is asked of it (a field, its keys, a write). After that the proxy is a plain pass-through to the
- * parsed record, which keeps the identity code relies on (memoised lists, the id index, in-place updates).
+ * Lazy records: the records of a large collection live on disk, and memory holds only a bounded number of them.
  *
- * The file is read through a descriptor opened at start: a later snapshot is renamed over the path, and the old
- * file stays readable through the descriptor until every record has been parsed (in the background, a slice at a
- * time, see `hydrateInBackground`) or the store closes.
+ * A collection read from a snapshot with an index (snapshot-index.ts) starts as one Proxy per record. The proxy
+ * answers its "hot" fields (the few that visibility, default orders, facets and common filters read across every
+ * record, copied into the index) from shared columns, and loads its record the first time anything else is asked
+ * of it: it reads the record's JSON from the file where it is stored (a byte range of the snapshot, or of the
+ * journal line that last wrote it) and parses it. Loaded records sit in a `RecordCache` with a budget in bytes of
+ * JSON; past it, the least recently used records that match their stored copy are let go again (their proxies stay,
+ * so identity, the id index and memoised lists are untouched) and are read again when next needed.
+ *
+ * A record changed in memory (through the proxy, or `Collection.update`) is kept until its new state is stored:
+ * the journal line that holds it is on disk (`saved`, with the line's byte range), or a snapshot including it is in
+ * place. Only then may it be let go, and its hot columns are refreshed from it.
+ *
+ * Files are read through descriptors (`LazySource`), so a snapshot renamed over, or a journal segment deleted, stays
+ * readable for the records still stored there; a source is closed once it is retired and no record points at it.
  */
-import { closeSync, openSync, readSync } from 'node:fs';
 import type { StoredRecord } from './collection.js';
+import { EMPTY, LazySource, type LazyState } from './record-cache.js';
 
-/** The snapshot a set of lazy records is read from. */
-export class LazySource {
-  private fd: number | null;
-  /** records not parsed yet */
-  pending = 0;
-  /** the hot columns of the records read from here, let go once every record is parsed */
-  readonly columns = new Set<HotColumns>();
-
-  constructor(readonly path: string) {
-    this.fd = openSync(path, 'r');
-  }
-
-  read(offset: number, length: number, into?: Buffer): Buffer {
-    if (this.fd === null) throw new Error(`the snapshot ${this.path} was closed before every record was read`);
-    const buf = into && into.length >= length ? into : Buffer.allocUnsafe(length);
-    let done = 0;
-    while (done < length) {
-      const n = readSync(this.fd, buf, done, length - done, offset + done);
-      if (n === 0) throw new Error(`the snapshot ${this.path} ends before byte ${offset + length}`);
-      done += n;
-    }
-    return buf;
-  }
-
-  close(): void {
-    if (this.fd !== null) closeSync(this.fd);
-    this.fd = null;
-  }
-
-  /** One more record parsed; with none left, the file and the hot columns are let go. */
-  parsedOne(): void {
-    if (--this.pending > 0) return;
-    for (const c of this.columns) (c.values as Map<string, unknown[]>).clear();
-    this.columns.clear();
-    this.close();
-  }
-
-  get open(): boolean {
-    return this.fd !== null;
-  }
-}
+export { LazySource, RecordCache } from './record-cache.js';
 
 /**
- * The hot fields of a lazy collection, column by column (`values.get(field)[i]` is record i's value; `ABSENT` where
+ * The hot fields of a lazy collection, column by column (`values.get(field)[i]` is row i's value; `ABSENT` where
  * the record does not have the field). Shared by the collection's records, so a record costs no object of its own
- * for them.
+ * for them; values are frozen (a few are shared by many rows).
  */
 export interface HotColumns {
   names: ReadonlySet<string>;
@@ -66,78 +33,65 @@ export interface HotColumns {
 
 export const ABSENT: unique symbol = Symbol('absent');
 const STATE = Symbol('lazy record');
-const EMPTY: StoredRecord = Object.freeze({}) as StoredRecord;
 
-/** Per-record state: the proxy's handler itself (the traps live on its prototype, so `this` is the state). */
-interface LazyState {
-  source: LazySource;
-  offset: number;
-  length: number;
-  columns: HotColumns;
-  /** the record's row in `columns` */
-  row: number;
-  parsed: boolean;
-  /**
-   * the parsed record (JSON.parse's compact object, used as it is); every trap forwards to it, and the proxy's own
-   * target stays an empty, extensible object (which the Proxy invariants allow, since JSON properties are all
-   * configurable)
-   */
-  record: StoredRecord;
-}
-
-/** Parse a record line (a trailing comma of the line layout is dropped): from now on the proxy forwards to it. */
+/** Parse a record's JSON: from now on the proxy forwards to it. */
 function fill(state: LazyState, text: string): void {
   const parsed = JSON.parse(text.endsWith(',') ? text.slice(0, -1) : text) as unknown;
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error(`the snapshot ${state.source.path} holds a record that is not an object at byte ${state.offset}`);
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error(`${state.source.path} holds a record that is not an object at byte ${state.offset}`);
   state.record = parsed as StoredRecord;
-  state.parsed = true;
-  state.source.parsedOne();
+  state.loaded = true;
+  state.used = true;
+  state.source.cache.add(state);
 }
 
-function hydrateState(state: LazyState): void {
-  if (!state.parsed) fill(state, state.source.read(state.offset, state.length).toString('utf8', 0, state.length));
+function storedText(state: LazyState): string {
+  return state.source.text(state.offset, state.length);
+}
+
+function load(state: LazyState): StoredRecord {
+  if (!state.loaded) fill(state, storedText(state));
+  else state.used = true;
+  return state.record;
+}
+
+/** A change through the proxy: the record is kept in memory until its new state is stored. */
+function write(state: LazyState): StoredRecord {
+  load(state);
+  state.writes++;
+  return state.record;
 }
 
 const TRAPS: ProxyHandler<StoredRecord> = {
   get(this: LazyState, _target, key) {
     if (key === STATE) return this;
-    if (!this.parsed) {
-      if (typeof key === 'string' && this.columns.names.has(key)) {
-        const v = this.columns.values.get(key)![this.row];
-        return v === ABSENT ? undefined : v;
-      }
-      hydrateState(this);
+    if (!this.loaded && typeof key === 'string' && this.columns.names.has(key)) {
+      const v = this.columns.values.get(key)![this.row];
+      return v === ABSENT ? undefined : v;
     }
-    return Reflect.get(this.record, key);
+    return Reflect.get(load(this), key);
   },
   has(this: LazyState, _target, key) {
-    if (!this.parsed && typeof key === 'string' && this.columns.names.has(key)) return this.columns.values.get(key)![this.row] !== ABSENT;
-    hydrateState(this);
-    return Reflect.has(this.record, key);
+    if (!this.loaded && typeof key === 'string' && this.columns.names.has(key)) return this.columns.values.get(key)![this.row] !== ABSENT;
+    return Reflect.has(load(this), key);
   },
   ownKeys(this: LazyState) {
-    hydrateState(this);
-    return Reflect.ownKeys(this.record);
+    return Reflect.ownKeys(load(this));
   },
   getOwnPropertyDescriptor(this: LazyState, _target, key) {
-    hydrateState(this);
-    return Reflect.getOwnPropertyDescriptor(this.record, key);
+    return Reflect.getOwnPropertyDescriptor(load(this), key);
   },
   set(this: LazyState, _target, key, value) {
-    hydrateState(this);
-    return Reflect.set(this.record, key, value);
+    return Reflect.set(write(this), key, value);
   },
   defineProperty(this: LazyState, _target, key, descriptor) {
-    hydrateState(this);
-    return Reflect.defineProperty(this.record, key, { ...descriptor, configurable: true });
+    return Reflect.defineProperty(write(this), key, { ...descriptor, configurable: true });
   },
   deleteProperty(this: LazyState, _target, key) {
-    hydrateState(this);
-    return Reflect.deleteProperty(this.record, key);
+    return Reflect.deleteProperty(write(this), key);
   },
 };
 
-/** A record read from `source` at `offset` (`length` bytes, one line) when first needed; its hot fields answer until then. */
+/** A record stored in `source` at `offset` (`length` bytes), loaded when first needed; its hot fields answer until then. */
 export function lazyRecord(source: LazySource, offset: number, length: number, columns: HotColumns, row: number): StoredRecord {
   const state = Object.create(TRAPS) as LazyState;
   state.source = source;
@@ -145,80 +99,102 @@ export function lazyRecord(source: LazySource, offset: number, length: number, c
   state.length = length;
   state.columns = columns;
   state.row = row;
-  state.parsed = false;
+  state.loaded = false;
+  state.used = false;
+  state.gone = false;
+  state.writes = 0;
+  state.saved = 0;
   state.record = EMPTY;
-  source.pending++;
-  source.columns.add(columns);
+  source.retain();
   return new Proxy({}, state as ProxyHandler<StoredRecord>);
 }
 
 const stateOf = (record: StoredRecord): LazyState | undefined => (record as Record<symbol, LazyState | undefined>)[STATE];
 
-/** The record's line as stored in the snapshot, while it has not been parsed (the snapshot writer copies it). */
+/** The record's JSON as stored, while it is not loaded (the snapshot writer copies it rather than load it). */
 export function unparsedText(record: StoredRecord): string | undefined {
   const state = stateOf(record);
-  if (!state || state.parsed) return undefined;
-  const text = state.source.read(state.offset, state.length).toString('utf8', 0, state.length);
+  if (!state || state.loaded) return undefined;
+  const text = storedText(state);
   return text.endsWith(',') ? text.slice(0, -1) : text;
 }
 
 /**
- * The object behind a record: for a lazy record its parsed JSON object (parsed now if need be), whose reads and
+ * The object behind a record: for a lazy record its loaded JSON object (loaded now if need be), whose reads and
  * `JSON.stringify` take V8's fast paths rather than the proxy's traps; any other record is itself. For reading and
- * serialising only: identity and writes stay with the record.
+ * serialising now: identity and writes stay with the record, and the object may be let go on a later turn.
  */
 export function plainRecord(record: StoredRecord): StoredRecord {
   const state = stateOf(record);
-  if (!state) return record;
-  hydrateState(state);
-  return state.record;
+  return state ? load(state) : record;
 }
 
+/** Whether a record is a lazy record not in memory now. */
 export function isLazy(record: StoredRecord): boolean {
   const state = stateOf(record);
-  return !!state && !state.parsed;
+  return !!state && !state.loaded;
+}
+
+/** Whether a record is a lazy record at all (loaded or not). */
+export function isPaged(record: StoredRecord): boolean {
+  return !!stateOf(record);
+}
+
+/** A change made by `Collection` (an update, even one that changed nested values in place): keep the record until stored. */
+export function changed(record: StoredRecord): void {
+  const state = stateOf(record);
+  if (state) write(state);
 }
 
 /**
- * Parse the lazy records among `records` in the background, reading the file in large sequential slices and
- * yielding to requests between slices; the source is closed once none is left. Returns a stop function.
+ * The record left its collection: it is loaded for whoever still holds it (the answer to a DELETE) and leaves the
+ * cache, and its stored copy no longer holds its source open.
  */
-export function hydrateInBackground(
-  records: readonly StoredRecord[],
-  source: LazySource,
-  warn: (message: string) => void,
-  sliceBytes = 1 << 20,
-): () => void {
-  const waiting = records.map(stateOf).filter((s): s is LazyState => !!s && !s.parsed).sort((a, b) => a.offset - b.offset);
-  let at = 0;
-  let stopped = false;
-  let buf = Buffer.allocUnsafe(sliceBytes);
-  const step = () => {
-    if (stopped) return;
-    if (!source.open) return;
-    // one sequential read covering as many waiting records as fit in a slice
-    while (at < waiting.length && waiting[at].parsed) at++;
-    if (at >= waiting.length) return; // the last record parsed closed the source
-    const first = waiting[at].offset;
-    let end = at;
-    while (end < waiting.length && waiting[end].offset + waiting[end].length - first <= Math.max(sliceBytes, waiting[at].length)) end++;
-    const span = waiting[end - 1].offset + waiting[end - 1].length - first;
-    if (span > buf.length) buf = Buffer.allocUnsafe(span);
-    source.read(first, span, buf);
-    for (let i = at; i < end; i++) {
-      const s = waiting[i];
-      try {
-        if (!s.parsed) fill(s, buf.toString('utf8', s.offset - first, s.offset - first + s.length));
-      } catch (err) {
-        // a damaged line: left unparsed (a request that needs it gets an error), never a crash
-        warn(`a record of ${source.path} at byte ${s.offset} cannot be read (${(err as Error).message})`);
-      }
-    }
-    at = end;
-    setImmediate(step);
-  };
-  setImmediate(step);
-  return () => {
-    stopped = true;
-  };
+export function forget(record: StoredRecord): void {
+  const state = stateOf(record);
+  if (!state || state.gone) return;
+  load(state);
+  state.gone = true;
+  state.source.release();
+}
+
+/** The change count a stored copy made now describes (for `saved`). */
+export function writesOf(record: StoredRecord): number {
+  return stateOf(record)?.writes ?? 0;
+}
+
+/**
+ * A copy of the record made when it had `writes` changes is now stored at `offset`/`length` in `source`: unless it
+ * changed again since, it is read from there from now on, may be let go, and its hot columns follow its new values.
+ */
+export function saved(record: StoredRecord, writes: number, source: LazySource, offset: number, length: number): void {
+  const state = stateOf(record);
+  if (!state || state.gone || state.writes !== writes) return;
+  const wasChanged = state.saved !== state.writes;
+  source.retain();
+  state.source.release();
+  state.source = source;
+  state.offset = offset;
+  state.length = length;
+  state.saved = writes;
+  if (wasChanged && state.loaded) refreshColumns(state);
+  if (state.loaded) source.cache.check();
+}
+
+function refreshColumns(state: LazyState): void {
+  for (const field of state.columns.names) {
+    const column = state.columns.values.get(field)!;
+    const value = state.record[field];
+    const now = value === undefined ? ABSENT : value; // as stored: JSON has no undefined
+    const was = column[state.row];
+    if (now === was || (now !== ABSENT && was !== ABSENT && JSON.stringify(now) === JSON.stringify(was))) continue;
+    column[state.row] = now === ABSENT || now === null || typeof now !== 'object' ? now : deepFreeze(JSON.parse(JSON.stringify(now)));
+  }
+}
+
+export function deepFreeze<T>(v: T): T {
+  if (!v || typeof v !== 'object' || Object.isFrozen(v)) return v;
+  Object.freeze(v);
+  for (const x of Object.values(v)) deepFreeze(x);
+  return v;
 }

@@ -13,7 +13,7 @@
  */
 import { open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import type { StoredRecord } from './collection.js';
-import { ABSENT, LazySource, lazyRecord, type HotColumns } from './lazy.js';
+import { ABSENT, LazySource, deepFreeze, lazyRecord, type HotColumns, type RecordCache } from './lazy.js';
 import { SnapshotFormatError, readCollectionsFile } from './snapshot.js';
 
 type Rec = Record<string, unknown>;
@@ -72,9 +72,10 @@ export class LayoutRecorder {
     }
   }
 
-  record(r: Rec, offset: number, length: number): void {
+  /** Note a record's place; true when its collection is indexed record by record. */
+  record(r: Rec, offset: number, length: number): boolean {
     const lazy = this.current?.lazy;
-    if (!lazy) return;
+    if (!lazy) return false;
     lazy.offsets.push(offset);
     lazy.lengths.push(length);
     for (const f of this.hot) {
@@ -82,6 +83,7 @@ export class LayoutRecorder {
       if (v === undefined) lazy.absent[f].push(lazy.offsets.length - 1);
       lazy.hot[f].push(v === undefined ? null : v);
     }
+    return true;
   }
 
   end(offset: number): void {
@@ -162,10 +164,10 @@ export interface IndexedSnapshot {
  * Read a snapshot through its index: small collections parsed from their byte ranges, large ones as lazy records.
  * Undefined when there is no valid index (the caller reads the file the ordinary way).
  */
-export async function readIndexedSnapshot(file: string, hotFields: IndexPlan['hotFields']): Promise<IndexedSnapshot | undefined> {
+export async function readIndexedSnapshot(file: string, hotFields: IndexPlan['hotFields'], cache: RecordCache): Promise<IndexedSnapshot | undefined> {
   const index = await readIndex(file);
   if (!index) return undefined;
-  const source = new LazySource(file);
+  const source = new LazySource(file, cache);
   try {
     const headLine = firstLine(source.read(0, Math.min(index.size, 1 << 16)));
     if (!headLine.endsWith('"collections":{')) return void source.close();
@@ -197,9 +199,9 @@ export async function readIndexedSnapshot(file: string, hotFields: IndexPlan['ho
 }
 
 /** Read a snapshot: through its index when it has a valid one, else the ordinary way; a useful error when unreadable. */
-export async function readSnapshot(file: string, hotFields: IndexPlan['hotFields']): Promise<IndexedSnapshot> {
+export async function readSnapshot(file: string, hotFields: IndexPlan['hotFields'], cache: RecordCache): Promise<IndexedSnapshot> {
   // an index that cannot be followed (a damaged file that kept its size and mtime) falls back to the ordinary read
-  const indexed = await readIndexedSnapshot(file, hotFields).catch(() => undefined);
+  const indexed = await readIndexedSnapshot(file, hotFields, cache).catch(() => undefined);
   if (indexed) return indexed;
   try {
     return await readCollectionsFile(file);
@@ -226,11 +228,6 @@ function hotColumns(lazy: LazyLayout, fields: readonly string[]): HotColumns | u
   return { names: new Set(fields), values };
 }
 
-function deepFreeze(v: unknown): void {
-  if (!v || typeof v !== 'object' || Object.isFrozen(v)) return;
-  Object.freeze(v);
-  for (const x of Object.values(v)) deepFreeze(x);
-}
 
 function firstLine(buf: Buffer): string {
   const nl = buf.indexOf(10);

@@ -124,13 +124,15 @@ async function readLineLayout(file: string): Promise<LayoutResult> {
  * Records are serialised as they are reached, so an array may be a copy whose records still change (the journal
  * replayed on top makes the result exact); a lazy record not parsed yet is copied as the line it was read from.
  * With an `index` plan, the byte layout (and the hot fields of large collections) goes to `<file>.index` after the
- * rename (snapshot-index.ts). Resolves to the number of bytes written.
+ * rename (snapshot-index.ts), and `placed` hears where each record of those large collections was written (called as
+ * each is serialised; the file is in place once this resolves). Resolves to the number of bytes written.
  */
 export async function writeCollectionsFile(
   file: string,
   head: Rec,
   collections: Iterable<readonly [string, readonly unknown[]]>,
   index?: IndexPlan,
+  placed?: (record: Rec, offset: number, length: number) => void,
 ): Promise<number> {
   const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
   const fh = await open(tmp, 'w');
@@ -165,7 +167,8 @@ export async function writeCollectionsFile(
       for (let i = 0; i <= last; i++) {
         const r = records[i] as Rec;
         const line = (unparsedText(r) ?? JSON.stringify(plainRecord(r))) + (i < last ? ',' : '');
-        layout.record(r, offset, Buffer.byteLength(line));
+        const length = Buffer.byteLength(line);
+        if (layout.record(r, offset, length)) placed?.(r, offset, length);
         append(line + '\n');
         if (buffer.length > SLICE) await flush();
       }

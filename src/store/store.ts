@@ -1,5 +1,7 @@
 /**
- * The store: named collections held in memory, made durable by a journal and a snapshot.
+ * The store: named collections held in memory, made durable by a journal and a snapshot. This file is
+ * longer than 300 lines because it is the one place that orders the journal, the snapshots and the files of lazy
+ * records through open, persist, snapshot, close and reset.
  *
  * - Snapshot: the JSON file users read and edit (`.geostub/db.json`, `{ "version": 1, "journal": n,
  *   "collections": {…} }`, one record per line; see snapshot.ts). Written whole at first start, in the background
@@ -13,11 +15,15 @@
 import { access, mkdir, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Collection, type CollectionSpec, type StoredRecord } from './collection.js';
-import { Journal, changeLines, encodeEntry, lastReset, replayJournal, type JournalEntry } from './journal.js';
+import { Journal, changeLines, encodeEntry, type JournalEntry, type JournaledRecord } from './journal.js';
+import { lastReset, replayJournal } from './replay.js';
 import { MemoPool } from './memo.js';
 import { writeCollectionsFile } from './snapshot.js';
 import { readSnapshot, type IndexPlan } from './snapshot-index.js';
-import { hydrateInBackground, isLazy, type LazySource } from './lazy.js';
+import { isPaged, saved, writesOf } from './lazy.js';
+import { LazyFiles, type LazyOptions, type LazyStats, type PlacedRecord } from './lazy-files.js';
+
+export type { LazyOptions } from './lazy-files.js';
 
 export interface StoreData {
   version: 1;
@@ -39,11 +45,11 @@ export interface StoreOptions {
    */
   snapshotDelayMs?: number;
   /**
-   * `from`: collections of at least this many records (default 20,000) are indexed beside the snapshot and read
-   * lazily at the next start (snapshot-index.ts, lazy.ts); `inBackground` (default true): parse them after start,
-   * a slice at a time, rather than only when each is first needed
+   * `from`: collections of at least this many records (default 5,000) are indexed beside the snapshot and kept on
+   * disk, read record by record when needed (snapshot-index.ts, lazy.ts); `cacheMB`: how much of their JSON is
+   * kept in memory once read (default 8)
    */
-  lazy?: { from?: number; inBackground?: boolean };
+  lazy?: LazyOptions;
 }
 
 /** A snapshot is also taken, writes or not, once the journal holds this many characters (or the snapshot's size). */
@@ -67,14 +73,15 @@ export class Store {
   /** how long the last snapshot took to write */
   private snapshotMs = 0;
   private closed = false;
-  /** the snapshot lazy records are read from, and the background parse of them (dropped: a reset replaced them) */
-  private lazy?: { source: LazySource; stop: () => void; dropped?: boolean };
+  /** the files large collections' records are stored in, and the cache of those in memory (lazy.ts) */
+  private readonly lazy: LazyFiles;
 
   private constructor(
     private readonly options: StoreOptions,
     readonly persistent: boolean,
   ) {
-    if (persistent) this.journal = new Journal(options.file!);
+    if (persistent) this.journal = new Journal(options.file!, this.warn);
+    this.lazy = new LazyFiles(options.lazy, (n) => this.journal!.segmentPath(n));
   }
 
   static async open(options: StoreOptions): Promise<Store> {
@@ -95,26 +102,20 @@ export class Store {
       store.load(await options.seed());
       await journal.removeBefore(Infinity);
       store.snapshotBytes = await writeCollectionsFile(file, { version: 1, journal: next }, store.entries(), store.indexPlan);
+      // large collections are then read back from the file just written, as lazy records
+      if (store.pageable()) await store.loadSnapshot(file);
     } else {
-      const read = await readSnapshot(file, store.indexPlan.hotFields);
-      store.snapshotBytes = (await stat(file)).size;
-      store.load(read.collections);
-      if (read.source) store.lazy = { source: read.source, stop: () => undefined };
-      const from = Number(read.head.journal) || 0;
+      const { head, lazy } = await store.loadSnapshot(file);
+      const from = Number(head.journal) || 0;
       next = Math.max(next, from); // never write below the segment the snapshot says to replay from
       const reset = await lastReset(journal, from);
+      if (reset) store.lazy.drop();
       if (reset) store.load(await options.seed());
-      if (reset && store.lazy) store.lazy.dropped = true; // the seed replaced the records read from the snapshot
       const report = await replayJournal(journal, reset ?? { segment: from, line: 0 }, (e) => store.apply(e), store.warn);
       for (const c of store.collections.values()) c.endReplay();
       // fold what was replayed into a fresh snapshot soon, so the next start reads one file
       // and write an index for the next start where a large collection could have been read lazily but was not
-      const unindexed = !store.lazy && [...store.collections.values()].some((c) => store.indexPlan.hotFields(c.name) && c.size >= store.indexPlan.lazyFrom);
-      if (report.entries || report.damaged || reset || unindexed) store.scheduleSnapshot();
-      if (store.lazy && options.lazy?.inBackground !== false) {
-        const lazyRecords = [...store.collections.values()].flatMap((c) => c.all().filter(isLazy));
-        store.lazy.stop = hydrateInBackground(lazyRecords, store.lazy.source, store.warn);
-      }
+      if (report.entries || report.damaged || reset || (!lazy && store.pageable())) store.scheduleSnapshot();
     }
     journal.startAt(next);
     for (const c of store.collections.values()) c.recordChanges();
@@ -126,7 +127,23 @@ export class Store {
       const spec = this.options.specs[name];
       return spec?.hot ? [...new Set([spec.idField, ...spec.hot])] : undefined; // the id index reads every id
     };
-    return { lazyFrom: this.options.lazy?.from ?? 20_000, hotFields };
+    return { lazyFrom: this.lazy.from, hotFields };
+  }
+
+  /** Whether a collection is large enough to be kept on disk as lazy records. */
+  private pageable(): boolean {
+    const plan = this.indexPlan;
+    return [...this.collections.values()].some((c) => plan.hotFields(c.name) && c.size >= plan.lazyFrom);
+  }
+
+  /** Load the snapshot (large collections as lazy records when it has an index): its head, and whether any is lazy. */
+  private async loadSnapshot(file: string): Promise<{ head: Record<string, unknown>; lazy: boolean }> {
+    const read = await readSnapshot(file, this.indexPlan.hotFields, this.lazy.cache);
+    this.snapshotBytes = (await stat(file)).size;
+    this.lazy.drop();
+    this.load(read.collections);
+    if (read.source) this.lazy.addSnapshot(read.source);
+    return { head: read.head, lazy: !!read.source };
   }
 
   private readonly warn = (message: string) => (this.options.warn ?? ((m: string) => console.warn(`geostub: ${m}`)))(message);
@@ -184,9 +201,9 @@ export class Store {
     return c;
   }
 
-  /** Records read lazily and not parsed yet (they are parsed in the background after start). */
-  get unparsed(): number {
-    return this.lazy && !this.lazy.dropped ? this.lazy.source.pending : 0;
+  /** The records kept on disk (large collections) and the cache of those in memory. */
+  get lazyRecords(): LazyStats {
+    return this.lazy.stats;
   }
 
   names(): string[] {
@@ -200,11 +217,19 @@ export class Store {
   async persist(): Promise<void> {
     if (!this.journal) return;
     const lines: string[] = [];
+    const stored: JournaledRecord[] = [];
     for (const [name, c] of this.collections) {
       const changes = c.takeChanges();
-      if (changes) changeLines(name, c, changes, lines);
+      if (changes) changeLines(name, c, changes, lines, stored);
     }
-    const durable = this.journal.append(lines);
+    // a lazy record changed here is read from its journal line once that is on disk (and may leave memory)
+    const placed = stored.length
+      ? (segment: number, offsets: number[]) => {
+          const source = this.lazy.segment(segment);
+          for (const s of stored) saved(s.record, s.writes, source, offsets[s.line] + s.start, s.length);
+        }
+      : undefined;
+    const durable = this.journal.append(lines, placed);
     if (lines.length) {
       this.snapshotStale = true;
       this.scheduleSnapshot();
@@ -238,14 +263,19 @@ export class Store {
     const { from, settled } = journal.rotate();
     this.snapshotStale = false;
     const lists = this.entries().map(([n, records]) => [n, records.slice()] as const);
+    const placed: PlacedRecord[] = [];
+    const place = (record: StoredRecord, offset: number, length: number) => void (isPaged(record) && placed.push([record, writesOf(record), offset, length]));
     this.snapshotting = (async () => {
       let failed = false;
       try {
         const started = Date.now();
-        this.snapshotBytes = await writeCollectionsFile(this.options.file!, { version: 1, journal: from }, lists, this.indexPlan);
+        const file = this.options.file!;
+        this.snapshotBytes = await writeCollectionsFile(file, { version: 1, journal: from }, lists, this.indexPlan, place);
         this.snapshotMs = Date.now() - started;
+        this.lazy.storedInSnapshot(file, placed);
         await settled;
         await journal.removeBefore(from);
+        this.lazy.segmentsDeletedBefore(from);
       } catch (err) {
         failed = true;
         this.snapshotStale = true;
@@ -268,15 +298,13 @@ export class Store {
     await this.journal.flushed();
     if (this.snapshotStale) await this.snapshot2disk();
     await this.journal.close();
-    this.lazy?.stop();
-    this.lazy?.source.close();
+    this.lazy.close();
   }
 
   /** Restore the seed fixtures (journaled as a reset entry: a restart after it starts from the seed too). */
   async reset(): Promise<void> {
     const seed = await this.options.seed();
-    this.lazy?.stop(); // the records it parses are gone (the file stays open for a snapshot still being written)
-    if (this.lazy) this.lazy.dropped = true;
+    this.lazy.drop(this.snapshotting);
     this.generation++;
     this.memos.clear();
     this.answers.clear();

@@ -73,11 +73,12 @@ export const GEONODE_STORE: Record<string, CollectionSpec> = {
   tkeywords: { idField: 'id', idKind: 'int' },
   regions: { idField: 'id', idKind: 'int' },
   licenses: { idField: 'id', idKind: 'int' },
-  // hot: what visibility, the advertised rule, endpoint scopes and default orders read across every resource
+  // hot: what visibility, the advertised rule, endpoint scopes, default orders, facets and the usual filters read
+  // across every resource (a large store keeps the rest on disk)
   resources: {
     idField: 'pk',
     idKind: 'intString',
-    hot: ['pk', 'created', 'owner', 'advertised', 'resource_type', 'subtype', 'metadata_only', 'is_published', 'is_approved', 'featured', 'title', 'date', 'last_updated'],
+    hot: ['pk', 'created', 'owner', 'advertised', 'resource_type', 'subtype', 'metadata_only', 'is_published', 'is_approved', 'featured', 'title', 'date', 'last_updated', 'category', 'keywords', 'regions', 'tkeywords', 'group'],
   },
   maplayers: { idField: 'pk', idKind: 'int', hot: ['map', 'dataset'] }, // maps find their layers by index
   uploads: { idField: 'id', idKind: 'int' },

@@ -1,0 +1,105 @@
+/**
+ * The files a store's lazy records are stored in (lazy.ts): snapshots, each closed once no record is left in it, and
+ * journal segments, which store a record's newer state from the moment its journal line is on disk until a snapshot
+ * includes it. Also the record cache they share, and what `/__geostub/health` says of them.
+ */
+import type { StoredRecord } from './collection.js';
+import { LazySource, RecordCache, saved } from './lazy.js';
+
+/** A lazy record's copy written into a snapshot: the record, its change count then, and where its line is. */
+export type PlacedRecord = [record: StoredRecord, writes: number, offset: number, length: number];
+
+export interface LazyStats {
+  /** records kept on disk */
+  records: number;
+  /** of which in memory now */
+  loaded: number;
+  /** MB of JSON in memory now, and at most */
+  loadedMB: number;
+  cacheMB: number;
+  /** records read from disk so far */
+  reads: number;
+}
+
+/**
+ * `from`: collections of at least this many records are indexed beside the snapshot and kept on disk, read record by
+ * record when needed; `cacheMB`: how much of their JSON is kept in memory once read.
+ */
+export interface LazyOptions {
+  from?: number;
+  cacheMB?: number;
+}
+
+export const LAZY_DEFAULTS = { from: 5_000, cacheMB: 8 } as const;
+
+export class LazyFiles {
+  readonly cache: RecordCache;
+  readonly from: number;
+  private snapshots = new Set<LazySource>();
+  private segments = new Map<number, LazySource>();
+
+  constructor(
+    options: LazyOptions | undefined,
+    private readonly segmentPath: (n: number) => string,
+  ) {
+    const from = options?.from ?? LAZY_DEFAULTS.from;
+    const cacheMB = options?.cacheMB ?? LAZY_DEFAULTS.cacheMB;
+    if (!Number.isInteger(from) || from < 1) throw new Error(`lazy.from must be a whole number of records (1 or more), not ${String(from)}`);
+    if (!Number.isFinite(cacheMB) || cacheMB < 0) throw new Error(`the record cache (--cache-mb, lazy.cacheMB) must be 0 or more MB, not ${String(cacheMB)}`);
+    this.from = from;
+    this.cache = new RecordCache(cacheMB * 1024 * 1024);
+  }
+
+  /** A snapshot whose records were just read from it or written into it: no others will be, so it closes once none is left. */
+  addSnapshot(source: LazySource): void {
+    source.retire();
+    if (source.open) this.snapshots.add(source);
+  }
+
+  /** Lazy records written into the snapshot `file` are read from it from now on (those not changed since). */
+  storedInSnapshot(file: string, placed: PlacedRecord[]): void {
+    if (!placed.length) return;
+    const source = new LazySource(file, this.cache);
+    for (const [record, writes, offset, length] of placed) saved(record, writes, source, offset, length);
+    this.addSnapshot(source);
+  }
+
+  /** Journal segment `n` as a file records are stored in. */
+  segment(n: number): LazySource {
+    let source = this.segments.get(n);
+    if (!source) this.segments.set(n, (source = new LazySource(this.segmentPath(n), this.cache)));
+    return source;
+  }
+
+  /** The segments below `n` were deleted: they stay readable for the records still stored there, then close. */
+  segmentsDeletedBefore(n: number): void {
+    for (const [s, source] of this.segments) {
+      if (s >= n) continue;
+      source.retire();
+      this.segments.delete(s);
+    }
+  }
+
+  /** The records read from these files are gone (a reset): close them after `until` (a snapshot still reading them). */
+  drop(until?: Promise<unknown>): void {
+    const sources = [...this.snapshots, ...this.segments.values()];
+    this.snapshots.clear();
+    this.segments.clear();
+    if (sources.length) void (until ?? Promise.resolve()).then(() => sources.forEach((s) => s.close()));
+  }
+
+  close(): void {
+    for (const s of [...this.snapshots, ...this.segments.values()]) s.close();
+  }
+
+  get stats(): LazyStats {
+    let records = 0;
+    for (const s of this.snapshots) {
+      if (s.open) records += s.records;
+      else this.snapshots.delete(s);
+    }
+    for (const s of this.segments.values()) records += s.records;
+    const mb = (n: number) => Math.round((n / 1024 / 1024) * 100) / 100;
+    return { records, loaded: this.cache.loaded, loadedMB: mb(this.cache.bytes), cacheMB: mb(this.cache.budget), reads: this.cache.loads };
+  }
+}
