@@ -30,6 +30,15 @@ type Derived = {
   tags: string[];
   published: boolean;
   latestStatus: string | undefined;
+  // the fields filters read, copied once: a large store keeps items on disk (store/lazy.ts), and reading them from
+  // the item on every query would read every item again
+  kind: string | null;
+  isPublic: boolean;
+  group: number | null;
+  license: number | null;
+  categorySlugs: string[];
+  geotags: string[];
+  popularity: number;
 };
 
 function derive(item: KxItem): Derived {
@@ -42,6 +51,13 @@ function derive(item: KxItem): Derived {
     tags: (item.tags ?? []).map(normaliseTag),
     published: publishedVersion(item) !== undefined,
     latestStatus: latestVersion(item)?.status,
+    kind: item.kind ?? null,
+    isPublic: item.public,
+    group: item.group ?? null,
+    license: item.license ?? null,
+    categorySlugs: (item.categories ?? []).map((x) => x.slug),
+    geotags: item.geotags ?? [],
+    popularity: item.popularity,
   };
 }
 
@@ -142,8 +158,8 @@ function versionMatches(licenseVersion: string | null, wanted: string): boolean 
   return major === wMajor && (wMinor === undefined || minor === wMinor);
 }
 
-function licenseOf(item: KxItem, refs: CatalogRefs): KxLicense | undefined {
-  return item.license == null ? undefined : refs.license(item.license);
+function licenseOf(d: Derived, refs: CatalogRefs): KxLicense | undefined {
+  return d.license == null ? undefined : refs.license(d.license);
 }
 
 /** One predicate per filter name present (each OR-s its values). */
@@ -152,30 +168,30 @@ function catalogPredicates(filters: CatalogFilters, refs: CatalogRefs): Predicat
   const f = filters;
   if (f.kind.length) {
     const kinds = new Set<string>(f.kind);
-    p.push((i) => i.kind != null && kinds.has(i.kind));
+    p.push((_, d) => d.kind != null && kinds.has(d.kind));
   }
-  if (f.public.length) p.push((i) => f.public.includes(i.public));
-  if (f.group.length) p.push((i) => i.group != null && f.group.includes(i.group));
+  if (f.public.length) p.push((_, d) => f.public.includes(d.isPublic));
+  if (f.group.length) p.push((_, d) => d.group != null && f.group.includes(d.group));
   if (f.license.length) {
-    p.push((i) =>
-      f.license.some((l) => (l === true ? i.license != null : l === false ? i.license == null : i.license === l)),
+    p.push((_, d) =>
+      f.license.some((l) => (l === true ? d.license != null : l === false ? d.license == null : d.license === l)),
     );
   }
-  if (f['license.type'].length) p.push((i) => f['license.type'].includes(licenseOf(i, refs)?.type ?? ''));
+  if (f['license.type'].length) p.push((_, d) => f['license.type'].includes(licenseOf(d, refs)?.type ?? ''));
   if (f['license.jurisdiction'].length) {
-    p.push((i) => {
-      const j = licenseOf(i, refs)?.jurisdiction?.toLowerCase();
+    p.push((_, d) => {
+      const j = licenseOf(d, refs)?.jurisdiction?.toLowerCase();
       return !!j && f['license.jurisdiction'].includes(j);
     });
   }
   if (f['license.version'].length) {
-    p.push((i) => {
-      const lic = licenseOf(i, refs);
+    p.push((_, d) => {
+      const lic = licenseOf(d, refs);
       return !!lic && f['license.version'].some((v) => versionMatches(lic.version, v));
     });
   }
-  if (f.category.length) p.push((i) => f.category.some((c) => underPath((i.categories ?? []).map((x) => x.slug), c)));
-  if (f.geotag.length) p.push((i) => f.geotag.some((g) => underPath(i.geotags ?? [], g)));
+  if (f.category.length) p.push((_, d) => f.category.some((c) => underPath(d.categorySlugs, c)));
+  if (f.geotag.length) p.push((_, d) => f.geotag.some((g) => underPath(d.geotags, g)));
   if (f.tag.length) p.push((_, d) => d.tags.some((t) => f.tag.includes(t)));
   if (f.q.length) p.push((_, d) => score(d, f.q) > 0);
   // OR of "< v" over several values is "< max(v)"; OR of "> v" is "> min(v)".
@@ -225,7 +241,7 @@ function ranksFor(index: CatalogIndex, sort: CatalogSort): Int32Array {
   let ranks = index.ranks.get(sort);
   if (!ranks) {
     const keyed: Keyed[] = index.snapshot.map((item, pos) => ({
-      id: item.id, d: index.derived[pos], popularity: item.popularity, score: 0, pos,
+      id: item.id, d: index.derived[pos], popularity: index.derived[pos].popularity, score: 0, pos,
     }));
     keyed.sort(COMPARATORS[sort]);
     ranks = new Int32Array(keyed.length);
@@ -244,7 +260,7 @@ function ranksFor(index: CatalogIndex, sort: CatalogSort): Int32Array {
 export function applyCatalogQuery(items: readonly KxItem[], query: CatalogQuery, ctx: CatalogContext): KxItem[] {
   const index = indexFor(items);
   const latest = ctx.view === 'latest';
-  const visible = ctx.isVisible ?? (ctx.isAnonymous ? (i: KxItem) => i.public === true : null);
+  const visible: Predicate | null = ctx.isVisible ?? (ctx.isAnonymous ? (_, d) => d.isPublic === true : null);
   const predicates = catalogPredicates(query.filters, ctx.refs);
   const matched: number[] = [];
   const { published, derived } = index;
@@ -256,8 +272,8 @@ export function applyCatalogQuery(items: readonly KxItem[], query: CatalogQuery,
       continue;
     }
     const item = items[pos];
-    if (visible && !visible(item)) continue;
     const d = derived[pos];
+    if (visible && !visible(item, d)) continue;
     for (const pred of predicates) if (!pred(item, d)) continue outer;
     matched.push(pos);
   }

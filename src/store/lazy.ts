@@ -24,7 +24,7 @@ export { LazySource, RecordCache } from './record-cache.js';
 /**
  * The hot fields of a lazy collection, column by column (`values.get(field)[i]` is row i's value; `ABSENT` where
  * the record does not have the field). Shared by the collection's records, so a record costs no object of its own
- * for them; values are frozen (a few are shared by many rows).
+ * for them. Values shared by many rows (the index's tables) and values set after a change are frozen.
  */
 export interface HotColumns {
   names: ReadonlySet<string>;

@@ -73,12 +73,13 @@ export const GEONODE_STORE: Record<string, CollectionSpec> = {
   tkeywords: { idField: 'id', idKind: 'int' },
   regions: { idField: 'id', idKind: 'int' },
   licenses: { idField: 'id', idKind: 'int' },
-  // hot: what visibility, the advertised rule, endpoint scopes, default orders, facets and the usual filters read
-  // across every resource (a large store keeps the rest on disk)
+  // hot: what visibility, the advertised rule, endpoint scopes, default orders, facets, the usual filters and the
+  // linked_by lookup (`where('linked_to')`, in every detail's linked_resources) read across every resource (a large
+  // store keeps the rest on disk)
   resources: {
     idField: 'pk',
     idKind: 'intString',
-    hot: ['pk', 'created', 'owner', 'advertised', 'resource_type', 'subtype', 'metadata_only', 'is_published', 'is_approved', 'featured', 'title', 'date', 'last_updated', 'category', 'keywords', 'regions', 'tkeywords', 'group'],
+    hot: ['pk', 'created', 'owner', 'advertised', 'resource_type', 'subtype', 'metadata_only', 'is_published', 'is_approved', 'featured', 'title', 'date', 'last_updated', 'category', 'keywords', 'regions', 'tkeywords', 'group', 'linked_to'],
   },
   maplayers: { idField: 'pk', idKind: 'int', hot: ['map', 'dataset'] }, // maps find their layers by index
   uploads: { idField: 'id', idKind: 'int' },
