@@ -178,6 +178,7 @@ export class Collection {
     if (removing) return void ix.keysOf.delete(rec);
     const v = rec[field];
     const keys = v === undefined || v === null ? [] : Array.isArray(v) ? [...new Set(v.filter((x) => x !== null && x !== undefined).map(String))] : [String(v)];
+    if (!keys.length) return void ix.keysOf.delete(rec); // most records have no value (linked_to): no entry
     ix.keysOf.set(rec, keys);
     for (const k of keys) {
       let set = ix.byValue.get(k);

@@ -90,11 +90,7 @@ export interface LazyState {
   writes: number;
   /** `writes` when the stored copy was made: while they differ the record is kept in memory */
   saved: number;
-  /**
-   * the loaded record (JSON.parse's compact object, used as it is); every trap forwards to it, and the proxy's own
-   * target stays an empty, extensible object (which the Proxy invariants allow, since JSON properties are all
-   * configurable)
-   */
+  /** the loaded record (JSON.parse's compact object, used as it is); every trap forwards to it */
   record: StoredRecord;
 }
 

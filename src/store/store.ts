@@ -1,7 +1,6 @@
 /**
- * The store: named collections held in memory, made durable by a journal and a snapshot. This file is
- * longer than 300 lines because it is the one place that orders the journal, the snapshots and the files of lazy
- * records through open, persist, snapshot, close and reset.
+ * The store: named collections held in memory, made durable by a journal and a snapshot; the one place that
+ * orders the journal, the snapshots and the files of lazy records through open, persist, snapshot, close and reset.
  *
  * - Snapshot: the JSON file users read and edit (`.geostub/db.json`, `{ "version": 1, "journal": n,
  *   "collections": {…} }`, one record per line; see snapshot.ts). Written whole at first start, in the background
@@ -14,43 +13,18 @@
  */
 import { access, mkdir, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { Collection, type CollectionSpec, type StoredRecord } from './collection.js';
+import { Collection, type StoredRecord } from './collection.js';
+import type { StoreOptions } from './options.js';
 import { Journal, changeLines, encodeEntry, type JournalEntry, type JournaledRecord } from './journal.js';
 import { lastReset, replayJournal } from './replay.js';
 import { MemoPool } from './memo.js';
 import { writeCollectionsFile } from './snapshot.js';
 import { readSnapshot, type IndexPlan } from './snapshot-index.js';
 import { isPaged, saved, writesOf } from './lazy.js';
-import { LazyFiles, type LazyOptions, type LazyStats, type PlacedRecord } from './lazy-files.js';
+import { LazyFiles, type LazyStats, type PlacedRecord } from './lazy-files.js';
 
 export type { LazyOptions } from './lazy-files.js';
-
-export interface StoreData {
-  version: 1;
-  collections: Record<string, StoredRecord[]>;
-}
-
-export interface StoreOptions {
-  /** path of the snapshot JSON file; ignored when inMemory */
-  file?: string;
-  inMemory?: boolean;
-  /** the seed data (already loaded fixtures); deep-copied into the store on first start and on reset */
-  seed: () => Promise<Record<string, StoredRecord[]>>;
-  specs: Record<string, CollectionSpec>;
-  /** where warnings go (damaged journal lines, a failed background snapshot); default stderr */
-  warn?: (message: string) => void;
-  /**
-   * milliseconds without writes before the snapshot is rewritten (default 1000; a large store waits five times as
-   * long as its last snapshot took, up to a minute, so a busy server is not slowed by repeated snapshots)
-   */
-  snapshotDelayMs?: number;
-  /**
-   * `from`: collections of at least this many records (default 5,000) are indexed beside the snapshot and kept on
-   * disk, read record by record when needed (snapshot-index.ts, lazy.ts); `cacheMB`: how much of their JSON is
-   * kept in memory once read (default 8)
-   */
-  lazy?: LazyOptions;
-}
+export type { StoreData, StoreOptions } from './options.js';
 
 /** A snapshot is also taken, writes or not, once the journal holds this many characters (or the snapshot's size). */
 const JOURNAL_LIMIT = 64 << 20;
@@ -106,6 +80,7 @@ export class Store {
       if (store.pageable()) await store.loadSnapshot(file);
     } else {
       const { head, lazy } = await store.loadSnapshot(file);
+      if (lazy) store.lazy.warm(file);
       const from = Number(head.journal) || 0;
       next = Math.max(next, from); // never write below the segment the snapshot says to replay from
       const reset = await lastReset(journal, from);
@@ -179,10 +154,7 @@ export class Store {
     return out;
   }
 
-  /**
-   * Derived data cached until one of the named collections changes: `memo('visible:anon', ['resources'], () => …)`.
-   * At most 256 entries are kept (oldest dropped first).
-   */
+  /** Derived data cached until a named collection changes (`memo('visible:anon', ['resources'], …)`; ≤ 256 kept). */
   memo<T>(key: string, deps: readonly string[], compute: () => T): T {
     return this.memos.get(key, this.stamp(deps), compute, () => true);
   }

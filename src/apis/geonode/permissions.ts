@@ -46,8 +46,7 @@ export function levelFor(store: Store, resource: StoredRecord, user: StoredRecor
     const mine = new Set(
       store
         .collection('memberships')
-        .all()
-        .filter((m) => m.user === user.pk)
+        .where('user', user.pk)
         .map((m) => m.group),
     );
     for (const g of groupGrants) if (mine.has(g.id) && isLevel(g.permissions)) level = maxLevel(level, g.permissions);

@@ -113,7 +113,8 @@ function valueOf(key: string, field: string, record: StoredRecord, ctx: RenderCo
       case 'perms':
         return resourcePerms(ctx.store, record, ctx.user);
       case 'favorite':
-        return ctx.user ? ctx.store.collection('favorites').all().some((f) => f.user === ctx.user!.pk && String(f.resource) === String(record.pk)) : false;
+        // the favorites index by resource: a scan of every favorite per rendered resource grew with the store
+        return ctx.user ? ctx.store.collection('favorites').where('resource', record.pk).some((f) => f.user === ctx.user!.pk) : false;
       case 'owner':
         return embedUser(ctx, record.owner, subFields(ctx, fs, 'owner'));
       case 'maplayers':
@@ -125,8 +126,8 @@ function valueOf(key: string, field: string, record: StoredRecord, ctx: RenderCo
       case 'metadata':
         return ctx.store
           .collection('extra_metadata')
-          .all()
-          .filter((m) => String(m.resource) === String(record.pk))
+          .where('resource', record.pk) // indexed, then back in stored (id) order
+          .sort((a, b) => Number(a.id) - Number(b.id))
           .map(({ resource: _r, ...rest }) => rest);
       case 'linked_resources':
         return linkedResourcesPayload(ctx.store, record, ctx.user, ctx.origin);
