@@ -59,13 +59,16 @@ export class LazyFiles {
   }
 
   /**
-   * Read a snapshot the store starts from once, front to back, in the background (a 4 MB slice at a time, off the
-   * event loop), so the operating system's file cache holds it and records are read at memory speed rather than
+   * Read a snapshot the store starts from once, front to back, in the background (a second after the start, a 4 MB
+   * slice at a time, off the event loop), so the operating system's file cache holds it and records are read at memory speed rather than
    * the disk's. That memory is the OS's, given back under pressure; the process keeps nothing.
    */
-  warm(path: string): void {
+  warm(path: string, afterMs = 1000): void {
     const state = (this.warming = { stop: false });
-    void (async () => {
+    // after a pause: the start's own reads (the index, the first pages) go first
+    setTimeout(() => void read(), afterMs).unref();
+    const read = async () => {
+      if (state.stop) return;
       const fh = await open(path, 'r').catch(() => undefined);
       if (!fh) return;
       const slice = Buffer.allocUnsafe(4 << 20);
@@ -76,7 +79,7 @@ export class LazyFiles {
       } finally {
         await fh.close().catch(() => undefined);
       }
-    })();
+    };
   }
 
   /** Lazy records written into the snapshot `file` are read from it from now on (those not changed since). */
