@@ -195,7 +195,7 @@ describe('lazy records', () => {
     const file = await fresh();
     await expect(Store.open({ file, seed, specs, lazy: { cacheMB: -1 } })).rejects.toThrow(/--cache-mb.*0 or more MB, not -1/);
     await expect(Store.open({ file, seed, specs, lazy: { cacheMB: Number.NaN } })).rejects.toThrow(/not NaN/);
-    await expect(Store.open({ file, seed, specs, lazy: { from: 0.5 } })).rejects.toThrow(/whole number/);
+    await expect(Store.open({ file, seed, specs, lazy: { from: 0.5 } })).rejects.toThrow(/--lazy-from.*whole number/);
   });
 
   it('are read from the next snapshot once it is written, and the journal segments it includes are deleted', async () => {

@@ -24,7 +24,8 @@ export const SERVE_OPTIONS = {
   cors: { type: 'boolean', default: true, describe: 'send CORS headers (--no-cors to turn them off)' },
   quiet: { type: 'boolean', default: false, alias: 'q', describe: 'no per-request log lines' },
   auth: { type: 'string', default: 'on', describe: 'on: credentials and permissions as GeoNode checks them; off: every request acts as the superuser (quick front-end work, not faithful)' },
-  'cache-mb': { type: 'number', default: 8, describe: 'a collection of 5,000 records or more stays on disk (db.json and its journal) and is read record by record; this many MB of its JSON are kept in memory once read (raise it to trade memory for faster filters on rarely used fields)' },
+  'cache-mb': { type: 'number', default: 8, describe: 'a collection of --lazy-from records or more stays on disk (db.json and its journal) and is read record by record; this many MB of its JSON are kept in memory once read (raise it to trade memory for faster filters on rarely used fields)' },
+  'lazy-from': { type: 'number', default: 5000, describe: 'collections of this many records or more (GeoNode resources and map layers, catalogue items) stay on disk from the next start; smaller ones are held in memory' },
   'job-duration': { type: 'number', default: 1500, describe: 'ms each step of an asynchronous job (execution, upload, command, harvest) takes on the virtual clock; 0 = jobs end at once' },
   tls: { type: 'boolean', default: false, describe: 'serve https with a self-signed certificate for localhost made at start (in memory; GET /__geostub/cert.pem serves it)' },
   'tls-cert': { type: 'string', describe: 'serve https with this PEM certificate (with --tls-key)' },
@@ -50,6 +51,7 @@ export type ServeArgs = {
   quiet: boolean;
   auth: string;
   'cache-mb': number;
+  'lazy-from': number;
   'job-duration': number;
   tls: boolean;
   'tls-cert'?: string;

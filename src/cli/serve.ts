@@ -46,7 +46,7 @@ export async function launch(args: ServeArgs, print: (line: string) => void = co
     bodyLimit: args['body-limit'],
     cors: args.cors,
     jobDuration: args['job-duration'],
-    lazy: { cacheMB: args['cache-mb'] },
+    lazy: { cacheMB: args['cache-mb'], from: args['lazy-from'] },
     faults: args.fault,
     latency: args.latency === undefined ? fromFile.latency : parseLatency(args.latency, '--latency'),
     errorRate: args['error-rate'] === undefined ? fromFile.errorRate : parseErrorRate(args['error-rate'], '--error-rate'),

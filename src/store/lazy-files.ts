@@ -46,7 +46,7 @@ export class LazyFiles {
   ) {
     const from = options?.from ?? LAZY_DEFAULTS.from;
     const cacheMB = options?.cacheMB ?? LAZY_DEFAULTS.cacheMB;
-    if (!Number.isInteger(from) || from < 1) throw new Error(`lazy.from must be a whole number of records (1 or more), not ${String(from)}`);
+    if (!Number.isInteger(from) || from < 1) throw new Error(`--lazy-from (lazy.from) must be a whole number of records, 1 or more, not ${String(from)}`);
     if (!Number.isFinite(cacheMB) || cacheMB < 0) throw new Error(`the record cache (--cache-mb, lazy.cacheMB) must be 0 or more MB, not ${String(cacheMB)}`);
     this.from = from;
     this.cache = new RecordCache(cacheMB * 1024 * 1024);
