@@ -169,3 +169,19 @@ describe('categories and regions: with_resources and counts', () => {
     }
   });
 });
+
+describe('taxonomies in their models\' order', () => {
+  const codeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  it.each([
+    ['categories', 'identifier'],
+    ['regions', 'name'],
+    ['keywords', 'name'],
+    ['tkeywords', 'slug'], // GeoNode's alt_label
+  ])('/api/v2/%s without sort[] is ordered by %s', async (path, field) => {
+    const values = (await listAll(s, `/api/v2/${path}`)).map((i) => String(i[field]));
+    expect(values.length).toBeGreaterThan(5);
+    expect(values).toEqual([...values].sort(codeUnit));
+    const byId = [...s.store.collection(path).all()].sort((a, b) => Number(a.id) - Number(b.id)).map((r) => String(r[field]));
+    expect(values).not.toEqual(byId); // not the id order the fixtures were written in
+  });
+});

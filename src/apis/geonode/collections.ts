@@ -20,7 +20,11 @@ export interface EndpointCollection {
   listItemSchema?: string;
   /** records of the store collection that belong to this endpoint (views such as datasets) */
   scope?: (r: StoredRecord) => boolean;
-  /** dynamic-rest `sort[]` terms applied when the request has none */
+  /**
+   * dynamic-rest `sort[]` terms applied when the request has none: the view's or the model's default ordering
+   * (taxonomies: TopicCategory `identifier`, Region `name`, ThesaurusKeyword `alt_label` (a tkeyword's `slug` here),
+   * HierarchicalKeyword its tree path, which `node_order_by = ['name']` keeps in name order)
+   */
   defaultSort: string[];
   /** fields a create request must carry (facts: mandatory fields) */
   requiredOnCreate?: string[];
@@ -48,10 +52,10 @@ export const GEONODE_COLLECTIONS: Record<string, EndpointCollection> = {
   users: { store: 'users', singular: 'user', plural: 'users', idField: 'pk', idType: 'int', itemSchema: 'User', defaultSort: ['username'], path: 'users', requiredOnCreate: ['username'], writers: 'admin', readers: 'authenticated' },
   owners: { store: 'users', singular: 'owners', plural: 'owners', idField: 'pk', idType: 'int', itemSchema: 'Owner', defaultSort: ['username'], path: 'owners' },
   groups: { store: 'groups', singular: 'group_profile', plural: 'group_profiles', idField: 'pk', idType: 'int', itemSchema: 'GroupProfile', defaultSort: ['title'], path: 'groups', requiredOnCreate: ['title'], writers: 'admin' },
-  categories: { store: 'categories', singular: 'categories', plural: 'categories', idField: 'id', idType: 'int', itemSchema: 'Category', defaultSort: ['id'], path: 'categories' },
-  keywords: { store: 'keywords', singular: 'keywords', plural: 'keywords', idField: 'id', idType: 'int', itemSchema: 'Keyword', defaultSort: ['id'], path: 'keywords' },
-  tkeywords: { store: 'tkeywords', singular: 'tkeywords', plural: 'tkeywords', idField: 'id', idType: 'int', itemSchema: 'TKeyword', defaultSort: ['id'], path: 'tkeywords' },
-  regions: { store: 'regions', singular: 'regions', plural: 'regions', idField: 'id', idType: 'int', itemSchema: 'Region', defaultSort: ['id'], path: 'regions' },
+  categories: { store: 'categories', singular: 'categories', plural: 'categories', idField: 'id', idType: 'int', itemSchema: 'Category', defaultSort: ['identifier', 'id'], path: 'categories' },
+  keywords: { store: 'keywords', singular: 'keywords', plural: 'keywords', idField: 'id', idType: 'int', itemSchema: 'Keyword', defaultSort: ['name', 'id'], path: 'keywords' },
+  tkeywords: { store: 'tkeywords', singular: 'tkeywords', plural: 'tkeywords', idField: 'id', idType: 'int', itemSchema: 'TKeyword', defaultSort: ['slug', 'id'], path: 'tkeywords' },
+  regions: { store: 'regions', singular: 'regions', plural: 'regions', idField: 'id', idType: 'int', itemSchema: 'Region', defaultSort: ['name', 'id'], path: 'regions' },
   uploads: { store: 'uploads', singular: 'upload', plural: 'uploads', idField: 'id', idType: 'int', itemSchema: 'Upload', defaultSort: ['-id'], path: 'uploads' },
   upload_size_limits: { store: 'upload_size_limits', singular: 'upload-size-limit', plural: 'upload-size-limits', idField: 'slug', idType: 'slug', itemSchema: 'UploadSizeLimit', defaultSort: ['slug'], path: 'upload-size-limits', requiredOnCreate: ['slug', 'max_size'], writers: 'superuser' },
   upload_parallelism_limits: { store: 'upload_parallelism_limits', singular: 'upload-parallelism-limit', plural: 'upload-parallelism-limits', idField: 'slug', idType: 'slug', itemSchema: 'UploadParallelismLimit', defaultSort: ['slug'], path: 'upload-parallelism-limits', requiredOnCreate: ['slug', 'max_number'], writers: 'superuser' },
