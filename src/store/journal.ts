@@ -31,7 +31,11 @@ const SUFFIX = 16;
 
 /** One journal line: the entry's JSON with its checksum as a last field, and a newline. */
 export function encodeEntry(entry: JournalEntry): string {
-  const payload = JSON.stringify(entry);
+  return withChecksum(JSON.stringify(entry));
+}
+
+/** An entry's JSON text (`{…}`) as a journal line: its checksum added as a last field, and a newline. */
+function withChecksum(payload: string): string {
   return `${payload.slice(0, -1)},"k":"${hex(payload)}"}\n`;
 }
 
@@ -74,7 +78,7 @@ export function changeLines(name: string, collection: Collection, changes: Map<s
     const head = `{"op":${JSON.stringify(change)},"c":${JSON.stringify(name)},"id":${JSON.stringify(id)},"r":`;
     const json = JSON.stringify(plainRecord(rec));
     if (stored && isPaged(rec)) stored.push({ record: rec, writes: writesOf(rec), line: out.length, start: Buffer.byteLength(head), length: Buffer.byteLength(json) });
-    out.push(`${head}${json},"k":"${hex(`${head}${json}}`)}"}\n`);
+    out.push(withChecksum(`${head}${json}}`)); // what encodeEntry makes of the entry, with the record's place known
   }
 }
 
