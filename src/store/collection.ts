@@ -10,8 +10,8 @@ export interface CollectionSpec {
   idKind: 'int' | 'intString' | 'given';
   /**
    * fields read across every record by default lists (visibility, default order): a large collection that names
-   * them (even none) keeps them in the snapshot index and its records are not parsed at start (lazy.ts); a
-   * collection without `hot` (small records read everywhere, like grants) is always parsed
+   * them (even none) keeps them in the snapshot index and its records on disk, read when needed (lazy.ts); a
+   * collection without `hot` (small records read everywhere, like grants) is always held in memory
    */
   hot?: readonly string[];
 }

@@ -136,7 +136,7 @@ export function lazyRecord(source: LazySource, offset: number, length: number, c
 const stateOf = (record: StoredRecord): LazyState | undefined => (record as Record<symbol, LazyState | undefined>)[STATE];
 
 /** The record's JSON as stored, while it is not loaded (the snapshot writer copies it rather than load it). */
-export function unparsedText(record: StoredRecord): string | undefined {
+export function storedJson(record: StoredRecord): string | undefined {
   const state = stateOf(record);
   if (!state || state.loaded) return undefined;
   const text = storedText(state);

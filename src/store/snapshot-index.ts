@@ -6,7 +6,7 @@
  *
  * `start`/`end` are the byte range of a collection's record lines. A collection of at least `lazyFrom` records is
  * indexed record by record (where each line starts, how long it is, and the values of its hot fields), and its
- * records start as lazy records (lazy.ts) that are parsed when first needed; smaller collections are read whole
+ * records start as lazy records (lazy.ts), kept on disk and read when needed; smaller collections are read whole
  * from their byte range. The index is used only while the snapshot's size and mtime are the ones it names: a file
  * edited by hand (or a snapshot whose index was not written) is read the ordinary way, and the next snapshot writes
  * a new index.
@@ -218,7 +218,7 @@ function hotColumns(lazy: LazyLayout, fields: readonly string[]): HotColumns | u
     if (!Array.isArray(column)) return undefined;
     const table = lazy.tables?.[f];
     if (table) {
-      for (const v of table) deepFreeze(v); // shared by every record holding it until each is parsed
+      for (const v of table) deepFreeze(v); // shared by every record holding it
       values.set(f, column.map((i) => (i === -1 ? ABSENT : table[i as number])));
     } else {
       for (const i of lazy.absent?.[f] ?? []) column[i] = ABSENT;

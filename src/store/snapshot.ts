@@ -24,7 +24,7 @@
 import { open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { forEachLine } from './lines.js';
-import { plainRecord, unparsedText } from './lazy.js';
+import { plainRecord, storedJson } from './lazy.js';
 import { LayoutRecorder, writeIndex, type IndexPlan } from './snapshot-index.js';
 
 export type Rec = Record<string, unknown>;
@@ -122,7 +122,7 @@ async function readLineLayout(file: string): Promise<LayoutResult> {
 /**
  * Write a collections file in the line layout: temporary file, fdatasync, rename, fsync of the directory.
  * Records are serialised as they are reached, so an array may be a copy whose records still change (the journal
- * replayed on top makes the result exact); a lazy record not parsed yet is copied as the line it was read from.
+ * replayed on top makes the result exact); a lazy record not in memory is copied as the JSON it is stored as.
  * With an `index` plan, the byte layout (and the hot fields of large collections) goes to `<file>.index` after the
  * rename (snapshot-index.ts), and `placed` hears where each record of those large collections was written (called as
  * each is serialised; the file is in place once this resolves). Resolves to the number of bytes written.
@@ -166,7 +166,7 @@ export async function writeCollectionsFile(
       const last = records.length - 1;
       for (let i = 0; i <= last; i++) {
         const r = records[i] as Rec;
-        const line = (unparsedText(r) ?? JSON.stringify(plainRecord(r))) + (i < last ? ',' : '');
+        const line = (storedJson(r) ?? JSON.stringify(plainRecord(r))) + (i < last ? ',' : '');
         const length = Buffer.byteLength(line);
         if (layout.record(r, offset, length)) placed?.(r, offset, length);
         append(line + '\n');
