@@ -93,12 +93,12 @@ export async function launch(args: ServeArgs, print: (line: string) => void = co
 }
 
 /**
- * V8 grows its heap by up to 4× the live data between full collections while a server allocates fast; a long-lived
- * mock holding a large store would keep gigabytes of garbage headroom. Once the store is loaded (a phase that
- * wants the default, fewer collections while it allocates), the CLI server lets the heap grow by 50% instead. Measured
- * after a PATCH/GET storm (`BENCH_ONLY=durability`): RSS at 100,000 resources 2.95× → 2.17× the JSON with durable
- * PATCH still 0.55× GET; at 25% RSS fell further but PATCH dropped to 0.38× GET (full collections of a 1.6 GB heap). Only
- * the CLI does this: `startGeostub` runs in its caller's process, whose settings are the caller's.
+ * V8 grows its heap by up to 4× the live data between full collections while a server allocates fast, which a
+ * long-lived mock pays for in garbage headroom. Once the store is loaded (a phase that wants the default, fewer
+ * collections while it allocates), the CLI server lets the heap grow by 50% instead. Chosen when large stores were
+ * held in memory (RSS at 100,000 resources 2.95× → 2.17× the JSON); with them on disk the heap is small and the
+ * flag matters less (25% instead saved ~7 MB at 10,000 resources, within run-to-run noise). Only the CLI does this:
+ * `startGeostub` runs in its caller's process, whose settings are the caller's.
  */
 const HEAP_GROWTH_FLAG = '--heap-growing-percent=50';
 

@@ -36,7 +36,7 @@ const STATE = Symbol('lazy record');
 
 /** Parse a record's JSON: from now on the proxy forwards to it. */
 function fill(state: LazyState, text: string): void {
-  const parsed = JSON.parse(text.endsWith(',') ? text.slice(0, -1) : text) as unknown;
+  const parsed = JSON.parse(text) as unknown;
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error(`${state.source.path} holds a record that is not an object at byte ${state.offset}`);
   state.record = parsed as StoredRecord;
   state.loaded = true;
@@ -44,8 +44,10 @@ function fill(state: LazyState, text: string): void {
   state.source.cache.add(state);
 }
 
+/** The record's JSON as stored (without the trailing comma of the snapshot's line layout). */
 function storedText(state: LazyState): string {
-  return state.source.text(state.offset, state.length);
+  const text = state.source.text(state.offset, state.length);
+  return text.endsWith(',') ? text.slice(0, -1) : text;
 }
 
 function load(state: LazyState): StoredRecord {
@@ -138,9 +140,7 @@ const stateOf = (record: StoredRecord): LazyState | undefined => (record as Reco
 /** The record's JSON as stored, while it is not loaded (the snapshot writer copies it rather than load it). */
 export function storedJson(record: StoredRecord): string | undefined {
   const state = stateOf(record);
-  if (!state || state.loaded) return undefined;
-  const text = storedText(state);
-  return text.endsWith(',') ? text.slice(0, -1) : text;
+  return !state || state.loaded ? undefined : storedText(state);
 }
 
 /**
