@@ -55,14 +55,26 @@ describe('401 vs 403: decided by the view’s first authentication class', () =>
 });
 
 describe('visibility', () => {
-  it('a private resource is seen by its owner and admins, a 404 for anyone else', async () => {
+  // GeoNode checks the caller's rights on the object before filtering (UserHasPerms.has_permission, 4.4.3
+  // base/api/permissions.py:233-258): a resource that exists but may not be viewed is a 403, not a 404
+  it('a private resource is seen by its owner and admins; anyone else gets 403, and a missing one 404', async () => {
     expect((await s.request('GET', `/api/v2/resources/${ALICE_PRIVATE}`, { as: 'alice' })).status).toBe(200);
     expect((await s.request('GET', `/api/v2/resources/${ALICE_PRIVATE}`, { as: 'admin' })).status).toBe(200);
-    for (const who of ['bob', null] as const) {
-      const res = await s.request('GET', `/api/v2/resources/${ALICE_PRIVATE}`, { as: who });
-      expect(res.status).toBe(404);
-      expect(res.json).toEqual({ detail: 'Not found.' });
+    const bob = await s.request('GET', `/api/v2/resources/${ALICE_PRIVATE}`, { as: 'bob' });
+    expect(bob.status).toBe(403);
+    expect(bob.json).toMatchObject({ success: false, code: 'permission_denied' });
+    const anonymous = await s.request('GET', `/api/v2/resources/${ALICE_PRIVATE}`, { as: null });
+    expect(anonymous.status).toBe(403); // Session authentication first on 4.4.3's resource views: no WWW-Authenticate
+    expect(anonymous.json).toMatchObject({ success: false, code: 'not_authenticated' });
+    for (const path of [`/api/v2/resources/${ALICE_PRIVATE}/keywords`, `/api/v2/documents/${ALICE_PRIVATE}`, `/api/v2/datasets/${ALICE_PRIVATE}`]) {
+      expect((await s.request('GET', path, { as: 'bob' })).status, path).toBe(403);
     }
+    const missing = await s.request('GET', '/api/v2/resources/999999', { as: 'bob' });
+    expect(missing.status).toBe(404);
+    expect(missing.json).toEqual({ detail: 'Not found.' });
+    // rights first, then the endpoint's queryset: a visible resource under the wrong type's endpoint is a 404
+    const visible = (await s.request('GET', '/api/v2/maps/?page_size=1', { as: 'bob' })).json.maps[0].pk;
+    expect((await s.request('GET', `/api/v2/documents/${visible}`, { as: 'bob' })).status).toBe(404);
     const anonList = await s.request('GET', '/api/v2/resources/?page_size=1000', { as: null });
     expect(anonList.json.resources.map((r: { pk: string }) => r.pk)).not.toContain(ALICE_PRIVATE);
     const aliceList = await s.request('GET', '/api/v2/resources/?page_size=1000', { as: 'alice' });

@@ -30,11 +30,20 @@ describe('relation lists (facts §1.6)', () => {
     expect(Array.isArray(ml.json)).toBe(true);
     expect(sorted(ml.json.map((l: Item) => l.pk))).toEqual(sorted(layers().filter((l) => String(l.dataset) === ds).map((l) => l.pk)));
     expect(ml.json.length).toBeGreaterThan(1);
-    for (const l of ml.json) expect(l.dataset.pk).toBe(ds);
+    // SimpleMapLayerSerializer: no embedded dataset (4.4.3 layers/api/views.py:181-190, maps/api/serializers.py:155-160)
+    for (const l of ml.json) expect(Object.keys(l)).toEqual(['pk', 'name', 'extra_params', 'current_style', 'order', 'visibility', 'opacity']);
     const maps = await s.request('GET', `/api/v2/datasets/${ds}/maps/`);
     expect(Array.isArray(maps.json)).toBe(true);
-    expect(sorted(maps.json.map((m: Item) => m.pk))).toEqual(sorted([...new Set(layers().filter((l) => String(l.dataset) === ds).map((l) => l.map))]));
-    for (const m of maps.json) expect(m.resource_type).toBe('map');
+    // SimpleMapSerializer + BaseDynamicModelSerializer's link: {pk: int, title, detail_url, link}
+    // (4.4.3 layers/api/views.py:192-196, maps/api/serializers.py:183-195, base/api/serializers.py:83-106)
+    const mapPks = [...new Set(layers().filter((l) => String(l.dataset) === ds).map((l) => Number(l.map)))];
+    expect(sorted(maps.json.map((m: Item) => m.pk))).toEqual(sorted(mapPks));
+    for (const m of maps.json) {
+      expect(Object.keys(m)).toEqual(['pk', 'title', 'detail_url', 'link']);
+      expect(typeof m.pk).toBe('number');
+      expect(m.link).toBe(`${s.url}/api/v2/maps/${m.pk}`);
+      expect(m.detail_url).toMatch(/^http:\/\/.+\/catalogue\/#\/map\/\d+$/);
+    }
   });
   it('maps/{id}/datasets and maps/{id}/maplayers: bare arrays, layers in order', async () => {
     const map = String(layers()[0]!.map);

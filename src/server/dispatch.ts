@@ -23,7 +23,8 @@ export interface PlainRequest {
 export interface ApiBinding {
   behaviours: Record<string, Behaviour>;
   identify(env: Env, req: { headers: PlainRequest['headers']; query: URLSearchParams; route: Route }): { user: StoredRecord | null; error?: ApiError };
-  methodNotAllowed(method: string): ApiError;
+  /** a method the route does not serve; `user` is the caller (a view may refuse an anonymous caller first) */
+  methodNotAllowed(method: string, route: Route, user: StoredRecord | null): ApiError;
   /** a validation problem → the API's 400 */
   invalidBody(message: string, field: string | undefined): ApiError;
   /** an injected failure (429/5xx, resilience testing) in the API's error shape */
@@ -58,7 +59,7 @@ export function dispatch(routes: Route[], apis: Record<string, ApiBinding>, env:
   req.onIdentity?.(identity.user);
   if (!op) {
     if (identity.error) throw identity.error;
-    throw binding.methodNotAllowed(req.method.toUpperCase());
+    throw binding.methodNotAllowed(req.method.toUpperCase(), route, identity.user);
   }
   if (identity.error) throw identity.error;
   const validate = env.validators.requestBody(op);

@@ -147,6 +147,8 @@ export interface NewExecution {
   source?: string | null;
   name?: string | null;
   step?: string | null;
+  /** stored fields the API does not show (the contract's field set decides what is rendered) */
+  internal?: Record<string, unknown>;
 }
 
 /** Insert an `execution_requests` record in state `ready` (facts §2.11). */
@@ -170,6 +172,7 @@ export function newExecution(env: Env, user: StoredRecord, e: NewExecution): Sto
     action: e.action,
     source: e.source === undefined ? 'resource_service' : e.source,
     link: `/api/v2/executionrequest/${exec_id}`,
+    ...e.internal,
   });
 }
 

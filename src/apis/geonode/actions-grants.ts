@@ -165,3 +165,62 @@ export function clearGrants(store: Store, resource: StoredRecord): void {
   const owner = ownerPk(resource);
   applySpec(store, resource, { users: owner === undefined ? [] : [{ id: Number(owner), permissions: 'owner' }], organizations: [], groups: [] });
 }
+
+// The "extended" spec that `set_permissions` executions carry in `input_params.permissions`: codenames per user and
+// group name (PermSpecCompact.extended and _to_extended_perms, GeoNode 4.4.3 security/permissions.py:216-295,681-718).
+const VIEW = ['view_resourcebase'];
+const DOWNLOAD = ['download_resourcebase'];
+const EDIT = ['change_resourcebase', 'change_resourcebase_metadata'];
+const ADMIN = ['delete_resourcebase', 'change_resourcebase_permissions', 'publish_resourcebase', ...EDIT];
+const DATASET_ADMIN = ['change_dataset_data', 'change_dataset_style'];
+const DOWNLOADABLE = new Set(['dataset', 'document']);
+const DATA_SUBTYPES = new Set(['vector', 'vector_time', 'raster']);
+
+const sortedSet = (perms: string[]) => [...new Set(perms)].sort();
+
+export function extendedPerms(level: Level, resource: StoredRecord, isOwner = false): string[] {
+  const downloadable = DOWNLOADABLE.has(String(resource.resource_type).toLowerCase());
+  const dataAdmin = downloadable && DATA_SUBTYPES.has(String(resource.subtype ?? '').toLowerCase()) ? DATASET_ADMIN : [];
+  if (isOwner) return sortedSet(downloadable ? [...dataAdmin, ...ADMIN, ...VIEW, ...DOWNLOAD] : [...ADMIN, ...VIEW]);
+  switch (level) {
+    case 'view':
+      return sortedSet(VIEW);
+    case 'download':
+      return sortedSet(downloadable ? [...VIEW, ...DOWNLOAD] : VIEW);
+    case 'edit':
+      return sortedSet(downloadable ? [...dataAdmin, ...VIEW, ...EDIT, ...DOWNLOAD] : [...VIEW, ...EDIT]);
+    case 'manage':
+    case 'owner': // a non-owner given `owner` is made the owner by the resource manager; as a grant it reads as manage
+      return sortedSet(downloadable ? [...dataAdmin, ...VIEW, ...ADMIN, ...DOWNLOAD] : [...VIEW, ...ADMIN]);
+    default:
+      return [];
+  }
+}
+
+/** A compact spec (ids and levels) in GeoNode's extended form: `{users: {username: [...]}, groups: {name: [...]}}`. */
+export function extendedSpec(store: Store, resource: StoredRecord, spec: CompactSpec): { users: Record<string, string[]>; groups: Record<string, string[]> } {
+  const out = { users: {} as Record<string, string[]>, groups: {} as Record<string, string[]> };
+  const users = store.collection('users');
+  for (const e of spec.users) {
+    if (e.id === ANONYMOUS_USER_ID) {
+      out.users.AnonymousUser = extendedPerms(e.permissions, resource);
+      continue;
+    }
+    const u = users.get(e.id);
+    if (!u) continue;
+    const isOwner = u.pk === ownerPk(resource);
+    out.users[String(u.username)] = extendedPerms(isOwner ? 'owner' : u.is_superuser ? 'manage' : e.permissions, resource, isOwner);
+  }
+  const groups = store.collection('groups');
+  for (const e of spec.organizations) {
+    const g = groups.get(e.id);
+    if (g) out.groups[String((g.group as StoredRecord | undefined)?.name ?? g.slug)] = extendedPerms(e.permissions, resource);
+  }
+  for (const e of spec.groups) {
+    const special = e.id === ANONYMOUS_GROUP.id ? ANONYMOUS_GROUP : e.id === REGISTERED_GROUP.id ? REGISTERED_GROUP : undefined;
+    if (!special) continue;
+    out.groups[special.name] = extendedPerms(e.permissions, resource);
+    if (special === ANONYMOUS_GROUP) out.users.AnonymousUser = extendedPerms(e.permissions, resource);
+  }
+  return out;
+}

@@ -70,7 +70,7 @@ function runEffect(store: Store, exec: StoredRecord, now: string, contract?: Con
     case 'permissions': {
       const res = mustExist(byUuid(store, input.uuid), 'ResourceBase');
       if (exec.func_name === 'remove_permissions') clearGrants(store, res);
-      else applySpec(store, res, input.permissions as CompactSpec, typeof input.owner === 'string' ? input.owner : undefined);
+      else applySpec(store, res, (exec.compact_spec ?? input.permissions) as CompactSpec, typeof input.owner === 'string' ? input.owner : undefined);
       return { output_params: { output: true } };
     }
     case 'import':

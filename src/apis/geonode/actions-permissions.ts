@@ -8,7 +8,7 @@ import { apiError } from '../../errors/catalogue.js';
 import { json, type Behaviour } from '../../behaviours/types.js';
 import { launchJob } from '../../behaviours/jobs.js';
 import { executionAccepted, failureRequested, hasLevel, isObject, newExecution, param, resourceById } from './actions-common.js';
-import { currentSpec, mergeSpec, parseSpec, renderSpec } from './actions-grants.js';
+import { currentSpec, extendedSpec, mergeSpec, parseSpec, renderSpec } from './actions-grants.js';
 import { EXECUTION_JOB } from './actions-lifecycle.js';
 
 export const permissions: Behaviour = async (req, env) => {
@@ -27,13 +27,15 @@ export const permissions: Behaviour = async (req, env) => {
     const given = parseSpec(env.store, req.body);
     if (!given) throw apiError('emptyResponse', 400);
     const spec = req.method === 'PATCH' ? mergeSpec(currentSpec(env.store, res), given) : given;
+    // GeoNode stores the spec in its extended form (codenames per username / group name, 4.4.3
+    // base/api/views.py:614-645); the compact spec the effect applies is kept beside it, out of the rendered fields
     const input_params = {
       uuid: res.uuid,
       owner: typeof body.owner === 'string' && body.owner ? body.owner : ownerName,
-      permissions: spec,
+      permissions: extendedSpec(env.store, res, spec),
       created: body.created === true,
     };
-    exec = newExecution(env, user, { func_name: 'set_permissions', action: 'permissions', input_params, geonode_resource: pk });
+    exec = newExecution(env, user, { func_name: 'set_permissions', action: 'permissions', input_params, geonode_resource: pk, internal: { compact_spec: spec } });
   }
   launchJob(env, EXECUTION_JOB, exec, { since: String(exec.created), fail: failureRequested(req, body) });
   await env.persist();

@@ -36,12 +36,31 @@ export function isMember(env: Env, groupPk: unknown, userPk: unknown, role?: 'ma
     .some((m) => m.group === groupPk && m.user === userPk && (!role || m.role === role));
 }
 
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export interface FindOptions {
+  /**
+   * The view checks the caller's rights on the object before filtering the queryset (GeoNode's `UserHasPerms`,
+   * base/api/permissions.py:233-258 in 4.4.3): a resource that exists but that the caller may not view answers
+   * 403 `permission_denied` (logged in) or the view's not-authenticated answer (anonymous), not 404. Only the
+   * views whose permission classes include UserHasPerms do this; actions such as `favorite` filter first (404).
+   */
+  permsFirst?: boolean;
+}
+
 /** The record a detail URL names, or the catalogued 404 `{"detail": "Not found."}`. */
-export function findRecord(req: BehaviourRequest, env: Env, c: EndpointCollection, rawId?: string): StoredRecord {
+export function findRecord(req: BehaviourRequest, env: Env, c: EndpointCollection, rawId?: string, options: FindOptions = {}): StoredRecord {
   const id = rawId ?? req.params.id ?? req.params.slug ?? req.params.exec_id ?? req.params.resource_id ?? '';
+  // IsAuthenticatedOrReadOnly comes first in those views: an anonymous write is refused before any lookup
+  if (options.permsFirst && !SAFE_METHODS.has(req.method)) requireUser(req);
   if (!isWellFormedId(c, id)) throw apiError('notFound');
   const rec = env.store.collection(c.store).get(c.idType === 'int' ? Number(id) : id);
-  if (!rec || (c.scope && !c.scope(rec)) || !canSee(env, c, rec, req.user)) throw apiError('notFound');
+  if (!rec) throw apiError('notFound');
+  if (options.permsFirst && c.store === 'resources' && !isSuperuser(req.user) && levelFor(env.store, rec, req.user) === 'none') {
+    requireUser(req);
+    throw apiError('permissionDenied');
+  }
+  if ((c.scope && !c.scope(rec)) || !canSee(env, c, rec, req.user)) throw apiError('notFound');
   return rec;
 }
 

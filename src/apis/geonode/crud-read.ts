@@ -196,7 +196,7 @@ export const retrieve: Behaviour = (req, env) => {
   if (c.readers === 'authenticated') requireUser(req);
   if (c.detailReaders === 'superuser' && !isSuperuser(requireUser(req))) throw apiError('permissionDenied');
   const q = parseListQuery(req, key, c, false);
-  const rec = findRecord(req, env, c);
+  const rec = findRecord(req, env, c, undefined, { permsFirst: true });
   // DRF's get_object filters the same queryset as the list: an owner (or keyword) no visible resource uses is a 404
   if (key === 'owners' || key === 'keywords') {
     const used = facetListFilter(req.query, env.store, req.user, key);

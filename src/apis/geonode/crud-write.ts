@@ -130,7 +130,7 @@ export function applyChanges(req: BehaviourRequest, env: Env, key: string, c: En
 
 export const update: Behaviour = async (req, env) => {
   const { key, c } = endpointOf(req);
-  const rec = findRecord(req, env, c);
+  const rec = findRecord(req, env, c, undefined, { permsFirst: true });
   requireChangeRight(req, env, key, c, rec, false);
   const body = unwrapSingle(req.body ?? {}, c.singular);
   const started = beforeWrite(req, env, key, rec, body);
@@ -156,7 +156,7 @@ export function removeRecord(env: Env, key: string, c: EndpointCollection, rec: 
 
 export const destroy: Behaviour = async (req, env) => {
   const { key, c } = endpointOf(req);
-  const rec = findRecord(req, env, c);
+  const rec = findRecord(req, env, c, undefined, { permsFirst: true });
   requireChangeRight(req, env, key, c, rec, true);
   removeRecord(env, key, c, rec);
   await env.persist();

@@ -30,6 +30,10 @@ import { apiError } from '../../errors/catalogue.js';
 import type { ApiBinding } from '../../server/dispatch.js';
 import { geonodeIdentity as identify } from './identity.js';
 
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** Views whose permission classes start with IsAuthenticated or IsAuthenticatedOrReadOnly (base/api/views.py:120,306, people/api/views.py, resource/api/views.py in 4.4.3). */
+const AUTHENTICATED_WRITES = /^\/api\/v2\/(resources|datasets|documents|maps|geoapps|users|groups|executionrequest)\//;
+
 /** `--auth off`: the first superuser of the fixtures acts for every request. */
 function superuser(env: Parameters<ApiBinding['identify']>[0]) {
   return env.store.collection('users').all().find((u) => u.is_superuser === true) ?? null;
@@ -53,7 +57,15 @@ export const geonodeBinding: ApiBinding = {
     }
     return { user: id.user };
   },
-  methodNotAllowed: (method) => apiError('methodNotAllowed', method),
+  methodNotAllowed(method, route, user) {
+    // DRF authenticates and checks permissions before it looks for the method's handler (APIView.dispatch →
+    // initial): on views whose first permission class is IsAuthenticated(OrReadOnly), an anonymous write is refused
+    // as unauthenticated before any 405 (4.4.3 layers/api/views.py:63-67: anonymous DELETE /datasets/{id} → 403)
+    if (!user && !SAFE_METHODS.has(method) && AUTHENTICATED_WRITES.test(route.path)) {
+      return apiError(route.authFirst === 'basic' ? 'notAuthenticatedBasic' : 'notAuthenticated');
+    }
+    return apiError('methodNotAllowed', method);
+  },
   invalidBody: (message) => apiError('invalid', message),
   injectedError: (status) => apiError('injectedGeonode', status),
 };

@@ -30,13 +30,26 @@ export const schema: Behaviour = (req) => {
   return { status: 200, text: req.op.contract.text, contentType: 'application/vnd.oai.openapi; charset=utf-8' };
 };
 
+function absoluteUrl(origin: string, url: unknown): unknown {
+  return typeof url === 'string' && url.startsWith('/') ? origin + url : url;
+}
+
+/** A dataset's map layers as SimpleMapLayerSerializer renders them, in the layers' order. */
+function simpleMapLayers(env: Env, datasetPk: unknown): unknown[] {
+  return env.store
+    .collection('maplayers')
+    .where('dataset', datasetPk)
+    .sort((a, b) => Number(a.order) - Number(b.order) || Number(a.pk) - Number(b.pk))
+    .map((l) => ({ pk: l.pk, name: l.name, extra_params: l.extra_params ?? null, current_style: l.current_style ?? null, order: l.order, visibility: l.visibility, opacity: l.opacity }));
+}
+
 const isOwnedBy = (pk: unknown) => (r: StoredRecord) => (r.owner as StoredRecord | null)?.pk === pk;
 
 /** Relation lists (facts §1.6): bare arrays, except `resources` which uses the page envelope. */
 export const relation: Behaviour = (req, env) => {
   const { key, c } = endpointOf(req);
   if (c.readers === 'authenticated') requireUser(req); // /users/{id}/… needs a login, as /users/ does
-  const parent = findRecord(req, env, c);
+  const parent = findRecord(req, env, c, undefined, { permsFirst: true });
   const ctx = renderContext(req, env);
   const name = String(req.op.ext.relation);
   const resources = env.store.collection('resources');
@@ -46,22 +59,36 @@ export const relation: Behaviour = (req, env) => {
   const memberships = env.store.collection('memberships').all();
   switch (name) {
     case 'maplayers': {
-      const field = key === 'maps' ? 'map' : 'dataset';
-      return json(200, renderMapLayers(ctx, field, parent.pk));
+      if (key === 'maps') return json(200, renderMapLayers(ctx, 'map', parent.pk));
+      // SimpleMapLayerSerializer: the layer's own fields, no embedded dataset (4.4.3 layers/api/views.py:181-190)
+      return json(200, simpleMapLayers(env, parent.pk));
     }
     case 'maps': {
+      // SimpleMapSerializer: {pk (int), title, detail_url, link}, every map using the dataset, unfiltered
+      // (4.4.3 layers/api/views.py:192-196: `dataset.maps`, no visibility filter)
       const pks = new Set(layers.filter((l) => String(l.dataset) === String(parent.pk)).map((l) => String(l.map)));
-      return json(200, [...pks].map((pk) => resources.get(pk)).filter((r): r is StoredRecord => !!r && visible(r)).map((r) => renderRecord('maps', r, ctx)));
+      const maps = [...pks].map((pk) => resources.get(pk)).filter((r): r is StoredRecord => !!r);
+      return json(200, maps.map((m) => ({
+        pk: Number(m.pk),
+        title: m.title,
+        detail_url: absoluteUrl(req.origin, m.detail_url),
+        link: `${req.origin}/api/v2/maps/${String(m.pk)}`,
+      })));
     }
     case 'datasets': {
+      // DatasetSerializer(...).to_representation without a request: perms [] and favorite false (4.4.3 maps/api/views.py:108-112)
       const pks = new Set(layers.filter((l) => String(l.map) === String(parent.pk) && l.dataset !== null).map((l) => String(l.dataset)));
-      return json(200, [...pks].map((pk) => resources.get(pk)).filter((r): r is StoredRecord => !!r && visible(r)).map((r) => renderRecord('datasets', r, ctx)));
+      const noViewer = { ...ctx, user: null };
+      return json(200, [...pks].map((pk) => resources.get(pk)).filter((r): r is StoredRecord => !!r && visible(r)).map((r) => ({ ...renderRecord('datasets', r, noViewer), perms: [], favorite: false })));
     }
     case 'members':
     case 'managers': {
+      // UserSerializer(embed=True) without a request context deletes `perms` (4.4.3 base/api/views.py:144-158,
+      // people/api/serializers.py:74-85)
       const role = name === 'managers' ? 'manager' : undefined;
       const pks = memberships.filter((m) => m.group === parent.pk && (!role || m.role === role)).map((m) => m.user);
-      return json(200, [...new Set(pks)].map((pk) => users.get(pk)).filter((u): u is StoredRecord => !!u).map((u) => renderRecord('users', u, ctx)));
+      const noViewer = { ...ctx, user: null };
+      return json(200, [...new Set(pks)].map((pk) => users.get(pk)).filter((u): u is StoredRecord => !!u).map((u) => renderRecord('users', u, noViewer)));
     }
     case 'groups': {
       const groups = env.store.collection('groups');
@@ -164,7 +191,7 @@ function rescoped(req: BehaviourRequest, field: string, schema: FieldSchema) {
 export const relatedField: Behaviour = (req: BehaviourRequest, env: Env) => {
   const { key, c } = endpointOf(req);
   for (const k of req.query.keys()) if (k.startsWith('filter{')) throw apiError('invalid', 'Filtering is not enabled on relation endpoints.');
-  const rec = findRecord(req, env, c);
+  const rec = findRecord(req, env, c, undefined, { permsFirst: true });
   const field = req.params.field_name;
   const schema = queryFieldSchema(req.op.contract, c.itemSchema, c.singular);
   const tree = rescoped(req, field, schema);

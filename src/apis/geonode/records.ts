@@ -9,6 +9,17 @@ import type { EndpointCollection } from './collections.js';
 
 const RESOURCE_TYPE_OF: Record<string, string> = { datasets: 'dataset', documents: 'document', maps: 'map' };
 
+/**
+ * `polymorphic_ctype_id` of each resource model: the Django content type of Dataset, Document, Map and GeoApp
+ * (geostubs's fixtures number them as a stock GeoNode 4.4 database does). django-polymorphic sets it on save
+ * (polymorphic/models.py `pre_save_polymorphic`), so a new resource carries its type's id, never "".
+ */
+export const POLYMORPHIC_CTYPE: Record<'dataset' | 'document' | 'map' | 'geoapp', string> = { dataset: '58', document: '61', map: '63', geoapp: '71' };
+
+function ctypeOf(resourceType: string): string {
+  return resourceType === 'dataset' || resourceType === 'document' || resourceType === 'map' ? POLYMORPHIC_CTYPE[resourceType] : POLYMORPHIC_CTYPE.geoapp;
+}
+
 /** Keys of a body that a client may write: contract properties that are not read-only. */
 export function writableChanges(contract: Contract, c: EndpointCollection, body: Record<string, unknown>): StoredRecord {
   const fs = fieldSet(contract, c.itemSchema);
@@ -79,7 +90,9 @@ export function newRecord(
       sourcetype: 'LOCAL',
       is_copyable: true,
       language: rec.language || 'eng',
-      advertised: rec.advertised ?? true,
+      // ResourceBase.advertised is a BooleanField(default=True) (base/models.py): a body without it gets true
+      advertised: typeof body.advertised === 'boolean' ? body.advertised : true,
+      polymorphic_ctype_id: ctypeOf(String(rec.resource_type)),
       is_published: true,
       is_approved: true,
       popular_count: '0',

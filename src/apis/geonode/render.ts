@@ -13,6 +13,7 @@ import { resourcePerms, userPerms } from './permissions.js';
 import { linkedResourcesPayload } from './actions-metadata.js';
 import { executionStatusBody, statusUrl } from './actions-common.js';
 import { facetCount, type FacetOptions } from './facets.js';
+import { featureInfoTemplate } from './feature-info.js';
 
 const NO_FACET_OPTIONS: FacetOptions = { type: null, title: null };
 
@@ -101,8 +102,36 @@ export function renderRecord(key: string, record: StoredRecord, ctx: RenderConte
   const out: Record<string, unknown> = {};
   for (const f of fs.all) {
     if (!selected(fs, f, opts)) continue;
-    out[f] = VIEWER_FIELDS.has(f) ? valueOf(key, f, record, ctx, fs) : base.value[f];
+    const v = VIEWER_FIELDS.has(f) ? valueOf(key, f, record, ctx, fs) : base.value[f];
+    if (v !== OMITTED) out[f] = v;
   }
+  if (c.store === 'resources' && out.owner && typeof out.owner === 'object') out.owner = ownerForViewer(ctx, out.owner as StoredRecord);
+  return out;
+}
+
+/** A field the serializer deletes for this viewer (the key is absent, not null). */
+const OMITTED = Symbol('omitted');
+
+/** UserSerializer keeps `perms` only for staff, superusers and the user themself (4.4.3 people/api/serializers.py:74-85). */
+function seesUserPerms(viewer: StoredRecord | null, userPk: unknown): boolean {
+  return !!viewer && (viewer.is_staff === true || viewer.is_superuser === true || viewer.pk === userPk);
+}
+
+/**
+ * The embedded owner is a nested UserSerializer that sees the request (4.4.3 base/api/serializers.py:576): staff
+ * and the owner themself get its `perms`, placed after `avatar` as in UserSerializer.Meta.fields.
+ */
+function ownerForViewer(ctx: RenderContext, owner: StoredRecord): StoredRecord {
+  if (!seesUserPerms(ctx.user, owner.pk)) return owner;
+  const user = ctx.store.collection('users').get(owner.pk);
+  if (!user) return owner;
+  const out: StoredRecord = {};
+  for (const [k, v] of Object.entries(owner)) {
+    if (k === 'perms') continue;
+    out[k] = v;
+    if (k === 'avatar') out.perms = userPerms(user);
+  }
+  if (!('perms' in out)) out.perms = userPerms(user);
   return out;
 }
 
@@ -121,6 +150,8 @@ function valueOf(key: string, field: string, record: StoredRecord, ctx: RenderCo
         return renderMapLayers(ctx, 'map', record.pk);
       case 'link':
         return `/api/v2/${c.path}/${record.pk}`;
+      case 'featureinfo_custom_template':
+        return featureInfoTemplate(record);
       case 'executions':
         return ctx.user ? unfinishedExecutions(ctx, record) : [];
       case 'metadata':
@@ -133,9 +164,8 @@ function valueOf(key: string, field: string, record: StoredRecord, ctx: RenderCo
         return linkedResourcesPayload(ctx.store, record, ctx.user, ctx.origin);
     }
   }
-  if ((key === 'users' || key === 'owners') && field === 'perms') {
-    return ctx.user && (ctx.user.pk === record.pk || ctx.user.is_staff || ctx.user.is_superuser) ? userPerms(record) : [];
-  }
+  if (key === 'users' && field === 'perms') return seesUserPerms(ctx.user, record.pk) ? userPerms(record) : OMITTED;
+  if (key === 'owners' && field === 'perms') return seesUserPerms(ctx.user, record.pk) ? userPerms(record) : [];
   if (field === 'count' && (key === 'owners' || key === 'categories' || key === 'keywords' || key === 'regions')) {
     return facetCount(ctx.store, key, record, ctx.user, ctx.facet ?? NO_FACET_OPTIONS);
   }
@@ -178,10 +208,10 @@ export function renderMapLayers(ctx: RenderContext, field: 'map' | 'dataset', pk
         ...layer,
         dataset: ds
           ? {
-              pk: ds.pk,
+              pk: Number(ds.pk), // an integer here: MapLayerDatasetSerializer declares no pk (4.4.3 maps/api/serializers.py:100-117)
               alternate: ds.alternate,
               title: ds.title,
-              featureinfo_custom_template: ds.featureinfo_custom_template ?? null,
+              featureinfo_custom_template: featureInfoTemplate(ds),
               perms: resourcePerms(ctx.store, ds, ctx.user),
               links: ds.links ?? [],
               has_time: ds.has_time ?? false,
