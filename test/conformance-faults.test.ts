@@ -47,6 +47,15 @@ const CAUGHT_BY: Record<string, [check: string, only: string[]]> = {
   'update-not-saved': ['crud_round_trip', ['scenario geonode-crud-resource']],
   'bulk-update-ignored': ['bulk_update', ['scenario geonode-bulk-resources']],
   'catalog-page-ignored': ['page_walk', ['scenario koordinates-page-walk']],
+  'rights-after-lookup': ['rights_before_lookup', ['scenario geonode-rights-first']],
+  'anonymous-method-405': ['anonymous_before_method', ['POST /api/v2/datasets/{id}/ · anonymous method']],
+  'new-resource-unadvertised': ['new_resource_defaults', ['scenario geonode-rights-first']],
+  'permissions-spec-compact': ['permissions_extended_spec', ['scenario geonode-rights-first']],
+  'members-with-perms': ['response_schema', ['GET /api/v2/groups/{id}/members/ · request']],
+  'map-datasets-with-perms': ['response_schema', ['GET /api/v2/maps/{id}/datasets/ · request']],
+  'dataset-maps-string-pk': ['response_schema', ['GET /api/v2/datasets/{id}/maps/ · request']],
+  'maplayer-dataset-pk-string': ['response_schema', ['GET /api/v2/maps/{id}/ · request']],
+  'featureinfo-empty-string': ['response_schema', ['GET /api/v2/datasets/{id}/ · request']],
 };
 
 describe('planted faults', () => {

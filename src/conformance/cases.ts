@@ -7,7 +7,7 @@ import type { Operation } from '../contracts/route-table.js';
 import type { Case } from './context.js';
 import { paginationCase } from './list-cases.js';
 import { listQueryCases } from './list-query-cases.js';
-import { anonymousCase, invalidParamCase, methodNotAllowedCase, missingIdCase, requestCase } from './op-cases.js';
+import { anonymousCase, anonymousMethodCase, invalidParamCase, methodNotAllowedCase, missingIdCase, requestCase } from './op-cases.js';
 import type { Scenario } from './scenario-load.js';
 import { scenarioCase } from './scenario-run.js';
 import type { ApiName } from './types.js';
@@ -23,8 +23,7 @@ export function buildCases(ops: Operation[], scenarios: Scenario[], apis: ApiNam
   const byPath = new Map<string, Operation[]>();
   for (const op of selected) byPath.set(op.path, [...(byPath.get(op.path) ?? []), op]);
   for (const [path, pathOps] of byPath) {
-    const c = methodNotAllowedCase(pathOps[0].api, path, pathOps);
-    if (c) cases.push(c);
+    for (const c of [methodNotAllowedCase(pathOps[0].api, path, pathOps), anonymousMethodCase(pathOps[0].api, path, pathOps)]) if (c) cases.push(c);
   }
   for (const s of scenarios.filter((x) => apis.includes(x.api))) cases.push(scenarioCase(s, ops));
   return cases.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

@@ -46,6 +46,9 @@ export const SOURCES: Record<string, Record<string, ParamSource>> = {
   // a command that has jobs, so its job list has an id to read
   '/api/v2/management/commands/{cmd_name}/jobs/{id}/': { cmd_name: { list: '/api/v2/management/jobs/', field: 'command' } },
   '/api/v2/management/commands/{cmd_name}/jobs/{id}/status/': { cmd_name: { list: '/api/v2/management/jobs/', field: 'command' } },
+  // a dataset some map uses, so its maps and map layers lists have items to check
+  '/api/v2/datasets/{id}/maps/': { id: { list: '/api/v2/maps/?page_size=10', field: 'maplayers.0.dataset.pk' } },
+  '/api/v2/datasets/{id}/maplayers/': { id: { list: '/api/v2/maps/?page_size=10', field: 'maplayers.0.dataset.pk' } },
   '/services/api/v1/layers/{id}/': { id: catalogue('layers') },
   '/services/api/v1/layers/{id}/versions/': { id: catalogue('layers') },
   '/services/api/v1/layers/{id}/versions/{version_id}/': { id: catalogue('layers') },

@@ -138,6 +138,25 @@ export const FAULTS: Fault[] = [
     request: (req, at) => (is(at, 'koordinates', 'catalogList') ? dropParams(req, (k) => k === 'page') : req) },
   { name: 'permissions-not-applied', area: 'permissions', description: 'PUT/PATCH of permissions ignores the users it names',
     request: (req, at) => (at.op?.behaviour === 'permissions' && isObj(req.body.value) && Array.isArray(req.body.value.users) ? { ...req, body: { present: true, value: { ...req.body.value, users: [] } } } : req) },
+  // shapes and statuses read from GeoNode's source (4.4.3): each is a way a server can look almost right
+  { name: 'rights-after-lookup', area: 'status codes', description: 'a resource the caller may not view answers 404 (rights checked after the queryset filter) instead of 401/403',
+    reply: (r, at) => (at.method === 'GET' && at.op?.api === 'geonode' && (r.status === 401 || r.status === 403) && ['retrieve', 'relation', 'relatedField'].includes(at.op.behaviour) ? { status: 404, body: { detail: 'Not found.' } } : r) },
+  { name: 'anonymous-method-405', area: 'auth', description: 'an anonymous call with a method the path does not serve answers 405 before authentication',
+    reply: (r, at) => (!at.op && !['GET', 'HEAD', 'OPTIONS'].includes(at.method) && (r.status === 401 || r.status === 403) ? { status: 405, body: { success: false, errors: [`Method "${at.method}" not allowed.`], code: 'method_not_allowed' } } : r) },
+  { name: 'new-resource-unadvertised', area: 'fields', description: 'a created resource answers advertised false and an empty polymorphic_ctype_id',
+    reply: (r, at) => { if (at.op?.api === 'geonode' && at.op.behaviour === 'create' && r.status === 201) visit(r.body, (o) => { if ('polymorphic_ctype_id' in o) Object.assign(o, { advertised: false, polymorphic_ctype_id: '' }); }); return r; } },
+  { name: 'permissions-spec-compact', area: 'permissions', description: 'set_permissions executions show the compact spec (users as a list) instead of the extended one',
+    reply: (r) => { visit(r.body, (o) => { if (o.func_name === 'set_permissions' && isObj(o.input_params) && isObj(o.input_params.permissions)) o.input_params.permissions = { users: [], groups: [] }; }); return r; } },
+  { name: 'members-with-perms', area: 'fields', description: 'group members and managers carry perms, which GeoNode deletes without a request',
+    reply: (r, at) => { if (at.op?.ext.relation === 'members' || at.op?.ext.relation === 'managers') for (const u of itemsOf(r.body) ?? []) if (isObj(u)) u.perms = []; return r; } },
+  { name: 'map-datasets-with-perms', area: 'fields', description: "a map's datasets carry the caller's perms instead of the []  GeoNode renders without a request",
+    reply: (r, at) => { if (at.op?.ext.relation === 'datasets' && at.op.ext.collection === 'maps') for (const d of itemsOf(r.body) ?? []) if (isObj(d)) d.perms = ['view_resourcebase']; return r; } },
+  { name: 'dataset-maps-string-pk', area: 'types', description: "a dataset's maps answer string pks (full resources' typing) instead of SimpleMapSerializer's integers",
+    reply: (r, at) => { if (at.op?.ext.relation === 'maps') for (const m of itemsOf(r.body) ?? []) if (isObj(m)) m.pk = String(m.pk); return r; } },
+  { name: 'maplayer-dataset-pk-string', area: 'types', description: "map layers' embedded datasets answer string pks instead of integers",
+    reply: (r) => { visit(r.body, (o) => { if (isObj(o.dataset) && typeof o.dataset.pk === 'number') o.dataset.pk = String(o.dataset.pk); }); return r; } },
+  { name: 'featureinfo-empty-string', area: 'fields', description: 'datasets answer featureinfo_custom_template "" where GeoNode computes a template or null',
+    reply: (r) => { visit(r.body, (o) => { if ('featureinfo_custom_template' in o) o.featureinfo_custom_template = ''; }); return r; } },
 ];
 
 const BY_NAME = new Map(FAULTS.map((f) => [f.name, f]));

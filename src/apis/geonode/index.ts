@@ -28,11 +28,21 @@ export { geonodeIdentity } from './identity.js';
 
 import { apiError } from '../../errors/catalogue.js';
 import type { ApiBinding } from '../../server/dispatch.js';
+import type { Route } from '../../contracts/route-table.js';
 import { geonodeIdentity as identify } from './identity.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** Views whose permission classes start with IsAuthenticated or IsAuthenticatedOrReadOnly (base/api/views.py:120,306, people/api/views.py, resource/api/views.py in 4.4.3). */
 const AUTHENTICATED_WRITES = /^\/api\/v2\/(resources|datasets|documents|maps|geoapps|users|groups|executionrequest)\//;
+
+/** Whether the route's own writes need a login (the contract's `security` on its unsafe operations). */
+function writesNeedLogin(route: Route): boolean {
+  const writes = [...route.operations.values()].filter((op) => !SAFE_METHODS.has(op.method.toUpperCase()));
+  return writes.length > 0 && writes.every((op) => {
+    const security = (op.node.security ?? op.contract.doc.security) as unknown;
+    return Array.isArray(security) && security.length > 0 && !security.some((s) => !!s && typeof s === 'object' && Object.keys(s).length === 0);
+  });
+}
 
 /** `--auth off`: the first superuser of the fixtures acts for every request. */
 function superuser(env: Parameters<ApiBinding['identify']>[0]) {
@@ -61,7 +71,7 @@ export const geonodeBinding: ApiBinding = {
     // DRF authenticates and checks permissions before it looks for the method's handler (APIView.dispatch →
     // initial): on views whose first permission class is IsAuthenticated(OrReadOnly), an anonymous write is refused
     // as unauthenticated before any 405 (4.4.3 layers/api/views.py:63-67: anonymous DELETE /datasets/{id} → 403)
-    if (!user && !SAFE_METHODS.has(method) && AUTHENTICATED_WRITES.test(route.path)) {
+    if (!user && !SAFE_METHODS.has(method) && (AUTHENTICATED_WRITES.test(route.path) || writesNeedLogin(route))) {
       return apiError(route.authFirst === 'basic' ? 'notAuthenticatedBasic' : 'notAuthenticated');
     }
     return apiError('methodNotAllowed', method);
