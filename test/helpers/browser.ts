@@ -88,7 +88,7 @@ export function pngStats(png: Buffer): { width: number; height: number; colours:
 
 /**
  * A screenshot of the page, checked to show something (many colours, a good share of non-background pixels). With
- * GEOSTUB_SCREENSHOTS=DIR it is also saved there (`GEOSTUB_SCREENSHOTS=docs/screenshots` refreshes the README's).
+ * GEOSTUB_SCREENSHOTS=DIR it is also saved there (`GEOSTUB_SCREENSHOTS=docs/screenshots` refreshes the ones in docs/web-pages.md).
  */
 export async function screenshot(page: Page, name: string): Promise<ReturnType<typeof pngStats>> {
   const png = await page.screenshot({ type: 'png' });
