@@ -41,6 +41,8 @@ export interface ServerSettings {
   patchAll: boolean;
   /** `off`: every request acts as the superuser (quick front-end work; not faithful) */
   auth: 'on' | 'off';
+  /** the GeoNode release profile served (`--geonode 4|5`): the contracts are cut for it at start */
+  geonode: 4 | 5;
   /** resilience testing (`src/server/resilience.ts`), changed at runtime through `/__geostub/settings` */
   latency: LatencyRange | null;
   /** share of API requests answered with an injected 500/502/503 (0 to 1) */

@@ -19,6 +19,7 @@ export const SERVE_OPTIONS = {
   db: { type: 'string', describe: 'lowdb JSON file [default: .geostub/db.json under the working directory]' },
   'in-memory': { type: 'boolean', default: false, describe: 'keep the data in memory only; nothing is written' },
   fixtures: { type: 'string', describe: 'directory with geonode.json and koordinates.json (from `geostub seed`) loaded on first start' },
+  geonode: { type: 'string', default: '4', describe: 'GeoNode release profile: 4 (the seed\'s API, GeoNode 4.4) or 5 (GeoNode 5.0: anonymous callers get 401 + WWW-Authenticate, permission PUTs merge, no uploads list, the 5.x API families)' },
   'patch-all': { type: 'boolean', default: true, describe: 'dynamic-rest patch-all on list PATCH; --no-patch-all behaves like a stock GeoNode' },
   'body-limit': { type: 'string', default: '1mb', describe: 'largest request body; larger ones get 413' },
   cors: { type: 'boolean', default: true, describe: 'send CORS headers (--no-cors to turn them off)' },
@@ -45,6 +46,7 @@ export type ServeArgs = {
   db?: string;
   'in-memory': boolean;
   fixtures?: string;
+  geonode?: string;
   'patch-all': boolean;
   'body-limit': string;
   cors: boolean;

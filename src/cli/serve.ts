@@ -7,6 +7,7 @@ import { logExchanges, parseLogFormat, useColor } from './log-format.js';
 import { join, resolve } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { PACKAGE_ROOT } from '../contracts/load.js';
+import { DEFAULT_GEONODE_RELEASE, GEONODE_RELEASES, isGeonodeRelease } from '../contracts/release.js';
 
 export function fail(message: string): never {
   console.error(`geostub: ${message}`);
@@ -30,6 +31,8 @@ async function tlsMaterial(args: ServeArgs): Promise<TlsMaterial | undefined> {
 /** Starts the server for `serve`'s arguments and prints where it is (through `print`). */
 export async function launch(args: ServeArgs, print: (line: string) => void = console.log): Promise<RunningGeostub> {
   if (args.auth !== 'on' && args.auth !== 'off') throw new Error(`--auth takes on or off, not "${args.auth}"`);
+  const geonode = Number(args.geonode ?? DEFAULT_GEONODE_RELEASE);
+  if (!isGeonodeRelease(geonode)) throw new Error(`--geonode takes ${GEONODE_RELEASES.join(' or ')} (the GeoNode release profile), not "${String(args.geonode)}"`);
   const format = parseLogFormat(args['log-format']);
   if (args['watch-reset'] && !args.watch) throw new Error('--watch-reset goes with --watch');
   const fromFile = args.config ? await readResilienceConfig(args.config) : {};
@@ -42,6 +45,7 @@ export async function launch(args: ServeArgs, print: (line: string) => void = co
     inMemory: args['in-memory'],
     fixtures: args.fixtures,
     patchAll: args['patch-all'],
+    geonode,
     auth: args.auth === 'off' ? 'off' : 'on',
     bodyLimit: args['body-limit'],
     cors: args.cors,
@@ -56,6 +60,7 @@ export async function launch(args: ServeArgs, print: (line: string) => void = co
   if (!args.quiet) stops.push(logExchanges(running.exchanges, { format, color: useColor() }, print));
   const lines: [string, string][] = [
     ['GeoNode API v2', `${running.url}/api/v2/`],
+    ['profile', geonode === 5 ? 'GeoNode 5.0 (--geonode 5)' : 'GeoNode 4.4, the seed\'s API (--geonode 4; 5 serves GeoNode 5.0)'],
     ['Koordinates', `${running.url}/services/api/v1/data/`],
     ['docs', `${running.url}/api/v2/schema/swagger-ui/ (ReDoc: /api/v2/schema/redoc/)`],
     ['inspector', `${running.url}/__geostub/${args.auth === 'off' ? '' : ' (superusers only)'}`],

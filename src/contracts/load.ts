@@ -9,16 +9,10 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHash } from 'node:crypto';
 
-export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
-export type JsonObject = { [k: string]: Json };
+import { DEFAULT_GEONODE_RELEASE, forRelease, type GeonodeRelease } from './release.js';
+import type { Contract, Json, JsonObject } from './types.js';
 
-export interface Contract {
-  api: 'geonode' | 'koordinates';
-  file: string;
-  /** the raw text, served at /api/v2/schema/ */
-  text: string;
-  doc: JsonObject;
-}
+export type { Contract, Json, JsonObject } from './types.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** the package root (works from src/ under vitest and from dist/src/ after the build) */
@@ -69,8 +63,10 @@ export async function loadContract(file: string): Promise<Contract> {
   return { api, file, text, doc };
 }
 
-export async function loadContracts(root = PACKAGE_ROOT): Promise<Contract[]> {
-  return Promise.all((Object.keys(CONTRACT_FILES) as (keyof typeof CONTRACT_FILES)[]).map((k) => loadContract(contractPath(k, root))));
+/** Both contracts, GeoNode's cut for one release (`--geonode 4|5`, default 4: the seed's API). */
+export async function loadContracts(root = PACKAGE_ROOT, release: GeonodeRelease = DEFAULT_GEONODE_RELEASE): Promise<Contract[]> {
+  const all = await Promise.all((Object.keys(CONTRACT_FILES) as (keyof typeof CONTRACT_FILES)[]).map((k) => loadContract(contractPath(k, root))));
+  return all.map((c) => forRelease(c, release));
 }
 
 /** Resolve a local `$ref` ("#/components/...") inside a document. */

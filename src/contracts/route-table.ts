@@ -91,6 +91,7 @@ export function buildRouteTable(contracts: Contract[]): Route[] {
         const op = item[method] as JsonObject | undefined;
         if (!op) continue;
         const ext = extensions(item, op);
+        ext['auth-first'] = route.authFirst; // the root's, unless the path item says otherwise
         const opParams = ((op.parameters ?? []) as Json[]).map((p) => resolveRef<JsonObject>(doc, p));
         route.operations.set(method, {
           api: contract.api,

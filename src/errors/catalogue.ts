@@ -67,6 +67,8 @@ export const ERRORS = {
   /** upload limits (geonode/upload/api/exceptions.py; the label is Django's filesizeformat of the limit) */
   totalUploadSizeExceeded: (limitLabel: string) =>
     geonode(400, `Total upload size exceeds ${limitLabel}. Please try again with smaller files.`, 'total_upload_size_exceeded'),
+  /** GeoNode 5.0's importer when no handler takes the files (5.0.2 upload/api/views.py:207, ImportException: a deliberate 500) */
+  importerNoHandler: () => geonode(500, 'No handlers found for this dataset type/action', 'importer_exception'),
   uploadParallelismLimitExceeded: (max: number) =>
     geonode(400, `The number of active parallel uploads exceeds ${max}. Wait for the pending ones to finish.`, 'upload_parallelism_limit_exceeded'),
 

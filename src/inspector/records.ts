@@ -9,6 +9,8 @@ export async function refreshCounts(): Promise<void> {
   const health = await call('GET', '/__geostub/health');
   if (health.status !== 200) return;
   const counts = health.json.collections as Record<string, number>;
+  const profile = (health.json.profile as { geonode?: number } | undefined)?.geonode;
+  if (profile) byId('profile').textContent = `GeoNode ${profile === 5 ? '5.0' : '4.4'} profile`;
   fill(
     byId('collections'),
     Object.entries(counts).map(([name, n]) => el('tr', { 'data-collection': name }, el('td', {}, name), el('td', { class: 'num count' }, n))),

@@ -122,7 +122,7 @@ export function buildApp(parts: AppParts): express.Express {
     const counts: Record<string, number> = {};
     for (const name of parts.env.store.names()) counts[name] = parts.env.store.collection(name).size;
     const { persistent, lazyRecords } = parts.env.store;
-    send(res, { status: 200, body: { status: 'ok', version: parts.version, persistent, collections: counts, lazy: lazyRecords } });
+    send(res, { status: 200, body: { status: 'ok', version: parts.version, profile: { geonode: parts.env.settings.geonode }, persistent, collections: counts, lazy: lazyRecords } });
   });
   app.post('/__geostub/reset', async (_req, res, next) => {
     try {

@@ -47,7 +47,7 @@ export function inspectorPage(): string {
 <html lang="en"><head><meta charset="utf-8"><title>geostub inspector</title><link rel="icon" href="data:,">
 <meta name="viewport" content="width=device-width,initial-scale=1"><style>${STYLE}</style></head>
 <body>
-<header><h1>geostub inspector</h1>
+<header><h1>geostub inspector</h1><span class="mute" id="profile"></span>
 <a href="/api/v2/schema/swagger-ui/">Swagger UI</a><a href="/api/v2/schema/redoc/">ReDoc</a>
 <span class="who" id="who">…</span></header>
 <main>

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { loadContracts, PACKAGE_ROOT } from '../contracts/load.js';
 import { allOperations, buildRouteTable } from '../contracts/route-table.js';
+import { DEFAULT_GEONODE_RELEASE, GEONODE_RELEASES, isGeonodeRelease, type GeonodeRelease } from '../contracts/release.js';
 import { ContractValidators } from '../contracts/validators.js';
 import { Store, type LazyOptions } from '../store/store.js';
 import { readFixtureFiles } from '../store/snapshot.js';
@@ -32,6 +33,8 @@ export interface GeostubOptions extends ResilienceOptions {
   /** directory holding geonode.json and koordinates.json; default the package's `fixtures/` */
   fixtures?: string;
   patchAll?: boolean;
+  /** the GeoNode release profile: 4 (default, the seed's API) or 5 (GeoNode 5.0's routes, authentication and shapes) */
+  geonode?: GeonodeRelease;
   /** `off`: every request acts as the superuser, whatever it sends (not faithful; for quick front-end work) */
   auth?: 'on' | 'off';
   bodyLimit?: string;
@@ -71,7 +74,9 @@ export const DEFAULT_JOB_DURATION = 1500;
 
 export async function createGeostubApp(options: GeostubOptions = {}) {
   if (options.faults && unknownFaults(options.faults).length) throw new Error(faultUsage(options.faults));
-  const contracts = await loadContracts();
+  const release = options.geonode ?? DEFAULT_GEONODE_RELEASE;
+  if (!isGeonodeRelease(release)) throw new Error(`geonode must be one of ${GEONODE_RELEASES.join(', ')} (got ${String(options.geonode)})`);
+  const contracts = await loadContracts(PACKAGE_ROOT, release);
   const routes = buildRouteTable(contracts);
   const validators = new ContractValidators(contracts);
   const fixturesDir = resolve(options.fixtures ?? join(PACKAGE_ROOT, 'fixtures'));
@@ -82,7 +87,7 @@ export async function createGeostubApp(options: GeostubOptions = {}) {
     specs: { ...GEONODE_STORE, ...KOORDINATES_STORE },
     lazy: options.lazy,
   });
-  const settings: ServerSettings = { patchAll: options.patchAll ?? true, auth: options.auth ?? 'on', ...resilienceSettings(options), faults: [...(options.faults ?? [])] };
+  const settings: ServerSettings = { patchAll: options.patchAll ?? true, auth: options.auth ?? 'on', geonode: release, ...resilienceSettings(options), faults: [...(options.faults ?? [])] };
   const clock = new Clock();
   const env: Env = { store, contracts, validators, settings, persist: () => store.persist(), now: () => isoAt(clock.now()) };
   const jobDuration = options.jobDuration ?? DEFAULT_JOB_DURATION;

@@ -18,6 +18,7 @@ import { basename, join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { CONTRACT_FILES, loadContract, PACKAGE_ROOT, type Contract } from '../contracts/load.js';
 import { allOperations, buildRouteTable } from '../contracts/route-table.js';
+import { forRelease, type GeonodeRelease } from '../contracts/release.js';
 import { ContractValidators } from '../contracts/validators.js';
 import type { Store } from '../store/store.js';
 import { readFixtureFiles } from '../store/snapshot.js';
@@ -110,13 +111,14 @@ export function mergeFixtures(store: Store, base: Snapshot, next: Record<string,
   return sum;
 }
 
-async function loadContractsFrom(dir: string): Promise<Contract[]> {
-  return Promise.all(CONTRACT_NAMES.map((n) => loadContract(join(dir, n))));
+async function loadContractsFrom(dir: string, release: GeonodeRelease): Promise<Contract[]> {
+  const loaded = await Promise.all(CONTRACT_NAMES.map((n) => loadContract(join(dir, n))));
+  return loaded.map((c) => forRelease(c, release));
 }
 
 /** Swap freshly loaded contracts into a running server; throws (changing nothing) when they do not load. */
 export async function reloadContracts(running: RunningGeostub, dir: string): Promise<string> {
-  const contracts = await loadContractsFrom(dir);
+  const contracts = await loadContractsFrom(dir, running.env.settings.geonode);
   const routes = buildRouteTable(contracts);
   const validators = new ContractValidators(contracts);
   const ops = allOperations(routes);

@@ -9,6 +9,7 @@ import { json, type BehaviourRequest, type Env, type Reply } from '../../behavio
 import type { StoredRecord } from '../../store/collection.js';
 import { GEONODE_COLLECTIONS } from './collections.js';
 import { LEVELS, levelFor, type Level } from './permissions.js';
+import { notAuthenticated } from './identity.js';
 
 export const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v) && !Buffer.isBuffer(v);
 
@@ -120,7 +121,7 @@ export function hasLevel(env: Env, resource: StoredRecord, user: StoredRecord | 
 
 /** DRF's permission failure: anonymous → not_authenticated, authenticated → permission_denied (both 403 bodies). */
 export function denied(req: BehaviourRequest): never {
-  throw apiError(req.user ? 'permissionDenied' : 'notAuthenticated');
+  throw req.user ? apiError('permissionDenied') : notAuthenticated(req);
 }
 
 /** `UserHasPerms`-style check on a resource: the caller must hold at least `needed`. */

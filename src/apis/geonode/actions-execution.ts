@@ -29,11 +29,12 @@ import {
 } from './actions-common.js';
 import { EXECUTION_JOB } from './actions-lifecycle.js';
 import { isSuperuser } from './context.js';
+import { notAuthenticated } from './identity.js';
 
 /** `x-geostub-action`: create | ingest | update | copy | delete. */
 export const executionStart: Behaviour = async (req, env) => {
   const action = String(req.op.ext.action ?? '');
-  if (!req.user) throw apiError('notAuthenticated');
+  if (!req.user) throw notAuthenticated(req);
   const user = req.user;
   const params = bodyParams(req.body);
   let exec: StoredRecord;

@@ -111,7 +111,9 @@ function importEffect(store: Store, contract: Contract | undefined, exec: Stored
       resume_url: null, delete_url: null, import_url: null,
     });
   }
-  return { output_params: { detail_url: [detailUrl] }, patch: { geonode_resource: Number(dataset.pk), step: 'importer.finalize' } };
+  // 5.0's importer ends with the handler's last step, which lists what it made (5.0.2 upload/handlers/base.py:163-182)
+  const output_params = contract?.release === 5 ? { resources: [{ detail_url: detailUrl, id: Number(dataset.pk) }] } : { detail_url: [detailUrl] };
+  return { output_params, patch: { geonode_resource: Number(dataset.pk), step: 'importer.finalize' } };
 }
 
 const IMPORT_STEPS: { step: string; state: string; progress: number }[] = [

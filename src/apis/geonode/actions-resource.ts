@@ -9,10 +9,11 @@ import type { StoredRecord } from '../../store/collection.js';
 import { bodyParams, isObject, param, requireResourceLevel, resourceById } from './actions-common.js';
 import { GEONODE_COLLECTIONS } from './collections.js';
 import { findRecord } from './context.js';
+import { notAuthenticated } from './identity.js';
 
 /** `POST|DELETE /resources/{pk}/favorite` (authenticated; the resource must be visible, else 404). */
 export const favorite: Behaviour = async (req, env) => {
-  if (!req.user) throw apiError('notAuthenticated');
+  if (!req.user) throw notAuthenticated(req);
   const user = req.user;
   const res = findRecord(req, env, GEONODE_COLLECTIONS.resources, param(req, 'id', 'pk', 'resource_id'));
   const favorites = env.store.collection('favorites');
@@ -40,7 +41,7 @@ function pyInt(v: unknown): number | undefined {
 
 /** `GET|POST /resources/{pk}/ratings` [≤4.2]: `{"rating": <caller's>, "overall_rating": <average>}`. */
 export const ratings: Behaviour = async (req, env) => {
-  if (req.method !== 'GET' && !req.user) throw apiError('notAuthenticated');
+  if (req.method !== 'GET' && !req.user) throw notAuthenticated(req);
   const res = resourceById(env, param(req, 'id', 'pk', 'resource_id'));
   if (req.method === 'GET') requireResourceLevel(req, env, res, 'view');
   const coll = env.store.collection('ratings');
@@ -97,7 +98,7 @@ function isHttpUrl(s: string): boolean {
 
 /** `PUT /resources/{pk}/set_thumbnail`: `file` = image URL, data URI, or an uploaded image ≤ 1 MB. */
 export const setThumbnail: Behaviour = async (req, env) => {
-  if (!req.user) throw apiError('notAuthenticated');
+  if (!req.user) throw notAuthenticated(req);
   const res = resourceById(env, param(req, 'id', 'pk', 'resource_id'));
   requireResourceLevel(req, env, res, 'edit');
   const file = bodyParams(req.body).file;
@@ -134,7 +135,7 @@ const bboxFailure = (status: number, message: string) => json(status, { message,
  * with the same `{"message", "success": false}` body.
  */
 export const setThumbnailFromBbox: Behaviour = async (req, env) => {
-  if (!req.user) throw apiError('notAuthenticated');
+  if (!req.user) throw notAuthenticated(req);
   const id = param(req, 'resource_id', 'id', 'pk');
   const res = /^\d{1,15}$/.test(id) ? env.store.collection('resources').get(String(Number(id))) : undefined;
   if (!res) return bboxFailure(404, `Resource selected with id ${id} does not exists`);

@@ -81,7 +81,11 @@ export const upload: Behaviour = async (req, env) => {
   if (!base) throw apiError('invalid', 'This field is required.');
   const ext = base.includes('.') ? base.slice(base.lastIndexOf('.') + 1).toLowerCase() : '';
   const handler = HANDLERS[ext];
-  if (!handler) return json(200, []);
+  // 4.4's geonode-importer falls back to the legacy uploader, which answers `[]`; 5.0 has no fallback
+  if (!handler) {
+    if (req.op.contract.release === 5) throw apiError('importerNoHandler');
+    return json(200, []);
+  }
   const sizes = Object.values(params).map((v) => (isObject(v) && typeof v.size === 'number' ? v.size : 0));
   checkLimits(env, user, sizes.reduce((a, b) => a + b, 0));
   const files: Record<string, string> = {};

@@ -6,6 +6,7 @@ import { GEONODE_COLLECTIONS, isWellFormedId, type EndpointCollection } from './
 import { facetOptions } from './facets.js';
 import { levelFor, LEVELS, type Level } from './permissions.js';
 import type { RenderContext } from './render.js';
+import { notAuthenticated } from './identity.js';
 
 export function endpointOf(req: BehaviourRequest): { key: string; c: EndpointCollection } {
   const key = String(req.op.ext.collection ?? '');
@@ -66,7 +67,7 @@ export function findRecord(req: BehaviourRequest, env: Env, c: EndpointCollectio
 
 /** The caller, or GeoNode's refusal for an anonymous one: 401 + WWW-Authenticate on Basic-first views, else 403. */
 export function requireUser(req: BehaviourRequest): StoredRecord {
-  if (!req.user) throw apiError(req.op.ext['auth-first'] === 'basic' ? 'notAuthenticatedBasic' : 'notAuthenticated');
+  if (!req.user) throw notAuthenticated(req);
   return req.user;
 }
 

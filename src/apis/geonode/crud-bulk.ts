@@ -13,6 +13,7 @@ import { parseListQuery, visibleRecords } from './crud-read.js';
 import { bulkItems, checkChanges, checkRemovable, isObject, removeRecord, requireChangeRight, writer } from './crud-write.js';
 import { writableChanges } from './records.js';
 import { renderRecord } from './render.js';
+import { notAuthenticated } from './identity.js';
 
 /** The ids named by a bulk update/delete body (`id`, or `pk` as GeoNode objects carry it). */
 function bulkIds(items: unknown[]): (string | undefined)[] {
@@ -42,7 +43,7 @@ function querysetIds(req: BehaviourRequest, env: Env, key: string, c: EndpointCo
 
 export const bulkUpdate: Behaviour = async (req, env) => {
   const { key, c } = endpointOf(req);
-  if (!req.user) throw apiError('notAuthenticated');
+  if (!req.user) throw notAuthenticated(req);
   const mode = patchAllMode(req);
   if (mode && env.settings.patchAll) return patchAll(req, env, mode);
   const items = bulkItems(req.body, c.plural);
@@ -122,7 +123,7 @@ const BULK_DELETE = new Set(['resources', 'groups']);
 
 export const bulkDelete: Behaviour = async (req, env) => {
   const { key, c } = endpointOf(req);
-  if (!req.user) throw apiError('notAuthenticated');
+  if (!req.user) throw notAuthenticated(req);
   if (!BULK_DELETE.has(key)) throw apiError('methodNotAllowed', req.method);
   const items = bulkItems(req.body, c.plural);
   if (!items) throw apiError('emptyResponse', 405);

@@ -1,4 +1,5 @@
 /** Who is calling GeoNode: Basic, Bearer or `?access_token=` (facts §5.3). Tokens compared in constant time. */
+import { apiError, type ApiError } from '../../errors/catalogue.js';
 import { sameSecret } from '../../behaviours/secret.js';
 import type { StoredRecord } from '../../store/collection.js';
 import type { Store } from '../../store/store.js';
@@ -28,4 +29,12 @@ export function geonodeIdentity(store: Store, authorization: string | undefined,
   const token = query.get('access_token');
   if (token) return { user: userByToken(store, token) };
   return { user: null };
+}
+
+/**
+ * GeoNode's answer to an anonymous caller where a login is needed: 401 + `WWW-Authenticate: Basic realm="api"` when
+ * the view's first authentication class is Basic (every view in 5.0; harvesting and management in 4.4), else 403.
+ */
+export function notAuthenticated(req: { op: { ext: Record<string, unknown> } }): ApiError {
+  return apiError(req.op.ext['auth-first'] === 'basic' ? 'notAuthenticatedBasic' : 'notAuthenticated');
 }

@@ -9,6 +9,7 @@ import { expandLevel } from './permissions.js';
 import { renderMapLayers, renderRecord } from './render.js';
 import { queryFieldSchema } from '../../contracts/query-schema.js';
 import { buildRequestFields, projectFields, QueryError, validateRequestFields, type FieldSchema } from '../../query/dynamic-rest/index.js';
+import { notAuthenticated } from './identity.js';
 
 /** `GET /api/v2/`: every DynamicRouter prefix → absolute list URL without trailing slash (facts §1.2). */
 export const apiRoot: Behaviour = (req) => {
@@ -111,7 +112,7 @@ export const resourceSubset: Behaviour = (req, env) => {
   const visible = (r: StoredRecord) => canSee(env, GEONODE_COLLECTIONS.resources, r, req.user);
   let records: StoredRecord[];
   if (subset === 'favorites') {
-    if (!req.user) throw apiError('notAuthenticated');
+    if (!req.user) throw notAuthenticated(req);
     const mine = new Set(env.store.collection('favorites').all().filter((f) => f.user === req.user!.pk).map((f) => String(f.resource)));
     records = resources.filter((r) => mine.has(String(r.pk)));
   } else {

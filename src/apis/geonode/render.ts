@@ -170,6 +170,7 @@ function valueOf(key: string, field: string, record: StoredRecord, ctx: RenderCo
     return facetCount(ctx.store, key, record, ctx.user, ctx.facet ?? NO_FACET_OPTIONS);
   }
   if (field === 'link' && record.link === undefined) return `/api/v2/${c.path}/${record[c.idField]}`;
+  if (field === 'tasks' && key === 'execution_requests') return record.tasks ?? {}; // 5.0: JSONField(default=dict)
   const v = record[field];
   return v === undefined ? null : v;
 }
