@@ -27,7 +27,7 @@ describe('which release runs is said everywhere', () => {
     expect((await v4.request('GET', '/api/v2/schema/?format=json')).json.info.version).toBe('4.4.3');
     const yaml = (await v5.request('GET', '/api/v2/schema/')).text;
     expect(yaml).toMatch(/version: 5\.0\.2/);
-    expect(yaml).not.toMatch(/@5|x-geostub-releases/);
+    expect(yaml).not.toMatch(/x-geostub-release/);
     expect(Object.keys((await v5.request('GET', '/api/v2/')).json)).not.toContain('uploads');
     expect(Object.keys((await v4.request('GET', '/api/v2/')).json)).toContain('uploads');
   });

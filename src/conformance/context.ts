@@ -16,6 +16,8 @@ export interface RunContext {
   ops: Operation[];
   resolver: ParamResolver;
   options: ConformOptions;
+  /** the GeoNode release the target is checked as: scenarios and steps marked for other releases are skipped */
+  release: 4 | 5;
   /** unique per run: names of the records a run creates carry it */
   runId: string;
   /** records the run created and could not remove */

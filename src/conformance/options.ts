@@ -15,6 +15,7 @@ export const CONFORM_OPTIONS = {
   skip: { type: 'string', array: true, describe: 'skip cases whose id matches (repeatable)' },
   shard: { type: 'string', describe: 'I/N: run the I-th of N deterministic slices of the cases (for a CI matrix)' },
   report: { type: 'string', array: true, describe: 'also write a report: junit:FILE or json:FILE (repeatable)' },
+  geonode: { type: 'string', default: 'auto', describe: 'the GeoNode release to check the target as: 4, 5, or auto (decided from the target: whether /api/v2/uploads/ exists and how an anonymous /api/v2/users/ is refused)' },
   timeout: { type: 'number', default: 30000, describe: 'milliseconds: the most one request, and one async lifecycle, may take' },
 } as const;
 
@@ -30,6 +31,7 @@ export interface ConformArgs {
   shard?: string;
   report?: string[];
   timeout?: number;
+  geonode?: string;
 }
 
 export interface ReportTarget {
@@ -64,6 +66,8 @@ export function conformOptionsFrom(args: ConformArgs): { options: ConformOptions
     if (!m || Number(m[1]) < 1 || Number(m[1]) > Number(m[2])) throw new UsageError(`--shard must be I/N with 1 ≤ I ≤ N, not "${args.shard}"`);
     shard = { index: Number(m[1]), count: Number(m[2]) };
   }
+  const geonode = args.geonode === undefined || args.geonode === 'auto' ? 'auto' : Number(args.geonode);
+  if (geonode !== 'auto' && geonode !== 4 && geonode !== 5) throw new UsageError(`--geonode takes 4, 5 or auto, not "${String(args.geonode)}"`);
   const timeout = args.timeout ?? 30000;
   if (!Number.isInteger(timeout) || timeout < 1) throw new UsageError('--timeout must be a positive whole number of milliseconds');
   const reports = (args.report ?? []).map((r) => {
@@ -76,6 +80,7 @@ export function conformOptionsFrom(args: ConformArgs): { options: ConformOptions
       target: target.replace(/\/+$/, ''),
       apis,
       allowWrites: args['allow-writes'] === true,
+      geonode,
       credentials: { ...(user ? { user } : {}), ...(args.token ? { token: args.token } : {}), ...(args.key ? { key: args.key } : {}) },
       only: args.only,
       skip: args.skip,

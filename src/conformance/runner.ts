@@ -2,7 +2,8 @@
  * The conformance runner: contracts + scenarios → cases → selected by --allow-writes/--only/--skip/--shard → run
  * against the target (reads first, then writes) → one RunReport that every reporter renders.
  */
-import { loadContracts } from '../contracts/load.js';
+import { loadContracts, PACKAGE_ROOT } from '../contracts/load.js';
+import { decideRelease } from './release.js';
 import { allOperations, buildRouteTable, type Operation } from '../contracts/route-table.js';
 import { ContractValidators } from '../contracts/validators.js';
 import { buildCases, selectCases } from './cases.js';
@@ -61,22 +62,25 @@ async function runAll(ctx: RunContext, cases: Case[], concurrency: number, onDon
 export async function runConformance(options: ConformOptions): Promise<RunReport> {
   const startedAt = new Date();
   const t0 = performance.now();
-  const contracts = await loadContracts();
+  const http = new HttpClient(options.target, options.credentials, options.timeoutMs);
+  // the GeoNode release decides which contract the target is checked against (routes, statuses, fields)
+  const geonode = options.apis.includes('geonode') ? await decideRelease(http, options.geonode) : undefined;
+  const contracts = await loadContracts(PACKAGE_ROOT, geonode?.release ?? 4);
   const ops = allOperations(buildRouteTable(contracts));
   const scenarios = await loadScenarios(options.scenariosDir);
-  const http = new HttpClient(options.target, options.credentials, options.timeoutMs);
   const ctx: RunContext = {
     http,
     validators: new ContractValidators(contracts),
     ops,
     resolver: new ParamResolver(http, ops),
     options,
+    release: geonode?.release ?? 4,
     runId: `gc${Date.now().toString(36)}${Math.floor(Math.random() * 1296).toString(36)}`,
     leftovers: [],
   };
   const cases = buildCases(ops, scenarios, options.apis);
   const selection = selectCases(cases, options);
-  const base = { tool: 'geostub conform' as const, target: options.target, apis: options.apis, allowWrites: options.allowWrites, ...(options.shard ? { shard: options.shard } : {}), startedAt: startedAt.toISOString() };
+  const base = { tool: 'geostub conform' as const, target: options.target, apis: options.apis, allowWrites: options.allowWrites, ...(options.shard ? { shard: options.shard } : {}), ...(geonode ? { geonode } : {}), startedAt: startedAt.toISOString() };
   const unreachable = await reachable(http, ops, options.apis);
   if (unreachable) {
     return {

@@ -37,6 +37,8 @@ export interface Step {
   walk?: Walk;
   /** apply the contract's response checks to the answer (default true) */
   contract?: boolean;
+  /** the GeoNode releases the step applies to (default every one); in others it is passed over */
+  releases?: number[];
 }
 
 export interface Scenario {
@@ -52,11 +54,19 @@ export interface Scenario {
   cleanup: Step[];
   /** records the scenario creates that no contract operation can remove */
   leaves?: string[];
+  /** the GeoNode releases the scenario applies to (default every one); in others it is skipped, with the reason */
+  releases?: number[];
 }
 
 export const SCENARIOS_DIR = join(PACKAGE_ROOT, 'contracts', 'scenarios');
 
-const STEP_KEYS = new Set(['name', 'send', 'as', 'headers', 'body', 'form', 'multipart', 'expect', 'capture', 'poll', 'unsupported', 'walk', 'contract']);
+const STEP_KEYS = new Set(['name', 'send', 'as', 'headers', 'body', 'form', 'multipart', 'expect', 'capture', 'poll', 'unsupported', 'walk', 'contract', 'releases']);
+
+function releasesOf(file: string, v: unknown, where: string): number[] | undefined {
+  if (v === undefined) return undefined;
+  if (!Array.isArray(v) || v.length === 0 || !v.every((r) => r === 4 || r === 5)) fail(file, `${where}releases must be a list of GeoNode releases (4, 5)`);
+  return v as number[];
+}
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export class ScenarioError extends Error {}
@@ -71,6 +81,7 @@ function asStep(file: string, raw: unknown, where: string): Step {
   for (const k of Object.keys(s)) if (!STEP_KEYS.has(k)) fail(file, `${where}: unknown key "${k}"`);
   if (typeof s.send !== 'string' || !/^(GET|HEAD|OPTIONS|POST|PUT|PATCH|DELETE) \/\S*$/.test(s.send)) fail(file, `${where}: send must be "METHOD /path"`);
   if (s.as !== undefined && s.as !== 'anonymous') fail(file, `${where}: as must be "anonymous"`);
+  releasesOf(file, s.releases, `${where}: `);
   const bodies = ['body', 'form', 'multipart'].filter((k) => s[k] !== undefined);
   if (bodies.length > 1) fail(file, `${where}: give one of body, form, multipart`);
   return { ...(s as unknown as Step), name: typeof s.name === 'string' ? s.name : `${where}: ${s.send}` };
@@ -96,6 +107,7 @@ export function parseScenario(file: string, doc: unknown): Scenario {
     steps,
     cleanup,
     leaves: Array.isArray(d.leaves) ? d.leaves.map(String) : undefined,
+    releases: releasesOf(file, d.releases, ''),
   };
 }
 

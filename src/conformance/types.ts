@@ -108,6 +108,8 @@ export interface RunReport {
   ms: number;
   /** set when the target could not be reached at all: nothing was checked */
   unreachable?: string;
+  /** the GeoNode release the target was checked as, and how that was decided */
+  geonode?: ReleaseDecision;
   summary: RunSummary;
   cases: CaseResult[];
   failures: Failure[];
@@ -134,6 +136,8 @@ export interface Progress {
 
 export interface ConformOptions {
   target: string;
+  /** the GeoNode release to check the target as; `auto` (the default) reads it from the target */
+  geonode?: 'auto' | 4 | 5;
   apis: ApiName[];
   allowWrites: boolean;
   credentials: Credentials;
@@ -149,4 +153,13 @@ export interface ConformOptions {
   /** requests in flight at once */
   concurrency?: number;
   onProgress?: (p: Progress) => void;
+}
+
+/** Which GeoNode release a run checks the target as (`--geonode auto|4|5`). */
+export interface ReleaseDecision {
+  release: 4 | 5;
+  /** `given`: --geonode 4|5; `auto`: read from the target's answers */
+  how: 'given' | 'auto';
+  /** what the target answered that decided it (auto) */
+  evidence: string[];
 }

@@ -3,8 +3,8 @@
  * serves (`geostub serve --geonode 4|5`). Three marks in the contract say what differs:
  *
  * - `x-geostub-releases: [5]` on a path item, an operation or a schema property: it exists only in those releases;
- * - `<key>@5: value` beside `<key>` anywhere: that release's value of the key (`x-geostub-auth-first@5: basic`,
- *   `version@5: 5.0.2`); the suffixed keys of other releases are dropped;
+ * - `x-geostub-release-5: {key: value, …}` on any node: that release's values of those keys of the node
+ *   (`{x-geostub-auth-first: basic}` at the root, `{version: 5.0.2}` in `info`); other releases ignore it;
  * - when a release makes Basic the first authentication class of a path that had Session first, every operation
  *   of the path that documents 403 also documents 401 (DRF answers an anonymous caller 401 + `WWW-Authenticate`
  *   when the first authentication class sends a challenge).
@@ -23,7 +23,7 @@ export function isGeonodeRelease(v: unknown): v is GeonodeRelease {
 }
 
 const isObject = (v: Json | undefined): v is JsonObject => !!v && typeof v === 'object' && !Array.isArray(v);
-const SUFFIX = /^(.+)@(\d+)$/;
+const OVERRIDES = /^x-geostub-release-(\d+)$/;
 
 /** Whether a node marked `x-geostub-releases` exists in a release (unmarked nodes exist in every release). */
 function existsIn(node: Json | undefined, release: number): boolean {
@@ -38,14 +38,12 @@ function cut(node: Json, release: number): Json {
   if (!isObject(node)) return node;
   const out: JsonObject = {};
   for (const [key, value] of Object.entries(node)) {
-    if (SUFFIX.test(key) || key === 'x-geostub-releases') continue;
+    if (OVERRIDES.test(key) || key === 'x-geostub-releases') continue;
     if (!existsIn(value, release)) continue;
     out[key] = cut(value, release);
   }
-  for (const [key, value] of Object.entries(node)) {
-    const m = SUFFIX.exec(key);
-    if (m && Number(m[2]) === release) out[m[1]] = cut(value, release);
-  }
+  const overrides = node[`x-geostub-release-${release}`];
+  if (isObject(overrides)) for (const [key, value] of Object.entries(overrides)) out[key] = cut(value, release);
   // a property that does not exist in this release is not required either
   if (Array.isArray(out.required) && isObject(out.properties)) {
     const props = out.properties;

@@ -45,6 +45,10 @@ function failureText(f: Failure, n: number): string {
 export function renderConsole(report: RunReport): string {
   const parts: string[] = [];
   parts.push(`geostub conform ${report.target} (${report.apis.join(', ')}${report.allowWrites ? ', writes allowed' : ', read-only'}${report.shard ? `, shard ${report.shard.index}/${report.shard.count}` : ''})`);
+  if (report.geonode && !report.unreachable) {
+    const g = report.geonode;
+    parts.push(`checked as GeoNode ${g.release === 5 ? '5.x' : '4.x'} (${g.how === 'given' ? `--geonode ${g.release}` : `--geonode auto: ${g.evidence.join('; ')}`})`);
+  }
   if (report.unreachable) {
     parts.push('', `UNREACHABLE: ${report.unreachable}`, 'Nothing was checked: the target gave no HTTP answer.');
     return parts.join('\n') + '\n';

@@ -1,0 +1,62 @@
+/**
+ * `geostub conform --geonode auto|4|5`: the runner decides which GeoNode release a target runs, says so, checks it
+ * against that release's contract, and fails on named checks when told the wrong release.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runConformance } from '../src/conformance/runner.js';
+import { renderConsole } from '../src/conformance/reporters/console.js';
+import { startTestServer, type TestServer } from './helpers/server.js';
+
+const CREDENTIALS = { user: { name: 'admin', password: 'admin' } };
+let v4: TestServer;
+let v5: TestServer;
+beforeAll(async () => {
+  [v4, v5] = await Promise.all([startTestServer({ jobDuration: 10 }), startTestServer({ geonode: 5, jobDuration: 10 })]);
+});
+afterAll(async () => {
+  await Promise.all([v4.close(), v5.close()]);
+});
+
+const run = (s: TestServer, geonode: 'auto' | 4 | 5, only: string[], allowWrites = false) =>
+  runConformance({ target: s.url, apis: ['geonode'], allowWrites, credentials: CREDENTIALS, timeoutMs: 5000, only, geonode });
+
+describe('the release a target runs', () => {
+  it('auto picks 4 for the seed profile and 5 for the GeoNode 5 profile, and says why', async () => {
+    const four = await run(v4, 'auto', ['GET /api/v2/users/ · anonymous']);
+    expect(four.geonode).toMatchObject({ release: 4, how: 'auto' });
+    expect(four.geonode!.evidence.join(' ')).toMatch(/uploads\/ is 200|users\/ is 403/);
+    const five = await run(v5, 'auto', ['GET /api/v2/users/ · anonymous']);
+    expect(five.geonode).toMatchObject({ release: 5, how: 'auto' });
+    expect(five.geonode!.evidence.join(' ')).toMatch(/uploads\/ is 404/);
+    expect(renderConsole(five)).toMatch(/checked as GeoNode 5\.x \(--geonode auto: /);
+    expect(five.failures).toEqual([]);
+  });
+
+  it('an honest server passes as its own release, read-only and with writes', async () => {
+    for (const [s, release] of [[v4, 4], [v5, 5]] as const) {
+      const only = ['GET /api/v2/users/ · anonymous', 'GET /api/v2/executionrequest/', 'scenario geonode-permissions', 'scenario geonode-lifecycle-upload', 'scenario geonode-users', 'scenario geonode-rights-first', 'POST /api/v2/datasets/{id}/ · anonymous method'];
+      const report = await run(s, release, only, true);
+      expect(report.summary.cases, `GeoNode ${release}`).toBeGreaterThan(5);
+      expect(report.failures, `GeoNode ${release}`).toEqual([]);
+    }
+  });
+
+  it('checked as the other release, each profile fails on named checks', async () => {
+    // 5 checked as 4: 401 where 403 is documented, executions without source
+    const fiveAs4 = await run(v5, 4, ['GET /api/v2/users/ · anonymous', 'GET /api/v2/executionrequest/ · request'], false);
+    const checks5 = new Set(fiveAs4.failures.map((f) => f.check));
+    expect(checks5).toContain('auth_required');
+    expect(checks5).toContain('response_schema');
+    // 4 checked as 5: 403 where 401 + WWW-Authenticate is documented, executions without tasks, no output resources
+    const fourAs5 = await run(v4, 5, ['GET /api/v2/users/ · anonymous', 'GET /api/v2/executionrequest/ · request', 'scenario geonode-lifecycle-upload'], true);
+    const checks4 = new Set(fourAs5.failures.map((f) => f.check));
+    expect(checks4).toContain('auth_required');
+    expect(checks4).toContain('response_schema');
+    expect(checks4).toContain('upload_resources_listed');
+  });
+
+  it('scenarios of another release are skipped with the reason', async () => {
+    const report = await run(v5, 5, ['scenario geonode-lifecycle-ingest'], true);
+    expect(report.cases[0]).toMatchObject({ status: 'skipped', reason: 'GeoNode 4 only; the target is checked as GeoNode 5' });
+  });
+});
