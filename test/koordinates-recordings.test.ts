@@ -194,6 +194,32 @@ describe('the runner against a server replaying the recordings', () => {
   });
 });
 
+describe('the runner\'s catalogue sort check reads the name shown, title or name', () => {
+  // the recorded catalogue (layers named by title alone, a document by name) and koordinates.com's layers (name alone)
+  const mixed = recordings.filter((r) => r.name === 'catalog-license-false.json' || r.name === 'layers-list.json');
+  const shown = (e: Record<string, unknown>) => String(e.title ?? e.name ?? '').toLowerCase();
+  const sortCase = async (sortKey: (e: Record<string, unknown>) => string) => {
+    const server = await startReplayServer(mixed.map((r) => ({ ...r, answers: [{ operation: 'catalogList', path: '/services/api/v1/data/' }], entries: undefined })), { sortKey });
+    try {
+      return await runConformance({ target: server.url, apis: ['koordinates'], allowWrites: false, credentials: {}, timeoutMs: 5000, only: ['GET /services/api/v1/data/ · sort'] });
+    } finally {
+      await server.close();
+    }
+  };
+
+  it('entries sorted by title-else-name pass, whichever of the two each carries', async () => {
+    const report = await sortCase(shown);
+    expect(report.summary.cases).toBe(1);
+    expect(report.cases[0].checks.filter((c) => c.check === 'sort_honoured')).toHaveLength(2);
+    expect(report.failures).toEqual([]);
+  });
+
+  it('entries sorted by the `name` key alone (title-only entries as empty) are reported', async () => {
+    const report = await sortCase((e) => String(e.name ?? '').toLowerCase());
+    expect(report.failures.map((f) => f.check)).toContain('sort_honoured');
+  });
+});
+
 describe('the mock shows what the real answers show', () => {
   const fx = generateKoordinates({ seed: 42, scale: 300 });
   const refs = catalogRefs(fx);

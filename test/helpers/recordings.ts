@@ -59,9 +59,10 @@ export interface ReplayServer {
  * catalogue entry under `Expand: list` is the detail object its url answers), then the recorded catalogue entries,
  * so the runner's id lookups (the first layer, set, source, licence it finds) reach recorded details. They page it
  * with `page`/`page_size` and send the headers the real catalogue sends (X-Paginate-By, X-Resource-Range, Link).
- * Anything else is the real API's 404 body.
+ * With `sortKey`, `sort=name` / `sort=-name` order the catalogue by that key (ties by id). Anything else is the
+ * real API's 404 body.
  */
-export async function startReplayServer(recordings: Recording[]): Promise<ReplayServer> {
+export async function startReplayServer(recordings: Recording[], options: { sortKey?: (entry: Entry) => string } = {}): Promise<ReplayServer> {
   const byPath = new Map<string, unknown[]>();
   const add = (path: string, body: unknown) => byPath.set(path, [...(byPath.get(path) ?? []), body]);
   const catalogue: Entry[] = [];
@@ -95,8 +96,13 @@ export async function startReplayServer(recordings: Recording[]): Promise<Replay
       const page = Number(u.searchParams.get('page') ?? 1);
       const pageSize = Number(u.searchParams.get('page_size') ?? 100);
       if (!(page >= 1) || !(pageSize >= 1)) return send(400, { page: ['Invalid page.'] });
-      const { start, end } = catalogPage(list.length, page, pageSize);
-      return send(200, list.slice(start, end), {
+      const sort = u.searchParams.get('sort');
+      const key = options.sortKey;
+      const ordered = key && (sort === 'name' || sort === '-name')
+        ? [...list].sort((a, b) => (sort === 'name' ? 1 : -1) * key(a).localeCompare(key(b)) || Number(a.id) - Number(b.id))
+        : list;
+      const { start, end } = catalogPage(ordered.length, page, pageSize);
+      return send(200, ordered.slice(start, end), {
         'X-Paginate-By': String(pageSize),
         'X-Resource-Range': resourceRange(start, end, list.length),
         Link: catalogLinks(origin + u.pathname, u.searchParams, page, pageSize, list.length),
