@@ -56,7 +56,7 @@ const COMBOS: Combo[] = [
     name: 'the key in the query (kept by every link), q terms, Expand: list',
     path: `${LATEST}?key=${FULL_KEY}&q=land%20water&page_size=4&format=json`,
     headers: { Expand: 'list' },
-    pred: (i) => /land|water/.test(`${i.title} ${i.name} ${i.description} ${i.tags.join(' ')}`.toLowerCase()),
+    pred: (i) => /land|water/.test(`${i.title ?? ''} ${i.name ?? ''} ${i.description} ${i.tags.join(' ')}`.toLowerCase()),
     view: 'latest',
     pageSize: 4,
   },

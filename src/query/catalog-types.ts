@@ -83,8 +83,12 @@ export type KxItem = {
   type: ItemType;
   /** layer data type, `table` for tables, source type for sources, null for sets and documents. */
   kind: string | null;
-  name: string;
-  title: string;
+  /**
+   * The display name. A real item carries one or both (koordinates.com layers `name`, test.koordinates.com's
+   * catalogue `title`, documents `name`, sets and sources `title`); read it with `displayName`.
+   */
+  name?: string;
+  title?: string;
   public: boolean;
   group: number | null;
   user: number | null;

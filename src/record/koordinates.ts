@@ -65,7 +65,8 @@ export async function recordKoordinates(ctx: RecordContext): Promise<Record<stri
     const m = isObj(x.metadata) ? x.metadata : null;
     const rec: Rec = {
       id, type, kind: type === 'layer' || type === 'table' ? (x.kind ?? (type === 'table' ? 'table' : 'vector')) : type === 'source' ? (x.type ?? 'info') : null,
-      name: String(x.name ?? x.title ?? ''), title: String(x.title ?? x.name ?? ''), public: true,
+      // the display name as the server sent it: `name`, `title` or both (a real layer may carry one alone)
+      ...(x.name != null ? { name: String(x.name) } : {}), ...(x.title != null || x.name == null ? { title: String(x.title ?? '') } : {}), public: true,
       group: owner(x.group), user: owner(x.user), license: lic,
       categories: Array.isArray(x.categories) ? x.categories : [], geotags: [], tags: Array.isArray(x.tags) ? x.tags : [],
       description: x.description ?? '', description_html: x.description_html ?? '',
