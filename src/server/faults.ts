@@ -150,7 +150,7 @@ export const FAULTS: Fault[] = [
   { name: 'members-with-perms', area: 'fields', description: 'group members and managers carry perms, which GeoNode deletes without a request',
     reply: (r, at) => { if (at.op?.ext.relation === 'members' || at.op?.ext.relation === 'managers') for (const u of itemsOf(r.body) ?? []) if (isObj(u)) u.perms = []; return r; } },
   { name: 'map-datasets-with-perms', area: 'fields', description: "a map's datasets carry the caller's perms instead of the []  GeoNode renders without a request",
-    reply: (r, at) => { if (at.op?.ext.relation === 'datasets' && at.op.ext.collection === 'maps') for (const d of itemsOf(r.body) ?? []) if (isObj(d)) d.perms = ['view_resourcebase']; return r; } },
+    reply: (r, at) => { if (at.op?.ext.relation === 'datasets') for (const d of itemsOf(r.body) ?? []) if (isObj(d)) d.perms = ['view_resourcebase']; return r; } },
   { name: 'dataset-maps-string-pk', area: 'types', description: "a dataset's maps answer string pks (full resources' typing) instead of SimpleMapSerializer's integers",
     reply: (r, at) => { if (at.op?.ext.relation === 'maps') for (const m of itemsOf(r.body) ?? []) if (isObj(m)) m.pk = String(m.pk); return r; } },
   { name: 'maplayer-dataset-pk-string', area: 'types', description: "map layers' embedded datasets answer string pks instead of integers",
