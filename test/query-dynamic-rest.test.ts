@@ -177,6 +177,8 @@ describe('errors', () => {
     [enc({ featured: 'true' }), inv('\u201ctrue\u201d value must be either True or False.')],
     // blank values are kept (viewsets.py:213), and so are malformed keys with them (viewsets.py:206-210)
     ['filter{foo}=', inv('Invalid filter field: foo')], ['filter{foo=', pe('"filter{foo" is not a well-formed filter key.')],
+    // filters.py:283 spec[0] of '' is a 500 on GeoNode; a clean 400 here
+    ['filter{}[]={}', pe('"filter{}[]" is not a well-formed filter key: send the JSON form as filter{}.')],
     ['filter{pk}=abc', inv('')], ['filter{owner.pk.in}=1&filter{owner.pk.in}=x', inv('')],
     ['filter{date.year}=x', inv('')],
     ['filter{pk.range}=1', inv('filter{pk.range} needs two values.')], [enc({ in: [1] }), inv('')],

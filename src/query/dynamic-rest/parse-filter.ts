@@ -26,6 +26,9 @@ export function extractFilterParams(params: URLSearchParams): Map<string, string
   }
   const specs = new Map<string, string[]>();
   for (const [key, values] of grouped) {
+    if (key === 'filter{}') continue; // the JSON form, read on its own (viewsets.py:190-196)
+    // `filter{}[]` reaches dynamic-rest as the spec '' and fails at `spec[0]` (filters.py:283, a 500 there)
+    if (key === 'filter{}[]') throw new QueryError('parse_error', '"filter{}[]" is not a well-formed filter key: send the JSON form as filter{}.');
     let spec: string;
     if (key.endsWith('}')) spec = key.slice(PREFIX.length, -1);
     else if (key.endsWith('}[]')) spec = key.slice(PREFIX.length, -3);
@@ -80,7 +83,6 @@ export function parseFilters(params: URLSearchParams, schema: FieldSchema): Pars
   const includes = new Map<string, FilterCondition>();
   const excludes = new Map<string, FilterCondition>();
   for (const [spec, raw] of specs) {
-    if (spec === '') continue; // the JSON form's key (read above)
     if (spec.includes('|')) {
       relationFilters.push([spec, raw]);
       continue;
