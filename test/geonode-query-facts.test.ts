@@ -186,6 +186,15 @@ describe('fact 13 and paging: DRF 3.14 PageNumberPagination under GeoNodeApiPagi
     });
   }
 
+  it('fact 13, GeoNode pagination.py int(page_size) — page_size=+3 and " 3 " are 3', async () => {
+    for (const size of ['%2B3', '%203%20']) {
+      const res = await s.request('GET', `${LIST}&page_size=${size}`);
+      expect(res.status).toBe(200);
+      expect(res.json.page_size).toBe(3);
+      expect(res.json.resources).toHaveLength(3);
+    }
+  });
+
   it('fact 15, Paginator.validate_number — page= (empty) → 404 "Invalid page." (DRF 3.14)', async () => {
     expectGeonodeError(await s.request('GET', `${LIST}&page=`), 404, 'not_found', 'Invalid page.');
   });
