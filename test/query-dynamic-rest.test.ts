@@ -129,6 +129,8 @@ describe('filter{} operators and paths', () => {
     [enc({ '.and': [{ resource_type: 'dataset' }, { '-state': 'PENDING' }] }), ['1']],
     [enc({ 'resource_type.in': ['map', 'document'], featured: false }), ['2', '3']],
     [enc({ $or: [{ title: 'rivers' }] }) + '&filter{title}=Fiji islands', ['2']], [enc({ category: null }), ['2']],
+    // viewsets.py:194: the first filter{} value is the one read
+    [enc({ title: 'rivers' }) + '&' + enc({ title: 'Fiji islands' }), ['2']],
     [enc({ '-category': null }), ['1', '3', '4']], [enc({ 'pk.in': [1, 4, null] }), ['1', '4']],
     [enc({ 'popular_count.range': [9, 10] }), ['1', '2']],
     [enc({ $or: [{ $and: [{ resource_type: 'dataset' }, { featured: true }] }, { pk: 3 }] }), ['1', '3', '4']],
