@@ -1,6 +1,7 @@
 /**
  * sort[] and default orders over HTTP (facts §1.5, §3.3), and paging through a filtered, sorted list (§1.3).
- * Orders are checked against a sort computed here (code-unit string order, stable over the default order).
+ * Orders are checked against a sort computed here (en_US string order — dynamic-rest-semantics fact 11, GeoNode's
+ * usual database collation — stable over the default order).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from './helpers/server.js';
@@ -16,7 +17,9 @@ beforeAll(async () => {
 });
 afterAll(() => s.close());
 
-const cmp = (a: unknown, b: unknown) => (a === b ? 0 : a === null || a === undefined ? 1 : b === null || b === undefined ? -1 : (a as string) < (b as string) ? -1 : 1);
+const collation = new Intl.Collator('en-US').compare;
+const cmp = (a: unknown, b: unknown) => (a === b ? 0 : a === null || a === undefined ? 1 : b === null || b === undefined ? -1
+  : typeof a === 'string' && typeof b === 'string' ? collation(a, b) : (a as number) < (b as number) ? -1 : 1);
 /** A stable sort by several keys (desc flips the comparison; nulls last ascending, first descending). */
 function sortBy(items: Item[], ...keys: [(i: Item) => unknown, boolean][]): Item[] {
   return items

@@ -1,8 +1,11 @@
 /**
  * The dynamic-rest field schema of a contract object: which fields exist, their types, which are deferred and
  * which are embedded relations. Derived from the component schema, so filters and the contract never disagree.
+ * Two extensions say what the rendered shape cannot: `x-geostub-column` beside a property (the model column's type,
+ * which filters use: GeoNode renders `pk` and the counters as strings over integer columns) and
+ * `x-geostub-serializer` on an embedded object's schema (the nested serializer's Meta.name, which its errors name).
  */
-import type { FieldSchema, FieldSpec, FieldType } from '../query/dynamic-rest/index.js';
+import { COLUMN_TYPES, type ColumnType, type FieldSchema, type FieldSpec, type FieldType } from '../query/dynamic-rest/index.js';
 import { resolveRef, type Contract, type JsonObject } from './load.js';
 
 const cache = new WeakMap<Contract, Map<string, FieldSchema>>();
@@ -26,9 +29,17 @@ function toFieldSchema(contract: Contract, node: JsonObject, name: string, depth
   for (const [field, raw] of Object.entries((schema.properties ?? {}) as JsonObject)) {
     const prop = resolveRef<JsonObject>(contract.doc, raw);
     const deferred = (raw as JsonObject)['x-geostub-deferred'] === true || prop['x-geostub-deferred'] === true;
-    fields[field] = { ...toSpec(contract, prop, field, depth), ...(deferred ? { deferred: true } : {}) };
+    const column = columnOf((raw as JsonObject)['x-geostub-column'] ?? prop['x-geostub-column'], field);
+    fields[field] = { ...toSpec(contract, prop, field, depth), ...(deferred ? { deferred: true } : {}), ...(column ? { column } : {}) };
   }
-  return { name, fields };
+  const serializer = schema['x-geostub-serializer'];
+  return { name: depth > 0 && typeof serializer === 'string' ? serializer : name, fields };
+}
+
+function columnOf(value: unknown, field: string): ColumnType | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'string' && (COLUMN_TYPES as readonly string[]).includes(value)) return value as ColumnType;
+  throw new Error(`x-geostub-column of "${field}" must be one of ${COLUMN_TYPES.join(', ')}; got ${JSON.stringify(value)}`);
 }
 
 function isGeometry(prop: JsonObject): boolean {

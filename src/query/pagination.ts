@@ -2,6 +2,7 @@
  * GeoNode's page-number pagination (facts §1.3), as pure functions: parse `page`/`page_size`, slice, and build the
  * `{links:{next,previous}, total, page, page_size}` envelope with DRF's link rules.
  */
+import { pythonInt } from './dynamic-rest/values.js';
 import { drfQueryString } from './raw-query.js';
 
 export const DEFAULT_PAGE_SIZE = 10;
@@ -12,13 +13,27 @@ export const DEFAULT_PAGE_SIZE = 10;
  */
 export const MAX_PAGE_RECORDS = 20_000;
 
-export type PageRequest = { ok: true; page: number; pageSize: number } | { ok: false; problem: 'page' | 'page_size'; value: string };
+export type PageRequest =
+  | {
+    ok: true;
+    page: number;
+    /** The page size used to slice (DRF's get_page_size). */
+    pageSize: number;
+    /** What the envelope's `page_size` says: GeoNode echoes int(page_size) as sent, 0 and negatives included. */
+    echoedPageSize: number;
+  }
+  | { ok: false; problem: 'page' | 'page_size'; value: string };
 
-const POSITIVE_INT = /^\+?\d+$/;
-
-/** Read `page` and `page_size` from the query. An empty value means the default, as in DRF. */
+/**
+ * Read `page` and `page_size` from the query, as DRF 3.14's PageNumberPagination and GeoNode's
+ * GeoNodeApiPagination do (the LAST value of a repeated parameter, Python's int()):
+ * - `page`: Django's Paginator.validate_number — not an integer (the empty value too), or < 1 → "Invalid page."
+ *   (a page past the end is found later, by the slice);
+ * - `page_size`: DRF's _positive_int(strict=True) falls back to the default for 0 and negatives, and GeoNode echoes
+ *   int(page_size) in the envelope (`page_size=0` → 10 records, `"page_size": 0`). A value int() cannot read
+ *   (`abc`, `2.5`, empty) makes GeoNode's echo raise — a 500 there, a 400 naming page_size here.
+ */
 export function parsePageRequest(params: URLSearchParams, defaultPageSize = DEFAULT_PAGE_SIZE): PageRequest {
-  // Django's QueryDict.get and DRF's query_params[...] read the LAST value of a repeated parameter
   const lastOf = (name: string) => {
     const all = params.getAll(name);
     return all.length ? all[all.length - 1]! : null;
@@ -26,20 +41,14 @@ export function parsePageRequest(params: URLSearchParams, defaultPageSize = DEFA
   const rawPage = lastOf('page');
   const rawSize = lastOf('page_size');
   let page = 1;
-  let pageSize = defaultPageSize;
-  if (rawPage !== null && rawPage !== '') {
-    if (!POSITIVE_INT.test(rawPage.trim()) || Number(rawPage) < 1 || !Number.isSafeInteger(Number(rawPage))) {
-      return { ok: false, problem: 'page', value: rawPage };
-    }
-    page = Number(rawPage);
+  if (rawPage !== null) {
+    page = pythonInt(rawPage);
+    if (!Number.isSafeInteger(page) || page < 1) return { ok: false, problem: 'page', value: rawPage };
   }
-  if (rawSize !== null && rawSize !== '') {
-    if (!POSITIVE_INT.test(rawSize.trim()) || Number(rawSize) < 1 || !Number.isSafeInteger(Number(rawSize))) {
-      return { ok: false, problem: 'page_size', value: rawSize };
-    }
-    pageSize = Number(rawSize);
-  }
-  return { ok: true, page, pageSize };
+  if (rawSize === null) return { ok: true, page, pageSize: defaultPageSize, echoedPageSize: defaultPageSize };
+  const size = pythonInt(rawSize);
+  if (!Number.isSafeInteger(size)) return { ok: false, problem: 'page_size', value: rawSize };
+  return { ok: true, page, pageSize: size > 0 ? size : defaultPageSize, echoedPageSize: size };
 }
 
 export interface PageSlice {
@@ -68,10 +77,12 @@ export interface ListEnvelopeHead {
  * The envelope head. `base` is the absolute URL of the list without its query string. The previous link of page 2
  * carries no `page` parameter at all (DRF's remove_query_param).
  */
-export function listEnvelopeHead(base: string, params: URLSearchParams, total: number, page: number, pageSize: number): ListEnvelopeHead {
+export function listEnvelopeHead(
+  base: string, params: URLSearchParams, total: number, page: number, pageSize: number, echoedPageSize = pageSize,
+): ListEnvelopeHead {
   const { lastPage } = pageSlice(total, page, pageSize);
   const url = (qs: string) => (qs ? `${base}?${qs}` : base);
   const next = page < lastPage ? url(drfQueryString(params, 'page', String(page + 1))) : null;
   const previous = page > 1 ? url(drfQueryString(params, 'page', page - 1 === 1 ? undefined : String(page - 1))) : null;
-  return { links: { next, previous }, total, page, page_size: pageSize };
+  return { links: { next, previous }, total, page, page_size: echoedPageSize };
 }

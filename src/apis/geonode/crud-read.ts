@@ -15,7 +15,7 @@ import type { EndpointCollection } from './collections.js';
 import { canSee, endpointOf, findRecord, isAdmin, isSuperuser, renderContext, requireUser } from './context.js';
 import { facetListFilter, geonodeListFilters, takeTKeywords, type TKeywordsRequest } from './list-filters.js';
 import { renderRecord, type RenderOptions } from './render.js';
-import { sideloadRules } from './sideload.js';
+import { relationPk, sideloadRules } from './sideload.js';
 
 const RESOURCE_FAMILY = new Set(['resources', 'datasets', 'documents', 'maps', 'geoapps']);
 
@@ -23,7 +23,7 @@ function defaultTerms(c: EndpointCollection): SortTerm[] {
   return c.defaultSort.map((raw) => {
     const path = raw.replace(/^-/, '').split('.');
     const last = path[path.length - 1];
-    const valueKind = last === 'id' || last === 'pk' ? 'numeric' : last === 'created' || last.endsWith('_at') ? 'datetime' : 'text';
+    const valueKind = last === 'id' || last === 'pk' ? 'integer' : last === 'created' || last.endsWith('_at') ? 'datetime' : 'text';
     return { raw, path, desc: raw.startsWith('-'), valueKind };
   });
 }
@@ -69,7 +69,8 @@ export function parseListQuery(req: BehaviourRequest, key: string, c: EndpointCo
   const schema = queryFieldSchema(req.op.contract, schemaName, c.singular);
   const { params, tkeywords } = key === 'resources' ? takeTKeywords(req.query) : { params: req.query, tkeywords: null };
   const parsed = parseDynamicQuery(params, schema, { presets: RESOURCE_FAMILY.has(key) ? undefined : null });
-  if (!parsed.ok) throw apiError(parsed.error.code === 'parse_error' ? 'parseError' : 'invalid', parsed.error.message || 'Invalid filter value.');
+  // an ORM error caught by dynamic-rest keeps its (often empty) message: `[""]` (filters.py:613-617)
+  if (!parsed.ok) throw apiError(parsed.error.code === 'parse_error' ? 'parseError' : 'invalid', parsed.error.message);
   return { schema, query: parsed.query, tkeywords };
 }
 
@@ -117,8 +118,9 @@ export function visibleRecords(
   return env.store.memo(`query:${key}:${viewerKey(req.user)}:${advertised}:${JSON.stringify(shape)}`, [...deps, 'favorites', 'tkeywords'], () => {
     let kept = records;
     if (extra.length) kept = kept.filter((r) => extra.every((f) => f(r)));
-    if (query.where || query.search.terms.length || query.extent) kept = kept.filter(compileQueryPredicate(query));
-    return query.sort.length ? applySort(kept, query.sort) : kept;
+    const options = { pkOf: relationPk(env.store) };
+    if (query.where || query.search.terms.length || query.extent) kept = kept.filter(compileQueryPredicate(query, options));
+    return query.sort.length ? applySort(kept, query.sort, options) : kept;
   });
 }
 
@@ -135,12 +137,13 @@ export function pageEnvelope(
   const pr = parsePageRequest(req.query);
   if (!pr.ok) {
     if (pr.problem === 'page') throw apiError('invalidPage');
-    throw apiError('invalid', `Invalid page_size "${pr.value}": a positive whole number is required.`);
+    // GeoNode's int(page_size) raises: a 500 there (a deliberate difference, docs/query-semantics.md)
+    throw apiError('invalid', `Invalid page_size "${pr.value}": a whole number is required.`);
   }
   const slice = pageSlice(records.length, pr.page, pr.pageSize);
   if (!slice.inRange) throw apiError('invalidPage');
   if (slice.end - slice.start > MAX_PAGE_RECORDS) throw apiError('pageTooLarge', pr.pageSize, slice.end - slice.start, MAX_PAGE_RECORDS);
-  const head = listEnvelopeHead(req.origin + req.pathname, req.query, records.length, pr.page, pr.pageSize);
+  const head = listEnvelopeHead(req.origin + req.pathname, req.query, records.length, pr.page, pr.pageSize, pr.echoedPageSize);
   return { ...head, [plural]: records.slice(slice.start, slice.end).map(render) };
 }
 

@@ -39,3 +39,26 @@ export function sideloadRules(key: string, store: Store): SideloadRule[] {
   ];
 }
 
+/**
+ * The related row's pk of an embedded object, for relation filters and sorts (`filter{owner}=1000`,
+ * `filter{regions.in}=3`, `filter{keywords.pk}=7`, `sort[]=category`): dynamic-rest filters a relation by the related
+ * row's integer pk (facts: dynamic-rest-semantics 5). Embedded keywords, regions, categories and licences carry a
+ * natural key, looked up in their collection; users and groups carry their pk.
+ */
+export function relationPk(store: Store): (path: readonly string[], embedded: Record<string, unknown>) => unknown {
+  const bySlug = idBy(store, 'keywords', 'slug');
+  const byCode = idBy(store, 'regions', 'code');
+  const byCategory = idBy(store, 'categories', 'identifier');
+  const byLicense = idBy(store, 'licenses', 'identifier');
+  const byUri = idBy(store, 'tkeywords', 'uri');
+  return (path, embedded) => {
+    switch (path[path.length - 1]) {
+      case 'keywords': return bySlug(embedded);
+      case 'regions': return byCode(embedded);
+      case 'category': return byCategory(embedded);
+      case 'license': return byLicense(embedded);
+      case 'tkeywords': return byUri(embedded);
+      default: return embedded.pk ?? embedded.id ?? null;
+    }
+  };
+}

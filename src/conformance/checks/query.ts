@@ -4,7 +4,7 @@
  * sort semantics are the mock's own pure modules (`src/query/dynamic-rest`), evaluated on the returned items.
  */
 import {
-  applySort, compileQueryPredicate, isFieldSelected, localeCompareStrings,
+  applySort, codeUnitCompareStrings, compileQueryPredicate, isFieldSelected, localeCompareStrings,
   type DynamicQuery, type FieldSchema, type RequestFields, type SortTerm,
 } from '../../query/dynamic-rest/index.js';
 import type { Problem } from '../types.js';
@@ -29,7 +29,7 @@ export function fieldFilterProblems(items: unknown[], path: string, values: unkn
 
 /** Whether `items` is in the order `terms` ask for (ties in any order), under C or linguistic string collation. */
 export function isSorted(items: unknown[], terms: SortTerm[]): boolean {
-  return [undefined, localeCompareStrings].some((compareStrings) =>
+  return [codeUnitCompareStrings, localeCompareStrings].some((compareStrings) =>
     items.every((a, i) => i === 0 || applySort([items[i - 1] as object, a as object], terms, { compareStrings })[0] === items[i - 1]),
   );
 }

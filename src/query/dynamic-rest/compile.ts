@@ -1,39 +1,128 @@
 /**
- * A Where tree → one predicate closure over RENDERED records (serializer field names). Needles are prepared
- * once (lower-cased, parsed, compiled); a dotted path walks embedded objects, and through an array (to-many)
- * it matches when any element matches, an empty relation reading as NULL, like Django's LEFT JOIN.
+ * A Where tree → one predicate closure over records in the serializer's field names. Needles are prepared once
+ * (parsed, lower-cased, compiled) and every value Django would refuse raises a QueryError here, in the order Django
+ * meets the conditions.
+ *
+ * All conditions of a request are ONE `queryset.filter(q)` call (dynamic-rest filters.py:360, 364, 385, applied at
+ * :610). Inside one call Django reuses the join of a to-many relation: conditions through `keywords` (or `regions`,
+ * `tkeywords`, …) are about the same related row, and a negated condition met after a condition that joined that
+ * relation is tied to the same row too (Query.split_exclude restricts its subquery to the outer join's row when the
+ * join is reusable). A negated condition on a relation nothing joined before it is "no related row matches".
+ * So: every to-many relation used by two or more such conditions is one row variable; a record matches when some
+ * choice of a row per variable (NULL for an empty relation, as a LEFT JOIN gives) satisfies the whole tree.
+ * A relation used by one condition alone needs no variable: "some related row matches" is the same thing.
  */
-import {
-  QueryError, type AnyRecord, type FilterCondition, type Predicate, type ValueKind, type Where,
-} from './types.js';
-import {
-  asBoolean, asText, datePart, datetimeOf, escapeRegExp, invalidDatetimeMessage, isTruthy, parseDatetime,
-  refValue, toInteger, toNumber,
-} from './values.js';
+import type { AnyRecord, FilterCondition, Predicate, Where } from './types.js';
+import { makeTest, type LookupOptions, type Test } from './lookups.js';
+/** A predicate given the record and the related rows chosen for the shared to-many relations. */
+type Bound = (record: AnyRecord, rows: readonly unknown[]) => boolean;
 
-type Test = (value: unknown) => boolean;
+/** How relation pks and text order are read (see LookupOptions). */
+export type CompileOptions = LookupOptions;
 
-const cache = new WeakMap<Where, Predicate>();
+const DEFAULTS: CompileOptions = {};
+const cache = new WeakMap<Where, WeakMap<CompileOptions, Predicate>>();
 
-/** Compile once per request; cached per Where object. Throws QueryError for values Django would reject. */
-export function compileWhere(where: Where | null): Predicate {
+/** Compile once per request; cached per Where object and options. Throws QueryError for values Django would reject. */
+export function compileWhere(where: Where | null, options: CompileOptions = DEFAULTS): Predicate {
   if (!where) return () => true;
-  const hit = cache.get(where);
+  let perOptions = cache.get(where);
+  if (!perOptions) cache.set(where, (perOptions = new WeakMap()));
+  const hit = perOptions.get(options);
   if (hit) return hit;
-  let predicate: Predicate;
-  if (where.kind === 'condition') predicate = compileCondition(where);
-  else {
-    // Cheap tests first (set lookups before regexes, top-level fields before relations): same result, less work.
-    const nodes = [...where.nodes].sort((a, b) => costOf(a) - costOf(b));
-    const parts = nodes.map(compileWhere);
-    predicate = where.kind === 'and' ? all(parts) : any(parts);
-  }
-  cache.set(where, predicate);
+  const predicate = compileTree(where, options);
+  perOptions.set(options, predicate);
   return predicate;
 }
 
+export function matchesWhere(record: AnyRecord, where: Where | null, options?: CompileOptions): boolean {
+  return compileWhere(where, options)(record);
+}
+
+export function applyFilter<T extends AnyRecord>(records: readonly T[], where: Where | null, options?: CompileOptions): T[] {
+  if (!where) return records.slice();
+  const predicate = compileWhere(where, options);
+  const out: T[] = [];
+  for (let i = 0; i < records.length; i++) if (predicate(records[i]!)) out.push(records[i]!);
+  return out;
+}
+
+// ---- one filter() call: which conditions share a related row ----
+
+interface Variable {
+  /** Path of the to-many relation field, e.g. ['keywords']. */
+  path: string[];
+  index: number;
+}
+
+/** Walk the tree in Django's order; return the row variable of each condition that shares one. */
+function bindRows(where: Where): { variables: Variable[]; rowOf: Map<FilterCondition, Variable> } {
+  const joined = new Set<string>();
+  const uses = new Map<string, FilterCondition[]>();
+  const visit = (node: Where): void => {
+    if (node.kind !== 'condition') return node.nodes.forEach(visit);
+    const at = node.manyAt ?? -1;
+    if (at < 0) return;
+    const key = node.path.slice(0, at + 1).join('.');
+    if (!node.negate) joined.add(key);
+    else if (!joined.has(key)) return; // its own subquery: NOT (some related row matches)
+    const list = uses.get(key);
+    if (list) list.push(node);
+    else uses.set(key, [node]);
+  };
+  visit(where);
+  const variables: Variable[] = [];
+  const rowOf = new Map<FilterCondition, Variable>();
+  for (const [key, conditions] of uses) {
+    if (conditions.length < 2) continue;
+    const variable = { path: key.split('.'), index: variables.length };
+    variables.push(variable);
+    for (const c of conditions) rowOf.set(c, variable);
+  }
+  return { variables, rowOf };
+}
+
+const NO_ROWS: readonly unknown[] = [];
+
+function compileTree(where: Where, options: CompileOptions): Predicate {
+  const { variables, rowOf } = bindRows(where);
+  const bound = compileNode(where, options, rowOf);
+  if (variables.length === 0) return (record) => bound(record, NO_ROWS);
+  return (record) => {
+    const choices = variables.map((v) => relatedRows(record, v.path));
+    const rows: unknown[] = new Array(variables.length);
+    const pick = (i: number): boolean => {
+      if (i === variables.length) return bound(record, rows);
+      for (const row of choices[i]!) {
+        rows[i] = row;
+        if (pick(i + 1)) return true;
+      }
+      return false;
+    };
+    return pick(0);
+  };
+}
+
+/** The rows a join through `path` (to-one steps, then the to-many field) gives: NULL alone when there are none. */
+function relatedRows(record: AnyRecord, path: readonly string[]): readonly unknown[] {
+  let value: unknown = record;
+  for (const key of path) {
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) return [null];
+    value = (value as Record<string, unknown>)[key];
+  }
+  return Array.isArray(value) && value.length > 0 ? value : [null];
+}
+
+function compileNode(where: Where, options: CompileOptions, rowOf: Map<FilterCondition, Variable>): Bound {
+  if (where.kind === 'condition') return compileCondition(where, options, rowOf.get(where));
+  // Compiled in Django's order (the first refused value is the one reported), then run cheap tests first.
+  const parts = where.nodes.map((node) => ({ cost: costOf(node), test: compileNode(node, options, rowOf) }));
+  const tests = parts.sort((a, b) => a.cost - b.cost).map((p) => p.test);
+  return where.kind === 'and' ? all(tests) : any(tests);
+}
+
 const OP_COST: Partial<Record<FilterCondition['op'], number>> = {
-  eq: 1, in: 1, isnull: 1, any: 1, gt: 2, gte: 2, lt: 2, lte: 2, range: 2, all: 3, regex: 5,
+  eq: 1, in: 1, isnull: 1, gt: 2, gte: 2, lt: 2, lte: 2, range: 2, regex: 5,
 };
 
 function costOf(where: Where): number {
@@ -43,43 +132,32 @@ function costOf(where: Where): number {
   return base + datetime + 2 * (where.path.length - 1);
 }
 
-export function matchesWhere(record: AnyRecord, where: Where | null): boolean {
-  return compileWhere(where)(record);
-}
-
-export function applyFilter<T extends AnyRecord>(records: readonly T[], where: Where | null): T[] {
-  if (!where) return records.slice();
-  const predicate = compileWhere(where);
-  const out: T[] = [];
-  for (let i = 0; i < records.length; i++) if (predicate(records[i]!)) out.push(records[i]!);
-  return out;
-}
-
-function all(parts: Predicate[]): Predicate {
+function all(parts: Bound[]): Bound {
   if (parts.length === 0) return () => true;
   if (parts.length === 1) return parts[0]!;
   if (parts.length === 2) {
-    const [a, b] = parts as [Predicate, Predicate];
-    return (r) => a(r) && b(r);
+    const [a, b] = parts as [Bound, Bound];
+    return (r, rows) => a(r, rows) && b(r, rows);
   }
-  return (r) => {
-    for (const p of parts) if (!p(r)) return false;
+  return (r, rows) => {
+    for (const p of parts) if (!p(r, rows)) return false;
     return true;
   };
 }
 
-function any(parts: Predicate[]): Predicate {
+function any(parts: Bound[]): Bound {
   if (parts.length === 0) return () => false;
   if (parts.length === 1) return parts[0]!;
-  return (r) => {
-    for (const p of parts) if (p(r)) return true;
+  return (r, rows) => {
+    for (const p of parts) if (p(r, rows)) return true;
     return false;
   };
 }
 
-/** Does some terminal value reached by `path` pass `test`? */
+/** Does some terminal value reached by `path` pass `test`? An empty relation reads as NULL (a LEFT JOIN's row). */
 export function anyAlongPath(path: readonly string[], test: Test): Predicate {
   const n = path.length;
+  if (n === 0) return (value) => test(value);
   if (n === 1) {
     const key = path[0]!;
     return (record) => {
@@ -106,150 +184,20 @@ function anyElement(values: unknown[], test: Test): boolean {
   return false;
 }
 
-/** Every terminal value passes `test` (and there is at least one non-null): the `all` operator. */
-function everyAlongPath(path: readonly string[], test: Test): Predicate {
-  const collect = (value: unknown, i: number, out: unknown[]): void => {
-    if (Array.isArray(value)) {
-      for (const element of value) collect(element, i, out);
-      return;
-    }
-    if (i === path.length) out.push(value);
-    else if (value !== null && typeof value === 'object') collect((value as Record<string, unknown>)[path[i]!], i + 1, out);
-  };
-  return (record) => {
-    const values: unknown[] = [];
-    collect(record, 0, values);
-    const present = values.filter((v) => v !== null && v !== undefined);
-    return present.length > 0 && present.every(test);
-  };
-}
-
-function compileCondition(c: FilterCondition): Predicate {
-  const test = makeTest(c);
-  const matches = c.op === 'all' ? everyAlongPath(c.path, test) : anyAlongPath(c.path, test);
-  return c.negate ? (r) => !matches(r) : matches;
-}
-
-/** A Django lookup value the field type cannot read: dynamic-rest turns the ORM error into a 400. */
-function needle(c: FilterCondition, index = 0): string {
-  const value = c.values[index];
-  if (value === undefined) throw new QueryError('invalid', `filter{${c.path.join('.')}.${c.op}} needs ${c.op === 'range' ? 'two values' : 'a value'}.`);
-  return value;
-}
-
-/** The comparable form of a needle for an ordering lookup or an equality, per value kind. */
-function comparableNeedle(c: FilterCondition, raw: string): number | string | boolean {
-  switch (c.valueKind) {
-    case 'boolean': return isTruthy(raw);
-    case 'datetime': {
-      const t = parseDatetime(raw);
-      if (Number.isNaN(t)) throw new QueryError('invalid', invalidDatetimeMessage(raw));
-      return t;
-    }
-    case 'numeric': {
-      const n = toNumber(raw);
-      // ValueError from an integer field: dynamic-rest re-raises it as ValidationError(e.message), i.e. ''.
-      if (Number.isNaN(n)) throw new QueryError('invalid', '');
-      return n;
-    }
-    default: {
-      const n = toNumber(raw);
-      return Number.isNaN(n) ? raw : n;
-    }
+function compileCondition(c: FilterCondition, options: CompileOptions, row: Variable | undefined): Bound {
+  // `filter{regions.pk}`: the relation's own pk, which an embedded object may not carry (regions embed code, name)
+  const trailingPk = c.path.length > 1 && c.path[c.path.length - 1] === 'pk';
+  const reach = trailingPk ? c.path.slice(0, -1) : c.path;
+  const test = makeTest(c, options, trailingPk || c.valueKind === 'ref' ? reach : null);
+  let matches: Bound;
+  if (row) {
+    const rest = reach.slice(row.path.length);
+    const along = rest.length === 0 ? test : anyAlongPath(rest, test);
+    const i = row.index;
+    matches = (_r, rows) => (rows[i] === null || rows[i] === undefined ? test(null) : along(rows[i] as AnyRecord));
+  } else {
+    const along = anyAlongPath(reach, test);
+    matches = (r) => along(r);
   }
-}
-
-/** A record value in the same space as comparableNeedle's result (NaN/null when not comparable). */
-function comparableValue(kind: ValueKind, needleIsNumber: boolean): (v: unknown) => number | string | boolean | null {
-  switch (kind) {
-    case 'boolean': return (v) => asBoolean(v);
-    case 'datetime': return (v) => { const t = datetimeOf(v); return Number.isNaN(t) ? null : t; };
-    case 'numeric': return (v) => { const n = toNumber(refValue(v)); return Number.isNaN(n) ? null : n; };
-    case 'ref':
-    case 'text':
-      return (v) => {
-        const s = kind === 'ref' ? refValue(v) : v;
-        if (needleIsNumber) { const n = toNumber(s); if (!Number.isNaN(n)) return n; }
-        return asText(s);
-      };
-  }
-}
-
-function equalityTest(c: FilterCondition, raws: readonly string[]): Test {
-  if (c.valueKind === 'text' || c.valueKind === 'ref') {
-    const set = new Set(raws);
-    const ref = c.valueKind === 'ref';
-    return (v) => {
-      const s = asText(ref ? refValue(v) : v);
-      return s !== null && set.has(s);
-    };
-  }
-  const set = new Set(raws.map((r) => comparableNeedle(c, r)));
-  const read = comparableValue(c.valueKind, true);
-  return (v) => {
-    const x = read(v);
-    return x !== null && set.has(x);
-  };
-}
-
-function orderingTest(c: FilterCondition): Test {
-  const lo = comparableNeedle(c, needle(c));
-  const hi = c.op === 'range' ? comparableNeedle(c, needle(c, 1)) : lo;
-  const read = comparableValue(c.valueKind, typeof lo === 'number');
-  const same = (x: unknown, n: unknown) => typeof x === typeof n;
-  switch (c.op) {
-    case 'gt': return (v) => { const x = read(v); return x !== null && same(x, lo) && x > lo; };
-    case 'gte': return (v) => { const x = read(v); return x !== null && same(x, lo) && x >= lo; };
-    case 'lt': return (v) => { const x = read(v); return x !== null && same(x, lo) && x < lo; };
-    case 'lte': return (v) => { const x = read(v); return x !== null && same(x, lo) && x <= lo; };
-    default: return (v) => {
-      const x = read(v);
-      return x !== null && same(x, lo) && same(x, hi) && x >= lo && x <= hi;
-    };
-  }
-}
-
-function stringTest(c: FilterCondition): Test {
-  const raw = needle(c);
-  const insensitive = c.op.startsWith('i');
-  const base = insensitive ? c.op.slice(1) : c.op;
-  const source = escapeRegExp(raw);
-  const pattern = base === 'contains' ? source : base === 'startswith' ? `^${source}` : base === 'endswith' ? `${source}$` : `^${source}$`;
-  if (!insensitive) {
-    if (base === 'contains') return (v) => { const s = asText(v); return s !== null && s.includes(raw); };
-    if (base === 'startswith') return (v) => { const s = asText(v); return s !== null && s.startsWith(raw); };
-    if (base === 'endswith') return (v) => { const s = asText(v); return s !== null && s.endsWith(raw); };
-  }
-  const re = new RegExp(pattern, insensitive ? 'i' : '');
-  return (v) => { const s = asText(v); return s !== null && re.test(s); };
-}
-
-function makeTest(c: FilterCondition): Test {
-  switch (c.op) {
-    case 'eq': case 'any': case 'all': return equalityTest(c, [needle(c)]);
-    case 'in': return equalityTest(c, c.values);
-    case 'iexact': case 'contains': case 'icontains': case 'startswith': case 'istartswith':
-    case 'endswith': case 'iendswith':
-      return stringTest(c);
-    case 'regex': {
-      let re: RegExp;
-      try {
-        re = new RegExp(needle(c));
-      } catch (error) {
-        throw new QueryError('invalid', `Invalid regular expression: ${(error as Error).message}`);
-      }
-      return (v) => { const s = asText(v); return s !== null && re.test(s); };
-    }
-    case 'gt': case 'gte': case 'lt': case 'lte': case 'range': return orderingTest(c);
-    case 'year': case 'month': case 'day': case 'week_day': {
-      const part = c.op;
-      const n = toInteger(needle(c));
-      if (Number.isNaN(n)) throw new QueryError('invalid', '');
-      return (v) => { const t = datetimeOf(v); return !Number.isNaN(t) && datePart(t, part) === n; };
-    }
-    case 'isnull': {
-      const wanted = isTruthy(needle(c));
-      return (v) => (v === null || v === undefined) === wanted;
-    }
-  }
+  return c.negate ? (r, rows) => !matches(r, rows) : matches;
 }

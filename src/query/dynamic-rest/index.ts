@@ -5,15 +5,17 @@
 export * from './types.js';
 export { parseDynamicQuery, parseSort, type ParseOptions } from './parse.js';
 export { parseFilters, parseJsonFilter, extractFilterParams } from './parse-filter.js';
-export { compileWhere, matchesWhere, applyFilter, anyAlongPath } from './compile.js';
-export { applySort, localeCompareStrings, type SortOptions } from './sort.js';
+export { compileWhere, matchesWhere, applyFilter, anyAlongPath, type CompileOptions } from './compile.js';
+export { applySort, localeCompareStrings, codeUnitCompareStrings, type SortOptions } from './sort.js';
 export { projectFields, isFieldSelected } from './project.js';
 export { applySearch, compileSearch, parseSearch, searchTerms } from './search.js';
 export { parseExtent, compileExtent, extentIntersects, envelopeOf, splitBox } from './extent.js';
 export { GEONODE_PRESETS, expandPresets, type PresetSpec, type PresetTable, type PresetExpansion } from './presets.js';
 export { serializeDynamicQuery, whereToJson, filterKey, type SerializeOptions } from './serialize.js';
-export { resolveFilterPath, resolveSortPath, buildRequestFields, validateRequestFields } from './schema.js';
-export { isTruthy, parseDatetime, pyListRepr, pyStrRepr } from './values.js';
+export { resolveFilterPath, resolveFilterField, resolveSortPath, buildRequestFields, validateRequestFields } from './schema.js';
+export {
+  isTruthy, parseDatetime, pyListRepr, pyStrRepr, djangoDatetime, djangoBoolean, postgresTimestampText, pythonInt,
+} from './values.js';
 export { compileQueryPredicate, runDynamicQuery, type RunOptions } from './run.js';
 export { sideloadObjects, sideloadKey, type SideloadRule, type SideloadResult } from './sideload.js';
 export { lastParam, parsePatchAll, parseSideloading, type PatchAllMode } from './features.js';

@@ -18,7 +18,7 @@ const defaultGeometry = (record: AnyRecord): unknown => {
 /** One predicate for filter{}, search and extent (compile once per request). */
 export function compileQueryPredicate(query: DynamicQuery, options: RunOptions = {}): Predicate {
   const parts: Predicate[] = [];
-  if (query.where) parts.push(compileWhere(query.where));
+  if (query.where) parts.push(compileWhere(query.where, options));
   const search = compileSearch(query.search);
   if (search) parts.push(search);
   if (query.extent) {

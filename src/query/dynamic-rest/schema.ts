@@ -2,14 +2,24 @@
 import { QueryError, type FieldSchema, type FieldSpec, type RequestFields, type ValueKind } from './types.js';
 
 function kindOf(spec: FieldSpec | undefined, isPk: boolean): ValueKind {
-  if (isPk) return 'numeric';
+  if (isPk) return 'integer';
   if (!spec) return 'text';
+  if (spec.column) return spec.column;
   switch (spec.type) {
-    case 'integer': case 'number': return 'numeric';
+    case 'integer': return 'integer';
+    case 'number': return 'float';
     case 'boolean': return 'boolean';
     case 'datetime': return 'datetime';
     default: return spec.nested ? 'ref' : 'text';
   }
+}
+
+export interface ResolvedFilterPath {
+  valueKind: ValueKind;
+  /** Index of the first to-many relation on the path, or -1. */
+  manyAt: number;
+  /** The last serializer field reached is a BooleanField (a trailing `pk` reaches none). */
+  serializerBoolean: boolean;
 }
 
 /**
@@ -17,12 +27,13 @@ function kindOf(spec: FieldSpec | undefined, isPk: boolean): ValueKind {
  * "Invalid filter field: <segment>", and walking on through a field that is not a relation is
  * "Invalid nested filter field: <field>" (so `filter{title.foo}` names `title`).
  */
-export function resolveFilterPath(schema: FieldSchema, path: readonly string[]): ValueKind {
+export function resolveFilterField(schema: FieldSchema, path: readonly string[]): ResolvedFilterPath {
   // `{"in": …}` in the JSON form: no field at all, a Django FieldError re-raised by dynamic-rest with no message.
   if (path.length === 0) throw new QueryError('invalid', '');
   let s = schema;
   let spec: FieldSpec | undefined;
   let lastIsPk = false;
+  let manyAt = -1;
   for (let i = 0; i < path.length; i++) {
     const name = path[i]!;
     if (name === 'pk') {
@@ -33,11 +44,16 @@ export function resolveFilterPath(schema: FieldSchema, path: readonly string[]):
     lastIsPk = false;
     spec = Object.hasOwn(s.fields, name) ? s.fields[name] : undefined;
     if (!spec) throw new QueryError('invalid', `Invalid filter field: ${name}`);
+    if (spec.many && manyAt < 0) manyAt = i;
     if (i === path.length - 1) break;
     if (!spec.nested) throw new QueryError('invalid', `Invalid nested filter field: ${name}`);
     s = spec.nested;
   }
-  return kindOf(spec, lastIsPk);
+  return { valueKind: kindOf(spec, lastIsPk), manyAt, serializerBoolean: !lastIsPk && spec?.type === 'boolean' };
+}
+
+export function resolveFilterPath(schema: FieldSchema, path: readonly string[]): ValueKind {
+  return resolveFilterField(schema, path).valueKind;
 }
 
 /**

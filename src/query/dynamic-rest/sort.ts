@@ -8,19 +8,24 @@ import { asBoolean, asText, datetimeOf, refValue, toNumber } from './values.js';
 
 export interface SortOptions {
   /**
-   * String order. Default: code-unit order (Postgres "C" collation). A server whose database uses a
-   * linguistic collation (en_US.UTF-8) orders case-insensitively first; pass `localeCompareStrings` for that.
+   * String order: the database collation. Default: en-US (`localeCompareStrings`), approximating the
+   * `en_US.UTF-8` collation GeoNode's PostGIS images create databases with (case-insensitive first, then lower
+   * case before upper case). `codeUnitCompareStrings` is a database created with the `C` collation.
    */
   compareStrings?: (a: string, b: string) => number;
+  /** The related row's pk of an embedded object (`sort[]=owner` orders by `owner_id`). Default: its `pk`, else `id`. */
+  pkOf?: (path: readonly string[], embedded: Record<string, unknown>) => unknown;
 }
 
 const collator = new Intl.Collator('en-US');
-/** An approximation of a glibc/ICU en_US collation, for SortOptions.compareStrings. */
+/** An approximation of a glibc/ICU en_US collation, for SortOptions.compareStrings (the default). */
 export const localeCompareStrings = (a: string, b: string): number => collator.compare(a, b);
+/** PostgreSQL's `C` collation: code-unit order (uppercase before lowercase). */
+export const codeUnitCompareStrings = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 type Key = number | string | null;
 
-function keyOf(kind: ValueKind, v: unknown): Key {
+function keyOf(kind: ValueKind, v: unknown, path: readonly string[], pkOf: SortOptions['pkOf']): Key {
   if (v === null || v === undefined) return null;
   switch (kind) {
     case 'datetime': {
@@ -31,29 +36,26 @@ function keyOf(kind: ValueKind, v: unknown): Key {
       const b = asBoolean(v);
       return b === null ? null : b ? 1 : 0;
     }
-    case 'numeric': case 'ref': {
-      const r = kind === 'ref' ? refValue(v) : v;
+    case 'integer': case 'float': case 'ref': {
+      const r = kind === 'ref' && typeof v === 'object' ? (pkOf ? pkOf(path, v as Record<string, unknown>) : refValue(v)) : v;
       if (r === null || r === undefined) return null;
       const n = toNumber(r);
       return Number.isNaN(n) ? asText(r) : n;
     }
-    case 'text': {
-      // Numeric strings (popular_count "10") order as numbers, as they compare in filters.
-      if (typeof v === 'boolean') return v ? 1 : 0;
-      const n = toNumber(v);
-      return Number.isNaN(n) ? asText(v) : n;
-    }
+    case 'text':
+      // a text column orders as text, even when it holds digits
+      return asText(v);
   }
 }
 
 /** The sort key of one record: through a to-many relation, the smallest key ascending, the largest descending. */
-function extractor(term: SortTerm, compare: (a: Key, b: Key) => number): (record: AnyRecord) => Key {
+function extractor(term: SortTerm, compare: (a: Key, b: Key) => number, pkOf: SortOptions['pkOf']): (record: AnyRecord) => Key {
   const { path, valueKind, desc } = term;
   if (path.length === 1) {
     const name = path[0]!;
     return (record) => {
       const v = (record as Record<string, unknown>)[name];
-      return Array.isArray(v) ? pick(v.map((e) => keyOf(valueKind, e)), desc, compare) : keyOf(valueKind, v);
+      return Array.isArray(v) ? pick(v.map((e) => keyOf(valueKind, e, path, pkOf)), desc, compare) : keyOf(valueKind, v, path, pkOf);
     };
   }
   return (record) => {
@@ -62,7 +64,7 @@ function extractor(term: SortTerm, compare: (a: Key, b: Key) => number): (record
       if (Array.isArray(value)) {
         for (const e of value) walk(e, i);
       } else if (i === path.length) {
-        found.push(keyOf(valueKind, value));
+        found.push(keyOf(valueKind, value, path, pkOf));
       } else if (value !== null && typeof value === 'object') {
         walk((value as Record<string, unknown>)[path[i]!], i + 1);
       }
@@ -90,14 +92,12 @@ function makeCompare(compareStrings: (a: string, b: string) => number): (a: Key,
   };
 }
 
-const codeUnitCompare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-
 export function applySort<T extends AnyRecord>(records: readonly T[], terms: readonly SortTerm[], options: SortOptions = {}): T[] {
   if (terms.length === 0 || records.length < 2) return records.slice();
-  const compare = makeCompare(options.compareStrings ?? codeUnitCompare);
+  const compare = makeCompare(options.compareStrings ?? localeCompareStrings);
   const n = records.length;
   const columns = terms.map((term) => {
-    const extract = extractor(term, compare);
+    const extract = extractor(term, compare, options.pkOf);
     const keys: Key[] = new Array(n);
     let numeric = true;
     for (let i = 0; i < n; i++) {

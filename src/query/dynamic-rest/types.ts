@@ -7,8 +7,19 @@
 export const FIELD_TYPES = ['string', 'integer', 'number', 'boolean', 'datetime', 'object', 'array', 'geometry'] as const;
 export type FieldType = (typeof FIELD_TYPES)[number];
 
+/**
+ * The model column behind a serializer field, where it differs from what the serializer renders: dynamic-rest hands
+ * filter values to the ORM, so they are read by the column's type (GeoNode renders `pk` and the counters with
+ * CharFields over integer columns; facts: dynamic-rest filters.py:610). Relations (`nested`) filter by the related
+ * row's integer pk.
+ */
+export const COLUMN_TYPES = ['integer', 'float', 'boolean', 'datetime', 'text'] as const;
+export type ColumnType = (typeof COLUMN_TYPES)[number];
+
 export interface FieldSpec {
   type: FieldType;
+  /** The model column's type when it is not the serializer type's natural column (contract: `x-geostub-column`). */
+  column?: ColumnType;
   /** Only rendered with `include[]=<field>` or `include[]=*`. */
   deferred?: boolean;
   /** Fields of an embedded relation (owner → user, keywords → {name, slug}, …). */
@@ -36,11 +47,11 @@ export function isFilterOperator(value: string): value is FilterOperator {
 }
 
 /**
- * How a value is compared, resolved from the schema when the query is parsed:
- * `numeric` for integer/number fields and every `pk` (compare as numbers when both sides are numeric),
- * `ref` for embedded relations (compare the related object's `pk`, else `id`).
+ * How a value is compared: the model column's type, resolved from the schema when the query is parsed.
+ * `integer` for integer columns and every `pk` (Python int() of the value, else a 400 with an empty message),
+ * `float` for float columns, `ref` for relations (the related row's integer pk).
  */
-export type ValueKind = 'text' | 'numeric' | 'boolean' | 'datetime' | 'ref';
+export type ValueKind = 'text' | 'integer' | 'float' | 'boolean' | 'datetime' | 'ref';
 
 export interface FilterCondition {
   kind: 'condition';
@@ -52,6 +63,17 @@ export interface FilterCondition {
   /** `in`: every value; `range`: the first two; every other operator: exactly one. */
   values: string[];
   valueKind: ValueKind;
+  /**
+   * Index in `path` of the first to-many relation (keywords, regions, …), or -1 / absent. All conditions of one
+   * request are one `filter()` call (filters.py:360, 610), so conditions through the same to-many relation are
+   * about the same related row (Django reuses the join inside one call).
+   */
+  manyAt?: number;
+  /**
+   * `filter{x}` params on a serializer BooleanField: dynamic-rest replaces the value by is_truthy(value) before the
+   * ORM sees it (filters.py:163-164); a list (`in`, `range`) becomes True, which the ORM refuses.
+   */
+  truthy?: boolean;
 }
 
 export interface WhereAnd { kind: 'and'; nodes: Where[] }

@@ -1,4 +1,5 @@
 /** Value coercions shared by filtering, sorting and search: Django/dynamic-rest rules, no allocation on hot paths. */
+import { QueryError } from './types.js';
 
 const FALSEY = new Set(['0', 'false', '']);
 
@@ -134,9 +135,101 @@ export function datePart(micro: number, part: 'year' | 'month' | 'day' | 'week_d
   }
 }
 
-/** Django's message for a value a DateTimeField cannot read. */
+/** Django's message for a value a DateTimeField cannot read (DateTimeField.default_error_messages['invalid']). */
 export function invalidDatetimeMessage(value: string): string {
   return `\u201c${value}\u201d value has an invalid format. It must be in YYYY-MM-DD HH:MM[:ss[.uuuuuu]][TZ] format.`;
+}
+
+// django/utils/dateparse.py: datetime_re and date_re (matched from the start; `$` also before a final newline)
+const DJANGO_DATETIME =
+  /^(\d{4})-(\d{1,2})-(\d{1,2})[T ](\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:[.,](\d{1,6})\d{0,6})?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?\n?$/;
+const DJANGO_DATE = /^(\d{4})-(\d{1,2})-(\d{1,2})\n?$/;
+
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const leap = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+/** Python's date(y, m, d) accepts it. */
+function validDate(y: number, mo: number, d: number): boolean {
+  if (y < 1 || mo < 1 || mo > 12 || d < 1) return false;
+  return d <= MONTH_DAYS[mo - 1]! + (mo === 2 && leap(y) ? 1 : 0);
+}
+/** Date.UTC without its 0–99 → 1900–1999 year mapping. */
+function utcMillis(y: number, mo: number, d: number, h = 0, mi = 0, s = 0): number {
+  const t = new Date(Date.UTC(2000, mo - 1, d, h, mi, s));
+  t.setUTCFullYear(y);
+  return t.getTime();
+}
+
+/**
+ * A lookup value for a DateTimeField, as Django's DateTimeField.to_python reads it: microseconds since the epoch
+ * (naive values are UTC, GeoNode's TIME_ZONE), or a QueryError with Django's own message — `invalid_datetime` when
+ * the text has the datetime form but names no real instant (`2020-02-30T10:00`), `invalid_date` for an impossible
+ * date (`2020-13-01`), `invalid` otherwise.
+ */
+export function djangoDatetime(value: string): number {
+  const m = DJANGO_DATETIME.exec(value);
+  if (m) {
+    const [y, mo, d, h, mi, s] = [+m[1]!, +m[2]!, +m[3]!, +m[4]!, +m[5]!, +(m[6] ?? 0)];
+    const micro = m[7] ? Number((m[7] + '00000').slice(0, 6)) : 0;
+    let offsetMinutes = 0;
+    const tz = m[8];
+    if (tz && tz !== 'Z') {
+      const digits = tz.slice(1).replace(':', '');
+      offsetMinutes = (tz[0] === '-' ? -1 : 1) * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4) || '0'));
+    }
+    if (!validDate(y, mo, d) || h > 23 || mi > 59 || s > 59 || Math.abs(offsetMinutes) >= 24 * 60) {
+      throw new QueryError('invalid', `\u201c${value}\u201d value has the correct format (YYYY-MM-DD HH:MM[:ss[.uuuuuu]][TZ]) but it is an invalid date/time.`);
+    }
+    return (utcMillis(y, mo, d, h, mi, s) - offsetMinutes * 60_000) * 1000 + micro;
+  }
+  const dm = DJANGO_DATE.exec(value);
+  if (dm) {
+    const [y, mo, d] = [+dm[1]!, +dm[2]!, +dm[3]!];
+    if (!validDate(y, mo, d)) {
+      throw new QueryError('invalid', `\u201c${value}\u201d value has the correct format (YYYY-MM-DD) but it is an invalid date.`);
+    }
+    return utcMillis(y, mo, d) * 1000;
+  }
+  throw new QueryError('invalid', invalidDatetimeMessage(value));
+}
+
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+
+/**
+ * A timestamptz as PostgreSQL writes it as text with TimeZone=UTC (`created::text`, what Django compares for
+ * `contains`, `startswith`, `regex`, … on a DateTimeField): `2018-03-04 18:08:44.123456+00` — a space, not `T`;
+ * fractional seconds without trailing zeros (none when whole); `+00`.
+ */
+export function postgresTimestampText(micro: number): string {
+  const ms = Math.floor(micro / 1000);
+  const d = new Date(ms);
+  const frac = ((micro % 1_000_000) + 1_000_000) % 1_000_000;
+  const fraction = frac === 0 ? '' : '.' + pad(frac, 6).replace(/0+$/, '');
+  return `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ` +
+    `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}${fraction}+00`;
+}
+
+/** Python's int() of a string: surrounding whitespace, a sign, digits with single underscores between them; NaN otherwise. */
+export function pythonInt(value: string): number {
+  const m = /^\s*([+-]?)(\d+(?:_\d+)*)\s*$/.exec(value);
+  if (!m) return NaN;
+  const n = Number(m[2]!.replace(/_/g, ''));
+  return m[1] === '-' ? -n : n;
+}
+
+/** Python's float() of a string (decimal, exponent, inf/nan words aside); NaN otherwise. */
+export function pythonFloat(value: string): number {
+  const t = value.trim().replace(/(\d)_(?=\d)/g, '$1');
+  return /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/.test(t) ? Number(t) : NaN;
+}
+
+/**
+ * Django's BooleanField.to_python for a lookup value that reaches it as text (the JSON form, filters.py:185): only
+ * `t`/`True`/`1` and `f`/`False`/`0` — anything else is "“x” value must be either True or False.".
+ */
+export function djangoBoolean(value: string): boolean {
+  if (value === 't' || value === 'True' || value === '1') return true;
+  if (value === 'f' || value === 'False' || value === '0') return false;
+  throw new QueryError('invalid', `\u201c${value}\u201d value must be either True or False.`);
 }
 
 /** Python's repr() of a list of strings, e.g. ['foo', "it's"]. */
