@@ -108,6 +108,10 @@ export interface RunReport {
   ms: number;
   /** set when the target could not be reached at all: nothing was checked */
   unreachable?: string;
+  /** set when the target answered, but not as any API asked for (an HTML site, another API): nothing was checked */
+  unrecognised?: string;
+  /** what the run left out and why (an API the target does not speak) */
+  notes?: string[];
   summary: RunSummary;
   cases: CaseResult[];
   failures: Failure[];

@@ -43,12 +43,12 @@ function failureText(f: Failure, n: number): string {
 }
 
 export function renderConsole(report: RunReport): string {
+  // nothing was checked: one line that says what was found, for a CI log
+  if (report.unreachable) return `UNREACHABLE: ${report.unreachable}; nothing was checked.\n`;
+  if (report.unrecognised) return `NOT RECOGNISED: ${report.unrecognised}; nothing was checked.\n`;
   const parts: string[] = [];
   parts.push(`geostub conform ${report.target} (${report.apis.join(', ')}${report.allowWrites ? ', writes allowed' : ', read-only'}${report.shard ? `, shard ${report.shard.index}/${report.shard.count}` : ''})`);
-  if (report.unreachable) {
-    parts.push('', `UNREACHABLE: ${report.unreachable}`, 'Nothing was checked: the target gave no HTTP answer.');
-    return parts.join('\n') + '\n';
-  }
+  for (const n of report.notes ?? []) parts.push(`NOTE: ${n}`);
   const byOp = new Map<string, { run: number; failed: number; checks: Set<string> }>();
   const byCheck = new Map<string, { run: number; failed: number }>();
   for (const c of report.cases.flatMap((r) => r.checks)) {
