@@ -47,6 +47,7 @@ const CAUGHT_BY: Record<string, [check: string, only: string[]]> = {
   'update-not-saved': ['crud_round_trip', ['scenario geonode-crud-resource']],
   'bulk-update-ignored': ['bulk_update', ['scenario geonode-bulk-resources']],
   'catalog-page-ignored': ['page_walk', ['scenario koordinates-page-walk']],
+  'document-multipart-refused': ['document_create', ['scenario geonode-documents']],
 };
 
 describe('planted faults', () => {
