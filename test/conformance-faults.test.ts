@@ -48,6 +48,10 @@ const CAUGHT_BY: Record<string, [check: string, only: string[]]> = {
   'bulk-update-ignored': ['bulk_update', ['scenario geonode-bulk-resources']],
   'catalog-page-ignored': ['page_walk', ['scenario koordinates-page-walk']],
   'document-multipart-refused': ['document_create', ['scenario geonode-documents']],
+  'filter-in-drops-one': ['filter_complete', ['GET /api/v2/resources/ · filter']],
+  'filter-negation-drops-one': ['filter_complete', ['GET /api/v2/resources/ · filter']],
+  'catalog-filter-or-drops-one': ['filter_complete', ['GET /services/api/v1/data/ · filter kind']],
+  'page-item-repeated': ['pagination_complete', ['GET /api/v2/resources/ · pagination']],
 };
 
 describe('planted faults', () => {
@@ -55,7 +59,7 @@ describe('planted faults', () => {
     expect(FAULTS.length).toBeGreaterThanOrEqual(20);
     expect(Object.keys(CAUGHT_BY).sort()).toEqual(FAULTS.map((f) => f.name).sort());
     const areas = new Set(FAULTS.map((f) => f.area));
-    for (const a of ['envelopes', 'fields', 'types', 'status codes', 'headers', 'pagination', 'filters', 'sorts', 'include/exclude', 'bulk', 'patch-all', 'async lifecycles', 'auth', 'error bodies']) {
+    for (const a of ['completeness', 'envelopes', 'fields', 'types', 'status codes', 'headers', 'pagination', 'filters', 'sorts', 'include/exclude', 'bulk', 'patch-all', 'async lifecycles', 'auth', 'error bodies']) {
       expect(areas, a).toContain(a);
     }
   });

@@ -15,6 +15,7 @@ import { exitCode, runConformance } from '../src/conformance/runner.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 
 const exec = promisify(execFile);
+const ADMIN = { user: { name: 'admin', password: 'admin' }, key: 'geostub0koordinates0api0key00001' };
 const CLI = join(process.cwd(), 'dist', 'bin', 'geostub.js');
 
 async function geostub(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -66,6 +67,38 @@ describe('no false alarms: a read-only run without credentials', () => {
     const users = report.cases.find((c) => c.id === 'GET /api/v2/users/ · request')!;
     expect(users.status).toBe('skipped');
     expect(users.reason).toMatch(/requires credentials/);
+  });
+});
+
+/**
+ * Completeness: each planted fault answers only part of a query while every page stays well formed; the named
+ * check, and only it, reports it (the per-page and per-item checks pass: they alone would let the fault through).
+ */
+const PARTIAL: { fault: string; cases: string[]; check: string }[] = [
+  { fault: 'filter-in-drops-one', cases: ['GET /api/v2/resources/ · filter', 'GET /api/v2/categories/ · filter'], check: 'filter_complete' },
+  { fault: 'filter-negation-drops-one', cases: ['GET /api/v2/resources/ · filter', 'GET /api/v2/documents/ · filter'], check: 'filter_complete' },
+  { fault: 'catalog-filter-or-drops-one', cases: ['GET /services/api/v1/data/ · filter kind', 'GET /services/api/v1/data/ · filter group'], check: 'filter_complete' },
+  { fault: 'page-item-repeated', cases: ['GET /api/v2/resources/ · pagination', 'GET /services/api/v1/data/ · pagination'], check: 'pagination_complete' },
+];
+
+describe('no silent passes: a server that answers only part of a query', () => {
+  it.each(PARTIAL)('$fault is reported by $check in each of its cases, and by nothing else', async ({ fault, cases, check }) => {
+    const faulty = await startTestServer({ faults: [fault] });
+    try {
+      const report = await runConformance({ target: faulty.url, apis: ['geonode', 'koordinates'], allowWrites: false, credentials: ADMIN, timeoutMs: 10_000, only: cases.map((c) => `${c}`) });
+      for (const c of cases) expect(report.failures.filter((f) => f.case === c).map((f) => f.check), `${c} under ${fault}`).toContain(check);
+      expect([...new Set(report.failures.map((f) => f.check))]).toEqual([check]);
+    } finally {
+      await faulty.close();
+    }
+  });
+
+  it('the honest mock passes the same cases', async () => {
+    const report = await runConformance({ target: s.url, apis: ['geonode', 'koordinates'], allowWrites: false, credentials: ADMIN, timeoutMs: 10_000, only: [...new Set(PARTIAL.flatMap((p) => p.cases))] });
+    expect(report.failures).toEqual([]);
+    const ran = report.cases.flatMap((c) => c.checks.map((k) => k.check));
+    expect(ran.filter((k) => k === 'filter_complete').length).toBeGreaterThanOrEqual(6);
+    expect(ran.filter((k) => k === 'pagination_complete').length).toBe(2);
   });
 });
 
