@@ -151,6 +151,22 @@ describe('no silent passes: a target that is not an API the runner checks', () =
     }
   });
 
+  it('a GeoNode that is not also a catalogue: with --api all only its GeoNode cases run, and the report says why', async () => {
+    const geonodeOnly = createServer((req, res) => {
+      if (req.url === '/api/v2/') res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ resources: 'http://x/api/v2/resources/' }));
+      else res.writeHead(404, { 'Content-Type': 'text/html' }).end('<h1>Not Found</h1>');
+    });
+    await new Promise<void>((r) => geonodeOnly.listen(0, '127.0.0.1', () => r()));
+    try {
+      const report = await runConformance({ target: `http://127.0.0.1:${(geonodeOnly.address() as AddressInfo).port}`, apis: ['geonode', 'koordinates'], allowWrites: false, credentials: {}, timeoutMs: 2000, only: ['GET /api/v2/ · request', 'GET /services/api/v1/data/ · request'] });
+      expect(report.unrecognised).toBeUndefined();
+      expect(report.notes).toEqual([expect.stringMatching(/^not checked as a Koordinates catalogue: GET \/services\/api\/v1\/data\/ answered 404 text\/html/)]);
+      expect(report.cases.map((c) => c.id)).toEqual(['GET /api/v2/ · request']);
+    } finally {
+      await new Promise((r) => geonodeOnly.close(r));
+    }
+  });
+
   it('a target that refuses connections: one line, exit 3', async () => {
     const closed = createServer();
     await new Promise<void>((r) => closed.listen(0, '127.0.0.1', () => r()));
