@@ -162,7 +162,7 @@ export const FAULTS: Fault[] = [
     request: (req, at) => (is(at, 'koordinates', 'catalogList') ? dropParams(req, (k) => k === 'page') : req) },
   { name: 'permissions-not-applied', area: 'permissions', description: 'PUT/PATCH of permissions ignores the users it names',
     request: (req, at) => (at.op?.behaviour === 'permissions' && isObj(req.body.value) && Array.isArray(req.body.value.users) ? { ...req, body: { present: true, value: { ...req.body.value, users: [] } } } : req) },
-  { name: 'document-multipart-refused', area: 'documents', description: 'a document create sent as multipart (the form GeoNode\'s front end sends) is refused: 400 "title: This field is required."',
+  { name: 'document-multipart-refused', area: 'request bodies', description: 'a document create sent as multipart (the form GeoNode\'s front end sends) is refused: 400 "title: This field is required."',
     answer: (req, at) => (at.op?.operationId === 'createDocument' && isObj(req.body.value) && req.body.value.__multipart === true ? { status: 400, body: { success: false, errors: ['title: This field is required.'], code: 'invalid' } } : undefined) },
   { name: 'filter-in-drops-one', area: 'completeness', description: 'GeoNode lists with filter{….in} leave out one matching record (the page, total and links stay consistent)',
     reply: (r, at) => (at.op?.api === 'geonode' && isList(at) && hasKey(at, (k) => /^filter\{[^}]*\.in\}$/.test(k)) ? dropLastItem(r) : r) },
