@@ -52,6 +52,8 @@ const CAUGHT_BY: Record<string, [check: string, only: string[]]> = {
   'filter-negation-drops-one': ['filter_complete', ['GET /api/v2/resources/ · filter']],
   'catalog-filter-or-drops-one': ['filter_complete', ['GET /services/api/v1/data/ · filter kind']],
   'page-item-repeated': ['pagination_complete', ['GET /api/v2/resources/ · pagination']],
+  'sort-drops-one': ['list_complete', ['GET /api/v2/resources/ · sort']],
+  'projection-drops-one': ['list_complete', ['GET /api/v2/resources/ · api_preset']],
 };
 
 describe('planted faults', () => {

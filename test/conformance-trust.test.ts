@@ -79,6 +79,8 @@ const PARTIAL: { fault: string; cases: string[]; check: string }[] = [
   { fault: 'filter-negation-drops-one', cases: ['GET /api/v2/resources/ · filter', 'GET /api/v2/documents/ · filter'], check: 'filter_complete' },
   { fault: 'catalog-filter-or-drops-one', cases: ['GET /services/api/v1/data/ · filter kind', 'GET /services/api/v1/data/ · filter group'], check: 'filter_complete' },
   { fault: 'page-item-repeated', cases: ['GET /api/v2/resources/ · pagination', 'GET /services/api/v1/data/ · pagination'], check: 'pagination_complete' },
+  { fault: 'sort-drops-one', cases: ['GET /api/v2/resources/ · sort', 'GET /api/v2/categories/ · sort', 'GET /services/api/v1/data/ · sort'], check: 'list_complete' },
+  { fault: 'projection-drops-one', cases: ['GET /api/v2/datasets/ · include/exclude', 'GET /api/v2/resources/ · api_preset'], check: 'list_complete' },
 ];
 
 describe('no silent passes: a server that answers only part of a query', () => {
@@ -99,6 +101,7 @@ describe('no silent passes: a server that answers only part of a query', () => {
     const ran = report.cases.flatMap((c) => c.checks.map((k) => k.check));
     expect(ran.filter((k) => k === 'filter_complete').length).toBeGreaterThanOrEqual(6);
     expect(ran.filter((k) => k === 'pagination_complete').length).toBe(2);
+    expect(ran.filter((k) => k === 'list_complete').length).toBeGreaterThanOrEqual(9);
   });
 });
 

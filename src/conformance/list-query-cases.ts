@@ -11,7 +11,7 @@ import {
 import { parseCatalogQuery, displayName, type KxItem } from '../query/catalog.js';
 import type { Case, RunContext } from './context.js';
 import type { CaseRecorder } from './recorder.js';
-import type { Problem } from './types.js';
+import type { Exchange, Problem } from './types.js';
 import { componentSchema, listShape, pointer, queryParameter } from './contract-view.js';
 import { opKey } from './http.js';
 import { firstPage } from './list-cases.js';
@@ -88,6 +88,7 @@ export function listQueryCases(op: Operation): Case[] {
         const got = await firstPage(ctx, rec, op, `sort[]=${encodeURIComponent(term)}&page_size=${SAMPLE}`);
         if (!got) return;
         rec.record('sort_honoured', sortProblems(got.items, parseSort([term], schema), `sort[]=${term}`, where), got.x);
+        rec.record('list_complete', sameRecords(all, got, `sort[]=${term}`, SAMPLE, where), got.x);
       }
     } });
   }
@@ -101,18 +102,22 @@ export function listQueryCases(op: Operation): Case[] {
         rec.record('include_exclude', projectionProblems(plain.items, null, schema, [], 'the default field set', where), plain.x);
         const got = await firstPage(ctx, rec, op, `include[]=${encodeURIComponent(f)}&page_size=5`);
         if (got) rec.record('include_exclude', projectionProblems(got.items, buildRequestFields([f], []), schema, [f], `include[]=${f}`, where), got.x);
+        if (got) rec.record('list_complete', sameRecords(plain, got, `include[]=${f}`, 0, where), got.x);
       }
       const present = plainFields(op, schema, SCALAR).find((f) => plain.items.every((i) => i && typeof i === 'object' && f in i));
       if (!present) return;
       const got = await firstPage(ctx, rec, op, `exclude[]=${encodeURIComponent(present)}&page_size=5`, undefined, false);
       if (got) rec.record('include_exclude', projectionProblems(got.items, buildRequestFields([], [present]), schema, [], `exclude[]=${present}`, where), got.x);
+      if (got) rec.record('list_complete', sameRecords(plain, got, `exclude[]=${present}`, 0, where), got.x);
     } });
   }
   if (schema && queryParameter(op, 'api_preset')) {
     const preset = Object.keys(GEONODE_PRESETS)[0];
     cases.push({ ...base, id: `${opKey(op)} · api_preset`, async run(ctx, rec) {
-      const got = await firstPage(ctx, rec, op, `api_preset=${preset}&page_size=5`, undefined, false);
+      const plain = await firstPage(ctx, rec, op, `page_size=5`);
+      const got = plain && (await firstPage(ctx, rec, op, `api_preset=${preset}&page_size=5`, undefined, false));
       if (!got) return;
+      rec.record('list_complete', sameRecords(plain, got, `api_preset=${preset}`, 0, where), got.x);
       const { include, exclude } = expandPresets([preset], [], [], GEONODE_PRESETS);
       rec.record('api_preset', projectionProblems(got.items, buildRequestFields(include, exclude), schema, include.filter((f) => f !== '*'), `api_preset=${preset}`, where), got.x);
     } });
@@ -139,6 +144,25 @@ function missingProblems(expected: unknown[], got: unknown[], asked: string, whe
 }
 
 const WIDE = 100;
+
+/** A list's total: the envelope's `total`, or `X-Resource-Range`'s. */
+function listTotal(x: { response: { json: unknown; headers: Record<string, string> } }): number | undefined {
+  const t = (x.response.json as { total?: unknown } | undefined)?.total;
+  return typeof t === 'number' ? t : parseRange(x.response.headers['x-resource-range'])?.total;
+}
+
+/**
+ * `list_complete`: a sort or a field selection changes how records look or in which order they come, never which
+ * records the list holds: the same total as the plain list, and (when `pageSize` pages hold the whole list) the
+ * same records.
+ */
+function sameRecords(plain: { x: Exchange; items: unknown[] }, got: { x: Exchange; items: unknown[] }, asked: string, pageSize: number, where: string): Problem[] {
+  const [before, after] = [listTotal(plain.x), listTotal(got.x)];
+  if (before === undefined || after === undefined) return [];
+  if (before !== after) return [{ expected: `${asked} answers the same ${before} records as the list without it`, actual: `total = ${after}`, contractPath: where }];
+  if (before > pageSize || plain.items.length !== before) return [];
+  return missingProblems(plain.items, got.items, asked, where).map((p) => ({ ...p, expected: `${asked} answers every record of the list without it` }));
+}
 
 /**
  * `filter_complete` for GeoNode's filter{}: every record that matches is returned, not only matching records. A
@@ -227,11 +251,14 @@ function catalogueCases(op: Operation, base: Omit<Case, 'id' | 'run'>): Case[] {
   const choices = ((sort?.schema as { enum?: unknown[] } | undefined)?.enum ?? []) as string[];
   if (choices.includes('name') && choices.includes('-name')) {
     cases.push({ ...base, id: `${opKey(op)} · sort`, async run(ctx, rec) {
+      const plain = await firstPage(ctx, rec, op, `page_size=50`);
+      if (!plain) return;
       for (const term of ['name', '-name']) {
         const got = await firstPage(ctx, rec, op, `sort=${term}&page_size=50`);
         if (!got) return;
         const keys = got.items.map((i) => displayName(i as KxItem).toLowerCase());
         rec.record('sort_honoured', keyOrderProblems(keys, term.startsWith('-'), `sort=${term}`, where), got.x);
+        rec.record('list_complete', sameRecords(plain, got, `sort=${term}`, 50, where), got.x);
       }
     } });
   }

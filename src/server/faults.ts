@@ -172,6 +172,10 @@ export const FAULTS: Fault[] = [
     reply: (r, at) => (is(at, 'koordinates', 'catalogList') && repeatedName(at, 'kind', 'group') ? dropLastItem(r) : r) },
   { name: 'page-item-repeated', area: 'completeness', description: 'on list pages after the first, the last item is a second copy of the page\'s first (one record repeated, another never shown; counts unchanged)',
     reply: (r, at) => { const items = isList(at) && Number(at.query.get('page') ?? '1') > 1 ? itemsOf(r.body) : undefined; if (items && items.length >= 2) items[items.length - 1] = structuredClone(items[0]); return r; } },
+  { name: 'sort-drops-one', area: 'completeness', description: 'lists asked for a sort (sort[]= on GeoNode, sort= on the catalogue) leave out one record (total adjusted)',
+    reply: (r, at) => (isList(at) && (at.query.has('sort[]') || (is(at, 'koordinates', 'catalogList') && at.query.has('sort'))) ? dropLastItem(r) : r) },
+  { name: 'projection-drops-one', area: 'completeness', description: 'GeoNode lists with include[], exclude[] or api_preset leave out one record (total adjusted)',
+    reply: (r, at) => (at.op?.api === 'geonode' && isList(at) && hasKey(at, (k) => k === 'include[]' || k === 'exclude[]' || k === 'api_preset') ? dropLastItem(r) : r) },
 ];
 
 const BY_NAME = new Map(FAULTS.map((f) => [f.name, f]));
