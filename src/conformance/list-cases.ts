@@ -143,9 +143,9 @@ async function walkRanges(ctx: RunContext, rec: CaseRecorder, op: Operation): Pr
   if (Array.isArray(past.response.json)) rec.record('resource_range', rangeProblems(past.response.headers, past.response.json, { page: last + 1, pageSize: PAGE }, where), past);
 }
 
-/** Pages of the completeness walk: large, so a list of a few thousand records is walked in a few requests. */
+/** Pages of the completeness walk: large, so a list of up to 1,000 records is walked in at most 10 requests. */
 const FULL_PAGE = 100;
-const FULL_PAGES = 30;
+const FULL_PAGES = 10;
 
 interface PageReader {
   items(x: Exchange): unknown[] | undefined;
