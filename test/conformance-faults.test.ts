@@ -56,6 +56,13 @@ const CAUGHT_BY: Record<string, [check: string, only: string[]]> = {
   'dataset-maps-string-pk': ['response_schema', ['GET /api/v2/datasets/{id}/maps/ · request']],
   'maplayer-dataset-pk-string': ['response_schema', ['GET /api/v2/maps/{id}/ · request']],
   'featureinfo-empty-string': ['response_schema', ['GET /api/v2/datasets/{id}/ · request']],
+  'document-multipart-refused': ['document_create', ['scenario geonode-documents']],
+  'filter-in-drops-one': ['filter_complete', ['GET /api/v2/resources/ · filter']],
+  'filter-negation-drops-one': ['filter_complete', ['GET /api/v2/resources/ · filter']],
+  'catalog-filter-or-drops-one': ['filter_complete', ['GET /services/api/v1/data/ · filter kind']],
+  'page-item-repeated': ['pagination_complete', ['GET /api/v2/resources/ · pagination']],
+  'sort-drops-one': ['list_complete', ['GET /api/v2/resources/ · sort']],
+  'projection-drops-one': ['list_complete', ['GET /api/v2/resources/ · api_preset']],
 };
 
 describe('planted faults', () => {
@@ -63,7 +70,7 @@ describe('planted faults', () => {
     expect(FAULTS.length).toBeGreaterThanOrEqual(20);
     expect(Object.keys(CAUGHT_BY).sort()).toEqual(FAULTS.map((f) => f.name).sort());
     const areas = new Set(FAULTS.map((f) => f.area));
-    for (const a of ['envelopes', 'fields', 'types', 'status codes', 'headers', 'pagination', 'filters', 'sorts', 'include/exclude', 'bulk', 'patch-all', 'async lifecycles', 'auth', 'error bodies']) {
+    for (const a of ['completeness', 'envelopes', 'fields', 'types', 'status codes', 'headers', 'pagination', 'filters', 'sorts', 'include/exclude', 'bulk', 'patch-all', 'async lifecycles', 'auth', 'error bodies']) {
       expect(areas, a).toContain(a);
     }
   });

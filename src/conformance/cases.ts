@@ -61,3 +61,38 @@ export function selectCases(cases: Case[], o: { allowWrites: boolean; only?: str
   });
   return { run, left };
 }
+
+/** `--only`/`--skip` patterns that select nothing, or an empty selection: a run that checks nothing must not pass. */
+export class SelectionError extends Error {}
+
+/** The patterns of `--only` and `--skip` that match no case id at all (whatever --allow-writes or --shard leave). */
+export function unmatchedPatterns(cases: Case[], o: { only?: string[]; skip?: string[] }): { flag: '--only' | '--skip'; pattern: string }[] {
+  const none = (p: string) => !cases.some((c) => matchesPattern(c.id, p));
+  return [
+    ...(o.only ?? []).filter(none).map((pattern) => ({ flag: '--only' as const, pattern })),
+    ...(o.skip ?? []).filter(none).map((pattern) => ({ flag: '--skip' as const, pattern })),
+  ];
+}
+
+/** A sentence on what case ids look like, with real examples from `cases`, for a selection that matched nothing. */
+export function caseIdHint(cases: Case[]): string {
+  const pick = (f: (id: string) => boolean) => cases.find((c) => f(c.id))?.id;
+  const examples = [pick((id) => id.endsWith(' · filter')), pick((id) => id.endsWith(' · pagination')), pick((id) => id.startsWith('scenario '))]
+    .filter((x): x is string => !!x)
+    .map((x) => `"${x}"`);
+  const kinds = [...new Set(cases.filter((c) => c.kind === 'operation').map((c) => c.id.split(' · ')[1]?.replace(/^invalid parameter .*/, 'invalid parameter …')).filter(Boolean))];
+  return `Case ids look like ${examples.join(', ')}; after " · " come ${kinds.join(', ')}. A pattern without * matches any part of an id, ignoring case (--only /api/v2/datasets/, --only "· sort", --only scenario); with * it must match the whole id.`;
+}
+
+/** Throw a SelectionError when a pattern matches nothing or nothing is left to run. */
+export function assertSelection(cases: Case[], selection: Selection, o: { allowWrites: boolean; only?: string[]; skip?: string[] }): void {
+  const unmatched = unmatchedPatterns(cases, o);
+  if (unmatched.length) {
+    const list = unmatched.map((u) => `${u.flag} "${u.pattern}"`).join(', ');
+    throw new SelectionError(`${list} ${unmatched.length === 1 ? 'matches' : 'match'} no case id: a run would check less than it says (or nothing). ${caseIdHint(cases)}`);
+  }
+  if (selection.run.length === 0) {
+    const why = [...new Set(selection.left.values())].map((w) => w.replace(/^in shard .*/, 'in another shard'));
+    throw new SelectionError(`no case is left to run (${why.join('; ')}), so nothing would be checked.${why.some((w) => w.includes('--allow-writes')) && !o.allowWrites ? ' Add --allow-writes to run the cases that write.' : ''}`);
+  }
+}

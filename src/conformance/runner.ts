@@ -2,34 +2,74 @@
  * The conformance runner: contracts + scenarios → cases → selected by --allow-writes/--only/--skip/--shard → run
  * against the target (reads first, then writes) → one RunReport that every reporter renders.
  */
-import { loadContracts, PACKAGE_ROOT } from '../contracts/load.js';
+import { loadContracts, PACKAGE_ROOT, type Json } from '../contracts/load.js';
 import { decideRelease } from './release.js';
 import { allOperations, buildRouteTable, type Operation } from '../contracts/route-table.js';
 import { ContractValidators } from '../contracts/validators.js';
-import { buildCases, selectCases } from './cases.js';
+import { assertSelection, buildCases, selectCases } from './cases.js';
 import type { Case, RunContext } from './context.js';
 import { coverageOf } from './coverage.js';
 import { HttpClient, NoAnswer } from './http.js';
 import { ParamResolver } from './params.js';
 import { CaseRecorder } from './recorder.js';
 import { loadScenarios } from './scenario-load.js';
-import type { ApiName, CaseResult, ConformOptions, RunReport } from './types.js';
+import type { ApiName, CaseResult, ConformOptions, Exchange, RunReport } from './types.js';
+import { documentedResponse, isJsonMedia, responseSchema } from './contract-view.js';
 
 const DEFAULT_CONCURRENCY = 6;
 
-/** The first parameterless GET of each API: asked once before anything else, to tell "unreachable" from "wrong". */
-async function reachable(http: HttpClient, ops: Operation[], apis: ApiName[]): Promise<string | undefined> {
+const API_NAMES: Record<ApiName, string> = { geonode: 'GeoNode (REST API v2)', koordinates: 'a Koordinates catalogue' };
+
+interface Recognition {
+  /** the target gave no HTTP answer at all */
+  unreachable?: string;
+  /** APIs whose first answer has the API's shape */
+  apis: ApiName[];
+  /** per API that was not recognised: what was found and what was expected */
+  notRecognised: Partial<Record<ApiName, string>>;
+}
+
+/** What the top level of a JSON schema is: 'object', 'array' or undefined (anything). */
+function topLevelType(ctx: { validators: ContractValidators }, api: ApiName, schema: Json): 'object' | 'array' | undefined {
+  const v = ctx.validators.forSchema(api, schema);
+  if (v([]) && !v({})) return 'array';
+  if (v({}) && !v([])) return 'object';
+  return undefined;
+}
+
+/**
+ * The first parameterless GET of each API, asked once before anything else: no answer → unreachable; an answer
+ * that is not JSON of the API's shape (the API root's object, the catalogue's array, or a JSON 401/403) → not that
+ * API. A target that is neither is not checked at all (6,500 lines of failures would say nothing useful).
+ */
+async function recognise(http: HttpClient, validators: ContractValidators, ops: Operation[], apis: ApiName[]): Promise<Recognition> {
+  const out: Recognition = { apis: [], notRecognised: {} };
   for (const api of apis) {
     const op = ops.find((o) => o.api === api && o.method === 'get' && !o.path.includes('{'));
     if (!op) continue;
+    let x: Exchange;
     try {
-      await http.send(api, { method: 'GET', path: op.path });
+      x = await http.send(api, { method: 'GET', path: op.path });
     } catch (err) {
-      if (err instanceof NoAnswer) return `${http.target} cannot be reached: GET ${op.path} got ${err.why}`;
+      if (err instanceof NoAnswer) return { ...out, unreachable: `${http.target} cannot be reached: GET ${op.path} got ${err.why}` };
       throw err;
     }
+    const r = x.response;
+    const ok = documentedResponse(op, 200);
+    const schema = ok && responseSchema(ok, 'application/json');
+    const want = schema === undefined ? undefined : topLevelType({ validators }, api, schema);
+    const json = r.json;
+    const isJson = json !== undefined && isJsonMedia(r.mediaType);
+    const shaped = r.status === 200 ? isJson && (want === undefined || (want === 'array' ? Array.isArray(json) : !!json && typeof json === 'object' && !Array.isArray(json)))
+      : (r.status === 401 || r.status === 403) && isJson && !!json && typeof json === 'object';
+    if (shaped) {
+      out.apis.push(api);
+      continue;
+    }
+    const found = `${r.status} ${r.mediaType || 'without a content type'}${r.text ? ` ${JSON.stringify(r.text.replace(/\s+/g, ' ').slice(0, 40))}` : ''}`;
+    out.notRecognised[api] = `GET ${op.path} answered ${found}, where ${API_NAMES[api]} answers 200 with a JSON ${want ?? 'body'}${api === 'geonode' ? ' (the API root: a URL per list)' : ' (the list of items)'}`;
   }
-  return undefined;
+  return out;
 }
 
 async function runCase(ctx: RunContext, c: Case): Promise<CaseResult> {
@@ -80,17 +120,33 @@ export async function runConformance(options: ConformOptions): Promise<RunReport
   };
   const cases = buildCases(ops, scenarios, options.apis);
   const selection = selectCases(cases, options);
+  assertSelection(cases, selection, options);
   const base = { tool: 'geostub conform' as const, target: options.target, apis: options.apis, allowWrites: options.allowWrites, ...(options.shard ? { shard: options.shard } : {}), ...(geonode ? { geonode } : {}), startedAt: startedAt.toISOString() };
-  const unreachable = await reachable(http, ops, options.apis);
-  if (unreachable) {
-    return {
-      ...base, ms: performance.now() - t0, unreachable,
-      summary: { cases: 0, casesFailed: 0, casesSkipped: 0, checks: 0, checksFailed: 1 },
-      cases: [],
-      failures: [{ check: 'target_reachable', case: '-', operation: '-', expected: `an HTTP answer from ${options.target}`, actual: unreachable }],
-      coverage: coverageOf(ops, options.apis, cases, selection, []),
-      leftovers: [],
-    };
+  const empty = (failure: RunReport['failures'][number]) => ({
+    ...base, ms: performance.now() - t0,
+    summary: { cases: 0, casesFailed: 0, casesSkipped: 0, checks: 0, checksFailed: 1 },
+    cases: [], failures: [failure],
+    coverage: coverageOf(ops, options.apis, cases, selection, []),
+    leftovers: [],
+  });
+  const seen = await recognise(http, ctx.validators, ops, options.apis);
+  if (seen.unreachable) {
+    return { ...empty({ check: 'target_reachable', case: '-', operation: '-', expected: `an HTTP answer from ${options.target}`, actual: seen.unreachable }), unreachable: seen.unreachable };
+  }
+  // an API the target does not speak: its cases do not run, and the report says why (with --api all, a GeoNode
+  // target is checked as GeoNode only); a target that speaks none of the APIs asked for is not checked at all
+  const notes: string[] = [];
+  for (const [api, why] of Object.entries(seen.notRecognised) as [ApiName, string][]) {
+    notes.push(`not checked as ${API_NAMES[api]}: ${why}`);
+    for (const c of selection.run.filter((x) => x.api === api)) selection.left.set(c.id, `the target is not ${API_NAMES[api]}`);
+    selection.run = selection.run.filter((x) => x.api !== api);
+  }
+  if (!selection.run.length && notes.length) {
+    // name only the APIs the target failed to be (a GeoNode asked for catalogue cases only is "not a catalogue")
+    const missing = options.apis.filter((a) => seen.notRecognised[a]);
+    const expected = missing.map((a) => API_NAMES[a]).join(' or ');
+    const unrecognised = `${options.target} is not ${expected}: ${missing.map((a) => seen.notRecognised[a]).join('; ')}`;
+    return { ...empty({ check: 'target_recognised', case: '-', operation: '-', expected, actual: unrecognised }), unrecognised };
   }
   let done = 0;
   let failed = 0;
@@ -120,11 +176,12 @@ export async function runConformance(options: ConformOptions): Promise<RunReport
     failures,
     coverage: coverageOf(ops, options.apis, cases, selection, results),
     leftovers: ctx.leftovers,
+    ...(notes.length ? { notes } : {}),
   };
 }
 
-/** Exit status of a run: 0 only when everything checked passed; 3 when the target could not be reached. */
+/** Exit status of a run: 0 only when everything checked passed; 3 when the target could not be reached or is not an API asked for. */
 export function exitCode(report: RunReport): number {
-  if (report.unreachable) return 3;
+  if (report.unreachable || report.unrecognised) return 3;
   return report.summary.checksFailed > 0 ? 1 : 0;
 }

@@ -5,6 +5,7 @@
  * when the target lacks an optional feature. Cleanup steps always run.
  */
 import type { Operation } from '../contracts/route-table.js';
+import { requiresAuth } from './contract-view.js';
 import { call, findOperation, type Case, type RunContext } from './context.js';
 import { expectationProblems, matches, type Expectation } from './expect.js';
 import { opKey, type RequestSpec } from './http.js';
@@ -106,6 +107,13 @@ async function runStep(ctx: RunContext, rec: CaseRecorder, s: Scenario, raw: Ste
   if (!op) {
     rec.record('scenario_definition', [{ expected: `${method} ${spec.path.split('?')[0]} is an operation of the contract`, actual: `no operation of ${s.file} matches` }], undefined, '-', step.name);
     return 'stop';
+  }
+  if (!cleanup && step.as !== 'anonymous' && requiresAuth(op) && !ctx.http.hasCredentials(s.api)) {
+    // as the generated cases do: a step whose contract needs a login is not run without credentials, and says so;
+    // later steps run unless they need what this one would have captured
+    const why = `step "${step.name}" skipped: the contract requires credentials for ${opKey(op)} and none were given`;
+    rec.skipped = rec.skipped ? `${rec.skipped}; ${why}` : why;
+    return step.capture && Object.keys(step.capture).length ? 'stop' : 'ok';
   }
   if (step.contract !== false) spec.op = op;
   const where = `scenario ${s.file} · ${step.name}`;

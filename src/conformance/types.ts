@@ -110,6 +110,10 @@ export interface RunReport {
   unreachable?: string;
   /** the GeoNode release the target was checked as, and how that was decided */
   geonode?: ReleaseDecision;
+  /** set when the target answered, but not as any API asked for (an HTML site, another API): nothing was checked */
+  unrecognised?: string;
+  /** what the run left out and why (an API the target does not speak) */
+  notes?: string[];
   summary: RunSummary;
   cases: CaseResult[];
   failures: Failure[];

@@ -34,6 +34,8 @@ export const ERRORS = {
   geonodeNotFound: (message: string) => geonode(404, message, 'not_found'),
   methodNotAllowed: (method: string) => geonode(405, `Method "${method}" not allowed.`, 'method_not_allowed'),
   invalid: (message: string) => geonode(400, message, 'invalid'),
+  /** GeoNode's DocumentException (geonode/documents/api/exceptions.py): a document create with no file, both, a bad extension */
+  documentException: (message: string) => geonode(400, message, 'document_exception'),
   parseError: (message: string) => geonode(400, message, 'parse_error'),
   notAuthenticated: () => geonode(403, 'Authentication credentials were not provided.', 'not_authenticated'),
   notAuthenticatedBasic: () => ({

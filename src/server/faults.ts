@@ -67,6 +67,30 @@ const withHeader = (reply: Reply, name: string, f: (v: string) => string | undef
   return { ...reply, headers };
 };
 
+/**
+ * The reply with its last item left out and the page kept well formed: a GeoNode envelope's `total` (and
+ * `links.next` when the page becomes the last one), a catalogue page's `X-Resource-Range`. A server that answers
+ * part of a query this way passes every per-page check.
+ */
+function dropLastItem(r: Reply): Reply {
+  const key = envelopeKey(r.body);
+  if (key) {
+    const b = r.body as Obj;
+    const items = b[key] as unknown[];
+    if (!items.length) return r;
+    items.pop();
+    b.total = Number(b.total) - 1;
+    if (isObj(b.links) && Number(b.page) * Number(b.page_size) >= (b.total as number)) b.links.next = null;
+    return r;
+  }
+  if (!Array.isArray(r.body) || !r.body.length) return r;
+  r.body.pop();
+  return withHeader(r, 'X-Resource-Range', (v) => v.replace(/^(\d+)-(\d+)\/(\d+)$/, (_m, a: string, e: string, t: string) => `${a}-${Number(e) - 1}/${Number(t) - 1}`));
+}
+
+const hasKey = (at: At, test: (key: string) => boolean) => [...at.query.keys()].some(test);
+const repeatedName = (at: At, ...names: string[]) => names.some((n) => at.query.getAll(n).length > 1);
+
 export const FAULTS: Fault[] = [
   { name: 'envelope-key-renamed', area: 'envelopes', description: 'GeoNode lists carry their items under "results" instead of the plural key',
     reply: (r) => { const k = envelopeKey(r.body); if (k) { const b = r.body as Obj; b.results = b[k]; delete b[k]; } return r; } },
@@ -157,6 +181,20 @@ export const FAULTS: Fault[] = [
     reply: (r) => { visit(r.body, (o) => { if (isObj(o.dataset) && typeof o.dataset.pk === 'number') o.dataset.pk = String(o.dataset.pk); }); return r; } },
   { name: 'featureinfo-empty-string', area: 'fields', description: 'datasets answer featureinfo_custom_template "" where GeoNode computes a template or null',
     reply: (r) => { visit(r.body, (o) => { if ('featureinfo_custom_template' in o) o.featureinfo_custom_template = ''; }); return r; } },
+  { name: 'document-multipart-refused', area: 'request bodies', description: 'a document create sent as multipart (the form GeoNode\'s front end sends) is refused: 400 "title: This field is required."',
+    answer: (req, at) => (at.op?.operationId === 'createDocument' && isObj(req.body.value) && req.body.value.__multipart === true ? { status: 400, body: { success: false, errors: ['title: This field is required.'], code: 'invalid' } } : undefined) },
+  { name: 'filter-in-drops-one', area: 'completeness', description: 'GeoNode lists with filter{….in} leave out one matching record (the page, total and links stay consistent)',
+    reply: (r, at) => (at.op?.api === 'geonode' && isList(at) && hasKey(at, (k) => /^filter\{[^}]*\.in\}$/.test(k)) ? dropLastItem(r) : r) },
+  { name: 'filter-negation-drops-one', area: 'completeness', description: 'GeoNode lists with a negated filter{-…} also leave out one record that matches',
+    reply: (r, at) => (at.op?.api === 'geonode' && isList(at) && hasKey(at, (k) => k.startsWith('filter{-')) ? dropLastItem(r) : r) },
+  { name: 'catalog-filter-or-drops-one', area: 'completeness', description: 'catalogue lists with a filter name repeated (kind=a&kind=b) leave out one matching item (X-Resource-Range adjusted)',
+    reply: (r, at) => (is(at, 'koordinates', 'catalogList') && repeatedName(at, 'kind', 'group') ? dropLastItem(r) : r) },
+  { name: 'page-item-repeated', area: 'completeness', description: 'on list pages after the first, the last item is a second copy of the page\'s first (one record repeated, another never shown; counts unchanged)',
+    reply: (r, at) => { const items = isList(at) && Number(at.query.get('page') ?? '1') > 1 ? itemsOf(r.body) : undefined; if (items && items.length >= 2) items[items.length - 1] = structuredClone(items[0]); return r; } },
+  { name: 'sort-drops-one', area: 'completeness', description: 'lists asked for a sort (sort[]= on GeoNode, sort= on the catalogue) leave out one record (total adjusted)',
+    reply: (r, at) => (isList(at) && (at.query.has('sort[]') || (is(at, 'koordinates', 'catalogList') && at.query.has('sort'))) ? dropLastItem(r) : r) },
+  { name: 'projection-drops-one', area: 'completeness', description: 'GeoNode lists with include[], exclude[] or api_preset leave out one record (total adjusted)',
+    reply: (r, at) => (at.op?.api === 'geonode' && isList(at) && hasKey(at, (k) => k === 'include[]' || k === 'exclude[]' || k === 'api_preset') ? dropLastItem(r) : r) },
 ];
 
 const BY_NAME = new Map(FAULTS.map((f) => [f.name, f]));

@@ -27,6 +27,10 @@ export interface UploadedFile {
   size: number;
 }
 
+export function isUploadedFile(v: unknown): v is UploadedFile {
+  return !!v && typeof v === 'object' && Buffer.isBuffer((v as UploadedFile).data) && typeof (v as UploadedFile).filename === 'string';
+}
+
 /** Parse `multipart/form-data` (the server hands it over raw): text parts → strings, file parts → UploadedFile. */
 export function parseMultipart(contentType: string, raw: Buffer): Record<string, string | UploadedFile> {
   const m = /boundary=(?:"([^"]+)"|([^;]+))/i.exec(contentType);

@@ -9,6 +9,8 @@ import { endpointOf, findRecord, isAdmin, isMember, isSuperuser, renderContext, 
 import { deleteResource, missingRequired, newRecord, writableChanges } from './records.js';
 import { renderRecord } from './render.js';
 import { passwordProblem } from './passwords.js';
+import { bodyParams } from './actions-common.js';
+import { documentCreate } from './documents.js';
 
 export const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 
@@ -97,14 +99,19 @@ export const create: Behaviour = async (req, env) => {
     await env.persist();
     return json(201, { [c.plural]: created.map((r) => renderRecord(key, r, ctx, { withDeferred: true })) });
   }
-  const body = unwrapSingle(req.body ?? {}, c.singular);
+  let body = unwrapSingle(req.body ?? {}, c.singular);
+  // a document is read from request.data: multipart (with its file), a URL-encoded form or JSON
+  if (key === 'documents' && isObject(body)) body = bodyParams(body);
   const problem = validateCreate(c, env, body);
   if (problem) {
     if (key === 'geoapps') throw apiError('invalid', "No valid data: ['name', 'owner', 'resource_type'] are mandatory fields!");
     throw apiError('invalid', singleMessage(problem));
   }
+  const doc = key === 'documents' ? documentCreate(body) : undefined;
   const started = beforeWrite(req, env, key, null, body);
-  const rec = env.store.collection(c.store).insert(newRecord(env.store, req.op.contract, key, c, body as Record<string, unknown>, user, env.now()));
+  const fresh = newRecord(env.store, req.op.contract, key, c, (doc ? doc.fields : body) as Record<string, unknown>, user, env.now());
+  if (doc) Object.assign(fresh, doc.server(String(fresh.pk)));
+  const rec = env.store.collection(c.store).insert(fresh);
   started?.(rec);
   await env.persist();
   return json(201, { [c.singular]: renderRecord(key, rec, ctx, { withDeferred: true }) });

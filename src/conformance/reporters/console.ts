@@ -43,16 +43,16 @@ function failureText(f: Failure, n: number): string {
 }
 
 export function renderConsole(report: RunReport): string {
+  // nothing was checked: one line that says what was found, for a CI log
+  if (report.unreachable) return `UNREACHABLE: ${report.unreachable}; nothing was checked.\n`;
+  if (report.unrecognised) return `NOT RECOGNISED: ${report.unrecognised}; nothing was checked.\n`;
   const parts: string[] = [];
   parts.push(`geostub conform ${report.target} (${report.apis.join(', ')}${report.allowWrites ? ', writes allowed' : ', read-only'}${report.shard ? `, shard ${report.shard.index}/${report.shard.count}` : ''})`);
   if (report.geonode && !report.unreachable) {
     const g = report.geonode;
     parts.push(`checked as GeoNode ${g.release === 5 ? '5.x' : '4.x'} (${g.how === 'given' ? `--geonode ${g.release}` : `--geonode auto: ${g.evidence.join('; ')}`})`);
   }
-  if (report.unreachable) {
-    parts.push('', `UNREACHABLE: ${report.unreachable}`, 'Nothing was checked: the target gave no HTTP answer.');
-    return parts.join('\n') + '\n';
-  }
+  for (const n of report.notes ?? []) parts.push(`NOTE: ${n}`);
   const byOp = new Map<string, { run: number; failed: number; checks: Set<string> }>();
   const byCheck = new Map<string, { run: number; failed: number }>();
   for (const c of report.cases.flatMap((r) => r.checks)) {

@@ -13,9 +13,11 @@ function testcase(name: string, classname: string, body = ''): string {
 
 export function renderJunit(report: RunReport): string {
   const suites: string[] = [];
-  if (report.unreachable) {
-    const body = `      <failure message="${esc(report.unreachable)}" type="target_reachable">${esc(report.unreachable)}</failure>`;
-    suites.push(`  <testsuite name="reachability" tests="1" failures="1" skipped="0" time="0">\n${testcase('target_reachable', report.target, body)}\n  </testsuite>`);
+  const stopped = report.unreachable ?? report.unrecognised;
+  if (stopped) {
+    const check = report.unreachable ? 'target_reachable' : 'target_recognised';
+    const body = `      <failure message="${esc(stopped)}" type="${check}">${esc(stopped)}</failure>`;
+    suites.push(`  <testsuite name="reachability" tests="1" failures="1" skipped="0" time="0">\n${testcase(check, report.target, body)}\n  </testsuite>`);
   }
   for (const c of report.cases) {
     const groups = new Map<string, CheckRecord[]>();
