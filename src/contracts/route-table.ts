@@ -73,6 +73,7 @@ export function buildRouteTable(contracts: Contract[]): Route[] {
         const e = (p?.schema as JsonObject | undefined)?.enum;
         return Array.isArray(e) && e.every((v) => typeof v === 'string') ? (e as string[]) : undefined;
       };
+      const rest = (name: string) => pathParams.some((q) => q.in === 'path' && q.name === name && q['x-geostub-match'] === 'rest');
       const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
       const rank = segments.map((s) => (s.startsWith('{') ? '1' : '0')).join('');
       const pattern = segments
@@ -81,7 +82,9 @@ export function buildRouteTable(contracts: Contract[]): Route[] {
           if (m) {
             paramNames.push(m[1]);
             const values = choices(m[1]);
-            return values ? `(${values.map(escape).join('|')})` : '([^/]+)';
+            if (values) return `(${values.map(escape).join('|')})`;
+            // `x-geostub-match: rest`: the parameter takes the rest of the path, slashes included (Django's `(?P<path>.*)`)
+            return rest(m[1]) ? '(.+)' : '([^/]+)';
           }
           return escape(seg);
         })
