@@ -47,6 +47,8 @@ const CAUGHT_BY: Record<string, [check: string, only: string[]]> = {
   'update-not-saved': ['crud_round_trip', ['scenario geonode-crud-resource']],
   'bulk-update-ignored': ['bulk_update', ['scenario geonode-bulk-resources']],
   'catalog-page-ignored': ['page_walk', ['scenario koordinates-page-walk']],
+  'facet-count-off': ['facet_counts', ['scenario geonode-facets']],
+  'asset-not-stored': ['asset_round_trip', ['scenario geonode-assets']],
 };
 
 describe('planted faults', () => {
@@ -54,7 +56,7 @@ describe('planted faults', () => {
     expect(FAULTS.length).toBeGreaterThanOrEqual(20);
     expect(Object.keys(CAUGHT_BY).sort()).toEqual(FAULTS.map((f) => f.name).sort());
     const areas = new Set(FAULTS.map((f) => f.area));
-    for (const a of ['envelopes', 'fields', 'types', 'status codes', 'headers', 'pagination', 'filters', 'sorts', 'include/exclude', 'bulk', 'patch-all', 'async lifecycles', 'auth', 'error bodies']) {
+    for (const a of ['envelopes', 'fields', 'types', 'status codes', 'headers', 'pagination', 'filters', 'sorts', 'include/exclude', 'bulk', 'patch-all', 'async lifecycles', 'auth', 'error bodies', 'facets', 'assets']) {
       expect(areas, a).toContain(a);
     }
   });

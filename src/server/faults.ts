@@ -138,9 +138,21 @@ export const FAULTS: Fault[] = [
     request: (req, at) => (is(at, 'koordinates', 'catalogList') ? dropParams(req, (k) => k === 'page') : req) },
   { name: 'permissions-not-applied', area: 'permissions', description: 'PUT/PATCH of permissions ignores the users it names',
     request: (req, at) => (at.op?.behaviour === 'permissions' && isObj(req.body.value) && Array.isArray(req.body.value.users) ? { ...req, body: { present: true, value: { ...req.body.value, users: [] } } } : req) },
+  { name: 'facet-count-off', area: 'facets', description: 'facet topics count one resource more than the resource list finds with their filter',
+    reply: (r, at) => { if (is(at, 'geonode', 'facetDetail', 'facetList')) visit(r.body, (o) => { if (typeof o.count === 'number' && 'key' in o) o.count += 1; }); return r; } },
+  { name: 'asset-not-stored', area: 'assets', description: 'creating an asset answers 201 with the asset but stores nothing',
+    answer: (req, at) => (at.op?.behaviour === 'create' && at.op.ext.collection === 'assets' && isObj(req.body.value)
+      ? { status: 201, body: { asset: { pk: 999999, title: req.body.value.title, description: null, type: req.body.value.type, owner: { pk: 0, username: basicUser(req.headers.authorization) }, created: at.env.now(), asset_type: 'LocalAsset', subinfo: { locations: [] } } } }
+      : undefined) },
 ];
 
 const BY_NAME = new Map(FAULTS.map((f) => [f.name, f]));
+
+/** The user name of a Basic authorization header ('' otherwise). */
+function basicUser(header: string | undefined): string {
+  const m = /^Basic\s+(\S+)/i.exec(header ?? '');
+  return m ? Buffer.from(m[1], 'base64').toString('utf8').split(':')[0] : '';
+}
 
 /** A bearer token of a superuser, for the fault that lets anonymous writes through. */
 function superuserToken(env: Env): string {
