@@ -49,6 +49,8 @@ const CAUGHT_BY: Record<string, [check: string, only: string[]]> = {
   'catalog-page-ignored': ['page_walk', ['scenario koordinates-page-walk']],
   'facet-count-off': ['facet_counts', ['scenario geonode-facets']],
   'asset-not-stored': ['asset_round_trip', ['scenario geonode-assets']],
+  'self-transfer-accepted': ['user_actions', ['scenario geonode-user-actions']],
+  'metadata-errors-as-400': ['metadata_upload', ['scenario geonode-dataset-metadata']],
 };
 
 describe('planted faults', () => {

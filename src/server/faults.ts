@@ -144,6 +144,10 @@ export const FAULTS: Fault[] = [
     answer: (req, at) => (at.op?.behaviour === 'create' && at.op.ext.collection === 'assets' && isObj(req.body.value)
       ? { status: 201, body: { asset: { pk: 999999, title: req.body.value.title, description: null, type: req.body.value.type, owner: { pk: 0, username: basicUser(req.headers.authorization) }, created: at.env.now(), asset_type: 'LocalAsset', subinfo: { locations: [] } } } }
       : undefined) },
+  { name: 'self-transfer-accepted', area: 'users', description: 'transfer_resources to the user themself answers 200 instead of 400 "Cannot reassign to self"',
+    reply: (r, at) => (at.op?.behaviour === 'transferResources' && r.status === 400 ? { ...r, status: 200, body: 'Resources transfered successfully' } : r) },
+  { name: 'metadata-errors-as-400', area: 'metadata upload', description: 'the ISO metadata upload answers its refusals 400 instead of GeoNode\'s 500 dataset exceptions',
+    reply: (r, at) => (at.op?.behaviour === 'datasetMetadataUpload' && r.status === 500 ? { ...r, status: 400 } : r) },
 ];
 
 const BY_NAME = new Map(FAULTS.map((f) => [f.name, f]));

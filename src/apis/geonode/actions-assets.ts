@@ -61,7 +61,8 @@ export const assetFile: Behaviour = (req, env) => {
   let file = locations[0];
   if (path !== undefined && path !== '') {
     if (path.includes('/../')) return plain(400, `File not found for asset ${String(asset.pk)}`);
-    const wanted = locations.find((l) => l.endsWith(`/${path}`));
+    // os.path.join(folder, path): a relative path names a file in the asset's folder, an absolute one itself
+    const wanted = locations.find((l) => l === path || l === `/${path.replace(/^\/+/, '')}` || l.endsWith(`/${path}`));
     if (!wanted) return plain(404, `Internal file not found for asset ${String(asset.pk)}`);
     file = wanted;
   }
