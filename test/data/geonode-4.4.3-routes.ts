@@ -17,6 +17,9 @@ const RELATIONS_SOURCE = 'base/api/serializers.py:629-651 + dynamic-rest routers
 export const GEONODE_443_ROUTES: readonly RouteEntry[] = [
   ['GET', '/api/v2/', 'api/urls.py:47 (DynamicRouter root)'],
   ['GET', '/api/v2/schema/', 'api/urls.py:50'],
+  // served by geostub outside the contract (its API docs pages)
+  ['GET', '/api/v2/schema/swagger-ui/', 'api/urls.py:51'],
+  ['GET', '/api/v2/schema/redoc/', 'api/urls.py:52'],
 
   // resources: ResourceBaseViewSet (base/api/views.py:300), registered base/api/urls.py:24
   ['GET', '/api/v2/resources/', 'base/api/views.py:300'],
