@@ -63,6 +63,10 @@ const CAUGHT_BY: Record<string, [check: string, only: string[]]> = {
   'page-item-repeated': ['pagination_complete', ['GET /api/v2/resources/ · pagination']],
   'sort-drops-one': ['list_complete', ['GET /api/v2/resources/ · sort']],
   'projection-drops-one': ['list_complete', ['GET /api/v2/resources/ · api_preset']],
+  'facet-count-off': ['facet_counts', ['scenario geonode-facets']],
+  'asset-not-stored': ['asset_round_trip', ['scenario geonode-assets']],
+  'self-transfer-accepted': ['user_actions', ['scenario geonode-user-actions']],
+  'metadata-errors-as-400': ['metadata_upload', ['scenario geonode-dataset-metadata']],
 };
 
 describe('planted faults', () => {
@@ -71,6 +75,7 @@ describe('planted faults', () => {
     expect(Object.keys(CAUGHT_BY).sort()).toEqual(FAULTS.map((f) => f.name).sort());
     const areas = new Set(FAULTS.map((f) => f.area));
     for (const a of ['completeness', 'envelopes', 'fields', 'types', 'status codes', 'headers', 'pagination', 'filters', 'sorts', 'include/exclude', 'bulk', 'patch-all', 'async lifecycles', 'auth', 'error bodies']) {
+    for (const a of ['envelopes', 'fields', 'types', 'status codes', 'headers', 'pagination', 'filters', 'sorts', 'include/exclude', 'bulk', 'patch-all', 'async lifecycles', 'auth', 'error bodies', 'facets', 'assets']) {
       expect(areas, a).toContain(a);
     }
   });

@@ -52,4 +52,17 @@ describe('contracts', () => {
     }
     expect(matchRoute(routes, '/api/v2/nothing/here/')).toBeUndefined();
   });
+
+  it('a path parameter with an enum matches only its values; x-geostub-match: rest takes slashes', async () => {
+    const routes = buildRouteTable(await loadContracts());
+    // dynamic-rest registers one relation route per link field (routers.py:306-351): `title` is no route
+    expect(matchRoute(routes, '/api/v2/resources/12/title/')).toBeUndefined();
+    expect(matchRoute(routes, '/api/v2/documents/12/owner')).toBeUndefined();
+    expect(matchRoute(routes, '/api/v2/documents/12/tkeywords')?.params).toEqual({ id: '12', field_name: 'tkeywords' });
+    // the ISO upload action's literal route wins over the relation route
+    expect(matchRoute(routes, '/api/v2/datasets/12/metadata')?.route.path).toBe('/api/v2/datasets/{id}/metadata/');
+    const file = matchRoute(routes, '/api/v2/assets/3/link/a/b%2Fc.txt');
+    expect([file?.route.path, file?.params]).toEqual(['/api/v2/assets/{id}/link/{path}', { id: '3', path: 'a/b/c.txt' }]);
+    expect(matchRoute(routes, '/api/v2/assets/3/download')?.route.path).toBe('/api/v2/assets/{id}/download/');
+  });
 });

@@ -7,6 +7,7 @@ const COLLECTIONS = [
   'users', 'groups', 'memberships', 'tokens', 'categories', 'keywords', 'tkeywords', 'regions', 'licenses', 'resources',
   'maplayers', 'uploads', 'upload_size_limits', 'upload_parallelism_limits', 'execution_requests', 'management_jobs',
   'harvesters', 'harvestable_resources', 'harvesting_sessions', 'favorites', 'ratings', 'extra_metadata', 'grants',
+  'assets',
 ];
 const DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 
@@ -39,6 +40,27 @@ describe('generateGeonode', () => {
     expect(Object.keys(g).sort()).toEqual([...COLLECTIONS].sort());
     expect(resources).toHaveLength(300);
     for (const name of COLLECTIONS) expect(g[name].length, name).toBeGreaterThan(0);
+  });
+
+  it('gives every asset link of a resource an asset record, and every asset one linking resource (LinksSerializer extras)', () => {
+    const assets = new Map(g.assets.map((a) => [Number(a.pk), a]));
+    const linked = new Map<number, number>();
+    for (const r of resources) {
+      for (const l of r.links as Record<string, unknown>[]) {
+        const m = /^\/api\/v2\/assets\/(\d+)\/link$/.exec(String(l.url));
+        if (!m) {
+          expect(l.extras, String(r.pk)).toBeUndefined();
+          continue;
+        }
+        const a = assets.get(Number(m[1]))!;
+        expect(a, l.url as string).toBeDefined();
+        expect((a.owner as { pk: unknown }).pk).toBe((r.owner as { pk: unknown }).pk);
+        expect(l.extras).toEqual({ type: 'asset', content: { title: a.title, description: a.description, type: a.type, download_url: `/api/v2/assets/${String(a.pk)}/download` } });
+        linked.set(Number(m[1]), (linked.get(Number(m[1])) ?? 0) + 1);
+      }
+    }
+    expect([...linked.keys()].sort((x, y) => x - y)).toEqual([...assets.keys()].sort((x, y) => x - y));
+    expect([...linked.values()].every((n) => n === 1)).toBe(true);
   });
 
   it('is deterministic for a seed and differs between seeds', () => {

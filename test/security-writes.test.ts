@@ -56,6 +56,9 @@ const OPEN_TO_ANY_USER = new Set([
   'POST /api/v2/resources/{id}/extra_metadata/', 'PUT /api/v2/resources/{id}/copy/',
   'PATCH /api/v2/users/{id}/', 'PUT /api/v2/users/{id}/', 'DELETE /api/v2/users/{id}/', 'PATCH /api/v2/users/',
   'PATCH /api/v2/harvesters/{harvester_id}/harvestable-resources/',
+  // AssetViewSet is IsAuthenticatedOrReadOnly with no object check (geonode/assets/views.py:48 at 4.4.3)
+  'POST /api/v2/assets/', 'PATCH /api/v2/assets/', 'DELETE /api/v2/assets/',
+  'PUT /api/v2/assets/{id}/', 'PATCH /api/v2/assets/{id}/', 'DELETE /api/v2/assets/{id}/',
 ]);
 
 describe('writes are refused to callers without the right, and change nothing', () => {

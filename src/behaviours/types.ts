@@ -27,6 +27,8 @@ export interface Reply {
   body?: unknown;
   /** a body that is already text (YAML schema) */
   text?: string;
+  /** a binary body (asset files, zip archives), sent as is with `contentType` */
+  bytes?: Uint8Array;
   contentType?: string;
   headers?: Record<string, string>;
   /**

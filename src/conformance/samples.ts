@@ -31,7 +31,7 @@ export const MISSING_IDS: Record<string, string> = {
 export const NO_MISSING_ID = new Set(['/api/v2/management/commands/{cmd_name}/jobs/']);
 
 /** Path parameters that are not ids: never replaced by a missing id. */
-export const NOT_IDS = new Set(['field_name', 'resource_type']);
+export const NOT_IDS = new Set(['field_name', 'resource_type', 'path']);
 
 const catalogue = (type: string): ParamSource => ({ list: '/services/api/v1/data/?page_size=1000', field: 'id', where: { field: 'url', contains: `/${type}/` } });
 const catalogueRef = (field: string): ParamSource => ({ list: '/services/api/v1/data/?page_size=200', field, headers: { Expand: 'list' } });
@@ -42,6 +42,8 @@ export const SOURCES: Record<string, Record<string, ParamSource>> = {
     resource_type: { value: 'dataset' },
     execution_id: { list: '/api/v2/executionrequest/', field: 'exec_id' },
     resource_id: { list: '/api/v2/datasets/', field: 'pk' },
+    // a file of the first asset (`/assets/{id}/link/{path}`): its stored location, which GeoNode joins as is
+    path: { list: '/api/v2/assets/', field: 'subinfo.locations.0' },
   },
   // a command that has jobs, so its job list has an id to read
   '/api/v2/management/commands/{cmd_name}/jobs/{id}/': { cmd_name: { list: '/api/v2/management/jobs/', field: 'command' } },

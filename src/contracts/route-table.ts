@@ -65,15 +65,28 @@ export function buildRouteTable(contracts: Contract[]): Route[] {
       const bare = path.endsWith('/') && path.length > 1 ? path.slice(0, -1) : path;
       const paramNames: string[] = [];
       const segments = bare.split('/');
+      const pathParams = ((item.parameters ?? []) as Json[]).map((p) => resolveRef<JsonObject>(doc, p));
+      // a path parameter with an `enum` matches only those values: any other value is no route at all (GeoNode
+      // registers one relation route per link field, dynamic-rest routers.py:306-351, so `/resources/1/title` is a 404)
+      const choices = (name: string): string[] | undefined => {
+        const p = pathParams.find((q) => q.in === 'path' && q.name === name);
+        const e = (p?.schema as JsonObject | undefined)?.enum;
+        return Array.isArray(e) && e.every((v) => typeof v === 'string') ? (e as string[]) : undefined;
+      };
+      const rest = (name: string) => pathParams.some((q) => q.in === 'path' && q.name === name && q['x-geostub-match'] === 'rest');
+      const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
       const rank = segments.map((s) => (s.startsWith('{') ? '1' : '0')).join('');
       const pattern = segments
         .map((seg) => {
           const m = /^\{([^}]+)\}$/.exec(seg);
           if (m) {
             paramNames.push(m[1]);
-            return '([^/]+)';
+            const values = choices(m[1]);
+            if (values) return `(${values.map(escape).join('|')})`;
+            // `x-geostub-match: rest`: the parameter takes the rest of the path, slashes included (Django's `(?P<path>.*)`)
+            return rest(m[1]) ? '(.+)' : '([^/]+)';
           }
-          return seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+          return escape(seg);
         })
         .join('/');
       const route: Route = {
@@ -86,7 +99,6 @@ export function buildRouteTable(contracts: Contract[]): Route[] {
         operations: new Map(),
         rank,
       };
-      const pathParams = ((item.parameters ?? []) as Json[]).map((p) => resolveRef<JsonObject>(doc, p));
       for (const method of METHODS) {
         const op = item[method] as JsonObject | undefined;
         if (!op) continue;

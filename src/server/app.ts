@@ -44,6 +44,12 @@ function send(res: Response, reply: Reply, errorName?: string): void {
   if (errorName) res.setHeader('X-Geostub-Error', errorName);
   for (const [k, v] of Object.entries(reply.headers ?? {})) res.setHeader(k, v);
   let text: string | undefined;
+  if (reply.bytes !== undefined) {
+    res.setHeader('Content-Type', reply.contentType ?? 'application/octet-stream');
+    res.locals.geostubBody = `<${reply.bytes.length} bytes>`;
+    res.end(reply.bytes);
+    return;
+  }
   if (reply.text !== undefined) {
     res.setHeader('Content-Type', reply.contentType ?? 'text/plain; charset=utf-8');
     text = reply.text;

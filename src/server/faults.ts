@@ -195,9 +195,25 @@ export const FAULTS: Fault[] = [
     reply: (r, at) => (isList(at) && (at.query.has('sort[]') || (is(at, 'koordinates', 'catalogList') && at.query.has('sort'))) ? dropLastItem(r) : r) },
   { name: 'projection-drops-one', area: 'completeness', description: 'GeoNode lists with include[], exclude[] or api_preset leave out one record (total adjusted)',
     reply: (r, at) => (at.op?.api === 'geonode' && isList(at) && hasKey(at, (k) => k === 'include[]' || k === 'exclude[]' || k === 'api_preset') ? dropLastItem(r) : r) },
+  { name: 'facet-count-off', area: 'facets', description: 'facet topics count one resource more than the resource list finds with their filter',
+    reply: (r, at) => { if (is(at, 'geonode', 'facetDetail', 'facetList')) visit(r.body, (o) => { if (typeof o.count === 'number' && 'key' in o) o.count += 1; }); return r; } },
+  { name: 'asset-not-stored', area: 'assets', description: 'creating an asset answers 201 with the asset but stores nothing',
+    answer: (req, at) => (at.op?.behaviour === 'create' && at.op.ext.collection === 'assets' && isObj(req.body.value)
+      ? { status: 201, body: { asset: { pk: 999999, title: req.body.value.title, description: null, type: req.body.value.type, owner: { pk: 0, username: basicUser(req.headers.authorization) }, created: at.env.now(), asset_type: 'LocalAsset', subinfo: { locations: [] } } } }
+      : undefined) },
+  { name: 'self-transfer-accepted', area: 'users', description: 'transfer_resources to the user themself answers 200 instead of 400 "Cannot reassign to self"',
+    reply: (r, at) => (at.op?.behaviour === 'transferResources' && r.status === 400 ? { ...r, status: 200, body: 'Resources transfered successfully' } : r) },
+  { name: 'metadata-errors-as-400', area: 'metadata upload', description: 'the ISO metadata upload answers its refusals 400 instead of GeoNode\'s 500 dataset exceptions',
+    reply: (r, at) => (at.op?.behaviour === 'datasetMetadataUpload' && r.status === 500 ? { ...r, status: 400 } : r) },
 ];
 
 const BY_NAME = new Map(FAULTS.map((f) => [f.name, f]));
+
+/** The user name of a Basic authorization header ('' otherwise). */
+function basicUser(header: string | undefined): string {
+  const m = /^Basic\s+(\S+)/i.exec(header ?? '');
+  return m ? Buffer.from(m[1], 'base64').toString('utf8').split(':')[0] : '';
+}
 
 /** A bearer token of a superuser, for the fault that lets anonymous writes through. */
 function superuserToken(env: Env): string {

@@ -6,6 +6,8 @@ export interface SampleRequest {
   body?: unknown;
   /** send the body as multipart/form-data fields */
   form?: Record<string, string>;
+  /** send these files as multipart/form-data (field → file name and text) */
+  files?: Record<string, { filename: string; content: string }>;
   /** send the body as application/x-www-form-urlencoded */
   urlencoded?: string;
   params?: Record<string, string>;
@@ -20,7 +22,6 @@ const resourceWrite = { title: 'Self-check title', abstract: 'Written by the sel
 export const SAMPLE_REQUESTS: Record<string, SampleRequest> = {
   'POST /api/v2/resources/': { body: { title: 'Self-check resource' } },
   'PATCH /api/v2/resources/': { body: [{ pk: '1', title: 'Bulk one' }, { pk: '2', title: 'Bulk two' }] },
-  'PUT /api/v2/resources/': { body: [{ id: '1', title: 'Bulk put' }] },
   'DELETE /api/v2/resources/': { body: [{ id: '3' }] },
   'PUT /api/v2/resources/{id}/': { body: resourceWrite },
   'PATCH /api/v2/resources/{id}/': { body: { title: 'Patched' } },
@@ -45,22 +46,18 @@ export const SAMPLE_REQUESTS: Record<string, SampleRequest> = {
   'PUT /api/v2/resources/{id}/set_thumbnail/': { body: { file: 'https://example.org/thumbs/selfcheck.png' } },
   'POST /api/v2/resources/{resource_id}/set_thumbnail_from_bbox/': { body: { bbox: [-10, 10, -5, 5], srid: 'EPSG:4326' }, pick: 'dataset' },
   'PATCH /api/v2/datasets/': { body: [{ id: 'DATASET', title: 'Bulk dataset' }] },
-  'PUT /api/v2/datasets/': { body: { datasets: [{ id: 'DATASET', title: 'Bulk dataset (PUT)' }] } },
   'PUT /api/v2/datasets/{id}/': { body: resourceWrite },
   'PATCH /api/v2/datasets/{id}/': { body: { title: 'Patched dataset' } },
   'POST /api/v2/documents/': { body: { title: 'Self-check document', doc_url: 'https://example.org/report.pdf' } },
   'PATCH /api/v2/documents/': { body: [{ id: 'DOCUMENT', title: 'Bulk document' }] },
-  'PUT /api/v2/documents/': { body: [{ id: 'DOCUMENT', title: 'Bulk document (PUT)' }] },
   'PUT /api/v2/documents/{id}/': { body: resourceWrite },
   'PATCH /api/v2/documents/{id}/': { body: { title: 'Patched document' } },
   'POST /api/v2/maps/': { body: { title: 'Self-check map', data: { map: { layers: [] } }, maplayers: [] } },
   'PATCH /api/v2/maps/': { body: [{ id: 'MAP', title: 'Bulk map' }] },
-  'PUT /api/v2/maps/': { body: [{ id: 'MAP', title: 'Bulk map (PUT)' }] },
   'PUT /api/v2/maps/{id}/': { body: resourceWrite },
   'PATCH /api/v2/maps/{id}/': { body: { title: 'Patched map' } },
   'POST /api/v2/geoapps/': { body: { name: 'selfcheck-app', title: 'Self-check app', resource_type: 'geostory' } },
   'PATCH /api/v2/geoapps/': { body: [{ id: 'GEOAPP', title: 'Bulk app' }] },
-  'PUT /api/v2/geoapps/': { body: [{ id: 'GEOAPP', title: 'Bulk app (PUT)' }] },
   'PUT /api/v2/geoapps/{id}/': { body: { ...resourceWrite, name: 'renamed-app', resource_type: 'geostory' } },
   'PATCH /api/v2/geoapps/{id}/': { body: { title: 'Patched app' } },
   'POST /api/v2/users/': { body: { username: 'selfcheck', email: 'selfcheck@example.org', password: 'a-long-Passw0rd!' } },
@@ -71,7 +68,6 @@ export const SAMPLE_REQUESTS: Record<string, SampleRequest> = {
   'DELETE /api/v2/users/{id}/': { pick: 'userWithoutResources' },
   'POST /api/v2/groups/': { body: { title: 'Self-check group', group: 1, slug: 'self-check-group', description: 'test', access: 'private', categories: [] } },
   'PATCH /api/v2/groups/': { body: [{ id: 3, description: 'bulk' }] },
-  'PUT /api/v2/groups/': { body: [{ id: 3, title: 'Hydrology team', description: 'bulk put' }] },
   'DELETE /api/v2/groups/': { body: [{ id: 4 }] },
   'PUT /api/v2/groups/{id}/': { body: { title: 'Renamed group', description: 'put' } },
   'PATCH /api/v2/groups/{id}/': { body: { description: 'patched' } },
@@ -94,4 +90,16 @@ export const SAMPLE_REQUESTS: Record<string, SampleRequest> = {
   'PATCH /api/v2/management/commands/{cmd_name}/jobs/{id}/stop/': {},
   'PATCH /api/v2/management/jobs/{id}/start/': { pick: 'createdJob' },
   'PATCH /api/v2/management/jobs/{id}/stop/': {},
+  'POST /api/v2/assets/': { body: { title: 'Self-check asset', type: 'original' } },
+  'PATCH /api/v2/assets/': { body: [{ id: 1, description: 'bulk' }] },
+  'DELETE /api/v2/assets/': { body: [{ id: 2 }] },
+  'PUT /api/v2/assets/{id}/': { body: { title: 'Renamed asset', type: 'original' } },
+  'PATCH /api/v2/assets/{id}/': { body: { description: 'patched' } },
+  'DELETE /api/v2/assets/{id}/': {},
+  'PUT /api/v2/datasets/{id}/metadata/': {
+    files: { metadata_file: { filename: 'iso.xml', content: '<gmd:MD_Metadata xmlns:gmd="http://www.isotc211.org/2005/gmd" xmlns:gco="http://www.isotc211.org/2005/gco"><gmd:title><gco:CharacterString>Self-check ISO title</gco:CharacterString></gmd:title></gmd:MD_Metadata>' } },
+    pick: 'dataset',
+  },
+  'POST /api/v2/users/{id}/transfer_resources/': { body: { owner: 1000 }, params: { id: '1002' } },
+  'POST /api/v2/users/{id}/remove_from_group_manager/': { body: { groups: 'ALL' }, params: { id: '1002' } },
 };

@@ -64,6 +64,11 @@ function paramValue(op: Operation, store: Store, key: string, name: string, samp
       return 'ping_mngmt_commands_http';
     case 'resource_type':
       return 'dataset';
+    case 'facet':
+      return 'category';
+    case 'path':
+      // a file of the asset the walk picks for {id} (the first): its stored location, as GeoNode joins it
+      return String((first(store.collection('assets').all()).subinfo as { locations: string[] }).locations[0]);
     case 'execution_id':
     case 'exec_id':
       return String(first(store.collection('execution_requests').all(), (e) => e.user === 1000).exec_id);

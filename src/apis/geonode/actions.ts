@@ -16,6 +16,10 @@ import {
 import { extraMetadata, linkedResources } from './actions-metadata.js';
 import { permissions } from './actions-permissions.js';
 import { favorite, ratings, setThumbnail, setThumbnailFromBbox } from './actions-resource.js';
+import { facetDetail, facetList } from './actions-facets.js';
+import { assetFile, assetList } from './actions-assets.js';
+import { removeFromGroupManager, transferResources } from './actions-people.js';
+import { datasetMetadataUpload } from './actions-iso-metadata.js';
 
 export const ACTION_BEHAVIOURS: Record<string, Behaviour> = {
   executionStart,
@@ -37,6 +41,13 @@ export const ACTION_BEHAVIOURS: Record<string, Behaviour> = {
   managementJobStop,
   managementJobStatus,
   harvestableResources,
+  facetList,
+  facetDetail,
+  assetList,
+  assetFile,
+  transferResources,
+  removeFromGroupManager,
+  datasetMetadataUpload,
 };
 
 export { advanceExecution, settleExecution, EXECUTION_JOB } from './actions-lifecycle.js';

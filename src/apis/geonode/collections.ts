@@ -63,6 +63,7 @@ export const GEONODE_COLLECTIONS: Record<string, EndpointCollection> = {
   harvesters: { store: 'harvesters', singular: 'harvester', plural: 'harvesters', idField: 'id', idType: 'int', itemSchema: 'Harvester', listItemSchema: 'HarvesterBrief', defaultSort: ['id'], path: 'harvesters', requiredOnCreate: ['name', 'remote_url'], writers: 'superuser', detailReaders: 'superuser' },
   harvesting_sessions: { store: 'harvesting_sessions', singular: 'asynchronous_harvesting_session', plural: 'asynchronous_harvesting_sessions', idField: 'id', idType: 'int', itemSchema: 'HarvestingSession', defaultSort: ['id'], path: 'harvesting-sessions' },
   harvestable_resources: { store: 'harvestable_resources', singular: 'harvestable_resource', plural: 'harvestable_resources', idField: 'id', idType: 'int', itemSchema: 'HarvestableResource', defaultSort: ['id'], path: 'harvestable-resources' },
+  assets: { store: 'assets', singular: 'asset', plural: 'assets', idField: 'pk', idType: 'int', itemSchema: 'Asset', defaultSort: ['-created', '-pk'], path: 'assets', requiredOnCreate: ['title', 'type'] },
   management_jobs: { store: 'management_jobs', singular: 'job', plural: 'data', idField: 'id', idType: 'int', itemSchema: 'ManagementJob', listItemSchema: 'ManagementJobBrief', defaultSort: ['-id'], path: 'management/jobs', writers: 'superuser' },
 };
 
@@ -98,6 +99,7 @@ export const GEONODE_STORE: Record<string, CollectionSpec> = {
   ratings: { idField: 'id', idKind: 'int' },
   extra_metadata: { idField: 'id', idKind: 'int' },
   grants: { idField: 'resource', idKind: 'given' },
+  assets: { idField: 'pk', idKind: 'int' },
 };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -119,7 +119,7 @@ async function patchAll(req: BehaviourRequest, env: Env, mode: PatchAllMode) {
 }
 
 /** Endpoints whose list DELETE works on GeoNode (facts §4.4); /users is routed but crashes there: 405 here. */
-const BULK_DELETE = new Set(['resources', 'groups']);
+const BULK_DELETE = new Set(['resources', 'groups', 'assets']);
 
 export const bulkDelete: Behaviour = async (req, env) => {
   const { key, c } = endpointOf(req);

@@ -39,7 +39,7 @@ export function writableChanges(contract: Contract, c: EndpointCollection, body:
   return out;
 }
 
-function ownerEmbed(user: StoredRecord): StoredRecord {
+export function ownerEmbed(user: StoredRecord): StoredRecord {
   const { pk, username, first_name, last_name, avatar, is_superuser, is_staff, email, link } = user;
   return { pk, username, first_name, last_name, avatar, is_superuser, is_staff, email, link };
 }
@@ -121,6 +121,10 @@ export function newRecord(
     rec.link = `/api/v2/groups/${String(rec.pk)}`;
   } else if (c.store === 'uploads') {
     Object.assign(rec, { user: user.pk, date: now, create_date: now, state: 'READY', progress: 0, complete: false, link: `/api/v2/uploads/${String(rec.id)}` });
+  } else if (c.store === 'assets') {
+    // a LocalAsset without files yet; the owner is the caller (geonode/assets/serializers.py: `{pk, username}`)
+    Object.assign(rec, { owner: { pk: user.pk, username: user.username }, created: now, asset_type: 'LocalAsset', subinfo: { locations: [] } });
+    if (rec.description === undefined || rec.description === '') rec.description = null;
   } else if ('link' in rec || fs.all.includes('link')) {
     rec.link = `/api/v2/${c.path}/${String(rec[c.idField])}`;
   }

@@ -41,7 +41,9 @@ export const contentType: ResponseCheck = {
       if (request.method === 'HEAD') return [];
       return [{ expected: `a body of type ${types.join(' or ')}`, actual: 'an empty body', contractPath: where }];
     }
-    if (types.includes(response.mediaType)) return [];
+    // OpenAPI media type ranges: `*/*` and `image/*` take any type, any image type
+    const inRange = (t: string) => t === '*/*' || (t.endsWith('/*') && response.mediaType.startsWith(t.slice(0, -1)));
+    if (types.includes(response.mediaType) || types.some(inRange)) return [];
     return [{ expected: `Content-Type ${types.join(' or ')}`, actual: `Content-Type ${response.mediaType || '(none)'}`, contractPath: where }];
   },
 };
