@@ -3,7 +3,7 @@
  * which are embedded relations. Derived from the component schema, so filters and the contract never disagree.
  */
 import type { FieldSchema, FieldSpec, FieldType } from '../query/dynamic-rest/index.js';
-import { resolveRef, type Contract, type JsonObject } from './load.js';
+import { resolveRef, resolveSchema, type Contract, type JsonObject } from './load.js';
 
 const cache = new WeakMap<Contract, Map<string, FieldSchema>>();
 
@@ -24,7 +24,7 @@ function toFieldSchema(contract: Contract, node: JsonObject, name: string, depth
   const schema = resolveRef<JsonObject>(contract.doc, node);
   const fields: Record<string, FieldSpec> = {};
   for (const [field, raw] of Object.entries((schema.properties ?? {}) as JsonObject)) {
-    const prop = resolveRef<JsonObject>(contract.doc, raw);
+    const prop = resolveSchema<JsonObject>(contract.doc, raw); // an allOf-wrapped $ref reads as the referenced schema
     const deferred = (raw as JsonObject)['x-geostub-deferred'] === true || prop['x-geostub-deferred'] === true;
     fields[field] = { ...toSpec(contract, prop, field, depth), ...(deferred ? { deferred: true } : {}) };
   }
