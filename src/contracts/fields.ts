@@ -1,8 +1,9 @@
 /**
  * Field sets taken from the contract: the `properties` of a component schema decide which keys an object has.
+ * A property written `{allOf: [{$ref: X}], readOnly: true, …}` has X's schema and the wrapper's flags.
  * Cached per schema name.
  */
-import { resolveRef, type Contract, type Json, type JsonObject } from './load.js';
+import { resolveRef, resolveSchema, type Contract, type Json, type JsonObject } from './load.js';
 
 export interface FieldSet {
   /** every property, in contract order */
@@ -36,7 +37,8 @@ export function fieldSetOf(contract: Contract, schemaNode: Json): FieldSet {
   const fs: FieldSet = { all: [], deferred: new Set(), readOnly: new Set(), writeOnly: new Set(), props: {} };
   for (const [name, raw] of Object.entries(properties)) {
     const prop = raw as JsonObject;
-    const resolved = resolveRef<JsonObject>(contract.doc, prop);
+    // `{allOf: [{$ref}], readOnly, x-geostub-deferred}` reads as the referenced schema, flags taken from the wrapper
+    const resolved = resolveSchema<JsonObject>(contract.doc, prop);
     fs.all.push(name);
     fs.props[name] = resolved;
     if (prop['x-geostub-deferred'] === true || resolved['x-geostub-deferred'] === true) fs.deferred.add(name);

@@ -84,3 +84,22 @@ export function resolveRef<T = Json>(doc: JsonObject, node: Json | undefined): T
   }
   return cur as T;
 }
+
+/**
+ * Resolve a schema node as geostub reads it: `$ref`s are followed, and a one-element `allOf` wrapper — the OpenAPI
+ * 3.0 way to put `readOnly`, `description` or an `x-geostub-*` extension beside a `$ref`, whose siblings 3.0 ignores —
+ * reads as the schema it wraps (the wrapper's own keywords are read from the property node itself).
+ */
+export function resolveSchema<T = JsonObject>(doc: JsonObject, node: Json | undefined): T {
+  let cur = resolveRef<Json>(doc, node);
+  let guard = 0;
+  while (isAllOfWrapper(cur) && guard++ < 20) cur = resolveRef<Json>(doc, cur.allOf[0]);
+  return cur as T;
+}
+
+/** `{allOf: [X], …annotations}`: one subschema and no keyword of its own that would change the shape. */
+function isAllOfWrapper(node: Json | undefined): node is JsonObject & { allOf: [Json] } {
+  if (!node || typeof node !== 'object' || Array.isArray(node)) return false;
+  if (!Array.isArray(node.allOf) || node.allOf.length !== 1) return false;
+  return !('type' in node || 'properties' in node || 'items' in node || 'additionalProperties' in node || 'oneOf' in node || 'anyOf' in node || 'enum' in node);
+}

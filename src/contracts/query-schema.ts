@@ -6,7 +6,7 @@
  * `x-geostub-serializer` on an embedded object's schema (the nested serializer's Meta.name, which its errors name).
  */
 import { COLUMN_TYPES, type ColumnType, type FieldSchema, type FieldSpec, type FieldType } from '../query/dynamic-rest/index.js';
-import { resolveRef, type Contract, type JsonObject } from './load.js';
+import { resolveRef, resolveSchema, type Contract, type JsonObject } from './load.js';
 
 const cache = new WeakMap<Contract, Map<string, FieldSchema>>();
 
@@ -27,7 +27,7 @@ function toFieldSchema(contract: Contract, node: JsonObject, name: string, depth
   const schema = resolveRef<JsonObject>(contract.doc, node);
   const fields: Record<string, FieldSpec> = {};
   for (const [field, raw] of Object.entries((schema.properties ?? {}) as JsonObject)) {
-    const prop = resolveRef<JsonObject>(contract.doc, raw);
+    const prop = resolveSchema<JsonObject>(contract.doc, raw); // an allOf-wrapped $ref reads as the referenced schema
     const deferred = (raw as JsonObject)['x-geostub-deferred'] === true || prop['x-geostub-deferred'] === true;
     const column = columnOf((raw as JsonObject)['x-geostub-column'] ?? prop['x-geostub-column'], field);
     fields[field] = { ...toSpec(contract, prop, field, depth), ...(deferred ? { deferred: true } : {}), ...(column ? { column } : {}) };
