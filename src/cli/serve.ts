@@ -10,6 +10,7 @@ import { PACKAGE_ROOT } from '../contracts/load.js';
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { checkServeArgs } from './serve-checks.js';
 import { fileProblem } from './usage.js';
+import { FixtureError } from '../contracts/fixture-check.js';
 
 export function fail(message: string): never {
   console.error(`geostub: ${message}`);
@@ -99,6 +100,7 @@ export async function launch(args: ServeArgs, print: (line: string) => void = co
     print(`geostub ${VERSION} listening on ${running.url}`);
     for (const [k, v] of lines) print(`  ${`${k}:`.padEnd(18)}${v}`);
   }
+  for (const w of running.warnings) print(format === 'json' ? JSON.stringify({ event: 'warning', message: w }) : `warning: ${w}`);
   const close = running.close;
   running.close = () => {
     for (const stop of stops) stop();
@@ -148,6 +150,11 @@ export async function serve(args: ServeArgs): Promise<void> {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   } catch (err) {
+    if (err instanceof FixtureError) {
+      // not a usage mistake: the data cannot be served (exit 1, as any failed start)
+      console.error(`geostub: ${err.message}`);
+      process.exit(1);
+    }
     fail(startProblem(err, args) ?? (err as Error).message);
   }
 }
