@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startGeostub } from '../src/server/start.js';
+import { launch } from '../src/cli/serve.js';
+import { fastServeArgs } from '../src/cli/serve-options.js';
 import { loadContracts } from '../src/contracts/load.js';
 import { ContractValidators } from '../src/contracts/validators.js';
 import { checkFixtureFile, FixtureError } from '../src/contracts/fixture-check.js';
@@ -126,5 +128,23 @@ describe('fixtures checked on load', () => {
     const g2 = await startGeostub({ port: 0, inMemory: true, fixtures: withToken });
     expect(g2.warnings).toEqual([]);
     await g2.close();
+  });
+
+  it('--watch checks a changed fixture file too: a broken edit is reported and the previous records kept', async () => {
+    const dir = await fixtures(() => {});
+    const lines: string[] = [];
+    const running = await launch({ ...fastServeArgs(['serve', '--port', '0', '--in-memory'])!, fixtures: dir, watch: true }, (l) => lines.push(l));
+    try {
+      const data = JSON.parse(await readFile(join(dir, 'geonode.json'), 'utf8')) as Data;
+      const pk = data.collections.resources[0].pk;
+      const before = running.store.collection('resources').get(pk as string)?.title;
+      data.collections.resources[0].title = 404;
+      await writeFile(join(dir, 'geonode.json'), JSON.stringify(data));
+      for (let i = 0; i < 400 && !lines.some((l) => l.startsWith('could not reload fixtures')); i++) await new Promise((r) => setTimeout(r, 25));
+      expect(lines.find((l) => l.startsWith('could not reload fixtures'))).toMatch(/geonode\.json: resources record 0 \(pk "?\d+"?\): field "title" must be string/);
+      expect(running.store.collection('resources').get(pk as string)?.title).toBe(before);
+    } finally {
+      await running.close();
+    }
   });
 });

@@ -76,6 +76,8 @@ export const VERSION = '0.1.0';
 /** ms per job step unless `jobDuration` says otherwise: short, but long enough for a front end to show progress */
 export const DEFAULT_JOB_DURATION = 1500;
 
+/** every store collection of both APIs with its id rule */
+export const STORE_SPECS: Record<string, CollectionSpec> = { ...GEONODE_STORE, ...KOORDINATES_STORE };
 const FIXTURE_SCHEMAS: FixtureSchemas = { ...GEONODE_FIXTURE_SCHEMAS, ...KOORDINATES_FIXTURE_SCHEMAS };
 
 /**
@@ -109,7 +111,7 @@ export async function createGeostubApp(options: GeostubOptions = {}) {
   const routes = buildRouteTable(contracts);
   const validators = new ContractValidators(contracts);
   const fixturesDir = resolve(options.fixtures ?? join(PACKAGE_ROOT, 'fixtures'));
-  const specs = { ...GEONODE_STORE, ...KOORDINATES_STORE };
+  const specs = STORE_SPECS;
   const warnings: string[] = [];
   const store = await Store.open({
     file: options.inMemory ? undefined : resolve(options.db ?? join(process.cwd(), '.geostub', 'db.json')),
