@@ -34,15 +34,15 @@ const M = ['--in-memory', '--port', '0'];
 /** [command line, what the message must say]; every message must also name the flag it is about */
 const CASES: [string[], RegExp][] = [
   // serve: numbers
-  [['serve', '--port', 'abc'], /--port "abc" .*whole number from 0 to 65535/],
-  [['serve', '--port', '99999', '--in-memory'], /--port "99999" .*whole number from 0 to 65535/],
-  [['serve', '-p', '1.5', '--in-memory'], /--port "1\.5" .*whole number/],
+  [['serve', '--port', 'abc'], /--port must be a whole number from 0 to 65535 \(0 picks any free port\); got "abc"/],
+  [['serve', '--port', '99999', '--in-memory'], /--port must be a whole number from 0 to 65535 .*; got "99999"/],
+  [['serve', '-p', '1.5', '--in-memory'], /--port must be a whole number .*; got "1\.5"/],
   [['serve', '--port'], /--port needs a value/],
-  [['serve', '--job-duration', '-1', ...M], /--job-duration "-1" .*0 or more/],
-  [['serve', '--job-duration', 'soon', ...M], /--job-duration "soon" .*0 or more/],
-  [['serve', '--cache-mb', '-3', ...M], /--cache-mb "-3" .*0 or more/],
-  [['serve', '--lazy-from', '0', ...M], /--lazy-from "0" .*1 or more/],
-  [['serve', '--lazy-from', 'many', ...M], /--lazy-from "many" .*1 or more/],
+  [['serve', '--job-duration', '-1', ...M], /--job-duration must be a number, 0 or more \(milliseconds .*\); got "-1"/],
+  [['serve', '--job-duration', 'soon', ...M], /--job-duration must be a number, 0 or more .*; got "soon"/],
+  [['serve', '--cache-mb', '-3', ...M], /--cache-mb must be a number, 0 or more .*; got "-3"/],
+  [['serve', '--lazy-from', '0', ...M], /--lazy-from must be a whole number, 1 or more .*; got "0"/],
+  [['serve', '--lazy-from', 'many', ...M], /--lazy-from must be a whole number, 1 or more .*; got "many"/],
   [['serve', '--body-limit', 'lots', ...M], /--body-limit "lots" is not a size: .*1mb/],
   // serve: words
   [['serve', '--auth', 'maybe', ...M], /--auth takes on or off, not "maybe"/],
@@ -89,17 +89,17 @@ const CASES: [string[], RegExp][] = [
   // proxy
   [['proxy'], /--target is required/],
   [['proxy', '--target', 'demo.geonode.org'], /--target "demo\.geonode\.org" is not an http:\/\/ or https:\/\/ URL/],
-  [['proxy', '--target', 'http://127.0.0.1:1', '--port', 'abc'], /--port "abc" .*whole number from 0 to 65535/],
+  [['proxy', '--target', 'http://127.0.0.1:1', '--port', 'abc'], /--port must be a whole number from 0 to 65535 \(0 picks any free port\); got "abc"/],
   [['proxy', '--target', 'http://127.0.0.1:1', '--port', '0', '--host', 'no-such-host.invalid'], /--host "no-such-host\.invalid" is not an address of this machine/],
   [['proxy', '--target', 'http://127.0.0.1:1', '--port', '0', '--log-format', 'xml'], /--log-format takes text or json, not "xml"/],
   [['proxy', '--taget', 'http://127.0.0.1:1'], /proxy: unknown option --taget; did you mean --target\?/],
   // record
   [['record'], /--from is required/],
   [['record', '--from', 'x'], /--from "x" is not an http:\/\/ or https:\/\/ URL/],
-  [['record', '--from', 'http://127.0.0.1:1', '--limit', 'abc'], /--limit "abc" .*1 or more/],
-  [['record', '--from', 'http://127.0.0.1:1', '--pace', '-5'], /--pace "-5" .*0 or more/],
-  [['record', '--from', 'http://127.0.0.1:1', '--max-requests', '0'], /--max-requests "0" .*1 or more/],
-  [['record', '--from', 'http://127.0.0.1:1', '--seed', 'x'], /--seed "x" .*whole number/],
+  [['record', '--from', 'http://127.0.0.1:1', '--limit', 'abc'], /--limit must be a whole number, 1 or more .*; got "abc"/],
+  [['record', '--from', 'http://127.0.0.1:1', '--pace', '-5'], /--pace must be a whole number, 0 or more .*; got "-5"/],
+  [['record', '--from', 'http://127.0.0.1:1', '--max-requests', '0'], /--max-requests must be a whole number, 1 or more .*; got "0"/],
+  [['record', '--from', 'http://127.0.0.1:1', '--seed', 'x'], /--seed must be a whole number, 0 or more .*; got "x"/],
   [['record', '--from', 'http://127.0.0.1:1', '--out', 'a-file'], /--out a-file is a file, not a folder/],
   // lint
   [['lint', 'nowhere.yaml'], /lint: nowhere\.yaml does not exist; give an OpenAPI contract file/],

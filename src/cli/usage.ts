@@ -55,14 +55,14 @@ const shown = (v: unknown, raw?: string) => JSON.stringify(raw ?? (typeof v === 
 /** A whole number in [min, max], else a UsageError naming the flag, the value and the range. */
 export function wholeNumber(flag: string, value: unknown, raw: string | undefined, min: number, max: number | undefined, what: string): number {
   if (typeof value === 'number' && Number.isInteger(value) && value >= min && (max === undefined || value <= max)) return value;
-  const range = max === undefined ? `${min} or more` : `from ${min} to ${max}`;
-  throw new UsageError(`--${flag} ${shown(value, raw)} is not usable: give a whole number ${range} (${what})`);
+  const range = max === undefined ? `, ${min} or more` : ` from ${min} to ${max}`;
+  throw new UsageError(`--${flag} must be a whole number${range} (${what}); got ${shown(value, raw)}`);
 }
 
 /** A number ≥ min (fractions allowed), else a UsageError. */
 export function numberAtLeast(flag: string, value: unknown, raw: string | undefined, min: number, what: string): number {
   if (typeof value === 'number' && Number.isFinite(value) && value >= min) return value;
-  throw new UsageError(`--${flag} ${shown(value, raw)} is not usable: give a number, ${min} or more (${what})`);
+  throw new UsageError(`--${flag} must be a number, ${min} or more (${what}); got ${shown(value, raw)}`);
 }
 
 export function portNumber(flag: string, value: unknown, raw: string | undefined): number {
