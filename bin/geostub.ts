@@ -19,7 +19,7 @@ const { contractPath, loadContract } = await import('../src/contracts/load.js');
 const { buildRouteTable, allOperations } = await import('../src/contracts/route-table.js');
 const { CONFORM_OPTIONS } = await import('../src/conformance/options.js');
 const { PROXY_OPTIONS, RECORD_OPTIONS } = await import('../src/cli/tools.js');
-const { UsageError, isUsageError, requireValues, describeUnknownOptions, closest, httpUrl, portNumber, givenText, wholeNumber, writableFolder, writableFilePath, fileProblem } = await import('../src/cli/usage.js');
+const { UsageError, isUsageError, requireValues, switchValueProblem, describeUnknownOptions, closest, httpUrl, portNumber, givenText, wholeNumber, writableFolder, writableFilePath, fileProblem } = await import('../src/cli/usage.js');
 const DEFAULT_SEED = 42;
 const DEFAULT_SCALE = 300;
 const SEED_OPTIONS = {
@@ -32,6 +32,8 @@ const COMMANDS: Record<string, Record<string, { type?: string; alias?: string }>
 };
 const args = hideBin(process.argv);
 const raw = (name: string, alias?: string) => givenText(args, name, alias);
+const switchProblem = COMMANDS[args[0]] && switchValueProblem(args.slice(1), COMMANDS[args[0]]);
+if (switchProblem) fail(switchProblem);
 
 await yargs(hideBin(process.argv))
   .scriptName('geostub')

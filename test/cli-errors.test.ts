@@ -64,6 +64,8 @@ const CASES: [string[], RegExp][] = [
   [['serve', '--tls-cert', 'a-file', ...M], /--tls-cert and --tls-key go together/],
   [['serve', '--tls-cert', 'nowhere.pem', '--tls-key', 'a-file', ...M], /--tls-cert nowhere\.pem does not exist; give a PEM certificate file/],
   [['serve', '--tls-cert', 'a-file', '--tls-key', 'a-file', ...M], /--tls-cert a-file holds no PEM certificate/],
+  [['serve', '--in-memory=yes', '--port', '0'], /--in-memory is a switch: give --in-memory or --no-in-memory \(or =true \/ =false\), not "yes"/],
+  [['serve', '--cors=maybe', ...M], /--cors is a switch: .*not "maybe"/],
   // serve: typos, parsed by the fast path's fallback to yargs
   [['serve', '--in-memroy'], /serve: unknown option --in-memroy; did you mean --in-memory\?/],
   [['serve', '--prot', '3', '--in-memory'], /unknown option --prot; did you mean --port\?/],
@@ -86,6 +88,7 @@ const CASES: [string[], RegExp][] = [
   [['conform', '--target', 'http://127.0.0.1:1', '--report', 'xml:out.xml'], /--report must be junit:FILE or json:FILE, not "xml:out\.xml"/],
   [['conform', '--target', 'http://127.0.0.1:1', '--report', 'junit:a-file/out.xml'], /--report a-file\/out\.xml: .*a-file is a file/],
   [['conform', '--target', 'http://127.0.0.1:1', '--user', 'admin'], /--user must be NAME:PASS/],
+  [['conform', '--target', 'http://127.0.0.1:1', '--allow-writes=sure'], /--allow-writes is a switch: .*not "sure"/],
   // proxy
   [['proxy'], /--target is required/],
   [['proxy', '--target', 'demo.geonode.org'], /--target "demo\.geonode\.org" is not an http:\/\/ or https:\/\/ URL/],
@@ -93,6 +96,7 @@ const CASES: [string[], RegExp][] = [
   [['proxy', '--target', 'http://127.0.0.1:1', '--port', '0', '--host', 'no-such-host.invalid'], /--host "no-such-host\.invalid" is not an address of this machine/],
   [['proxy', '--target', 'http://127.0.0.1:1', '--port', '0', '--log-format', 'xml'], /--log-format takes text or json, not "xml"/],
   [['proxy', '--taget', 'http://127.0.0.1:1'], /proxy: unknown option --taget; did you mean --target\?/],
+  [['proxy', '--target', 'http://127.0.0.1:1', '--insecure=1'], /--insecure is a switch/],
   // record
   [['record'], /--from is required/],
   [['record', '--from', 'x'], /--from "x" is not an http:\/\/ or https:\/\/ URL/],

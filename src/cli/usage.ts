@@ -202,6 +202,17 @@ export function unknownOptions(argv: readonly string[], known: { long: string[];
   return out;
 }
 
+/** A switch given a value other than true or false (`--allow-writes=sure`), which parsers read silently. */
+export function switchValueProblem(argv: readonly string[], options: Record<string, { type?: string }>): string | undefined {
+  for (const a of argv) {
+    const m = /^--(?:no-)?([^=]+)=(.*)$/.exec(a);
+    if (m && options[m[1]]?.type === 'boolean' && !/^(true|false)$/i.test(m[2])) {
+      return `--${m[1]} is a switch: give --${m[1]} or --no-${m[1]} (or =true / =false), not "${m[2]}"`;
+    }
+  }
+  return undefined;
+}
+
 /** "unknown option --in-memroy (did you mean --in-memory?)" lines for a command, or undefined when all are known. */
 export function describeUnknownOptions(command: string, argv: readonly string[], options: Record<string, { type?: string; alias?: string }>): string | undefined {
   const unknown = unknownOptions(argv, knownOptionNames(options));
