@@ -32,6 +32,7 @@ export interface IdRule {
 
 /** A problem in a fixture file that keeps the server from starting. */
 export class FixtureError extends Error {
+  override readonly name = 'FixtureError';
   constructor(readonly problems: string[], readonly limit = 20) {
     super(
       `the fixtures cannot be served: ${problems.length} problem(s)\n` +
