@@ -19,8 +19,21 @@ const { contractPath, loadContract } = await import('../src/contracts/load.js');
 const { buildRouteTable, allOperations } = await import('../src/contracts/route-table.js');
 const { CONFORM_OPTIONS } = await import('../src/conformance/options.js');
 const { PROXY_OPTIONS, RECORD_OPTIONS } = await import('../src/cli/tools.js');
+const { UsageError, isUsageError, requireValues, switchValueProblem, describeUnknownOptions, closest, httpUrl, portNumber, givenText, wholeNumber, writableFolder, writableFilePath, fileProblem } = await import('../src/cli/usage.js');
 const DEFAULT_SEED = 42;
 const DEFAULT_SCALE = 300;
+const SEED_OPTIONS = {
+  seed: { type: 'number', default: DEFAULT_SEED, describe: 'faker seed' },
+  scale: { type: 'number', default: DEFAULT_SCALE, describe: 'number of GeoNode resources and of catalogue items' },
+  out: { type: 'string', default: 'fixtures', describe: 'output directory' },
+} as const;
+const COMMANDS: Record<string, Record<string, { type?: string; alias?: string }>> = {
+  serve: SERVE_OPTIONS, conform: CONFORM_OPTIONS, proxy: PROXY_OPTIONS, record: RECORD_OPTIONS, seed: SEED_OPTIONS, lint: {},
+};
+const args = hideBin(process.argv);
+const raw = (name: string, alias?: string) => givenText(args, name, alias);
+const switchProblem = COMMANDS[args[0]] && switchValueProblem(args.slice(1), COMMANDS[args[0]]);
+if (switchProblem) fail(switchProblem);
 
 await yargs(hideBin(process.argv))
   .scriptName('geostub')
@@ -31,7 +44,7 @@ await yargs(hideBin(process.argv))
     'Serve both APIs (GeoNode at /api/v2/, the catalogue at /services/api/v1/)',
     (y) =>
       y
-        .options(SERVE_OPTIONS)
+        .options(requireValues(SERVE_OPTIONS))
         .example('$0 serve', 'serve the seed fixtures on http://127.0.0.1:8000 (data kept in .geostub/db.json)')
         .example('$0 serve --in-memory --port 0', 'a throw-away instance on a free port')
         .example('$0 seed --scale 10000 --out big && $0 serve --fixtures big --db big/db.json', 'serve 10,000 resources')
@@ -52,11 +65,15 @@ await yargs(hideBin(process.argv))
     'Check a live GeoNode or catalogue (or this mock) against the contracts; exit 0 only when every check passed',
     (y) =>
       y
-        .options(CONFORM_OPTIONS)
+        .options(requireValues(CONFORM_OPTIONS))
         .example('$0 conform --target https://staging.example.org --user admin:secret', 'read-only checks of both APIs')
         .example('$0 conform --target http://127.0.0.1:8000 --allow-writes --user admin:admin --key geostub0koordinates0api0key00001 --report junit:conform.xml', 'every check, with a JUnit report')
         .example('$0 conform --target $URL --shard 2/4', 'the second quarter of the cases, for a CI matrix'),
     async (argv) => {
+      for (const r of (argv.report ?? []) as string[]) {
+        const m = /^(?:junit|json):(.+)$/.exec(r);
+        if (m) await writableFilePath('report', m[1], 'a file path in a folder you can write, e.g. --report junit:conform.xml');
+      }
       const { conformCommand } = await import('../src/conformance/cli.js');
       process.exitCode = await conformCommand(argv as ConformArgs);
     },
@@ -66,21 +83,23 @@ await yargs(hideBin(process.argv))
     'Forward every request to a live server and check each answer against the contracts; violations are printed as they happen',
     (y) =>
       y
-        .options(PROXY_OPTIONS)
+        .options(requireValues(PROXY_OPTIONS))
         .example('$0 proxy --target https://demo.geonode.org', 'then point your front end at http://127.0.0.1:8010')
         .example('$0 proxy --target http://127.0.0.1:8000 --quiet --log-format json', 'only the answers that break the contracts, as JSON lines')
         .example('curl -s http://127.0.0.1:8010/__geostub/violations', 'every violation found so far (DELETE clears them)')
         .epilogue('Checked for each answer: the status is documented for the operation, the Content-Type is a documented one, the body is valid against the documented schema, documented headers are present and well-formed.'),
     async (argv) => {
       const { proxyCommand } = await import('../src/cli/tools.js');
+      const { startProblem } = await import('../src/cli/serve.js');
+      portNumber('port', argv.port, raw('port', 'p'));
+      httpUrl('target', argv.target, 'https://demo.geonode.org');
       try {
         const proxy = await proxyCommand(argv as never);
         const stop = () => proxy.close().then(() => process.exit(0));
         process.on('SIGINT', stop);
         process.on('SIGTERM', stop);
       } catch (err) {
-        const e = err as NodeJS.ErrnoException;
-        fail(e.code === 'EADDRINUSE' ? `port ${String(argv.port)} is already in use; pick another with --port` : e.message);
+        fail(startProblem(err, { port: argv.port, host: argv.host }) ?? (err as Error).message);
       }
     },
   )
@@ -89,19 +108,20 @@ await yargs(hideBin(process.argv))
     'Read a live server\'s public API (GET only, paced, bounded) into a fixtures directory that `serve --fixtures` serves; people are pseudonymised',
     (y) =>
       y
-        .options(RECORD_OPTIONS)
+        .options(requireValues(RECORD_OPTIONS))
         .example('$0 record --from https://demo.geonode.org --limit 50 --out demo', 'record 50 resources (and what they point at)')
         .example('$0 serve --fixtures demo --in-memory', 'serve the recording')
         .example('$0 record --from https://data.linz.govt.nz --key $KOORDINATES_KEY --out linz', 'record a Koordinates catalogue')
         .epilogue('Recorded: resources with their details, map layers and extra metadata, groups and members, owners, categories, keywords, regions, upload limits; catalogue items with versions, licenses, groups and users. Names, usernames and emails are replaced with faker values; geostub\'s own logins and keys are added. What could not be read is listed at the end.'),
     async (argv) => {
-      const { recordCommand, isUsageError } = await import('../src/cli/tools.js');
-      try {
-        process.exitCode = await recordCommand(argv as never);
-      } catch (err) {
-        if (isUsageError(err) || /--from|--limit/.test((err as Error).message)) fail((err as Error).message);
-        throw err;
-      }
+      const { recordCommand } = await import('../src/cli/tools.js');
+      httpUrl('from', argv.from, 'https://demo.geonode.org');
+      wholeNumber('limit', argv.limit, raw('limit'), 1, undefined, 'the most resources and items read');
+      wholeNumber('pace', argv.pace, raw('pace'), 0, undefined, 'milliseconds between two requests');
+      wholeNumber('max-requests', argv['max-requests'], raw('max-requests'), 1, undefined, 'the most requests sent');
+      wholeNumber('seed', argv.seed, raw('seed'), 0, undefined, 'the faker seed of the pseudonyms');
+      await writableFolder('out', argv.out, 'a folder to write geonode.json and koordinates.json to');
+      process.exitCode = await recordCommand(argv as never);
     },
   )
   .command(
@@ -109,13 +129,12 @@ await yargs(hideBin(process.argv))
     'Generate deterministic fixtures (same seed and scale ⇒ the same bytes)',
     (y) =>
       y
-        .option('seed', { type: 'number', default: DEFAULT_SEED, describe: 'faker seed' })
-        .option('scale', { type: 'number', default: DEFAULT_SCALE, describe: 'number of GeoNode resources and of catalogue items' })
-        .option('out', { type: 'string', default: 'fixtures', describe: 'output directory' })
+        .options(requireValues(SEED_OPTIONS))
         .example('$0 seed --seed 7 --scale 10000 --out /tmp/big', 'a 10,000-resource data set'),
     async (argv) => {
-      if (!Number.isInteger(argv.scale) || argv.scale < 1) fail('--scale must be a positive whole number');
-      if (!Number.isInteger(argv.seed)) fail('--seed must be a whole number');
+      if (!Number.isInteger(argv.scale) || argv.scale < 1) fail(`--scale must be a positive whole number (got "${raw('scale') ?? argv.scale}"): the number of GeoNode resources and of catalogue items, e.g. --scale 1000`);
+      if (!Number.isInteger(argv.seed)) fail(`--seed must be a whole number (got "${raw('seed') ?? argv.seed}"), e.g. --seed 7`);
+      await writableFolder('out', argv.out, 'a folder to write geonode.json and koordinates.json to');
       const started = Date.now();
       const { writeFixtures } = await import('../src/fixtures/index.js');
       const { progress } = await import('../src/cli/progress.js');
@@ -124,6 +143,10 @@ await yargs(hideBin(process.argv))
         seed: argv.seed, scale: argv.scale, out: argv.out,
         starting: (name) => p.status(`generating and writing ${name} (scale ${argv.scale})`),
         progress: (l) => p.line(l),
+      }).catch((err: unknown) => {
+        const words = fileProblem(err);
+        if (words) throw new UsageError(`--out ${argv.out}: cannot write the fixtures (${words}); give a folder you can write`);
+        throw err;
       }).finally(() => p.done());
       console.log(`wrote ${files.join(', ')} (${(bytes / 1e6).toFixed(1)} MB) in ${Date.now() - started} ms`);
     },
@@ -137,6 +160,11 @@ await yargs(hideBin(process.argv))
         .example('$0 lint', 'check contracts/geonode-v2.yaml and contracts/koordinates-catalog.yaml'),
     async (argv) => {
       const files = argv.files?.length ? argv.files : [contractPath('geonode'), contractPath('koordinates')];
+      const { stat } = await import('node:fs/promises');
+      for (const file of files) {
+        const s = await stat(file).catch((err: unknown) => fail(`lint: ${fileProblem(err) ?? `cannot read ${file}`}; give an OpenAPI contract file (YAML or JSON), or nothing to check geostub's own`));
+        if (!s.isFile()) fail(`lint: ${file} is a folder; give an OpenAPI contract file (YAML or JSON), or nothing to check geostub's own`);
+      }
       const { lintContract } = await import('../src/contracts/lint.js');
       const problems: string[] = [];
       let count = 0;
@@ -165,10 +193,40 @@ await yargs(hideBin(process.argv))
   .strict()
   // a usage error (unknown option, missing value, bad choice) exits 2; an error inside a command stays an error
   .fail((message, error) => {
-    if (error) throw error;
-    console.error(`geostub: ${message}\n(geostub --help, or geostub <command> --help)`);
+    if (error && error.name !== 'YError') {
+      const e: Error = error;
+      if (isUsageError(error)) fail(e.message);
+      // not a usage mistake: the message, without a stack trace unless asked for
+      console.error(`geostub: ${e.message}${process.env.GEOSTUB_DEBUG ? `\n${e.stack}` : ''}`);
+      process.exit(1);
+    }
+    console.error(`geostub: ${usageMessage(message ?? error?.message ?? '')}\n(geostub --help, or geostub <command> --help)`);
     process.exit(2);
   })
   .help()
   .parseAsync();
+
+/** yargs's usage message in geostub's words: unknown options with a "did you mean", an unknown command, a flag without its value. */
+function usageMessage(message: string): string {
+  const command = args[0];
+  if (command && !command.startsWith('-') && !(command in COMMANDS)) {
+    const s = closest(command, Object.keys(COMMANDS));
+    return `unknown command "${command}"${s ? `; did you mean ${s}?` : ''} The commands are ${Object.keys(COMMANDS).join(', ')}.`;
+  }
+  const options = COMMANDS[command];
+  // an unknown option first: a misspelt --target is reported as itself, not as a missing --target
+  const unknown = options && describeUnknownOptions(command, args.slice(1), options);
+  if (unknown) return unknown;
+  if (options && /^Unknown argument/.test(message)) {
+    // a stray word after the command
+    return `${command} takes no ${message.replace(/^Unknown arguments?: /, 'argument ')}; options start with -- (geostub ${command} --help)`;
+  }
+  let m = /^Not enough arguments following: (.+)$/.exec(message);
+  if (m) return `--${m[1]} needs a value (geostub ${command ?? ''} --help describes it)`;
+  m = /^Missing required argument: (.+)$/.exec(message);
+  if (m) return `--${m[1]} is required${command === 'conform' ? ': the server to check, e.g. --target https://staging.example.org' : ''}`;
+  m = /^Invalid values:\s+Argument: (\S+), Given: (.+), Choices: (.+)$/s.exec(message);
+  if (m) return `--${m[1]} ${m[2]} is not one of ${m[3]}`;
+  return message;
+}
 }

@@ -1,6 +1,6 @@
 /**
  * The inspector at /__geostub/ in a real browser (Debian's Chromium, see helpers/browser.ts): it shows a request
- * the test just made (and the whole exchange), moves a job to `finished` with the clock controls, browses records
+ * the test just made (and the whole exchange) but not its own requests unless the toggle asks, moves a job to `finished` with the clock controls, browses records
  * with the API's own filters, changes the error rate and the planted faults at runtime, and resets the data; its
  * screenshot is not blank.
  */
@@ -76,6 +76,19 @@ describe('the inspector', { timeout: 60_000 }, () => {
     const detail = (await page.textContent('#log-detail')) ?? '';
     expect(detail).toContain('"resources"');
     expect(detail).toMatch(/authorization: Basic/i);
+  });
+
+  it("leaves geostub's own requests out of the live log until the toggle asks for them", async () => {
+    const marker = `/api/v2/regions/?page_size=1&search=toggle-${Date.now()}`;
+    await s.request('GET', '/__geostub/health');
+    await s.request('GET', marker);
+    await page.locator('#log tr', { hasText: marker }).waitFor({ timeout: 10_000 });
+    expect(await page.locator('#log tr', { hasText: '/__geostub/' }).count()).toBe(0);
+    await page.check('#log-all');
+    await page.locator('#log tr', { hasText: '/__geostub/health' }).first().waitFor({ timeout: 10_000 });
+    await page.uncheck('#log-all');
+    await page.locator('#log tr', { hasText: marker }).waitFor({ timeout: 10_000 });
+    expect(await page.locator('#log tr', { hasText: '/__geostub/' }).count()).toBe(0);
   });
 
   it('browses records with the filters the API takes', async () => {

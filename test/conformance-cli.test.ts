@@ -59,9 +59,9 @@ describe('geostub conform exit status', () => {
     [['--target', 'http://x', '--shard', '3/2'], /--shard must be I\/N/],
     [['--target', 'http://x', '--user', 'a:b', '--token', 't'], /--user or --token, not both/],
     [['--target', 'http://x', '--report', 'xml:out.xml'], /--report must be junit:FILE or json:FILE/],
-    [['--target', 'http://x', '--api', 'wms'], /Invalid values|Choices/],
-    [['--target', 'http://x', '--no-such-option'], /Unknown argument/],
-    [[], /Missing required argument: target/],
+    [['--target', 'http://x', '--api', 'wms'], /--api "wms" is not one of "geonode", "koordinates", "all"/],
+    [['--target', 'http://x', '--no-such-option'], /conform: unknown option --no-such-option/],
+    [[], /--target is required/],
   ])('2 for a usage error: %j', async (args, message) => {
     const r = await geostub(['conform', ...args]);
     expect(r.code, r.stdout + r.stderr).toBe(2);

@@ -7,7 +7,11 @@ import { logExchanges, parseLogFormat, useColor } from './log-format.js';
 import { join, resolve } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { PACKAGE_ROOT } from '../contracts/load.js';
-import { DEFAULT_GEONODE_RELEASE, GEONODE_RELEASES, isGeonodeRelease } from '../contracts/release.js';
+import { DEFAULT_GEONODE_RELEASE } from '../contracts/release.js';
+import { createPrivateKey, X509Certificate } from 'node:crypto';
+import { checkServeArgs } from './serve-checks.js';
+import { fileProblem } from './usage.js';
+import { FixtureError } from '../contracts/fixture-check.js';
 
 export function fail(message: string): never {
   console.error(`geostub: ${message}`);
@@ -19,20 +23,31 @@ async function tlsMaterial(args: ServeArgs): Promise<TlsMaterial | undefined> {
   const cert = args['tls-cert'], key = args['tls-key'];
   if (!!cert !== !!key) throw new Error('--tls-cert and --tls-key go together: give both files (or --tls for a self-signed pair)');
   if (cert && key) {
+    let files: TlsMaterial;
     try {
-      return await readTlsFiles(cert, key);
+      files = await readTlsFiles(cert, key);
     } catch (err) {
-      throw new Error(`cannot read the TLS files: ${(err as Error).message}`);
+      throw new Error(`cannot read the TLS files: ${fileProblem(err) ?? (err as Error).message}`);
     }
+    try {
+      new X509Certificate(files.cert);
+    } catch {
+      throw new Error(`--tls-cert ${cert} holds no PEM certificate (a "-----BEGIN CERTIFICATE-----" block); give the certificate file`);
+    }
+    try {
+      createPrivateKey(files.key);
+    } catch {
+      throw new Error(`--tls-key ${key} holds no PEM private key (a "-----BEGIN PRIVATE KEY-----" block); give the key file of --tls-cert`);
+    }
+    return files;
   }
   return args.tls ? selfSignedCertificate({ hosts: [args.host] }) : undefined;
 }
 
 /** Starts the server for `serve`'s arguments and prints where it is (through `print`). */
-export async function launch(args: ServeArgs, print: (line: string) => void = console.log): Promise<RunningGeostub> {
-  if (args.auth !== 'on' && args.auth !== 'off') throw new Error(`--auth takes on or off, not "${args.auth}"`);
-  const geonode = Number(args.geonode ?? DEFAULT_GEONODE_RELEASE);
-  if (!isGeonodeRelease(geonode)) throw new Error(`--geonode takes ${GEONODE_RELEASES.join(' or ')} (the GeoNode release profile), not "${String(args.geonode)}"`);
+export async function launch(args: ServeArgs, print: (line: string) => void = console.log, argv?: readonly string[]): Promise<RunningGeostub> {
+  await checkServeArgs(args, argv);
+  const geonode = Number(args.geonode ?? DEFAULT_GEONODE_RELEASE) === 5 ? 5 : 4; // checked by checkServeArgs
   const format = parseLogFormat(args['log-format']);
   if (args['watch-reset'] && !args.watch) throw new Error('--watch-reset goes with --watch');
   const fromFile = args.config ? await readResilienceConfig(args.config) : {};
@@ -89,6 +104,7 @@ export async function launch(args: ServeArgs, print: (line: string) => void = co
     print(`geostub ${VERSION} listening on ${running.url}`);
     for (const [k, v] of lines) print(`  ${`${k}:`.padEnd(18)}${v}`);
   }
+  for (const w of running.warnings) print(format === 'json' ? JSON.stringify({ event: 'warning', message: w }) : `warning: ${w}`);
   const close = running.close;
   running.close = () => {
     for (const stop of stops) stop();
@@ -107,6 +123,29 @@ export async function launch(args: ServeArgs, print: (line: string) => void = co
  */
 const HEAP_GROWTH_FLAG = '--heap-growing-percent=50';
 
+/** A start failure the options explain, in words naming the option (undefined: not one of those). */
+export function startProblem(err: unknown, args: { port: number; host: string; db?: string; fixtures?: string }): string | undefined {
+  const e = err as NodeJS.ErrnoException & { hostname?: string };
+  switch (e.code) {
+    case 'EADDRINUSE':
+      return `--port ${args.port}: port ${args.port} is already in use; pick another with --port (0 picks any free port)`;
+    case 'EACCES':
+      if (e.syscall === 'listen') return `--port ${args.port} needs administrator rights; pick one above 1023 (0 picks any free port)`;
+      break;
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+    case 'EADDRNOTAVAIL':
+      return `--host "${args.host}" is not an address of this machine; give 127.0.0.1 (this machine only), 0.0.0.0 (every interface) or one of its own addresses`;
+  }
+  const words = fileProblem(err);
+  if (words) {
+    const path = e.path ?? '';
+    const flag = args.fixtures && path.startsWith(resolve(args.fixtures)) ? '--fixtures' : '--db';
+    return `${flag}: cannot use the files it names: ${words}; ${flag === '--db' ? 'give a file path in a folder you can write (or --in-memory)' : 'give a folder holding geonode.json and koordinates.json'}`;
+  }
+  return undefined;
+}
+
 export async function serve(args: ServeArgs): Promise<void> {
   try {
     const running = await launch(args);
@@ -115,8 +154,11 @@ export async function serve(args: ServeArgs): Promise<void> {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    if (e.code === 'EADDRINUSE') fail(`port ${args.port} is already in use; pick another with --port`);
-    fail(e.message);
+    if (err instanceof FixtureError) {
+      // not a usage mistake: the data cannot be served (exit 1, as any failed start)
+      console.error(`geostub: ${err.message}`);
+      process.exit(1);
+    }
+    fail(startProblem(err, args) ?? (err as Error).message);
   }
 }

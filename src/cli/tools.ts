@@ -7,6 +7,7 @@ import type { OptionSpec } from './serve-options.js';
 import { formatExchange, parseLogFormat, useColor } from './log-format.js';
 import type { Exchange } from '../server/request-log.js';
 import { progress } from './progress.js';
+import { UsageError } from './usage.js';
 
 export const PROXY_OPTIONS = {
   target: { type: 'string', describe: 'the live server to forward to (required): https://demo.geonode.org, http://127.0.0.1:8000' },
@@ -46,7 +47,6 @@ export interface RecordArgs {
   seed: number;
 }
 
-class UsageError extends Error {}
 
 /** `geostub proxy`: runs until interrupted; prints each exchange (or only violations with --quiet). */
 export async function proxyCommand(args: ProxyArgs, print: (line: string) => void = console.log): Promise<{ close(): Promise<void>; url: string }> {
@@ -91,4 +91,4 @@ export async function recordCommand(args: RecordArgs, print: (line: string) => v
   }
 }
 
-export const isUsageError = (err: unknown): err is Error => err instanceof UsageError;
+export { isUsageError } from './usage.js';

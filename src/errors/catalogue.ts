@@ -97,6 +97,9 @@ export const ERRORS = {
   /** the catalogue's `{"error": msg}` */
   injectedCatalog: (status: number) => ({ status, body: { error: INJECTED[status]?.[0] ?? 'A server error occurred.' }, headers: injectedHeaders(status) }),
 
+  /** `Prefer: status=N` for a status the operation does not document: the API's own 400, which lists those it does */
+  preferStatusUndocumented: (built: ErrorBody) => built,
+
   // ---- geostub's own admin routes ----
   adminBadRequest: (message: string) => ({ status: 400, body: { error: message } }),
   /** the inspector's data (`/__geostub/inspector/…`) without a superuser's credentials, auth being on */

@@ -60,9 +60,17 @@ async function show(id: number): Promise<void> {
   ]);
 }
 
-export function initLog(): void {
+/**
+ * The event stream: API requests only, or (`all`) geostub's own requests and static files too. Changing the toggle
+ * opens a new stream, which replays the server's recent exchanges of the new choice.
+ */
+function listen(all: boolean): EventSource {
   const token = bearerToken();
-  const source = new EventSource(`/__geostub/inspector/events${token ? `?token=${encodeURIComponent(token)}` : ''}`);
+  const query = new URLSearchParams();
+  if (token) query.set('token', token);
+  if (all) query.set('all', '1');
+  const qs = query.toString();
+  const source = new EventSource(`/__geostub/inspector/events${qs ? `?${qs}` : ''}`);
   const state = byId('log-state');
   source.addEventListener('open', () => (state.textContent = '● live'));
   source.addEventListener('error', () => (state.textContent = '○ reconnecting…'));
@@ -70,6 +78,17 @@ export function initLog(): void {
     const e = JSON.parse((ev as MessageEvent<string>).data) as Summary;
     if (paused) held.push(e);
     else add(e);
+  });
+  return source;
+}
+
+export function initLog(): void {
+  let source = listen(false);
+  byId<HTMLInputElement>('log-all').addEventListener('change', (ev) => {
+    source.close();
+    held.length = 0;
+    fill(byId('log'), []);
+    source = listen((ev.target as HTMLInputElement).checked);
   });
   byId<HTMLInputElement>('log-pause').addEventListener('change', (ev) => {
     paused = (ev.target as HTMLInputElement).checked;

@@ -8,7 +8,7 @@ import { bodyModeFor, parseBody } from './body.js';
 import { dispatch, type ApiBinding, type PlainRequest } from './dispatch.js';
 import { withFaults } from './faults.js';
 import { replyHeadersFit, urlLimit } from './limits.js';
-import { clip, type ExchangeLog } from './request-log.js';
+import { clip, exchangeKind, type ExchangeLog } from './request-log.js';
 import { mountSettingsRoutes } from './admin-settings.js';
 import type { Resilience } from './resilience.js';
 import { mountDocs } from './docs-pages.js';
@@ -91,10 +91,10 @@ export function buildApp(parts: AppParts): express.Express {
         error: res.getHeader('X-Geostub-Error') as string | undefined,
       };
       parts.onRequest?.(line);
-      if (req.originalUrl.startsWith('/__geostub/')) return; // the inspector's own traffic is not logged
       const headersOf = (h: Record<string, unknown>) => Object.fromEntries(Object.entries(h).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : String(v)]));
       parts.exchanges.add({
         ...line,
+        kind: exchangeKind(req.originalUrl),
         at: new Date().toISOString(),
         user: (res.locals.geostubUser as string | undefined) ?? null,
         violations: (res.locals.geostubViolations as string[] | undefined) ?? [],

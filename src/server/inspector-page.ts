@@ -78,6 +78,7 @@ export function inspectorPage(): string {
 </section>
 <section id="log-panel" class="wide">
   <h2>Live request log <span class="mute" id="log-state"></span><span class="spacer"></span>
+  <label title="the inspector's own requests (/__geostub/…) and static files (the docs pages' scripts, styles, images)"><input type="checkbox" id="log-all"> geostub's own and static files</label>
   <label><input type="checkbox" id="log-pause"> pause</label><button id="log-clear">clear view</button></h2>
   <div class="scroll"><table><thead><tr><th>#</th><th>time</th><th>method</th><th>path</th><th>status</th><th class="num">ms</th><th>user</th><th>contract violations</th></tr></thead>
   <tbody id="log"></tbody></table></div>

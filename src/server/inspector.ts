@@ -34,6 +34,13 @@ export const INSPECTOR_SCRIPTS = join(PACKAGE_ROOT, 'dist', 'src', 'inspector');
 export type ExchangeSummary = Omit<Exchange, 'requestHeaders' | 'requestBody' | 'responseHeaders' | 'responseBody'>;
 const summary = ({ requestHeaders: _a, requestBody: _b, responseHeaders: _c, responseBody: _d, ...rest }: Exchange): ExchangeSummary => rest;
 
+/**
+ * The live log shows API requests; `?all=1` (the page's toggle) adds geostub's own requests (`/__geostub/…`) and
+ * static files (the docs pages' scripts, styles and images).
+ */
+const wantsAll = (req: Request) => /^(1|true|yes)$/i.test(queryOf(req).get('all') ?? '');
+const shown = (all: boolean) => (e: Exchange) => all || e.kind === undefined || e.kind === 'api';
+
 const queryOf = (req: Request) => new URLSearchParams(req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?') + 1) : '');
 
 export interface JobRow {
@@ -101,7 +108,10 @@ export function mountInspector(app: Express, parts: InspectorParts): void {
     const user = who(req);
     send(res, { status: 200, body: { auth: env.settings.auth, username: user?.username ?? null, token: user?.token ?? null } });
   });
-  app.get('/__geostub/inspector/exchanges', gate, (_req, res) => send(res, { status: 200, body: { exchanges: exchanges.recent().map(summary) } }));
+  app.get('/__geostub/inspector/exchanges', gate, (req, res) => {
+    const all = wantsAll(req);
+    send(res, { status: 200, body: { exchanges: exchanges.recent(undefined, all).filter(shown(all)).map(summary) } });
+  });
   app.get('/__geostub/inspector/exchanges/:id', gate, (req, res, next) => {
     const e = exchanges.get(Number(req.params.id));
     if (!e) return next(apiError('notFound'));
@@ -123,14 +133,18 @@ export function mountInspector(app: Express, parts: InspectorParts): void {
     res.setHeader('X-Accel-Buffering', 'no');
     res.flushHeaders();
     const since = Number(req.get('last-event-id') ?? queryOf(req).get('since') ?? 0) || 0;
-    const write = (e: Exchange) => res.write(`id: ${e.id}\nevent: exchange\ndata: ${JSON.stringify(summary(e))}\n\n`);
+    const all = wantsAll(req);
+    const show = shown(all);
+    const write = (e: Exchange) => void (show(e) && res.write(`id: ${e.id}\nevent: exchange\ndata: ${JSON.stringify(summary(e))}\n\n`));
     res.write('retry: 2000\n\n');
-    for (const e of exchanges.recent()) if (e.id > since) write(e);
+    for (const e of exchanges.recent(undefined, all)) if (e.id > since) write(e);
     exchanges.on('exchange', write);
+    if (all) exchanges.on('own-exchange', write);
     const ping = setInterval(() => res.write(': ping\n\n'), 15_000);
     ping.unref();
     const stop = () => {
       exchanges.off('exchange', write);
+      exchanges.off('own-exchange', write);
       clearInterval(ping);
     };
     req.on('close', stop);

@@ -1,11 +1,31 @@
 /**
  * The exchange log: every request the server answered, kept in a ring buffer and announced as an event. It feeds
  * the per-request log lines, the inspector's live log (server-sent events) and the proxy's violation list.
+ *
+ * geostub's own requests (`/__geostub/…`: the inspector polling, admin routes) are kept apart, in a smaller ring
+ * of their own announced as `own-exchange`, so a busy inspector tab never pushes API requests out of the log and
+ * the per-request log lines stay about the APIs. The inspector shows them, and static files (the docs pages'
+ * scripts, styles and images, `kind: 'asset'`), only when asked.
  */
 import { EventEmitter } from 'node:events';
 
+/** api: an API request (or anything not below); asset: a static file; own: geostub's own routes (`/__geostub/…`) */
+export type ExchangeKind = 'api' | 'asset' | 'own';
+
+const ASSET = /\.(?:js|mjs|css|map|png|svg|ico|gif|jpe?g|webp|woff2?|ttf)$/i;
+
+/** Which kind of request a URL is (the path alone decides). */
+export function exchangeKind(url: string): ExchangeKind {
+  const q = url.indexOf('?');
+  const path = q >= 0 ? url.slice(0, q) : url;
+  if (path === '/__geostub' || path.startsWith('/__geostub/')) return 'own';
+  return ASSET.test(path) ? 'asset' : 'api';
+}
+
 export interface Exchange {
   id: number;
+  /** what the request was for (undefined: an API request) */
+  kind?: ExchangeKind;
   /** ISO time the answer was sent */
   at: string;
   method: string;
@@ -39,31 +59,41 @@ export function clip(text: string | undefined): string | undefined {
 
 export class ExchangeLog extends EventEmitter {
   private buffer: Exchange[] = [];
+  /** geostub's own requests, in a ring of their own */
+  private own: Exchange[] = [];
   private nextId = 1;
 
-  constructor(readonly capacity = 500) {
+  constructor(
+    readonly capacity = 500,
+    readonly ownCapacity = 200,
+  ) {
     super();
     this.setMaxListeners(100);
   }
 
+  /** Keeps and announces an exchange: `exchange` for the APIs (and static files), `own-exchange` for geostub's own. */
   add(e: Omit<Exchange, 'id'>): Exchange {
     const exchange = { ...e, id: this.nextId++ };
-    this.buffer.push(exchange);
-    if (this.buffer.length > this.capacity) this.buffer.shift();
-    this.emit('exchange', exchange);
+    const own = exchange.kind === 'own';
+    const ring = own ? this.own : this.buffer;
+    ring.push(exchange);
+    if (ring.length > (own ? this.ownCapacity : this.capacity)) ring.shift();
+    this.emit(own ? 'own-exchange' : 'exchange', exchange);
     return exchange;
   }
 
-  /** The newest `n` exchanges, oldest first. */
-  recent(n = this.capacity): Exchange[] {
-    return this.buffer.slice(-n);
+  /** The newest `n` exchanges, oldest first; geostub's own requests too with `withOwn`. */
+  recent(n = this.capacity, withOwn = false): Exchange[] {
+    if (!withOwn) return this.buffer.slice(-n);
+    return [...this.buffer, ...this.own].sort((a, b) => a.id - b.id).slice(-n);
   }
 
   get(id: number): Exchange | undefined {
-    return this.buffer.find((e) => e.id === id);
+    return this.buffer.find((e) => e.id === id) ?? this.own.find((e) => e.id === id);
   }
 
   clear(): void {
     this.buffer = [];
+    this.own = [];
   }
 }

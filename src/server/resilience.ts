@@ -5,7 +5,11 @@
  *
  * What applies to a request, strongest first:
  * 1. the request's `Prefer` header (RFC 7240): `Prefer: status=503`, `Prefer: delay=2000`, or both
- *    (`Prefer: status=503, delay=2000`); the ones honoured are echoed in `Preference-Applied`;
+ *    (`Prefer: status=503, delay=2000`); the ones honoured are echoed in `Preference-Applied`. `status=N` answers
+ *    any status the operation documents with its documented body (the contract's example, or one made from the
+ *    response schema), as Prism's `Prefer: code=` does; a 2xx runs the operation and keeps its answer when the
+ *    status is the one asked for. 429/5xx the operation does not document are injected in the API's error shape;
+ *    any other undocumented status is refused with a 400 listing the statuses the operation documents;
  * 2. the first rule of `env.settings.rules` whose `match` fits (its fields; the ones it leaves out come from 3.);
  * 3. `env.settings.latency` and `env.settings.errorRate` (500, 502 or 503, drawn at random).
  *
@@ -14,7 +18,8 @@
  * the server closes (their timers are cleared and the requests answered 503), so nothing keeps the process alive.
  */
 import { ApiError, apiError } from '../errors/catalogue.js';
-import { matchRoute, type Route } from '../contracts/route-table.js';
+import { matchRoute, type Method, type Operation, type Route } from '../contracts/route-table.js';
+import { documentedAnswer, documentedStatuses } from '../contracts/examples.js';
 import type { Env, Reply } from '../behaviours/types.js';
 import type { ApiBinding, PlainRequest } from './dispatch.js';
 import { DEFAULT_ERROR_STATUSES, INJECTABLE_STATUSES, MAX_DELAY_MS, ruleMatches } from './resilience-config.js';
@@ -37,9 +42,8 @@ export function parsePrefer(header: string | undefined): Preferences {
     const name = m[1].toLowerCase();
     const value = (m[2] ?? '').replace(/^"(.*)"$/, '$1').replace(/\\(.)/g, '$1');
     if (name === 'status') {
-      const n = Number(value);
-      if ((INJECTABLE_STATUSES as readonly number[]).includes(n)) out.status = n;
-      else out.ignored.push(`status=${value} (geostub answers status=${INJECTABLE_STATUSES.join('|')})`);
+      if (/^[1-5]\d\d$/.test(value)) out.status = Number(value);
+      else out.ignored.push(`status=${value} (an HTTP status from 100 to 599 that the operation documents, or ${INJECTABLE_STATUSES.join('|')})`);
     } else if (name === 'delay') {
       const n = Number(value);
       if (/^\d+$/.test(value) && n <= MAX_DELAY_MS) out.delay = n;
@@ -82,6 +86,13 @@ export function decide(settings: Env['settings'], method: string, pathname: stri
 
 type Answer = (req: PlainRequest) => Reply | Promise<Reply>;
 
+/** Takes `status=N` out of `Preference-Applied` (a delay honoured stays). */
+function notApplied(extra: Record<string, string>, status: number): void {
+  const rest = (extra['Preference-Applied'] ?? '').split(', ').filter((p) => p && p !== `status=${status}`);
+  if (rest.length) extra['Preference-Applied'] = rest.join(', ');
+  else delete extra['Preference-Applied'];
+}
+
 export class Resilience {
   private timers = new Map<NodeJS.Timeout, () => void>();
   private closed = false;
@@ -112,8 +123,15 @@ export class Resilience {
     if (d.applied) extra['Preference-Applied'] = d.applied;
     if (d.ignored.length) extra['X-Geostub-Prefer-Ignored'] = d.ignored.join('; ');
     if (d.delay > 0 && !(await this.sleep(d.delay))) throw this.injected(pathname, 503, extra);
+    const asked = parsePrefer(req.headers.prefer).status;
+    if (asked !== undefined && d.status === asked) return this.preferred(req, pathname, asked, extra, answer);
     if (d.status !== undefined) throw this.injected(pathname, d.status, extra);
     if (!Object.keys(extra).length) return answer(req);
+    return this.withHeaders(answer, req, extra);
+  }
+
+  /** `answer`, with `extra` headers on its reply or its error. */
+  private async withHeaders(answer: Answer, req: PlainRequest, extra: Record<string, string>): Promise<Reply> {
     try {
       const reply = await answer(req);
       return { ...reply, headers: { ...(reply.headers ?? {}), ...extra } };
@@ -121,6 +139,47 @@ export class Resilience {
       if (err instanceof ApiError) throw new ApiError(err.errorName, { status: err.status, body: err.body, headers: { ...err.headers, ...extra } });
       throw err;
     }
+  }
+
+  /** The operation a request is for (HEAD is GET's), when a contract route has it. */
+  private operation(method: string, pathname: string): Operation | undefined {
+    const route = matchRoute(this.routes, pathname)?.route;
+    return route?.operations.get((method === 'HEAD' ? 'get' : method.toLowerCase()) as Method);
+  }
+
+  /** `Prefer: status=N`: the documented answer for N (a 2xx the operation gives itself is kept as it is). */
+  private async preferred(req: PlainRequest, pathname: string, status: number, extra: Record<string, string>, answer: Answer): Promise<Reply> {
+    const op = this.operation(req.method, pathname);
+    const documented = op ? documentedAnswer(op.contract.doc, op.responses, status) : undefined;
+    if (!documented) {
+      if ((INJECTABLE_STATUSES as readonly number[]).includes(status)) throw this.injected(pathname, status, extra);
+      if (!op) {
+        // no operation here (the API answers its own 404 or 405): nothing is documented to choose from
+        notApplied(extra, status);
+        extra['X-Geostub-Prefer-Ignored'] = [extra['X-Geostub-Prefer-Ignored'], `status=${status} (no operation of the contracts answers ${req.method} ${pathname})`].filter(Boolean).join('; ');
+        return this.withHeaders(answer, req, extra);
+      }
+      const statuses = documentedStatuses(op.responses);
+      const message = `Prefer: status=${status} is not documented for ${op.method.toUpperCase()} ${op.path} (${op.operationId}); it documents ${statuses.join(', ')}${statuses.length ? ', and' : ''} geostub also injects ${INJECTABLE_STATUSES.join(', ')}.`;
+      const e = this.apis[op.api]?.invalidBody(message, undefined) ?? apiError('adminBadRequest', message);
+      notApplied(extra, status);
+      throw apiError('preferStatusUndocumented', { status: e.status, body: e.body, headers: { ...e.headers, ...extra } });
+    }
+    if (status < 300) {
+      const reply = await Promise.resolve(answer(req)).catch((err: unknown) => {
+        if (err instanceof ApiError) return undefined; // the operation answered an error: the documented 2xx instead
+        throw err;
+      });
+      if (reply?.status === status) return { ...reply, headers: { ...(reply.headers ?? {}), ...extra } };
+    }
+    const body = documented.body;
+    return {
+      status,
+      body: body === undefined ? undefined : structuredClone(body),
+      ...(documented.contentType ? (typeof body === 'string' ? { text: body, body: undefined } : {}) : {}),
+      ...(documented.contentType ? { contentType: documented.contentType } : {}),
+      headers: { ...documented.headers, ...extra },
+    };
   }
 
   /** The injected error in the shape of the API the path belongs to. */

@@ -9,6 +9,11 @@ import { DEFAULT_GEONODE_RELEASE, GEONODE_RELEASES, isGeonodeRelease, type Geono
 import { ContractValidators } from '../contracts/validators.js';
 import { Store, type LazyOptions } from '../store/store.js';
 import { readFixtureFiles } from '../store/snapshot.js';
+import { checkFixtureFile, FixtureError, type FixtureSchemas } from '../contracts/fixture-check.js';
+import type { Contract } from '../contracts/load.js';
+import { GEONODE_FIXTURE_SCHEMAS, geonodeFixtureWarnings } from '../apis/geonode/fixtures-check.js';
+import { KOORDINATES_FIXTURE_SCHEMAS } from '../apis/koordinates/fixtures-check.js';
+import type { CollectionSpec } from '../store/collection.js';
 import type { Env, ServerSettings } from '../behaviours/types.js';
 import { Clock, isoAt } from '../behaviours/clock.js';
 import { JobScheduler } from '../behaviours/jobs.js';
@@ -63,6 +68,8 @@ export interface RunningGeostub {
   server: Server;
   /** every answered request (ring buffer + `exchange` events) */
   exchanges: ExchangeLog;
+  /** what looked doubtful in the fixtures when they were loaded (nobody can log in, unknown collections) */
+  warnings: string[];
   /** the contract route table in use (watch mode swaps its contents when the contracts change) */
   routes: Route[];
   close(): Promise<void>;
@@ -72,6 +79,35 @@ export const VERSION = '0.1.0';
 /** ms per job step unless `jobDuration` says otherwise: short, but long enough for a front end to show progress */
 export const DEFAULT_JOB_DURATION = 1500;
 
+/** every store collection of both APIs with its id rule */
+export const STORE_SPECS: Record<string, CollectionSpec> = { ...GEONODE_STORE, ...KOORDINATES_STORE };
+const FIXTURE_SCHEMAS: FixtureSchemas = { ...GEONODE_FIXTURE_SCHEMAS, ...KOORDINATES_FIXTURE_SCHEMAS };
+
+/**
+ * The fixture files of `dir`, each checked against the contracts before any record is served: problems (records the
+ * API could not have answered) throw a FixtureError listing them; doubtful things (nobody can log in, collections
+ * this version does not know) are pushed to `warnings`. geostub's own fixtures are not checked record by record
+ * (`check` false; a test keeps them valid), which keeps a start ~0.5 s faster: compiling the checks is most of it.
+ */
+export async function readCheckedFixtures(dir: string, specs: Record<string, CollectionSpec>, contracts: Contract[], validators: ContractValidators, warnings: string[], check = true): Promise<Record<string, Record<string, unknown>[]>> {
+  const merged: Record<string, Record<string, unknown>[]> = {};
+  const problems: string[] = [];
+  const found: string[] = [];
+  for (const name of ['geonode.json', 'koordinates.json']) {
+    const file = join(dir, name);
+    const collections = await readFixtureFiles([file]);
+    if (check) problems.push(...checkFixtureFile(name, collections, specs, FIXTURE_SCHEMAS, contracts, validators));
+    for (const c of Object.keys(collections)) {
+      if (!specs[c]) found.push(`${name}: collection "${c}" is not one geostub knows (a typo, or data from another version?); it is not served`);
+    }
+    if (name === 'geonode.json') found.push(...geonodeFixtureWarnings(name, collections));
+    Object.assign(merged, collections);
+  }
+  if (problems.length) throw new FixtureError(problems.map((p) => `${dir}/${p}`));
+  for (const w of found) if (!warnings.includes(w)) warnings.push(w);
+  return merged;
+}
+
 export async function createGeostubApp(options: GeostubOptions = {}) {
   if (options.faults && unknownFaults(options.faults).length) throw new Error(faultUsage(options.faults));
   const release = options.geonode ?? DEFAULT_GEONODE_RELEASE;
@@ -80,11 +116,13 @@ export async function createGeostubApp(options: GeostubOptions = {}) {
   const routes = buildRouteTable(contracts);
   const validators = new ContractValidators(contracts);
   const fixturesDir = resolve(options.fixtures ?? join(PACKAGE_ROOT, 'fixtures'));
+  const specs = STORE_SPECS;
+  const warnings: string[] = [];
   const store = await Store.open({
     file: options.inMemory ? undefined : resolve(options.db ?? join(process.cwd(), '.geostub', 'db.json')),
     inMemory: options.inMemory,
-    seed: () => readFixtureFiles([join(fixturesDir, 'geonode.json'), join(fixturesDir, 'koordinates.json')]),
-    specs: { ...GEONODE_STORE, ...KOORDINATES_STORE },
+    seed: () => readCheckedFixtures(fixturesDir, specs, contracts, validators, warnings, fixturesDir !== resolve(PACKAGE_ROOT, 'fixtures')),
+    specs,
     lazy: options.lazy,
   });
   const settings: ServerSettings = { patchAll: options.patchAll ?? true, auth: options.auth ?? 'on', geonode: release, ...resilienceSettings(options), faults: [...(options.faults ?? [])] };
@@ -112,11 +150,11 @@ export async function createGeostubApp(options: GeostubOptions = {}) {
     version: VERSION,
     onRequest: options.log,
   });
-  return { app, env, routes, store, contracts, exchanges, resilience };
+  return { app, env, routes, store, contracts, exchanges, resilience, warnings };
 }
 
 export async function startGeostub(options: GeostubOptions = {}): Promise<RunningGeostub> {
-  const { app, env, store, routes, exchanges, resilience } = await createGeostubApp(options);
+  const { app, env, store, routes, exchanges, resilience, warnings } = await createGeostubApp(options);
   const server = options.tls ? createHttps({ cert: options.tls.cert, key: options.tls.key }, app) : createHttp(app);
   answerClientErrors(server); // JSON 414/431/400 for requests node's parser refuses
   server.keepAliveTimeout = 5000;
@@ -136,6 +174,7 @@ export async function startGeostub(options: GeostubOptions = {}): Promise<Runnin
     server,
     exchanges,
     routes,
+    warnings,
     close: () =>
       new Promise<void>((ok) => {
         warming.stop();

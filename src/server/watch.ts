@@ -23,7 +23,7 @@ import { ContractValidators } from '../contracts/validators.js';
 import type { Store } from '../store/store.js';
 import { readFixtureFiles } from '../store/snapshot.js';
 import type { StoredRecord } from '../store/collection.js';
-import type { RunningGeostub } from './start.js';
+import { readCheckedFixtures, STORE_SPECS, type RunningGeostub } from './start.js';
 
 export const FIXTURE_FILES = ['geonode.json', 'koordinates.json'];
 export const CONTRACT_NAMES = Object.values(CONTRACT_FILES).map((f) => basename(f));
@@ -139,7 +139,8 @@ export async function watchGeostub(running: RunningGeostub, o: WatchOptions): Pr
   const report = o.onReload ?? (() => {});
 
   const reloadFixtures = async () => {
-    const data = await readFixtureFiles(fixtureFiles);
+    // checked against the contracts as at start: a broken edit is reported and the previous fixtures kept
+    const data = await readCheckedFixtures(o.fixtures, STORE_SPECS, env.contracts, env.validators, []);
     if (o.reset) {
       await store.reset();
       env.jobs?.reset();
