@@ -7,7 +7,8 @@ import type { StoredRecord } from '../../store/collection.js';
 import { GEONODE_COLLECTIONS } from './collections.js';
 
 /** fields stored in another form than rendered: computed per request or per origin (facts: stored URLs are paths) */
-const COMPUTED = ['perms', 'favorite', 'link', 'detail_url', 'embed_url', 'thumbnail_url', 'download_url', 'download_urls', 'links', 'href'];
+// featureinfo_custom_template is stored as the custom template ('' when none) and computed on read (feature-info.ts)
+const COMPUTED = ['perms', 'favorite', 'link', 'detail_url', 'embed_url', 'thumbnail_url', 'download_url', 'download_urls', 'links', 'href', 'featureinfo_custom_template'];
 
 export const GEONODE_FIXTURE_SCHEMAS: FixtureSchemas = Object.fromEntries(
   [...new Set(Object.values(GEONODE_COLLECTIONS).map((c) => c.store))].map((store) => {
