@@ -16,6 +16,7 @@ export const CONFORM_OPTIONS = {
   shard: { type: 'string', describe: 'I/N: run the I-th of N deterministic slices of the cases (for a CI matrix)' },
   report: { type: 'string', array: true, describe: 'also write a report: junit:FILE or json:FILE (repeatable)' },
   timeout: { type: 'number', default: 30000, describe: 'milliseconds: the most one request, and one async lifecycle, may take' },
+  'show-secrets': { type: 'boolean', default: false, describe: 'keep credentials (the --user/--token/--key values, passwords in request bodies, tokens in URLs) in clear in the console and report files; local debugging only' },
 } as const;
 
 export interface ConformArgs {
@@ -30,6 +31,7 @@ export interface ConformArgs {
   shard?: string;
   report?: string[];
   timeout?: number;
+  'show-secrets'?: boolean;
 }
 
 export interface ReportTarget {
@@ -81,6 +83,7 @@ export function conformOptionsFrom(args: ConformArgs): { options: ConformOptions
       skip: args.skip,
       shard,
       timeoutMs: timeout,
+      showSecrets: args['show-secrets'] === true,
     },
     reports,
   };

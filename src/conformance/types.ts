@@ -149,4 +149,6 @@ export interface ConformOptions {
   /** requests in flight at once */
   concurrency?: number;
   onProgress?: (p: Progress) => void;
+  /** keep credentials in clear in the report (`--show-secrets`; default masked) */
+  showSecrets?: boolean;
 }

@@ -3,6 +3,7 @@
  * the per-request log lines, the inspector's live log (server-sent events) and the proxy's violation list.
  */
 import { EventEmitter } from 'node:events';
+import { maskHeaders, maskText, maskUrls } from '../behaviours/masking.js';
 
 export interface Exchange {
   id: number;
@@ -37,17 +38,43 @@ export function clip(text: string | undefined): string | undefined {
   return `${Buffer.from(text.slice(0, MAX_BODY), 'utf8').toString('utf8')}… (${text.length - MAX_BODY} more characters)`;
 }
 
+/** An exchange with its credentials masked (`src/behaviours/masking.ts`): URL, headers, bodies, violations. */
+export function maskExchange<E extends Omit<Exchange, 'id'>>(e: E): E {
+  return {
+    ...e,
+    url: maskUrls(e.url),
+    requestHeaders: maskHeaders(e.requestHeaders),
+    requestBody: maskText(e.requestBody),
+    responseHeaders: maskHeaders(e.responseHeaders),
+    responseBody: maskText(e.responseBody),
+    violations: e.violations.map((v) => maskText(v)),
+  };
+}
+
+export interface ExchangeLogOptions {
+  /** keep at most this many exchanges (default 500) */
+  capacity?: number;
+  /** keep credentials as they came (`--show-secrets`, local debugging only); default false: masked on the way in */
+  showSecrets?: boolean;
+}
+
 export class ExchangeLog extends EventEmitter {
   private buffer: Exchange[] = [];
   private nextId = 1;
+  readonly capacity: number;
+  readonly showSecrets: boolean;
 
-  constructor(readonly capacity = 500) {
+  constructor(options: ExchangeLogOptions | number = {}) {
     super();
+    const o = typeof options === 'number' ? { capacity: options } : options;
+    this.capacity = o.capacity ?? 500;
+    this.showSecrets = o.showSecrets ?? false;
     this.setMaxListeners(100);
   }
 
+  /** Record an exchange (masked unless the log shows secrets) and announce it. */
   add(e: Omit<Exchange, 'id'>): Exchange {
-    const exchange = { ...e, id: this.nextId++ };
+    const exchange = { ...(this.showSecrets ? e : maskExchange(e)), id: this.nextId++ };
     this.buffer.push(exchange);
     if (this.buffer.length > this.capacity) this.buffer.shift();
     this.emit('exchange', exchange);
