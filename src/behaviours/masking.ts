@@ -31,8 +31,22 @@ const SECRET_ENDINGS = ['password', 'passwd', 'secret', 'token', 'apikey'];
 /** A quick test: a text without any of these cannot hold a secret-like name. */
 const SECRETISH = /pass|secret|token|key|@/i;
 
+/** Names seen before (field names repeat in every record of a page): their verdicts, up to a bound. */
+const verdicts = new Map<string, boolean>();
+const MAX_VERDICTS = 4096;
+
 /** Whether a field, parameter or header name names a secret (see the module comment). */
 export function isSecretName(name: string): boolean {
+  let v = verdicts.get(name);
+  if (v === undefined) {
+    v = judge(name);
+    if (verdicts.size >= MAX_VERDICTS) verdicts.clear();
+    verdicts.set(name, v);
+  }
+  return v;
+}
+
+function judge(name: string): boolean {
   const words = name
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
     .toLowerCase()
@@ -55,24 +69,29 @@ function decoded(name: string): string {
   }
 }
 
+/** A parameter whose name could be secret-like (or is percent-encoded): only then are the parameters looked at. */
+const PARAM_HINT = /(?:^|[?&;])[^=&#?;\s"'<>\\]*(?:pass|secret|token|key|%)[^=&#?;\s"'<>\\]*=/i;
+
 /** Secret-like query parameters and userinfo passwords of every URL in a text (or of a bare query/form text). */
 export function maskUrls(text: string): string {
-  if (!SECRETISH.test(text)) return text;
-  return text
-    .replace(URL_PARAM, (all, sep: string, name: string, value: string) => (value && isSecretName(decoded(name)) ? `${sep}${name}=${MASK}` : all))
-    .replace(USERINFO, (all, head: string, pass: string) => (pass ? `${head}:${MASK}@` : all));
+  let t = text;
+  if (PARAM_HINT.test(t)) t = t.replace(URL_PARAM, (all, sep: string, name: string, value: string) => (value && isSecretName(decoded(name)) ? `${sep}${name}=${MASK}` : all));
+  if (t.includes('@') && t.includes('://')) t = t.replace(USERINFO, (all, head: string, pass: string) => (pass ? `${head}:${MASK}@` : all));
+  return t;
 }
 
 const isSpace = (c: number) => c === 32 || c === 9 || c === 10 || c === 13;
 
 /** Index just after the JSON string starting at `i` (its opening quote), or the text's length when clipped. */
 function stringEnd(text: string, i: number): number {
-  for (let j = i + 1; j < text.length; j++) {
-    const c = text.charCodeAt(j);
-    if (c === 92) j++; // backslash: skip the escaped character
-    else if (c === 34) return j + 1;
+  for (let j = i + 1; ; ) {
+    const q = text.indexOf('"', j);
+    if (q < 0) return text.length;
+    let k = q - 1;
+    while (text.charCodeAt(k) === 92) k--; // backslashes before the quote: an odd number escapes it
+    if ((q - 1 - k) % 2 === 0) return q + 1;
+    j = q + 1;
   }
-  return text.length;
 }
 
 /** Index just after the JSON value starting at `i`, or the text's length when clipped. */
@@ -95,6 +114,7 @@ function valueEnd(text: string, i: number): number {
 }
 
 function jsonName(raw: string): string {
+  if (!raw.includes('\\')) return raw;
   try {
     return JSON.parse(`"${raw}"`) as string;
   } catch {
@@ -108,11 +128,9 @@ export function maskJson(text: string): string {
   let out = '';
   let last = 0;
   let i = 0;
-  while (i < text.length) {
-    if (text.charCodeAt(i) !== 34) {
-      i++;
-      continue;
-    }
+  for (;;) {
+    i = text.indexOf('"', i);
+    if (i < 0) break;
     const end = stringEnd(text, i);
     let j = end;
     while (j < text.length && isSpace(text.charCodeAt(j))) j++;
