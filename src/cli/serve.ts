@@ -72,7 +72,7 @@ export async function launch(args: ServeArgs, print: (line: string) => void = co
     ['data', running.store.persistent ? (args.db ?? '.geostub/db.json') : 'in memory'],
   ];
   lines.push(['secrets', args['show-secrets'] ? 'SHOWN in clear in the log and the inspector (--show-secrets: local debugging only)' : 'masked in the log and the inspector (--show-secrets to see them)']);
-  if (args.cors) lines.push(['cors', `credentials for loopback origins${corsOrigins.length ? ` and ${corsOrigins.join(', ')}` : ''}; other origins without`]);
+  if (args.cors) lines.push(['cors', `credentials for loopback origins${corsOrigins.length ? ` and ${corsOrigins.join(', ')}` : ''}; other origins get answers without credentials`]);
   if (args.auth === 'off') lines.push(['auth', 'off: every request acts as the superuser (not faithful)']);
   if (tls && !args['tls-cert']) lines.push(['certificate', `self-signed for localhost, 127.0.0.1 (${running.url}/__geostub/cert.pem)`]);
   const s = running.env.settings;
