@@ -4,7 +4,8 @@
  *
  * - workers looping over a mix: list and detail reads of both APIs (filters, sorts, include[]), single PATCHes,
  *   bulk creates followed by bulk deletes, bulk PATCHes, and asynchronous jobs (an execution created, its status
- *   polled until finished, the resource it made deleted), so the data stays the same size;
+ *   polled until finished, then the execution request and the resource it made deleted), so the data stays the
+ *   same size;
  * - the inspector's event stream held open for the whole run, and short-lived event-stream clients that connect,
  *   read a little and go away;
  * - the server's RSS sampled (`/proc/<pid>/status`) every `--sample-ms`.
@@ -145,6 +146,7 @@ async function main(): Promise<void> {
         state = (await call('job', 'GET', `/api/v2/resource-service/execution-status/${id}`)).json;
       }
       tally.jobs++;
+      await call('job', 'DELETE', `/api/v2/executionrequest/${id}`); // GeoNode lets its owner delete it: data stays flat
       const uuid = state?.output_params?.output?.uuid as string | undefined;
       if (!uuid) return;
       const found = (await call('job', 'GET', `/api/v2/resources/?filter{uuid}=${uuid}`)).json?.resources as { pk: string }[] | undefined;
