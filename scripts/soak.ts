@@ -113,6 +113,7 @@ async function main(): Promise<void> {
     return { status: res.status, json };
   };
 
+  const healthAtStart = (await call('health', 'GET', '/__geostub/health')).json;
   const pks = ((await call('read', 'GET', '/api/v2/resources/?page_size=100')).json.resources as { pk: string }[]).map((r) => r.pk);
   const items = ((await call('read', 'GET', '/services/api/v1/data/?page_size=50', undefined, KEY)).json as { url: string }[]).map((i) => new URL(i.url).pathname);
   const pick = <T>(list: T[]): T => list[Math.floor(Math.random() * list.length)];
@@ -195,8 +196,10 @@ async function main(): Promise<void> {
   };
 
   const samples: { t: number; rss: number }[] = [];
+  const heaps: { t: number; heap: number }[] = [];
   const sampler = setInterval(() => {
     rssOf(child.pid!).then((rss) => samples.push({ t: Date.now() - started, rss }), () => {});
+    fetch(`${url}/__geostub/health`).then((r) => r.json()).then((h: { memory?: { heap_used: number } }) => h.memory && heaps.push({ t: Date.now() - started, heap: h.memory.heap_used }), () => {});
   }, o.sampleMs);
   const progress = setInterval(() => {
     const last = samples.at(-1);
@@ -215,6 +218,7 @@ async function main(): Promise<void> {
     return streamsOpen();
   };
   const withHeld = await until(1);
+  const healthAtEnd = (await call('health', 'GET', '/__geostub/health')).json;
   held.abort();
   await heldReading;
   const afterAll = await until(0);
@@ -240,6 +244,10 @@ async function main(): Promise<void> {
   console.log(`  by action: ${[...tally.byAction].map(([a, n]) => `${a} ${n}`).join(', ')}`);
   console.log(`  by status: ${[...tally.byStatus].sort(([a], [b]) => a - b).map(([s, n]) => `${s} ${n}`).join(', ')}`);
   console.log(`  RSS samples (MB): ${samples.filter((_, i) => i % Math.max(1, Math.floor(samples.length / 20)) === 0).map((s) => (s.rss / 1e6).toFixed(0)).join(' ')}`);
+  const grown = Object.keys(healthAtEnd.collections).filter((c) => healthAtEnd.collections[c] !== healthAtStart.collections[c]).map((c) => `${c} ${healthAtStart.collections[c]} → ${healthAtEnd.collections[c]}`);
+  console.log(`  collections changed in size: ${grown.join(', ') || 'none'}`);
+  const heapAfter = heaps.filter((h) => h.t >= warmupMs).map((h) => h.heap);
+  if (heapAfter.length) console.log(`  V8 heap used after the warm-up (MB): first ${(heapAfter[0] / 1e6).toFixed(1)}, min ${(Math.min(...heapAfter) / 1e6).toFixed(1)}, max ${(Math.max(...heapAfter) / 1e6).toFixed(1)}, last ${(heapAfter.at(-1)! / 1e6).toFixed(1)}`);
   for (const [name, ok, detail] of checks) console.log(`  ${ok ? 'PASS' : 'FAIL'}  ${name}: ${detail}`);
   const passed = checks.every(([, ok]) => ok);
   console.log(passed ? 'soak: PASSED' : 'soak: FAILED');

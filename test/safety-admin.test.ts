@@ -3,6 +3,7 @@
  * on: open on loopback; elsewhere a superuser's credentials or the --admin-token; --admin-open opens it knowingly.
  * Servers listen on 127.0.0.1 and on 0.0.0.0, and every request goes to 127.0.0.1 only.
  */
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminRuleFor, isGuardedRoute, isLoopbackAddress } from '../src/server/admin-access.js';
 import { fastServeArgs } from '../src/cli/serve-options.js';
@@ -33,6 +34,17 @@ beforeAll(async () => {
   ]);
 });
 afterAll(() => Promise.all([loopback.close(), everywhere.close(), opened.close()]));
+
+/** A POST to 127.0.0.1 with any Host header (fetch refuses to set one), answering the status. */
+const post = (s: TestServer, path: string, headers: Record<string, string>) =>
+  new Promise<number>((ok, fail) => {
+    const req = request({ host: '127.0.0.1', port: s.port, method: 'POST', path, headers }, (res) => {
+      res.resume();
+      res.on('end', () => ok(res.statusCode ?? 0));
+    });
+    req.on('error', fail);
+    req.end();
+  });
 
 const call = (s: TestServer, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
   s.request(method, path, { as: null, headers, ...(body === undefined ? {} : { body }) });
@@ -69,6 +81,9 @@ describe('a server on --host 127.0.0.1', () => {
     expect(foreign.json.error).toMatch(/https:\/\/evil\.example.*--cors-origin/);
     expect((await call(loopback, 'POST', '/__geostub/reset', undefined, { Origin: 'http://localhost:5173' })).status).toBe(200);
     expect((await call(loopback, 'GET', '/__geostub/settings', undefined, { Origin: 'https://evil.example' })).status).toBe(200);
+    // a hostile name resolved to 127.0.0.1 (DNS rebinding) looks same-origin: still refused on a loopback server
+    expect(await post(loopback, '/__geostub/reset', { Origin: 'http://rebind.example:8000', Host: 'rebind.example:8000' })).toBe(403);
+    expect(await post(loopback, '/__geostub/reset', { Origin: `http://localhost:${loopback.port}`, Host: `localhost:${loopback.port}` })).toBe(200);
   });
 });
 
@@ -122,6 +137,12 @@ describe('--admin-open on 0.0.0.0', () => {
     expect(opened.adminRule).toBe('open');
     for (const [method, path, body] of CHANGES) expect((await call(opened, method, path, body)).status, path).toBe(200);
     for (const path of ['/__geostub/', ...INSPECTOR]) expect((await call(opened, 'GET', path)).status, path).toBe(200);
+  });
+
+  it('lets a page served by the server itself change state (the inspector at http://devbox:PORT/__geostub/), not another page', async () => {
+    const host = `devbox:${opened.port}`; // the name a colleague's browser uses; the request still goes to 127.0.0.1
+    expect(await post(opened, '/__geostub/reset', { Origin: `http://${host}`, Host: host })).toBe(200);
+    expect(await post(opened, '/__geostub/reset', { Origin: 'http://elsewhere:8000', Host: host })).toBe(403);
   });
 });
 

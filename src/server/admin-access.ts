@@ -10,9 +10,9 @@
  *   `?token=TOKEN`) are needed: none → 401, someone else's → 403, in geostub's admin error form `{"error": …}`;
  * - `open`: `--admin-open` → open on every interface, knowingly.
  *
- * In every rule a state-changing request whose `Origin` is a foreign web page (not loopback, not `--cors-origin`)
- * is refused (403) unless it carries admin credentials: a page the developer visits cannot reset the mock behind
- * their back (the browser sends such a simple POST without asking).
+ * In every rule a state-changing request whose `Origin` is a foreign web page (not loopback, not `--cors-origin`, not
+ * the server's own origin) is refused (403) unless it carries admin credentials: a page the developer visits cannot
+ * reset the mock behind their back (the browser sends such a simple POST without asking).
  */
 import type { NextFunction, Request, Response } from 'express';
 import { isIP } from 'node:net';
@@ -103,6 +103,22 @@ export function isGuardedRoute(method: string, path: string): boolean {
 const changesState = (method: string) => method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS';
 
 /**
+ * A page served by geostub itself (the inspector at `http://devbox:8000/__geostub/`): its `Origin` names the host it
+ * sent the request to. Not on a loopback-only server reached by another name, though: that is how a DNS-rebinding
+ * page (a hostile name resolved to 127.0.0.1) looks; such a name can be allowed with `--cors-origin`.
+ */
+function sameOrigin(gate: AdminGate, origin: string, host: string | undefined): boolean {
+  let u: URL;
+  try {
+    u = new URL(origin);
+  } catch {
+    return false;
+  }
+  if (!host || u.host.toLowerCase() !== host.toLowerCase()) return false;
+  return gate.rule !== 'loopback' || isLoopbackAddress(u.hostname);
+}
+
+/**
  * Express middleware applying the rule. The inspector page itself (`GET /__geostub/`) is left to the inspector,
  * which answers a sign-in page with a Basic challenge; `res.locals.geostubAdmin` tells it (and the session route)
  * who the caller is.
@@ -113,7 +129,7 @@ export function adminGuard(gate: AdminGate) {
     const caller = adminCaller(gate, req);
     res.locals.geostubAdmin = caller;
     const origin = req.get('origin');
-    if (changesState(req.method) && origin !== undefined && !caller.admin && !credentialedOrigin(origin, gate.origins)) {
+    if (changesState(req.method) && origin !== undefined && !caller.admin && !credentialedOrigin(origin, gate.origins) && !sameOrigin(gate, origin, req.get('host'))) {
       return next(apiError('adminForeignOrigin', origin));
     }
     if (gate.rule !== 'guarded' || caller.admin) return next();

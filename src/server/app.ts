@@ -118,7 +118,7 @@ export function buildApp(parts: AppParts): express.Express {
     const counts: Record<string, number> = {};
     for (const name of parts.env.store.names()) counts[name] = parts.env.store.collection(name).size;
     const { persistent, lazyRecords } = parts.env.store;
-    send(res, { status: 200, body: { status: 'ok', version: parts.version, persistent, collections: counts, lazy: lazyRecords, event_streams: parts.streams?.open ?? 0 } });
+    send(res, { status: 200, body: { status: 'ok', version: parts.version, persistent, collections: counts, lazy: lazyRecords, event_streams: parts.streams?.open ?? 0, memory: memory() } });
   });
   app.post('/__geostub/reset', async (_req, res, next) => {
     try {
@@ -180,6 +180,12 @@ export function buildApp(parts: AppParts): express.Express {
     send(res, { status: e.status, body: e.body, headers: e.headers }, e.errorName);
   });
   return app;
+}
+
+/** The process's memory in bytes (`npm run soak` tells heap growth from RSS noise with it). */
+function memory(): { rss: number; heap_used: number; heap_total: number; external: number } {
+  const m = process.memoryUsage();
+  return { rss: m.rss, heap_used: m.heapUsed, heap_total: m.heapTotal, external: m.external };
 }
 
 function isHttpParserError(err: unknown): err is { type?: string; status?: number; message: string } {
