@@ -1,6 +1,6 @@
 /**
- * The inspector's and the docs pages' HTTP side (the browser tests drive the pages themselves): superusers only
- * while auth is on, open with --auth off, never on an API path; the live log as server-sent events; jobs with their
+ * The inspector's and the docs pages' HTTP side (the browser tests drive the pages themselves): open on loopback,
+ * superusers only on another interface (the admin rule, test/safety-admin.test.ts), never on an API path; the live log as server-sent events; jobs with their
  * states; the contracts served for the docs; planted faults changed at runtime through /__geostub/settings.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,52 +9,58 @@ import { BASIC, startTestServer, type TestServer } from './helpers/server.js';
 
 let s: TestServer;
 let open: TestServer;
+/** listening on every interface (reached at 127.0.0.1 only): the inspector asks for a superuser */
+let guarded: TestServer;
 
 beforeAll(async () => {
-  [s, open] = await Promise.all([startTestServer({ jobDuration: 600_000 }), startTestServer({ auth: 'off' })]);
+  [s, open, guarded] = await Promise.all([startTestServer({ jobDuration: 600_000 }), startTestServer({ auth: 'off' }), startTestServer({ host: '0.0.0.0' })]);
 });
 
 afterAll(async () => {
-  await Promise.all([s?.close(), open?.close()]);
+  await Promise.all([s?.close(), open?.close(), guarded?.close()]);
 });
 
 const get = (server: TestServer, path: string, headers: Record<string, string> = {}) => fetch(server.url + path, { headers, redirect: 'manual' });
 
 describe('who may open the inspector', () => {
-  it('asks for a superuser with a Basic challenge, and refuses everyone else', async () => {
-    const anonymous = await get(s, '/__geostub/');
+  it('off loopback: asks for a superuser with a Basic challenge, and refuses everyone else', async () => {
+    const anonymous = await get(guarded, '/__geostub/');
     expect(anonymous.status).toBe(401);
     expect(anonymous.headers.get('www-authenticate')).toBe('Basic realm="geostub inspector", charset="UTF-8"');
     expect(await anonymous.text()).toContain('admin');
-    expect((await get(s, '/__geostub/', { Authorization: BASIC.alice })).status).toBe(401);
-    expect((await get(s, '/__geostub/', { Authorization: BASIC.staff })).status).toBe(401);
-    expect((await get(s, '/__geostub/?token=geostub-alice-token')).status).toBe(401);
+    expect((await get(guarded, '/__geostub/', { Authorization: BASIC.alice })).status).toBe(401);
+    expect((await get(guarded, '/__geostub/', { Authorization: BASIC.staff })).status).toBe(401);
+    expect((await get(guarded, '/__geostub/?token=geostub-alice-token')).status).toBe(401);
     for (const path of ['/__geostub/inspector/session', '/__geostub/inspector/exchanges', '/__geostub/inspector/jobs', '/__geostub/inspector/events', '/__geostub/inspector/faults']) {
-      const res = await get(s, path, { Authorization: BASIC.alice });
-      expect(res.status, path).toBe(401);
-      expect(res.headers.get('x-geostub-error'), path).toBe('inspectorUnauthorized');
+      const res = await get(guarded, path, { Authorization: BASIC.alice });
+      expect(res.status, path).toBe(403);
+      expect(res.headers.get('x-geostub-error'), path).toBe('adminForbidden');
       expect(res.headers.get('www-authenticate'), path).toBeNull(); // a page's fetch must not pop a login dialog
+      expect((await get(guarded, path)).headers.get('x-geostub-error'), path).toBe('adminUnauthorized');
     }
   });
 
-  it('lets a superuser in by Basic credentials, Bearer token or ?token=', async () => {
+  it('off loopback: lets a superuser in by Basic credentials, Bearer token or ?token=', async () => {
     for (const [path, headers] of [
       ['/__geostub/', { Authorization: BASIC.admin }],
       ['/__geostub/', { Authorization: 'Bearer geostub-admin-token' }],
       ['/__geostub/?token=geostub-admin-token', {}],
     ] as const) {
-      const res = await get(s, path, headers);
+      const res = await get(guarded, path, headers);
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toMatch(/^text\/html/);
       expect(await res.text()).toContain('/__geostub/inspector/app/main.js');
     }
-    const session = await s.request('GET', '/__geostub/inspector/session');
-    expect(session.json).toEqual({ auth: 'on', username: 'admin', token: 'geostub-admin-token' });
+    const session = await guarded.request('GET', '/__geostub/inspector/session');
+    expect(session.json).toEqual({ auth: 'on', access: 'guarded', username: 'admin', token: 'geostub-admin-token' });
   });
 
-  it('is open to everyone with --auth off', async () => {
-    expect((await get(open, '/__geostub/')).status).toBe(200);
-    expect((await open.request('GET', '/__geostub/inspector/session', { as: null })).json).toEqual({ auth: 'off', username: null, token: null });
+  it('is open to everyone on loopback (auth on or off); a superuser who signs in is still known', async () => {
+    for (const server of [s, open]) expect((await get(server, '/__geostub/')).status).toBe(200);
+    expect((await open.request('GET', '/__geostub/inspector/session', { as: null })).json).toEqual({ auth: 'off', access: 'loopback', username: null, token: null });
+    expect((await s.request('GET', '/__geostub/inspector/session', { as: null })).json).toEqual({ auth: 'on', access: 'loopback', username: null, token: null });
+    expect((await s.request('GET', '/__geostub/inspector/session', { as: 'alice' })).json).toEqual({ auth: 'on', access: 'loopback', username: null, token: null });
+    expect((await s.request('GET', '/__geostub/inspector/session')).json).toEqual({ auth: 'on', access: 'loopback', username: 'admin', token: 'geostub-admin-token' });
   });
 
   it('lives under /__geostub/ only, never on an API path', async () => {
@@ -95,7 +101,7 @@ describe('the inspector data', () => {
     expect(last.requestHeaders).toBeUndefined(); // the summary; the detail has the rest
     abort.abort();
     const detail = await s.request('GET', `/__geostub/inspector/exchanges/${last.id}`);
-    expect(detail.json.requestHeaders.authorization).toBe(BASIC.bob);
+    expect(detail.json.requestHeaders.authorization).toBe('Basic ***'); // masked (test/safety-masking.test.ts)
     expect(JSON.parse(detail.json.responseBody).regions).toHaveLength(1);
     expect((await s.request('GET', '/__geostub/inspector/exchanges/999999')).status).toBe(404);
   });

@@ -22,7 +22,11 @@ export const SERVE_OPTIONS = {
   geonode: { type: 'string', default: '4', describe: 'GeoNode release profile: 4 (the seed\'s API, GeoNode 4.4) or 5 (GeoNode 5.0: anonymous callers get 401 + WWW-Authenticate, permission PUTs merge, no uploads list, the 5.x API families)' },
   'patch-all': { type: 'boolean', default: true, describe: 'dynamic-rest patch-all on list PATCH; --no-patch-all behaves like a stock GeoNode' },
   'body-limit': { type: 'string', default: '1mb', describe: 'largest request body; larger ones get 413' },
-  cors: { type: 'boolean', default: true, describe: 'send CORS headers (--no-cors to turn them off)' },
+  cors: { type: 'boolean', default: true, describe: 'send CORS headers (--no-cors to turn them off): credentials for loopback origins and --cors-origin ones, none for others' },
+  'cors-origin': { type: 'string', array: true, describe: 'an origin besides loopback ones that may call with the browser\'s credentials, e.g. http://devbox:5173 (repeatable)' },
+  'show-secrets': { type: 'boolean', default: false, describe: 'show credentials (Authorization, cookies, tokens, passwords) in clear in the request log and the inspector; local debugging only' },
+  'admin-token': { type: 'string', describe: 'a secret (16+ characters) that opens the admin routes and the inspector, as Authorization: Bearer TOKEN, when not listening on loopback' },
+  'admin-open': { type: 'boolean', default: false, describe: 'leave the admin routes (reset, settings, clock, jobs) and the inspector open to anyone even when not listening on loopback' },
   quiet: { type: 'boolean', default: false, alias: 'q', describe: 'no per-request log lines' },
   auth: { type: 'string', default: 'on', describe: 'on: credentials and permissions as GeoNode checks them; off: every request acts as the superuser (quick front-end work, not faithful)' },
   'cache-mb': { type: 'number', default: 8, describe: 'a collection of --lazy-from records or more stays on disk (db.json and its journal) and is read record by record; this many MB of its JSON are kept in memory once read (raise it to trade memory for faster filters on rarely used fields)' },
@@ -50,6 +54,10 @@ export type ServeArgs = {
   'patch-all': boolean;
   'body-limit': string;
   cors: boolean;
+  'cors-origin'?: string[];
+  'show-secrets'?: boolean;
+  'admin-token'?: string;
+  'admin-open'?: boolean;
   quiet: boolean;
   auth: string;
   'cache-mb': number;

@@ -12,6 +12,8 @@ import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { checkServeArgs } from './serve-checks.js';
 import { fileProblem } from './usage.js';
 import { FixtureError } from '../contracts/fixture-check.js';
+import { checkAdminToken, describeAdminRule } from '../server/admin-access.js';
+import { normaliseOrigin } from '../server/cors.js';
 
 export function fail(message: string): never {
   console.error(`geostub: ${message}`);
@@ -52,6 +54,9 @@ export async function launch(args: ServeArgs, print: (line: string) => void = co
   if (args['watch-reset'] && !args.watch) throw new Error('--watch-reset goes with --watch');
   const fromFile = args.config ? await readResilienceConfig(args.config) : {};
   const tls = await tlsMaterial(args);
+  const adminToken = checkAdminToken(args['admin-token'], '--admin-token');
+  const corsOrigins = (args['cors-origin'] ?? []).map((o) => normaliseOrigin(o, '--cors-origin'));
+  if (corsOrigins.length && !args.cors) throw new Error('--cors-origin goes with CORS on: drop --no-cors (or the --cors-origin)');
   const running = await startGeostub({
     tls,
     port: args.port,
@@ -64,6 +69,10 @@ export async function launch(args: ServeArgs, print: (line: string) => void = co
     auth: args.auth === 'off' ? 'off' : 'on',
     bodyLimit: args['body-limit'],
     cors: args.cors,
+    corsOrigins,
+    showSecrets: args['show-secrets'],
+    adminToken,
+    adminOpen: args['admin-open'],
     jobDuration: args['job-duration'],
     lazy: { cacheMB: args['cache-mb'], from: args['lazy-from'] },
     faults: args.fault,
@@ -78,9 +87,12 @@ export async function launch(args: ServeArgs, print: (line: string) => void = co
     ['profile', geonode === 5 ? 'GeoNode 5.0 (--geonode 5)' : 'GeoNode 4.4, the seed\'s API (--geonode 4; 5 serves GeoNode 5.0)'],
     ['Koordinates', `${running.url}/services/api/v1/data/`],
     ['docs', `${running.url}/api/v2/schema/swagger-ui/ (ReDoc: /api/v2/schema/redoc/)`],
-    ['inspector', `${running.url}/__geostub/${args.auth === 'off' ? '' : ' (superusers only)'}`],
+    ['inspector', `${running.url}/__geostub/`],
+    ['admin routes', `${describeAdminRule(running.adminRule, !!adminToken)}; inspector too`],
     ['data', running.store.persistent ? (args.db ?? '.geostub/db.json') : 'in memory'],
   ];
+  lines.push(['secrets', args['show-secrets'] ? 'SHOWN in clear in the log and the inspector (--show-secrets: local debugging only)' : 'masked in the log and the inspector (--show-secrets to see them)']);
+  if (args.cors) lines.push(['cors', `credentials for loopback origins${corsOrigins.length ? ` and ${corsOrigins.join(', ')}` : ''}; other origins get answers without credentials`]);
   if (args.auth === 'off') lines.push(['auth', 'off: every request acts as the superuser (not faithful)']);
   if (tls && !args['tls-cert']) lines.push(['certificate', `self-signed for localhost, 127.0.0.1 (${running.url}/__geostub/cert.pem)`]);
   const s = running.env.settings;

@@ -8,6 +8,7 @@ import { formatExchange, parseLogFormat, useColor } from './log-format.js';
 import type { Exchange } from '../server/request-log.js';
 import { progress } from './progress.js';
 import { UsageError } from './usage.js';
+import { maskUrls } from '../behaviours/masking.js';
 
 export const PROXY_OPTIONS = {
   target: { type: 'string', describe: 'the live server to forward to (required): https://demo.geonode.org, http://127.0.0.1:8000' },
@@ -16,6 +17,9 @@ export const PROXY_OPTIONS = {
   insecure: { type: 'boolean', default: false, describe: 'accept a target\'s self-signed certificate' },
   quiet: { type: 'boolean', default: false, alias: 'q', describe: 'print only violations, not every request' },
   'log-format': { type: 'string', default: 'text', describe: 'text (coloured on a terminal) or json (one object per line)' },
+  'show-secrets': { type: 'boolean', default: false, describe: 'show credentials (Authorization, cookies, tokens, passwords) in clear in the log and the violations; local debugging only' },
+  'admin-token': { type: 'string', describe: 'a secret (16+ characters) that lets a caller clear the violations (DELETE /__geostub/violations) when not listening on loopback' },
+  'admin-open': { type: 'boolean', default: false, describe: 'let anyone clear the violations even when not listening on loopback' },
 } as const satisfies Record<string, OptionSpec>;
 
 export const RECORD_OPTIONS = {
@@ -26,6 +30,7 @@ export const RECORD_OPTIONS = {
   'max-requests': { type: 'number', default: 2000, describe: 'stop reading after this many requests, whatever is left' },
   key: { type: 'string', describe: 'a Koordinates API key, sent to the catalogue only (its public items need one on koordinates.com)' },
   seed: { type: 'number', default: 42, describe: 'faker seed of the pseudonyms (names, usernames, emails)' },
+  'show-secrets': { type: 'boolean', default: false, describe: 'keep credentials the server echoed (tokens in links, the --key) in clear in the files and the progress lines; local debugging only' },
 } as const satisfies Record<string, OptionSpec>;
 
 export interface ProxyArgs {
@@ -35,6 +40,9 @@ export interface ProxyArgs {
   insecure: boolean;
   quiet: boolean;
   'log-format': string;
+  'show-secrets'?: boolean;
+  'admin-token'?: string;
+  'admin-open'?: boolean;
 }
 
 export interface RecordArgs {
@@ -45,6 +53,7 @@ export interface RecordArgs {
   'max-requests': number;
   key?: string;
   seed: number;
+  'show-secrets'?: boolean;
 }
 
 
@@ -53,11 +62,19 @@ export async function proxyCommand(args: ProxyArgs, print: (line: string) => voi
   if (!args.target) throw new UsageError('--target is required: the live server to forward to, e.g. --target https://demo.geonode.org');
   const format = parseLogFormat(args['log-format']);
   const { startProxy } = await import('../proxy/server.js');
-  const proxy = await startProxy({ target: args.target, port: args.port, host: args.host, insecure: args.insecure });
+  const { checkAdminToken } = await import('../server/admin-access.js');
+  const adminToken = checkAdminToken(args['admin-token'], '--admin-token');
+  const show = args['show-secrets'] === true;
+  const proxy = await startProxy({ target: args.target, port: args.port, host: args.host, insecure: args.insecure, showSecrets: show, adminToken, adminOpen: args['admin-open'] });
   const opts = { format, color: useColor() };
   proxy.exchanges.on('exchange', (e: Exchange) => (!args.quiet || e.violations.length) && print(formatExchange(e, opts)));
-  const lines = [`geostub proxy listening on ${proxy.url}`, `  forwarding to:    ${proxy.target}`, `  violations:       ${proxy.url}/__geostub/violations`];
-  if (format === 'json') print(JSON.stringify({ event: 'listening', url: proxy.url, target: proxy.target, violations: `${proxy.url}/__geostub/violations` }));
+  const secrets = show ? 'SHOWN in clear in the log and the violations (--show-secrets: local debugging only)' : 'masked in the log and the violations (--show-secrets to see them)';
+  const clearing =
+    proxy.adminRule === 'loopback' ? 'open (the proxy listens on loopback only)'
+    : proxy.adminRule === 'open' ? 'OPEN to anyone who can reach this interface (--admin-open)'
+    : adminToken ? 'the --admin-token required (Authorization: Bearer …)' : 'refused: not on loopback (give --admin-token or --admin-open)';
+  const lines = [`geostub proxy listening on ${proxy.url}`, `  forwarding to:    ${proxy.target}`, `  violations:       ${proxy.url}/__geostub/violations`, `  clearing them:    ${clearing}`, `  secrets:          ${secrets}`];
+  if (format === 'json') print(JSON.stringify({ event: 'listening', url: proxy.url, target: proxy.target, violations: `${proxy.url}/__geostub/violations`, secrets }));
   else lines.forEach((l) => print(l));
   return proxy;
 }
@@ -70,10 +87,12 @@ export async function recordCommand(args: RecordArgs, print: (line: string) => v
   }
   const { recordFixtures, describeReport } = await import('../record/index.js');
   const p = progress(print);
-  p.line(`recording ${args.from} (at most ${args.limit} of each, ${args.pace} ms between requests) into ${args.out}/`);
+  const show = args['show-secrets'] === true;
+  p.line(show ? 'secrets: kept in clear in the files and progress lines (--show-secrets: local debugging only)' : 'secrets: masked in the files and progress lines (--show-secrets to keep them)');
+  p.line(`recording ${show ? args.from : maskUrls(args.from)} (at most ${args.limit} of each, ${args.pace} ms between requests) into ${args.out}/`);
   try {
     const report = await recordFixtures({
-      from: args.from, out: args.out, limit: args.limit, paceMs: args.pace, maxRequests: args['max-requests'], key: args.key, seed: args.seed,
+      from: args.from, out: args.out, limit: args.limit, paceMs: args.pace, maxRequests: args['max-requests'], key: args.key, seed: args.seed, showSecrets: show,
       progress: (l) => p.line(l),
       onRequest: (n, url) => p.status(`request ${n}: GET ${url}`),
     });
@@ -81,7 +100,7 @@ export async function recordCommand(args: RecordArgs, print: (line: string) => v
     describeReport(report).forEach((l) => print(l));
     const read = Object.entries(report.counts).some(([k, n]) => n > 0 && (k === 'resources' || k === 'kx_items'));
     if (!read) {
-      print(`nothing was read from ${args.from}: is it a GeoNode or a Koordinates catalogue?`);
+      print(`nothing was read from ${show ? args.from : maskUrls(args.from)}: is it a GeoNode or a Koordinates catalogue?`);
       return 1;
     }
     print(`serve it with: geostub serve --fixtures ${args.out} --in-memory`);

@@ -34,6 +34,7 @@ export async function conformCommand(args: ConformArgs, out: Out = process.stdou
     err.write(`geostub conform: ${(e as Error).message}\n`);
     return 1;
   }
+  if (parsed.options.showSecrets) err.write('geostub conform: --show-secrets: credentials are kept in clear in this output and the report files (local debugging only)\n');
   out.write(renderConsole(report));
   for (const r of parsed.reports) {
     await mkdir(dirname(r.file), { recursive: true });

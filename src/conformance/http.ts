@@ -4,6 +4,7 @@
  */
 import type { ApiName, Credentials, Exchange, Received, SentRequest } from './types.js';
 import type { Operation } from '../contracts/route-table.js';
+import { maskHeaders } from '../behaviours/masking.js';
 
 export class NoAnswer extends Error {
   constructor(readonly url: string, readonly why: string) {
@@ -77,7 +78,7 @@ export class HttpClient {
       body = form;
       shown = `multipart/form-data: ${Object.keys(spec.multipart).join(', ')}`;
     }
-    const request: SentRequest = { method: spec.method.toUpperCase(), url, headers: mask(headers), ...(shown !== undefined ? { body: shown } : {}) };
+    const request: SentRequest = { method: spec.method.toUpperCase(), url, headers: maskHeaders(headers), ...(shown !== undefined ? { body: shown } : {}) };
     const started = performance.now();
     let res: Response;
     try {
@@ -117,11 +118,6 @@ function parseJson(text: string): unknown {
   }
 }
 
-function mask(headers: Record<string, string>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(headers)) out[k] = k.toLowerCase() === 'authorization' ? v.replace(/^(\S+)\s.*$/, '$1 ***') : v;
-  return out;
-}
 
 function describeNetworkError(err: unknown, timeoutMs: number): string {
   const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };

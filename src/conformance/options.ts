@@ -17,6 +17,7 @@ export const CONFORM_OPTIONS = {
   report: { type: 'string', array: true, describe: 'also write a report: junit:FILE or json:FILE (repeatable)' },
   geonode: { type: 'string', default: 'auto', describe: 'the GeoNode release to check the target as: 4, 5, or auto (decided from the target: whether /api/v2/uploads/ exists and how an anonymous /api/v2/users/ is refused)' },
   timeout: { type: 'number', default: 30000, describe: 'milliseconds: the most one request, and one async lifecycle, may take' },
+  'show-secrets': { type: 'boolean', default: false, describe: 'keep credentials (the --user/--token/--key values, passwords in request bodies, tokens in URLs) in clear in the console and report files; local debugging only' },
 } as const;
 
 export interface ConformArgs {
@@ -32,6 +33,7 @@ export interface ConformArgs {
   report?: string[];
   timeout?: number;
   geonode?: string;
+  'show-secrets'?: boolean;
 }
 
 export interface ReportTarget {
@@ -86,6 +88,7 @@ export function conformOptionsFrom(args: ConformArgs): { options: ConformOptions
       skip: args.skip,
       shard,
       timeoutMs: timeout,
+      showSecrets: args['show-secrets'] === true,
     },
     reports,
   };

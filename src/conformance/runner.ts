@@ -15,6 +15,7 @@ import { CaseRecorder } from './recorder.js';
 import { loadScenarios } from './scenario-load.js';
 import type { ApiName, CaseResult, ConformOptions, Exchange, RunReport } from './types.js';
 import { documentedResponse, isJsonMedia, responseSchema } from './contract-view.js';
+import { maskDeep } from '../behaviours/masking.js';
 
 const DEFAULT_CONCURRENCY = 6;
 
@@ -99,7 +100,23 @@ async function runAll(ctx: RunContext, cases: Case[], concurrency: number, onDon
   return results;
 }
 
+/**
+ * The report as the reporters write it: credentials masked (`src/behaviours/masking.ts`) — the Basic, Bearer and
+ * key values given, secret-like fields of request bodies (a scenario's new user's password), tokens in URLs —
+ * unless `showSecrets`.
+ */
+function masked(report: RunReport, options: ConformOptions): RunReport {
+  if (options.showSecrets) return report;
+  const c = options.credentials;
+  const known = [c.token, c.key, c.user?.password, c.user && Buffer.from(`${c.user.name}:${c.user.password}`).toString('base64')];
+  return maskDeep(report, known.filter((k): k is string => !!k));
+}
+
 export async function runConformance(options: ConformOptions): Promise<RunReport> {
+  return masked(await run(options), options);
+}
+
+async function run(options: ConformOptions): Promise<RunReport> {
   const startedAt = new Date();
   const t0 = performance.now();
   const http = new HttpClient(options.target, options.credentials, options.timeoutMs);

@@ -157,6 +157,8 @@ export interface ConformOptions {
   /** requests in flight at once */
   concurrency?: number;
   onProgress?: (p: Progress) => void;
+  /** keep credentials in clear in the report (`--show-secrets`; default masked) */
+  showSecrets?: boolean;
 }
 
 /** Which GeoNode release a run checks the target as (`--geonode auto|4|5`). */

@@ -102,8 +102,21 @@ export const ERRORS = {
 
   // ---- geostub's own admin routes ----
   adminBadRequest: (message: string) => ({ status: 400, body: { error: message } }),
-  /** the inspector's data (`/__geostub/inspector/…`) without a superuser's credentials, auth being on */
-  inspectorUnauthorized: () => ({ status: 401, body: { error: 'The inspector is for superusers: send Basic credentials (admin:admin in the fixtures) or ?token=<a superuser token>, or serve with --auth off.' } }),
+  /** a state-changing admin route or the inspector, the server not on loopback, no credentials (admin-access.ts) */
+  adminUnauthorized: (hasToken: boolean) => ({
+    status: 401,
+    body: { error: `geostub's admin routes and inspector need credentials when the server listens beyond loopback: send a superuser's Basic credentials or token${hasToken ? ', or the --admin-token as Authorization: Bearer <token>' : ''} (or restart with --admin-open to open them knowingly).` },
+  }),
+  /** …with credentials that are not a superuser's nor the admin token */
+  adminForbidden: (hasToken: boolean) => ({
+    status: 403,
+    body: { error: `These credentials may not use geostub's admin routes or inspector: they are for superusers${hasToken ? ' and the holder of the --admin-token' : ''}.` },
+  }),
+  /** a state-changing admin request sent by a web page of a foreign origin, without admin credentials */
+  adminForeignOrigin: (origin: string) => ({
+    status: 403,
+    body: { error: `A page at ${origin} may not change geostub's state: admin requests from a browser must come from a loopback origin or one given with --cors-origin (or carry admin credentials).` },
+  }),
   internal: () => ({ status: 500, body: { success: false, errors: ['Internal error in geostub.'], code: 'error' } }),
 } as const satisfies Record<string, (...args: never[]) => ErrorBody>;
 

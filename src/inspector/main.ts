@@ -10,11 +10,16 @@ async function start(): Promise<void> {
   const who = byId('who');
   if (session.status !== 200) {
     who.textContent = 'not signed in as a superuser';
-    document.querySelector('main')?.replaceChildren(`The inspector needs a superuser: ${session.json?.error ?? session.status}`);
+    document.querySelector('main')?.replaceChildren(`The inspector needs a superuser here: ${session.json?.error ?? session.status}`);
     return;
   }
   setBearer(session.json.token);
-  who.textContent = session.json.auth === 'off' ? 'auth off: open to everyone' : `signed in as ${session.json.username}`;
+  const { auth, access, username } = session.json;
+  who.textContent = username
+    ? `signed in as ${username}`
+    : session.json.token
+      ? 'signed in with the admin token'
+      : `${access === 'open' ? 'open to everyone (--admin-open)' : 'open on loopback'}${auth === 'off' ? ', auth off' : ', API calls as anonymous'}`;
   initLog();
   initRecords();
   initJobs();

@@ -4,6 +4,10 @@
  * untouched (a `Location` on the target's origin is rewritten to the proxy's), and is checked against the contracts.
  * Violations are announced as they happen and listed at `GET /__geostub/violations` (`DELETE` clears them); every
  * other path, `/__geostub/…` included, is forwarded.
+ *
+ * What the proxy keeps and shows (its exchange log, the violations) has credentials masked unless `showSecrets`
+ * (`src/behaviours/masking.ts`); what it forwards is untouched. Clearing the violations follows geostub's admin rule
+ * (`src/server/admin-access.ts`): open when listening on loopback, else the `adminToken` (or `adminOpen`).
  */
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -13,6 +17,9 @@ import { loadContracts } from '../contracts/load.js';
 import { buildRouteTable } from '../contracts/route-table.js';
 import { ContractValidators } from '../contracts/validators.js';
 import { ExchangeLog, clip } from '../server/request-log.js';
+import { maskText, maskUrls } from '../behaviours/masking.js';
+import { sameSecret } from '../behaviours/secret.js';
+import { adminRuleFor, checkAdminToken, type AdminRule } from '../server/admin-access.js';
 import { checkAnswer, describeFinding, type Finding } from './check.js';
 
 export interface ProxyOptions {
@@ -27,6 +34,12 @@ export interface ProxyOptions {
   timeoutMs?: number;
   /** largest request body forwarded (default 50 MB) */
   maxBodyBytes?: number;
+  /** keep credentials in clear in the log and the violations (local debugging only; default masked) */
+  showSecrets?: boolean;
+  /** a secret (16+ characters) that lets a caller clear the violations when not listening on loopback */
+  adminToken?: string;
+  /** let anyone clear the violations even when not listening on loopback */
+  adminOpen?: boolean;
 }
 
 export interface Violation extends Finding {
@@ -43,6 +56,8 @@ export interface RunningProxy {
   url: string;
   port: number;
   target: string;
+  /** who may clear the violations, from the address listened on */
+  adminRule: AdminRule;
   /** every forwarded exchange, with its violations (`exchange` events as they happen) */
   exchanges: ExchangeLog;
   /** the violations found so far, oldest first (the newest 1000 are kept) */
@@ -99,7 +114,11 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   const contracts = await loadContracts();
   const routes = buildRouteTable(contracts);
   const validators = new ContractValidators(contracts);
-  const exchanges = new ExchangeLog();
+  const show = options.showSecrets === true;
+  const exchanges = new ExchangeLog({ showSecrets: show });
+  const adminToken = checkAdminToken(options.adminToken, 'adminToken');
+  let adminRule: AdminRule = 'guarded';
+  const shownTarget = show ? target.href : maskUrls(target.href);
   let found: Violation[] = [];
   let count = 0;
   let nextId = 1;
@@ -140,11 +159,16 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     const url = req.url ?? '/';
     if (url.split('?')[0].replace(/\/+$/, '') === '/__geostub/violations') {
       if (method === 'DELETE') {
+        const bearer = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1];
+        if (adminRule === 'guarded' && !(adminToken && bearer !== undefined && sameSecret(bearer, adminToken))) {
+          const error = `geostub proxy: clearing the violations needs ${adminToken ? 'the --admin-token (Authorization: Bearer <token>)' : '--admin-token or --admin-open'} when the proxy listens beyond loopback`;
+          return json(res, req.headers.authorization ? 403 : 401, { error });
+        }
         found = [];
         count = 0;
         return json(res, 204, undefined);
       }
-      return json(res, 200, { target: target.href, count, violations: found });
+      return json(res, 200, { target: shownTarget, count, violations: found });
     }
     let body: Buffer;
     try {
@@ -160,7 +184,8 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
       });
       for (const f of findings) {
         count++;
-        found.push({ id: nextId++, exchange: e.id, at: e.at, method, url, status, ...f });
+        const shown = show ? f : { ...f, expected: maskText(f.expected), actual: maskText(f.actual) };
+        found.push({ id: nextId++, exchange: e.id, at: e.at, method, url: e.url, status, ...shown });
       }
       if (found.length > KEEP) found = found.slice(-KEEP);
     };
@@ -194,12 +219,14 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     server.once('error', fail);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => ok());
   });
-  const port = (server.address() as AddressInfo).port;
+  const { port, address } = server.address() as AddressInfo;
+  adminRule = adminRuleFor(address, { adminOpen: options.adminOpen });
   const host = options.host && options.host !== '0.0.0.0' && options.host !== '::' ? options.host : '127.0.0.1';
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     port,
-    target: target.href,
+    target: shownTarget,
+    adminRule,
     exchanges,
     violations: () => found.slice(),
     violationCount: () => count,

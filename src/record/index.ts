@@ -16,6 +16,7 @@ import { RecorderHttp, type Unreadable } from './http.js';
 import { Pseudonyms } from './people.js';
 import { GeonodeRecording } from './geonode.js';
 import { recordKoordinates } from './koordinates.js';
+import { maskDeep, maskUrls } from '../behaviours/masking.js';
 
 export interface RecordOptions {
   /** the live server's base URL */
@@ -33,8 +34,10 @@ export interface RecordOptions {
   /** faker seed of the pseudonyms (default 42) */
   seed?: number;
   progress?: (line: string) => void;
-  /** told before each request (a progress display) */
+  /** told before each request (a progress display; the URL is masked unless `showSecrets`) */
   onRequest?: (count: number, url: string) => void;
+  /** keep credentials in what is written and reported (default: masked, `src/behaviours/masking.ts`) */
+  showSecrets?: boolean;
 }
 
 export interface RecordReport {
@@ -100,17 +103,20 @@ function addCatalogDefaults(c: Record<string, Rec[]>, defaults: Record<string, R
 export async function recordFixtures(o: RecordOptions): Promise<RecordReport> {
   const limit = o.limit ?? 100;
   if (!Number.isInteger(limit) || limit < 1) throw new Error(`--limit must be a positive whole number (got ${String(o.limit)})`);
+  const shown = (url: string) => (o.showSecrets ? url : maskUrls(url));
   const http = new RecorderHttp(o.from, {
     paceMs: o.paceMs,
     maxRequests: o.maxRequests,
-    onRequest: o.onRequest,
+    onRequest: o.onRequest && ((n, url) => o.onRequest!(n, shown(url))),
     headersUnder: o.key ? { prefix: '/services/', headers: { Authorization: `key ${o.key}` } } : undefined,
   });
   const progress = o.progress ?? (() => {});
   const people = new Pseudonyms(o.seed ?? 42, ACCOUNTS.map((a) => a.username));
   const ctx = { http, people, limit, progress };
-  const geonode = await new GeonodeRecording(ctx).record();
-  const catalog = await recordKoordinates(ctx);
+  // what the live server answered is written to files: credentials it echoed (a token in a link, the key) masked
+  const scrub = <T>(data: T): T => (o.showSecrets ? data : maskDeep(data, o.key ? [o.key] : []));
+  const geonode = scrub(await new GeonodeRecording(ctx).record());
+  const catalog = scrub(await recordKoordinates(ctx));
   const defaults = {
     ...(await readCollectionsFile(join(PACKAGE_ROOT, 'fixtures', 'geonode.json'))).collections,
     ...(await readCollectionsFile(join(PACKAGE_ROOT, 'fixtures', 'koordinates.json'))).collections,
@@ -119,7 +125,7 @@ export async function recordFixtures(o: RecordOptions): Promise<RecordReport> {
   addCatalogDefaults(catalog, defaults);
 
   await mkdir(o.out, { recursive: true });
-  const head = { generator: 'geostub record', seed: o.seed ?? 42, scale: limit, source: http.origin, recorded_at: new Date().toISOString() };
+  const head = { generator: 'geostub record', seed: o.seed ?? 42, scale: limit, source: shown(http.origin), recorded_at: new Date().toISOString() };
   const files: string[] = [];
   const counts: Record<string, number> = {};
   for (const [name, specs, data] of [['geonode.json', GEONODE_STORE, geonode], ['koordinates.json', KOORDINATES_STORE, catalog]] as const) {
@@ -129,7 +135,8 @@ export async function recordFixtures(o: RecordOptions): Promise<RecordReport> {
     await writeCollectionsFile(file, head, entries);
     files.push(file);
   }
-  return { files, counts, requests: http.requests, unreadable: [...http.unreadable, PRIVATE_NOTE] };
+  const unreadable = http.unreadable.map((u) => ({ ...u, url: shown(u.url) }));
+  return { files, counts, requests: http.requests, unreadable: [...unreadable, PRIVATE_NOTE] };
 }
 
 /** The report as lines for the console. */

@@ -12,7 +12,10 @@ import { clip, exchangeKind, type ExchangeLog } from './request-log.js';
 import { mountSettingsRoutes } from './admin-settings.js';
 import type { Resilience } from './resilience.js';
 import { mountDocs } from './docs-pages.js';
-import { mountInspector, type InspectorAccess } from './inspector.js';
+import { mountInspector } from './inspector.js';
+import { corsHeaders } from './cors.js';
+import { adminGuard, type AdminGate } from './admin-access.js';
+import { flatHeaders, maskUrls } from '../behaviours/masking.js';
 
 export interface AppParts {
   env: Env;
@@ -20,6 +23,8 @@ export interface AppParts {
   apis: Record<string, ApiBinding>;
   bodyLimit: string;
   cors: boolean;
+  /** origins allowed with credentials besides loopback ones (`--cors-origin`) */
+  corsOrigins?: string[];
   tls: boolean;
   /** the PEM certificate served at `GET /__geostub/cert.pem` when serving https */
   certificate?: string;
@@ -29,8 +34,10 @@ export interface AppParts {
   exchanges: ExchangeLog;
   /** latency and injected errors (`src/server/resilience.ts`), applied around the API answer */
   resilience?: Resilience;
-  /** who may open the inspector at `/__geostub/` while auth is on (the API's superusers) */
-  inspectorAccess?: InspectorAccess;
+  /** who may use the state-changing admin routes and the inspector (`admin-access.ts`) */
+  admin: AdminGate;
+  /** how many inspector event streams are open (reported by `/__geostub/health`) */
+  streams?: { open: number };
 }
 
 export function originOf(req: Request, tls: boolean): string {
@@ -85,40 +92,29 @@ export function buildApp(parts: AppParts): express.Express {
     res.on('finish', () => {
       const line = {
         method: req.method,
-        url: req.originalUrl,
+        url: parts.exchanges.showSecrets ? req.originalUrl : maskUrls(req.originalUrl),
         status: res.statusCode,
         ms: Number(process.hrtime.bigint() - started) / 1e6,
         error: res.getHeader('X-Geostub-Error') as string | undefined,
       };
       parts.onRequest?.(line);
-      const headersOf = (h: Record<string, unknown>) => Object.fromEntries(Object.entries(h).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : String(v)]));
       parts.exchanges.add({
         ...line,
+        url: req.originalUrl, // the log masks what it keeps (unless --show-secrets)
         kind: exchangeKind(req.originalUrl),
         at: new Date().toISOString(),
         user: (res.locals.geostubUser as string | undefined) ?? null,
         violations: (res.locals.geostubViolations as string[] | undefined) ?? [],
-        requestHeaders: headersOf(req.headers),
+        requestHeaders: flatHeaders(req.headers),
         requestBody: Buffer.isBuffer(req.body) && req.body.length ? clip(req.body.toString('utf8')) : undefined,
-        responseHeaders: headersOf(res.getHeaders()),
+        responseHeaders: flatHeaders(res.getHeaders()),
         responseBody: clip(res.locals.geostubBody as string | undefined),
       });
     });
-    if (parts.cors) {
-      res.setHeader('Access-Control-Allow-Origin', req.get('origin') ?? '*');
-      res.setHeader('Vary', 'Origin');
-      res.setHeader('Access-Control-Allow-Credentials', 'true');
-      res.setHeader('Access-Control-Expose-Headers', 'Link, X-Paginate-By, X-Resource-Range, X-Geostub-Error, Location, Preference-Applied, Retry-After');
-      if (req.method === 'OPTIONS' && req.get('access-control-request-method')) {
-        res.setHeader('Access-Control-Allow-Methods', 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS');
-        res.setHeader('Access-Control-Allow-Headers', req.get('access-control-request-headers') ?? 'Authorization, Content-Type');
-        res.setHeader('Access-Control-Max-Age', '600');
-        res.status(204).end();
-        return;
-      }
-    }
     next();
   });
+  if (parts.cors) app.use(corsHeaders(parts.routes, { origins: parts.corsOrigins }));
+  app.use(adminGuard(parts.admin));
 
   app.use(urlLimit()); // 414 in JSON (oversized header blocks are answered by answerClientErrors in start.ts)
   app.use(express.raw({ type: () => true, limit: parts.bodyLimit }));
@@ -128,7 +124,7 @@ export function buildApp(parts: AppParts): express.Express {
     const counts: Record<string, number> = {};
     for (const name of parts.env.store.names()) counts[name] = parts.env.store.collection(name).size;
     const { persistent, lazyRecords } = parts.env.store;
-    send(res, { status: 200, body: { status: 'ok', version: parts.version, profile: { geonode: parts.env.settings.geonode }, persistent, collections: counts, lazy: lazyRecords } });
+    send(res, { status: 200, body: { status: 'ok', version: parts.version, profile: { geonode: parts.env.settings.geonode }, persistent, collections: counts, lazy: lazyRecords, event_streams: parts.streams?.open ?? 0, memory: memory() } });
   });
   app.post('/__geostub/reset', async (_req, res, next) => {
     try {
@@ -145,7 +141,8 @@ export function buildApp(parts: AppParts): express.Express {
   }
   mountJobRoutes(app, parts.env, send);
   mountSettingsRoutes(app, parts.env, send);
-  mountInspector(app, { env: parts.env, exchanges: parts.exchanges, access: parts.inspectorAccess, send });
+  const streams = parts.streams;
+  mountInspector(app, { env: parts.env, exchanges: parts.exchanges, gate: parts.admin, send, onStream: streams && ((d) => void (streams.open += d)) });
   mountDocs(app, parts.env.contracts, (req) => originOf(req, parts.tls)); // GeoNode's schema UIs, before dispatch
   app.use('/__geostub', (req, _res, next) => next(apiError('routeNotFound', req.originalUrl.split('?')[0])));
 
@@ -182,13 +179,19 @@ export function buildApp(parts: AppParts): express.Express {
     else if (isHttpParserError(err) && err.type === 'entity.too.large') e = apiError('payloadTooLarge', parts.bodyLimit);
     else if (isHttpParserError(err) && err.status && err.status < 500) e = apiError('parseError', err.message);
     else {
-      console.error(`geostub: internal error on ${req.method} ${req.originalUrl}:`, err);
+      console.error(`geostub: internal error on ${req.method} ${parts.exchanges.showSecrets ? req.originalUrl : maskUrls(req.originalUrl)}:`, err);
       e = apiError('internal');
     }
     if (res.headersSent) return;
     send(res, { status: e.status, body: e.body, headers: e.headers }, e.errorName);
   });
   return app;
+}
+
+/** The process's memory in bytes (`npm run soak` tells heap growth from RSS noise with it). */
+function memory(): { rss: number; heap_used: number; heap_total: number; external: number } {
+  const m = process.memoryUsage();
+  return { rss: m.rss, heap_used: m.heapUsed, heap_total: m.heapTotal, external: m.external };
 }
 
 function isHttpParserError(err: unknown): err is { type?: string; status?: number; message: string } {

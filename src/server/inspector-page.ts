@@ -104,9 +104,10 @@ export function signInPage(): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>geostub inspector: sign in</title><link rel="icon" href="data:,"><style>${STYLE}</style></head>
 <body><header><h1>geostub inspector</h1></header>
-<main><section class="wide"><h2>Superusers only</h2>
-<p>The inspector shows every request the mock answered, credentials included, so it needs a GeoNode superuser:
-sign in with Basic credentials (<code>admin</code> / <code>admin</code> in the fixtures), or open
-<code>/__geostub/?token=&lt;a superuser's token&gt;</code>. With <code>geostub serve --auth off</code> it is open.</p>
+<main><section class="wide"><h2>Superusers only on this interface</h2>
+<p>This server listens beyond loopback, so the inspector (every request the mock answered, and the switches that
+reset or slow it) needs a GeoNode superuser: sign in with Basic credentials (<code>admin</code> / <code>admin</code>
+in the fixtures), or open <code>/__geostub/?token=&lt;a superuser's token or the --admin-token&gt;</code>.
+On <code>--host 127.0.0.1</code> (the default), or with <code>--admin-open</code>, it is open.</p>
 <p><a href="/__geostub/">Try again</a> · <a href="/api/v2/schema/swagger-ui/">API docs</a></p></section></main></body></html>`;
 }

@@ -4,8 +4,9 @@
  * jobs with their states). The page also uses geostub's other admin routes (health, reset, clock, jobs, settings)
  * and the APIs themselves (the record browser sends the user's query as is).
  *
- * Superusers only while auth is on (Basic credentials, a Bearer token or `?token=`; the page answers 401 with a
- * Basic challenge, so a browser asks for them); open to all with `--auth off`. Nothing here is on an API path.
+ * Who may use it is the admin rule (`admin-access.ts`): open when the server listens on loopback only (or with
+ * `--admin-open`); otherwise a superuser (Basic credentials, a Bearer token or `?token=`) or the `--admin-token`,
+ * and the page answers 401 with a Basic challenge, so a browser asks. Nothing here is on an API path.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,15 +18,19 @@ import { PACKAGE_ROOT } from '../contracts/load.js';
 import { FAULTS } from './faults.js';
 import type { Exchange, ExchangeLog } from './request-log.js';
 import { inspectorPage, signInPage } from './inspector-page.js';
+import { adminCaller, gateOpen, type AdminCaller, type AdminGate, type SuperuserAccess } from './admin-access.js';
 
 /** The superuser behind a request's credentials (Basic, Bearer, `?token=`), or null. */
-export type InspectorAccess = (authorization: string | undefined, query: URLSearchParams) => { username: string; token: string | null } | null;
+export type InspectorAccess = SuperuserAccess;
 
 export interface InspectorParts {
   env: Env;
   exchanges: ExchangeLog;
-  access?: InspectorAccess;
+  /** the admin rule (the guard in front of these routes has applied it already) */
+  gate: AdminGate;
   send: (res: Response, reply: Reply) => void;
+  /** told when an event-stream client connects (+1) or goes (-1) */
+  onStream?: (delta: 1 | -1) => void;
 }
 
 /** The compiled page scripts (`src/inspector/*.ts`, built by `npm run build`). */
@@ -81,9 +86,9 @@ export function jobRows(env: Env, limit = 100): JobRow[] {
 
 export function mountInspector(app: Express, parts: InspectorParts): void {
   const { env, exchanges, send } = parts;
-  const who = (req: Request) =>
-    env.settings.auth === 'off' ? { username: null, token: null } : (parts.access?.(req.get('authorization'), queryOf(req)) ?? null);
-  const gate = (req: Request, _res: Response, next: NextFunction) => (who(req) ? next() : next(apiError('inspectorUnauthorized')));
+  const who = (req: Request, res: Response): AdminCaller => (res.locals.geostubAdmin as AdminCaller | undefined) ?? adminCaller(parts.gate, req);
+  // the data routes below need no check of their own: the admin guard (app.ts) has answered 401/403 already when
+  // the rule asks for credentials and there are none
   const html = (res: Response, status: number, text: string) => {
     res.status(status).setHeader('Content-Type', 'text/html; charset=utf-8');
     res.setHeader('Cache-Control', 'no-store');
@@ -92,7 +97,7 @@ export function mountInspector(app: Express, parts: InspectorParts): void {
 
   app.get('/__geostub/', (req, res) => {
     if (!req.originalUrl.startsWith('/__geostub/')) return res.redirect(301, `/__geostub/${req.originalUrl.slice('/__geostub'.length)}`);
-    if (who(req)) return html(res, 200, inspectorPage());
+    if (gateOpen(parts.gate, who(req, res))) return html(res, 200, inspectorPage());
     res.setHeader('WWW-Authenticate', 'Basic realm="geostub inspector", charset="UTF-8"');
     html(res, 401, signInPage());
   });
@@ -104,29 +109,29 @@ export function mountInspector(app: Express, parts: InspectorParts): void {
     res.sendFile(join(INSPECTOR_SCRIPTS, file));
   });
 
-  app.get('/__geostub/inspector/session', gate, (req, res) => {
-    const user = who(req);
-    send(res, { status: 200, body: { auth: env.settings.auth, username: user?.username ?? null, token: user?.token ?? null } });
+  app.get('/__geostub/inspector/session', (req, res) => {
+    const user = who(req, res);
+    send(res, { status: 200, body: { auth: env.settings.auth, access: parts.gate.rule, username: user.username, token: user.token } });
   });
-  app.get('/__geostub/inspector/exchanges', gate, (req, res) => {
+  app.get('/__geostub/inspector/exchanges', (req, res) => {
     const all = wantsAll(req);
     send(res, { status: 200, body: { exchanges: exchanges.recent(undefined, all).filter(shown(all)).map(summary) } });
   });
-  app.get('/__geostub/inspector/exchanges/:id', gate, (req, res, next) => {
+  app.get('/__geostub/inspector/exchanges/:id', (req, res, next) => {
     const e = exchanges.get(Number(req.params.id));
     if (!e) return next(apiError('notFound'));
     send(res, { status: 200, body: e });
   });
-  app.get('/__geostub/inspector/jobs', gate, (_req, res) => {
+  app.get('/__geostub/inspector/jobs', (_req, res) => {
     send(res, { status: 200, body: { now: env.now(), pending: env.jobs?.pending ?? 0, step_ms: env.jobs?.stepMs ?? 0, jobs: jobRows(env) } });
   });
 
-  app.get('/__geostub/inspector/faults', gate, (_req, res) => {
+  app.get('/__geostub/inspector/faults', (_req, res) => {
     send(res, { status: 200, body: { faults: FAULTS.map(({ name, area, description }) => ({ name, area, description })) } });
   });
 
   // server-sent events: the exchanges after Last-Event-ID (or ?since=) from the ring buffer, then each new one
-  app.get('/__geostub/inspector/events', gate, (req, res) => {
+  app.get('/__geostub/inspector/events', (req, res) => {
     res.status(200);
     res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
     res.setHeader('Cache-Control', 'no-store');
@@ -140,12 +145,17 @@ export function mountInspector(app: Express, parts: InspectorParts): void {
     for (const e of exchanges.recent(undefined, all)) if (e.id > since) write(e);
     exchanges.on('exchange', write);
     if (all) exchanges.on('own-exchange', write);
+    parts.onStream?.(1);
     const ping = setInterval(() => res.write(': ping\n\n'), 15_000);
     ping.unref();
+    let stopped = false;
     const stop = () => {
+      if (stopped) return;
+      stopped = true;
       exchanges.off('exchange', write);
       exchanges.off('own-exchange', write);
       clearInterval(ping);
+      parts.onStream?.(-1);
     };
     req.on('close', stop);
     res.on('close', stop);

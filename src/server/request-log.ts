@@ -8,6 +8,7 @@
  * scripts, styles and images, `kind: 'asset'`), only when asked.
  */
 import { EventEmitter } from 'node:events';
+import { maskHeaders, maskText, maskUrls } from '../behaviours/masking.js';
 
 /** api: an API request (or anything not below); asset: a static file; own: geostub's own routes (`/__geostub/…`) */
 export type ExchangeKind = 'api' | 'asset' | 'own';
@@ -57,23 +58,53 @@ export function clip(text: string | undefined): string | undefined {
   return `${Buffer.from(text.slice(0, MAX_BODY), 'utf8').toString('utf8')}… (${text.length - MAX_BODY} more characters)`;
 }
 
+/** An exchange with its credentials masked (`src/behaviours/masking.ts`): URL, headers, bodies, violations. */
+export function maskExchange<E extends Omit<Exchange, 'id'>>(e: E): E {
+  return {
+    ...e,
+    url: maskUrls(e.url),
+    requestHeaders: maskHeaders(e.requestHeaders),
+    requestBody: maskText(e.requestBody),
+    responseHeaders: maskHeaders(e.responseHeaders),
+    responseBody: maskText(e.responseBody),
+    violations: e.violations.map((v) => maskText(v)),
+  };
+}
+
+export interface ExchangeLogOptions {
+  /** keep at most this many exchanges (default 500) */
+  capacity?: number;
+  /** and this many of geostub's own (default 200) */
+  ownCapacity?: number;
+  /** keep credentials as they came (`--show-secrets`, local debugging only); default false: masked on the way in */
+  showSecrets?: boolean;
+}
+
 export class ExchangeLog extends EventEmitter {
   private buffer: Exchange[] = [];
   /** geostub's own requests, in a ring of their own */
   private own: Exchange[] = [];
   private nextId = 1;
+  readonly capacity: number;
+  /** geostub's own requests are kept in a smaller ring */
+  readonly ownCapacity: number;
+  readonly showSecrets: boolean;
 
-  constructor(
-    readonly capacity = 500,
-    readonly ownCapacity = 200,
-  ) {
+  constructor(options: ExchangeLogOptions | number = {}) {
     super();
+    const o = typeof options === 'number' ? { capacity: options } : options;
+    this.capacity = o.capacity ?? 500;
+    this.ownCapacity = o.ownCapacity ?? 200;
+    this.showSecrets = o.showSecrets ?? false;
     this.setMaxListeners(100);
   }
 
-  /** Keeps and announces an exchange: `exchange` for the APIs (and static files), `own-exchange` for geostub's own. */
+  /**
+   * Keeps and announces an exchange, masked unless the log shows secrets: `exchange` for the APIs (and static
+   * files), `own-exchange` for geostub's own.
+   */
   add(e: Omit<Exchange, 'id'>): Exchange {
-    const exchange = { ...e, id: this.nextId++ };
+    const exchange = { ...(this.showSecrets ? e : maskExchange(e)), id: this.nextId++ };
     const own = exchange.kind === 'own';
     const ring = own ? this.own : this.buffer;
     ring.push(exchange);

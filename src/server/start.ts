@@ -28,6 +28,8 @@ import { answerClientErrors } from './limits.js';
 import { Resilience } from './resilience.js';
 import { resilienceSettings, type ResilienceOptions } from './resilience-config.js';
 import type { Route } from '../contracts/route-table.js';
+import { adminRuleFor, checkAdminToken, type AdminGate, type AdminRule } from './admin-access.js';
+import { normaliseOrigin } from './cors.js';
 
 export interface GeostubOptions extends ResilienceOptions {
   port?: number;
@@ -44,6 +46,14 @@ export interface GeostubOptions extends ResilienceOptions {
   auth?: 'on' | 'off';
   bodyLimit?: string;
   cors?: boolean;
+  /** origins (`http://devbox:5173`) allowed to call with the browser's credentials, besides loopback ones */
+  corsOrigins?: string[];
+  /** keep credentials in clear in the request log and the inspector (local debugging only; default masked) */
+  showSecrets?: boolean;
+  /** a secret (16+ characters) that opens the admin routes and the inspector when not listening on loopback */
+  adminToken?: string;
+  /** open the admin routes and the inspector to every caller even when not listening on loopback */
+  adminOpen?: boolean;
   /** serve https with this PEM pair (`selfSignedCertificate()` in `src/server/tls.ts` makes one for localhost) */
   tls?: { cert: string | Buffer; key: string | Buffer };
   /** ms each step of an asynchronous job takes on the server's virtual clock (default 1500; 0 = jobs end before
@@ -72,6 +82,10 @@ export interface RunningGeostub {
   warnings: string[];
   /** the contract route table in use (watch mode swaps its contents when the contracts change) */
   routes: Route[];
+  /** who may use the state-changing admin routes and the inspector, from the address listened on */
+  adminRule: AdminRule;
+  /** inspector event streams open now */
+  eventStreams(): number;
   close(): Promise<void>;
 }
 
@@ -133,28 +147,37 @@ export async function createGeostubApp(options: GeostubOptions = {}) {
   const persistQuietly = () => void store.persist().catch((err: unknown) => console.error('geostub: could not persist after a job step:', err));
   env.jobs = new JobScheduler(env, [EXECUTION_JOB, MANAGEMENT_JOB, HARVESTER_JOB], jobDuration, clock, persistQuietly);
   if (env.jobs.load().failed > 0) await store.persist(); // unfinished jobs resume; unusable ones end failed
-  const exchanges = new ExchangeLog();
+  const exchanges = new ExchangeLog({ showSecrets: options.showSecrets });
+  const admin: AdminGate = {
+    rule: 'guarded', // until the server listens (startGeostub) and the address is known
+    token: checkAdminToken(options.adminToken, 'adminToken'),
+    origins: new Set((options.corsOrigins ?? []).map((o) => normaliseOrigin(o, 'corsOrigins').toLowerCase())),
+    access: geonodeInspectorAccess(store),
+  };
+  const streams = { open: 0 };
   const apis = { geonode: geonodeBinding, koordinates: koordinatesBinding };
   const resilience = new Resilience(env, routes, apis);
   const app = buildApp({
     exchanges,
-    inspectorAccess: geonodeInspectorAccess(store),
+    admin,
+    streams,
     env,
     routes,
     apis,
     resilience,
     bodyLimit: options.bodyLimit ?? '1mb',
     cors: options.cors ?? true,
+    corsOrigins: [...admin.origins],
     tls: !!options.tls,
     certificate: options.tls ? String(options.tls.cert) : undefined,
     version: VERSION,
     onRequest: options.log,
   });
-  return { app, env, routes, store, contracts, exchanges, resilience, warnings };
+  return { app, env, routes, store, contracts, exchanges, resilience, warnings, admin, streams };
 }
 
 export async function startGeostub(options: GeostubOptions = {}): Promise<RunningGeostub> {
-  const { app, env, store, routes, exchanges, resilience, warnings } = await createGeostubApp(options);
+  const { app, env, store, routes, exchanges, resilience, warnings, admin, streams } = await createGeostubApp(options);
   const server = options.tls ? createHttps({ cert: options.tls.cert, key: options.tls.key }, app) : createHttp(app);
   answerClientErrors(server); // JSON 414/431/400 for requests node's parser refuses
   server.keepAliveTimeout = 5000;
@@ -162,7 +185,8 @@ export async function startGeostub(options: GeostubOptions = {}): Promise<Runnin
     server.once('error', fail);
     server.listen(options.port ?? 8000, options.host ?? '127.0.0.1', () => ok());
   });
-  const port = (server.address() as AddressInfo).port;
+  const { port, address } = server.address() as AddressInfo;
+  admin.rule = adminRuleFor(address, { adminOpen: options.adminOpen });
   const warming = env.validators.warmInBackground(allOperations(routes));
   const host = options.host && options.host !== '0.0.0.0' && options.host !== '::' ? options.host : '127.0.0.1';
   const url = `${options.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
@@ -175,6 +199,8 @@ export async function startGeostub(options: GeostubOptions = {}): Promise<Runnin
     exchanges,
     routes,
     warnings,
+    adminRule: admin.rule,
+    eventStreams: () => streams.open,
     close: () =>
       new Promise<void>((ok) => {
         warming.stop();
