@@ -2,14 +2,11 @@
  * The docs stay true: docs/endpoints.md is exactly what the generator makes from the contracts (so it lists every
  * contract path), and docs/cli.md names every serve option.
  */
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { loadContracts } from '../src/contracts/load.js';
 import { SERVE_OPTIONS } from '../src/cli/serve-options.js';
 import { ENDPOINTS_PAGE, endpointTables, withTables } from '../scripts/docs-endpoints.js';
-
-/** README.md and the pages under docs/ (a flag may be documented on its subject's page) */
-const readmeText = async () => [await readFile('README.md', 'utf8'), ...(await Promise.all((await readdir('docs')).filter((f) => f.endsWith('.md')).map((f) => readFile(`docs/${f}`, 'utf8'))))].join('\n');
 
 describe('docs/endpoints.md and docs/cli.md', () => {
   it('lists every path of both contracts', async () => {

@@ -44,7 +44,7 @@ describe('preflights', () => {
     expect(res.status).toBe(204);
     const c = cors(res);
     expect(c).toMatchObject({ origin: 'http://localhost:5173', credentials: 'true', vary: 'Origin' });
-    expect(c.methods).toEqual(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT']); // contracts/geonode-v2.yaml /api/v2/resources/
+    expect(c.methods).toEqual(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST']); // contracts/geonode-v2.yaml /api/v2/resources/ (no list PUT: dynamic-rest routers.py:87-94)
     expect(c.headers).toEqual(['Accept', 'Authorization', 'Content-Type', 'Prefer', 'X-CSRFToken']);
     const detail = cors(await preflight(s, '/api/v2/categories/1/', 'http://127.0.0.1:3000', 'GET'));
     expect(detail.methods).toEqual(['GET', 'HEAD', 'OPTIONS']); // read-only in the contract
