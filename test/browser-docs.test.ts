@@ -1,5 +1,5 @@
 /**
- * GeoNode's schema UIs in a real browser (Debian's Chromium, see helpers/browser.ts): Swagger UI and ReDoc render
+ * GeoNode's schema UIs in a real browser (Chromium, see helpers/browser.ts): Swagger UI and ReDoc render
  * every operation of both contracts from files this server serves (nothing off the origin), "Try it out" answers
  * from the mock, and a screenshot of each page is not blank.
  */
