@@ -1,9 +1,9 @@
 /** Starting and stopping a geostub server: contracts → routes + validators, store, express app, listen. */
-import { createServer as createHttp, type Server } from 'node:http';
+import { createServer as createHttp, type RequestListener, type Server } from 'node:http';
 import { createServer as createHttps } from 'node:https';
 import { join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { loadContracts, PACKAGE_ROOT } from '../contracts/load.js';
+import { loadContracts, PACKAGE_ROOT, type Contract } from '../contracts/load.js';
 import { allOperations, buildRouteTable } from '../contracts/route-table.js';
 import { ContractValidators } from '../contracts/validators.js';
 import { Store, type LazyOptions } from '../store/store.js';
@@ -69,7 +69,19 @@ export const VERSION = '0.1.0';
 /** ms per job step unless `jobDuration` says otherwise: short, but long enough for a front end to show progress */
 export const DEFAULT_JOB_DURATION = 1500;
 
-export async function createGeostubApp(options: GeostubOptions = {}) {
+/** What `createGeostubApp` builds. `app` is typed as node's request listener (it is an express app) so that the
+ *  published types need no `@types/express`. */
+export interface GeostubApp {
+  app: RequestListener;
+  env: Env;
+  routes: Route[];
+  store: Store;
+  contracts: Contract[];
+  exchanges: ExchangeLog;
+  resilience: Resilience;
+}
+
+export async function createGeostubApp(options: GeostubOptions = {}): Promise<GeostubApp> {
   if (options.faults && unknownFaults(options.faults).length) throw new Error(faultUsage(options.faults));
   const contracts = await loadContracts();
   const routes = buildRouteTable(contracts);
