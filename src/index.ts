@@ -14,6 +14,7 @@ import { startGeostub as startServer, VERSION, type GeostubOptions as ServerOpti
 import { parseSettings, settingsView, type ResilienceOptions, type ResilienceSettings } from './server/resilience-config.js';
 import type { Store } from './store/store.js';
 import type { ExchangeLog } from './server/request-log.js';
+import type { ConformOptions, RunReport } from './conformance/types.js';
 
 export const version = VERSION;
 
@@ -85,9 +86,19 @@ export async function startGeostub(options: GeostubOptions = {}): Promise<Geostu
   };
 }
 
+/**
+ * Run the conformance checks of `geostub conform` against a server and return the report (the runner is loaded on
+ * first use; `geostub/conformance` exports it directly, with `exitCode` and the reporters).
+ */
+export async function runConformance(options: ConformOptions): Promise<RunReport> {
+  const runner = await import('./conformance/runner.js');
+  return runner.runConformance(options);
+}
+
 export { startProxy, type ProxyOptions, type RunningProxy, type Violation } from './proxy/server.js';
 export type { ResilienceOptions, ResilienceSettings } from './server/resilience-config.js';
 export type { LatencyRange, ResilienceRule } from './behaviours/types.js';
 export type { Exchange, ExchangeLog } from './server/request-log.js';
 export type { Store } from './store/store.js';
 export type { RunningGeostub } from './server/start.js';
+export type { ApiName, CaseResult, ConformOptions, Credentials, Progress, RunReport } from './conformance/types.js';

@@ -1,5 +1,5 @@
 /**
- * The inspector at /__geostub/ in a real browser (Debian's Chromium, see helpers/browser.ts): it shows a request
+ * The inspector at /__geostub/ in a real browser (Chromium, see helpers/browser.ts): it shows a request
  * the test just made (and the whole exchange) but not its own requests unless the toggle asks, moves a job to `finished` with the clock controls, browses records
  * with the API's own filters, changes the error rate and the planted faults at runtime, and resets the data; its
  * screenshot is not blank.

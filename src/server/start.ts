@@ -1,16 +1,15 @@
 /** Starting and stopping a geostub server: contracts → routes + validators, store, express app, listen. */
-import { createServer as createHttp, type Server } from 'node:http';
+import { createServer as createHttp, type RequestListener, type Server } from 'node:http';
 import { createServer as createHttps } from 'node:https';
 import { join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { loadContracts, PACKAGE_ROOT } from '../contracts/load.js';
+import { loadContracts, PACKAGE_ROOT, type Contract } from '../contracts/load.js';
 import { allOperations, buildRouteTable } from '../contracts/route-table.js';
 import { DEFAULT_GEONODE_RELEASE, GEONODE_RELEASES, isGeonodeRelease, type GeonodeRelease } from '../contracts/release.js';
 import { ContractValidators } from '../contracts/validators.js';
 import { Store, type LazyOptions } from '../store/store.js';
 import { readFixtureFiles } from '../store/snapshot.js';
 import { checkFixtureFile, FixtureError, type FixtureSchemas } from '../contracts/fixture-check.js';
-import type { Contract } from '../contracts/load.js';
 import { GEONODE_FIXTURE_SCHEMAS, geonodeFixtureWarnings } from '../apis/geonode/fixtures-check.js';
 import { KOORDINATES_FIXTURE_SCHEMAS } from '../apis/koordinates/fixtures-check.js';
 import type { CollectionSpec } from '../store/collection.js';
@@ -122,7 +121,23 @@ export async function readCheckedFixtures(dir: string, specs: Record<string, Col
   return merged;
 }
 
-export async function createGeostubApp(options: GeostubOptions = {}) {
+/** What `createGeostubApp` builds. `app` is typed as node's request listener (it is an express app) so that the
+ *  published types need no `@types/express`. */
+export interface GeostubApp {
+  app: RequestListener;
+  env: Env;
+  routes: Route[];
+  store: Store;
+  contracts: Contract[];
+  exchanges: ExchangeLog;
+  resilience: Resilience;
+  /** what the fixtures check found doubtful (nobody can log in, unknown collections) */
+  warnings: string[];
+  admin: AdminGate;
+  streams: { open: number };
+}
+
+export async function createGeostubApp(options: GeostubOptions = {}): Promise<GeostubApp> {
   if (options.faults && unknownFaults(options.faults).length) throw new Error(faultUsage(options.faults));
   const release = options.geonode ?? DEFAULT_GEONODE_RELEASE;
   if (!isGeonodeRelease(release)) throw new Error(`geonode must be one of ${GEONODE_RELEASES.join(', ')} (got ${String(options.geonode)})`);

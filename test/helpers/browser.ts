@@ -1,17 +1,25 @@
 /**
- * Browser tests drive Debian's Chromium (`apt-get install chromium`, which `.ci/run` does when it is missing) with
- * playwright-core: headless, no sandbox, no background networking, a fresh profile per launch (playwright makes an
- * empty `--user-data-dir` for each). No browser is downloaded. A missing /usr/bin/chromium fails the tests, with
- * the command that installs it.
+ * Browser tests drive Chromium with playwright-core: Debian's (`/usr/bin/chromium`) when the machine has it, else the
+ * one inside the npm package `@sparticuz/chromium` (a devDependency: the binary ships in the package itself, so a
+ * plain `npm install` brings it and nothing is downloaded at install or run time). Headless, no sandbox, no
+ * background networking, a fresh profile per launch (playwright makes an empty `--user-data-dir` for each).
+ * `GEOSTUB_CHROMIUM=npm` (or a path) chooses the browser. With no browser at all the tests fail, saying why: they
+ * are never skipped.
  */
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join, sep } from 'node:path';
+import { promisify } from 'node:util';
 import { inflateSync } from 'node:zlib';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
+const NPM_CHROMIUM = '@sparticuz/chromium';
 
+/** This machine's network is closed: without these, Chromium keeps calling Google's hosts and is refused. */
 export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
@@ -21,13 +29,85 @@ export const CHROMIUM_ARGS = [
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
+  '--disable-domain-reliability',
+  '--no-pings',
 ];
 
-export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} is missing: the browser tests need Debian's Chromium. Install it with \`apt-get update && apt-get install -y chromium\` (.ci/run does this when it is missing).`);
+/**
+ * @sparticuz/chromium's own flags, less those that would make the browser lax where a user's is strict (same-origin
+ * policy, mixed content: a page that only works without them must fail here), its `--single-process` (made for
+ * Lambda: closing one page then ends the whole browser) and its `--headless='shell'` (playwright sets headless).
+ */
+const NPM_ARGS_DROPPED = new Set(['--disable-web-security', '--allow-running-insecure-content', '--single-process', "--headless='shell'"]);
+
+const execFileP = promisify(execFile);
+
+/** Where @sparticuz/chromium is installed, or undefined when it is not (a production install). */
+function npmChromiumDir(): string | undefined {
+  try {
+    const entry = createRequire(import.meta.url).resolve(NPM_CHROMIUM);
+    const at = entry.lastIndexOf(`${sep}node_modules${sep}@sparticuz${sep}chromium${sep}`);
+    return at >= 0 ? entry.slice(0, at + `${sep}node_modules${sep}@sparticuz${sep}chromium`.length) : undefined;
+  } catch {
+    return undefined;
   }
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, chromiumSandbox: false, args: CHROMIUM_ARGS });
+}
+
+/**
+ * The npm package's Chromium, unpacked once per version into `<tmp>/geostub-chromium-<version>/`. The package itself
+ * unpacks into the bare temp dir and trusts any `chromium` already there (another version, or half written by a
+ * parallel test file): here each unpack goes to a fresh folder (TMPDIR points the package there, in a child process)
+ * that is then renamed into place, so a reader only ever sees a whole browser of the right version.
+ */
+async function npmChromium(dir: string): Promise<{ executablePath: string; args: string[] }> {
+  const version = (JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) as { version: string }).version;
+  const home = join(tmpdir(), `geostub-chromium-${version}`);
+  const executablePath = join(home, 'chromium');
+  if (!existsSync(join(home, '.complete'))) {
+    const staging = await mkdtemp(join(tmpdir(), 'geostub-chromium-unpack-'));
+    try {
+      const script = `import c from '${NPM_CHROMIUM}'; console.log(await c.executablePath());`;
+      const { stdout } = await execFileP(process.execPath, ['--input-type=module', '-e', script], { cwd: join(dir, '..', '..', '..'), env: { ...process.env, TMPDIR: staging } });
+      if (stdout.trim() !== join(staging, 'chromium')) throw new Error(`${NPM_CHROMIUM} unpacked its browser to ${stdout.trim()}, not into ${staging}`);
+      await writeFile(join(staging, '.complete'), `${version}\n`);
+      await rename(staging, home);
+    } catch (err) {
+      await rm(staging, { recursive: true, force: true });
+      // a parallel test file may have put its whole copy in place first: that one is as good
+      if (!existsSync(join(home, '.complete'))) throw err;
+    }
+  }
+  const { default: npmPackage } = await import('@sparticuz/chromium');
+  const args = npmPackage.args;
+  return { executablePath, args: args.filter((a) => !NPM_ARGS_DROPPED.has(a)) };
+}
+
+/** Which browser the tests use, and why: Debian's when present, else the npm package's; `GEOSTUB_CHROMIUM` overrides. */
+export async function chromiumToUse(): Promise<{ executablePath: string; args: string[]; source: string }> {
+  const choice = process.env.GEOSTUB_CHROMIUM;
+  const dir = npmChromiumDir();
+  if (choice && choice !== 'npm') {
+    if (!existsSync(choice)) throw new Error(`GEOSTUB_CHROMIUM=${choice}: no such file. Give the path of a Chromium binary, or GEOSTUB_CHROMIUM=npm for ${NPM_CHROMIUM}.`);
+    return { executablePath: choice, args: CHROMIUM_ARGS, source: choice };
+  }
+  if (choice !== 'npm' && existsSync(CHROMIUM)) return { executablePath: CHROMIUM, args: CHROMIUM_ARGS, source: CHROMIUM };
+  if (!dir) {
+    throw new Error(
+      `No browser for the browser tests: ${choice === 'npm' ? 'GEOSTUB_CHROMIUM=npm was asked for, but' : `${CHROMIUM} is missing and`} ` +
+        `the devDependency ${NPM_CHROMIUM} is not installed. Run \`npm install\` (not --omit=dev), or install Debian's Chromium (\`apt-get install -y chromium\`).`,
+    );
+  }
+  const npm = await npmChromium(dir);
+  return { executablePath: npm.executablePath, args: [...npm.args, ...CHROMIUM_ARGS.filter((a) => !npm.args.includes(a))], source: `${NPM_CHROMIUM} (${npm.executablePath})` };
+}
+
+export async function launchChromium(): Promise<Browser> {
+  const { executablePath, args, source } = await chromiumToUse();
+  try {
+    return await chromium.launch({ executablePath, headless: true, chromiumSandbox: false, args });
+  } catch (err) {
+    throw new Error(`Chromium from ${source} did not start: ${(err as Error).message}`);
+  }
 }
 
 /** Every request a page makes to anything but `origin` (blob: and data: URLs are the page's own). */
