@@ -19,7 +19,8 @@ import { ContractValidators } from '../contracts/validators.js';
 import { ExchangeLog, clip } from '../server/request-log.js';
 import { maskText, maskUrls } from '../behaviours/masking.js';
 import { sameSecret } from '../behaviours/secret.js';
-import { adminRuleFor, checkAdminToken, type AdminRule } from '../server/admin-access.js';
+import { adminRuleFor, checkAdminToken } from '../server/admin-access.js';
+import type { AdminRule } from '../server/admin-rules.js';
 import { checkAnswer, describeFinding, type Finding } from './check.js';
 
 export interface ProxyOptions {

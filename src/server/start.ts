@@ -27,7 +27,8 @@ import { answerClientErrors } from './limits.js';
 import { Resilience } from './resilience.js';
 import { resilienceSettings, type ResilienceOptions } from './resilience-config.js';
 import type { Route } from '../contracts/route-table.js';
-import { adminRuleFor, checkAdminToken, type AdminGate, type AdminRule } from './admin-access.js';
+import { adminRuleFor, checkAdminToken } from './admin-access.js';
+import type { AdminGate, AdminRule } from './admin-rules.js';
 import { normaliseOrigin } from './cors.js';
 
 export interface GeostubOptions extends ResilienceOptions {
