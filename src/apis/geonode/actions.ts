@@ -15,7 +15,11 @@ import {
 } from './actions-management.js';
 import { extraMetadata, linkedResources } from './actions-metadata.js';
 import { permissions } from './actions-permissions.js';
-import { favorite, ratings, setThumbnail, setThumbnailFromBbox } from './actions-resource.js';
+import { deleteThumbnail, favorite, ratings, setThumbnail, setThumbnailFromBbox } from './actions-resource.js';
+import { isoMetadata } from './iso-metadata.js';
+import { metadataAutocomplete, metadataInstanceAnswer, metadataRoot, metadataSchemaAnswer } from './metadata-editor.js';
+import { timeseries } from './timeseries.js';
+import { userInfo } from './userinfo.js';
 
 export const ACTION_BEHAVIOURS: Record<string, Behaviour> = {
   executionStart,
@@ -37,6 +41,14 @@ export const ACTION_BEHAVIOURS: Record<string, Behaviour> = {
   managementJobStop,
   managementJobStatus,
   harvestableResources,
+  deleteThumbnail,
+  isoMetadata,
+  timeseries,
+  userInfo,
+  metadataRoot,
+  metadataSchema: metadataSchemaAnswer,
+  metadataInstance: metadataInstanceAnswer,
+  metadataAutocomplete,
 };
 
 export { advanceExecution, settleExecution, EXECUTION_JOB } from './actions-lifecycle.js';
