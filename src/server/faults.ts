@@ -157,6 +157,12 @@ export const FAULTS: Fault[] = [
     reply: (r) => { visit(r.body, (o) => { if (isObj(o.dataset) && typeof o.dataset.pk === 'number') o.dataset.pk = String(o.dataset.pk); }); return r; } },
   { name: 'featureinfo-empty-string', area: 'fields', description: 'datasets answer featureinfo_custom_template "" where GeoNode computes a template or null',
     reply: (r) => { visit(r.body, (o) => { if ('featureinfo_custom_template' in o) o.featureinfo_custom_template = ''; }); return r; } },
+  { name: 'metadata-patch-ignored', area: 'fields', description: 'a PATCH of a metadata instance [5.x] answers success but stores nothing',
+    answer: (req, at) => (at.op?.behaviour === 'metadataInstance' && req.method === 'PATCH' ? { status: 200, body: { message: 'The resource was updated successfully', extraErrors: {} } } : undefined) },
+  { name: 'thumbnail-not-deleted', area: 'fields', description: 'delete_thumbnail [5.x] answers success but keeps the thumbnail',
+    answer: (req, at) => (at.op?.behaviour === 'deleteThumbnail' && req.headers.authorization ? { status: 200, body: { message: 'Thumbnail deleted successfully.', success: true } } : undefined) },
+  { name: 'challenge-header-missing', area: 'auth', description: 'GeoNode 401 answers lack WWW-Authenticate (a 5.x front end cannot tell a login is wanted)',
+    reply: (r, at) => (at.op?.api === 'geonode' && r.status === 401 ? withHeader(r, 'WWW-Authenticate', () => undefined) : r) },
 ];
 
 const BY_NAME = new Map(FAULTS.map((f) => [f.name, f]));
