@@ -17,7 +17,8 @@ import { extraMetadata, linkedResources } from './actions-metadata.js';
 import { permissions } from './actions-permissions.js';
 import { deleteThumbnail, favorite, ratings, setThumbnail, setThumbnailFromBbox } from './actions-resource.js';
 import { isoMetadata } from './iso-metadata.js';
-import { metadataAutocomplete, metadataInstanceAnswer, metadataRoot, metadataSchemaAnswer } from './metadata-editor.js';
+import { metadataAutocomplete } from './metadata-autocomplete.js';
+import { metadataInstanceAnswer, metadataRoot, metadataSchemaAnswer } from './metadata-instance.js';
 import { timeseries } from './timeseries.js';
 import { userInfo } from './userinfo.js';
 
