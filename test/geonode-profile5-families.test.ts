@@ -123,6 +123,20 @@ describe('the metadata editor (5.0.2 metadata/api/views.py)', () => {
   });
 });
 
+describe('bad input to the metadata editor gets GeoNode\'s answers, never a 5xx', () => {
+  it('a body that is not an object or a wrong field is a 422 with extraErrors; bad pages and schema numbers are 404s', async () => {
+    const ds = owned(v5, 'alice');
+    for (const body of [[1, 2], 'text', { regions: [{ id: 7 }] }]) {
+      const r = await v5.request('PATCH', `/api/v2/metadata/instance/${String(ds.pk)}`, { as: 'alice', body });
+      expect(r.status, JSON.stringify(body)).toBe(422);
+      expect(r.json.message).toBe('Some errors were found while updating the resource');
+    }
+    for (const page of ['0', '-5', 'abc', '999']) expect((await v5.request('GET', `/api/v2/metadata/autocomplete/regions?page=${page}`)).json, page).toEqual({ detail: 'Not found.' });
+    expect((await v5.request('GET', '/api/v2/metadata/autocomplete/users?q=no-such-user-anywhere', { as: 'alice' })).json).toEqual({ results: [], pagination: { more: false } });
+    expect((await v5.request('GET', '/api/v2/metadata/schema/abc')).status).toBe(404);
+  });
+});
+
 describe('delete_thumbnail (5.0.2 base/api/views.py:739-792)', () => {
   it('clears the thumbnail; a second call says it is empty; others are refused with the view\'s bodies', async () => {
     const doc = owned(v5, 'alice', 'document', (r) => typeof r.thumbnail_url === 'string' && /\.png$/.test(r.thumbnail_url));

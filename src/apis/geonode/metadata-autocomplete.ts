@@ -15,9 +15,15 @@ const PAGE = 10; // django-autocomplete-light's BaseQuerySetView.paginate_by
 const q = (req: BehaviourRequest) => (req.query.get('q') ?? '').toLowerCase();
 const has = (v: unknown, needle: string) => !needle || String(v ?? '').toLowerCase().includes(needle);
 
-/** dal's Select2QuerySetView answer: a page of 10 and `pagination.more`. */
+/**
+ * dal's Select2QuerySetView answer: a page of 10 and `pagination.more`. Django's ListView paging: a `page` that is
+ * not a number, below 1, or past the last page (page 1 may be empty) is an Http404 — `{"detail": "Not found."}` here
+ * (Django would answer its HTML page).
+ */
 function select2(req: BehaviourRequest, all: unknown[]) {
-  const page = Math.max(1, Number.parseInt(req.query.get('page') ?? '1', 10) || 1);
+  const raw = req.query.get('page') || '1';
+  const page = /^\s*\d+\s*$/.test(raw) ? Number(raw) : NaN;
+  if (!(page >= 1) || (page > 1 && (page - 1) * PAGE >= all.length)) return json(404, { detail: 'Not found.' });
   const results = all.slice((page - 1) * PAGE, page * PAGE);
   return json(200, { results, pagination: { more: all.length > page * PAGE } });
 }

@@ -191,7 +191,9 @@ export const metadataRoot: Behaviour = (req) => {
   return json(200, { schema: `${base}/schema/`, instance: `${base}/instance/<pk>/` });
 };
 
-export const metadataSchemaAnswer: Behaviour = (_req, env) => json(200, metadataSchema(env));
+/** `GET /metadata/schema[/{pk}]`: `{pk}` must be digits (the action's `url_path` regex), any number is the same schema. */
+export const metadataSchemaAnswer: Behaviour = (req, env) =>
+  req.params.pk !== undefined && !/^\d+$/.test(req.params.pk) ? json(404, { detail: 'Not found.' }) : json(200, metadataSchema(env));
 
 /**
  * `GET|PUT|PATCH /api/v2/metadata/instance/{pk}` (metadata/api/views.py:85-157): UserHasPerms with GET
