@@ -297,3 +297,24 @@ describe('bad input: 400 with a field-keyed body, nothing else changes', () => {
     expect(ok.status).toBe(200);
   });
 });
+
+describe('python-koordinates get_published / get_draft (koordinates/layers.py: VERSION GET published, draft)', () => {
+  it('/layers/{id}/versions/published/ and /draft/ answer the layer as of that version, and 404 when there is none', async () => {
+    const both = first((i) => i.type === 'layer' && isPublished(i) && !i.versions.at(-1)!.published);
+    const base = `${s.url}${both.url}versions/`;
+    const published = await getUrl(`${base}published/`, KEYED);
+    expect(published.status).toBe(200);
+    expect(published.json.this_version).toBe(`${base}${both.versions.find((v) => v.published)!.id}/`);
+    const draft = await getUrl(`${base}draft/`, KEYED);
+    expect(draft.status).toBe(200);
+    expect(draft.json.this_version).toBe(`${base}${both.versions.at(-1)!.id}/`);
+    // the version list the version objects point at
+    const list = await getUrl(base, KEYED);
+    expect(list.json.map((v: { url: string }) => v.url)).toContain(draft.json.this_version);
+    const current = first((i) => i.type === 'layer' && isPublished(i) && i.versions.at(-1)!.published);
+    expect((await getUrl(`${s.url}${current.url}versions/draft/`, KEYED)).status).toBe(404);
+    const never = first((i) => i.type === 'layer' && !isPublished(i));
+    expect((await getUrl(`${s.url}${never.url}versions/published/`, KEYED)).status).toBe(404);
+    expect((await getUrl(`${s.url}${never.url}versions/draft/`, KEYED)).status).toBe(200);
+  });
+});

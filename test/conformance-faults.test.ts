@@ -10,8 +10,8 @@ import { startTestServer } from './helpers/server.js';
 
 const CREDENTIALS = { user: { name: 'admin', password: 'admin' }, key: 'geostub0koordinates0api0key00001' };
 
-/** fault → [check that must report it, --only patterns of the cases that look there] */
-const CAUGHT_BY: Record<string, [check: string, only: string[]]> = {
+/** fault → [check that must report it, --only patterns of the cases that look there, the GeoNode profile served (4 unless said)] */
+const CAUGHT_BY: Record<string, [check: string, only: string[], geonode?: 4 | 5]> = {
   'envelope-key-renamed': ['response_schema', ['GET /api/v2/categories/ · request']],
   'detail-unwrapped': ['response_schema', ['GET /api/v2/categories/{id}/ · request']],
   'field-dropped': ['response_schema', ['GET /api/v2/resources/ · request']],
@@ -67,6 +67,9 @@ const CAUGHT_BY: Record<string, [check: string, only: string[]]> = {
   'asset-not-stored': ['asset_round_trip', ['scenario geonode-assets']],
   'self-transfer-accepted': ['user_actions', ['scenario geonode-user-actions']],
   'metadata-errors-as-400': ['metadata_upload', ['scenario geonode-dataset-metadata']],
+  'metadata-patch-ignored': ['metadata_round_trip', ['scenario geonode-metadata-instance'], 5],
+  'thumbnail-not-deleted': ['thumbnail_deleted', ['scenario geonode-delete-thumbnail'], 5],
+  'challenge-header-missing': ['auth_challenge', ['scenario geonode-auth-challenge'], 5],
 };
 
 describe('planted faults', () => {
@@ -83,9 +86,9 @@ describe('planted faults', () => {
     await expect(startGeostub({ port: 0, inMemory: true, faults: ['no-such-fault'] })).rejects.toThrow(/unknown fault "no-such-fault"; the faults are: envelope-key-renamed, /);
   });
 
-  const rows = Object.entries(CAUGHT_BY).map(([fault, [check, only]]) => ({ fault, check, only }));
-  it.each(rows)('$fault is reported by $check', async ({ fault, check, only }) => {
-    const s = await startTestServer({ faults: [fault], jobDuration: 10 });
+  const rows = Object.entries(CAUGHT_BY).map(([fault, [check, only, geonode]]) => ({ fault, check, only, geonode: geonode ?? 4 }));
+  it.each(rows)('$fault is reported by $check', async ({ fault, check, only, geonode }) => {
+    const s = await startTestServer({ faults: [fault], jobDuration: 10, geonode });
     try {
       const report = await runConformance({ target: s.url, apis: ['geonode', 'koordinates'], allowWrites: true, credentials: CREDENTIALS, timeoutMs: 1500, only });
       expect(report.summary.cases, 'the --only patterns select no case').toBeGreaterThan(0);

@@ -60,3 +60,18 @@ describe('the release a target runs', () => {
     expect(report.cases[0]).toMatchObject({ status: 'skipped', reason: 'GeoNode 4 only; the target is checked as GeoNode 5' });
   });
 });
+
+describe('the 5.x family scenarios', () => {
+  const families = ['scenario geonode-metadata-instance', 'scenario geonode-delete-thumbnail', 'scenario geonode-auth-challenge'];
+  it('pass against profile 5, are skipped against profile 4, and fail on named checks when 4 is checked as 5', async () => {
+    const five = await run(v5, 'auto', families, true);
+    expect(five.cases.map((c) => c.status)).toEqual(['passed', 'passed', 'passed']);
+    const four = await run(v4, 'auto', families, true);
+    expect(four.cases.every((c) => c.status === 'skipped')).toBe(true);
+    const fourAs5 = await run(v4, 5, families, true);
+    const checks = new Set(fourAs5.failures.map((f) => f.check));
+    expect(checks).toContain('auth_challenge');
+    expect(checks).toContain('metadata_round_trip');
+    expect(checks).toContain('thumbnail_deleted');
+  });
+});

@@ -54,6 +54,11 @@ export const SOURCES: Record<string, Record<string, ParamSource>> = {
   '/services/api/v1/layers/{id}/': { id: catalogue('layers') },
   '/services/api/v1/layers/{id}/versions/': { id: catalogue('layers') },
   '/services/api/v1/layers/{id}/versions/{version_id}/': { id: catalogue('layers') },
+  '/services/api/v1/layers/{id}/versions/published/': { id: catalogue('layers') },
+  '/services/api/v1/layers/{id}/versions/draft/': { id: catalogue('layers') },
+  // GeoNode 5's metadata editor: an instance is a resource; a thesaurus is named by its id or identifier
+  '/api/v2/metadata/instance/{pk}/': { pk: { list: '/api/v2/resources/', field: 'pk' } },
+  '/api/v2/metadata/autocomplete/thesaurus/{thesaurusid}/keywords': { thesaurusid: { value: '1' } },
   '/services/api/v1/tables/{id}/': { id: catalogue('tables') },
   '/services/api/v1/tables/{id}/versions/': { id: catalogue('tables') },
   '/services/api/v1/tables/{id}/versions/{version_id}/': { id: catalogue('tables') },

@@ -205,6 +205,12 @@ export const FAULTS: Fault[] = [
     reply: (r, at) => (at.op?.behaviour === 'transferResources' && r.status === 400 ? { ...r, status: 200, body: 'Resources transfered successfully' } : r) },
   { name: 'metadata-errors-as-400', area: 'metadata upload', description: 'the ISO metadata upload answers its refusals 400 instead of GeoNode\'s 500 dataset exceptions',
     reply: (r, at) => (at.op?.behaviour === 'datasetMetadataUpload' && r.status === 500 ? { ...r, status: 400 } : r) },
+  { name: 'metadata-patch-ignored', area: 'fields', description: 'a PATCH of a metadata instance [5.x] answers success but stores nothing',
+    answer: (req, at) => (at.op?.behaviour === 'metadataInstance' && req.method === 'PATCH' ? { status: 200, body: { message: 'The resource was updated successfully', extraErrors: {} } } : undefined) },
+  { name: 'thumbnail-not-deleted', area: 'fields', description: 'delete_thumbnail [5.x] answers success but keeps the thumbnail',
+    answer: (req, at) => (at.op?.behaviour === 'deleteThumbnail' && req.headers.authorization ? { status: 200, body: { message: 'Thumbnail deleted successfully.', success: true } } : undefined) },
+  { name: 'challenge-header-missing', area: 'auth', description: 'GeoNode 401 answers lack WWW-Authenticate (a 5.x front end cannot tell a login is wanted)',
+    reply: (r, at) => (at.op?.api === 'geonode' && r.status === 401 ? withHeader(r, 'WWW-Authenticate', () => undefined) : r) },
 ];
 
 const BY_NAME = new Map(FAULTS.map((f) => [f.name, f]));

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { apiError } from '../../errors/catalogue.js';
 import { json, type Behaviour } from '../../behaviours/types.js';
 import type { StoredRecord } from '../../store/collection.js';
-import { bodyParams, isObject, param, requireResourceLevel, resourceById } from './actions-common.js';
+import { bodyParams, hasLevel, isObject, param, requireResourceLevel, resourceById } from './actions-common.js';
 import { GEONODE_COLLECTIONS } from './collections.js';
 import { findRecord } from './context.js';
 import { notAuthenticated } from './identity.js';
@@ -161,4 +161,26 @@ export const setThumbnailFromBbox: Behaviour = async (req, env) => {
   env.store.collection('resources').update(res.pk, { thumbnail_url: url });
   await env.persist();
   return json(200, { message: 'Thumbnail correctly created.', success: true, thumbnail_url: req.origin + url });
+};
+
+/**
+ * `POST /resources/{resource_id}/delete_thumbnail` [5.x] (5.0.2 base/api/views.py:739-792): IsAuthenticated, then
+ * `change_resourcebase` on the resource, with the view's own `{"message", "success"}` bodies. An empty thumbnail is
+ * a 200 with `success: false`; a thumbnail that is not a png/jpeg/jpg file is a 400 JSON string.
+ */
+export const deleteThumbnail: Behaviour = async (req, env) => {
+  if (!req.user) throw notAuthenticated(req);
+  const id = param(req, 'resource_id', 'id', 'pk');
+  const res = /^\d{1,15}$/.test(id) ? env.store.collection('resources').get(String(Number(id))) : undefined;
+  if (!res) return json(404, { message: 'Resource not found.', success: false });
+  if (!hasLevel(env, res, req.user, 'edit')) return json(403, { message: 'You do not have permission to delete this thumbnail.', success: false });
+  const url = typeof res.thumbnail_url === 'string' ? res.thumbnail_url : '';
+  if (!url) return json(200, { message: 'The thumbnail URL field is already empty.', success: false });
+  const file = url.split('?')[0].split('/').pop() ?? '';
+  if (!['png', 'jpeg', 'jpg'].includes(file.split('.').pop() ?? '')) {
+    throw apiError('jsonString', 400, 'The file name is not a valid image with a format png, jpeg or jpg');
+  }
+  env.store.collection('resources').update(res.pk, { thumbnail_url: null, thumbnail_path: null });
+  await env.persist();
+  return json(200, { message: 'Thumbnail deleted successfully.', success: true });
 };

@@ -15,11 +15,16 @@ import {
 } from './actions-management.js';
 import { extraMetadata, linkedResources } from './actions-metadata.js';
 import { permissions } from './actions-permissions.js';
-import { favorite, ratings, setThumbnail, setThumbnailFromBbox } from './actions-resource.js';
 import { facetDetail, facetList } from './actions-facets.js';
 import { assetFile, assetList } from './actions-assets.js';
 import { removeFromGroupManager, transferResources } from './actions-people.js';
 import { datasetMetadataUpload } from './actions-iso-metadata.js';
+import { deleteThumbnail, favorite, ratings, setThumbnail, setThumbnailFromBbox } from './actions-resource.js';
+import { isoMetadata } from './iso-metadata.js';
+import { metadataAutocomplete } from './metadata-autocomplete.js';
+import { metadataInstanceAnswer, metadataRoot, metadataSchemaAnswer } from './metadata-instance.js';
+import { timeseries } from './timeseries.js';
+import { userInfo } from './userinfo.js';
 
 export const ACTION_BEHAVIOURS: Record<string, Behaviour> = {
   executionStart,
@@ -48,6 +53,14 @@ export const ACTION_BEHAVIOURS: Record<string, Behaviour> = {
   transferResources,
   removeFromGroupManager,
   datasetMetadataUpload,
+  deleteThumbnail,
+  isoMetadata,
+  timeseries,
+  userInfo,
+  metadataRoot,
+  metadataSchema: metadataSchemaAnswer,
+  metadataInstance: metadataInstanceAnswer,
+  metadataAutocomplete,
 };
 
 export { advanceExecution, settleExecution, EXECUTION_JOB } from './actions-lifecycle.js';

@@ -13,7 +13,9 @@ import {
   catalogPage,
   catalogRefs,
   expandsList,
+  latestVersion,
   parseCatalogQuery,
+  publishedVersion,
   renderCatalogDetail,
   renderCatalogItem,
   renderGroupRef,
@@ -25,6 +27,7 @@ import {
   type CatalogView,
   type KxItem,
   type KxLicense,
+  type KxVersion,
 } from '../../query/catalog.js';
 
 export const KOORDINATES_STORE: Record<string, CollectionSpec> = {
@@ -96,6 +99,14 @@ function itemOf(req: BehaviourRequest, env: Env, type: string): KxItem {
   return item;
 }
 
+/** The published version, or the draft: the latest version when it is newer than the published one. */
+function namedVersion(item: KxItem, name: 'published' | 'draft'): KxVersion | undefined {
+  const published = publishedVersion(item);
+  if (name === 'published') return published;
+  const latest = latestVersion(item);
+  return latest && latest !== published && !latest.published ? latest : undefined;
+}
+
 const catalogDetail: Behaviour = (req, env) => {
   const kind = String(req.op.ext.kind);
   const refs = refsOf(env);
@@ -113,7 +124,10 @@ const catalogDetail: Behaviour = (req, env) => {
   }
   const type = kind === 'version' ? String(req.op.ext.parent) : kind;
   const item = itemOf(req, env, type);
-  const versionId = kind === 'version' ? (/^\d{1,12}$/.test(req.params.version_id ?? '') ? Number(req.params.version_id) : -1) : undefined;
+  const named = req.op.ext.version; // `versions/published/`, `versions/draft/` (python-koordinates get_published, get_draft)
+  const versionId = named === 'published' || named === 'draft'
+    ? (namedVersion(item, named)?.id ?? -1)
+    : kind === 'version' ? (/^\d{1,12}$/.test(req.params.version_id ?? '') ? Number(req.params.version_id) : -1) : undefined;
   const body = renderCatalogDetail(item, req.origin, visibleRefs(req, refs), versionId);
   if (body === undefined) throw apiError('catalogNotFound');
   return json(200, body);
