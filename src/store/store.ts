@@ -3,33 +3,41 @@
  * orders the journal, the snapshots and the files of lazy records through open, persist, snapshot, close and reset.
  *
  * - Snapshot: the JSON file users read and edit (`.geostub/db.json`, `{ "version": 1, "journal": n,
- *   "collections": {…} }`, one record per line; see snapshot.ts). Written whole at first start, in the background
- *   when writes pause (or when the journal has grown large), and at shutdown.
+ *   "collections": {…} }`, one record per line), read and written through the lowdb root `db` and its adapter
+ *   (snapshot-adapter.ts): whole at first start, in the background when writes pause (or when the journal has
+ *   grown large), and at shutdown.
  * - Journal: `persist()` turns the changes the collections recorded into journal lines and resolves once they are
  *   on disk (group commit, see journal.ts). So an acknowledged write survives `kill -9`; the snapshot is never on
  *   the request path.
  * - Start: read the snapshot, replay the journal segments it does not include (a damaged tail is skipped with a
  *   warning). The seed fixtures are copied in on first start and never written.
  */
-import { access, mkdir, stat } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { Low, Memory } from 'lowdb';
 import { Collection, type StoredRecord } from './collection.js';
 import type { StoreOptions } from './options.js';
 import { Journal, changeLines, encodeEntry, type JournalEntry, type JournaledRecord } from './journal.js';
 import { lastReset, replayJournal } from './replay.js';
 import { MemoPool } from './memo.js';
-import { writeCollectionsFile } from './snapshot.js';
-import { readSnapshot, type IndexPlan } from './snapshot-index.js';
+import type { IndexPlan } from './snapshot-index.js';
+import { SnapshotAdapter, type SnapshotData } from './snapshot-adapter.js';
+import { SnapshotSchedule } from './snapshot-schedule.js';
 import { isPaged, saved, writesOf } from './lazy.js';
 import { LazyFiles, type LazyStats, type PlacedRecord } from './lazy-files.js';
 
 export type { LazyOptions } from './lazy-files.js';
 export type { StoreData, StoreOptions } from './options.js';
 
-/** A snapshot is also taken, writes or not, once the journal holds this many characters (or the snapshot's size). */
-const JOURNAL_LIMIT = 64 << 20;
-
 export class Store {
+  /**
+   * The root, a lowdb `Low`: `db.data` holds the head and every collection's records as the snapshot has them;
+   * `db.read()` loads the snapshot at start and `db.write()` folds the collections back into it (through
+   * geostub's snapshot adapter, or lowdb's Memory adapter for a store kept in memory). Between snapshots, single
+   * writes go to the journal.
+   */
+  readonly db: Low<SnapshotData>;
+  private readonly snapshots?: SnapshotAdapter;
   private collections = new Map<string, Collection>();
   /** collections in the file that the specs do not know (data from another version): kept as they are */
   private foreign: Record<string, StoredRecord[]> = {};
@@ -39,13 +47,7 @@ export class Store {
   /** whole answers (list pages a front end repeats), kept until anything changes */
   private answers = new MemoPool(64);
   private readonly journal?: Journal;
-  private snapshotTimer?: NodeJS.Timeout;
-  private snapshotting?: Promise<void>;
-  /** the journal holds entries the snapshot on disk does not */
-  private snapshotStale = false;
-  private snapshotBytes = 0;
-  /** how long the last snapshot took to write */
-  private snapshotMs = 0;
+  private readonly snapshotting?: SnapshotSchedule;
   private closed = false;
   /** the files large collections' records are stored in, and the cache of those in memory (lazy.ts) */
   private readonly lazy: LazyFiles;
@@ -56,6 +58,31 @@ export class Store {
   ) {
     if (persistent) this.journal = new Journal(options.file!, this.warn);
     this.lazy = new LazyFiles(options.lazy, (n) => this.journal!.segmentPath(n));
+    if (persistent) this.snapshots = new SnapshotAdapter(options.file!, () => this.indexPlan, this.lazy.cache);
+    this.db = new Low<SnapshotData>(this.snapshots ?? new Memory<SnapshotData>(), this.live({ version: 1 }));
+    if (this.journal) {
+      const adapter = this.snapshots!;
+      this.snapshotting = new SnapshotSchedule({
+        journal: this.journal,
+        file: options.file!,
+        delayMs: options.snapshotDelayMs,
+        warn: this.warn,
+        bytes: () => adapter.bytes,
+        write: (from) => this.writeSnapshot({ version: 1, journal: from }, true),
+        deleted: (from) => this.lazy.segmentsDeletedBefore(from),
+      });
+    }
+  }
+
+  /** `db.data` between reads and writes: the head and a view of the collections as they are now (nothing stale kept). */
+  private live(head: Record<string, unknown>): SnapshotData {
+    const entries = () => this.entries();
+    return {
+      head,
+      get collections() {
+        return Object.fromEntries(entries());
+      },
+    };
   }
 
   static async open(options: StoreOptions): Promise<Store> {
@@ -70,16 +97,16 @@ export class Store {
     await mkdir(dirname(file), { recursive: true });
     const segments = await journal.segments();
     let next = (segments.at(-1) ?? 0) + 1;
-    const exists = await access(file).then(() => true, () => false);
-    if (!exists) {
+    const found = await store.loadSnapshot();
+    if (!found) {
       // first start (or the db was deleted to start again): journal segments left beside it belong to the old data
       store.load(await options.seed());
       await journal.removeBefore(Infinity);
-      store.snapshotBytes = await writeCollectionsFile(file, { version: 1, journal: next }, store.entries(), store.indexPlan);
+      await store.writeSnapshot({ version: 1, journal: next });
       // large collections are then read back from the file just written, as lazy records
-      if (store.pageable()) await store.loadSnapshot(file);
+      if (store.pageable()) await store.loadSnapshot();
     } else {
-      const { head, lazy } = await store.loadSnapshot(file);
+      const { head, lazy } = found;
       if (lazy) store.lazy.warm(file);
       const from = Number(head.journal) || 0;
       next = Math.max(next, from); // never write below the segment the snapshot says to replay from
@@ -90,7 +117,7 @@ export class Store {
       for (const c of store.collections.values()) c.endReplay();
       // fold what was replayed into a fresh snapshot soon, so the next start reads one file
       // and write an index for the next start where a large collection could have been read lazily but was not
-      if (report.entries || report.damaged || reset || (!lazy && store.pageable())) store.scheduleSnapshot();
+      if (report.entries || report.damaged || reset || (!lazy && store.pageable())) store.snapshotting!.schedule();
     }
     journal.startAt(next);
     for (const c of store.collections.values()) c.recordChanges();
@@ -111,14 +138,29 @@ export class Store {
     return [...this.collections.values()].some((c) => plan.hotFields(c.name) && c.size >= plan.lazyFrom);
   }
 
-  /** Load the snapshot (large collections as lazy records when it has an index): its head, and whether any is lazy. */
-  private async loadSnapshot(file: string): Promise<{ head: Record<string, unknown>; lazy: boolean }> {
-    const read = await readSnapshot(file, this.indexPlan.hotFields, this.lazy.cache);
-    this.snapshotBytes = (await stat(file)).size;
+  /** `db.read()`: load the snapshot (large collections lazy when it has an index); undefined when there is none yet. */
+  private async loadSnapshot(): Promise<{ head: Record<string, unknown>; lazy: boolean } | undefined> {
+    const adapter = this.snapshots!;
+    await this.db.read();
+    if (!adapter.found) return undefined;
+    const { head, collections } = this.db.data;
     this.lazy.drop();
-    this.load(read.collections);
-    if (read.source) this.lazy.addSnapshot(read.source);
-    return { head: read.head, lazy: !!read.source };
+    this.load(collections as Record<string, StoredRecord[]>);
+    this.db.data = this.live(head);
+    if (adapter.source) this.lazy.addSnapshot(adapter.source);
+    return { head, lazy: !!adapter.source };
+  }
+
+  /**
+   * `db.write()` of the collections as they are now (the lists are copied at the call); with `placeLazy`, records
+   * kept on disk are then read from where this snapshot put them.
+   */
+  private async writeSnapshot(head: Record<string, unknown>, placeLazy = false): Promise<void> {
+    this.db.data.head = head;
+    const placed: PlacedRecord[] = [];
+    if (placeLazy) this.snapshots!.placed = (record, offset, length) => void (isPaged(record) && placed.push([record, writesOf(record), offset, length]));
+    await this.db.write();
+    if (placeLazy) this.lazy.storedInSnapshot(this.options.file!, placed);
   }
 
   private readonly warn = (message: string) => (this.options.warn ?? ((m: string) => console.warn(`geostub: ${m}`)))(message);
@@ -202,62 +244,8 @@ export class Store {
         }
       : undefined;
     const durable = this.journal.append(lines, placed);
-    if (lines.length) {
-      this.snapshotStale = true;
-      this.scheduleSnapshot();
-    }
+    if (lines.length) this.snapshotting!.schedule();
     await durable;
-  }
-
-  /** Rewrite the snapshot once writes pause, or at once when the journal has grown past its limit. */
-  private scheduleSnapshot(): void {
-    if (!this.journal || this.closed) return;
-    this.snapshotStale = true;
-    clearTimeout(this.snapshotTimer);
-    if (this.journal.sinceRotate > Math.max(JOURNAL_LIMIT, this.snapshotBytes)) void this.snapshot2disk();
-    else {
-      const cost = this.snapshotMs || this.snapshotBytes / 100_000; // ~100 MB/s when not measured yet
-      const delay = Math.min(60_000, Math.max(this.options.snapshotDelayMs ?? 1000, 5 * cost));
-      this.snapshotTimer = setTimeout(() => void this.snapshot2disk(), delay);
-    }
-    this.snapshotTimer?.unref?.();
-  }
-
-  /**
-   * Write the snapshot in the background: a new journal segment starts now, the record lists are copied now (the
-   * records are serialised as they are reached; entries journaled from now on are replayed over them), and the old
-   * segments are deleted once the new file is in place.
-   */
-  private snapshot2disk(): Promise<void> {
-    if (!this.journal) return Promise.resolve();
-    if (this.snapshotting) return this.snapshotting;
-    const journal = this.journal;
-    const { from, settled } = journal.rotate();
-    this.snapshotStale = false;
-    const lists = this.entries().map(([n, records]) => [n, records.slice()] as const);
-    const placed: PlacedRecord[] = [];
-    const place = (record: StoredRecord, offset: number, length: number) => void (isPaged(record) && placed.push([record, writesOf(record), offset, length]));
-    this.snapshotting = (async () => {
-      let failed = false;
-      try {
-        const started = Date.now();
-        const file = this.options.file!;
-        this.snapshotBytes = await writeCollectionsFile(file, { version: 1, journal: from }, lists, this.indexPlan, place);
-        this.snapshotMs = Date.now() - started;
-        this.lazy.storedInSnapshot(file, placed);
-        await settled;
-        await journal.removeBefore(from);
-        this.lazy.segmentsDeletedBefore(from);
-      } catch (err) {
-        failed = true;
-        this.snapshotStale = true;
-        this.warn(`could not rewrite the snapshot ${this.options.file} (${(err as Error).message}); the journal keeps every write`);
-      } finally {
-        this.snapshotting = undefined;
-        if (this.snapshotStale && !failed) this.scheduleSnapshot(); // writes arrived while it was written
-      }
-    })();
-    return this.snapshotting;
   }
 
   /** Flush the journal, write the snapshot if it is behind, and delete the journal segments it includes. */
@@ -265,10 +253,8 @@ export class Store {
     if (!this.journal || this.closed) return;
     await this.persist();
     this.closed = true;
-    clearTimeout(this.snapshotTimer);
-    await this.snapshotting;
     await this.journal.flushed();
-    if (this.snapshotStale) await this.snapshot2disk();
+    await this.snapshotting!.stop();
     await this.journal.close();
     this.lazy.close();
   }
@@ -276,16 +262,15 @@ export class Store {
   /** Restore the seed fixtures (journaled as a reset entry: a restart after it starts from the seed too). */
   async reset(): Promise<void> {
     const seed = await this.options.seed();
-    this.lazy.drop(this.snapshotting);
+    this.lazy.drop(this.snapshotting?.running);
     this.generation++;
     this.memos.clear();
     this.answers.clear();
     this.load(seed);
     if (!this.journal) return;
     for (const c of this.collections.values()) c.recordChanges();
-    this.snapshotStale = true;
     const durable = this.journal.append([encodeEntry({ op: 'reset' })]);
-    this.scheduleSnapshot();
+    this.snapshotting!.schedule();
     await durable;
   }
 
