@@ -31,10 +31,15 @@ export function isUploadedFile(v: unknown): v is UploadedFile {
   return !!v && typeof v === 'object' && Buffer.isBuffer((v as UploadedFile).data) && typeof (v as UploadedFile).filename === 'string';
 }
 
-/** Parse `multipart/form-data` (the server hands it over raw): text parts → strings, file parts → UploadedFile. */
-export function parseMultipart(contentType: string, raw: Buffer): Record<string, string | UploadedFile> {
+interface MultipartPart {
+  name: string;
+  value: string | UploadedFile;
+}
+
+/** Every part of a `multipart/form-data` body, in order: text parts → strings, file parts → UploadedFile. */
+function multipartParts(contentType: string, raw: Buffer): MultipartPart[] {
   const m = /boundary=(?:"([^"]+)"|([^;]+))/i.exec(contentType);
-  const out: Record<string, string | UploadedFile> = {};
+  const out: MultipartPart[] = [];
   if (!m) return out;
   const delimiter = Buffer.from(`--${m[1] ?? m[2]}`);
   let at = raw.indexOf(delimiter);
@@ -52,12 +57,27 @@ export function parseMultipart(contentType: string, raw: Buffer): Record<string,
       const filename = /filename="([^"]*)"/i.exec(head)?.[1];
       const type = /content-type:\s*([^\r\n]+)/i.exec(head)?.[1] ?? 'application/octet-stream';
       if (name && !['__proto__', 'constructor', 'prototype'].includes(name)) {
-        out[name] = filename === undefined ? data.toString('utf8') : { filename, contentType: type, data: Buffer.from(data), size: data.length };
+        out.push({ name, value: filename === undefined ? data.toString('utf8') : { filename, contentType: type, data: Buffer.from(data), size: data.length } });
       }
     }
     at = next;
   }
   return out;
+}
+
+/** Parse `multipart/form-data` (the server hands it over raw): a part named twice keeps its last value. */
+export function parseMultipart(contentType: string, raw: Buffer): Record<string, string | UploadedFile> {
+  const out: Record<string, string | UploadedFile> = {};
+  for (const p of multipartParts(contentType, raw)) out[p.name] = p.value;
+  return out;
+}
+
+/** Every file sent under `name` in a multipart body (Django's `request.FILES.getlist(name)`). */
+export function multipartFiles(body: unknown, name: string): UploadedFile[] {
+  if (!(isObject(body) && body.__multipart === true && Buffer.isBuffer(body.raw))) return [];
+  return multipartParts(String(body.contentType ?? ''), body.raw)
+    .filter((p) => p.name === name && isUploadedFile(p.value))
+    .map((p) => p.value as UploadedFile);
 }
 
 /** The body as a flat object of parameters, whatever form it came in (JSON object, form, multipart, raw text). */

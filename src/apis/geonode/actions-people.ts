@@ -20,8 +20,9 @@ function targetUser(req: BehaviourRequest, env: Env): StoredRecord {
   return user;
 }
 
-/** `POST /users/{id}/transfer_resources` (views.py:146-167): `{"owner": <id> | "DEFAULT"}`. */
+/** `POST /users/{id}/transfer_resources` (views.py:146-167): `{"owner": <id> | "DEFAULT"}`; 5.0: `transferResources5`. */
 export const transferResources: Behaviour = async (req, env) => {
+  if (req.op.contract.release === 5) return transferResources5(req, env);
   const user = targetUser(req, env);
   const users = env.store.collection('users');
   const wanted = bodyParams(req.body).owner;
@@ -82,3 +83,41 @@ export const removeFromGroupManager: Behaviour = async (req, env) => {
   }
   return json(200, payload);
 };
+
+const intId = (v: unknown) => (typeof v === 'number' && Number.isInteger(v) ? v : typeof v === 'string' && /^\s*\d+\s*$/.test(v) ? Number(v) : undefined);
+
+/**
+ * GeoNode 5.0's transfer (5.0.2 people/api/views.py:167-218): admins only; `{"newOwner": <id>, "currentOwner": <id>,
+ * "resources": [<pk>…]}` moves the current owner's resources (all of them, or the listed ones) to the new owner.
+ */
+async function transferResources5(req: BehaviourRequest, env: Env) {
+  const caller = requireUser(req);
+  if (!isAdmin(caller)) return json(403, { Error: 'Admin access required.' });
+  const { c } = endpointOf(req);
+  const user = findRecord(req, env, c);
+  const params = bodyParams(req.body);
+  const newOwner = params.newOwner;
+  const currentOwner = params.currentOwner;
+  const subset = Array.isArray(params.resources) ? params.resources.map(String) : undefined;
+  if (!newOwner && currentOwner) return json(400, 'Payload not passed');
+  const resources = env.store.collection('resources');
+  const ownedBy = (r: StoredRecord, pk: unknown) => (r.owner as StoredRecord | null)?.pk === pk;
+  // a non-superuser user must own every listed resource (GeoNode's len(None) crashes without a list: geostub takes
+  // a missing list as "all of them", a deliberate difference)
+  if (!(user.is_superuser === true || !subset || resources.all().filter((r) => ownedBy(r, user.pk) && subset.includes(String(r.pk))).length === subset.length)) {
+    return json(403, { error: 'The user does not have any right to perform this action on this resource' });
+  }
+  const users = env.store.collection('users');
+  const targetId = intId(newOwner);
+  const target = targetId === undefined ? undefined : users.get(targetId);
+  if (!target) throw apiError('notFound');
+  if (target.pk === user.pk) return json(400, 'Cannot reassign to self');
+  const fromId = currentOwner === undefined || currentOwner === null || currentOwner === '' ? user.pk : intId(currentOwner);
+  const moving = resources.all().filter((r) => ownedBy(r, fromId) && (!subset || subset.includes(String(r.pk))));
+  // the loop looks the previous owner up for each resource: an unknown (or missing) currentOwner is a 404 there
+  if (moving.length && (currentOwner === undefined || intId(currentOwner) === undefined || !users.get(intId(currentOwner)!))) throw apiError('notFound');
+  const owner = ownerEmbed(target);
+  for (const r of moving) resources.update(r.pk, { owner: { ...owner } });
+  await env.persist();
+  return json(200, 'Resources transfered successfully');
+}

@@ -20,6 +20,7 @@ import { assetFile, assetList } from './actions-assets.js';
 import { removeFromGroupManager, transferResources } from './actions-people.js';
 import { datasetMetadataUpload } from './actions-iso-metadata.js';
 import { deleteThumbnail, favorite, ratings, setThumbnail, setThumbnailFromBbox } from './actions-resource.js';
+import { resourceAssetAdd, resourceAssetDelete } from './actions-resource-assets.js';
 import { isoMetadata } from './iso-metadata.js';
 import { metadataAutocomplete } from './metadata-autocomplete.js';
 import { metadataInstanceAnswer, metadataRoot, metadataSchemaAnswer } from './metadata-instance.js';
@@ -54,6 +55,8 @@ export const ACTION_BEHAVIOURS: Record<string, Behaviour> = {
   removeFromGroupManager,
   datasetMetadataUpload,
   deleteThumbnail,
+  resourceAssetAdd,
+  resourceAssetDelete,
   isoMetadata,
   timeseries,
   userInfo,
