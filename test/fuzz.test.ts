@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadContracts } from '../src/contracts/load.js';
+import { loadContracts, resolveRef } from '../src/contracts/load.js';
 import { allOperations, buildRouteTable, type Operation } from '../src/contracts/route-table.js';
 import { writeFixtures } from '../src/fixtures/index.js';
 import { BASIC, startTestServer, type TestServer } from './helpers/server.js';
@@ -126,7 +126,8 @@ async function runCase(c: Case, before: { snapshot: string }): Promise<void> {
   const what = () => `${op.method.toUpperCase()} ${url.slice(0, 300)} as ${c.auth} [${headers['Content-Type'] ?? ''}] ${String(text).slice(0, 300)} → ${res.status} ${answer.slice(0, 300)}`;
   // a 5xx only where the contract documents GeoNode's own deliberate one with that content type (the ISO metadata
   // upload's dataset exceptions, an asset without files): DESIGN "a deliberate JSON error … with its status"
-  const documented = (op.responses[String(res.status)] as { content?: Record<string, unknown> } | undefined)?.content ?? {};
+  const response = op.responses[String(res.status)];
+  const documented = (response === undefined ? undefined : resolveRef<{ content?: Record<string, unknown> }>(op.contract.doc, response))?.content ?? {};
   const deliberate = res.status >= 500 && Object.keys(documented).includes((res.headers.get('content-type') ?? '').split(';')[0]);
   if (!deliberate) expect(res.status, what()).toBeLessThan(500);
   expect(answer, what()).not.toMatch(/<html|<!DOCTYPE|\n\s+at .+\(.+:\d+:\d+\)/i);
