@@ -70,6 +70,8 @@ const CAUGHT_BY: Record<string, [check: string, only: string[], geonode?: 4 | 5]
   'metadata-patch-ignored': ['metadata_round_trip', ['scenario geonode-metadata-instance'], 5],
   'thumbnail-not-deleted': ['thumbnail_deleted', ['scenario geonode-delete-thumbnail'], 5],
   'challenge-header-missing': ['auth_challenge', ['scenario geonode-auth-challenge'], 5],
+  'resource-asset-not-linked': ['resource_assets', ['scenario geonode-resource-assets'], 5],
+  'permissions-put-replaces': ['permissions_merge', ['scenario geonode-permissions-merge'], 5],
 };
 
 describe('planted faults', () => {

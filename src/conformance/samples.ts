@@ -58,6 +58,8 @@ export const SOURCES: Record<string, Record<string, ParamSource>> = {
   '/services/api/v1/layers/{id}/versions/draft/': { id: catalogue('layers') },
   // GeoNode 5's metadata editor: an instance is a resource; a thesaurus is named by its id or identifier
   '/api/v2/metadata/instance/{pk}/': { pk: { list: '/api/v2/resources/', field: 'pk' } },
+  // any number names the one schema GeoNode serves (5.0.2 metadata/api/views.py:67)
+  '/api/v2/metadata/schema/{pk}/': { pk: { value: '1' } },
   '/api/v2/metadata/autocomplete/thesaurus/{thesaurusid}/keywords': { thesaurusid: { value: '1' } },
   '/services/api/v1/tables/{id}/': { id: catalogue('tables') },
   '/services/api/v1/tables/{id}/versions/': { id: catalogue('tables') },

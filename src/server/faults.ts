@@ -211,9 +211,23 @@ export const FAULTS: Fault[] = [
     answer: (req, at) => (at.op?.behaviour === 'deleteThumbnail' && req.headers.authorization ? { status: 200, body: { message: 'Thumbnail deleted successfully.', success: true } } : undefined) },
   { name: 'challenge-header-missing', area: 'auth', description: 'GeoNode 401 answers lack WWW-Authenticate (a 5.x front end cannot tell a login is wanted)',
     reply: (r, at) => (at.op?.api === 'geonode' && r.status === 401 ? withHeader(r, 'WWW-Authenticate', () => undefined) : r) },
+  { name: 'resource-asset-not-linked', area: 'assets', description: "[5.x] uploading files as a resource's asset answers 201 but stores nothing",
+    answer: (_req, at) => (at.op?.behaviour === 'resourceAssetAdd' ? { status: 201, body: { message: 'Asset created and linked successfully.', asset_id: 987654, link_id: 987654 } } : undefined) },
+  { name: 'permissions-put-replaces', area: 'permissions', description: '[5.x] a permissions PUT replaces the spec (the 4.4 behaviour) instead of merging into it',
+    request: (req, at) => (at.op?.behaviour === 'permissions' && at.method === 'PUT' && at.op.contract.release === 5 ? withUnnamedUsersRemoved(req, at) : req) },
 ];
 
 const BY_NAME = new Map(FAULTS.map((f) => [f.name, f]));
+
+/** A permissions PUT that also sets every user granted before, but not named now, to `none`: a replace, not a merge. */
+function withUnnamedUsersRemoved(req: PlainRequest, at: At): PlainRequest {
+  const pk = /\/(\d+)\/permissions\/?(?:\?|$)/.exec(req.url)?.[1];
+  const body = req.body.value;
+  if (!pk || !isObj(body) || !Array.isArray(body.users)) return req;
+  const named = new Set(body.users.map((u) => (isObj(u) ? u.id : undefined)));
+  const granted = ((at.env.store.collection('grants').get(pk)?.users as Obj[] | undefined) ?? []).filter((u) => u.permissions !== 'owner' && !named.has(u.id));
+  return { ...req, body: { present: true, value: { ...body, users: [...body.users, ...granted.map((u) => ({ id: u.id, permissions: 'none' }))] } } };
+}
 
 /** The user name of a Basic authorization header ('' otherwise). */
 function basicUser(header: string | undefined): string {
