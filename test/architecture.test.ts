@@ -1,6 +1,6 @@
 /** House rules frozen as tests: pure layers stay framework-free, generic code never names a GeoNode type. */
 import { readFile, readdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 async function files(dir: string): Promise<string[]> {
@@ -37,5 +37,25 @@ describe('architecture', () => {
       const lines = text.split('\n').length;
       if (lines > 300) expect(text, `${f} has ${lines} lines`).toMatch(/longer than 300 lines because/);
     }
+  });
+
+  it('no import cycles in src/ (type-only imports included)', async () => {
+    const graph = new Map<string, string[]>();
+    for (const f of await files('src')) {
+      const text = await readFile(f, 'utf8');
+      const deps = [...text.matchAll(/^(?:import|export)\b[^'"]*?from\s+'(\.[^']+)'/gm)].map((m) => join(dirname(f), m[1]).replace(/\.js$/, '.ts'));
+      graph.set(f, deps);
+    }
+    const cycles: string[] = [];
+    const state = new Map<string, 'open' | 'done'>();
+    const visit = (f: string, path: string[]) => {
+      if (state.get(f) === 'done') return;
+      if (state.get(f) === 'open') return void cycles.push([...path.slice(path.indexOf(f)), f].join(' → '));
+      state.set(f, 'open');
+      for (const d of graph.get(f) ?? []) if (graph.has(d)) visit(d, [...path, f]);
+      state.set(f, 'done');
+    };
+    for (const f of graph.keys()) visit(f, []);
+    expect(cycles).toEqual([]);
   });
 });

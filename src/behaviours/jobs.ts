@@ -8,48 +8,19 @@
  * alive; `close()` stops the timer. Because the bookkeeping is stored, `load()` picks every unfinished job up again
  * after a restart (or ends it as failed, with the reason, when it cannot go on).
  */
-import type { Env } from './types.js';
+import type { Env, JobBook, JobKind, JobRunner, JobStart } from './types.js';
 import type { StoredRecord } from '../store/collection.js';
 import { Clock, isoAt, msOf, Schedule } from './clock.js';
 
 export const JOB_FIELD = 'geostub_job';
 
-export interface JobBook {
-  kind: string;
-  /** when the next step is due (ISO); null once the job has ended */
-  due: string | null;
-  /** when the job last moved (ISO) */
-  at: string;
-  /** the job was asked to fail (X-Geostub-Fail, `geostub:fail`) */
-  fail?: boolean;
-  /** why the job failed, when geostub ended it */
-  error?: string;
-}
-
-export interface JobKind {
-  name: string;
-  /** the store collection of the job records */
-  collection: string;
-  /** whether a record is still unfinished (its state, not its bookkeeping) */
-  pending(rec: StoredRecord): boolean;
-  /** Move the job one step at `at` (ISO). Returns the ms until the next step, or null when the job has ended. */
-  step(env: Env, rec: StoredRecord, at: string, book: JobBook, stepMs: number): number | null;
-  /** End a job that cannot go on, as failed, saying why. */
-  abandon(env: Env, rec: StoredRecord, reason: string, at: string): void;
-}
+export type { JobBook, JobKind, JobStart } from './types.js';
 
 export const bookOf = (rec: StoredRecord): JobBook | undefined => {
   const b = rec[JOB_FIELD];
   return b && typeof b === 'object' && !Array.isArray(b) ? (b as JobBook) : undefined;
 };
 
-export interface JobStart {
-  fail?: boolean;
-  /** ms before the first step; default one step duration */
-  delay?: number;
-  /** when the job was created (ISO; its first step is due `delay` after it); default now */
-  since?: string;
-}
 
 /**
  * Start a job: on the server's scheduler when there is one, else (behaviours called without a server) run it to
@@ -64,7 +35,7 @@ export function launchJob(env: Env, kind: JobKind, rec: StoredRecord, start: Job
 
 const idOf = (env: Env, kind: JobKind, rec: StoredRecord) => rec[env.store.collection(kind.collection).spec.idField];
 
-export class JobScheduler {
+export class JobScheduler implements JobRunner {
   private readonly schedule = new Schedule();
   private readonly kinds = new Map<string, JobKind>();
   private timer: NodeJS.Timeout | undefined;

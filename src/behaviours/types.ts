@@ -4,7 +4,6 @@ import type { Operation } from '../contracts/route-table.js';
 import type { ContractValidators } from '../contracts/validators.js';
 import type { StoredRecord } from '../store/collection.js';
 import type { Store } from '../store/store.js';
-import type { JobScheduler } from './jobs.js';
 
 export interface BehaviourRequest {
   op: Operation;
@@ -80,7 +79,60 @@ export interface Env {
   /** the time now (the server's virtual clock) as an ISO string with microseconds and Z */
   now(): string;
   /** the server's jobs on its virtual clock; without one (behaviours called directly) a job runs to its end at once */
-  jobs?: JobScheduler;
+  jobs?: JobRunner;
+}
+
+export interface JobBook {
+  kind: string;
+  /** when the next step is due (ISO); null once the job has ended */
+  due: string | null;
+  /** when the job last moved (ISO) */
+  at: string;
+  /** the job was asked to fail (X-Geostub-Fail, `geostub:fail`) */
+  fail?: boolean;
+  /** why the job failed, when geostub ended it */
+  error?: string;
+}
+
+export interface JobKind {
+  name: string;
+  /** the store collection of the job records */
+  collection: string;
+  /** whether a record is still unfinished (its state, not its bookkeeping) */
+  pending(rec: StoredRecord): boolean;
+  /** Move the job one step at `at` (ISO). Returns the ms until the next step, or null when the job has ended. */
+  step(env: Env, rec: StoredRecord, at: string, book: JobBook, stepMs: number): number | null;
+  /** End a job that cannot go on, as failed, saying why. */
+  abandon(env: Env, rec: StoredRecord, reason: string, at: string): void;
+}
+
+export interface JobStart {
+  fail?: boolean;
+  /** ms before the first step; default one step duration */
+  delay?: number;
+  /** when the job was created (ISO; its first step is due `delay` after it); default now */
+  since?: string;
+}
+
+/** The job scheduler as the rest of the code sees it (behaviours/jobs.ts implements it). */
+export interface JobRunner {
+  readonly stepMs: number;
+  /** the virtual clock the jobs run on */
+  readonly clock: { now(): number; readonly ahead: number };
+  /** jobs not finished yet */
+  readonly pending: number;
+  list(): { collection: string; id: string; kind: string; due: string }[];
+  start(kind: JobKind, rec: StoredRecord, start?: JobStart): void;
+  /** run the steps that are due now; how many ran */
+  runDue(): number;
+  pump(): number;
+  /** move the clock forward and run what falls due; how many steps ran */
+  advance(ms: number): number;
+  /** run every job to its end; how many steps ran */
+  settle(): number;
+  load(): { resumed: number; failed: number };
+  reset(): void;
+  close(): void;
 }
 
 export type Behaviour = (req: BehaviourRequest, env: Env) => Reply | Promise<Reply>;

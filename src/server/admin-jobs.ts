@@ -11,13 +11,13 @@
 import type { Express, NextFunction, Request, Response } from 'express';
 import { apiError } from '../errors/catalogue.js';
 import type { Env, Reply } from '../behaviours/types.js';
-import type { JobScheduler } from '../behaviours/jobs.js';
+import type { JobRunner } from '../behaviours/types.js';
 import { isoAt } from '../behaviours/clock.js';
 
 /** The largest single move of the clock (a hundred years). */
 const MAX_ADVANCE = 100 * 365.25 * 24 * 3600 * 1000;
 
-function clockState(jobs: JobScheduler): Record<string, unknown> {
+function clockState(jobs: JobRunner): Record<string, unknown> {
   return { now: isoAt(jobs.clock.now()), ahead_ms: jobs.clock.ahead, job_duration_ms: jobs.stepMs, pending: jobs.pending };
 }
 
@@ -38,7 +38,7 @@ function advanceBy(raw: unknown): number {
 }
 
 export function mountJobRoutes(app: Express, env: Env, send: (res: Response, reply: Reply) => void): void {
-  const route = (handler: (req: Request, jobs: JobScheduler) => Promise<Record<string, unknown>> | Record<string, unknown>) =>
+  const route = (handler: (req: Request, jobs: JobRunner) => Promise<Record<string, unknown>> | Record<string, unknown>) =>
     async (req: Request, res: Response, next: NextFunction) => {
       try {
         if (!env.jobs) throw apiError('routeNotFound', req.path);

@@ -1,7 +1,9 @@
 /** One named collection: records in insertion order plus an id index (O(1) lookup by id). */
 import { changed, forget } from './lazy.js';
 
-export type StoredRecord = Record<string, unknown>;
+import type { StoredRecord } from './record.js';
+
+export type { StoredRecord } from './record.js';
 
 export interface CollectionSpec {
   /** the record field holding the id (`pk`, `id`, `exec_id`, `slug`, …) */

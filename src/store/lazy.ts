@@ -16,8 +16,8 @@
  * Files are read through descriptors (`LazySource`), so a snapshot renamed over, or a journal segment deleted, stays
  * readable for the records still stored there; a source is closed once it is retired and no record points at it.
  */
-import type { StoredRecord } from './collection.js';
-import { EMPTY, LazySource, type LazyState } from './record-cache.js';
+import type { StoredRecord } from './record.js';
+import { EMPTY, LazySource, type HotColumns, type LazyState } from './record-cache.js';
 
 export { LazySource, RecordCache } from './record-cache.js';
 
@@ -26,10 +26,7 @@ export { LazySource, RecordCache } from './record-cache.js';
  * the record does not have the field). Shared by the collection's records, so a record costs no object of its own
  * for them. Values shared by many rows (the index's tables) and values set after a change are frozen.
  */
-export interface HotColumns {
-  names: ReadonlySet<string>;
-  values: ReadonlyMap<string, unknown[]>;
-}
+export type { HotColumns } from './record-cache.js';
 
 export const ABSENT: unique symbol = Symbol('absent');
 const STATE = Symbol('lazy record');

@@ -3,8 +3,13 @@
  * those loaded in memory (`RecordCache`), with the per-record state both work on.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
-import type { StoredRecord } from './collection.js';
-import type { HotColumns } from './lazy.js';
+import type { StoredRecord } from './record.js';
+
+/** Hot fields of a large collection, one column per field, read without loading records (lazy.ts). */
+export interface HotColumns {
+  names: ReadonlySet<string>;
+  values: ReadonlyMap<string, unknown[]>;
+}
 
 let scratch = Buffer.allocUnsafe(64 * 1024);
 

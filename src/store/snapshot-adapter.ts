@@ -15,8 +15,8 @@ import { access, stat } from 'node:fs/promises';
 import type { Adapter } from 'lowdb';
 import type { StoredRecord } from './collection.js';
 import type { LazySource, RecordCache } from './record-cache.js';
-import { writeCollectionsFile } from './snapshot.js';
-import { readSnapshot, type IndexPlan } from './snapshot-index.js';
+import { readCollectionsFile, SnapshotFormatError, writeCollectionsFile } from './snapshot.js';
+import { readIndexedSnapshot, type IndexedSnapshot, type IndexPlan } from './snapshot-index.js';
 
 /** What `db.data` holds: the head fields (`version`, `journal`) and every collection's records. */
 export interface SnapshotData {
@@ -63,5 +63,18 @@ export class SnapshotAdapter implements Adapter<SnapshotData> {
     const { placed } = this;
     this.placed = undefined;
     this.bytes = await writeCollectionsFile(this.file, { ...data.head }, lists, this.plan(), placed);
+  }
+}
+
+/** Read a snapshot: through its index when it has a valid one, else the ordinary way; a useful error when unreadable. */
+async function readSnapshot(file: string, hotFields: IndexPlan['hotFields'], cache: RecordCache): Promise<IndexedSnapshot> {
+  // an index that cannot be followed (a damaged file that kept its size and mtime) falls back to the ordinary read
+  const indexed = await readIndexedSnapshot(file, hotFields, cache).catch(() => undefined);
+  if (indexed) return indexed;
+  try {
+    return await readCollectionsFile(file);
+  } catch (err) {
+    if (!(err instanceof SnapshotFormatError)) throw err;
+    throw new Error(`The database file ${file} is not valid JSON or not a geostub database (${err.message}). Delete it to start again from the seed fixtures.`);
   }
 }

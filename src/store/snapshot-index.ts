@@ -14,7 +14,6 @@
 import { open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import type { StoredRecord } from './collection.js';
 import { ABSENT, LazySource, deepFreeze, lazyRecord, type HotColumns, type RecordCache } from './lazy.js';
-import { SnapshotFormatError, readCollectionsFile } from './snapshot.js';
 
 type Rec = Record<string, unknown>;
 
@@ -198,18 +197,6 @@ export async function readIndexedSnapshot(file: string, hotFields: IndexPlan['ho
   }
 }
 
-/** Read a snapshot: through its index when it has a valid one, else the ordinary way; a useful error when unreadable. */
-export async function readSnapshot(file: string, hotFields: IndexPlan['hotFields'], cache: RecordCache): Promise<IndexedSnapshot> {
-  // an index that cannot be followed (a damaged file that kept its size and mtime) falls back to the ordinary read
-  const indexed = await readIndexedSnapshot(file, hotFields, cache).catch(() => undefined);
-  if (indexed) return indexed;
-  try {
-    return await readCollectionsFile(file);
-  } catch (err) {
-    if (!(err instanceof SnapshotFormatError)) throw err;
-    throw new Error(`The database file ${file} is not valid JSON or not a geostub database (${err.message}). Delete it to start again from the seed fixtures.`);
-  }
-}
 
 function hotColumns(lazy: LazyLayout, fields: readonly string[]): HotColumns | undefined {
   const values = new Map<string, unknown[]>();
