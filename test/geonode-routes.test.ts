@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import { startTestServer, type TestServer } from './helpers/server.js';
+import { fillRoute, fixtureIds, served as servedBy } from './helpers/route-ids.js';
 import { GEONODE_443_ROUTES, LIST_PUT_REFUSED, NOT_RELATION_ROUTES } from './data/geonode-4.4.3-routes.js';
 
 let s: TestServer;
@@ -14,32 +15,12 @@ let ids: Record<string, string>;
 
 beforeAll(async () => {
   s = await startTestServer();
-  const c = (name: string) => s.store.collection(name).all();
-  const ofType = (t: string) => String(c('resources').find((r) => r.resource_type === t && r.metadata_only !== true)!.pk);
-  ids = {
-    resource: ofType('dataset'), dataset: ofType('dataset'), document: ofType('document'), map: ofType('map'),
-    geoapp: String(c('resources').find((r) => r.resource_type === 'geostory')!.pk),
-    user: '1002', group: String(c('groups')[0].pk), owner: '1002', category: String(c('categories')[0].id),
-    keyword: String(c('keywords')[0].id), tkeyword: String(c('tkeywords')[0].id), region: String(c('regions')[0].id),
-    upload: String(c('uploads')[0].id), sizeLimit: String(c('upload_size_limits')[0].slug),
-    parallelismLimit: String(c('upload_parallelism_limits')[0].slug), execution: String(c('execution_requests')[0].exec_id),
-    harvester: String(c('harvesters')[0].id), session: String(c('harvesting_sessions')[0].id), command: 'ping_mngmt_commands_http',
-    job: String(c('management_jobs')[0].id), facet: 'category', asset: String(c('assets')[0].pk),
-  };
+  ids = fixtureIds(s);
 }, 60_000);
 afterAll(() => s.close());
 
-const fill = (path: string) => path.replace(/\{(\w+)\}/g, (_m, name: string) => {
-  if (!(name in ids)) throw new Error(`no id for {${name}}`);
-  return ids[name];
-});
-
-/** A route exists when the mock routed the request to an operation: no route miss and no 405. */
-async function served(method: string, path: string) {
-  // anonymous, so that no write goes through: an existing route answers 401/403 (or its read), a missing one 404/405
-  const res = await s.request(method, path, { as: null, ...(method === 'GET' || method === 'DELETE' ? {} : { body: {} }) });
-  return { status: res.status, error: res.headers.get('x-geostub-error'), text: res.text.slice(0, 200) };
-}
+const fill = (path: string) => fillRoute(path, ids);
+const served = (method: string, path: string) => servedBy(s, method, path);
 
 describe('the routes GeoNode 4.4.3 registers (test/data/geonode-4.4.3-routes.ts)', () => {
   it('lists each method and path once, with its source', () => {
