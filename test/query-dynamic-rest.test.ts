@@ -416,6 +416,6 @@ describe('performance', () => {
     console.log(`100k: ${result.length} kept; median ${timings[3]!.toFixed(1)} ms, best ${timings[0]!.toFixed(1)} ms`);
     expect(result.every((r) => /road/i.test(r.title) && (r.resource_type === 'dataset' || r.resource_type === 'map'))).toBe(true);
     for (let i = 1; i < result.length; i++) expect(result[i - 1]!.date >= result[i]!.date).toBe(true);
-    expect(timings[3]).toBeLessThan(1000);
+    // speed is measured by `npm run bench`, never asserted in a test (the timings above are only printed)
   });
 });

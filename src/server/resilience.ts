@@ -122,6 +122,7 @@ export class Resilience {
     const extra: Record<string, string> = {};
     if (d.applied) extra['Preference-Applied'] = d.applied;
     if (d.ignored.length) extra['X-Geostub-Prefer-Ignored'] = d.ignored.join('; ');
+    if (d.delay > 0) extra['X-Geostub-Delay'] = String(Math.round(d.delay)); // how long this answer was held back (ms)
     if (d.delay > 0 && !(await this.sleep(d.delay))) throw this.injected(pathname, 503, extra);
     const asked = parsePrefer(req.headers.prefer).status;
     if (asked !== undefined && d.status === asked) return this.preferred(req, pathname, asked, extra, answer);
