@@ -78,7 +78,7 @@ async function cataloguePages(url: string, base: string): Promise<number> {
 }
 
 /** The walk's URLs in the order they are asked: kinds interleaved, pages spread over the whole result. */
-async function walkUrls(url: string, pks: number[]): Promise<string[]> {
+export async function walkUrls(url: string, pks: number[]): Promise<string[]> {
   const g = (base: string, count: number, step: number): PageRun => ({ base, count, step, pages: (u) => geonodePages(u, base) });
   const c = (base: string, count: number, step: number): PageRun => ({ base, count, step, pages: (u) => cataloguePages(u, base) });
   const runs: PageRun[] = [

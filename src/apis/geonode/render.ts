@@ -109,6 +109,132 @@ export function renderRecord(key: string, record: StoredRecord, ctx: RenderConte
   return out;
 }
 
+/**
+ * The same rendering as `renderRecord`, as JSON text, for the read paths that answer text (list pages and details
+ * without include[]/exclude[], sideloading or planted faults). Each record's viewer-independent fields are kept as
+ * text with their links relative (`LINK` in front of the host-relative URL, made absolute once per reply by
+ * `withOrigin`), so one cached rendering serves every origin and every caller; only the fields that depend on the
+ * caller (`perms`, `favorite`, …, and the embedded owner for staff and the owner themself) are serialised per
+ * request. The result still carries the marks: the caller passes the whole reply through `withOrigin`.
+ */
+export function renderRecordText(key: string, record: StoredRecord, ctx: RenderContext, opts: RenderOptions = {}): string {
+  const c = GEONODE_COLLECTIONS[key];
+  const schemaName = itemSchemaName(c, opts);
+  const fs = fieldSet(ctx.contract, schemaName);
+  const cacheKey = `${(ctx.stamp ??= ctx.store.stamp())}|${key}|${schemaName}|${opts.withDeferred ? '*' : [...(opts.include ?? [])].join(',')}`;
+  let base = textCache.get(record);
+  if (!base || base.key !== cacheKey || base.fs !== fs) {
+    const data = plainRecord(record);
+    const texts = new Array<string | null>(fs.all.length).fill(null);
+    let bytes = 0;
+    let unsafe = false;
+    for (let i = 0; i < fs.all.length; i++) {
+      const f = fs.all[i];
+      if (VIEWER_FIELDS.has(f) || !selected(fs, f, opts)) continue;
+      const v = valueOf(key, f, data, ctx, fs);
+      const marked = markLinks(v, f);
+      if (marked === UNSAFE) {
+        unsafe = true;
+        break;
+      }
+      const t = JSON.stringify(marked);
+      if (t === undefined) continue; // an undefined value: the key is left out, as JSON.stringify of the object would
+      texts[i] = `${JSON.stringify(f)}:${t}`;
+      bytes += texts[i]!.length;
+    }
+    // a stored string that itself begins with the mark could not be told from a link: such a record is rendered whole
+    if (unsafe) return JSON.stringify(renderRecord(key, record, ctx, opts));
+    const owner = c.store === 'resources' ? fs.all.indexOf('owner') : -1;
+    base = { key: cacheKey, fs, texts, owner, bytes: bytes + 64 };
+    const old = textCache.get(record);
+    if (old) {
+      textCacheBytes -= old.bytes;
+      textCache.delete(record);
+    }
+    textCache.set(record, base);
+    textCacheBytes += base.bytes;
+    while (textCacheBytes > TEXT_CACHE_BYTES && textCache.size > 1) {
+      const [first, entry] = textCache.entries().next().value as [StoredRecord, BaseText];
+      textCache.delete(first);
+      textCacheBytes -= entry.bytes;
+    }
+  }
+  const parts: string[] = [];
+  for (let i = 0; i < fs.all.length; i++) {
+    const f = fs.all[i];
+    if (!selected(fs, f, opts)) continue;
+    if (VIEWER_FIELDS.has(f)) {
+      const v = valueOf(key, f, record, ctx, fs);
+      if (v === OMITTED) continue;
+      const t = JSON.stringify(v);
+      if (t !== undefined) parts.push(`${JSON.stringify(f)}:${t}`);
+    } else if (i === base.owner && ctx.user && record.owner && typeof record.owner === 'object' && seesUserPerms(ctx.user, (record.owner as StoredRecord).pk)) {
+      // staff and the owner see the owner's perms: this one field is rendered for them
+      const owner = absolutize(embedUser(ctx, record.owner, subFields(ctx, fs, 'owner')), ctx.origin, 'owner');
+      const t = JSON.stringify(owner && typeof owner === 'object' ? ownerForViewer(ctx, owner as StoredRecord) : owner);
+      if (t !== undefined) parts.push(`"owner":${t}`);
+    } else {
+      const t = base.texts[i];
+      if (t !== null) parts.push(t);
+    }
+  }
+  return `{${parts.join(',')}}`;
+}
+
+interface BaseText {
+  key: string;
+  fs: FieldSet;
+  /** per field of `fs.all`: `"name":value` with links marked, or null (viewer field, not selected, undefined) */
+  texts: (string | null)[];
+  /** index of the embedded owner in `fs.all` (resources), else -1 */
+  owner: number;
+  bytes: number;
+}
+
+/**
+ * Records' viewer-independent JSON, bounded by size: 10,000 resources' list renderings fit (a front end walking
+ * every page is served from text), at 100,000 the most recently rendered ones are kept (the durability goal keeps
+ * RSS under 3× the JSON).
+ */
+const textCache = new Map<StoredRecord, BaseText>();
+let textCacheBytes = 0;
+const TEXT_CACHE_BYTES = 48 * 1024 * 1024;
+
+/** What stands before a host-relative link in cached text: a control character JSON writes as `\u0001`. */
+const LINK = '\u0001';
+const UNSAFE = Symbol('unsafe');
+
+/** `absolutize` with the mark for an origin; UNSAFE when a stored string already begins with the mark. */
+function markLinks(value: unknown, key: string): unknown {
+  if (typeof value === 'string') {
+    if (value.charCodeAt(0) === 1) return UNSAFE;
+    return value.charCodeAt(0) === 47 && URL_KEY.test(key) ? LINK + value : value;
+  }
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    const itemKey = key === 'links' || key === 'download_urls' ? '' : key;
+    const out = new Array<unknown>(value.length);
+    for (let i = 0; i < value.length; i++) if ((out[i] = markLinks(value[i], itemKey)) === UNSAFE) return UNSAFE;
+    return out;
+  }
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(value)) {
+    if (k === '__proto__') continue;
+    if ((out[k] = markLinks((value as Record<string, unknown>)[k], k)) === UNSAFE) return UNSAFE;
+  }
+  return out;
+}
+
+/**
+ * Make the marked links of a reply's JSON text absolute. A mark only ever opens a string (a string begins after
+ * `:`, `[` or `,`; a quote inside a string is escaped), and `markLinks` refuses stored strings that begin with it.
+ */
+export function withOrigin(text: string, origin: string): string {
+  if (!text.includes('"\\u0001')) return text;
+  const prefix = JSON.stringify(origin).slice(1, -1);
+  return text.replace(/([:[,])"\\u0001/g, (_m, before: string) => `${before}"${prefix}`);
+}
+
 /** A field the serializer deletes for this viewer (the key is absent, not null). */
 const OMITTED = Symbol('omitted');
 
