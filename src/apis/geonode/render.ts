@@ -121,89 +121,107 @@ export function renderRecordText(key: string, record: StoredRecord, ctx: RenderC
   const c = GEONODE_COLLECTIONS[key];
   const schemaName = itemSchemaName(c, opts);
   const fs = fieldSet(ctx.contract, schemaName);
-  const cacheKey = `${(ctx.stamp ??= ctx.store.stamp())}|${key}|${schemaName}|${opts.withDeferred ? '*' : [...(opts.include ?? [])].join(',')}`;
-  let base = textCache.get(record);
-  if (!base || base.key !== cacheKey || base.fs !== fs) {
-    const data = plainRecord(record);
-    const texts = new Array<string | null>(fs.all.length).fill(null);
-    let bytes = 0;
-    let unsafe = false;
-    for (let i = 0; i < fs.all.length; i++) {
-      const f = fs.all[i];
-      if (VIEWER_FIELDS.has(f) || !selected(fs, f, opts)) continue;
-      const v = valueOf(key, f, data, ctx, fs);
-      const marked = markLinks(v, f);
-      if (marked === UNSAFE) {
-        unsafe = true;
-        break;
-      }
-      const t = JSON.stringify(marked);
-      if (t === undefined) continue; // an undefined value: the key is left out, as JSON.stringify of the object would
-      texts[i] = `${JSON.stringify(f)}:${t}`;
-      bytes += texts[i]!.length;
-    }
-    // a stored string that itself begins with the mark could not be told from a link: such a record is rendered whole
-    if (unsafe) return JSON.stringify(renderRecord(key, record, ctx, opts));
-    const owner = c.store === 'resources' ? fs.all.indexOf('owner') : -1;
-    base = { key: cacheKey, fs, texts, owner, bytes: bytes + 64 };
-    const old = textCache.get(record);
-    if (old) {
-      textCacheBytes -= old.bytes;
-      textCache.delete(record);
-    }
-    textCache.set(record, base);
-    textCacheBytes += base.bytes;
-    while (textCacheBytes > TEXT_CACHE_BYTES && textCache.size > 1) {
-      const [first, entry] = textCache.entries().next().value as [StoredRecord, BaseText];
-      textCache.delete(first);
-      textCacheBytes -= entry.bytes;
+  const stamp = (ctx.stamp ??= ctx.store.stamp());
+  if (stamp !== textCacheStamp) {
+    // any change may show in any rendering (an embedded owner, a map's layers): the cache starts again
+    textCache.clear();
+    textCacheBytes = 0;
+    textCacheStamp = stamp;
+  }
+  // by collection and id, not by the record object: a record kept on disk is read into a new object each time, and
+  // holding those objects would keep what the on-disk mode frees
+  const id = `${key}|${schemaName}|${opts.withDeferred ? '*' : [...(opts.include ?? [])].join(',')}|${String(record[c.idField] ?? record.pk)}`;
+  let base = textCache.get(id);
+  if (!base || base.fs !== fs) {
+    const made = baseText(key, record, ctx, opts, c, fs);
+    if (!made) return JSON.stringify(renderRecord(key, record, ctx, opts));
+    base = made;
+    // scan-resistant: when full, newer renderings are not kept (a walk over more records than fit keeps hitting
+    // the ones kept, where evicting the oldest would miss every time)
+    if (textCacheBytes + base.bytes <= TEXT_CACHE_BYTES) {
+      textCache.set(id, base);
+      textCacheBytes += base.bytes;
     }
   }
   const parts: string[] = [];
-  for (let i = 0; i < fs.all.length; i++) {
+  const { runs, gaps } = base;
+  for (let g = 0; g < gaps.length; g++) {
+    if (runs[g]) parts.push(runs[g]);
+    const i = gaps[g];
     const f = fs.all[i];
-    if (!selected(fs, f, opts)) continue;
-    if (VIEWER_FIELDS.has(f)) {
-      const v = valueOf(key, f, record, ctx, fs);
-      if (v === OMITTED) continue;
-      const t = JSON.stringify(v);
-      if (t !== undefined) parts.push(`${JSON.stringify(f)}:${t}`);
-    } else if (i === base.owner && ctx.user && record.owner && typeof record.owner === 'object' && seesUserPerms(ctx.user, (record.owner as StoredRecord).pk)) {
-      // staff and the owner see the owner's perms: this one field is rendered for them
-      const owner = absolutize(embedUser(ctx, record.owner, subFields(ctx, fs, 'owner')), ctx.origin, 'owner');
-      const t = JSON.stringify(owner && typeof owner === 'object' ? ownerForViewer(ctx, owner as StoredRecord) : owner);
-      if (t !== undefined) parts.push(`"owner":${t}`);
-    } else {
-      const t = base.texts[i];
-      if (t !== null) parts.push(t);
+    if (f === 'owner') {
+      // staff and the owner see the owner's perms; everyone else gets the kept text
+      if (ctx.user && record.owner && typeof record.owner === 'object' && seesUserPerms(ctx.user, (record.owner as StoredRecord).pk)) {
+        const owner = absolutize(embedUser(ctx, record.owner, subFields(ctx, fs, 'owner')), ctx.origin, 'owner');
+        const t = JSON.stringify(owner && typeof owner === 'object' ? ownerForViewer(ctx, owner as StoredRecord) : owner);
+        if (t !== undefined) parts.push(`"owner":${t}`);
+      } else if (base.owner) parts.push(base.owner);
+      continue;
     }
+    const v = valueOf(key, f, record, ctx, fs);
+    if (v === OMITTED) continue;
+    const t = JSON.stringify(v);
+    if (t !== undefined) parts.push(`${JSON.stringify(f)}:${t}`);
   }
+  if (runs[gaps.length]) parts.push(runs[gaps.length]);
   return `{${parts.join(',')}}`;
 }
 
+/** The viewer-independent text of a record: runs of fields between the per-caller ones; undefined when unsafe. */
+function baseText(key: string, record: StoredRecord, ctx: RenderContext, opts: RenderOptions, c: EndpointCollection, fs: FieldSet): BaseText | undefined {
+  const data = plainRecord(record);
+  const runs: string[] = [];
+  const gaps: number[] = [];
+  let run: string[] = [];
+  let owner = '';
+  for (let i = 0; i < fs.all.length; i++) {
+    const f = fs.all[i];
+    if (!selected(fs, f, opts)) continue;
+    const perCaller = VIEWER_FIELDS.has(f);
+    if (perCaller || (f === 'owner' && c.store === 'resources')) {
+      runs.push(run.join(','));
+      run = [];
+      gaps.push(i);
+      if (perCaller) continue;
+    }
+    const marked = markLinks(valueOf(key, f, data, ctx, fs), f);
+    // a stored string that itself begins with the mark could not be told from a link: such a record is rendered whole
+    if (marked === UNSAFE) return undefined;
+    const t = JSON.stringify(marked);
+    if (t === undefined) continue; // an undefined value: the key is left out, as JSON.stringify of the object would
+    if (f === 'owner' && c.store === 'resources') owner = `"owner":${t}`;
+    else run.push(`${JSON.stringify(f)}:${t}`);
+  }
+  runs.push(run.join(','));
+  let bytes = 96 + owner.length + gaps.length * 8;
+  for (const r of runs) bytes += r.length + 24;
+  return { fs, runs, gaps, owner, bytes };
+}
+
 interface BaseText {
-  key: string;
   fs: FieldSet;
-  /** per field of `fs.all`: `"name":value` with links marked, or null (viewer field, not selected, undefined) */
-  texts: (string | null)[];
-  /** index of the embedded owner in `fs.all` (resources), else -1 */
-  owner: number;
+  /** the fields between the per-caller ones, as `"name":value,…` with links marked (gaps.length + 1 runs) */
+  runs: string[];
+  /** indexes in `fs.all` of the per-caller fields (and of the embedded owner of a resource) */
+  gaps: number[];
+  /** the embedded owner's text for callers who do not see its perms ('' when absent) */
+  owner: string;
   bytes: number;
 }
 
 /**
- * Records' viewer-independent JSON, bounded by size: 10,000 resources' list renderings fit (a front end walking
- * every page is served from text), at 100,000 the most recently rendered ones are kept (the durability goal keeps
- * RSS under 3× the JSON).
+ * Records' viewer-independent JSON, bounded by size (the durability goal keeps RSS under 3× the JSON at 10,000
+ * resources, ~20 MB above what the store takes): about 3,000 list renderings fit. Cleared when the data changes.
  */
-const textCache = new Map<StoredRecord, BaseText>();
+const textCache = new Map<string, BaseText>();
 let textCacheBytes = 0;
-const TEXT_CACHE_BYTES = 48 * 1024 * 1024;
+let textCacheStamp = '';
+const TEXT_CACHE_BYTES = 10 * 1024 * 1024;
+
+const UNSAFE = Symbol('unsafe');
 
 /** What stands before a host-relative link in cached text: a control character JSON writes as `\u0001`. */
 const LINK = '\u0001';
-const UNSAFE = Symbol('unsafe');
-
 /** `absolutize` with the mark for an origin; UNSAFE when a stored string already begins with the mark. */
 function markLinks(value: unknown, key: string): unknown {
   if (typeof value === 'string') {
