@@ -14,7 +14,7 @@ import type { StoredRecord } from '../../store/collection.js';
 import type { EndpointCollection } from './collections.js';
 import { canSee, endpointOf, findRecord, isAdmin, isSuperuser, renderContext, requireUser } from './context.js';
 import { facetListFilter, geonodeListFilters, takeTKeywords, type TKeywordsRequest } from './list-filters.js';
-import { renderRecord, renderRecordText, withOrigin, type RenderOptions } from './render.js';
+import { renderRecord, renderRecordText, TextUnsafe, withOrigin, type RenderOptions } from './render.js';
 import { relationPk, sideloadRules } from './sideload.js';
 
 const RESOURCE_FAMILY = new Set(['resources', 'datasets', 'documents', 'maps', 'geoapps']);
@@ -154,6 +154,7 @@ function pageEnvelopeText(req: BehaviourRequest, records: readonly StoredRecord[
   const envelope = pageEnvelope(req, records, plural, (r) => (items.push(render(r)), 0));
   envelope[plural] = [];
   const headText = JSON.stringify(envelope);
+  if (headText.includes('"\\u0001')) throw new TextUnsafe();
   const text = `${headText.slice(0, -3)}[${items.join(',')}]}`;
   const count = items.length;
   items = [];
@@ -166,6 +167,16 @@ class PageText {
     readonly text: string,
     readonly items: number,
   ) {}
+}
+
+/** The text answer, or null when a value would be mistaken for a link mark (the object path answers then). */
+function textOrNull<T>(make: () => T): T | null {
+  try {
+    return make();
+  } catch (err) {
+    if (err instanceof TextUnsafe) return null;
+    throw err;
+  }
 }
 
 /** Whether a read may be answered as text: no field projection, no sideloading, no planted fault (faults edit bodies). */
@@ -201,8 +212,8 @@ export const list: Behaviour = (req, env) => {
       const records = visibleRecords(req, env, key, c, q);
       const ctx = renderContext(req, env);
       if (answersText(req, env, q)) {
-        const page = pageEnvelopeText(req, records, c.plural, (r) => renderRecordText(key, r, ctx, { listItem: true }));
-        return new PageText(withOrigin(page.text, req.origin), page.items);
+        const page = textOrNull(() => pageEnvelopeText(req, records, c.plural, (r) => renderRecordText(key, r, ctx, { listItem: true })));
+        if (page) return new PageText(withOrigin(page.text, req.origin), page.items);
       }
       const envelope = pageEnvelope(req, records, c.plural, (r) => projected(key, r, ctx, q, { listItem: true }));
       const { primary, sideloaded } = sideloads(key, env, req, c.plural, envelope[c.plural] as Record<string, unknown>[]);
@@ -240,10 +251,8 @@ export const retrieve: Behaviour = (req, env) => {
     const used = facetListFilter(req.query, env.store, req.user, key);
     if (used && !used(rec)) throw apiError('notFound');
   }
-  if (answersText(req, env, q)) {
-    const text = `{${JSON.stringify(c.singular)}:${renderRecordText(key, rec, renderContext(req, env), {})}}`;
-    return { status: 200, text: withOrigin(text, req.origin), contentType: 'application/json' };
-  }
+  const text = answersText(req, env, q) ? textOrNull(() => `{${JSON.stringify(c.singular)}:${renderRecordText(key, rec, renderContext(req, env), {})}}`) : null;
+  if (text !== null) return { status: 200, text: withOrigin(text, req.origin), contentType: 'application/json' };
   const { primary, sideloaded } = sideloads(key, env, req, c.plural, [projected(key, rec, renderContext(req, env), q, {})]);
   return json(200, { [c.singular]: primary[0], ...sideloaded });
 };

@@ -134,7 +134,7 @@ export function renderRecordText(key: string, record: StoredRecord, ctx: RenderC
   let base = textCache.get(id);
   if (!base || base.fs !== fs) {
     const made = baseText(key, record, ctx, opts, c, fs);
-    if (!made) return JSON.stringify(renderRecord(key, record, ctx, opts));
+    if (!made) throw new TextUnsafe(); // a stored string that begins with the mark: the caller renders objects
     base = made;
     // scan-resistant: when full, newer renderings are not kept (a walk over more records than fit keeps hitting
     // the ones kept, where evicting the oldest would miss every time)
@@ -154,6 +154,7 @@ export function renderRecordText(key: string, record: StoredRecord, ctx: RenderC
       if (ctx.user && record.owner && typeof record.owner === 'object' && seesUserPerms(ctx.user, (record.owner as StoredRecord).pk)) {
         const owner = absolutize(embedUser(ctx, record.owner, subFields(ctx, fs, 'owner')), ctx.origin, 'owner');
         const t = JSON.stringify(owner && typeof owner === 'object' ? ownerForViewer(ctx, owner as StoredRecord) : owner);
+        if (t?.includes('"\\u0001')) throw new TextUnsafe();
         if (t !== undefined) parts.push(`"owner":${t}`);
       } else if (base.owner) parts.push(base.owner);
       continue;
@@ -161,7 +162,9 @@ export function renderRecordText(key: string, record: StoredRecord, ctx: RenderC
     const v = valueOf(key, f, record, ctx, fs);
     if (v === OMITTED) continue;
     const t = JSON.stringify(v);
-    if (t !== undefined) parts.push(`${JSON.stringify(f)}:${t}`);
+    if (t === undefined) continue;
+    if (t.includes('"\\u0001')) throw new TextUnsafe(); // a string that begins with the mark: the caller renders objects
+    parts.push(`${JSON.stringify(f)}:${t}`);
   }
   if (runs[gaps.length]) parts.push(runs[gaps.length]);
   return `{${parts.join(',')}}`;
@@ -198,6 +201,9 @@ function baseText(key: string, record: StoredRecord, ctx: RenderContext, opts: R
   return { fs, runs, gaps, owner, bytes };
 }
 
+/** Thrown by the text path when a per-caller value holds a string that begins with the link mark. */
+export class TextUnsafe extends Error {}
+
 interface BaseText {
   fs: FieldSet;
   /** the fields between the per-caller ones, as `"name":value,…` with links marked (gaps.length + 1 runs) */
@@ -222,25 +228,36 @@ const UNSAFE = Symbol('unsafe');
 
 /** What stands before a host-relative link in cached text: a control character JSON writes as `\u0001`. */
 const LINK = '\u0001';
-/** `absolutize` with the mark for an origin; UNSAFE when a stored string already begins with the mark. */
+/**
+ * `absolutize` with the mark for an origin, copying only what changes (most values hold no host-relative link: no
+ * copy of them is made); UNSAFE when a stored string already begins with the mark.
+ */
 function markLinks(value: unknown, key: string): unknown {
   if (typeof value === 'string') {
-    if (value.charCodeAt(0) === 1) return UNSAFE;
-    return value.charCodeAt(0) === 47 && URL_KEY.test(key) ? LINK + value : value;
+    const c0 = value.charCodeAt(0);
+    if (c0 === 1) return UNSAFE;
+    return c0 === 47 && URL_KEY.test(key) ? LINK + value : value;
   }
   if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) {
     const itemKey = key === 'links' || key === 'download_urls' ? '' : key;
-    const out = new Array<unknown>(value.length);
-    for (let i = 0; i < value.length; i++) if ((out[i] = markLinks(value[i], itemKey)) === UNSAFE) return UNSAFE;
-    return out;
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const m = markLinks(value[i], itemKey);
+      if (m === UNSAFE) return UNSAFE;
+      if (m !== value[i]) (out ??= value.slice())[i] = m;
+    }
+    return out ?? value;
   }
-  const out: Record<string, unknown> = {};
+  let out: Record<string, unknown> | undefined;
   for (const k of Object.keys(value)) {
     if (k === '__proto__') continue;
-    if ((out[k] = markLinks((value as Record<string, unknown>)[k], k)) === UNSAFE) return UNSAFE;
+    const v = (value as Record<string, unknown>)[k];
+    const m = markLinks(v, k);
+    if (m === UNSAFE) return UNSAFE;
+    if (m !== v) (out ??= { ...(value as Record<string, unknown>) })[k] = m;
   }
-  return out;
+  return out ?? value;
 }
 
 /**
@@ -248,9 +265,16 @@ function markLinks(value: unknown, key: string): unknown {
  * `:`, `[` or `,`; a quote inside a string is escaped), and `markLinks` refuses stored strings that begin with it.
  */
 export function withOrigin(text: string, origin: string): string {
-  if (!text.includes('"\\u0001')) return text;
-  const prefix = JSON.stringify(origin).slice(1, -1);
-  return text.replace(/([:[,])"\\u0001/g, (_m, before: string) => `${before}"${prefix}`);
+  const pieces = text.split('"\\u0001');
+  if (pieces.length === 1) return text;
+  const link = `"${JSON.stringify(origin).slice(1, -1)}`;
+  let out = pieces[0];
+  for (let i = 1; i < pieces.length; i++) {
+    const prev = pieces[i - 1];
+    const c = prev.charCodeAt(prev.length - 1);
+    out += (c === 58 || c === 91 || c === 44 ? link : '"\\u0001') + pieces[i]; // after `:`, `[` or `,` only
+  }
+  return out;
 }
 
 /** A field the serializer deletes for this viewer (the key is absent, not null). */
