@@ -175,27 +175,33 @@ function baseText(key: string, record: StoredRecord, ctx: RenderContext, opts: R
   const data = plainRecord(record);
   const runs: string[] = [];
   const gaps: number[] = [];
-  let run: string[] = [];
+  // each run is one object serialised once (fewer strings than a JSON.stringify per field)
+  let run: Record<string, unknown> = {};
   let owner = '';
+  const close = () => {
+    const t = JSON.stringify(run);
+    runs.push(t.length > 2 ? t.slice(1, -1) : '');
+    run = {};
+  };
   for (let i = 0; i < fs.all.length; i++) {
     const f = fs.all[i];
     if (!selected(fs, f, opts)) continue;
     const perCaller = VIEWER_FIELDS.has(f);
-    if (perCaller || (f === 'owner' && c.store === 'resources')) {
-      runs.push(run.join(','));
-      run = [];
+    const isOwner = f === 'owner' && c.store === 'resources';
+    if (perCaller || isOwner) {
+      close();
       gaps.push(i);
       if (perCaller) continue;
     }
     const marked = markLinks(valueOf(key, f, data, ctx, fs), f);
     // a stored string that itself begins with the mark could not be told from a link: such a record is rendered whole
     if (marked === UNSAFE) return undefined;
-    const t = JSON.stringify(marked);
-    if (t === undefined) continue; // an undefined value: the key is left out, as JSON.stringify of the object would
-    if (f === 'owner' && c.store === 'resources') owner = `"owner":${t}`;
-    else run.push(`${JSON.stringify(f)}:${t}`);
+    if (isOwner) {
+      const t = JSON.stringify(marked);
+      if (t !== undefined) owner = `"owner":${t}`; // an undefined value: the key is left out, as in the object
+    } else if (f !== '__proto__') run[f] = marked;
   }
-  runs.push(run.join(','));
+  close();
   let bytes = 96 + owner.length + gaps.length * 8;
   for (const r of runs) bytes += r.length + 24;
   return { fs, runs, gaps, owner, bytes };
