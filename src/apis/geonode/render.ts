@@ -138,7 +138,7 @@ export function renderRecordText(key: string, record: StoredRecord, ctx: RenderC
     base = made;
     // scan-resistant: when full, newer renderings are not kept (a walk over more records than fit keeps hitting
     // the ones kept, where evicting the oldest would miss every time)
-    if (textCacheBytes + base.bytes <= TEXT_CACHE_BYTES) {
+    if (textCacheBytes + base.bytes <= (ctx.store.lazyRecords.records > 0 ? TEXT_CACHE_BYTES_ON_DISK : TEXT_CACHE_BYTES)) {
       textCache.set(id, base);
       textCacheBytes += base.bytes;
     }
@@ -223,12 +223,15 @@ interface BaseText {
 
 /**
  * Records' viewer-independent JSON, bounded by size (the durability goal keeps RSS under 3× the JSON at 10,000
- * resources, ~20 MB above what the store takes): about 3,000 list renderings fit. Cleared when the data changes.
+ * resources, ~20 MB above what the store takes): about 3,000 list renderings fit in memory, 1,200 when the store
+ * keeps its records on disk. Cleared when the data changes.
  */
 const textCache = new Map<string, BaseText>();
 let textCacheBytes = 0;
 let textCacheStamp = '';
 const TEXT_CACHE_BYTES = 10 * 1024 * 1024;
+/** When the store keeps records on disk (`--db` with a large store) memory is what that mode saves: less is kept. */
+const TEXT_CACHE_BYTES_ON_DISK = 4 * 1024 * 1024;
 
 const UNSAFE = Symbol('unsafe');
 
