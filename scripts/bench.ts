@@ -10,6 +10,7 @@ import { writeFixtures } from '../src/fixtures/index.js';
 import { median, timeToFirstResponse } from './bench-startup.js';
 import { measure, ratio, type Target } from './bench-throughput.js';
 import { durabilitySection } from './bench-durability.js';
+import { walkSection } from './bench-walk.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const cli = join(here, '..', 'bin', 'geostub.js');
@@ -78,6 +79,7 @@ if (only !== 'durability') {
 }
 if (!only || only === 'startup') await startupSection(work, big);
 if (!only || only === 'throughput') await throughputSection(big);
+if (!only || only === 'walk') await walkSection(cli, work, big, ROUNDS, SECONDS);
 if (!only || only === 'durability') {
   const sizes = (process.env.BENCH_DURABILITY_SIZES ?? '10000,100000').split(',').map(Number);
   await durabilitySection(cli, work, sizes, ROUNDS, SECONDS);

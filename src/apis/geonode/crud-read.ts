@@ -14,7 +14,7 @@ import type { StoredRecord } from '../../store/collection.js';
 import type { EndpointCollection } from './collections.js';
 import { canSee, endpointOf, findRecord, isAdmin, isSuperuser, renderContext, requireUser } from './context.js';
 import { facetListFilter, geonodeListFilters, takeTKeywords, type TKeywordsRequest } from './list-filters.js';
-import { renderRecord, type RenderOptions } from './render.js';
+import { renderRecord, renderRecordText, TextUnsafe, withOrigin, type RenderOptions } from './render.js';
 import { relationPk, sideloadRules } from './sideload.js';
 
 const RESOURCE_FAMILY = new Set(['resources', 'datasets', 'documents', 'maps', 'geoapps']);
@@ -147,6 +147,43 @@ export function pageEnvelope(
   return { ...head, [plural]: records.slice(slice.start, slice.end).map(render) };
 }
 
+/** `pageEnvelope` as JSON text, the records rendered as text (`renderRecordText`): the same bytes, fewer objects. */
+function pageEnvelopeText(req: BehaviourRequest, records: readonly StoredRecord[], plural: string, render: (r: StoredRecord) => string): PageText {
+  let items: string[] = [];
+  // the envelope with the checks and links of `pageEnvelope`; its (empty) item list is replaced by the texts
+  const envelope = pageEnvelope(req, records, plural, (r) => (items.push(render(r)), 0));
+  envelope[plural] = [];
+  const headText = JSON.stringify(envelope);
+  if (headText.includes('"\\u0001')) throw new TextUnsafe();
+  const text = `${headText.slice(0, -3)}[${items.join(',')}]}`;
+  const count = items.length;
+  items = [];
+  return new PageText(text, count);
+}
+
+/** A page answered as JSON text (kept by the answer cache like an envelope). */
+class PageText {
+  constructor(
+    readonly text: string,
+    readonly items: number,
+  ) {}
+}
+
+/** The text answer, or null when a value would be mistaken for a link mark (the object path answers then). */
+function textOrNull<T>(make: () => T): T | null {
+  try {
+    return make();
+  } catch (err) {
+    if (err instanceof TextUnsafe) return null;
+    throw err;
+  }
+}
+
+/** Whether a read may be answered as text: no field projection, no sideloading, no planted fault (faults edit bodies). */
+function answersText(req: BehaviourRequest, env: Env, q: ParsedListQuery): boolean {
+  return !q.query.projection.tree && !parseSideloading(req.query) && !env.settings.faults?.length;
+}
+
 /** Render with include[]/exclude[] applied: deferred fields are computed only when selected. */
 export function projected(key: string, r: StoredRecord, ctx: ReturnType<typeof renderContext>, q: ParsedListQuery, opts: RenderOptions): Record<string, unknown> {
   const tree = q.query.projection.tree;
@@ -174,12 +211,21 @@ export const list: Behaviour = (req, env) => {
       const q = parseListQuery(req, key, c, true);
       const records = visibleRecords(req, env, key, c, q);
       const ctx = renderContext(req, env);
+      if (answersText(req, env, q)) {
+        const page = textOrNull(() => pageEnvelopeText(req, records, c.plural, (r) => renderRecordText(key, r, ctx, { listItem: true })));
+        if (page) return new PageText(withOrigin(page.text, req.origin), page.items);
+      }
       const envelope = pageEnvelope(req, records, c.plural, (r) => projected(key, r, ctx, q, { listItem: true }));
       const { primary, sideloaded } = sideloads(key, env, req, c.plural, envelope[c.plural] as Record<string, unknown>[]);
       return { ...envelope, [c.plural]: primary, ...sideloaded };
     },
-    (b) => (b[c.plural] as unknown[]).length <= CACHED_PAGE_RECORDS,
+    (b) => (b instanceof PageText ? b.items : (b[c.plural] as unknown[]).length) <= CACHED_PAGE_RECORDS,
   );
+  if (body instanceof PageText) {
+    // planted faults edit bodies: they get a fresh object of the cached text (the cached page stays honest)
+    if (env.settings.faults?.length) return json(200, JSON.parse(body.text) as unknown);
+    return { status: 200, text: body.text, contentType: 'application/json' };
+  }
   return { ...json(200, body), sharedBody: true };
 };
 
@@ -205,6 +251,8 @@ export const retrieve: Behaviour = (req, env) => {
     const used = facetListFilter(req.query, env.store, req.user, key);
     if (used && !used(rec)) throw apiError('notFound');
   }
+  const text = answersText(req, env, q) ? textOrNull(() => `{${JSON.stringify(c.singular)}:${renderRecordText(key, rec, renderContext(req, env), {})}}`) : null;
+  if (text !== null) return { status: 200, text: withOrigin(text, req.origin), contentType: 'application/json' };
   const { primary, sideloaded } = sideloads(key, env, req, c.plural, [projected(key, rec, renderContext(req, env), q, {})]);
   return json(200, { [c.singular]: primary[0], ...sideloaded });
 };
