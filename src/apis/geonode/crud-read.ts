@@ -14,7 +14,8 @@ import type { StoredRecord } from '../../store/collection.js';
 import type { EndpointCollection } from './collections.js';
 import { canSee, endpointOf, findRecord, isAdmin, isSuperuser, renderContext, requireUser } from './context.js';
 import { facetListFilter, geonodeListFilters, takeTKeywords, type TKeywordsRequest } from './list-filters.js';
-import { renderRecord, renderRecordText, TextUnsafe, withOrigin, type RenderOptions } from './render.js';
+import { renderRecord, type RenderOptions } from './render.js';
+import { renderRecordText, TextUnsafe, withOrigin } from './render-text.js';
 import { relationPk, sideloadRules } from './sideload.js';
 
 const RESOURCE_FAMILY = new Set(['resources', 'datasets', 'documents', 'maps', 'geoapps']);
