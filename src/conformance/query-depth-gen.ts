@@ -159,8 +159,8 @@ export function generateQueryCases(oracle: QueryOracle, depth: QueryDepth, opts:
     else if (f.kind === 'datetime') dateCases(f, values.filter(clean), add, limits.values);
     else textCases(f, values.filter(clean), add, oracle, limits.values, depth);
   }
-  combinationCases(chosen, items, add, oracle);
-  if (opts.search) searchCases(items, add);
+  combinationCases(chosen, fields, items, add, oracle);
+  if (opts.search) searchCases(items, add, oracle);
   if (opts.sort) sortCases(chosen.filter((f) => !f.ref && f.kind !== 'to-many'), items, add, depth);
   return cases;
 }
@@ -244,14 +244,19 @@ function textCases(f: FieldRef, values: string[], add: Add, oracle: QueryOracle,
         return;
       }
     }
-    const s = values[0].slice(0, 4);
-    add(f.kind, op, [[key(f.path, op), s]]);
-    add(f.kind, iop, [[key(f.path, iop), swapCase(s)]]);
+    for (const v of values.slice(0, 10)) {
+      const s = make(v)[0];
+      if (s && add(f.kind, op, [[key(f.path, op), s]])) return void add(f.kind, iop, [[key(f.path, iop), swapCase(s)]]);
+    }
   };
   const variants = (w: string) => [w, w.toLowerCase(), w[0].toUpperCase() + w.slice(1).toLowerCase()];
   cased('contains', 'icontains', variants);
   cased('startswith', 'istartswith', (w) => variants(w).map((x) => x.slice(0, 4)));
   cased('endswith', 'iendswith', (w) => variants(w).map((x) => x.slice(-3)));
+  for (const v of values.slice(0, 30)) {
+    const s = v.slice(-3);
+    if ((oracle.count([[key(f.path, 'contains'), s]]) ?? 0) > (oracle.count([[key(f.path, 'endswith'), s]]) ?? 0) && add(f.kind, 'endswith', [[key(f.path, 'endswith'), s]])) break;
+  }
   add(f.kind, 'not', [[key(f.path, 'icontains', true), fragments(values)[0] ?? values[0]]]);
   add(f.kind, 'isnull', [[key(f.path, 'isnull'), 'true']]);
   if (depth !== 'quick' && f.path.length === 1) {
@@ -262,7 +267,7 @@ function textCases(f: FieldRef, values: string[], add: Add, oracle: QueryOracle,
 }
 
 /** Two conditions: AND across fields, a condition and a negation, two on one to-many path (one row), the JSON form. */
-function combinationCases(fields: FieldRef[], items: Obj[], add: Add, oracle: QueryOracle) {
+function combinationCases(fields: FieldRef[], every: FieldRef[], items: Obj[], add: Add, oracle: QueryOracle) {
   const eqOf = (f: FieldRef): [string, string] | undefined => {
     const v = valuesOf(items, f.path).find((x) => (f.kind === 'boolean' ? typeof x === 'boolean' : f.ref ? false : clean(x) || typeof x === 'number'));
     return v === undefined ? undefined : [key(f.path), String(v)];
@@ -277,7 +282,7 @@ function combinationCases(fields: FieldRef[], items: Obj[], add: Add, oracle: Qu
   }
   // two conditions on one to-many path: the same related row (one filter() call); chosen where a server that
   // evaluates them on different rows answers more
-  const many = fields.filter((f) => f.kind === 'to-many' && f.path.length === 2);
+  const many = every.filter((f) => f.kind === 'to-many' && f.path.length === 2);
   for (const a of many) for (const b of many) {
     if (a.path[0] !== b.path[0] || a === b) continue;
     for (const item of items) {
@@ -310,12 +315,18 @@ export function splitRows(q: DynamicQuery): DynamicQuery {
   return { ...q, where: q.where && mapWhere(q.where, (c) => ({ ...c, manyAt: -1 })) };
 }
 
-function searchCases(items: Obj[], add: Add) {
+function searchCases(items: Obj[], add: Add, oracle: QueryOracle) {
   const titles = items.map((i) => i.title).filter(clean);
   const words = fragments(titles);
   for (const w of words.slice(0, 10)) if (add('search', 'search', [['search', w.toLowerCase()], ['search_fields', 'title']])) break;
   for (const w of words.slice(0, 10)) if (add('search', 'istartswith', [['search', w.slice(0, 3).toUpperCase()], ['search_fields', '^title']])) break;
-  if (items.some((i) => 'abstract' in i) && words[0]) add('search', 'or-fields', [['search', words[0]], ['search_fields', 'title'], ['search_fields', 'abstract']]);
+  if (items.some((i) => 'abstract' in i)) {
+    const both = (w: string): [string, string][] => [['search', w], ['search_fields', 'title'], ['search_fields', 'abstract']];
+    const abstracts = fragments(items.map((i) => i.abstract).filter((v): v is string => typeof v === 'string' && v.length > 0));
+    // a word the second field adds records for: a server that looks in one field only answers fewer
+    const w = abstracts.find((x) => (oracle.count(both(x)) ?? 0) > (oracle.count([['search', x], ['search_fields', 'title']]) ?? 0));
+    if (w) add('search', 'or-fields', both(w));
+  }
 }
 
 /** Sorts by one to three keys; the first key has ties, so the later keys decide. */

@@ -96,7 +96,7 @@ async function runQueryCase(ctx: RunContext, rec: CaseRecorder, op: Operation, s
     rec.record('list_complete', [...sound, ...complete], got.last);
     const terms = oracles[0].parse(c.params)?.sort ?? [];
     const ordered = isSorted(got.items, terms);
-    rec.record('sort_honoured', ordered ? [] : [{ expected: `${head}: pks in the order of the sort keys (ties in any order), e.g. ${list(want, 10)}`, actual: `pks in order ${list(have, 10)}${firstDisorder(got.items, terms)}`, contractPath: where }], got.last);
+    rec.record('sort_honoured', ordered ? [] : [{ expected: `${head}: pks in the order of the sort keys (ties in any order), e.g. pks ${list(want, 10)}`, actual: `pks ${list(have, 10)} in this order${firstDisorder(got.items, terms)}`, contractPath: where }], got.last);
     return;
   }
   rec.record('filter_honoured', sound, got.last);

@@ -8,6 +8,7 @@ import { ApiError } from '../errors/catalogue.js';
 import { matchRoute, type Method, type Operation, type Route } from '../contracts/route-table.js';
 import type { Env, Reply } from '../behaviours/types.js';
 import type { PlainRequest } from './dispatch.js';
+import { QUERY_FAULTS } from './query-faults.js';
 
 export interface At {
   op?: Operation;
@@ -23,6 +24,8 @@ export interface Fault {
   request?(req: PlainRequest, at: At): PlainRequest;
   answer?(req: PlainRequest, at: At): Reply | undefined;
   reply?(reply: Reply, at: At): Reply;
+  /** answer in the server's place, using the honest server (`run`) to read what it needs; undefined: not this request */
+  around?(req: PlainRequest, at: At, run: (req: PlainRequest) => Reply | Promise<Reply>): Promise<Reply | undefined>;
 }
 
 type Obj = Record<string, unknown>;
@@ -211,6 +214,7 @@ export const FAULTS: Fault[] = [
     answer: (req, at) => (at.op?.behaviour === 'deleteThumbnail' && req.headers.authorization ? { status: 200, body: { message: 'Thumbnail deleted successfully.', success: true } } : undefined) },
   { name: 'challenge-header-missing', area: 'auth', description: 'GeoNode 401 answers lack WWW-Authenticate (a 5.x front end cannot tell a login is wanted)',
     reply: (r, at) => (at.op?.api === 'geonode' && r.status === 401 ? withHeader(r, 'WWW-Authenticate', () => undefined) : r) },
+  ...QUERY_FAULTS,
 ];
 
 const BY_NAME = new Map(FAULTS.map((f) => [f.name, f]));
@@ -252,7 +256,8 @@ export function withFaults(names: readonly string[], routes: Route[], env: Env, 
     for (const f of active) reply ??= f.answer?.(req, at);
     if (!reply) {
       try {
-        reply = await run(req);
+        for (const f of active) reply ??= await f.around?.(req, at, run);
+        reply ??= await run(req);
       } catch (err) {
         if (!(err instanceof ApiError)) throw err;
         reply = { status: err.status, body: err.body, headers: { ...err.headers, 'X-Geostub-Error': err.errorName } };
