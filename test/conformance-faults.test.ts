@@ -86,6 +86,8 @@ const CAUGHT_BY: Record<string, [check: string, only: string[], geonode?: 4 | 5]
   'query-search-first-field-only': ['filter_complete', ['GET /api/v2/resources/ · query depth']],
   'query-to-many-rows-split': ['filter_honoured', ['GET /api/v2/resources/ · query depth']],
   'query-integer-as-text': ['filter_honoured', ['GET /api/v2/resources/ · query depth']],
+  'catalog-and-second-name-ignored': ['filter_complete', ['GET /services/api/v1/data/ · query depth']],
+  'catalog-sort-created-reversed': ['sort_honoured', ['GET /services/api/v1/data/ · query depth']],
 };
 
 describe('planted faults', () => {

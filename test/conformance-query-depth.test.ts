@@ -29,6 +29,8 @@ const NAMED_BY: Record<string, [check: string, queryCase: RegExp]> = {
   'query-search-first-field-only': ['filter_complete', /\[search or-fields\]/],
   'query-to-many-rows-split': ['filter_honoured', /\[combination same-row\]/],
   'query-integer-as-text': ['filter_honoured', /\[integer (gt|gte|lt|lte|range)\]/],
+  'catalog-and-second-name-ignored': ['filter_complete', /\[catalogue and\]/],
+  'catalog-sort-created-reversed': ['sort_honoured', /\[catalogue sort\] sort=-?created_at/],
 };
 
 describe('query depth against the honest mock', () => {
@@ -37,7 +39,7 @@ describe('query depth against the honest mock', () => {
   afterAll(async () => { await s.close(); });
 
   it('passes read-only, every field kind and lookup family counted in the report', async () => {
-    const report = await runConformance({ target: s.url, apis: ['geonode'], allowWrites: false, credentials: CREDENTIALS, timeoutMs: 30000, only: ['· query depth'] });
+    const report = await runConformance({ target: s.url, apis: ['geonode', 'koordinates'], allowWrites: false, credentials: CREDENTIALS, timeoutMs: 30000, only: ['· query depth'] });
     expect(report.failures).toEqual([]);
     const q = report.queryCases!;
     expect(q.depth).toBe('normal');
@@ -45,6 +47,8 @@ describe('query depth against the honest mock', () => {
     for (const lookup of ['eq', 'iexact', 'contains', 'icontains', 'startswith', 'istartswith', 'endswith', 'in', 'not']) expect(Object.keys(q.byKind.string), lookup).toContain(lookup);
     for (const lookup of ['gt', 'gte', 'lt', 'lte', 'range']) expect(Object.keys(q.byKind.integer), lookup).toContain(lookup);
     for (const lookup of ['and', 'not', 'same-row', 'json']) expect(Object.keys(q.byKind.combination), lookup).toContain(lookup);
+    for (const lookup of ['kind', 'group', 'tag', 'or', 'and']) expect(Object.keys(q.byKind.catalogue), lookup).toContain(lookup);
+    expect(report.cases.find((c) => c.id === 'GET /services/api/v1/data/ · query depth')?.status).toBe('passed');
     for (const lookup of ['sort-1', 'sort-2', 'sort-3']) expect(Object.keys(q.byKind.sort), lookup).toContain(lookup);
     expect(q.total).toBe(Object.values(q.byKind).flatMap((b) => Object.values(b)).reduce((a, b) => a + b, 0));
   });
@@ -81,12 +85,13 @@ describe('--query-depth and --query-budget', () => {
 
 describe('planted query faults', () => {
   it('each query fault has a row here', () => {
-    expect(Object.keys(NAMED_BY).sort()).toEqual(QUERY_FAULTS.map((f) => f.name).filter((n) => !n.startsWith('catalog')).sort());
+    expect(Object.keys(NAMED_BY).sort()).toEqual(QUERY_FAULTS.map((f) => f.name).sort());
   });
   it.each(Object.entries(NAMED_BY))('%s fails a query case that names it, with expected and actual pks', async (fault, [check, queryCase]) => {
     const s = await startTestServer({ faults: [fault] });
     try {
-      const report = await runConformance({ target: s.url, apis: ['geonode'], allowWrites: false, credentials: CREDENTIALS, timeoutMs: 30000, only: ONLY });
+      const catalogue = fault.startsWith('catalog');
+      const report = await runConformance({ target: s.url, apis: [catalogue ? 'koordinates' : 'geonode'], allowWrites: false, credentials: CREDENTIALS, timeoutMs: 30000, only: catalogue ? ['GET /services/api/v1/data/ · query depth'] : ONLY });
       const named = report.failures.filter((f) => check.split('|').includes(f.check) && queryCase.test(f.expected));
       expect(named.length, `${fault}: ${JSON.stringify(report.failures.map((f) => [f.check, f.expected.slice(0, 90)]).slice(0, 6))}`).toBeGreaterThan(0);
       expect(named[0].expected).toMatch(/pks \[/);

@@ -62,6 +62,16 @@ function conditions(w: Where): FilterCondition[] {
 }
 const mapConditions = (w: Where, f: (c: FilterCondition) => FilterCondition): Where => (w.kind === 'condition' ? f(w) : { ...w, nodes: w.nodes.map((n) => mapConditions(n, f)) });
 
+const isCatalogList = (at: At) => at.method === 'GET' && at.op?.api === 'koordinates' && at.op.behaviour === 'catalogList';
+const CATALOG_FILTER_NAMES = new Set(['kind', 'public', 'group', 'license', 'license.type', 'license.jurisdiction', 'license.version', 'category', 'geotag', 'tag', 'created_at.before', 'created_at.after', 'updated_at.before', 'updated_at.after']);
+
+/** The catalogue request's query rewritten pair by pair. */
+function rewriteCatalog(req: PlainRequest, at: At, f: (pairs: Pair[]) => Pair[]): PlainRequest {
+  const q = req.url.indexOf('?');
+  if (!isCatalogList(at) || q < 0) return req;
+  return { ...req, url: `${req.url.slice(0, q)}?${new URLSearchParams(f([...new URLSearchParams(req.url.slice(q + 1))])).toString()}` };
+}
+
 export const QUERY_FAULTS: Fault[] = [
   { name: 'query-contains-case-insensitive', area: 'query language', description: 'filter{x.contains} is answered case-insensitively (as icontains)',
     request: (req, at) => rewrite(req, at, renameLookup('contains', 'icontains')) },
@@ -117,4 +127,11 @@ export const QUERY_FAULTS: Fault[] = [
   { name: 'query-integer-as-text', area: 'query language', description: 'gt/gte/lt/lte/range on an integer column (pk, popular_count, …) compare the text ("10" < "9")',
     around: (req, at, run) => answerWith(req, at, run, (w) => (conditions(w).some((c) => c.valueKind === 'integer' && ['gt', 'gte', 'lt', 'lte', 'range'].includes(c.op))
       ? mapConditions(w, (c) => (c.valueKind === 'integer' ? { ...c, valueKind: 'text' } : c)) : undefined)) },
+  { name: 'catalog-and-second-name-ignored', area: 'query language', description: 'catalogue lists filtered by two different names (kind=…&group=…) apply the first name only',
+    request: (req, at) => rewriteCatalog(req, at, (pairs) => {
+      const first = pairs.find(([k]) => CATALOG_FILTER_NAMES.has(k))?.[0];
+      return pairs.filter(([k]) => !CATALOG_FILTER_NAMES.has(k) || k === first);
+    }) },
+  { name: 'catalog-sort-created-reversed', area: 'query language', description: 'catalogue sort=created_at answers old→new (and -created_at new→old): the help page\'s direction reversed',
+    request: (req, at) => rewriteCatalog(req, at, (pairs) => pairs.map(([k, v]) => [k, k === 'sort' && /^-?created_at$/.test(v) ? (v.startsWith('-') ? v.slice(1) : `-${v}`) : v])) },
 ];
