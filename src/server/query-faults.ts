@@ -5,7 +5,8 @@
  * Most rewrite the request; the two that need a different evaluator answer the list themselves (`around`).
  */
 import { queryFieldSchema } from '../contracts/query-schema.js';
-import { GEONODE_COLLECTIONS } from '../apis/geonode/collections.js';
+import { resolveRef, type JsonObject } from '../contracts/load.js';
+import type { Operation } from '../contracts/route-table.js';
 import { compileWhere, parseDynamicQuery, type FilterCondition, type Where } from '../query/dynamic-rest/index.js';
 import type { Reply } from '../behaviours/types.js';
 import type { PlainRequest } from './dispatch.js';
@@ -30,9 +31,8 @@ const isFilter = (k: string) => /^filter\{[^}]+\}$/.test(k);
 /** The list answered by `evaluate` over the whole unfiltered list (another evaluator than the honest one). */
 async function answerWith(req: PlainRequest, at: At, run: (req: PlainRequest) => Reply | Promise<Reply>, twist: (w: Where) => Where | undefined): Promise<Reply | undefined> {
   if (!isGeonodeList(at) || !at.op) return undefined;
-  const c = GEONODE_COLLECTIONS[String(at.op.ext.collection)];
-  if (!c) return undefined;
-  const schema = queryFieldSchema(at.op.contract, c.listItemSchema ?? c.itemSchema, c.singular);
+  const schema = listFieldSchema(at.op);
+  if (!schema) return undefined;
   const parsed = parseDynamicQuery(at.query, schema, { presets: null });
   if (!parsed.ok || !parsed.query.where || parsed.query.filterForm !== 'params') return undefined;
   const twisted = twist(parsed.query.where);
@@ -55,6 +55,18 @@ async function answerWith(req: PlainRequest, at: At, run: (req: PlainRequest) =>
       total: items.length, page, page_size: size, [listKey]: items.slice((page - 1) * size, page * size),
     },
   };
+}
+
+/** The field schema of a list operation's items: the array of its 200 envelope. */
+function listFieldSchema(op: Operation) {
+  const doc = op.contract.doc;
+  const ok = resolveRef<JsonObject>(doc, op.responses['200'] as JsonObject | undefined ?? {});
+  const body = resolveRef<JsonObject>(doc, ((((ok.content ?? {}) as JsonObject)['application/json'] ?? {}) as JsonObject).schema as JsonObject ?? {});
+  for (const [key, raw] of Object.entries((body.properties ?? {}) as JsonObject)) {
+    const ref = ((raw as JsonObject).items as JsonObject | undefined)?.$ref;
+    if (typeof ref === 'string') return queryFieldSchema(op.contract, ref.split('/').pop()!, key);
+  }
+  return undefined;
 }
 
 function conditions(w: Where): FilterCondition[] {
