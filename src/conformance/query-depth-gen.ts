@@ -19,20 +19,27 @@ const LIMITS: Record<QueryDepth, { fields: number; values: number }> = {
 /** lookups run at `quick` depth (the others from `normal` on) */
 const QUICK = new Set(['eq', 'icontains', 'contains', 'gt', 'in', 'isnull', 'not', 'same-row', 'and', 'json', 'sort-2', 'search']);
 
-const SKIP_NAME = /(_url|link|links|uuid|thumbnail|blob|srid|bbox|polygon|extent|html)$/i;
+const SKIP_NAME = /(_url|link|links|uuid|thumbnail|blob|srid|bbox|polygon|extent|html|template)$/i;
+/**
+ * Serializer method fields: rendered, but not model columns, so a filter on them is no test of the query language
+ * (`favorite` is per caller; `tkeywords` has its own filter backend). URL-valued fields are rendered from a column
+ * with the site's address added (`href`, `logo`, `download_urls.url`): their rendered text is not the column's.
+ */
+const NOT_COLUMNS = new Set(['tkeywords', 'favorite']);
+const isUrl = (v: unknown) => typeof v === 'string' && /^(https?:)?\/\//i.test(v);
 
 /** The filterable fields of the items, by kind: top-level scalars, to-one and to-many relations' scalar fields. */
 export function fieldsByKind(schema: FieldSchema, items: Obj[]): FieldRef[] {
   const present = (name: string) => items.some((i) => name in i);
   const out: FieldRef[] = [];
   for (const [name, spec] of Object.entries(schema.fields)) {
-    if (spec.deferred || !present(name) || SKIP_NAME.test(name) || name === 'tkeywords') continue;
+    if (spec.deferred || !present(name) || SKIP_NAME.test(name) || NOT_COLUMNS.has(name) || items.some((i) => isUrl(i[name]))) continue;
     if (spec.nested) {
       const kind: FieldKind = spec.many ? 'to-many' : 'to-one';
       if (!spec.many && items.some((i) => i[name] && typeof i[name] === 'object' && 'pk' in (i[name] as Obj))) out.push({ path: [name], kind, spec, ref: true });
       for (const [sub, s] of Object.entries(spec.nested.fields)) {
         if (s.nested || s.deferred || s.type !== 'string' || s.column || SKIP_NAME.test(sub) || sub === 'pk' || sub === 'id') continue;
-        if (!items.some((i) => at(i, [name, sub]).some((v) => typeof v === 'string' && v !== ''))) continue;
+        if (!items.some((i) => at(i, [name, sub]).some((v) => typeof v === 'string' && v !== '')) || items.some((i) => at(i, [name, sub]).some(isUrl))) continue;
         out.push({ path: [name, sub], kind, spec: s });
       }
       continue;
