@@ -79,7 +79,7 @@ export function catalogDepthCase(op: Operation): Case | undefined {
       const choices = ((queryParameter(op, 'sort')?.schema as { enum?: unknown[] } | undefined)?.enum ?? []).map(String);
       for (const s of choices) cases.push({ lookup: 'sort', params: [['sort', s]], want: items });
       for (const c of cases) {
-        rec.tally(c.lookup === 'sort' ? 'sort' : 'catalogue', c.lookup);
+        rec.tally('catalogue', c.lookup);
         const got = await readAll(ctx, rec, op, c.params, budget);
         if (!got?.last) continue;
         const name = `query case [catalogue ${c.lookup}] ${c.params.map(([k, v]) => `${k}=${v}`).join('&')}`;

@@ -79,7 +79,7 @@ export function conformOptionsFrom(args: ConformArgs): { options: ConformOptions
   const queryDepth = args['query-depth'] ?? 'normal';
   if (!['quick', 'normal', 'full'].includes(queryDepth)) throw new UsageError(`--query-depth takes quick, normal or full, not "${queryDepth}"`);
   const queryBudget = args['query-budget'] ?? 1000;
-  if (!Number.isInteger(queryBudget) || queryBudget < 1) throw new UsageError(`--query-budget must be a positive whole number of records, not "${String(queryBudget)}"`);
+  if (!Number.isInteger(queryBudget) || queryBudget < 1) throw new UsageError(`--query-budget must be a positive whole number of records, not ${Number.isNaN(queryBudget) ? 'a number' : `"${String(queryBudget)}"`}`);
   const reports = (args.report ?? []).map((r) => {
     const m = /^(junit|json):(.+)$/.exec(r);
     if (!m) throw new UsageError(`--report must be junit:FILE or json:FILE, not "${r}"`);

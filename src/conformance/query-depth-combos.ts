@@ -1,7 +1,8 @@
 /** Query cases that combine: two conditions (one to-many path too), the JSON form, search, multi-key sorts. */
 import { clean, fragments, key, valuesOf, at, splitRows, type Add, type FieldRef, type Obj, type QueryDepth, type QueryOracle } from './query-oracle.js';
 /** Two conditions: AND across fields, a condition and a negation, two on one to-many path (one row), the JSON form. */
-export function combinationCases(fields: FieldRef[], every: FieldRef[], items: Obj[], add: Add, oracle: QueryOracle) {
+/** `relations`: how many to-many relations get their two-conditions-on-one-row cases. */
+export function combinationCases(fields: FieldRef[], every: FieldRef[], items: Obj[], add: Add, oracle: QueryOracle, relations: number) {
   const eqOf = (f: FieldRef): [string, string] | undefined => {
     const v = valuesOf(items, f.path).find((x) => (f.kind === 'boolean' ? typeof x === 'boolean' : f.ref ? false : clean(x) || typeof x === 'number'));
     return v === undefined ? undefined : [key(f.path), String(v)];
@@ -17,9 +18,11 @@ export function combinationCases(fields: FieldRef[], every: FieldRef[], items: O
   // two conditions on one to-many path: the same related row (one filter() call); chosen where a server that
   // evaluates them on different rows answers more
   const many = every.filter((f) => f.kind === 'to-many' && f.path.length === 2);
+  const done = new Set<string>();
   for (const a of many) for (const b of many) {
-    if (a.path[0] !== b.path[0] || a === b) continue;
-    for (const item of items) {
+    if (a.path[0] !== b.path[0] || a === b || done.has(a.path[0]) || done.size >= relations) continue;
+    done.add(a.path[0]);
+    for (const item of items.slice(0, 60)) {
       const rows = (item[a.path[0]] as Obj[] | undefined) ?? [];
       if (rows.length < 2) continue;
       const p: [string, string][] = [[key(a.path), String(rows[0][a.path[1]])], [key(b.path), String(rows[1][b.path[1]])]];

@@ -93,7 +93,7 @@ export function generateQueryCases(oracle: QueryOracle, depth: QueryDepth, opts:
     else if (f.kind === 'datetime') dateCases(f, values.filter(clean), add, limits.values);
     else textCases(f, values.filter(clean), add, oracle, limits.values, depth);
   }
-  combinationCases(chosen, fields, items, add, oracle);
+  combinationCases(chosen, fields, items, add, oracle, limits.fields);
   if (opts.search) searchCases(items, add, oracle);
   if (opts.sort) sortCases(chosen.filter((f) => !f.ref && f.kind !== 'to-many'), items, add, depth);
   return cases;
