@@ -21,18 +21,20 @@ export function combinationCases(fields: FieldRef[], every: FieldRef[], items: O
   const done = new Set<string>();
   for (const a of many) for (const b of many) {
     if (a.path[0] !== b.path[0] || a === b || done.has(a.path[0]) || done.size >= relations) continue;
-    done.add(a.path[0]);
-    for (const item of items.slice(0, 60)) {
+    let found = false;
+    for (const item of items.slice(0, 40)) {
       const rows = (item[a.path[0]] as Obj[] | undefined) ?? [];
       if (rows.length < 2) continue;
       const p: [string, string][] = [[key(a.path), String(rows[0][a.path[1]])], [key(b.path), String(rows[1][b.path[1]])]];
       if (!clean(p[0][1]) || !clean(p[1][1])) continue;
       const split = oracle.run(p, splitRows)?.length ?? 0;
       if (split > (oracle.count(p) ?? 0)) {
-        add('combination', 'same-row', p, false);
+        found = add('combination', 'same-row', p, false);
         break;
       }
     }
+    if (!found) continue;
+    done.add(a.path[0]);
     const v = valuesOf(items, a.path).find(clean);
     const w = valuesOf(items, b.path).find(clean);
     if (typeof v === 'string' && typeof w === 'string') add('combination', 'same-row', [[key(a.path), v], [key(b.path, undefined, true), w]], false);
