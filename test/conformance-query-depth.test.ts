@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runConformance } from '../src/conformance/runner.js';
 import { conformOptionsFrom, UsageError } from '../src/conformance/options.js';
 import { QUERY_FAULTS } from '../src/server/query-faults.js';
+import { renderConsole } from '../src/conformance/reporters/console.js';
+import { renderJson } from '../src/conformance/reporters/json.js';
 import { startTestServer } from './helpers/server.js';
 
 const CREDENTIALS = { user: { name: 'admin', password: 'admin' }, key: 'geostub0koordinates0api0key00001' };
@@ -51,6 +53,11 @@ describe('query depth against the honest mock', () => {
     expect(report.cases.find((c) => c.id === 'GET /services/api/v1/data/ · query depth')?.status).toBe('passed');
     for (const lookup of ['sort-1', 'sort-2', 'sort-3']) expect(Object.keys(q.byKind.sort), lookup).toContain(lookup);
     expect(q.total).toBe(Object.values(q.byKind).flatMap((b) => Object.values(b)).reduce((a, b) => a + b, 0));
+    // the console and JSON reports say it too
+    const text = renderConsole(report);
+    expect(text).toContain(`Query cases (${q.total}, --query-depth normal)`);
+    expect(text).toMatch(new RegExp(`combination\\s+${Object.values(q.byKind.combination).reduce((a, b) => a + b, 0)}\\s+and ${q.byKind.combination.and}`));
+    expect((JSON.parse(renderJson(report)) as { queryCases: unknown }).queryCases).toEqual(q);
   });
 
   it('quick runs fewer cases than normal, full more', async () => {
