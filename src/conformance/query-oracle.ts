@@ -9,6 +9,7 @@ import {
 
 export const QUERY_DEPTHS = ['quick', 'normal', 'full'] as const;
 export type QueryDepth = (typeof QUERY_DEPTHS)[number];
+/** the kinds a GeoNode depth case counts its query cases under (the catalogue's count under `catalogue`) */
 export const FIELD_KINDS = ['string', 'integer', 'datetime', 'boolean', 'to-one', 'to-many', 'combination', 'search', 'sort'] as const;
 export type FieldKind = (typeof FIELD_KINDS)[number];
 
