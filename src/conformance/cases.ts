@@ -7,6 +7,8 @@ import type { Operation } from '../contracts/route-table.js';
 import type { Case } from './context.js';
 import { paginationCase } from './list-cases.js';
 import { listQueryCases } from './list-query-cases.js';
+import { queryDepthCase } from './query-depth.js';
+import { catalogDepthCase } from './catalog-depth.js';
 import { anonymousCase, anonymousMethodCase, invalidParamCase, methodNotAllowedCase, missingIdCase, requestCase } from './op-cases.js';
 import type { Scenario } from './scenario-load.js';
 import { scenarioCase } from './scenario-run.js';
@@ -19,6 +21,8 @@ export function buildCases(ops: Operation[], scenarios: Scenario[], apis: ApiNam
     cases.push(requestCase(op));
     for (const c of [anonymousCase(op), missingIdCase(op), invalidParamCase(op), paginationCase(op)]) if (c) cases.push(c);
     cases.push(...listQueryCases(op));
+    const depth = queryDepthCase(op) ?? catalogDepthCase(op);
+    if (depth) cases.push(depth);
   }
   const byPath = new Map<string, Operation[]>();
   for (const op of selected) byPath.set(op.path, [...(byPath.get(op.path) ?? []), op]);

@@ -17,6 +17,8 @@ export const CONFORM_OPTIONS = {
   report: { type: 'string', array: true, describe: 'also write a report: junit:FILE or json:FILE (repeatable)' },
   geonode: { type: 'string', default: 'auto', describe: 'the GeoNode release to check the target as: 4, 5, or auto (decided from the target: whether /api/v2/uploads/ exists and how an anonymous /api/v2/users/ is refused)' },
   timeout: { type: 'number', default: 30000, describe: 'milliseconds: the most one request, and one async lifecycle, may take' },
+  'query-depth': { type: 'string', default: 'normal', describe: 'how deeply list queries are checked against the target\'s own data: quick (a case per kind and main lookup), normal (every lookup, combinations, sorts of 1–3 keys), full (every field, more values)' },
+  'query-budget': { type: 'number', default: 1000, describe: 'the most records the query-depth cases read of one list (a larger list is not checked in depth)' },
   'show-secrets': { type: 'boolean', default: false, describe: 'keep credentials (the --user/--token/--key values, passwords in request bodies, tokens in URLs) in clear in the console and report files; local debugging only' },
 } as const;
 
@@ -34,6 +36,8 @@ export interface ConformArgs {
   timeout?: number;
   geonode?: string;
   'show-secrets'?: boolean;
+  'query-depth'?: string;
+  'query-budget'?: number;
 }
 
 export interface ReportTarget {
@@ -72,6 +76,10 @@ export function conformOptionsFrom(args: ConformArgs): { options: ConformOptions
   if (geonode !== 'auto' && geonode !== 4 && geonode !== 5) throw new UsageError(`--geonode takes 4, 5 or auto, not "${String(args.geonode)}"`);
   const timeout = args.timeout ?? 30000;
   if (!Number.isInteger(timeout) || timeout < 1) throw new UsageError('--timeout must be a positive whole number of milliseconds');
+  const queryDepth = args['query-depth'] ?? 'normal';
+  if (!['quick', 'normal', 'full'].includes(queryDepth)) throw new UsageError(`--query-depth takes quick, normal or full, not "${queryDepth}"`);
+  const queryBudget = args['query-budget'] ?? 1000;
+  if (!Number.isInteger(queryBudget) || queryBudget < 1) throw new UsageError(`--query-budget must be a positive whole number of records, not ${Number.isNaN(queryBudget) ? 'a number' : `"${String(queryBudget)}"`}`);
   const reports = (args.report ?? []).map((r) => {
     const m = /^(junit|json):(.+)$/.exec(r);
     if (!m) throw new UsageError(`--report must be junit:FILE or json:FILE, not "${r}"`);
@@ -89,6 +97,8 @@ export function conformOptionsFrom(args: ConformArgs): { options: ConformOptions
       shard,
       timeoutMs: timeout,
       showSecrets: args['show-secrets'] === true,
+      queryDepth: queryDepth as 'quick' | 'normal' | 'full',
+      queryBudget,
     },
     reports,
   };

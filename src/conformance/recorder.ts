@@ -7,6 +7,8 @@ export class CaseRecorder {
   readonly exercised = new Set<string>();
   /** a reason the case stopped early without failing (the target lacks an optional feature, …) */
   skipped?: string;
+  /** query cases run (`--query-depth`), by `kind lookup` */
+  readonly queryCases: Record<string, number> = {};
 
   constructor(readonly caseId: string) {}
 
@@ -31,6 +33,12 @@ export class CaseRecorder {
       this.checks.push({ check, operation: op, ok: false, failure });
     }
     return false;
+  }
+
+  /** Count one query case of a field kind and lookup. */
+  tally(kind: string, lookup: string): void {
+    const k = `${kind} ${lookup}`;
+    this.queryCases[k] = (this.queryCases[k] ?? 0) + 1;
   }
 
   get failed(): boolean {

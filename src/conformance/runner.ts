@@ -13,7 +13,7 @@ import { HttpClient, NoAnswer } from './http.js';
 import { ParamResolver } from './params.js';
 import { CaseRecorder } from './recorder.js';
 import { loadScenarios } from './scenario-load.js';
-import type { ApiName, CaseResult, ConformOptions, Exchange, RunReport } from './types.js';
+import type { ApiName, CaseResult, ConformOptions, Exchange, QueryCaseCounts, RunReport } from './types.js';
 import { documentedResponse, isJsonMedia, responseSchema } from './contract-view.js';
 import { maskDeep } from '../behaviours/masking.js';
 
@@ -83,7 +83,8 @@ async function runCase(ctx: RunContext, c: Case): Promise<CaseResult> {
     else rec.record('runner_error', [{ expected: 'the case runs to its end', actual: (err as Error).stack?.split('\n').slice(0, 3).join(' ') ?? String(err) }]);
   }
   const status = rec.failed ? 'failed' : rec.skipped ? 'skipped' : 'passed';
-  return { id: c.id, kind: c.kind, status, ...(rec.skipped ? { reason: rec.skipped } : {}), checks: rec.checks, exercised: [...rec.exercised], ms: performance.now() - started };
+  const queryCases = Object.keys(rec.queryCases).length ? { queryCases: rec.queryCases } : {};
+  return { id: c.id, kind: c.kind, status, ...(rec.skipped ? { reason: rec.skipped } : {}), checks: rec.checks, exercised: [...rec.exercised], ms: performance.now() - started, ...queryCases };
 }
 
 async function runAll(ctx: RunContext, cases: Case[], concurrency: number, onDone: (r: CaseResult, c: Case) => void): Promise<CaseResult[]> {
@@ -194,7 +195,20 @@ async function run(options: ConformOptions): Promise<RunReport> {
     coverage: coverageOf(ops, options.apis, cases, selection, results),
     leftovers: ctx.leftovers,
     ...(notes.length ? { notes } : {}),
+    queryCases: countQueryCases(results, options.queryDepth ?? 'normal'),
   };
+}
+
+/** The query cases of every case, summed per field kind and lookup. */
+function countQueryCases(results: CaseResult[], depth: QueryCaseCounts['depth']): QueryCaseCounts {
+  const byKind: QueryCaseCounts['byKind'] = {};
+  let total = 0;
+  for (const r of results) for (const [k, n] of Object.entries(r.queryCases ?? {})) {
+    const [kind, lookup] = k.split(' ');
+    (byKind[kind] ??= {})[lookup] = (byKind[kind][lookup] ?? 0) + n;
+    total += n;
+  }
+  return { depth, total, byKind };
 }
 
 /** Exit status of a run: 0 only when everything checked passed; 3 when the target could not be reached or is not an API asked for. */

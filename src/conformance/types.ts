@@ -72,6 +72,8 @@ export interface CaseResult {
   /** operation keys that received a request whose answer was checked */
   exercised: string[];
   ms: number;
+  /** query cases the case ran, by `kind lookup` (`--query-depth`) */
+  queryCases?: Record<string, number>;
 }
 
 export interface CoverageEntry {
@@ -120,6 +122,15 @@ export interface RunReport {
   coverage: Coverage;
   /** records the run created and could not remove (the contract has no operation to delete them) */
   leftovers: string[];
+  /** query cases run in depth (`--query-depth`): how many, per field kind and lookup */
+  queryCases?: QueryCaseCounts;
+}
+
+export interface QueryCaseCounts {
+  depth: 'quick' | 'normal' | 'full';
+  total: number;
+  /** field kind (string, integer, datetime, boolean, to-one, to-many, combination, search, sort, catalogue) → lookup → cases */
+  byKind: Record<string, Record<string, number>>;
 }
 
 export interface Credentials {
@@ -159,6 +170,10 @@ export interface ConformOptions {
   onProgress?: (p: Progress) => void;
   /** keep credentials in clear in the report (`--show-secrets`; default masked) */
   showSecrets?: boolean;
+  /** how many query cases the depth cases generate (`--query-depth`; default normal) */
+  queryDepth?: 'quick' | 'normal' | 'full';
+  /** the most records a depth case reads of one list (`--query-budget`; default 1000) */
+  queryBudget?: number;
 }
 
 /** Which GeoNode release a run checks the target as (`--geonode auto|4|5`). */

@@ -8,6 +8,7 @@ import { ApiError } from '../errors/catalogue.js';
 import { matchRoute, type Method, type Operation, type Route } from '../contracts/route-table.js';
 import type { Env, Reply } from '../behaviours/types.js';
 import type { PlainRequest } from './dispatch.js';
+import { QUERY_FAULTS } from './query-faults.js';
 
 export interface At {
   op?: Operation;
@@ -23,6 +24,8 @@ export interface Fault {
   request?(req: PlainRequest, at: At): PlainRequest;
   answer?(req: PlainRequest, at: At): Reply | undefined;
   reply?(reply: Reply, at: At): Reply;
+  /** answer in the server's place, using the honest server (`run`) to read what it needs; undefined: not this request */
+  around?(req: PlainRequest, at: At, run: (req: PlainRequest) => Reply | Promise<Reply>): Promise<Reply | undefined>;
 }
 
 type Obj = Record<string, unknown>;
@@ -215,6 +218,7 @@ export const FAULTS: Fault[] = [
     answer: (_req, at) => (at.op?.behaviour === 'resourceAssetAdd' ? { status: 201, body: { message: 'Asset created and linked successfully.', asset_id: 987654, link_id: 987654 } } : undefined) },
   { name: 'permissions-put-replaces', area: 'permissions', description: '[5.x] a permissions PUT replaces the spec (the 4.4 behaviour) instead of merging into it',
     request: (req, at) => (at.op?.behaviour === 'permissions' && at.method === 'PUT' && at.op.contract.release === 5 ? withUnnamedUsersRemoved(req, at) : req) },
+  ...QUERY_FAULTS,
 ];
 
 const BY_NAME = new Map(FAULTS.map((f) => [f.name, f]));
@@ -266,7 +270,8 @@ export function withFaults(names: readonly string[], routes: Route[], env: Env, 
     for (const f of active) reply ??= f.answer?.(req, at);
     if (!reply) {
       try {
-        reply = await run(req);
+        for (const f of active) reply ??= await f.around?.(req, at, run);
+        reply ??= await run(req);
       } catch (err) {
         if (!(err instanceof ApiError)) throw err;
         reply = { status: err.status, body: err.body, headers: { ...err.headers, 'X-Geostub-Error': err.errorName } };

@@ -73,6 +73,10 @@ export function renderConsole(report: RunReport): string {
   if (report.failures.length) parts.push('', `Failures (${report.failures.length})`, ...report.failures.map((f, i) => failureText(f, i + 1)));
   const skipped = report.cases.filter((c) => c.status === 'skipped');
   if (skipped.length) parts.push('', `Skipped or cut short (${skipped.length})`, ...skipped.map((c) => `  ${c.id}: ${c.reason}`));
+  const q = report.queryCases;
+  if (q?.total) {
+    parts.push('', `Query cases (${q.total}, --query-depth ${q.depth})`, table(Object.entries(q.byKind).sort(([a], [b]) => (a < b ? -1 : 1)).map(([kind, by]) => [kind, String(Object.values(by).reduce((x, y) => x + y, 0)), Object.entries(by).map(([l, n]) => `${l} ${n}`).join(', ')]), ['kind', 'cases', 'per lookup']));
+  }
   const cov = report.coverage;
   parts.push('', `Coverage: ${cov.exercised}/${cov.total} operations exercised (GET ${cov.gets.exercised}/${cov.gets.total})`);
   const why = new Map<string, string[]>();
