@@ -177,3 +177,16 @@ describe('authentication and rights come before the method and the lookup (DRF A
     expect((await s.request('GET', `/api/v2/resources/${String(hidden.pk)}`, { as: 'bob' })).status).toBe(403);
   });
 });
+
+describe("a map's layers are queried through its maplayers relation (GeoNode's Map.maplayers)", () => {
+  it('filter{maplayers.name} and filter{maplayers.current_style} keep exactly the maps with such a layer', async () => {
+    const layer = coll('maplayers').find((l) => typeof l.name === 'string' && l.current_style)!;
+    const withName = new Set(coll('maplayers').filter((l) => l.name === layer.name).map((l) => String(l.map)));
+    const byName = (await s.request('GET', `/api/v2/maps/?page_size=1000&advertised=all&filter{maplayers.name}=${encodeURIComponent(String(layer.name))}`)).json.maps as Item[];
+    expect(byName.map((m) => String(m.pk)).sort()).toEqual([...withName].sort());
+    expect(byName.length).toBeGreaterThan(0);
+    const withStyle = new Set(coll('maplayers').filter((l) => l.current_style === layer.current_style).map((l) => String(l.map)));
+    const byStyle = (await s.request('GET', `/api/v2/maps/?page_size=1000&advertised=all&filter{maplayers.current_style}=${encodeURIComponent(String(layer.current_style))}`)).json.maps as Item[];
+    expect(byStyle.map((m) => String(m.pk)).sort()).toEqual([...withStyle].sort());
+  });
+});

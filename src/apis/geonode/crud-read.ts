@@ -120,9 +120,23 @@ export function visibleRecords(
     let kept = records;
     if (extra.length) kept = kept.filter((r) => extra.every((f) => f(r)));
     const options = { pkOf: relationPk(env.store) };
-    if (query.where || query.search.terms.length || query.extent) kept = kept.filter(compileQueryPredicate(query, options));
+    if (query.where || query.search.terms.length || query.extent) {
+      const matches = compileQueryPredicate(query, options);
+      const view = withMapLayers(env, key, req.query);
+      kept = kept.filter(view ? (r) => matches(view(r)) : matches);
+    }
     return query.sort.length ? applySort(kept, query.sort, options) : kept;
   });
+}
+
+/**
+ * A map's layers live in their own collection (`maplayers`), not in the map record: a query through
+ * `filter{maplayers.…}` on /maps/ sees them joined in, as the Map model's `maplayers` relation is in GeoNode.
+ */
+function withMapLayers(env: Env, key: string, query: URLSearchParams): ((r: StoredRecord) => StoredRecord) | undefined {
+  if (key !== 'maps' || ![...query.keys()].some((k) => k.includes('maplayers'))) return undefined;
+  const layers = env.store.collection('maplayers');
+  return (r) => ({ ...r, maplayers: layers.where('map', r.pk) });
 }
 
 /** Parameters that do not change which records match, or their order. */
