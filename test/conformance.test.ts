@@ -38,7 +38,8 @@ beforeAll(async () => {
 afterAll(() => s.close());
 
 const run = (extra: Partial<ConformOptions> = {}) =>
-  runConformance({ target: s.url, apis: ['geonode', 'koordinates'], allowWrites: false, credentials: ADMIN, timeoutMs: 10_000, ...extra });
+  // query depth is proven in conformance-query-depth.test.ts; the broad runs here take the quick depth
+  runConformance({ target: s.url, apis: ['geonode', 'koordinates'], allowWrites: false, credentials: ADMIN, timeoutMs: 10_000, queryDepth: 'quick', ...extra });
 
 function unexpected(report: RunReport): string[] {
   return report.failures.filter((f) => !known(f)).map((f) => `${f.check} · ${f.case}${f.step ? ` · ${f.step}` : ''}: expected ${f.expected}; got ${f.actual}`);

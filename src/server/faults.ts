@@ -10,23 +10,8 @@ import type { Env, Reply } from '../behaviours/types.js';
 import type { PlainRequest } from './dispatch.js';
 import { QUERY_FAULTS } from './query-faults.js';
 
-export interface At {
-  op?: Operation;
-  method: string;
-  query: URLSearchParams;
-  env: Env;
-}
-
-export interface Fault {
-  name: string;
-  area: string;
-  description: string;
-  request?(req: PlainRequest, at: At): PlainRequest;
-  answer?(req: PlainRequest, at: At): Reply | undefined;
-  reply?(reply: Reply, at: At): Reply;
-  /** answer in the server's place, using the honest server (`run`) to read what it needs; undefined: not this request */
-  around?(req: PlainRequest, at: At, run: (req: PlainRequest) => Reply | Promise<Reply>): Promise<Reply | undefined>;
-}
+export type { At, Fault } from './fault-types.js';
+import type { At, Fault } from './fault-types.js';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v);

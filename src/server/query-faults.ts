@@ -10,7 +10,7 @@ import type { Operation } from '../contracts/route-table.js';
 import { compileWhere, parseDynamicQuery, type FilterCondition, type Where } from '../query/dynamic-rest/index.js';
 import type { Reply } from '../behaviours/types.js';
 import type { PlainRequest } from './dispatch.js';
-import type { At, Fault } from './faults.js';
+import type { At, Fault } from './fault-types.js';
 
 type Obj = Record<string, unknown>;
 type Pair = [string, string];
