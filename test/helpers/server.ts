@@ -1,4 +1,5 @@
 /** Start a real geostub on a free port for a test file, with helpers for real HTTP requests. */
+import { afterAll, beforeAll } from 'vitest';
 import { startGeostub, type GeostubOptions, type RunningGeostub } from '../../src/server/start.js';
 
 export const BASIC = {
@@ -42,3 +43,24 @@ export async function startTestServer(options: GeostubOptions = {}): Promise<Tes
   };
   return Object.assign(running, { request });
 }
+
+/** One server per GeoNode release profile, for tests that show a difference in 5 and its absence in 4. */
+export interface ProfileServers {
+  v4: TestServer;
+  v5: TestServer;
+}
+
+/** Start both profiles before the file's tests and stop them after (vitest hooks registered by the call). */
+export function bothProfiles(options: GeostubOptions = {}): ProfileServers {
+  const servers = {} as ProfileServers;
+  beforeAll(async () => {
+    [servers.v4, servers.v5] = await Promise.all([startTestServer(options), startTestServer({ ...options, geonode: 5 })]);
+  });
+  afterAll(async () => {
+    await Promise.all([servers.v4?.close(), servers.v5?.close()]);
+  });
+  return servers;
+}
+
+/** The pk of a fixture user by username. */
+export const userPk = (s: TestServer, name: string) => s.store.collection('users').all().find((u) => u.username === name)!.pk as number;
