@@ -86,7 +86,7 @@ export async function launch(args: ServeArgs, print: (line: string) => void = co
     ['GeoNode API v2', `${running.url}/api/v2/`],
     ['profile', geonode === 5 ? 'GeoNode 5.0 (--geonode 5)' : 'GeoNode 4.4, the seed\'s API (--geonode 4; 5 serves GeoNode 5.0)'],
     ['Koordinates', `${running.url}/services/api/v1/data/`],
-    ['docs', `${running.url}/api/v2/schema/swagger-ui/ (ReDoc: /api/v2/schema/redoc/)`],
+    ['docs', `${running.url}/api/v2/schema/swagger-ui/ (the API reference; also at /api/v2/schema/redoc/)`],
     ['inspector', `${running.url}/__geostub/`],
     ['admin routes', `${describeAdminRule(running.adminRule, !!adminToken)}; inspector too`],
     ['data', running.store.persistent ? (args.db ?? '.geostub/db.json') : 'in memory'],

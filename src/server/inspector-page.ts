@@ -48,7 +48,7 @@ export function inspectorPage(): string {
 <meta name="viewport" content="width=device-width,initial-scale=1"><style>${STYLE}</style></head>
 <body>
 <header><h1>geostub inspector</h1><span class="mute" id="profile"></span>
-<a href="/api/v2/schema/swagger-ui/">Swagger UI</a><a href="/api/v2/schema/redoc/">ReDoc</a>
+<a href="/api/v2/schema/swagger-ui/">API reference</a>
 <span class="who" id="who">…</span></header>
 <main>
 <section id="data-panel">
