@@ -3,26 +3,15 @@
  * check passed, 1 when one failed, 2 for a usage error, non-zero (3) when the target cannot be reached; the JSON
  * and JUnit reports are written and parse. `geostub serve --fault` refuses an unknown fault with the list.
  */
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from './helpers/server.js';
+import { runCli } from './helpers/child.js';
 
-const exec = promisify(execFile);
-const CLI = join(process.cwd(), 'dist', 'bin', 'geostub.js');
 
-async function geostub(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, [CLI, ...args], { maxBuffer: 64 * 1024 * 1024, timeout: 60_000 });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const geostub = runCli;
 
 let honest: TestServer;
 let faulty: TestServer;

@@ -4,29 +4,17 @@
  * patterns that select nothing exit 2; a target that is not GeoNode or a catalogue, or that refuses connections,
  * stops at once with one line and exit 3).
  */
-import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SelectionError } from '../src/conformance/cases.js';
 import { exitCode, runConformance } from '../src/conformance/runner.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
+import { runCli } from './helpers/child.js';
 
-const exec = promisify(execFile);
 const ADMIN = { user: { name: 'admin', password: 'admin' }, key: 'geostub0koordinates0api0key00001' };
-const CLI = join(process.cwd(), 'dist', 'bin', 'geostub.js');
 
-async function geostub(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, [CLI, ...args], { maxBuffer: 64 * 1024 * 1024, timeout: 60_000 });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const geostub = runCli;
 
 /** A static web site, as `python3 -m http.server` serves one: HTML pages, a text file, HTML 404s. */
 function startStaticSite(): Promise<{ url: string; close(): Promise<void> }> {

@@ -4,17 +4,14 @@
  * `title__icontains` with their `count`s. Expected results are computed here from the unfiltered lists and the store.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './helpers/server.js';
-import { expectGeonodeError, expectSubset, listAll, pks, q, refused, type Item } from './helpers/geonode.js';
+import type { TestServer } from './helpers/server.js';
+import { ALL_RESOURCES, expectGeonodeError, expectSubset, listAll, pks, q, refused, type Item, startWithAllResources } from './helpers/geonode.js';
 
 let s: TestServer;
 let all: Item[];
-const LIST = '/api/v2/resources?advertised=all';
+const LIST = ALL_RESOURCES;
 
-beforeAll(async () => {
-  s = await startTestServer();
-  all = await listAll(s, LIST);
-});
+beforeAll(async () => void ({ s, all } = await startWithAllResources()));
 afterAll(() => s.close());
 
 const get = (query: string, as: 'admin' | 'alice' | 'bob' | null = 'admin') => listAll(s, `${LIST}&${query}`, as);

@@ -5,18 +5,14 @@
  * asserts that number.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './helpers/server.js';
-import { expectGeonodeError, listAll, pks, q, refused, type Item } from './helpers/geonode.js';
+import type { TestServer } from './helpers/server.js';
+import { ALL_RESOURCES, expectGeonodeError, listAll, pks, q, refused, type Item, startWithAllResources } from './helpers/geonode.js';
 
 let s: TestServer;
 let all: Item[];
-const LIST = '/api/v2/resources?advertised=all';
+const LIST = ALL_RESOURCES;
 
-beforeAll(async () => {
-  s = await startTestServer();
-  all = await listAll(s, LIST);
-  expect(all).toHaveLength(300);
-});
+beforeAll(async () => void ({ s, all } = await startWithAllResources()));
 afterAll(() => s.close());
 
 const get = (query: string) => listAll(s, `${LIST}&${query}`);

@@ -4,17 +4,14 @@
  * usual database collation — stable over the default order).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './helpers/server.js';
-import { expectGeonodeError, listAll, pks, q, refused, type Item } from './helpers/geonode.js';
+import type { TestServer } from './helpers/server.js';
+import { ALL_RESOURCES, expectGeonodeError, listAll, pks, q, refused, type Item, startWithAllResources } from './helpers/geonode.js';
 
 let s: TestServer;
 let all: Item[];
-const LIST = '/api/v2/resources?advertised=all';
+const LIST = ALL_RESOURCES;
 
-beforeAll(async () => {
-  s = await startTestServer();
-  all = await listAll(s, LIST);
-});
+beforeAll(async () => void ({ s, all } = await startWithAllResources()));
 afterAll(() => s.close());
 
 const collation = new Intl.Collator('en-US').compare;

@@ -1,5 +1,6 @@
 /** A geostub CLI server as a child process (`node dist/bin/geostub.js serve …`), for crash and restart tests. */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { BASIC } from './server.js';
 
@@ -61,5 +62,18 @@ export async function call(url: string, method: string, path: string, body?: unk
     return { status: res.status, json: text ? JSON.parse(text) : undefined };
   } catch {
     return { status: 0, json: undefined };
+  }
+}
+
+const execCli = promisify(execFile);
+
+/** Run the built CLI (`dist/bin/geostub.js`) to its end: exit code and output, whatever the code. */
+export async function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await execCli(process.execPath, [join(process.cwd(), 'dist', 'bin', 'geostub.js'), ...args], { maxBuffer: 64 * 1024 * 1024, timeout: 60_000 });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
   }
 }

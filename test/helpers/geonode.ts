@@ -1,6 +1,6 @@
 /** Helpers for HTTP tests of the GeoNode query language and bulk behaviours against a running geostub. */
 import { expect } from 'vitest';
-import type { BASIC, TestResponse, TestServer } from './server.js';
+import { startTestServer, type BASIC, type TestResponse, type TestServer } from './server.js';
 
 export type As = keyof typeof BASIC | null;
 export type Item = Record<string, any>;
@@ -47,3 +47,14 @@ export const q = (params: Record<string, string | string[]>) => {
   for (const [k, v] of Object.entries(params)) for (const x of Array.isArray(v) ? v : [v]) out.append(k, x);
   return out.toString();
 };
+
+/** Every fixture resource, advertised or not: the list the query tests compare answers with. */
+export const ALL_RESOURCES = '/api/v2/resources?advertised=all';
+
+/** A server on the seed fixtures and its 300 resources, read through the API. */
+export async function startWithAllResources(): Promise<{ s: TestServer; all: Item[] }> {
+  const s = await startTestServer();
+  const all = await listAll(s, ALL_RESOURCES);
+  expect(all).toHaveLength(300);
+  return { s, all };
+}
