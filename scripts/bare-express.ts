@@ -3,7 +3,11 @@ import express from 'express';
 import { Ajv } from 'ajv';
 
 const ajv = new Ajv();
-const validate = ajv.compile({ type: 'object', properties: { total: { type: 'integer' }, resources: { type: 'array' } }, required: ['total'] });
+const validate = ajv.compile({
+  type: 'object',
+  properties: { total: { type: 'integer' }, resources: { type: 'array' } },
+  required: ['total'],
+});
 const page = { links: { next: null, previous: null }, total: 0, page: 1, page_size: 10, resources: [] };
 validate(page);
 const app = express();

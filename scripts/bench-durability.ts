@@ -23,9 +23,13 @@ interface Server {
 async function serve(cli: string, dir: string, readyPath = '/api/v2/resources/'): Promise<Server> {
   const port = await freePort();
   const started = performance.now();
-  const child = spawn(process.execPath, [cli, 'serve', '--quiet', '--port', String(port), '--fixtures', dir, '--db', join(dir, 'db.json')], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [cli, 'serve', '--quiet', '--port', String(port), '--fixtures', dir, '--db', join(dir, 'db.json')],
+    {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   const url = `http://127.0.0.1:${port}`;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
@@ -80,7 +84,11 @@ async function load(url: string, method: 'GET' | 'PATCH', size: number, seconds:
         setupRequest: (req: Record<string, unknown>) => {
           n++;
           const pk = 1 + ((n * 7919) % size); // spread over the whole collection
-          return { ...req, path: `/api/v2/resources/${pk}/`, ...(method === 'PATCH' ? { body: JSON.stringify({ title: `bench write ${n}` }) } : {}) };
+          return {
+            ...req,
+            path: `/api/v2/resources/${pk}/`,
+            ...(method === 'PATCH' ? { body: JSON.stringify({ title: `bench write ${n}` }) } : {}),
+          };
         },
       },
     ],
@@ -105,9 +113,19 @@ interface Sized {
  * rounds interleave (GET and PATCH on the first size, then on the next, round after round), so a slow spell of a
  * shared machine lands on every size alike; ratios between sizes are taken round by round, like the others.
  */
-export async function durabilitySection(cli: string, work: string, sizes: number[], rounds: number, seconds: number): Promise<void> {
-  console.log(`\ndurability: durable PATCH (journal + group-committed fdatasync) next to GET detail on the same server`);
-  console.log(`  (autocannon, 32 connections, ${seconds} s × ${rounds} rounds, sizes interleaved round by round, medians; ratios per round)`);
+export async function durabilitySection(
+  cli: string,
+  work: string,
+  sizes: number[],
+  rounds: number,
+  seconds: number,
+): Promise<void> {
+  console.log(
+    `\ndurability: durable PATCH (journal + group-committed fdatasync) next to GET detail on the same server`,
+  );
+  console.log(
+    `  (autocannon, 32 connections, ${seconds} s × ${rounds} rounds, sizes interleaved round by round, medians; ratios per round)`,
+  );
   const all: Sized[] = [];
   for (const size of sizes) {
     const dir = join(work, `durable-${size}`);
@@ -143,7 +161,9 @@ export async function durabilitySection(cli: string, work: string, sizes: number
   if (all.length === 2) {
     const [a, b] = all;
     const perRound = median(b.patches.map((p, i) => p / a.patches[i]));
-    console.log(`  PATCH at ${b.size.toLocaleString('en')} / at ${a.size.toLocaleString('en')}: ${perRound.toFixed(2)} (median of the rounds' ratios; ${(median(b.patches) / median(a.patches)).toFixed(2)} from the medians)   target within 20% (0.80–1.20)`);
+    console.log(
+      `  PATCH at ${b.size.toLocaleString('en')} / at ${a.size.toLocaleString('en')}: ${perRound.toFixed(2)} (median of the rounds' ratios; ${(median(b.patches) / median(a.patches)).toFixed(2)} from the medians)   target within 20% (0.80–1.20)`,
+    );
   }
 }
 
@@ -155,9 +175,19 @@ async function report(x: Sized): Promise<void> {
   const mb = x.json / 1024 / 1024;
   console.log(`  ${x.size.toLocaleString('en')} resources (db.json ${mb.toFixed(0)} MiB):`);
   console.log(`    GET detail       ${median(x.gets).toFixed(0).padStart(7)} req/s`);
-  console.log(`    durable PATCH    ${median(x.patches).toFixed(0).padStart(7)} req/s   ${ratio.toFixed(2)}× GET   target ≥ 0.50`);
-  console.log(`    startup          ${median(x.startups).toFixed(0).padStart(7)} ms (spawn → first list page, median of 3)   target < 2000 at 100,000`);
-  console.log(`    records on disk  ${String(lazy.records).padStart(7)} (read from disk ${lazy.reads.toLocaleString('en')} times; ${lazy.loaded} in memory, ${lazy.loadedMB} of ${lazy.cacheMB} MiB of JSON)`);
-  console.log(`    RSS              ${x.startMem!.rss.toFixed(0).padStart(7)} MiB at the first page   ${(x.startMem!.rss / mb).toFixed(2)}× the JSON`);
-  console.log(`                     ${mem.rss.toFixed(0).padStart(7)} MiB after the load, ${mem.peak.toFixed(0)} MiB peak   ${(mem.rss / mb).toFixed(2)}× / ${(mem.peak / mb).toFixed(2)}× the JSON   target < 3×`);
+  console.log(
+    `    durable PATCH    ${median(x.patches).toFixed(0).padStart(7)} req/s   ${ratio.toFixed(2)}× GET   target ≥ 0.50`,
+  );
+  console.log(
+    `    startup          ${median(x.startups).toFixed(0).padStart(7)} ms (spawn → first list page, median of 3)   target < 2000 at 100,000`,
+  );
+  console.log(
+    `    records on disk  ${String(lazy.records).padStart(7)} (read from disk ${lazy.reads.toLocaleString('en')} times; ${lazy.loaded} in memory, ${lazy.loadedMB} of ${lazy.cacheMB} MiB of JSON)`,
+  );
+  console.log(
+    `    RSS              ${x.startMem!.rss.toFixed(0).padStart(7)} MiB at the first page   ${(x.startMem!.rss / mb).toFixed(2)}× the JSON`,
+  );
+  console.log(
+    `                     ${mem.rss.toFixed(0).padStart(7)} MiB after the load, ${mem.peak.toFixed(0)} MiB peak   ${(mem.rss / mb).toFixed(2)}× / ${(mem.peak / mb).toFixed(2)}× the JSON   target < 3×`,
+  );
 }

@@ -13,7 +13,11 @@ export async function freePort(): Promise<number> {
 }
 
 /** Spawn `node args…` with the port appended by `withPort`, poll `path` until 200; resolves to milliseconds. */
-export async function timeToFirstResponse(withPort: (port: number) => string[], path: string, timeoutMs = 60_000): Promise<number> {
+export async function timeToFirstResponse(
+  withPort: (port: number) => string[],
+  path: string,
+  timeoutMs = 60_000,
+): Promise<number> {
   const port = await freePort();
   const started = performance.now();
   const child = spawn(process.execPath, withPort(port), { stdio: ['ignore', 'ignore', 'pipe'] });

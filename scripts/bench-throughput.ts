@@ -30,7 +30,13 @@ async function start(t: Target): Promise<{ child: ChildProcess; url: string }> {
 }
 
 async function load(url: string, t: Target, seconds: number): Promise<number> {
-  const result = await autocannon({ url: url + t.path, headers: t.headers, connections: 32, duration: seconds, pipelining: 1 });
+  const result = await autocannon({
+    url: url + t.path,
+    headers: t.headers,
+    connections: 32,
+    duration: seconds,
+    pipelining: 1,
+  });
   if (result.non2xx || result.errors) throw new Error(`${t.label}: ${result.non2xx} non-2xx, ${result.errors} errors`);
   return result.requests.average;
 }

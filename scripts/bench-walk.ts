@@ -79,8 +79,18 @@ async function cataloguePages(url: string, base: string): Promise<number> {
 
 /** The walk's URLs in the order they are asked: kinds interleaved, pages spread over the whole result. */
 export async function walkUrls(url: string, pks: number[]): Promise<string[]> {
-  const g = (base: string, count: number, step: number): PageRun => ({ base, count, step, pages: (u) => geonodePages(u, base) });
-  const c = (base: string, count: number, step: number): PageRun => ({ base, count, step, pages: (u) => cataloguePages(u, base) });
+  const g = (base: string, count: number, step: number): PageRun => ({
+    base,
+    count,
+    step,
+    pages: (u) => geonodePages(u, base),
+  });
+  const c = (base: string, count: number, step: number): PageRun => ({
+    base,
+    count,
+    step,
+    pages: (u) => cataloguePages(u, base),
+  });
   const runs: PageRun[] = [
     g(`${GEONODE}?page_size=10`, 250, 37),
     g(`${GEONODE}?filter{resource_type}=dataset`, 80, 13),
@@ -98,7 +108,8 @@ export async function walkUrls(url: string, pks: number[]): Promise<string[]> {
   for (const r of runs) {
     const pages = await r.pages(url);
     const seen = new Set<number>();
-    for (let i = 0; i < pages * 4 && seen.size < Math.min(r.count, pages); i++) seen.add(1 + ((i * r.step + Math.floor((i * r.step) / pages)) % pages));
+    for (let i = 0; i < pages * 4 && seen.size < Math.min(r.count, pages); i++)
+      seen.add(1 + ((i * r.step + Math.floor((i * r.step) / pages)) % pages));
     lists.push([...seen].map((p) => `${r.base}&page=${p}`));
   }
   lists.push(pks.slice(0, 140).map((pk) => `/api/v2/resources/${pk}`));
@@ -112,7 +123,8 @@ async function record(url: string, paths: string[]): Promise<[string, string, st
   for (const p of paths) {
     const res = await fetch(url + p);
     const body = Buffer.from(await res.arrayBuffer());
-    if (res.status !== 200) throw new Error(`walk: ${p} answered ${res.status}: ${body.toString('utf8').slice(0, 200)}`);
+    if (res.status !== 200)
+      throw new Error(`walk: ${p} answered ${res.status}: ${body.toString('utf8').slice(0, 200)}`);
     out.push([p, res.headers.get('content-type') ?? 'application/json', body.toString('base64')]);
   }
   return out;
@@ -131,20 +143,32 @@ async function load(url: string, paths: string[], seconds: number): Promise<Load
     duration: seconds,
     requests: [{ setupRequest: (req: Record<string, unknown>) => ({ ...req, path: paths[n++ % paths.length] }) }],
   } as unknown as autocannon.Options);
-  if (result.non2xx || result.errors) throw new Error(`${paths[0]}…: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  if (result.non2xx || result.errors)
+    throw new Error(`${paths[0]}…: ${result.non2xx} non-2xx, ${result.errors} errors`);
   return { rps: result.requests.average, p99: result.latency.p99 };
 }
 
-export async function walkSection(cli: string, work: string, big: string, rounds: number, seconds: number): Promise<void> {
+export async function walkSection(
+  cli: string,
+  work: string,
+  big: string,
+  rounds: number,
+  seconds: number,
+): Promise<void> {
   const geostub = await start([cli, 'serve', '--quiet', '--in-memory', '--fixtures', big, '--port'], GEONODE);
   let replay: Server | undefined;
   try {
-    const first = (await (await fetch(`${geostub.url}${GEONODE}?page_size=100&page=7`)).json()) as { resources: { pk: number | string }[] };
+    const first = (await (await fetch(`${geostub.url}${GEONODE}?page_size=100&page=7`)).json()) as {
+      resources: { pk: number | string }[];
+    };
     const pks = first.resources.map((r) => Number(r.pk));
-    const more = (await (await fetch(`${geostub.url}${GEONODE}?page_size=100&page=63`)).json()) as { resources: { pk: number | string }[] };
+    const more = (await (await fetch(`${geostub.url}${GEONODE}?page_size=100&page=63`)).json()) as {
+      resources: { pk: number | string }[];
+    };
     pks.push(...more.resources.map((r) => Number(r.pk)));
     const walk = await walkUrls(geostub.url, pks);
-    if (new Set(walk).size !== walk.length || walk.length < 800) throw new Error(`walk: ${new Set(walk).size} distinct URLs of ${walk.length}`);
+    if (new Set(walk).size !== walk.length || walk.length < 800)
+      throw new Error(`walk: ${new Set(walk).size} distinct URLs of ${walk.length}`);
     const recording = await record(geostub.url, [...walk, ...Object.values(FIXED)]);
     const file = join(work, 'walk-recording.json');
     await writeFile(file, JSON.stringify(recording));
@@ -152,7 +176,11 @@ export async function walkSection(cli: string, work: string, big: string, rounds
     replay = await start([join(cli, '..', '..', 'scripts', 'replay-server.js'), file], GEONODE);
 
     const workloads: [string, string[], string][] = [
-      [`rotating front-end walk (${walk.length} URLs, ${(bytes / walk.length / 1024).toFixed(0)} KB average)`, walk, '≥ 0.10, p99 ≤ 40 ms'],
+      [
+        `rotating front-end walk (${walk.length} URLs, ${(bytes / walk.length / 1024).toFixed(0)} KB average)`,
+        walk,
+        '≥ 0.10, p99 ≤ 40 ms',
+      ],
       ['fixed default list page (page cache)', [FIXED.page], '≥ 0.20'],
       [`small catalogue page (${FIXED.catalogue})`, [FIXED.catalogue], '≥ 0.11'],
       [`GET detail of a resource (${FIXED.detail})`, [FIXED.detail], '≥ 0.11'],
@@ -168,13 +196,23 @@ export async function walkSection(cli: string, work: string, big: string, rounds
         rows[i].r.push(await load(replay.url, workloads[i][1], seconds));
       }
     }
-    console.log(`\nfront-end traffic with 10,000 resources against a replay of the same bytes (autocannon, 32 connections, ${seconds} s × ${rounds} rounds, interleaved; medians, ratios per round)`);
-    console.log(`  ${'workload'.padEnd(62)} ${'geostub'.padStart(9)} ${'p99'.padStart(7)} ${'replay'.padStart(9)} ${'p99'.padStart(7)} ${'ratio'.padStart(7)}   target`);
+    console.log(
+      `\nfront-end traffic with 10,000 resources against a replay of the same bytes (autocannon, 32 connections, ${seconds} s × ${rounds} rounds, interleaved; medians, ratios per round)`,
+    );
+    console.log(
+      `  ${'workload'.padEnd(62)} ${'geostub'.padStart(9)} ${'p99'.padStart(7)} ${'replay'.padStart(9)} ${'p99'.padStart(7)} ${'ratio'.padStart(7)}   target`,
+    );
     for (let i = 0; i < workloads.length; i++) {
       const { g, r } = rows[i];
       const ratio = median(g.map((x, j) => x.rps / r[j].rps));
       console.log(
-        `  ${workloads[i][0].padEnd(62)} ${median(g.map((x) => x.rps)).toFixed(0).padStart(9)} ${(median(g.map((x) => x.p99)).toFixed(0) + ' ms').padStart(7)} ${median(r.map((x) => x.rps)).toFixed(0).padStart(9)} ${(median(r.map((x) => x.p99)).toFixed(0) + ' ms').padStart(7)} ${ratio.toFixed(3).padStart(6)}×   ${workloads[i][2]}`,
+        `  ${workloads[i][0].padEnd(62)} ${median(g.map((x) => x.rps))
+          .toFixed(0)
+          .padStart(9)} ${(median(g.map((x) => x.p99)).toFixed(0) + ' ms').padStart(7)} ${median(r.map((x) => x.rps))
+          .toFixed(0)
+          .padStart(
+            9,
+          )} ${(median(r.map((x) => x.p99)).toFixed(0) + ' ms').padStart(7)} ${ratio.toFixed(3).padStart(6)}×   ${workloads[i][2]}`,
       );
     }
   } finally {

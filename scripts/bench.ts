@@ -51,23 +51,53 @@ const FILTERED =
   '/api/v2/resources/?filter{title.icontains}=flood&filter{resource_type.in}=dataset&filter{resource_type.in}=map&sort[]=-date&include[]=data';
 
 async function throughputSection(big: string): Promise<void> {
-  const geostubArgs = (port: number) => [cli, 'serve', '--quiet', '--in-memory', '--fixtures', big, '--port', String(port)];
+  const geostubArgs = (port: number) => [
+    cli,
+    'serve',
+    '--quiet',
+    '--in-memory',
+    '--fixtures',
+    big,
+    '--port',
+    String(port),
+  ];
   const targets: Target[] = [
-    { label: 'slice ceiling (node:http)', args: (p) => [ceiling, 'slice', join(big, 'geonode.json'), String(p)], path: '/' },
-    { label: 'naive filter ceiling (node:http)', args: (p) => [ceiling, 'naive', join(big, 'geonode.json'), String(p)], path: '/' },
+    {
+      label: 'slice ceiling (node:http)',
+      args: (p) => [ceiling, 'slice', join(big, 'geonode.json'), String(p)],
+      path: '/',
+    },
+    {
+      label: 'naive filter ceiling (node:http)',
+      args: (p) => [ceiling, 'naive', join(big, 'geonode.json'), String(p)],
+      path: '/',
+    },
     { label: 'geostub: default list page', args: geostubArgs, path: '/api/v2/resources/' },
     { label: 'geostub: filtered, sorted list + include[]=data', args: geostubArgs, path: FILTERED },
-    { label: 'geostub: catalogue page, filtered + sorted', args: geostubArgs, path: '/services/api/v1/data/?kind=vector&kind=raster&public=true&sort=name&page_size=20' },
+    {
+      label: 'geostub: catalogue page, filtered + sorted',
+      args: geostubArgs,
+      path: '/services/api/v1/data/?kind=vector&kind=raster&public=true&sort=name&page_size=20',
+    },
   ];
-  console.log(`\nthroughput with 10,000 resources (autocannon, 32 connections, ${SECONDS} s × ${ROUNDS} rounds, medians)`);
+  console.log(
+    `\nthroughput with 10,000 resources (autocannon, 32 connections, ${SECONDS} s × ${ROUNDS} rounds, medians)`,
+  );
   const rows = await measure(targets, ROUNDS, SECONDS);
-  for (const t of targets) console.log(`  ${t.label.padEnd(50)} ${median(rows.get(t.label)!).toFixed(0).padStart(7)} req/s`);
+  for (const t of targets)
+    console.log(`  ${t.label.padEnd(50)} ${median(rows.get(t.label)!).toFixed(0).padStart(7)} req/s`);
   const slice = targets[0].label;
   const naive = targets[1].label;
   console.log('  ratios (per round, median):');
-  console.log(`    (a) default list page / slice ceiling          ${ratio(rows, targets[2].label, slice).toFixed(2)}×   target ≥ 0.40`);
-  console.log(`    (b) filtered list / naive filter ceiling       ${ratio(rows, targets[3].label, naive).toFixed(2)}×   target ≥ 1.0`);
-  console.log(`    (c) catalogue page / slice ceiling             ${ratio(rows, targets[4].label, slice).toFixed(2)}×   target ≥ 0.40`);
+  console.log(
+    `    (a) default list page / slice ceiling          ${ratio(rows, targets[2].label, slice).toFixed(2)}×   target ≥ 0.40`,
+  );
+  console.log(
+    `    (b) filtered list / naive filter ceiling       ${ratio(rows, targets[3].label, naive).toFixed(2)}×   target ≥ 1.0`,
+  );
+  console.log(
+    `    (c) catalogue page / slice ceiling             ${ratio(rows, targets[4].label, slice).toFixed(2)}×   target ≥ 0.40`,
+  );
 }
 
 const work = await mkdtemp(join(tmpdir(), 'geostub-bench-'));

@@ -9,5 +9,8 @@ for (const api of Object.keys(CONTRACT_FILES) as (keyof typeof CONTRACT_FILES)[]
   const text = await readFile(file, 'utf8');
   const out = contractCacheFile(file);
   await mkdir(dirname(out), { recursive: true });
-  await writeFile(out, JSON.stringify({ hash: contractHash(text), doc: parseYaml(text, { merge: true, maxAliasCount: -1 }) }));
+  await writeFile(
+    out,
+    JSON.stringify({ hash: contractHash(text), doc: parseYaml(text, { merge: true, maxAliasCount: -1 }) }),
+  );
 }

@@ -9,13 +9,20 @@ import { createServer } from 'node:http';
 import { readFileSync } from 'node:fs';
 
 const [mode, file, port] = process.argv.slice(2);
-const resources = (JSON.parse(readFileSync(file, 'utf8')) as { collections: { resources: Record<string, unknown>[] } }).collections.resources;
+const resources = (JSON.parse(readFileSync(file, 'utf8')) as { collections: { resources: Record<string, unknown>[] } })
+  .collections.resources;
 const { data: _d, ...sample } = resources[0];
 const withoutData = resources.map(({ data: _x, ...r }) => r);
 void sample;
 
 function page(items: unknown[], total: number): string {
-  return JSON.stringify({ links: { next: total > 10 ? 'http://127.0.0.1/api/v2/resources/?page=2' : null, previous: null }, total, page: 1, page_size: 10, resources: items });
+  return JSON.stringify({
+    links: { next: total > 10 ? 'http://127.0.0.1/api/v2/resources/?page=2' : null, previous: null },
+    total,
+    page: 1,
+    page_size: 10,
+    resources: items,
+  });
 }
 
 const server = createServer((req, res) => {

@@ -9,11 +9,15 @@ import { pathToFileURL } from 'node:url';
 import { loadContracts, PACKAGE_ROOT, type Contract, type JsonObject } from '../src/contracts/load.js';
 
 export const ENDPOINTS_PAGE = 'docs/endpoints.md';
-export const BEGIN = '<!-- endpoint tables: generated from contracts/ by `npm run docs:endpoints`; do not edit by hand -->';
+export const BEGIN =
+  '<!-- endpoint tables: generated from contracts/ by `npm run docs:endpoints`; do not edit by hand -->';
 export const END = '<!-- end of generated endpoint tables -->';
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
-const TITLES: Record<Contract['api'], string> = { geonode: 'GeoNode REST API v2', koordinates: 'Koordinates Data Catalog' };
+const TITLES: Record<Contract['api'], string> = {
+  geonode: 'GeoNode REST API v2',
+  koordinates: 'Koordinates Data Catalog',
+};
 
 /** `layerVersionDetail` → "Layer version detail", for operations whose contract gives no summary. */
 function fromOperationId(id: string): string {
@@ -28,10 +32,17 @@ function cell(text: string): string {
 export function endpointTable(contract: Contract): string {
   const rows = ['| path | methods | what |', '|---|---|---|'];
   for (const [path, item] of Object.entries(contract.doc.paths as JsonObject)) {
-    const ops = METHODS.filter((m) => (item as JsonObject)[m]).map((m) => [m, (item as JsonObject)[m] as JsonObject] as const);
+    const ops = METHODS.filter((m) => (item as JsonObject)[m]).map(
+      (m) => [m, (item as JsonObject)[m] as JsonObject] as const,
+    );
     if (ops.length === 0) continue;
     const [, first] = ops[0];
-    const what = typeof first.summary === 'string' ? first.summary : typeof first.operationId === 'string' ? fromOperationId(first.operationId) : '';
+    const what =
+      typeof first.summary === 'string'
+        ? first.summary
+        : typeof first.operationId === 'string'
+          ? fromOperationId(first.operationId)
+          : '';
     rows.push(`| \`${path}\` | ${ops.map(([m]) => m.toUpperCase()).join(', ')} | ${cell(what)} |`);
   }
   return rows.join('\n');

@@ -45,10 +45,15 @@ function cliOf(pkg: string, bin: string): string {
 async function jsonOf(root: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<unknown> {
   let stdout: string;
   try {
-    ({ stdout } = await run(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 }));
+    ({ stdout } = await run(process.execPath, args, {
+      cwd: root,
+      env: { ...process.env, ...env },
+      maxBuffer: 64 * 1024 * 1024,
+    }));
   } catch (err) {
     const e = err as { stdout?: string; stderr?: string; message: string };
-    if (!e.stdout?.trim()) throw new Error(`${args.slice(0, 3).join(' ')} failed without a report: ${e.stderr || e.message}`);
+    if (!e.stdout?.trim())
+      throw new Error(`${args.slice(0, 3).join(' ')} failed without a report: ${e.stderr || e.message}`);
     stdout = e.stdout;
   }
   return JSON.parse(stdout);
@@ -57,8 +62,25 @@ async function jsonOf(root: string, args: string[], env: NodeJS.ProcessEnv = {})
 const SPECTRAL_SEVERITY = ['error', 'warning', 'info', 'hint'] as const;
 
 async function spectral(root: string, file: string): Promise<LintProblem[]> {
-  const args = [cliOf('@stoplight/spectral-cli', 'spectral'), 'lint', file, '--ruleset', '.spectral.yaml', '--format', 'json', '--fail-severity', 'warn', '--quiet'];
-  const results = (await jsonOf(root, args)) as { code: string; message: string; severity: number; path: string[]; range?: { start: { line: number } } }[];
+  const args = [
+    cliOf('@stoplight/spectral-cli', 'spectral'),
+    'lint',
+    file,
+    '--ruleset',
+    '.spectral.yaml',
+    '--format',
+    'json',
+    '--fail-severity',
+    'warn',
+    '--quiet',
+  ];
+  const results = (await jsonOf(root, args)) as {
+    code: string;
+    message: string;
+    severity: number;
+    path: string[];
+    range?: { start: { line: number } };
+  }[];
   return results.map((r) => ({
     linter: 'spectral',
     file,
@@ -110,7 +132,10 @@ export async function lintContracts(options: LintOptions = {}): Promise<LintRepo
   for (const api of apis) {
     const file = CONTRACT_FILES[api];
     const doc = (await loadContract(join(root, file))).doc;
-    tagNames.set(file, ((doc.tags ?? []) as JsonObject[]).map((t) => String(t.name)));
+    tagNames.set(
+      file,
+      ((doc.tags ?? []) as JsonObject[]).map((t) => String(t.name)),
+    );
   }
   for (const p of problems) {
     const m = /^(?:#\/)?tags[./](\d+)/.exec(p.where);
@@ -128,7 +153,12 @@ const DESCRIPTION_RULES = new Set(['operation-description', 'operation-summary',
 
 /** `paths./api/v2/x/.get` or `#/paths/~1api~1v2~1x~1/get` → `GET /api/v2/x/`. */
 function operationName(where: string): string {
-  const segs = where.startsWith('#/') ? where.slice(2).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~')) : where.split('.');
+  const segs = where.startsWith('#/')
+    ? where
+        .slice(2)
+        .split('/')
+        .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    : where.split('.');
   if (segs[0] === 'paths' && segs.length >= 3) return `${segs[2].toUpperCase()} ${segs[1]}`;
   return where;
 }
@@ -145,7 +175,9 @@ export function formatReport(report: LintReport): string {
       if (!missing.has(key)) missing.set(key, new Set());
       missing.get(key)!.add(operationName(p.where));
     } else {
-      other.push(`${p.file}${p.line ? `:${p.line}` : ''} ${p.linter} ${p.severity} ${p.rule}: ${p.message} (${p.where})`);
+      other.push(
+        `${p.file}${p.line ? `:${p.line}` : ''} ${p.linter} ${p.severity} ${p.rule}: ${p.message} (${p.where})`,
+      );
     }
   }
   for (const [key, ops] of missing) {
@@ -164,7 +196,9 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   });
   console.log(formatReport(report));
   if (failed(report)) {
-    console.error(`contract lint failed (rules and reasons: ${relative(process.cwd(), join(PACKAGE_ROOT, '.spectral.yaml'))}, redocly.yaml, .redocly.lint-ignore.yaml)`);
+    console.error(
+      `contract lint failed (rules and reasons: ${relative(process.cwd(), join(PACKAGE_ROOT, '.spectral.yaml'))}, redocly.yaml, .redocly.lint-ignore.yaml)`,
+    );
     process.exitCode = 1;
   }
 }

@@ -27,6 +27,10 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
+/** An answer's JSON as the soak reads it: loosely, field by field. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the soak pokes at many answer shapes
+type Json = any;
+
 const here = dirname(fileURLToPath(import.meta.url));
 const CLI = join(here, '..', 'bin', 'geostub.js');
 const ADMIN = { Authorization: 'Basic ' + Buffer.from('admin:admin').toString('base64') };
@@ -34,15 +38,26 @@ const KEY = { Authorization: 'key geostub0koordinates0api0key00001' };
 
 function options() {
   const { values } = parseArgs({
-    options: { minutes: { type: 'string', default: '10' }, workers: { type: 'string', default: '6' }, 'sample-ms': { type: 'string', default: '2000' }, 'job-duration': { type: 'string', default: '30' } },
+    options: {
+      minutes: { type: 'string', default: '10' },
+      workers: { type: 'string', default: '6' },
+      'sample-ms': { type: 'string', default: '2000' },
+      'job-duration': { type: 'string', default: '30' },
+    },
     strict: true,
   });
   const num = (name: keyof typeof values, min: number) => {
     const n = Number(values[name]);
-    if (!Number.isFinite(n) || n < min) throw new Error(`--${name} must be a number, ${min} or more (got "${values[name]}")`);
+    if (!Number.isFinite(n) || n < min)
+      throw new Error(`--${name} must be a number, ${min} or more (got "${values[name]}")`);
     return n;
   };
-  return { minutes: num('minutes', 0.1), workers: Math.round(num('workers', 1)), sampleMs: num('sample-ms', 100), jobDuration: num('job-duration', 0) };
+  return {
+    minutes: num('minutes', 0.1),
+    workers: Math.round(num('workers', 1)),
+    sampleMs: num('sample-ms', 100),
+    jobDuration: num('job-duration', 0),
+  };
 }
 
 interface Tally {
@@ -68,8 +83,30 @@ const WINDOW_MS = 30_000;
 async function main(): Promise<void> {
   const o = options();
   const work = await mkdtemp(join(tmpdir(), 'geostub-soak-'));
-  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--db', join(work, 'db.json'), '--log-format', 'json', '--job-duration', String(o.jobDuration)], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const tally: Tally = { requests: 0, byStatus: new Map(), byAction: new Map(), jobs: 0, streamsOpened: 0, serverErrors: [] };
+  const child = spawn(
+    process.execPath,
+    [
+      CLI,
+      'serve',
+      '--port',
+      '0',
+      '--db',
+      join(work, 'db.json'),
+      '--log-format',
+      'json',
+      '--job-duration',
+      String(o.jobDuration),
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const tally: Tally = {
+    requests: 0,
+    byStatus: new Map(),
+    byAction: new Map(),
+    jobs: 0,
+    streamsOpened: 0,
+    serverErrors: [],
+  };
   let logLines = 0;
   const url = await new Promise<string>((ok, fail) => {
     const lines = createInterface({ input: child.stdout! });
@@ -83,12 +120,19 @@ async function main(): Promise<void> {
       }
       if (entry?.event === 'listening') return ok(entry.url!);
       logLines++;
-      if (typeof entry?.status === 'number' && entry.status >= 500) tally.serverErrors.push(`log: ${entry.method} ${entry.path} → ${entry.status}`);
+      if (typeof entry?.status === 'number' && entry.status >= 500)
+        tally.serverErrors.push(`log: ${entry.method} ${entry.path} → ${entry.status}`);
     });
-    createInterface({ input: child.stderr! }).on('line', (line) => tally.serverErrors.push(`stderr: ${line.slice(0, 300)}`));
-    child.once('exit', (code) => fail(new Error(`geostub exited (${code}) before listening: ${tally.serverErrors.join('\n')}`)));
+    createInterface({ input: child.stderr! }).on('line', (line) =>
+      tally.serverErrors.push(`stderr: ${line.slice(0, 300)}`),
+    );
+    child.once('exit', (code) =>
+      fail(new Error(`geostub exited (${code}) before listening: ${tally.serverErrors.join('\n')}`)),
+    );
   });
-  console.log(`soak: geostub pid ${child.pid} at ${url}; ${o.minutes} min, ${o.workers} workers, RSS every ${o.sampleMs} ms`);
+  console.log(
+    `soak: geostub pid ${child.pid} at ${url}; ${o.minutes} min, ${o.workers} workers, RSS every ${o.sampleMs} ms`,
+  );
 
   const started = Date.now();
   const deadline = started + o.minutes * 60_000;
@@ -100,10 +144,22 @@ async function main(): Promise<void> {
     if (status >= 400) tally.byAction.set(`${action} ${status}`, (tally.byAction.get(`${action} ${status}`) ?? 0) + 1);
     if (status >= 400 && (tally.byStatus.get(status) ?? 0) <= 3) console.log(`soak: ${status} for ${action}: ${what}`);
   };
-  const call = async (action: string, method: string, path: string, body?: unknown, headers: Record<string, string> = ADMIN, form = false): Promise<{ status: number; json: any }> => {
+  const call = async (
+    action: string,
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = ADMIN,
+    form = false,
+  ): Promise<{ status: number; json: Json }> => {
     const res = await fetch(url + path, {
       method,
-      headers: { ...headers, ...(body === undefined ? {} : { 'Content-Type': form ? 'application/x-www-form-urlencoded' : 'application/json' }) },
+      headers: {
+        ...headers,
+        ...(body === undefined
+          ? {}
+          : { 'Content-Type': form ? 'application/x-www-form-urlencoded' : 'application/json' }),
+      },
       body: body === undefined ? undefined : form ? String(body) : JSON.stringify(body),
     });
     const text = await res.text();
@@ -118,14 +174,19 @@ async function main(): Promise<void> {
   };
 
   const healthAtStart = (await call('health', 'GET', '/__geostub/health')).json;
-  const pks = ((await call('read', 'GET', '/api/v2/resources/?page_size=100')).json.resources as { pk: string }[]).map((r) => r.pk);
-  const items = ((await call('read', 'GET', '/services/api/v1/data/?page_size=50', undefined, KEY)).json as { url: string }[]).map((i) => new URL(i.url).pathname);
+  const pks = ((await call('read', 'GET', '/api/v2/resources/?page_size=100')).json.resources as { pk: string }[]).map(
+    (r) => r.pk,
+  );
+  const items = (
+    (await call('read', 'GET', '/services/api/v1/data/?page_size=50', undefined, KEY)).json as { url: string }[]
+  ).map((i) => new URL(i.url).pathname);
   const pick = <T>(list: T[]): T => list[Math.floor(Math.random() * list.length)];
   let serial = 0;
 
   const READS = [
     () => '/api/v2/resources/?page_size=20&sort[]=-date',
-    () => '/api/v2/resources/?filter{resource_type.in}=dataset&filter{resource_type.in}=map&filter{title.icontains}=a&include[]=data&page_size=10',
+    () =>
+      '/api/v2/resources/?filter{resource_type.in}=dataset&filter{resource_type.in}=map&filter{title.icontains}=a&include[]=data&page_size=10',
     () => `/api/v2/resources/${pick(pks)}/`,
     () => '/api/v2/datasets/?page=2&page_size=10',
     () => '/api/v2/users/?page_size=10',
@@ -133,30 +194,72 @@ async function main(): Promise<void> {
     () => '/api/v2/resources/?search=water&page_size=5',
   ];
   const actions: [number, () => Promise<unknown>][] = [
-    [50, () => (Math.random() < 0.3 ? call('read', 'GET', Math.random() < 0.5 ? '/services/api/v1/data/?kind=vector&sort=name&page_size=20' : pick(items), undefined, KEY) : call('read', 'GET', pick(READS)()))],
+    [
+      50,
+      () =>
+        Math.random() < 0.3
+          ? call(
+              'read',
+              'GET',
+              Math.random() < 0.5 ? '/services/api/v1/data/?kind=vector&sort=name&page_size=20' : pick(items),
+              undefined,
+              KEY,
+            )
+          : call('read', 'GET', pick(READS)()),
+    ],
     [20, () => call('write', 'PATCH', `/api/v2/resources/${pick(pks)}/`, { title: `soak ${++serial}` })],
-    [10, async () => {
-      const made = await call('bulk', 'POST', '/api/v2/resources', Array.from({ length: 5 }, (_, i) => ({ title: `soak bulk ${serial}-${i}` })));
-      const ids = ((made.json?.resources ?? []) as { pk: string }[]).map((r) => ({ id: r.pk }));
-      if (ids.length) await call('bulk', 'DELETE', '/api/v2/resources', ids);
-    }],
-    [10, () => call('bulk', 'PATCH', '/api/v2/resources', [pick(pks), pick(pks), pick(pks)].filter((x, i, a) => a.indexOf(x) === i).map((id) => ({ id, abstract: `soak bulk ${++serial}` })))],
-    [10, async () => {
-      const started = await call('job', 'POST', '/api/v2/resources/create/dataset/', `defaults=${encodeURIComponent(JSON.stringify({ title: `soak job ${++serial}` }))}`, ADMIN, true);
-      const id = started.json?.execution_id as string | undefined;
-      if (!id) return;
-      let state = started.json;
-      while (state?.status !== 'finished' && state?.status !== 'failed' && Date.now() < deadline + 30_000) {
-        await new Promise((r) => setTimeout(r, Math.max(5, o.jobDuration / 2)));
-        state = (await call('job', 'GET', `/api/v2/resource-service/execution-status/${id}`)).json;
-      }
-      tally.jobs++;
-      await call('job', 'DELETE', `/api/v2/executionrequest/${id}`); // GeoNode lets its owner delete it: data stays flat
-      const uuid = state?.output_params?.output?.uuid as string | undefined;
-      if (!uuid) return;
-      const found = (await call('job', 'GET', `/api/v2/resources/?filter{uuid}=${uuid}`)).json?.resources as { pk: string }[] | undefined;
-      for (const r of found ?? []) await call('job', 'DELETE', `/api/v2/resources/${r.pk}/`);
-    }],
+    [
+      10,
+      async () => {
+        const made = await call(
+          'bulk',
+          'POST',
+          '/api/v2/resources',
+          Array.from({ length: 5 }, (_, i) => ({ title: `soak bulk ${serial}-${i}` })),
+        );
+        const ids = ((made.json?.resources ?? []) as { pk: string }[]).map((r) => ({ id: r.pk }));
+        if (ids.length) await call('bulk', 'DELETE', '/api/v2/resources', ids);
+      },
+    ],
+    [
+      10,
+      () =>
+        call(
+          'bulk',
+          'PATCH',
+          '/api/v2/resources',
+          [pick(pks), pick(pks), pick(pks)]
+            .filter((x, i, a) => a.indexOf(x) === i)
+            .map((id) => ({ id, abstract: `soak bulk ${++serial}` })),
+        ),
+    ],
+    [
+      10,
+      async () => {
+        const started = await call(
+          'job',
+          'POST',
+          '/api/v2/resources/create/dataset/',
+          `defaults=${encodeURIComponent(JSON.stringify({ title: `soak job ${++serial}` }))}`,
+          ADMIN,
+          true,
+        );
+        const id = started.json?.execution_id as string | undefined;
+        if (!id) return;
+        let state = started.json;
+        while (state?.status !== 'finished' && state?.status !== 'failed' && Date.now() < deadline + 30_000) {
+          await new Promise((r) => setTimeout(r, Math.max(5, o.jobDuration / 2)));
+          state = (await call('job', 'GET', `/api/v2/resource-service/execution-status/${id}`)).json;
+        }
+        tally.jobs++;
+        await call('job', 'DELETE', `/api/v2/executionrequest/${id}`); // GeoNode lets its owner delete it: data stays flat
+        const uuid = state?.output_params?.output?.uuid as string | undefined;
+        if (!uuid) return;
+        const found = (await call('job', 'GET', `/api/v2/resources/?filter{uuid}=${uuid}`)).json?.resources as
+          { pk: string }[] | undefined;
+        for (const r of found ?? []) await call('job', 'DELETE', `/api/v2/resources/${r.pk}/`);
+      },
+    ],
   ];
   const total = actions.reduce((n, [w]) => n + w, 0);
   const choose = () => {
@@ -202,12 +305,23 @@ async function main(): Promise<void> {
   const samples: { t: number; rss: number }[] = [];
   const heaps: { t: number; heap: number }[] = [];
   const sampler = setInterval(() => {
-    rssOf(child.pid!).then((rss) => samples.push({ t: Date.now() - started, rss }), () => {});
-    fetch(`${url}/__geostub/health`).then((r) => r.json()).then((h: { memory?: { heap_used: number } }) => h.memory && heaps.push({ t: Date.now() - started, heap: h.memory.heap_used }), () => {});
+    rssOf(child.pid!).then(
+      (rss) => samples.push({ t: Date.now() - started, rss }),
+      () => {},
+    );
+    fetch(`${url}/__geostub/health`)
+      .then((r) => r.json())
+      .then(
+        (h: { memory?: { heap_used: number } }) =>
+          h.memory && heaps.push({ t: Date.now() - started, heap: h.memory.heap_used }),
+        () => {},
+      );
   }, o.sampleMs);
   const progress = setInterval(() => {
     const last = samples.at(-1);
-    console.log(`soak: ${((Date.now() - started) / 60_000).toFixed(1)} min, ${tally.requests} requests, ${tally.jobs} jobs, RSS ${last ? mb(last.rss) : '-'}`);
+    console.log(
+      `soak: ${((Date.now() - started) / 60_000).toFixed(1)} min, ${tally.requests} requests, ${tally.jobs} jobs, RSS ${last ? mb(last.rss) : '-'}`,
+    );
   }, 60_000);
 
   await Promise.all([...Array.from({ length: o.workers }, worker), churn()]);
@@ -248,23 +362,50 @@ async function main(): Promise<void> {
   const lastMinute = samples.filter((s) => s.t >= elapsed * 1000 - 60_000).map((s) => s.rss);
   const fiveXX = [...tally.byStatus].filter(([s]) => s >= 500).reduce((n, [, c]) => n + c, 0);
   const checks: [string, boolean, string][] = [
-    ['RSS within ±10% after the warm-up', windows.length > 0 && min >= reference * 0.9 && max <= reference * 1.1,
-      `30-s window medians after ${(warmupMs / 1000).toFixed(0)} s: first ${mb(reference)}, min ${mb(min)} (${pct(min, reference)}), max ${mb(max)} (${pct(max, reference)}), last ${mb(windows.at(-1) ?? 0)} (${pct(windows.at(-1) ?? 0, reference)}); single samples ${mb(sampleMin)}–${mb(sampleMax)}; last minute median ${mb(median(lastMinute))}; ${samples.length} samples`],
+    [
+      'RSS within ±10% after the warm-up',
+      windows.length > 0 && min >= reference * 0.9 && max <= reference * 1.1,
+      `30-s window medians after ${(warmupMs / 1000).toFixed(0)} s: first ${mb(reference)}, min ${mb(min)} (${pct(min, reference)}), max ${mb(max)} (${pct(max, reference)}), last ${mb(windows.at(-1) ?? 0)} (${pct(windows.at(-1) ?? 0, reference)}); single samples ${mb(sampleMin)}–${mb(sampleMax)}; last minute median ${mb(median(lastMinute))}; ${samples.length} samples`,
+    ],
     ['no 5xx', fiveXX === 0, `${fiveXX} of ${tally.requests}`],
-    ['no error in the log', tally.serverErrors.length === 0, tally.serverErrors.length ? tally.serverErrors.slice(0, 5).join(' | ') : `${logLines} log lines, none an error`],
-    ['event-stream clients released', withHeld === 1 && afterAll === 0, `${tally.streamsOpened} opened; open after the run: ${withHeld} (the held one), after it closed: ${afterAll}; held stream read ${mb(heldBytes)}`],
+    [
+      'no error in the log',
+      tally.serverErrors.length === 0,
+      tally.serverErrors.length ? tally.serverErrors.slice(0, 5).join(' | ') : `${logLines} log lines, none an error`,
+    ],
+    [
+      'event-stream clients released',
+      withHeld === 1 && afterAll === 0,
+      `${tally.streamsOpened} opened; open after the run: ${withHeld} (the held one), after it closed: ${afterAll}; held stream read ${mb(heldBytes)}`,
+    ],
   ];
-  console.log(`\nsoak: ${elapsed.toFixed(0)} s, ${tally.requests} requests (${(tally.requests / elapsed).toFixed(0)}/s), ${tally.jobs} jobs`);
+  console.log(
+    `\nsoak: ${elapsed.toFixed(0)} s, ${tally.requests} requests (${(tally.requests / elapsed).toFixed(0)}/s), ${tally.jobs} jobs`,
+  );
   console.log(`  by action: ${[...tally.byAction].map(([a, n]) => `${a} ${n}`).join(', ')}`);
-  console.log(`  by status: ${[...tally.byStatus].sort(([a], [b]) => a - b).map(([s, n]) => `${s} ${n}`).join(', ')}`);
-  console.log(`  RSS samples (MB): ${samples.filter((_, i) => i % Math.max(1, Math.floor(samples.length / 20)) === 0).map((s) => (s.rss / 1e6).toFixed(0)).join(' ')}`);
-  const grown = Object.keys(healthAtEnd.collections).filter((c) => healthAtEnd.collections[c] !== healthAtStart.collections[c]).map((c) => `${c} ${healthAtStart.collections[c]} → ${healthAtEnd.collections[c]}`);
+  console.log(
+    `  by status: ${[...tally.byStatus]
+      .sort(([a], [b]) => a - b)
+      .map(([s, n]) => `${s} ${n}`)
+      .join(', ')}`,
+  );
+  console.log(
+    `  RSS samples (MB): ${samples
+      .filter((_, i) => i % Math.max(1, Math.floor(samples.length / 20)) === 0)
+      .map((s) => (s.rss / 1e6).toFixed(0))
+      .join(' ')}`,
+  );
+  const grown = Object.keys(healthAtEnd.collections)
+    .filter((c) => healthAtEnd.collections[c] !== healthAtStart.collections[c])
+    .map((c) => `${c} ${healthAtStart.collections[c]} → ${healthAtEnd.collections[c]}`);
   console.log(`  collections changed in size: ${grown.join(', ') || 'none'}`);
   const heapAfter = heaps.filter((h) => h.t >= warmupMs);
   if (heapAfter.length) {
     const firstMinute = median(heapAfter.filter((h) => h.t < warmupMs + 60_000).map((h) => h.heap));
     const lastHeapMinute = median(heapAfter.filter((h) => h.t >= elapsed * 1000 - 60_000).map((h) => h.heap));
-    console.log(`  V8 heap used after the warm-up: ${mb(Math.min(...heapAfter.map((h) => h.heap)))}–${mb(Math.max(...heapAfter.map((h) => h.heap)))}; median of the first minute ${mb(firstMinute)}, of the last ${mb(lastHeapMinute)} (${pct(lastHeapMinute, firstMinute)})`);
+    console.log(
+      `  V8 heap used after the warm-up: ${mb(Math.min(...heapAfter.map((h) => h.heap)))}–${mb(Math.max(...heapAfter.map((h) => h.heap)))}; median of the first minute ${mb(firstMinute)}, of the last ${mb(lastHeapMinute)} (${pct(lastHeapMinute, firstMinute)})`,
+    );
   }
   for (const [name, ok, detail] of checks) console.log(`  ${ok ? 'PASS' : 'FAIL'}  ${name}: ${detail}`);
   const passed = checks.every(([, ok]) => ok);

@@ -10,8 +10,18 @@
  *
  * Every instance has its own store, clock, settings and request log: two instances in one process share nothing.
  */
-import { startGeostub as startServer, VERSION, type GeostubOptions as ServerOptions, type RunningGeostub } from './server/start.js';
-import { parseSettings, settingsView, type ResilienceOptions, type ResilienceSettings } from './server/resilience-config.js';
+import {
+  startGeostub as startServer,
+  VERSION,
+  type GeostubOptions as ServerOptions,
+  type RunningGeostub,
+} from './server/start.js';
+import {
+  parseSettings,
+  settingsView,
+  type ResilienceOptions,
+  type ResilienceSettings,
+} from './server/resilience-config.js';
 import type { Store } from './store/store.js';
 import type { ExchangeLog } from './server/request-log.js';
 import type { ConformOptions, RunReport } from './conformance/types.js';
@@ -67,7 +77,8 @@ export async function startGeostub(options: GeostubOptions = {}): Promise<Geostu
       env.jobs?.reset();
     },
     async advanceClock(ms: number) {
-      if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) throw new RangeError(`advanceClock takes milliseconds, 0 or more (got ${String(ms)})`);
+      if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0)
+        throw new RangeError(`advanceClock takes milliseconds, 0 or more (got ${String(ms)})`);
       const ran = env.jobs?.advance(ms) ?? 0;
       await env.persist();
       return ran;

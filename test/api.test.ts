@@ -2,7 +2,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGeostub, version, type Geostub } from '../src/index.js';
 
-const ADMIN = { Authorization: 'Basic ' + Buffer.from('admin:admin').toString('base64'), 'Content-Type': 'application/json' };
+const ADMIN = {
+  Authorization: 'Basic ' + Buffer.from('admin:admin').toString('base64'),
+  'Content-Type': 'application/json',
+};
 
 describe('startGeostub()', () => {
   let a: Geostub;
@@ -31,20 +34,42 @@ describe('startGeostub()', () => {
       body: JSON.stringify({ username: 'only.on.a', email: 'only.on.a@example.org', password: 'x9-long-enough-pass' }),
     });
     expect(created.status).toBe(201);
-    const list = async (g: Geostub) => (await (await fetch(`${g.url}/api/v2/users/?page_size=1000`, { headers: ADMIN })).json()).users.map((u: { username: string }) => u.username);
+    const list = async (g: Geostub) =>
+      (await (await fetch(`${g.url}/api/v2/users/?page_size=1000`, { headers: ADMIN })).json()).users.map(
+        (u: { username: string }) => u.username,
+      );
     expect(await list(a)).toContain('only.on.a');
     expect(await list(b)).not.toContain('only.on.a');
-    expect(a.store.collection('users').all().some((u) => u.username === 'only.on.a')).toBe(true);
-    expect(b.store.collection('users').all().some((u) => u.username === 'only.on.a')).toBe(false);
+    expect(
+      a.store
+        .collection('users')
+        .all()
+        .some((u) => u.username === 'only.on.a'),
+    ).toBe(true);
+    expect(
+      b.store
+        .collection('users')
+        .all()
+        .some((u) => u.username === 'only.on.a'),
+    ).toBe(false);
     await a.reset();
     expect(await list(a)).not.toContain('only.on.a');
   });
 
   it('advanceClock() and settle() drive asynchronous jobs on the virtual clock', async () => {
-    const started = await fetch(`${b.url}/api/v2/management/commands/ping_mngmt_commands_http/jobs/`, { method: 'POST', headers: ADMIN, body: JSON.stringify({ args: [], kwargs: {} }) });
+    const started = await fetch(`${b.url}/api/v2/management/commands/ping_mngmt_commands_http/jobs/`, {
+      method: 'POST',
+      headers: ADMIN,
+      body: JSON.stringify({ args: [], kwargs: {} }),
+    });
     expect(started.status).toBe(201);
-    const job = (await started.json()).data ?? (await (await fetch(`${b.url}/api/v2/management/jobs/`, { headers: ADMIN })).json()).data[0];
-    expect(job).toMatchObject({ command: 'ping_mngmt_commands_http', status: expect.stringMatching(/^(QUEUED|CREATED)$/) });
+    const job =
+      (await started.json()).data ??
+      (await (await fetch(`${b.url}/api/v2/management/jobs/`, { headers: ADMIN })).json()).data[0];
+    expect(job).toMatchObject({
+      command: 'ping_mngmt_commands_http',
+      status: expect.stringMatching(/^(QUEUED|CREATED)$/),
+    });
     expect(b.running.env.jobs!.pending).toBeGreaterThan(0);
     expect(await b.advanceClock(0)).toBe(0);
     await b.advanceClock(1000);
@@ -55,7 +80,9 @@ describe('startGeostub()', () => {
 
   it('settings can be read and changed per instance, and a bad value changes nothing', async () => {
     expect(a.settings()).toEqual({ latency: null, errorRate: 0, rules: [], faults: [] });
-    expect(a.setSettings({ latency: '5-10', rules: [{ match: 'GET /api/v2/regions/', status: 503 }] })).toMatchObject({ latency: { min: 5, max: 10 } });
+    expect(a.setSettings({ latency: '5-10', rules: [{ match: 'GET /api/v2/regions/', status: 503 }] })).toMatchObject({
+      latency: { min: 5, max: 10 },
+    });
     expect((await fetch(`${a.url}/api/v2/regions/`)).status).toBe(503);
     expect((await fetch(`${b.url}/api/v2/regions/`)).status).toBe(200);
     expect(() => a.setSettings({ errorRate: 2 })).toThrow(/errorRate must be a share of requests from 0 to 1/);

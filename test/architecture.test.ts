@@ -22,7 +22,12 @@ describe('architecture', () => {
   });
 
   it('generic machinery does not name GeoNode or catalogue types', async () => {
-    const generic = [...(await files('src/store')), ...(await files('src/contracts')), ...(await files('src/server')), ...(await files('src/behaviours'))];
+    const generic = [
+      ...(await files('src/store')),
+      ...(await files('src/contracts')),
+      ...(await files('src/server')),
+      ...(await files('src/behaviours')),
+    ];
     for (const f of generic) {
       if (f.endsWith('start.ts')) continue; // the one place that plugs the APIs in
       const text = (await readFile(f, 'utf8')).replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '');
@@ -43,7 +48,9 @@ describe('architecture', () => {
     const graph = new Map<string, string[]>();
     for (const f of await files('src')) {
       const text = await readFile(f, 'utf8');
-      const deps = [...text.matchAll(/^(?:import|export)\b[^'"]*?from\s+'(\.[^']+)'/gm)].map((m) => join(dirname(f), m[1]).replace(/\.js$/, '.ts'));
+      const deps = [...text.matchAll(/^(?:import|export)\b[^'"]*?from\s+'(\.[^']+)'/gm)].map((m) =>
+        join(dirname(f), m[1]).replace(/\.js$/, '.ts'),
+      );
       graph.set(f, deps);
     }
     const cycles: string[] = [];

@@ -29,7 +29,10 @@ async function unchanged(run: () => Promise<void>) {
 describe('malformed requests answer GeoNode 4xx bodies and change nothing', () => {
   it('malformed JSON → 400 parse_error naming the problem', () =>
     unchanged(async () => {
-      const res = await s.request('PATCH', '/api/v2/resources/1/', { raw: '{"title": ', headers: { 'Content-Type': 'application/json' } });
+      const res = await s.request('PATCH', '/api/v2/resources/1/', {
+        raw: '{"title": ',
+        headers: { 'Content-Type': 'application/json' },
+      });
       expectGeonodeError(res, 400, 'parse_error', /JSON parse error/);
     }));
 
@@ -41,7 +44,9 @@ describe('malformed requests answer GeoNode 4xx bodies and change nothing', () =
 
   it('an unknown enum value → 400 invalid naming the field', () =>
     unchanged(async () => {
-      const res = await s.request('PATCH', '/api/v2/resources/1/', { body: { maintenance_frequency: 'every-blue-moon' } });
+      const res = await s.request('PATCH', '/api/v2/resources/1/', {
+        body: { maintenance_frequency: 'every-blue-moon' },
+      });
       expectGeonodeError(res, 400, 'invalid', /maintenance_frequency/);
     }));
 
@@ -64,7 +69,10 @@ describe('malformed requests answer GeoNode 4xx bodies and change nothing', () =
   it('a body over 1 MB → 413', () =>
     unchanged(async () => {
       const big = JSON.stringify({ title: 'x'.repeat(1_100_000) });
-      const res = await s.request('PATCH', '/api/v2/resources/1/', { raw: big, headers: { 'Content-Type': 'application/json' } });
+      const res = await s.request('PATCH', '/api/v2/resources/1/', {
+        raw: big,
+        headers: { 'Content-Type': 'application/json' },
+      });
       expect(res.status).toBe(413);
       expect(res.json).toMatchObject({ success: false, code: 'payload_too_large' });
     }));
@@ -72,14 +80,20 @@ describe('malformed requests answer GeoNode 4xx bodies and change nothing', () =
   for (const key of ['__proto__', 'constructor']) {
     it(`a "${key}" key in a body → 400`, () =>
       unchanged(async () => {
-        const res = await s.request('PATCH', '/api/v2/resources/1/', { raw: `{"${key}": {"isAdmin": true}, "title": "t"}`, headers: { 'Content-Type': 'application/json' } });
+        const res = await s.request('PATCH', '/api/v2/resources/1/', {
+          raw: `{"${key}": {"isAdmin": true}, "title": "t"}`,
+          headers: { 'Content-Type': 'application/json' },
+        });
         expectGeonodeError(res, 400, 'parse_error', new RegExp(key));
         expect(({} as Record<string, unknown>).isAdmin).toBeUndefined();
       }));
 
     it(`a "${key}" key in a nested body object → 400`, () =>
       unchanged(async () => {
-        const res = await s.request('POST', '/api/v2/resources/', { raw: `[{"title": "a", "extent": {"${key}": {"polluted": 1}}}]`, headers: { 'Content-Type': 'application/json' } });
+        const res = await s.request('POST', '/api/v2/resources/', {
+          raw: `[{"title": "a", "extent": {"${key}": {"polluted": 1}}}]`,
+          headers: { 'Content-Type': 'application/json' },
+        });
         expectGeonodeError(res, 400, 'parse_error', new RegExp(key));
       }));
 
@@ -91,7 +105,10 @@ describe('malformed requests answer GeoNode 4xx bodies and change nothing', () =
 
   it('an unsupported content type → 415', () =>
     unchanged(async () => {
-      const res = await s.request('PATCH', '/api/v2/resources/1/', { raw: '<x/>', headers: { 'Content-Type': 'application/xml' } });
+      const res = await s.request('PATCH', '/api/v2/resources/1/', {
+        raw: '<x/>',
+        headers: { 'Content-Type': 'application/xml' },
+      });
       expectGeonodeError(res, 415, 'unsupported_media_type');
     }));
 

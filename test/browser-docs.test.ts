@@ -15,8 +15,11 @@ const METHODS = ['get', 'put', 'post', 'patch', 'delete', 'head', 'options'];
 /** `METHOD /path @tag #operationId` of every operation in the contract. */
 function operations(c: Contract): string[] {
   const out: string[] = [];
-  for (const [path, item] of Object.entries(c.doc.paths as Record<string, Record<string, { operationId?: string; tags?: string[] }>>)) {
-    for (const m of METHODS) if (item[m]) out.push(`${m.toUpperCase()} ${path} @${item[m].tags?.[0] ?? 'other'} #${item[m].operationId}`);
+  for (const [path, item] of Object.entries(
+    c.doc.paths as Record<string, Record<string, { operationId?: string; tags?: string[] }>>,
+  )) {
+    for (const m of METHODS)
+      if (item[m]) out.push(`${m.toUpperCase()} ${path} @${item[m].tags?.[0] ?? 'other'} #${item[m].operationId}`);
   }
   return out;
 }
@@ -48,12 +51,18 @@ async function open(url: string): Promise<{ page: Page; external: string[] }> {
 /** What the page shows: every operation block, as `METHOD /path @its section's tag #operationId`. */
 const shown = (page: Page) =>
   page.$$eval('section.tag article.op', (ops) =>
-    ops.map((op) => `${op.getAttribute('data-method')} ${op.getAttribute('data-path')} @${op.closest('section')?.getAttribute('data-tag')} #${op.getAttribute('data-operation-id')}`),
+    ops.map(
+      (op) =>
+        `${op.getAttribute('data-method')} ${op.getAttribute('data-path')} @${op.closest('section')?.getAttribute('data-tag')} #${op.getAttribute('data-operation-id')}`,
+    ),
   );
 
 describe('the API reference at /api/v2/schema/swagger-ui/ and /api/v2/schema/redoc/', { timeout: 90_000 }, () => {
   for (const base of ['/api/v2/schema/swagger-ui/', '/api/v2/schema/redoc/']) {
-    for (const [api, query] of [['geonode', ''], ['koordinates', '?spec=koordinates']] as const) {
+    for (const [api, query] of [
+      ['geonode', ''],
+      ['koordinates', '?spec=koordinates'],
+    ] as const) {
       it(`${base}${query} shows every ${api} operation under its tag, and every schema, from this server only`, async () => {
         const { page, external } = await open(`${base}${query}`);
         const expected = operations(contract(api));
@@ -62,7 +71,9 @@ describe('the API reference at /api/v2/schema/swagger-ui/ and /api/v2/schema/red
         expect(await page.$$eval('#schemas .schema h3', (hs) => hs.map((h) => h.textContent))).toEqual(schemas);
         // the table of contents links every operation, and each link lands on it
         expect(await page.locator('#toc a[href^="#op-"]').count()).toBe(expected.length);
-        expect(await page.locator('#geostub-docs-nav a[href="/__geostub/contracts/koordinates-catalog.yaml"]').count()).toBe(1);
+        expect(
+          await page.locator('#geostub-docs-nav a[href="/__geostub/contracts/koordinates-catalog.yaml"]').count(),
+        ).toBe(1);
         if (base.endsWith('swagger-ui/') && api === 'geonode') {
           const list = page.locator('#op-listCategories');
           expect(await list.locator('table.params').textContent()).toContain('page_size');
@@ -93,7 +104,12 @@ describe('the API reference at /api/v2/schema/swagger-ui/ and /api/v2/schema/red
     const answer = categories.locator('.answer');
     await expect.poll(() => answer.getAttribute('data-status'), { timeout: 15_000 }).toBe('200');
     expect(await answer.textContent()).toContain('"categories"');
-    expect(s.exchanges.recent().slice(before).map((e) => `${e.method} ${e.url} ${e.status}`)).toContain('GET /api/v2/categories/?page_size=1 200');
+    expect(
+      s.exchanges
+        .recent()
+        .slice(before)
+        .map((e) => `${e.method} ${e.url} ${e.status}`),
+    ).toContain('GET /api/v2/categories/?page_size=1 200');
 
     // users are for signed-in callers: anonymous first, then as admin from the credentials box
     const users = page.locator('#op-listUsers');
@@ -106,7 +122,12 @@ describe('the API reference at /api/v2/schema/swagger-ui/ and /api/v2/schema/red
     await users.locator('button[type="submit"]').click();
     await expect.poll(() => users.locator('.answer').getAttribute('data-status'), { timeout: 15_000 }).toBe('200');
     expect(await users.locator('.answer').textContent()).toContain('"username": "admin"');
-    const asAdmin = s.exchanges.recent().find((e) => e.url === '/api/v2/users/?filter{username}=admin' || e.url === '/api/v2/users/?filter%7Busername%7D=admin');
+    const asAdmin = s.exchanges
+      .recent()
+      .find(
+        (e) =>
+          e.url === '/api/v2/users/?filter{username}=admin' || e.url === '/api/v2/users/?filter%7Busername%7D=admin',
+      );
     expect(asAdmin).toMatchObject({ status: 200, user: 'admin' });
     expect(external).toEqual([]);
     await page.close();

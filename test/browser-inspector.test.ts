@@ -24,7 +24,10 @@ beforeAll(async () => {
   // listening on every interface (reached at 127.0.0.1 only), so the inspector asks for a superuser (admin-access.ts)
   s = await startTestServer({ jobDuration: STEP_MS, host: '0.0.0.0' });
   seedResources = s.store.collection('resources').size;
-  context = await browser.newContext({ viewport: { width: 1200, height: 950 }, httpCredentials: { username: 'admin', password: 'admin' } });
+  context = await browser.newContext({
+    viewport: { width: 1200, height: 950 },
+    httpCredentials: { username: 'admin', password: 'admin' },
+  });
   page = await context.newPage();
   external = offOrigin(page, s.url);
   page.on('dialog', (d) => void d.accept());

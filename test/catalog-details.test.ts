@@ -7,7 +7,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from './helpers/server.js';
 import {
-  CatalogContract, DATA, FULL_KEY, KEYED, LATEST, LAYERS_KEY, catalogOnlyKey, getUrl, isPublished, stored,
+  CatalogContract,
+  DATA,
+  FULL_KEY,
+  KEYED,
+  LATEST,
+  LAYERS_KEY,
+  catalogOnlyKey,
+  getUrl,
+  isPublished,
+  stored,
 } from './helpers/catalog.js';
 import type { KxItem } from '../src/query/catalog-types.js';
 
@@ -31,7 +40,8 @@ function apiUrls(value: unknown, out = new Set<string>()): Set<string> {
   if (Array.isArray(value)) for (const v of value) apiUrls(v, out);
   else if (value && typeof value === 'object') {
     for (const [k, v] of Object.entries(value)) {
-      if (typeof v === 'string' && ['url', 'published_version', 'latest_version', 'this_version'].includes(k)) out.add(v);
+      if (typeof v === 'string' && ['url', 'published_version', 'latest_version', 'this_version'].includes(k))
+        out.add(v);
       else if (k === 'items' && Array.isArray(v)) for (const u of v) out.add(String(u));
       else apiUrls(v, out);
     }
@@ -62,8 +72,18 @@ async function followAll(start: unknown, headers: Record<string, string>): Promi
 }
 
 describe('following every url (the catalogue is a web of links a client walks)', () => {
-  const DETAIL_OPS = ['layerDetail', 'tableDetail', 'setDetail', 'documentDetail', 'sourceDetail', 'layerVersionDetail',
-    'tableVersionDetail', 'licenseDetail', 'groupDetail', 'userDetail'];
+  const DETAIL_OPS = [
+    'layerDetail',
+    'tableDetail',
+    'setDetail',
+    'documentDetail',
+    'sourceDetail',
+    'layerVersionDetail',
+    'tableVersionDetail',
+    'licenseDetail',
+    'groupDetail',
+    'userDetail',
+  ];
 
   it('with a key: every url of every Expand: list entry of /data/latest/, and of the objects they lead to', async () => {
     const res = await s.request('GET', `${LATEST}?page_size=1000`, { headers: { ...KEYED, Expand: 'list' }, as: null });
@@ -76,8 +96,14 @@ describe('following every url (the catalogue is a web of links a client walks)',
     const res = await s.request('GET', `${DATA}?page_size=1000`, { headers: { Expand: 'list' }, as: null });
     const reached = await followAll(res.json, {});
     expect(reached.has('setDetail')).toBe(true);
-    const privateIds = new Set(stored(s).filter((i) => !i.public).map((i) => i.id));
-    const publicSetWithPrivateMember = first((i) => i.type === 'set' && i.public && (i.items ?? []).some((m) => privateIds.has(m)));
+    const privateIds = new Set(
+      stored(s)
+        .filter((i) => !i.public)
+        .map((i) => i.id),
+    );
+    const publicSetWithPrivateMember = first(
+      (i) => i.type === 'set' && i.public && (i.items ?? []).some((m) => privateIds.has(m)),
+    );
     const anon = await getUrl(`${s.url}${publicSetWithPrivateMember.url}`);
     const keyed = await getUrl(`${s.url}${publicSetWithPrivateMember.url}`, KEYED);
     expect(anon.json.items.length).toBeLessThan(keyed.json.items.length);
@@ -111,7 +137,9 @@ describe('Expand: list and the detail shapes', () => {
 
   it('without Expand, entries have the list shapes; with Expand: list, the detailed shapes', async () => {
     const plain = kinds((await s.request('GET', `${DATA}?page_size=1000`, { headers: KEYED, as: null })).json);
-    const expanded = kinds((await s.request('GET', `${DATA}?page_size=1000`, { headers: { ...KEYED, Expand: 'list' }, as: null })).json);
+    const expanded = kinds(
+      (await s.request('GET', `${DATA}?page_size=1000`, { headers: { ...KEYED, Expand: 'list' }, as: null })).json,
+    );
     const shapes: [keyof typeof plain, string, string][] = [
       ['layers', 'LayerListEntry', 'LayerDetail'],
       ['documents', 'DocumentEntry', 'DocumentDetail'],
@@ -123,31 +151,53 @@ describe('Expand: list and the detail shapes', () => {
       for (const e of plain[kind]) expect(contract.schemaProblems(listSchema, e), `${kind} ${e.id}`).toEqual([]);
       for (const e of expanded[kind]) expect(contract.schemaProblems(detailSchema, e), `${kind} ${e.id}`).toEqual([]);
     }
-    expect(Object.keys(plain.layers[0]).sort()).toEqual(['first_published_at', 'id', 'name', 'published_at', 'title', 'type', 'url']);
+    expect(Object.keys(plain.layers[0]).sort()).toEqual([
+      'first_published_at',
+      'id',
+      'name',
+      'published_at',
+      'title',
+      'type',
+      'url',
+    ]);
     for (const e of plain.layers) expect(e).not.toHaveProperty('data');
     for (const e of expanded.layers) expect(e.data === null || typeof e.data === 'object').toBe(true);
     for (const e of plain.sources) expect(e).not.toHaveProperty('options');
   });
 
   it('an expanded /data/ entry is the detail object its url answers', async () => {
-    const body = (await s.request('GET', `${DATA}?page_size=40&sort=popularity`, { headers: { ...KEYED, Expand: 'list' }, as: null })).json;
+    const body = (
+      await s.request('GET', `${DATA}?page_size=40&sort=popularity`, {
+        headers: { ...KEYED, Expand: 'list' },
+        as: null,
+      })
+    ).json;
     for (const e of body) expect((await getUrl(e.url, KEYED)).json, e.url).toEqual(e);
   });
 
   it('list.* sub-expansions expand too (Expand: list,list.publisher); a detail expansion alone does not', async () => {
-    const sub = await s.request('GET', `${DATA}?kind=vector&page_size=3`, { headers: { ...KEYED, Expand: 'list,list.publisher' }, as: null });
+    const sub = await s.request('GET', `${DATA}?kind=vector&page_size=3`, {
+      headers: { ...KEYED, Expand: 'list,list.publisher' },
+      as: null,
+    });
     for (const e of sub.json) expect(e).toHaveProperty('data');
-    const other = await s.request('GET', `${DATA}?kind=vector&page_size=3`, { headers: { ...KEYED, Expand: 'permissions' }, as: null });
+    const other = await s.request('GET', `${DATA}?kind=vector&page_size=3`, {
+      headers: { ...KEYED, Expand: 'permissions' },
+      as: null,
+    });
     for (const e of other.json) expect(e).not.toHaveProperty('data');
   });
 
   it('a layer detail: objects where the client reads objects, dates where it parses dates', async () => {
-    const layer = first((i) => i.type === 'layer' && i.license != null && i.group != null && !!i.collected_at && isPublished(i));
+    const layer = first(
+      (i) => i.type === 'layer' && i.license != null && i.group != null && !!i.collected_at && isPublished(i),
+    );
     const res = await getUrl(`${s.url}${layer.url}`, KEYED);
     const d = res.json;
     for (const k of ['group', 'data', 'version', 'license']) expect(typeof d[k], k).toBe('object');
     expect(d.collected_at).toHaveLength(2);
-    for (const [k, v] of Object.entries(d)) if (k.endsWith('_at') && typeof v === 'string') expect(Number.isNaN(Date.parse(v)), k).toBe(false);
+    for (const [k, v] of Object.entries(d))
+      if (k.endsWith('_at') && typeof v === 'string') expect(Number.isNaN(Date.parse(v)), k).toBe(false);
     const published = layer.versions.find((v) => v.published)!;
     expect(d.this_version).toBe(`${s.url}${layer.url}versions/${published.id}/`);
     expect(d.latest_version).toBe(`${s.url}${layer.url}versions/${layer.versions.at(-1)!.id}/`);
@@ -159,7 +209,10 @@ describe('Expand: list and the detail shapes', () => {
     expect(d.published_version).toBeNull();
     expect(d.this_version).toBe(d.latest_version);
     const both = first((i) => i.type === 'layer' && isPublished(i) && !i.versions.at(-1)!.published);
-    const latest = await s.request('GET', `${LATEST}?page_size=1000`, { headers: { ...KEYED, Expand: 'list' }, as: null });
+    const latest = await s.request('GET', `${LATEST}?page_size=1000`, {
+      headers: { ...KEYED, Expand: 'list' },
+      as: null,
+    });
     const entry = latest.json.find((e: { id: number }) => e.id === both.id);
     expect(entry.this_version).toBe(entry.latest_version);
     expect(entry.this_version).not.toBe(entry.published_version);
@@ -167,7 +220,13 @@ describe('Expand: list and the detail shapes', () => {
 
   it('licenses, groups and users have their own shapes', async () => {
     const license = await getUrl(`${s.url}${API}/licenses/5/`, KEYED);
-    expect(license.json).toMatchObject({ id: 5, type: 'cc-by', jurisdiction: 'nz', version: '3.0', url: `${s.url}${API}/licenses/5/` });
+    expect(license.json).toMatchObject({
+      id: 5,
+      type: 'cc-by',
+      jurisdiction: 'nz',
+      version: '3.0',
+      url: `${s.url}${API}/licenses/5/`,
+    });
     expect(license.json.url_fulltext).toMatch(/^https:\/\/creativecommons\.org\//);
     const group = await getUrl(`${s.url}${API}/groups/1/`);
     expect(Object.keys(group.json).sort()).toEqual(['country', 'id', 'name', 'url']);
@@ -178,8 +237,16 @@ describe('Expand: list and the detail shapes', () => {
 
   it('unknown ids, an id of another kind and an unknown version are 404 {"error": …}', async () => {
     const layer = first((i) => i.type === 'layer');
-    for (const path of [`${API}/layers/999999/`, `${API}/tables/${layer.id}/`, `${API}/sets/${layer.id}/`, `${layer.url}versions/99999/`,
-      `${API}/licenses/999/`, `${API}/groups/999/`, `${API}/users/999/`, `${API}/documents/abc/`]) {
+    for (const path of [
+      `${API}/layers/999999/`,
+      `${API}/tables/${layer.id}/`,
+      `${API}/sets/${layer.id}/`,
+      `${layer.url}versions/99999/`,
+      `${API}/licenses/999/`,
+      `${API}/groups/999/`,
+      `${API}/users/999/`,
+      `${API}/documents/abc/`,
+    ]) {
       const res = await s.request('GET', path, { headers: KEYED, as: null });
       expect(res.status, path).toBe(404);
       expect(res.json, path).toEqual({ error: 'Not found.' });
@@ -219,7 +286,8 @@ describe('keys, scopes and visibility', () => {
     const source = first((i) => i.type === 'source' && i.public);
     const layer = first((i) => i.type === 'layer' && i.public);
     const table = first((i) => i.type === 'table' && i.public);
-    const as = (key: string, path: string) => s.request('GET', path, { headers: { Authorization: `key ${key}` }, as: null });
+    const as = (key: string, path: string) =>
+      s.request('GET', path, { headers: { Authorization: `key ${key}` }, as: null });
     for (const path of [DATA, LATEST, set.url, doc.url, source.url]) {
       const res = await as(LAYERS_KEY, path);
       expect(res.status, path).toBe(403);
@@ -255,7 +323,10 @@ describe('trailing slashes', () => {
 });
 
 describe('bad input: 400 with a field-keyed body, nothing else changes', () => {
-  const snapshot = () => JSON.stringify(['kx_items', 'kx_groups', 'kx_licenses', 'kx_users', 'kx_keys'].map((n) => s.store.collection(n).all()));
+  const snapshot = () =>
+    JSON.stringify(
+      ['kx_items', 'kx_groups', 'kx_licenses', 'kx_users', 'kx_keys'].map((n) => s.store.collection(n).all()),
+    );
 
   it('each invalid value names its parameter', async () => {
     const before = snapshot();

@@ -55,7 +55,19 @@ describe('each filter', () => {
     await expectFilter('kind=table', (i) => i.type === 'table');
     await expectFilter('kind=wfs', (i) => i.type === 'source' && i.kind === 'wfs');
     await expectFilter('kind=vector&kind=postgres', (i) => i.kind === 'vector' || i.kind === 'postgres');
-    const every = ['vector', 'raster', 'grid', 'attribute-grid', 'table', 'info', 'arcgis', 'cifs', 'upload', 'postgres', 'wfs'];
+    const every = [
+      'vector',
+      'raster',
+      'grid',
+      'attribute-grid',
+      'table',
+      'info',
+      'arcgis',
+      'cifs',
+      'upload',
+      'postgres',
+      'wfs',
+    ];
     const all = await list(`${LATEST}?${every.map((k) => `kind=${k}`).join('&')}`);
     expect(all.every((e) => /\/(layers|tables|sources)\//.test(String(e.url)))).toBe(true);
     expect(sortedIds(all)).toEqual(oracle(s, (i) => ['layer', 'table', 'source'].includes(i.type), 'latest'));
@@ -70,7 +82,10 @@ describe('each filter', () => {
 
   it('group: an id, an absolute group API URL or a host-relative one; repeats OR-ed', async () => {
     await expectFilter('group=2', (i) => i.group === 2);
-    await expectFilter(`group=${encodeURIComponent('https://koordinates.example/services/api/v1/groups/2/')}`, (i) => i.group === 2);
+    await expectFilter(
+      `group=${encodeURIComponent('https://koordinates.example/services/api/v1/groups/2/')}`,
+      (i) => i.group === 2,
+    );
     await expectFilter(`group=${encodeURIComponent(`${s.url}/services/api/v1/groups/3/`)}`, (i) => i.group === 3);
     await expectFilter('group=/services/api/v1/groups/3/', (i) => i.group === 3);
     await expectFilter('group=2&group=3', (i) => i.group === 2 || i.group === 3);
@@ -89,7 +104,9 @@ describe('each filter', () => {
     await expectFilter('license.type=commercial', (i) => lic(i)?.type === 'commercial');
     await expectFilter('license.type=cc-by', (i) => lic(i)?.type === 'cc-by');
     await expectFilter('license.type=cc-by-nc', (i) => lic(i)?.type === 'cc-by-nc');
-    await expectFilter('license.type=cc-by-nc-nd&license.type=cc-by-sa', (i) => ['cc-by-nc-nd', 'cc-by-sa'].includes(lic(i)?.type ?? ''));
+    await expectFilter('license.type=cc-by-nc-nd&license.type=cc-by-sa', (i) =>
+      ['cc-by-nc-nd', 'cc-by-sa'].includes(lic(i)?.type ?? ''),
+    );
   });
 
   it('license.jurisdiction (case-insensitive) and license.version (`3` is every 3.x, `4.0` exact)', async () => {
@@ -103,8 +120,13 @@ describe('each filter', () => {
     const slugs = (i: KxItem) => i.categories.map((c) => c.slug);
     await expectFilter('category=topographic%2Felevation', (i) => slugs(i).includes('topographic/elevation'));
     await expectFilter('category=topographic', (i) => underPath(slugs(i), 'topographic'));
-    await expectFilter('category=hazards&category=cadastral%2Fparcels', (i) => underPath(slugs(i), 'hazards') || underPath(slugs(i), 'cadastral/parcels'));
-    await expectFilter('geotag=global%2Foceania%2Fnew-zealand%2Fauckland', (i) => i.geotags.includes('global/oceania/new-zealand/auckland'));
+    await expectFilter(
+      'category=hazards&category=cadastral%2Fparcels',
+      (i) => underPath(slugs(i), 'hazards') || underPath(slugs(i), 'cadastral/parcels'),
+    );
+    await expectFilter('geotag=global%2Foceania%2Fnew-zealand%2Fauckland', (i) =>
+      i.geotags.includes('global/oceania/new-zealand/auckland'),
+    );
     await expectFilter('geotag=global%2Fantarctica', (i) => underPath(i.geotags, 'global/antarctica'));
   });
 
@@ -143,14 +165,19 @@ describe('each filter', () => {
     await expectFilter(`created_at.after=${t}`, (i) => ms(i.created_at) > ms(`${t}Z`));
     await expectFilter(`created_at.before=${t}Z`, (i) => ms(i.created_at) < ms(`${t}Z`));
     await expectFilter('updated_at.after=2016-01-01', (i) => ms(i.updated_at) > ms('2016-01-01T00:00:00Z'));
-    await expectFilter('updated_at.before=2014-03-01T12:30:00.5Z', (i) => ms(i.updated_at) < ms('2014-03-01T12:30:00.500Z'));
+    await expectFilter(
+      'updated_at.before=2014-03-01T12:30:00.5Z',
+      (i) => ms(i.updated_at) < ms('2014-03-01T12:30:00.500Z'),
+    );
     // around one item's creation instant T: the zoneless form is UTC, and a zone moves the bound across T
     const x = stored(s).find((i) => isPublished(i) && i.public)!;
     const wall = (msValue: number) => new Date(msValue).toISOString().slice(0, 19); // zoneless wall clock
     const justBefore = wall(ms(x.created_at) - 1000);
     const has = async (query: string) => (await list(`${DATA}?${query}`)).some((e) => e.id === x.id);
     expect(await has(`created_at.after=${justBefore}`)).toBe(true);
-    expect(sortedIds(await list(`${DATA}?created_at.after=${justBefore}Z`))).toEqual(sortedIds(await list(`${DATA}?created_at.after=${justBefore}`)));
+    expect(sortedIds(await list(`${DATA}?created_at.after=${justBefore}Z`))).toEqual(
+      sortedIds(await list(`${DATA}?created_at.after=${justBefore}`)),
+    );
     expect(await has(`created_at.after=${encodeURIComponent(`${justBefore}-12:00`)}`)).toBe(false); // 12 h later
     expect(await has(`created_at.before=${encodeURIComponent(`${wall(ms(x.created_at) + 1000)}+12:00`)}`)).toBe(false); // 12 h earlier
     expect(await has(`created_at.before=${wall(ms(x.created_at) + 1000)}`)).toBe(true);
@@ -160,13 +187,20 @@ describe('each filter', () => {
     const shifted = await list(`${DATA}?created_at.after=${encodeURIComponent('2015-06-01T00:00:00-12:00')}`);
     expect(sortedIds(shifted)).toEqual(oracle(s, (i) => ms(i.created_at) > ms('2015-06-01T12:00:00Z')));
     // a window: both bounds AND-ed
-    await expectFilter('created_at.after=2013-01-01&created_at.before=2016-01-01', (i) => ms(i.created_at) > ms('2013-01-01T00:00:00Z') && ms(i.created_at) < ms('2016-01-01T00:00:00Z'));
+    await expectFilter(
+      'created_at.after=2013-01-01&created_at.before=2016-01-01',
+      (i) => ms(i.created_at) > ms('2013-01-01T00:00:00Z') && ms(i.created_at) < ms('2016-01-01T00:00:00Z'),
+    );
   });
 
   it('version.status on /data/latest/: the status of each item’s latest version; repeats OR-ed', async () => {
     const latest = (i: KxItem) => i.versions.at(-1)!.status;
     await expectFilter('version.status=importing', (i) => latest(i) === 'importing', 'latest');
-    await expectFilter('version.status=error&version.status=new', (i) => ['error', 'new'].includes(latest(i)), 'latest');
+    await expectFilter(
+      'version.status=error&version.status=new',
+      (i) => ['error', 'new'].includes(latest(i)),
+      'latest',
+    );
     const cancelled = await list(`${LATEST}?version.status=cancelled`, { ...KEYED, Expand: 'list' });
     const layers = cancelled.filter((e) => e.version);
     expect(layers.length).toBeGreaterThan(0);
@@ -178,9 +212,19 @@ describe('each filter', () => {
 
 describe('combining filters (facts A.2)', () => {
   it('different names are AND-ed, repeats of one name OR-ed: kind=vector&kind=raster&public=True', async () => {
-    await expectFilter('kind=vector&kind=raster&public=True', (i) => (i.kind === 'vector' || i.kind === 'raster') && i.public);
-    await expectFilter('group=2&license.type=cc-by&public=true', (i) => i.group === 2 && lic(i)?.type === 'cc-by' && i.public);
-    await expectFilter('kind=table&version.status=ok', (i) => i.kind === 'table' && i.versions.at(-1)!.status === 'ok', 'latest');
+    await expectFilter(
+      'kind=vector&kind=raster&public=True',
+      (i) => (i.kind === 'vector' || i.kind === 'raster') && i.public,
+    );
+    await expectFilter(
+      'group=2&license.type=cc-by&public=true',
+      (i) => i.group === 2 && lic(i)?.type === 'cc-by' && i.public,
+    );
+    await expectFilter(
+      'kind=table&version.status=ok',
+      (i) => i.kind === 'table' && i.versions.at(-1)!.status === 'ok',
+      'latest',
+    );
   });
 
   it('an empty value is ignored and unknown parameters (format, key helpers) are ignored', async () => {
@@ -207,7 +251,8 @@ describe('sort: the seven choices in the seed’s words (ties by id)', () => {
       const byId = new Map(stored(s).map((i) => [i.id, i]));
       expect(sortedIds(body)).toEqual(oracle(s, () => true, 'latest'));
       for (let n = 1; n < body.length; n++) {
-        const a = key(byId.get(body[n - 1].id)!), b = key(byId.get(body[n].id)!);
+        const a = key(byId.get(body[n - 1].id)!),
+          b = key(byId.get(body[n].id)!);
         const ordered = dir === 'asc' ? a <= b : a >= b;
         expect(ordered, `${sort}: ${body[n - 1].id} (${a}) before ${body[n].id} (${b})`).toBe(true);
         if (a === b) expect(body[n - 1].id).toBeLessThan(body[n].id);

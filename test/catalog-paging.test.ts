@@ -6,7 +6,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from './helpers/server.js';
 import {
-  DATA, FULL_KEY, KEYED, LATEST, getUrl, oracle, parseLinks, parseRange, storedLicense, walkPages,
+  DATA,
+  FULL_KEY,
+  KEYED,
+  LATEST,
+  getUrl,
+  oracle,
+  parseLinks,
+  parseRange,
+  storedLicense,
+  walkPages,
 } from './helpers/catalog.js';
 import type { KxItem } from '../src/query/catalog-types.js';
 
@@ -27,7 +36,14 @@ type Combo = {
 
 const ms = (iso: string) => Date.parse(iso);
 const COMBOS: Combo[] = [
-  { name: 'no filter, default page size', path: `${DATA}`, headers: KEYED, pred: () => true, view: 'published', pageSize: 100 },
+  {
+    name: 'no filter, default page size',
+    path: `${DATA}`,
+    headers: KEYED,
+    pred: () => true,
+    view: 'published',
+    pageSize: 100,
+  },
   {
     name: 'kind OR-ed, public as Python sends it',
     path: `${DATA}?kind=vector&kind=raster&public=True&page_size=7`,
@@ -40,7 +56,8 @@ const COMBOS: Combo[] = [
     name: 'latest view: version.status, license.type, sort=-name',
     path: `${LATEST}?version.status=ok&license.type=cc-by&license.type=cc-by-nc&sort=-name&page_size=5`,
     headers: KEYED,
-    pred: (i) => i.versions.at(-1)!.status === 'ok' && ['cc-by', 'cc-by-nc'].includes(String(storedLicense(s, i.license)?.type)),
+    pred: (i) =>
+      i.versions.at(-1)!.status === 'ok' && ['cc-by', 'cc-by-nc'].includes(String(storedLicense(s, i.license)?.type)),
     view: 'latest',
     pageSize: 5,
   },
@@ -48,7 +65,11 @@ const COMBOS: Combo[] = [
     name: 'anonymous: group URL, a date window, sort=created_at',
     path: `${DATA}?group=${encodeURIComponent('/services/api/v1/groups/2/')}&group=3&created_at.after=2012-01-01&created_at.before=2018-06-30T12:00:00&sort=created_at&page_size=3`,
     headers: {},
-    pred: (i) => i.public && (i.group === 2 || i.group === 3) && ms(i.created_at) > ms('2012-01-01T00:00:00Z') && ms(i.created_at) < ms('2018-06-30T12:00:00Z'),
+    pred: (i) =>
+      i.public &&
+      (i.group === 2 || i.group === 3) &&
+      ms(i.created_at) > ms('2012-01-01T00:00:00Z') &&
+      ms(i.created_at) < ms('2018-06-30T12:00:00Z'),
     view: 'published',
     pageSize: 3,
   },
@@ -56,7 +77,8 @@ const COMBOS: Combo[] = [
     name: 'the key in the query (kept by every link), q terms, Expand: list',
     path: `${LATEST}?key=${FULL_KEY}&q=land%20water&page_size=4&format=json`,
     headers: { Expand: 'list' },
-    pred: (i) => /land|water/.test(`${i.title ?? ''} ${i.name ?? ''} ${i.description} ${i.tags.join(' ')}`.toLowerCase()),
+    pred: (i) =>
+      /land|water/.test(`${i.title ?? ''} ${i.name ?? ''} ${i.description} ${i.tags.join(' ')}`.toLowerCase()),
     view: 'latest',
     pageSize: 4,
   },
@@ -75,9 +97,16 @@ describe('walking page-next to the end (what the official client does)', () => {
       expect([...ids].sort((a, b) => a - b)).toEqual(want);
       expect(walk.pages).toHaveLength(Math.ceil(want.length / c.pageSize));
       for (const p of walk.pages) expect(p.paginateBy).toBe(c.pageSize);
-      const byId = new Map(s.store.collection('kx_items').all().map((i) => [i.id as number, i as unknown as KxItem]));
+      const byId = new Map(
+        s.store
+          .collection('kx_items')
+          .all()
+          .map((i) => [i.id as number, i as unknown as KxItem]),
+      );
       for (const id of ids) expect(c.pred(byId.get(id)!), `item ${id} matches`).toBe(true);
-      if (c.headers.Expand) for (const e of walk.items.filter((x) => /\/layers\//.test(x.url))) expect(e.data, 'Expand: list kept').toBeDefined();
+      if (c.headers.Expand)
+        for (const e of walk.items.filter((x) => /\/layers\//.test(x.url)))
+          expect(e.data, 'Expand: list kept').toBeDefined();
     });
   }
 
@@ -133,7 +162,10 @@ describe('X-Resource-Range and X-Paginate-By', () => {
 
 describe('Link', () => {
   const page = async (n: number, extra = '') => {
-    const res = await s.request('GET', `${DATA}?kind=vector&kind=grid&page_size=10&page=${n}${extra}`, { headers: KEYED, as: null });
+    const res = await s.request('GET', `${DATA}?kind=vector&kind=grid&page_size=10&page=${n}${extra}`, {
+      headers: KEYED,
+      as: null,
+    });
     expect(res.status).toBe(200);
     return { res, links: parseLinks(res.headers.get('link')) };
   };
@@ -165,7 +197,10 @@ describe('Link', () => {
     const { links } = await page(2, extra);
     const sent = new URLSearchParams(`kind=vector&kind=grid&page_size=10&page=2${extra}`);
     const without = (p: URLSearchParams, ...names: string[]) =>
-      [...p].filter(([k]) => !names.includes(k)).map(([k, v]) => `${k}=${v}`).sort();
+      [...p]
+        .filter(([k]) => !names.includes(k))
+        .map(([k, v]) => `${k}=${v}`)
+        .sort();
     for (const [rel, url] of Object.entries(links)) {
       const got = new URL(url).searchParams;
       if (rel.startsWith('sort-')) {
@@ -188,7 +223,8 @@ describe('Link', () => {
     const res = await s.request('GET', `${LATEST}?page=2&page_size=5`, { headers, as: null });
     const links = parseLinks(res.headers.get('link'));
     expect(Object.keys(links)).toHaveLength(5);
-    for (const url of Object.values(links)) expect(url.startsWith('https://data.example.org/services/api/v1/data/latest/?'), url).toBe(true);
+    for (const url of Object.values(links))
+      expect(url.startsWith('https://data.example.org/services/api/v1/data/latest/?'), url).toBe(true);
     for (const e of res.json) expect(e.url).toMatch(/^https:\/\/data\.example\.org\/services\/api\/v1\//);
     // and following them through the proxy's eyes still works (the mock ignores the host it is called by)
     const next = new URL(links['page-next']);

@@ -20,7 +20,12 @@ afterAll(async () => {
   for (const r of started) await r.close();
 });
 
-type HttpsAnswer = { status: number; headers: Record<string, string | string[] | undefined>; body: string; fingerprint: string };
+type HttpsAnswer = {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+  fingerprint: string;
+};
 
 /** An https GET that trusts exactly `ca` (and checks the host name against the certificate). */
 function getTls(url: string, ca: string, headers: Record<string, string> = {}): Promise<HttpsAnswer> {
@@ -89,7 +94,10 @@ describe('serving https', () => {
     expect(JSON.parse(res.body)).toHaveLength(2);
     const links = parseLinks(String(res.headers.link));
     expect(links['page-next']).toBe(`${running.url}${DATA}?page_size=2&kind=vector&page=2`);
-    const localhost = await getTls(`${running.url.replace('127.0.0.1', 'localhost')}/services/api/v1/licenses/1/`, pair.cert);
+    const localhost = await getTls(
+      `${running.url.replace('127.0.0.1', 'localhost')}/services/api/v1/licenses/1/`,
+      pair.cert,
+    );
     expect(localhost.status).toBe(200);
     const pem = await getTls(`${running.url}/__geostub/cert.pem`, pair.cert);
     expect(pem.body).toBe(pair.cert);
@@ -122,7 +130,17 @@ describe('serving https', () => {
     const pair = selfSignedCertificate({ hosts: ['files.test'] });
     await writeFile(join(dir, 'cert.pem'), pair.cert);
     await writeFile(join(dir, 'key.pem'), pair.key);
-    const args = fastServeArgs(['serve', '--port', '0', '--in-memory', '--quiet', '--tls-cert', join(dir, 'cert.pem'), '--tls-key', join(dir, 'key.pem')]);
+    const args = fastServeArgs([
+      'serve',
+      '--port',
+      '0',
+      '--in-memory',
+      '--quiet',
+      '--tls-cert',
+      join(dir, 'cert.pem'),
+      '--tls-key',
+      join(dir, 'key.pem'),
+    ]);
     expect(args).toMatchObject({ 'tls-cert': join(dir, 'cert.pem'), 'tls-key': join(dir, 'key.pem') });
     const lines: string[] = [];
     const running = await launch(args!, (l) => lines.push(l));
@@ -135,7 +153,11 @@ describe('serving https', () => {
   });
 
   it('--tls-cert without --tls-key, or an unreadable file, is a usage error naming the problem', async () => {
-    await expect(launch({ ...ARGS, 'tls-cert': '/nonexistent/cert.pem' })).rejects.toThrow(/--tls-cert and --tls-key go together/);
-    await expect(launch({ ...ARGS, 'tls-cert': '/nonexistent/cert.pem', 'tls-key': '/nonexistent/key.pem' })).rejects.toThrow(/cannot read the TLS files/);
+    await expect(launch({ ...ARGS, 'tls-cert': '/nonexistent/cert.pem' })).rejects.toThrow(
+      /--tls-cert and --tls-key go together/,
+    );
+    await expect(
+      launch({ ...ARGS, 'tls-cert': '/nonexistent/cert.pem', 'tls-key': '/nonexistent/key.pem' }),
+    ).rejects.toThrow(/cannot read the TLS files/);
   });
 });

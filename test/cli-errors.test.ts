@@ -46,26 +46,47 @@ const CASES: [string[], RegExp][] = [
   [['serve', '--body-limit', 'lots', ...M], /--body-limit "lots" is not a size: .*1mb/],
   // serve: words
   [['serve', '--auth', 'maybe', ...M], /--auth takes on or off, not "maybe"/],
-  [['serve', '--geonode', '6', ...M], /--geonode takes 4 \(GeoNode 4\.4, the seed's API\) or 5 \(GeoNode 5\.0\), not "6"/],
+  [
+    ['serve', '--geonode', '6', ...M],
+    /--geonode takes 4 \(GeoNode 4\.4, the seed's API\) or 5 \(GeoNode 5\.0\), not "6"/,
+  ],
   [['serve', '--log-format', 'xml', ...M], /--log-format takes text or json, not "xml"/],
   [['serve', '--latency', 'slow', ...M], /--latency takes milliseconds.*"slow"/],
   [['serve', '--error-rate', '7', ...M], /--error-rate must be a share .*"7"/],
   [['serve', '--fault', 'no-such-fault', ...M], /unknown fault "no-such-fault"; the faults are: envelope-key-renamed/],
   [['serve', '--watch-reset', ...M], /--watch-reset goes with --watch/],
-  [['serve', '--host', 'no-such-host.invalid', ...M], /--host "no-such-host\.invalid" is not an address of this machine; give 127\.0\.0\.1/],
+  [
+    ['serve', '--host', 'no-such-host.invalid', ...M],
+    /--host "no-such-host\.invalid" is not an address of this machine; give 127\.0\.0\.1/,
+  ],
   // serve: files
   [['serve', '--db', 'empty', '--port', '0'], /--db empty is a folder; give a file path such as .*empty\/db\.json/],
-  [['serve', '--db', 'a-file/db.json', '--port', '0'], /--db a-file\/db\.json: .*a-file is a file, so no folder can be made in it/],
-  [['serve', '--fixtures', 'empty', ...M], /--fixtures empty has no geonode\.json and no koordinates\.json; give a folder .*geostub seed --out/],
+  [
+    ['serve', '--db', 'a-file/db.json', '--port', '0'],
+    /--db a-file\/db\.json: .*a-file is a file, so no folder can be made in it/,
+  ],
+  [
+    ['serve', '--fixtures', 'empty', ...M],
+    /--fixtures empty has no geonode\.json and no koordinates\.json; give a folder .*geostub seed --out/,
+  ],
   [['serve', '--fixtures', 'half', ...M], /--fixtures half has no koordinates\.json/],
   [['serve', '--fixtures', 'nowhere', ...M], /--fixtures nowhere: the folder does not exist/],
   [['serve', '--fixtures', 'a-file', ...M], /--fixtures a-file is a file, not a folder/],
-  [['serve', '--config', 'nowhere.yaml', ...M], /cannot read the config file --config nowhere\.yaml: it does not exist/],
+  [
+    ['serve', '--config', 'nowhere.yaml', ...M],
+    /cannot read the config file --config nowhere\.yaml: it does not exist/,
+  ],
   [['serve', '--config', 'empty', ...M], /--config empty: it is a folder, not a file/],
   [['serve', '--tls-cert', 'a-file', ...M], /--tls-cert and --tls-key go together/],
-  [['serve', '--tls-cert', 'nowhere.pem', '--tls-key', 'a-file', ...M], /--tls-cert nowhere\.pem does not exist; give a PEM certificate file/],
+  [
+    ['serve', '--tls-cert', 'nowhere.pem', '--tls-key', 'a-file', ...M],
+    /--tls-cert nowhere\.pem does not exist; give a PEM certificate file/,
+  ],
   [['serve', '--tls-cert', 'a-file', '--tls-key', 'a-file', ...M], /--tls-cert a-file holds no PEM certificate/],
-  [['serve', '--in-memory=yes', '--port', '0'], /--in-memory is a switch: give --in-memory or --no-in-memory \(or =true \/ =false\), not "yes"/],
+  [
+    ['serve', '--in-memory=yes', '--port', '0'],
+    /--in-memory is a switch: give --in-memory or --no-in-memory \(or =true \/ =false\), not "yes"/,
+  ],
   [['serve', '--cors=maybe', ...M], /--cors is a switch: .*not "maybe"/],
   // serve: typos, parsed by the fast path's fallback to yargs
   [['serve', '--in-memroy'], /serve: unknown option --in-memroy; did you mean --in-memory\?/],
@@ -83,28 +104,52 @@ const CASES: [string[], RegExp][] = [
   [['conform'], /--target is required: the server to check/],
   [['conform', '--tagret', 'http://127.0.0.1:1'], /conform: unknown option --tagret; did you mean --target\?/],
   [['conform', '--target', 'localhost'], /--target must be an http\(s\) URL, not "localhost"/],
-  [['conform', '--target', 'http://127.0.0.1:1', '--api', 'wfs'], /--api "wfs" is not one of "geonode", "koordinates", "all"/],
+  [
+    ['conform', '--target', 'http://127.0.0.1:1', '--api', 'wfs'],
+    /--api "wfs" is not one of "geonode", "koordinates", "all"/,
+  ],
   [['conform', '--target', 'http://127.0.0.1:1', '--geonode', '3'], /--geonode takes 4, 5 or auto, not "3"/],
   [['conform', '--target', 'http://127.0.0.1:1', '--timeout', 'abc'], /--timeout must be a positive whole number/],
   [['conform', '--target', 'http://127.0.0.1:1', '--shard', '5/4'], /--shard must be I\/N/],
-  [['conform', '--target', 'http://127.0.0.1:1', '--report', 'xml:out.xml'], /--report must be junit:FILE or json:FILE, not "xml:out\.xml"/],
-  [['conform', '--target', 'http://127.0.0.1:1', '--report', 'junit:a-file/out.xml'], /--report a-file\/out\.xml: .*a-file is a file/],
+  [
+    ['conform', '--target', 'http://127.0.0.1:1', '--report', 'xml:out.xml'],
+    /--report must be junit:FILE or json:FILE, not "xml:out\.xml"/,
+  ],
+  [
+    ['conform', '--target', 'http://127.0.0.1:1', '--report', 'junit:a-file/out.xml'],
+    /--report a-file\/out\.xml: .*a-file is a file/,
+  ],
   [['conform', '--target', 'http://127.0.0.1:1', '--user', 'admin'], /--user must be NAME:PASS/],
   [['conform', '--target', 'http://127.0.0.1:1', '--allow-writes=sure'], /--allow-writes is a switch: .*not "sure"/],
   // proxy
   [['proxy'], /--target is required/],
   [['proxy', '--target', 'demo.geonode.org'], /--target "demo\.geonode\.org" is not an http:\/\/ or https:\/\/ URL/],
-  [['proxy', '--target', 'http://127.0.0.1:1', '--port', 'abc'], /--port must be a whole number from 0 to 65535 \(0 picks any free port\); got "abc"/],
-  [['proxy', '--target', 'http://127.0.0.1:1', '--port', '0', '--host', 'no-such-host.invalid'], /--host "no-such-host\.invalid" is not an address of this machine/],
-  [['proxy', '--target', 'http://127.0.0.1:1', '--port', '0', '--log-format', 'xml'], /--log-format takes text or json, not "xml"/],
+  [
+    ['proxy', '--target', 'http://127.0.0.1:1', '--port', 'abc'],
+    /--port must be a whole number from 0 to 65535 \(0 picks any free port\); got "abc"/,
+  ],
+  [
+    ['proxy', '--target', 'http://127.0.0.1:1', '--port', '0', '--host', 'no-such-host.invalid'],
+    /--host "no-such-host\.invalid" is not an address of this machine/,
+  ],
+  [
+    ['proxy', '--target', 'http://127.0.0.1:1', '--port', '0', '--log-format', 'xml'],
+    /--log-format takes text or json, not "xml"/,
+  ],
   [['proxy', '--taget', 'http://127.0.0.1:1'], /proxy: unknown option --taget; did you mean --target\?/],
   [['proxy', '--target', 'http://127.0.0.1:1', '--insecure=1'], /--insecure is a switch/],
   // record
   [['record'], /--from is required/],
   [['record', '--from', 'x'], /--from "x" is not an http:\/\/ or https:\/\/ URL/],
-  [['record', '--from', 'http://127.0.0.1:1', '--limit', 'abc'], /--limit must be a whole number, 1 or more .*; got "abc"/],
+  [
+    ['record', '--from', 'http://127.0.0.1:1', '--limit', 'abc'],
+    /--limit must be a whole number, 1 or more .*; got "abc"/,
+  ],
   [['record', '--from', 'http://127.0.0.1:1', '--pace', '-5'], /--pace must be a whole number, 0 or more .*; got "-5"/],
-  [['record', '--from', 'http://127.0.0.1:1', '--max-requests', '0'], /--max-requests must be a whole number, 1 or more .*; got "0"/],
+  [
+    ['record', '--from', 'http://127.0.0.1:1', '--max-requests', '0'],
+    /--max-requests must be a whole number, 1 or more .*; got "0"/,
+  ],
   [['record', '--from', 'http://127.0.0.1:1', '--seed', 'x'], /--seed must be a whole number, 0 or more .*; got "x"/],
   [['record', '--from', 'http://127.0.0.1:1', '--out', 'a-file'], /--out a-file is a file, not a folder/],
   // lint
@@ -113,10 +158,12 @@ const CASES: [string[], RegExp][] = [
 ];
 
 /** what a person should never have to read */
-const INTERNAL = /\n\s+at |ENOENT|EISDIR|ENOTDIR|EEXIST|EACCES|options\.port|jobDuration|lazy\.cacheMB|Received type|Unknown argument|inMemroy/;
+const INTERNAL =
+  /\n\s+at |ENOENT|EISDIR|ENOTDIR|EEXIST|EACCES|options\.port|jobDuration|lazy\.cacheMB|Received type|Unknown argument|inMemroy/;
 
 /** the options on a command line, as the messages name them */
-const flagsOf = (args: string[]) => args.filter((a) => a.startsWith('-')).map((a) => (a === '-p' ? '--port' : a.split('=')[0]));
+const flagsOf = (args: string[]) =>
+  args.filter((a) => a.startsWith('-')).map((a) => (a === '-p' ? '--port' : a.split('=')[0]));
 
 describe('CLI mistakes get a sentence and exit code 2', () => {
   it.each(CASES.map(([args, re]) => [args.join(' '), args, re] as const))('geostub %s', async (_, args, re) => {
@@ -125,7 +172,11 @@ describe('CLI mistakes get a sentence and exit code 2', () => {
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).not.toMatch(INTERNAL);
     const flags = flagsOf(args);
-    if (flags.length) expect(flags.some((f) => r.stderr.includes(f)), `names one of ${flags.join(' ')}`).toBe(true);
+    if (flags.length)
+      expect(
+        flags.some((f) => r.stderr.includes(f)),
+        `names one of ${flags.join(' ')}`,
+      ).toBe(true);
   });
 
   it('a port in use is named, with what to do', async () => {
@@ -133,10 +184,15 @@ describe('CLI mistakes get a sentence and exit code 2', () => {
     await new Promise<void>((ok) => blocker.listen(0, '127.0.0.1', ok));
     const port = String((blocker.address() as { port: number }).port);
     try {
-      for (const args of [['serve', '--in-memory', '--port', port], ['proxy', '--target', 'http://127.0.0.1:1', '--port', port]]) {
+      for (const args of [
+        ['serve', '--in-memory', '--port', port],
+        ['proxy', '--target', 'http://127.0.0.1:1', '--port', port],
+      ]) {
         const r = await geostub(args, dir);
         expect(r.code, r.stderr).toBe(2);
-        expect(r.stderr).toMatch(new RegExp(`--port ${port}: port ${port} is already in use; pick another with --port`));
+        expect(r.stderr).toMatch(
+          new RegExp(`--port ${port}: port ${port} is already in use; pick another with --port`),
+        );
         expect(r.stderr).not.toMatch(INTERNAL);
       }
     } finally {

@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
 const CLI = join(process.cwd(), 'dist', 'bin', 'geostub.js');
-const geostub = (args: string[], cwd?: string) => run(process.execPath, [CLI, ...args], { cwd, maxBuffer: 64 * 1024 * 1024 });
+const geostub = (args: string[], cwd?: string) =>
+  run(process.execPath, [CLI, ...args], { cwd, maxBuffer: 64 * 1024 * 1024 });
 
 async function fails(args: string[]): Promise<{ code: number; stderr: string }> {
   try {
@@ -63,7 +64,10 @@ describe('geostub lint', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/broken\.yaml.*\n.*version/);
     const unbound = join(dir, 'unbound.yaml');
-    await writeFile(unbound, 'openapi: 3.0.3\nx-geostub-api: geonode\ninfo: {title: t, version: "1"}\npaths:\n  /x/:\n    get:\n      operationId: getX\n      responses:\n        "200": {description: ok}\n');
+    await writeFile(
+      unbound,
+      'openapi: 3.0.3\nx-geostub-api: geonode\ninfo: {title: t, version: "1"}\npaths:\n  /x/:\n    get:\n      operationId: getX\n      responses:\n        "200": {description: ok}\n',
+    );
     const u = await fails(['lint', unbound]);
     expect(u.stderr).toMatch(/getX .* has no x-geostub-behaviour/);
   });
@@ -96,7 +100,9 @@ describe('geostub serve', () => {
     const cwd = await mkdtemp(join(tmpdir(), 'geostub-serve-'));
     const first = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--in-memory', '--quiet'], { cwd });
     try {
-      const port = await new Promise<string>((ok) => first.stdout.on('data', (d) => /:(\d+)\n/.test(String(d)) && ok(/:(\d+)\n/.exec(String(d))![1])));
+      const port = await new Promise<string>((ok) =>
+        first.stdout.on('data', (d) => /:(\d+)\n/.test(String(d)) && ok(/:(\d+)\n/.exec(String(d))![1])),
+      );
       const r = await fails(['serve', '--port', port, '--in-memory']);
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(new RegExp(`port ${port} is already in use`));
@@ -109,6 +115,7 @@ describe('geostub serve', () => {
     const { stdout } = await geostub(['--help']);
     for (const word of ['serve', 'seed', 'lint']) expect(stdout).toContain(word);
     const serveHelp = (await geostub(['serve', '--help'])).stdout;
-    for (const word of ['--port', '--db', '--in-memory', '--fixtures', '--patch-all']) expect(serveHelp).toContain(word);
+    for (const word of ['--port', '--db', '--in-memory', '--fixtures', '--patch-all'])
+      expect(serveHelp).toContain(word);
   });
 });

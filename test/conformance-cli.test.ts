@@ -10,7 +10,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from './helpers/server.js';
 import { runCli } from './helpers/child.js';
 
-
 const geostub = runCli;
 
 let honest: TestServer;
@@ -34,7 +33,16 @@ describe('geostub conform exit status', () => {
   });
 
   it('1 when a check failed, showing the request, the expectation, the answer and the contract path', async () => {
-    const r = await geostub(['conform', '--target', faulty.url, '--api', 'geonode', ...AUTH, '--only', 'GET /api/v2/resources/ · sort']);
+    const r = await geostub([
+      'conform',
+      '--target',
+      faulty.url,
+      '--api',
+      'geonode',
+      ...AUTH,
+      '--only',
+      'GET /api/v2/resources/ · sort',
+    ]);
     expect(r.code, r.stdout + r.stderr).toBe(1);
     expect(r.stdout).toMatch(/sort_honoured — GET \/api\/v2\/resources\//);
     expect(r.stdout).toMatch(/request: {2}GET http:\/\/127\.0\.0\.1:\d+\/api\/v2\/resources\/\?sort(\[\]|%5B%5D)=/);
@@ -69,17 +77,37 @@ describe('geostub conform reports', () => {
     const dir = await mkdtemp(join(tmpdir(), 'geostub-conform-'));
     const json = join(dir, 'out', 'report.json');
     const junit = join(dir, 'out', 'report.xml');
-    const r = await geostub(['conform', '--target', faulty.url, ...AUTH, ...SOME, '--only', 'GET /api/v2/resources/ · sort', '--report', `json:${json}`, '--report', `junit:${junit}`]);
+    const r = await geostub([
+      'conform',
+      '--target',
+      faulty.url,
+      ...AUTH,
+      ...SOME,
+      '--only',
+      'GET /api/v2/resources/ · sort',
+      '--report',
+      `json:${json}`,
+      '--report',
+      `junit:${junit}`,
+    ]);
     expect(r.code).toBe(1);
     const report = JSON.parse(await readFile(json, 'utf8'));
     expect(report.tool).toBe('geostub conform');
     expect(report.summary.checksFailed).toBeGreaterThan(0);
-    expect(report.failures).toContainEqual(expect.objectContaining({ check: 'sort_honoured', operation: 'GET /api/v2/resources/', case: 'GET /api/v2/resources/ · sort' }));
+    expect(report.failures).toContainEqual(
+      expect.objectContaining({
+        check: 'sort_honoured',
+        operation: 'GET /api/v2/resources/',
+        case: 'GET /api/v2/resources/ · sort',
+      }),
+    );
     expect(report.coverage.operations.length).toBe(report.coverage.total);
     const xml = await readFile(junit, 'utf8');
     expect(xml).toMatch(/^<\?xml version="1\.0" encoding="UTF-8"\?>\n<testsuites /);
     const suites = [...xml.matchAll(/<testsuite name="([^"]*)" tests="(\d+)" failures="(\d+)"/g)];
-    expect(suites.map((m) => m[1]).sort()).toEqual(report.cases.map((c: { id: string }) => c.id.replace(/&/g, '&amp;')).sort());
+    expect(suites.map((m) => m[1]).sort()).toEqual(
+      report.cases.map((c: { id: string }) => c.id.replace(/&/g, '&amp;')).sort(),
+    );
     expect((xml.match(/<testcase /g) ?? []).length).toBe(Number(/<testsuites [^>]*tests="(\d+)"/.exec(xml)![1]));
     expect((xml.match(/<failure /g) ?? []).length).toBe(suites.reduce((n, m) => n + Number(m[3]), 0));
     expect(xml).toMatch(/<failure message="items ordered by sort\[\]=[^"]*" type="sort_honoured">/);

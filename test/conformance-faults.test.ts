@@ -20,7 +20,10 @@ const CAUGHT_BY: Record<string, [check: string, only: string[], geonode?: 4 | 5]
   'create-answers-200': ['status_code_documented', ['scenario geonode-crud-resource']],
   'not-found-as-400': ['missing_id_404', ['GET /api/v2/categories/{id}/ · missing id']],
   'method-not-allowed-as-404': ['method_not_allowed_405', ['PUT /api/v2/categories/ · method not allowed']],
-  'not-found-body-wrong': ['missing_id_404', ['GET /api/v2/categories/{id}/ · missing id', 'GET /services/api/v1/layers/{id}/ · missing id']],
+  'not-found-body-wrong': [
+    'missing_id_404',
+    ['GET /api/v2/categories/{id}/ · missing id', 'GET /services/api/v1/layers/{id}/ · missing id'],
+  ],
   'error-body-text': ['content_type', ['GET /api/v2/categories/{id}/ · invalid parameter']],
   'x-paginate-by-missing': ['headers_documented', ['GET /services/api/v1/data/ · pagination']],
   'link-relative': ['link_header', ['GET /services/api/v1/data/ · pagination']],
@@ -80,22 +83,59 @@ describe('planted faults', () => {
     expect(FAULTS.length).toBeGreaterThanOrEqual(20);
     // the query-language faults are proven, each by the query case that names it, in conformance-query-depth.test.ts
     const queryFaults = new Set(QUERY_FAULTS.map((f) => f.name));
-    expect(Object.keys(CAUGHT_BY).sort()).toEqual(FAULTS.map((f) => f.name).filter((n) => !queryFaults.has(n)).sort());
+    expect(Object.keys(CAUGHT_BY).sort()).toEqual(
+      FAULTS.map((f) => f.name)
+        .filter((n) => !queryFaults.has(n))
+        .sort(),
+    );
     const areas = new Set(FAULTS.map((f) => f.area));
-    for (const a of ['completeness', 'envelopes', 'fields', 'types', 'status codes', 'headers', 'pagination', 'filters', 'sorts', 'include/exclude', 'bulk', 'patch-all', 'async lifecycles', 'auth', 'error bodies', 'facets', 'assets', 'query language']) {
+    for (const a of [
+      'completeness',
+      'envelopes',
+      'fields',
+      'types',
+      'status codes',
+      'headers',
+      'pagination',
+      'filters',
+      'sorts',
+      'include/exclude',
+      'bulk',
+      'patch-all',
+      'async lifecycles',
+      'auth',
+      'error bodies',
+      'facets',
+      'assets',
+      'query language',
+    ]) {
       expect(areas, a).toContain(a);
     }
   });
 
   it('an unknown fault name is refused, listing the known ones', async () => {
-    await expect(startGeostub({ port: 0, inMemory: true, faults: ['no-such-fault'] })).rejects.toThrow(/unknown fault "no-such-fault"; the faults are: envelope-key-renamed, /);
+    await expect(startGeostub({ port: 0, inMemory: true, faults: ['no-such-fault'] })).rejects.toThrow(
+      /unknown fault "no-such-fault"; the faults are: envelope-key-renamed, /,
+    );
   });
 
-  const rows = Object.entries(CAUGHT_BY).map(([fault, [check, only, geonode]]) => ({ fault, check, only, geonode: geonode ?? 4 }));
+  const rows = Object.entries(CAUGHT_BY).map(([fault, [check, only, geonode]]) => ({
+    fault,
+    check,
+    only,
+    geonode: geonode ?? 4,
+  }));
   it.each(rows)('$fault is reported by $check', async ({ fault, check, only, geonode }) => {
     const s = await startTestServer({ faults: [fault], jobDuration: 10, geonode });
     try {
-      const report = await runConformance({ target: s.url, apis: ['geonode', 'koordinates'], allowWrites: true, credentials: CREDENTIALS, timeoutMs: 1500, only });
+      const report = await runConformance({
+        target: s.url,
+        apis: ['geonode', 'koordinates'],
+        allowWrites: true,
+        credentials: CREDENTIALS,
+        timeoutMs: 1500,
+        only,
+      });
       expect(report.summary.cases, 'the --only patterns select no case').toBeGreaterThan(0);
       const checks = [...new Set(report.failures.map((f) => f.check))];
       expect(checks, `${fault} was not reported by ${check}`).toContain(check);

@@ -37,32 +37,86 @@ const NAMED_BY: Record<string, [check: string, queryCase: RegExp]> = {
 
 describe('query depth against the honest mock', () => {
   let s: Awaited<ReturnType<typeof startTestServer>>;
-  beforeAll(async () => { s = await startTestServer({}); });
-  afterAll(async () => { await s.close(); });
+  beforeAll(async () => {
+    s = await startTestServer({});
+  });
+  afterAll(async () => {
+    await s.close();
+  });
 
   it('passes read-only, every field kind and lookup family counted in the report', async () => {
-    const report = await runConformance({ target: s.url, apis: ['geonode', 'koordinates'], allowWrites: false, credentials: CREDENTIALS, timeoutMs: 30000, only: ['· query depth'] });
+    const report = await runConformance({
+      target: s.url,
+      apis: ['geonode', 'koordinates'],
+      allowWrites: false,
+      credentials: CREDENTIALS,
+      timeoutMs: 30000,
+      only: ['· query depth'],
+    });
     expect(report.failures).toEqual([]);
     const q = report.queryCases!;
     expect(q.depth).toBe('normal');
-    for (const kind of ['string', 'integer', 'datetime', 'boolean', 'to-one', 'to-many', 'combination', 'search', 'sort']) expect(Object.keys(q.byKind), kind).toContain(kind);
-    for (const lookup of ['eq', 'iexact', 'contains', 'icontains', 'startswith', 'istartswith', 'endswith', 'in', 'not']) expect(Object.keys(q.byKind.string), lookup).toContain(lookup);
-    for (const lookup of ['gt', 'gte', 'lt', 'lte', 'range']) expect(Object.keys(q.byKind.integer), lookup).toContain(lookup);
-    for (const lookup of ['and', 'not', 'same-row', 'json']) expect(Object.keys(q.byKind.combination), lookup).toContain(lookup);
-    for (const lookup of ['kind', 'group', 'tag', 'or', 'and', 'sort']) expect(Object.keys(q.byKind.catalogue), lookup).toContain(lookup);
+    for (const kind of [
+      'string',
+      'integer',
+      'datetime',
+      'boolean',
+      'to-one',
+      'to-many',
+      'combination',
+      'search',
+      'sort',
+    ])
+      expect(Object.keys(q.byKind), kind).toContain(kind);
+    for (const lookup of [
+      'eq',
+      'iexact',
+      'contains',
+      'icontains',
+      'startswith',
+      'istartswith',
+      'endswith',
+      'in',
+      'not',
+    ])
+      expect(Object.keys(q.byKind.string), lookup).toContain(lookup);
+    for (const lookup of ['gt', 'gte', 'lt', 'lte', 'range'])
+      expect(Object.keys(q.byKind.integer), lookup).toContain(lookup);
+    for (const lookup of ['and', 'not', 'same-row', 'json'])
+      expect(Object.keys(q.byKind.combination), lookup).toContain(lookup);
+    for (const lookup of ['kind', 'group', 'tag', 'or', 'and', 'sort'])
+      expect(Object.keys(q.byKind.catalogue), lookup).toContain(lookup);
     expect(report.cases.find((c) => c.id === 'GET /services/api/v1/data/ · query depth')?.status).toBe('passed');
     for (const lookup of ['sort-1', 'sort-2', 'sort-3']) expect(Object.keys(q.byKind.sort), lookup).toContain(lookup);
-    expect(q.total).toBe(Object.values(q.byKind).flatMap((b) => Object.values(b)).reduce((a, b) => a + b, 0));
+    expect(q.total).toBe(
+      Object.values(q.byKind)
+        .flatMap((b) => Object.values(b))
+        .reduce((a, b) => a + b, 0),
+    );
     // the console and JSON reports say it too
     const text = renderConsole(report);
     expect(text).toContain(`Query cases (${q.total}, --query-depth normal)`);
-    expect(text).toMatch(new RegExp(`combination\\s+${Object.values(q.byKind.combination).reduce((a, b) => a + b, 0)}\\s+and ${q.byKind.combination.and}`));
+    expect(text).toMatch(
+      new RegExp(
+        `combination\\s+${Object.values(q.byKind.combination).reduce((a, b) => a + b, 0)}\\s+and ${q.byKind.combination.and}`,
+      ),
+    );
     expect((JSON.parse(renderJson(report)) as { queryCases: unknown }).queryCases).toEqual(q);
   });
 
   it('quick runs fewer cases than normal, full more', async () => {
     const count = async (queryDepth: 'quick' | 'normal' | 'full') =>
-      (await runConformance({ target: s.url, apis: ['geonode'], allowWrites: false, credentials: CREDENTIALS, timeoutMs: 30000, only: ONLY, queryDepth })).queryCases!;
+      (
+        await runConformance({
+          target: s.url,
+          apis: ['geonode'],
+          allowWrites: false,
+          credentials: CREDENTIALS,
+          timeoutMs: 30000,
+          only: ONLY,
+          queryDepth,
+        })
+      ).queryCases!;
     const [quick, normal, full] = [await count('quick'), await count('normal'), await count('full')];
     expect(quick.total).toBeGreaterThan(0);
     expect(quick.total).toBeLessThan(normal.total);
@@ -70,7 +124,15 @@ describe('query depth against the honest mock', () => {
   }, 180_000);
 
   it('a list larger than --query-budget is skipped with a reason, not half-checked', async () => {
-    const report = await runConformance({ target: s.url, apis: ['geonode'], allowWrites: false, credentials: CREDENTIALS, timeoutMs: 30000, only: ONLY, queryBudget: 50 });
+    const report = await runConformance({
+      target: s.url,
+      apis: ['geonode'],
+      allowWrites: false,
+      credentials: CREDENTIALS,
+      timeoutMs: 30000,
+      only: ONLY,
+      queryBudget: 50,
+    });
     expect(report.cases[0].status).toBe('skipped');
     expect(report.cases[0].reason).toMatch(/more than --query-budget 50/);
   });
@@ -86,7 +148,10 @@ describe('--query-depth and --query-budget', () => {
     expect(() => conformOptionsFrom({ target: 'http://x.test', ...args })).toThrow(message);
   });
   it('defaults to normal depth and a budget of 1000 records', () => {
-    expect(conformOptionsFrom({ target: 'http://x.test' }).options).toMatchObject({ queryDepth: 'normal', queryBudget: 1000 });
+    expect(conformOptionsFrom({ target: 'http://x.test' }).options).toMatchObject({
+      queryDepth: 'normal',
+      queryBudget: 1000,
+    });
   });
 });
 
@@ -95,20 +160,43 @@ describe('planted query faults', () => {
     expect(Object.keys(NAMED_BY).sort()).toEqual(QUERY_FAULTS.map((f) => f.name).sort());
   });
   /** Faults the quick depth misses (its cases are fewer): run at the default depth. */
-  const NEEDS_NORMAL_DEPTH = new Set(['query-contains-case-insensitive', 'query-startswith-as-contains', 'query-endswith-as-contains', 'query-iexact-case-sensitive', 'query-range-upper-exclusive', 'query-isnull-ignored', 'query-search-first-field-only', 'query-integer-as-text']);
-  it.each(Object.entries(NAMED_BY))('%s fails a query case that names it, with expected and actual pks', async (fault, [check, queryCase]) => {
-    const s = await startTestServer({ faults: [fault] });
-    try {
-      const catalogue = fault.startsWith('catalog');
-      // the quick depth already catches some faults (checked); the others need the default depth's cases
-      const queryDepth = NEEDS_NORMAL_DEPTH.has(fault) ? 'normal' : 'quick';
-      const report = await runConformance({ target: s.url, apis: [catalogue ? 'koordinates' : 'geonode'], allowWrites: false, credentials: CREDENTIALS, timeoutMs: 30000, queryDepth, only: catalogue ? ['GET /services/api/v1/data/ · query depth'] : ONLY });
-      const named = report.failures.filter((f) => check.split('|').includes(f.check) && queryCase.test(f.expected));
-      expect(named.length, `${fault}: ${JSON.stringify(report.failures.map((f) => [f.check, f.expected.slice(0, 90)]).slice(0, 6))}`).toBeGreaterThan(0);
-      expect(named[0].expected).toMatch(/pks \[/);
-      expect(named[0].actual).toMatch(/pks \[/);
-    } finally {
-      await s.close();
-    }
-  });
+  const NEEDS_NORMAL_DEPTH = new Set([
+    'query-contains-case-insensitive',
+    'query-startswith-as-contains',
+    'query-endswith-as-contains',
+    'query-iexact-case-sensitive',
+    'query-range-upper-exclusive',
+    'query-isnull-ignored',
+    'query-search-first-field-only',
+    'query-integer-as-text',
+  ]);
+  it.each(Object.entries(NAMED_BY))(
+    '%s fails a query case that names it, with expected and actual pks',
+    async (fault, [check, queryCase]) => {
+      const s = await startTestServer({ faults: [fault] });
+      try {
+        const catalogue = fault.startsWith('catalog');
+        // the quick depth already catches some faults (checked); the others need the default depth's cases
+        const queryDepth = NEEDS_NORMAL_DEPTH.has(fault) ? 'normal' : 'quick';
+        const report = await runConformance({
+          target: s.url,
+          apis: [catalogue ? 'koordinates' : 'geonode'],
+          allowWrites: false,
+          credentials: CREDENTIALS,
+          timeoutMs: 30000,
+          queryDepth,
+          only: catalogue ? ['GET /services/api/v1/data/ · query depth'] : ONLY,
+        });
+        const named = report.failures.filter((f) => check.split('|').includes(f.check) && queryCase.test(f.expected));
+        expect(
+          named.length,
+          `${fault}: ${JSON.stringify(report.failures.map((f) => [f.check, f.expected.slice(0, 90)]).slice(0, 6))}`,
+        ).toBeGreaterThan(0);
+        expect(named[0].expected).toMatch(/pks \[/);
+        expect(named[0].actual).toMatch(/pks \[/);
+      } finally {
+        await s.close();
+      }
+    },
+  );
 });

@@ -20,16 +20,25 @@ const geostub = runCli;
 function startStaticSite(): Promise<{ url: string; close(): Promise<void> }> {
   const server: Server = createServer((req, res) => {
     if (req.url === '/' || req.url === '/index.html') {
-      res.writeHead(200, { 'Content-Type': 'text/html' }).end('<!DOCTYPE html><html><body><a href="notes.txt">notes</a></body></html>');
+      res
+        .writeHead(200, { 'Content-Type': 'text/html' })
+        .end('<!DOCTYPE html><html><body><a href="notes.txt">notes</a></body></html>');
     } else if (req.url === '/notes.txt') {
       res.writeHead(200, { 'Content-Type': 'text/plain' }).end('just some notes');
     } else {
-      res.writeHead(404, { 'Content-Type': 'text/html' }).end('<!DOCTYPE HTML><html><head><title>Error response</title></head><body><h1>Error response</h1><p>Error code: 404</p></body></html>');
+      res
+        .writeHead(404, { 'Content-Type': 'text/html' })
+        .end(
+          '<!DOCTYPE HTML><html><head><title>Error response</title></head><body><h1>Error response</h1><p>Error code: 404</p></body></html>',
+        );
     }
   });
   return new Promise((resolve) => {
     server.listen(0, '127.0.0.1', () => {
-      resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise((r) => server.close(() => r())) });
+      resolve({
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        close: () => new Promise((r) => server.close(() => r())),
+      });
     });
   });
 }
@@ -44,14 +53,25 @@ afterAll(() => Promise.all([s.close(), site.close()]));
 
 describe('no false alarms: a read-only run without credentials', () => {
   it('passes against the honest mock: 0 failures; what needs a login is skipped with its reason', async () => {
-    const report = await runConformance({ target: s.url, apis: ['geonode', 'koordinates'], allowWrites: false, credentials: {}, timeoutMs: 10_000, queryDepth: 'quick' });
-    expect(report.failures.map((f) => `${f.check} · ${f.case}${f.step ? ` · ${f.step}` : ''}: ${f.actual}`)).toEqual([]);
+    const report = await runConformance({
+      target: s.url,
+      apis: ['geonode', 'koordinates'],
+      allowWrites: false,
+      credentials: {},
+      timeoutMs: 10_000,
+      queryDepth: 'quick',
+    });
+    expect(report.failures.map((f) => `${f.check} · ${f.case}${f.step ? ` · ${f.step}` : ''}: ${f.actual}`)).toEqual(
+      [],
+    );
     expect(exitCode(report)).toBe(0);
     expect(report.summary.checks).toBeGreaterThan(2000);
     const walk = report.cases.find((c) => c.id === 'scenario geonode-page-walk')!;
     // the categories walk ran and was checked; the users walk (the contract requires a login) was skipped
     expect(walk.checks.some((c) => c.check === 'page_walk' && c.ok)).toBe(true);
-    expect(walk.reason).toMatch(/step "walk the users" skipped: the contract requires credentials for GET \/api\/v2\/users\/ and none were given/);
+    expect(walk.reason).toMatch(
+      /step "walk the users" skipped: the contract requires credentials for GET \/api\/v2\/users\/ and none were given/,
+    );
     const users = report.cases.find((c) => c.id === 'GET /api/v2/users/ · request')!;
     expect(users.status).toBe('skipped');
     expect(users.reason).toMatch(/requires credentials/);
@@ -63,28 +83,73 @@ describe('no false alarms: a read-only run without credentials', () => {
  * check, and only it, reports it (the per-page and per-item checks pass: they alone would let the fault through).
  */
 const PARTIAL: { fault: string; cases: string[]; check: string }[] = [
-  { fault: 'filter-in-drops-one', cases: ['GET /api/v2/resources/ · filter', 'GET /api/v2/categories/ · filter'], check: 'filter_complete' },
-  { fault: 'filter-negation-drops-one', cases: ['GET /api/v2/resources/ · filter', 'GET /api/v2/documents/ · filter'], check: 'filter_complete' },
-  { fault: 'catalog-filter-or-drops-one', cases: ['GET /services/api/v1/data/ · filter kind', 'GET /services/api/v1/data/ · filter group'], check: 'filter_complete' },
-  { fault: 'page-item-repeated', cases: ['GET /api/v2/resources/ · pagination', 'GET /services/api/v1/data/ · pagination'], check: 'pagination_complete' },
-  { fault: 'sort-drops-one', cases: ['GET /api/v2/resources/ · sort', 'GET /api/v2/categories/ · sort', 'GET /services/api/v1/data/ · sort'], check: 'list_complete' },
-  { fault: 'projection-drops-one', cases: ['GET /api/v2/datasets/ · include/exclude', 'GET /api/v2/resources/ · api_preset'], check: 'list_complete' },
+  {
+    fault: 'filter-in-drops-one',
+    cases: ['GET /api/v2/resources/ · filter', 'GET /api/v2/categories/ · filter'],
+    check: 'filter_complete',
+  },
+  {
+    fault: 'filter-negation-drops-one',
+    cases: ['GET /api/v2/resources/ · filter', 'GET /api/v2/documents/ · filter'],
+    check: 'filter_complete',
+  },
+  {
+    fault: 'catalog-filter-or-drops-one',
+    cases: ['GET /services/api/v1/data/ · filter kind', 'GET /services/api/v1/data/ · filter group'],
+    check: 'filter_complete',
+  },
+  {
+    fault: 'page-item-repeated',
+    cases: ['GET /api/v2/resources/ · pagination', 'GET /services/api/v1/data/ · pagination'],
+    check: 'pagination_complete',
+  },
+  {
+    fault: 'sort-drops-one',
+    cases: ['GET /api/v2/resources/ · sort', 'GET /api/v2/categories/ · sort', 'GET /services/api/v1/data/ · sort'],
+    check: 'list_complete',
+  },
+  {
+    fault: 'projection-drops-one',
+    cases: ['GET /api/v2/datasets/ · include/exclude', 'GET /api/v2/resources/ · api_preset'],
+    check: 'list_complete',
+  },
 ];
 
 describe('no silent passes: a server that answers only part of a query', () => {
-  it.each(PARTIAL)('$fault is reported by $check in each of its cases, and by nothing else', async ({ fault, cases, check }) => {
-    const faulty = await startTestServer({ faults: [fault] });
-    try {
-      const report = await runConformance({ target: faulty.url, apis: ['geonode', 'koordinates'], allowWrites: false, credentials: ADMIN, timeoutMs: 10_000, only: cases.map((c) => `${c}`) });
-      for (const c of cases) expect(report.failures.filter((f) => f.case === c).map((f) => f.check), `${c} under ${fault}`).toContain(check);
-      expect([...new Set(report.failures.map((f) => f.check))]).toEqual([check]);
-    } finally {
-      await faulty.close();
-    }
-  });
+  it.each(PARTIAL)(
+    '$fault is reported by $check in each of its cases, and by nothing else',
+    async ({ fault, cases, check }) => {
+      const faulty = await startTestServer({ faults: [fault] });
+      try {
+        const report = await runConformance({
+          target: faulty.url,
+          apis: ['geonode', 'koordinates'],
+          allowWrites: false,
+          credentials: ADMIN,
+          timeoutMs: 10_000,
+          only: cases.map((c) => `${c}`),
+        });
+        for (const c of cases)
+          expect(
+            report.failures.filter((f) => f.case === c).map((f) => f.check),
+            `${c} under ${fault}`,
+          ).toContain(check);
+        expect([...new Set(report.failures.map((f) => f.check))]).toEqual([check]);
+      } finally {
+        await faulty.close();
+      }
+    },
+  );
 
   it('the honest mock passes the same cases', async () => {
-    const report = await runConformance({ target: s.url, apis: ['geonode', 'koordinates'], allowWrites: false, credentials: ADMIN, timeoutMs: 10_000, only: [...new Set(PARTIAL.flatMap((p) => p.cases))] });
+    const report = await runConformance({
+      target: s.url,
+      apis: ['geonode', 'koordinates'],
+      allowWrites: false,
+      credentials: ADMIN,
+      timeoutMs: 10_000,
+      only: [...new Set(PARTIAL.flatMap((p) => p.cases))],
+    });
     expect(report.failures).toEqual([]);
     const ran = report.cases.flatMap((c) => c.checks.map((k) => k.check));
     expect(ran.filter((k) => k === 'filter_complete').length).toBeGreaterThanOrEqual(6);
@@ -103,7 +168,17 @@ describe('no silent passes: --only and --skip that select nothing', () => {
   });
 
   it('every pattern that matches nothing is named, --skip ones too; patterns that match are not', async () => {
-    const r = await geostub(['conform', '--target', s.url, '--only', 'GET /api/v2/categories/ · sort', '--only', 'catgories', '--skip', 'no-such-case']);
+    const r = await geostub([
+      'conform',
+      '--target',
+      s.url,
+      '--only',
+      'GET /api/v2/categories/ · sort',
+      '--only',
+      'catgories',
+      '--skip',
+      'no-such-case',
+    ]);
     expect(r.code, r.stdout + r.stderr).toBe(2);
     expect(r.stderr).toMatch(/--only "catgories", --skip "no-such-case" match no case id/);
     expect(r.stderr).not.toMatch(/"GET \/api\/v2\/categories\/ · sort" match/);
@@ -116,7 +191,16 @@ describe('no silent passes: --only and --skip that select nothing', () => {
   });
 
   it('the programmatic runner refuses the same selection before sending a request', async () => {
-    await expect(runConformance({ target: 'http://127.0.0.1:9', apis: ['geonode'], allowWrites: false, credentials: {}, timeoutMs: 1000, only: ['nothing-matches'] })).rejects.toBeInstanceOf(SelectionError);
+    await expect(
+      runConformance({
+        target: 'http://127.0.0.1:9',
+        apis: ['geonode'],
+        allowWrites: false,
+        credentials: {},
+        timeoutMs: 1000,
+        only: ['nothing-matches'],
+      }),
+    ).rejects.toBeInstanceOf(SelectionError);
   });
 });
 
@@ -126,14 +210,22 @@ describe('no silent passes: a target that is not an API the runner checks', () =
     expect(r.code, r.stdout + r.stderr).toBe(3);
     const lines = r.stdout.trim().split('\n');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^NOT RECOGNISED: http:\/\/127\.0\.0\.1:\d+ is not GeoNode \(REST API v2\) or a Koordinates catalogue: GET \/api\/v2\/ answered 404 text\/html .*where GeoNode \(REST API v2\) answers 200 with a JSON object.*GET \/services\/api\/v1\/data\/ answered 404 text\/html/);
+    expect(lines[0]).toMatch(
+      /^NOT RECOGNISED: http:\/\/127\.0\.0\.1:\d+ is not GeoNode \(REST API v2\) or a Koordinates catalogue: GET \/api\/v2\/ answered 404 text\/html .*where GeoNode \(REST API v2\) answers 200 with a JSON object.*GET \/services\/api\/v1\/data\/ answered 404 text\/html/,
+    );
   });
 
   it('a site that answers plain text at the API paths is not taken for the API either', async () => {
     const plain = createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'text/plain' }).end('OK'));
     await new Promise<void>((r) => plain.listen(0, '127.0.0.1', () => r()));
     try {
-      const report = await runConformance({ target: `http://127.0.0.1:${(plain.address() as AddressInfo).port}`, apis: ['geonode', 'koordinates'], allowWrites: false, credentials: {}, timeoutMs: 2000 });
+      const report = await runConformance({
+        target: `http://127.0.0.1:${(plain.address() as AddressInfo).port}`,
+        apis: ['geonode', 'koordinates'],
+        allowWrites: false,
+        credentials: {},
+        timeoutMs: 2000,
+      });
       expect(report.unrecognised).toMatch(/GET \/api\/v2\/ answered 200 text\/plain "OK"/);
       expect(report.summary.cases).toBe(0);
       expect(exitCode(report)).toBe(3);
@@ -144,18 +236,41 @@ describe('no silent passes: a target that is not an API the runner checks', () =
 
   it('a GeoNode that is not also a catalogue: with --api all only its GeoNode cases run, and the report says why', async () => {
     const geonodeOnly = createServer((req, res) => {
-      if (req.url === '/api/v2/') res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ resources: 'http://x/api/v2/resources/' }));
+      if (req.url === '/api/v2/')
+        res
+          .writeHead(200, { 'Content-Type': 'application/json' })
+          .end(JSON.stringify({ resources: 'http://x/api/v2/resources/' }));
       else res.writeHead(404, { 'Content-Type': 'text/html' }).end('<h1>Not Found</h1>');
     });
     await new Promise<void>((r) => geonodeOnly.listen(0, '127.0.0.1', () => r()));
     try {
-      const report = await runConformance({ target: `http://127.0.0.1:${(geonodeOnly.address() as AddressInfo).port}`, apis: ['geonode', 'koordinates'], allowWrites: false, credentials: {}, timeoutMs: 2000, only: ['GET /api/v2/ · request', 'GET /services/api/v1/data/ · request'] });
+      const report = await runConformance({
+        target: `http://127.0.0.1:${(geonodeOnly.address() as AddressInfo).port}`,
+        apis: ['geonode', 'koordinates'],
+        allowWrites: false,
+        credentials: {},
+        timeoutMs: 2000,
+        only: ['GET /api/v2/ · request', 'GET /services/api/v1/data/ · request'],
+      });
       expect(report.unrecognised).toBeUndefined();
-      expect(report.notes).toEqual([expect.stringMatching(/^not checked as a Koordinates catalogue: GET \/services\/api\/v1\/data\/ answered 404 text\/html/)]);
+      expect(report.notes).toEqual([
+        expect.stringMatching(
+          /^not checked as a Koordinates catalogue: GET \/services\/api\/v1\/data\/ answered 404 text\/html/,
+        ),
+      ]);
       expect(report.cases.map((c) => c.id)).toEqual(['GET /api/v2/ · request']);
       // asked for catalogue cases only: nothing is left to check, and the line names only what the target is not
-      const catalogueOnly = await runConformance({ target: report.target, apis: ['geonode', 'koordinates'], allowWrites: false, credentials: {}, timeoutMs: 2000, only: ['GET /services/api/v1/data/ · request'] });
-      expect(catalogueOnly.unrecognised).toMatch(/^http:\/\/127\.0\.0\.1:\d+ is not a Koordinates catalogue: GET \/services\/api\/v1\/data\/ answered 404/);
+      const catalogueOnly = await runConformance({
+        target: report.target,
+        apis: ['geonode', 'koordinates'],
+        allowWrites: false,
+        credentials: {},
+        timeoutMs: 2000,
+        only: ['GET /services/api/v1/data/ · request'],
+      });
+      expect(catalogueOnly.unrecognised).toMatch(
+        /^http:\/\/127\.0\.0\.1:\d+ is not a Koordinates catalogue: GET \/services\/api\/v1\/data\/ answered 404/,
+      );
       expect(exitCode(catalogueOnly)).toBe(3);
     } finally {
       await new Promise((r) => geonodeOnly.close(r));
@@ -169,6 +284,8 @@ describe('no silent passes: a target that is not an API the runner checks', () =
     await new Promise((r) => closed.close(r));
     const r = await geostub(['conform', '--target', `http://127.0.0.1:${port}`, '--timeout', '2000']);
     expect(r.code).toBe(3);
-    expect(r.stdout.trim().split('\n')).toEqual([`UNREACHABLE: http://127.0.0.1:${port} cannot be reached: GET /api/v2/ got ECONNREFUSED; nothing was checked.`]);
+    expect(r.stdout.trim().split('\n')).toEqual([
+      `UNREACHABLE: http://127.0.0.1:${port} cannot be reached: GET /api/v2/ got ECONNREFUSED; nothing was checked.`,
+    ]);
   });
 });

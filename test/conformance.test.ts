@@ -23,7 +23,10 @@ const KNOWN_MOCK_DEVIATIONS: { case: string; check: string; why: string }[] = []
 
 const known = (f: Failure) => KNOWN_MOCK_DEVIATIONS.some((k) => k.case === f.case && k.check === f.check);
 
-export const ADMIN: ConformOptions['credentials'] = { user: { name: 'admin', password: 'admin' }, key: 'geostub0koordinates0api0key00001' };
+export const ADMIN: ConformOptions['credentials'] = {
+  user: { name: 'admin', password: 'admin' },
+  key: 'geostub0koordinates0api0key00001',
+};
 
 let s: TestServer;
 const methods = new Set<string>();
@@ -39,10 +42,20 @@ afterAll(() => s.close());
 
 const run = (extra: Partial<ConformOptions> = {}) =>
   // query depth is proven in conformance-query-depth.test.ts; the broad runs here take the quick depth
-  runConformance({ target: s.url, apis: ['geonode', 'koordinates'], allowWrites: false, credentials: ADMIN, timeoutMs: 10_000, queryDepth: 'quick', ...extra });
+  runConformance({
+    target: s.url,
+    apis: ['geonode', 'koordinates'],
+    allowWrites: false,
+    credentials: ADMIN,
+    timeoutMs: 10_000,
+    queryDepth: 'quick',
+    ...extra,
+  });
 
 function unexpected(report: RunReport): string[] {
-  return report.failures.filter((f) => !known(f)).map((f) => `${f.check} · ${f.case}${f.step ? ` · ${f.step}` : ''}: expected ${f.expected}; got ${f.actual}`);
+  return report.failures
+    .filter((f) => !known(f))
+    .map((f) => `${f.check} · ${f.case}${f.step ? ` · ${f.step}` : ''}: expected ${f.expected}; got ${f.actual}`);
 }
 
 describe('the runner against the honest mock', () => {
@@ -51,7 +64,10 @@ describe('the runner against the honest mock', () => {
     const report = await run();
     expect(unexpected(report)).toEqual([]);
     expect([...methods].filter((m) => !['GET', 'HEAD', 'OPTIONS'].includes(m))).toEqual([]);
-    expect(report.coverage.gets.exercised, JSON.stringify(report.coverage.operations.filter((o) => !o.exercised && o.operation.startsWith('GET ')))).toBe(report.coverage.gets.total);
+    expect(
+      report.coverage.gets.exercised,
+      JSON.stringify(report.coverage.operations.filter((o) => !o.exercised && o.operation.startsWith('GET '))),
+    ).toBe(report.coverage.gets.total);
     expect(report.coverage.gets.total).toBeGreaterThan(80);
     expect(report.summary.checks).toBeGreaterThan(2000);
     expect(report.ms).toBeLessThan(60_000);
@@ -62,7 +78,9 @@ describe('the runner against the honest mock', () => {
     const before = ['resources', 'users', 'groups', 'harvesters', 'favorites'].map(count);
     const report = await run({ allowWrites: true });
     expect(unexpected(report)).toEqual([]);
-    expect(report.coverage.operations.filter((o) => !o.exercised).map((o) => `${o.operation}: ${o.reason}`)).toEqual([]);
+    expect(report.coverage.operations.filter((o) => !o.exercised).map((o) => `${o.operation}: ${o.reason}`)).toEqual(
+      [],
+    );
     expect(report.coverage.exercised).toBe(ops.length);
     expect(['resources', 'users', 'groups', 'harvesters', 'favorites'].map(count)).toEqual(before);
     expect(report.leftovers.join('\n')).toMatch(/no DELETE for jobs/);
@@ -72,12 +90,21 @@ describe('the runner against the honest mock', () => {
   it('every known deviation still happens (remove an entry once the mock is fixed)', async () => {
     const report = await run({ allowWrites: true, only: [...new Set(KNOWN_MOCK_DEVIATIONS.map((k) => k.case))] });
     for (const k of KNOWN_MOCK_DEVIATIONS) {
-      expect(report.failures.some((f) => f.case === k.case && f.check === k.check), `${k.case} (${k.check}) passes now: remove it from KNOWN_MOCK_DEVIATIONS`).toBe(true);
+      expect(
+        report.failures.some((f) => f.case === k.case && f.check === k.check),
+        `${k.case} (${k.check}) passes now: remove it from KNOWN_MOCK_DEVIATIONS`,
+      ).toBe(true);
     }
   });
 
   it('a target that gives no answer is reported as unreachable, with a non-zero exit status', async () => {
-    const report = await runConformance({ target: 'http://127.0.0.1:9', apis: ['geonode'], allowWrites: false, credentials: {}, timeoutMs: 2000 });
+    const report = await runConformance({
+      target: 'http://127.0.0.1:9',
+      apis: ['geonode'],
+      allowWrites: false,
+      credentials: {},
+      timeoutMs: 2000,
+    });
     expect(report.unreachable).toMatch(/cannot be reached/);
     expect(report.failures.map((f) => f.check)).toEqual(['target_reachable']);
     expect(exitCode(report)).toBe(3);
@@ -87,7 +114,8 @@ describe('the runner against the honest mock', () => {
 describe('case selection', () => {
   it('--shard I/N splits the cases deterministically: the shards are disjoint and together are every case', () => {
     const cases = buildCases(ops, scenarios, ['geonode', 'koordinates']);
-    const ids = (i: number) => selectCases(cases, { allowWrites: true, shard: { index: i, count: 3 } }).run.map((c) => c.id);
+    const ids = (i: number) =>
+      selectCases(cases, { allowWrites: true, shard: { index: i, count: 3 } }).run.map((c) => c.id);
     const shards = [1, 2, 3].map(ids);
     expect(shards.flat().sort()).toEqual(cases.map((c) => c.id).sort());
     expect(new Set(shards.flat()).size).toBe(cases.length);
@@ -101,7 +129,9 @@ describe('case selection', () => {
     expect(ro.run.every((c) => !c.writes)).toBe(true);
     expect([...ro.left.values()].every((why) => /--allow-writes/.test(why))).toBe(true);
     const only = selectCases(cases, { allowWrites: true, only: ['GET /api/v2/resources/ ·*'], skip: ['pagination'] });
-    expect(only.run.map((c) => c.id).every((id) => id.startsWith('GET /api/v2/resources/ ·') && !id.includes('pagination'))).toBe(true);
+    expect(
+      only.run.map((c) => c.id).every((id) => id.startsWith('GET /api/v2/resources/ ·') && !id.includes('pagination')),
+    ).toBe(true);
     expect(only.run.length).toBeGreaterThan(3);
   });
 });
@@ -111,16 +141,33 @@ describe('scenario files', () => {
     expect(scenarios.length).toBeGreaterThanOrEqual(15);
     const ops5 = allOperations(buildRouteTable(await loadContracts(undefined, 5)));
     const wrong = scenarios.flatMap((sc) =>
-      [...sc.steps, ...sc.cleanup].filter((st) => {
-        const only5 = (st.releases ?? sc.releases)?.every((r) => r === 5);
-        return !findOperation(only5 ? ops5 : ops, st.send.split(' ')[0], st.send.split(' ')[1].replace(/\{\{[^}]+\}\}/g, 'x'));
-      }).map((st) => `${sc.file}: ${st.send}`),
+      [...sc.steps, ...sc.cleanup]
+        .filter((st) => {
+          const only5 = (st.releases ?? sc.releases)?.every((r) => r === 5);
+          return !findOperation(
+            only5 ? ops5 : ops,
+            st.send.split(' ')[0],
+            st.send.split(' ')[1].replace(/\{\{[^}]+\}\}/g, 'x'),
+          );
+        })
+        .map((st) => `${sc.file}: ${st.send}`),
     );
     expect(wrong).toEqual([]);
   });
 
   it('cover what the runner promises: CRUD, bulk, patch-all, sideloading, favorites, permissions, lifecycles, anonymous writes, a page walk', () => {
     const names = scenarios.map((sc) => sc.name).join(' ');
-    for (const topic of ['crud', 'bulk', 'patch-all', 'sideloading', 'favorites', 'permissions', 'lifecycle', 'anonymous-writes', 'page-walk']) expect(names).toContain(topic);
+    for (const topic of [
+      'crud',
+      'bulk',
+      'patch-all',
+      'sideloading',
+      'favorites',
+      'permissions',
+      'lifecycle',
+      'anonymous-writes',
+      'page-walk',
+    ])
+      expect(names).toContain(topic);
   });
 });

@@ -27,7 +27,14 @@ function unwrap(node: Json, count: { n: number }): Json {
   if (Array.isArray(node)) return node.map((n) => unwrap(n, count));
   if (!isObject(node)) return node;
   const { allOf, ...rest } = node;
-  if (Array.isArray(allOf) && allOf.length === 1 && isObject(allOf[0]) && Object.keys(allOf[0]).length === 1 && typeof allOf[0].$ref === 'string' && !('type' in rest)) {
+  if (
+    Array.isArray(allOf) &&
+    allOf.length === 1 &&
+    isObject(allOf[0]) &&
+    Object.keys(allOf[0]).length === 1 &&
+    typeof allOf[0].$ref === 'string' &&
+    !('type' in rest)
+  ) {
     count.n++;
     return { $ref: allOf[0].$ref, ...rest };
   }
@@ -35,7 +42,10 @@ function unwrap(node: Json, count: { n: number }): Json {
 }
 
 const schemasOf = (c: Contract) => ((c.doc.components as JsonObject).schemas ?? {}) as JsonObject;
-const withProperties = (c: Contract) => Object.keys(schemasOf(c)).filter((n) => isObject(schemasOf(c)[n]) && isObject((schemasOf(c)[n] as JsonObject).properties));
+const withProperties = (c: Contract) =>
+  Object.keys(schemasOf(c)).filter(
+    (n) => isObject(schemasOf(c)[n]) && isObject((schemasOf(c)[n] as JsonObject).properties),
+  );
 
 let contracts: Contract[];
 let legacy: Contract[];
@@ -100,20 +110,30 @@ describe('$ref siblings', () => {
     const now = new ContractValidators(contracts);
     const old = new ContractValidators(legacy);
     const bodies: [string, unknown][] = [];
-    for (const [plural, schema] of [['resources', 'Resource'], ['datasets', 'DatasetListItem'], ['documents', 'Document'], ['maps', 'Map'], ['geoapps', 'GeoApp']]) {
+    for (const [plural, schema] of [
+      ['resources', 'Resource'],
+      ['datasets', 'DatasetListItem'],
+      ['documents', 'Document'],
+      ['maps', 'Map'],
+      ['geoapps', 'GeoApp'],
+    ]) {
       const res = await s.request('GET', `/api/v2/${plural}/?page_size=20&include[]=linked_resources`);
       expect(res.status, res.text.slice(0, 200)).toBe(200);
       expect(res.json[plural].length, plural).toBeGreaterThan(0);
       for (const item of res.json[plural]) bodies.push([schema, item]);
     }
     const ds = (await s.request('GET', '/api/v2/datasets/?page_size=1')).json.datasets[0];
-    bodies.push(['Dataset', (await s.request('GET', `/api/v2/datasets/${ds.pk}/?include[]=linked_resources`)).json.dataset]);
+    bodies.push([
+      'Dataset',
+      (await s.request('GET', `/api/v2/datasets/${ds.pk}/?include[]=linked_resources`)).json.dataset,
+    ]);
     let valid = 0;
     let broken = 0;
     for (const [schema, body] of bodies) {
       const variants: unknown[] = [body];
       for (const field of ['owner', 'bbox_polygon', 'll_bbox_polygon', 'extent', 'linked_resources', 'default_style']) {
-        if (body && typeof body === 'object' && field in body) variants.push({ ...body, [field]: 'not an object' }, { ...body, [field]: null });
+        if (body && typeof body === 'object' && field in body)
+          variants.push({ ...body, [field]: 'not an object' }, { ...body, [field]: null });
       }
       for (const v of variants) {
         const a = now.forSchema('geonode', { $ref: `#/components/schemas/${schema}` });

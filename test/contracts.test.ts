@@ -14,7 +14,9 @@ describe('contracts', () => {
   it('cover all 133 operations of the GeoNode seed and both of the catalogue seed (135)', async () => {
     const seed = (await readFile('test/data/geonode-seed-operations.txt', 'utf8')).trim().split('\n');
     expect(seed).toHaveLength(133);
-    const ops = new Set(allOperations(buildRouteTable(await loadContracts())).map((o) => `${o.method.toUpperCase()} ${o.path}`));
+    const ops = new Set(
+      allOperations(buildRouteTable(await loadContracts())).map((o) => `${o.method.toUpperCase()} ${o.path}`),
+    );
     const missing = [...seed, ...KOORDINATES_SEED_OPERATIONS].filter((s) => !ops.has(s));
     expect(missing).toEqual([]);
   });
@@ -43,7 +45,11 @@ describe('contracts', () => {
       ['/api/v2/resources/12/permissions', '/api/v2/resources/{id}/permissions/', false],
       ['/api/v2/resources/12/keywords/', '/api/v2/resources/{id}/{field_name}/', true],
       ['/api/v2/resources/create/dataset/', '/api/v2/resources/create/{resource_type}/', true],
-      ['/api/v2/resource-service/execution-status/abc', '/api/v2/resource-service/execution-status/{execution_id}', false],
+      [
+        '/api/v2/resource-service/execution-status/abc',
+        '/api/v2/resource-service/execution-status/{execution_id}',
+        false,
+      ],
     ];
     for (const [path, template, slashed] of cases) {
       const m = matchRoute(routes, path);
@@ -62,7 +68,10 @@ describe('contracts', () => {
     // the ISO upload action's literal route wins over the relation route
     expect(matchRoute(routes, '/api/v2/datasets/12/metadata')?.route.path).toBe('/api/v2/datasets/{id}/metadata/');
     const file = matchRoute(routes, '/api/v2/assets/3/link/a/b%2Fc.txt');
-    expect([file?.route.path, file?.params]).toEqual(['/api/v2/assets/{id}/link/{path}', { id: '3', path: 'a/b/c.txt' }]);
+    expect([file?.route.path, file?.params]).toEqual([
+      '/api/v2/assets/{id}/link/{path}',
+      { id: '3', path: 'a/b/c.txt' },
+    ]);
     expect(matchRoute(routes, '/api/v2/assets/3/download')?.route.path).toBe('/api/v2/assets/{id}/download/');
   });
 });

@@ -34,7 +34,10 @@ function headingAnchors(markdown: string): Set<string> {
     const m = /^#{1,6}\s+(.*?)\s*#*\s*$/.exec(line);
     if (!m) continue;
     const text = m[1].replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1').replace(/[`*]/g, '');
-    const base = text.toLowerCase().replace(/[^\p{L}\p{N}\p{M} _-]/gu, '').replace(/ /g, '-');
+    const base = text
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}\p{M} _-]/gu, '')
+      .replace(/ /g, '-');
     const n = seen.get(base) ?? 0;
     seen.set(base, n + 1);
     anchors.add(n === 0 ? base : `${base}-${n}`);
@@ -84,7 +87,8 @@ async function checkLinks(file: string, files: Files): Promise<{ problems: strin
         problems.push(`${file}: ${target} has an anchor on a file that is not a markdown page`);
         continue;
       }
-      if (!headingAnchors(await read(to)).has(decodeURIComponent(fragment))) problems.push(`${file}: ${target}: ${to} has no heading #${fragment}`);
+      if (!headingAnchors(await read(to)).has(decodeURIComponent(fragment)))
+        problems.push(`${file}: ${target}: ${to} has no heading #${fragment}`);
     }
   }
   return { problems, pages };
@@ -125,10 +129,15 @@ describe('docs', () => {
 
   it('the link check catches a missing file, a missing heading and a link out of the repository', async () => {
     const pages: Record<string, string> = {
-      'docs/a.md': '# A page\n\n## Second part: `x` {…}\n\nSee [b](b.md), [gone](gone.md), [part](#second-part-x-), [nope](b.md#nope), [up](../../x.md).\n\n```\n[in code](missing.md)\n```\n',
+      'docs/a.md':
+        '# A page\n\n## Second part: `x` {…}\n\nSee [b](b.md), [gone](gone.md), [part](#second-part-x-), [nope](b.md#nope), [up](../../x.md).\n\n```\n[in code](missing.md)\n```\n',
       'docs/b.md': '# B\n',
     };
-    const planted: Files = { read: async (f) => pages[f] ?? readText(f), exists: (f) => f in pages || existsSync(f), isDirectory: () => false };
+    const planted: Files = {
+      read: async (f) => pages[f] ?? readText(f),
+      exists: (f) => f in pages || existsSync(f),
+      isDirectory: () => false,
+    };
     const { problems } = await checkLinks('docs/a.md', planted);
     expect(problems.some((p) => p.includes('b.md#nope') && p.includes('no heading #nope'))).toBe(true);
     expect(problems.some((p) => p.includes('gone.md') && p.includes('does not exist'))).toBe(true);
@@ -139,8 +148,12 @@ describe('docs', () => {
     expect(headingAnchors('# Install\n## Install\n## `--auth off`\n## The inspector: `/__geostub/`\n')).toEqual(
       new Set(['install', 'install-1', '--auth-off', 'the-inspector-__geostub']),
     );
-    const real = await checkLinks('README.md', { ...disk, read: async (f) => (f === 'README.md' ? '[x](docs/cli.md#no-such-heading)' : readText(f)) });
-    expect(real.problems).toEqual(['README.md: docs/cli.md#no-such-heading: docs/cli.md has no heading #no-such-heading']);
+    const real = await checkLinks('README.md', {
+      ...disk,
+      read: async (f) => (f === 'README.md' ? '[x](docs/cli.md#no-such-heading)' : readText(f)),
+    });
+    expect(real.problems).toEqual([
+      'README.md: docs/cli.md#no-such-heading: docs/cli.md has no heading #no-such-heading',
+    ]);
   });
 });
-

@@ -38,8 +38,11 @@ async function fixtures(edit: (geonode: Data, koordinates: Data) => void): Promi
 
 const serve = (args: string[]) =>
   new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => {
-    const child = execFile(process.execPath, [CLI, 'serve', '--in-memory', '--port', '0', ...args], { timeout: 30_000 }, (err, stdout, stderr) =>
-      done({ code: err ? ((err as { code?: number }).code ?? null) : 0, stdout, stderr }),
+    const child = execFile(
+      process.execPath,
+      [CLI, 'serve', '--in-memory', '--port', '0', ...args],
+      { timeout: 30_000 },
+      (err, stdout, stderr) => done({ code: err ? ((err as { code?: number }).code ?? null) : 0, stdout, stderr }),
     );
     // a server that started is stopped once it has said what it had to say
     child.stdout!.on('data', (d: Buffer) => /warning: .*log in/.test(String(d)) && child.kill('SIGTERM'));
@@ -52,7 +55,9 @@ describe('fixtures checked on load', () => {
     const specs = { ...GEONODE_STORE, ...KOORDINATES_STORE };
     const schemas = { ...GEONODE_FIXTURE_SCHEMAS, ...KOORDINATES_FIXTURE_SCHEMAS };
     for (const f of ['geonode.json', 'koordinates.json']) {
-      expect(checkFixtureFile(f, await readFixtureFiles([join('fixtures', f)]), specs, schemas, contracts, validators)).toEqual([]);
+      expect(
+        checkFixtureFile(f, await readFixtureFiles([join('fixtures', f)]), specs, schemas, contracts, validators),
+      ).toEqual([]);
     }
   });
 
@@ -75,17 +80,20 @@ describe('fixtures checked on load', () => {
     expect(err).toBeInstanceOf(FixtureError);
     const problems = (err as FixtureError).problems.map((p) => p.slice(dir.length + 1));
     const shipped = JSON.parse(await readFile('fixtures/geonode.json', 'utf8')) as Data;
-    const r = (i: number) => `geonode.json: resources record ${i} (pk ${JSON.stringify(shipped.collections.resources[i].pk)})`;
-    expect(problems).toEqual(expect.arrayContaining([
-      `${r(12)}: field "title" must be string`,
-      `${r(13)}: field "featured" must be boolean`,
-      `${r(14)}: field "owner.username" must be string`,
-      expect.stringMatching(/^geonode\.json: users record 2 \(pk \d+\): field "is_superuser" must be boolean$/),
-      'geonode.json: regions record 0: has no "id"',
-      expect.stringMatching(/^geonode\.json: categories record 1 \(id \d+\): "id" \d+ is used by an earlier record$/),
-      'geonode.json: keywords record 3: must be an object, not string',
-      expect.stringMatching(/^koordinates\.json: kx_licenses record 0 \(id \d+\): field "title" must be string$/),
-    ]));
+    const r = (i: number) =>
+      `geonode.json: resources record ${i} (pk ${JSON.stringify(shipped.collections.resources[i].pk)})`;
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        `${r(12)}: field "title" must be string`,
+        `${r(13)}: field "featured" must be boolean`,
+        `${r(14)}: field "owner.username" must be string`,
+        expect.stringMatching(/^geonode\.json: users record 2 \(pk \d+\): field "is_superuser" must be boolean$/),
+        'geonode.json: regions record 0: has no "id"',
+        expect.stringMatching(/^geonode\.json: categories record 1 \(id \d+\): "id" \d+ is used by an earlier record$/),
+        'geonode.json: keywords record 3: must be an object, not string',
+        expect.stringMatching(/^koordinates\.json: kx_licenses record 0 \(id \d+\): field "title" must be string$/),
+      ]),
+    );
     expect(problems).toHaveLength(8);
   });
 
@@ -133,15 +141,21 @@ describe('fixtures checked on load', () => {
   it('--watch checks a changed fixture file too: a broken edit is reported and the previous records kept', async () => {
     const dir = await fixtures(() => {});
     const lines: string[] = [];
-    const running = await launch({ ...fastServeArgs(['serve', '--port', '0', '--in-memory'])!, fixtures: dir, watch: true }, (l) => lines.push(l));
+    const running = await launch(
+      { ...fastServeArgs(['serve', '--port', '0', '--in-memory'])!, fixtures: dir, watch: true },
+      (l) => lines.push(l),
+    );
     try {
       const data = JSON.parse(await readFile(join(dir, 'geonode.json'), 'utf8')) as Data;
       const pk = data.collections.resources[0].pk;
       const before = running.store.collection('resources').get(pk as string)?.title;
       data.collections.resources[0].title = 404;
       await writeFile(join(dir, 'geonode.json'), JSON.stringify(data));
-      for (let i = 0; i < 400 && !lines.some((l) => l.startsWith('could not reload fixtures')); i++) await new Promise((r) => setTimeout(r, 25));
-      expect(lines.find((l) => l.startsWith('could not reload fixtures'))).toMatch(/geonode\.json: resources record 0 \(pk "?\d+"?\): field "title" must be string/);
+      for (let i = 0; i < 400 && !lines.some((l) => l.startsWith('could not reload fixtures')); i++)
+        await new Promise((r) => setTimeout(r, 25));
+      expect(lines.find((l) => l.startsWith('could not reload fixtures'))).toMatch(
+        /geonode\.json: resources record 0 \(pk "?\d+"?\): field "title" must be string/,
+      );
       expect(running.store.collection('resources').get(pk as string)?.title).toBe(before);
     } finally {
       await running.close();

@@ -4,9 +4,29 @@ import { ACCOUNTS, generateGeonode } from '../src/fixtures/geonode.js';
 type Rec = Record<string, unknown>;
 
 const COLLECTIONS = [
-  'users', 'groups', 'memberships', 'tokens', 'categories', 'keywords', 'tkeywords', 'regions', 'licenses', 'resources',
-  'maplayers', 'uploads', 'upload_size_limits', 'upload_parallelism_limits', 'execution_requests', 'management_jobs',
-  'harvesters', 'harvestable_resources', 'harvesting_sessions', 'favorites', 'ratings', 'extra_metadata', 'grants',
+  'users',
+  'groups',
+  'memberships',
+  'tokens',
+  'categories',
+  'keywords',
+  'tkeywords',
+  'regions',
+  'licenses',
+  'resources',
+  'maplayers',
+  'uploads',
+  'upload_size_limits',
+  'upload_parallelism_limits',
+  'execution_requests',
+  'management_jobs',
+  'harvesters',
+  'harvestable_resources',
+  'harvesting_sessions',
+  'favorites',
+  'ratings',
+  'extra_metadata',
+  'grants',
   'assets',
 ];
 const DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
@@ -55,7 +75,15 @@ describe('generateGeonode', () => {
         const a = assets.get(Number(m[1]))!;
         expect(a, l.url as string).toBeDefined();
         expect((a.owner as { pk: unknown }).pk).toBe((r.owner as { pk: unknown }).pk);
-        expect(l.extras).toEqual({ type: 'asset', content: { title: a.title, description: a.description, type: a.type, download_url: `/api/v2/assets/${String(a.pk)}/download` } });
+        expect(l.extras).toEqual({
+          type: 'asset',
+          content: {
+            title: a.title,
+            description: a.description,
+            type: a.type,
+            download_url: `/api/v2/assets/${String(a.pk)}/download`,
+          },
+        });
         linked.set(Number(m[1]), (linked.get(Number(m[1])) ?? 0) + 1);
       }
     }
@@ -78,7 +106,10 @@ describe('generateGeonode', () => {
 
   it('holds the fixed accounts with their tokens', () => {
     expect(ACCOUNTS.map((a) => [a.username, a.pk, a.role])).toEqual([
-      ['admin', 1000, 'superuser'], ['staff', 1001, 'staff'], ['alice', 1002, 'regular'], ['bob', 1003, 'regular'],
+      ['admin', 1000, 'superuser'],
+      ['staff', 1001, 'staff'],
+      ['alice', 1002, 'regular'],
+      ['bob', 1003, 'regular'],
     ]);
     for (const a of ACCOUNTS) {
       const u = g.users.find((x) => x.pk === a.pk)!;
@@ -109,7 +140,8 @@ describe('generateGeonode', () => {
     for (const r of resources) {
       for (const f of ['created', 'last_updated', 'date']) expect(r[f], f).toMatch(DATETIME);
       expect((r.last_updated as string) > (r.created as string)).toBe(true);
-      for (const f of ['temporal_extent_start', 'temporal_extent_end']) if (r[f] !== null) expect(r[f]).toMatch(DATETIME);
+      for (const f of ['temporal_extent_start', 'temporal_extent_end'])
+        if (r[f] !== null) expect(r[f]).toMatch(DATETIME);
     }
     for (const e of g.execution_requests) {
       expect(e.created).toMatch(DATETIME);
@@ -148,7 +180,8 @@ describe('generateGeonode', () => {
     for (const r of resources) {
       const owner = r.owner as Rec;
       expect(userPks.has(owner.pk)).toBe(true);
-      for (const role of ['poc', 'metadata_author']) for (const u of r[role] as Rec[]) expect(userPks.has(u.pk)).toBe(true);
+      for (const role of ['poc', 'metadata_author'])
+        for (const u of r[role] as Rec[]) expect(userPks.has(u.pk)).toBe(true);
       if (r.group !== null) expect(groupPks.has((r.group as Rec).pk)).toBe(true);
     }
     const mapPks = new Set(resources.filter((r) => r.resource_type === 'map').map((r) => r.pk));
@@ -207,14 +240,21 @@ describe('generateGeonode', () => {
     const owned = (pk: number) => resources.filter((r) => (r.owner as Rec).pk === pk);
     for (const pk of [1000, 1002, 1003]) expect(owned(pk).length).toBeGreaterThanOrEqual(3);
     const grantOf = new Map(g.grants.map((x) => [x.resource, x]));
-    const alicePrivate = owned(1002).filter((r) => r.advertised === false && grantOf.get(r.pk)?.anonymous === 'none'
-      && grantOf.get(r.pk)?.registered === 'none' && (grantOf.get(r.pk)?.users as unknown[]).length === 1);
+    const alicePrivate = owned(1002).filter(
+      (r) =>
+        r.advertised === false &&
+        grantOf.get(r.pk)?.anonymous === 'none' &&
+        grantOf.get(r.pk)?.registered === 'none' &&
+        (grantOf.get(r.pk)?.users as unknown[]).length === 1,
+    );
     expect(alicePrivate.length).toBeGreaterThanOrEqual(1);
     const publicCount = g.grants.filter((x) => x.anonymous !== 'none').length;
     expect(publicCount / g.grants.length).toBeGreaterThan(0.7);
 
-    const roleOf = (user: number, access?: string) => g.memberships.filter((m) => m.user === user
-      && (!access || g.groups.find((x) => x.pk === m.group)?.access === access)).map((m) => m.role);
+    const roleOf = (user: number, access?: string) =>
+      g.memberships
+        .filter((m) => m.user === user && (!access || g.groups.find((x) => x.pk === m.group)?.access === access))
+        .map((m) => m.role);
     expect(roleOf(1002)).toContain('manager');
     expect(roleOf(1002, 'private')).toContain('member');
     expect(roleOf(1003)).toContain('member');
@@ -232,15 +272,27 @@ describe('generateGeonode', () => {
 
   it('keeps lifecycle records consistent', () => {
     const progress: Record<string, number[]> = {
-      READY: [0], INVALID: [0], INCOMPLETE: [0], PENDING: [33], WAITING: [50], RUNNING: [80, 90], COMPLETE: [80, 90],
+      READY: [0],
+      INVALID: [0],
+      INCOMPLETE: [0],
+      PENDING: [33],
+      WAITING: [50],
+      RUNNING: [80, 90],
+      COMPLETE: [80, 90],
       PROCESSED: [80, 100],
     };
     for (const u of g.uploads) expect(progress[u.state as string]).toContain(u.progress);
     expect(g.uploads.some((u) => u.state === 'PROCESSED')).toBe(true);
     expect(g.uploads.some((u) => u.state !== 'PROCESSED')).toBe(true);
-    expect(g.upload_size_limits.map((l) => l.slug)).toEqual(['dataset_upload_size', 'document_upload_size', 'file_upload_handler']);
+    expect(g.upload_size_limits.map((l) => l.slug)).toEqual([
+      'dataset_upload_size',
+      'document_upload_size',
+      'file_upload_handler',
+    ]);
     for (const l of g.upload_size_limits) expect(l.max_size_label).toBe('100.0\u00a0MB');
-    expect(g.upload_parallelism_limits).toEqual([expect.objectContaining({ slug: 'default_max_parallel_uploads', max_number: 5 })]);
+    expect(g.upload_parallelism_limits).toEqual([
+      expect.objectContaining({ slug: 'default_max_parallel_uploads', max_number: 5 }),
+    ]);
     for (const e of g.execution_requests) {
       expect(['ready', 'running', 'finished', 'failed']).toContain(e.status);
       expect(e.finished === null).toBe(e.status === 'ready' || e.status === 'running');

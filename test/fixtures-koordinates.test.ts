@@ -27,7 +27,13 @@ describe('generateKoordinates: determinism', () => {
   it('a fixed reference date bounds every timestamp (no clock)', () => {
     const ref = Date.parse(KOORDINATES_REFERENCE_DATE);
     for (const it of items) {
-      for (const t of [it.created_at, it.updated_at, it.first_published_at, it.published_at, ...it.versions.map((v) => v.created_at)]) {
+      for (const t of [
+        it.created_at,
+        it.updated_at,
+        it.first_published_at,
+        it.published_at,
+        ...it.versions.map((v) => v.created_at),
+      ]) {
         if (t !== null) expect(Date.parse(t)).toBeLessThan(ref);
       }
     }
@@ -88,7 +94,13 @@ describe('generateKoordinates: integrity', () => {
     }
   });
   it('urls are host-relative API paths matching the type', () => {
-    const plural: Record<KxItem['type'], string> = { layer: 'layers', table: 'tables', set: 'sets', document: 'documents', source: 'sources' };
+    const plural: Record<KxItem['type'], string> = {
+      layer: 'layers',
+      table: 'tables',
+      set: 'sets',
+      document: 'documents',
+      source: 'sources',
+    };
     for (const it of items) expect(it.url).toBe(`/services/api/v1/${plural[it.type]}/${it.id}/`);
     for (const g of fx.kx_groups) expect(g.url).toBe(`/services/api/v1/groups/${g.id}/`);
     for (const l of fx.kx_licenses) expect(l.url).toBe(`/services/api/v1/licenses/${l.id}/`);
@@ -112,14 +124,25 @@ describe('generateKoordinates: integrity', () => {
 
 describe('generateKoordinates: coverage at scale 300', () => {
   it('every type and kind is present', () => {
-    for (const t of ITEM_TYPES) expect(items.some((i) => i.type === t), t).toBe(true);
-    for (const k of CATALOG_KINDS) expect(items.some((i) => i.kind === k), k).toBe(true);
+    for (const t of ITEM_TYPES)
+      expect(
+        items.some((i) => i.type === t),
+        t,
+      ).toBe(true);
+    for (const k of CATALOG_KINDS)
+      expect(
+        items.some((i) => i.kind === k),
+        k,
+      ).toBe(true);
     for (const k of LAYER_KINDS) expect(items.some((i) => i.type === 'layer' && i.kind === k)).toBe(true);
     for (const k of SOURCE_KINDS) expect(items.some((i) => i.type === 'source' && i.kind === k)).toBe(true);
   });
   it('every latest-version status is present, published or not', () => {
     for (const s of VERSION_STATUSES) {
-      expect(items.some((i) => i.versions.at(-1)!.status === s), s).toBe(true);
+      expect(
+        items.some((i) => i.versions.at(-1)!.status === s),
+        s,
+      ).toBe(true);
       expect(items.some((i) => i.versions.at(-1)!.status === s && !i.versions.some((v) => v.published))).toBe(true);
     }
   });
@@ -132,12 +155,20 @@ describe('generateKoordinates: coverage at scale 300', () => {
     const layers = shownPublic.filter((i) => i.type === 'layer' || i.type === 'table');
     expect(layers.filter((i) => i.title !== undefined && i.name === undefined).length).toBeGreaterThanOrEqual(2);
     expect(layers.filter((i) => i.name !== undefined && i.title === undefined).length).toBeGreaterThanOrEqual(2);
-    expect(layers.filter((i) => i.name !== undefined && i.title !== undefined).length).toBeGreaterThan(layers.length / 2);
+    expect(layers.filter((i) => i.name !== undefined && i.title !== undefined).length).toBeGreaterThan(
+      layers.length / 2,
+    );
     for (const i of items) expect(i.name ?? i.title, `item ${i.id} has a display name`).toBeTypeOf('string');
-    const undated = shownPublic.filter((i) => i.type === 'document' && i.published_at === null && i.first_published_at === null);
+    const undated = shownPublic.filter(
+      (i) => i.type === 'document' && i.published_at === null && i.first_published_at === null,
+    );
     expect(undated.length).toBeGreaterThanOrEqual(2);
     // the coverage combinations at the start are untouched
-    for (const i of items.slice(0, 13)) expect([i.name, i.title].every((n) => typeof n === 'string'), `item ${i.id}`).toBe(true);
+    for (const i of items.slice(0, 13))
+      expect(
+        [i.name, i.title].every((n) => typeof n === 'string'),
+        `item ${i.id}`,
+      ).toBe(true);
   });
   it('has public and private items, licensed and unlicensed, grouped and not', () => {
     expect(new Set(items.map((i) => i.public))).toEqual(new Set([true, false]));
@@ -146,7 +177,8 @@ describe('generateKoordinates: coverage at scale 300', () => {
   });
   it('licenses cover the documented types, jurisdictions and versions', () => {
     const types = new Set(fx.kx_licenses.map((l) => l.type));
-    for (const t of ['public-domain', 'custom', 'commercial', 'cc-by', 'cc-by-nc', 'cc-by-sa', 'cc-by-nc-nd']) expect(types.has(t), t).toBe(true);
+    for (const t of ['public-domain', 'custom', 'commercial', 'cc-by', 'cc-by-nc', 'cc-by-sa', 'cc-by-nc-nd'])
+      expect(types.has(t), t).toBe(true);
     expect(new Set(fx.kx_licenses.map((l) => l.jurisdiction))).toEqual(new Set(['', 'nz', 'au']));
     expect(new Set(fx.kx_licenses.map((l) => l.version))).toEqual(new Set([null, '3.0', '4.0']));
   });

@@ -44,7 +44,16 @@ const AUTH: Record<string, string | undefined> = {
   unknownKey: 'key nope',
 };
 
-const CONTENT_TYPES = ['application/json', 'application/json', 'application/json', 'application/x-www-form-urlencoded', 'text/plain', 'multipart/form-data; boundary=zz', 'application/xml', ''];
+const CONTENT_TYPES = [
+  'application/json',
+  'application/json',
+  'application/json',
+  'application/x-www-form-urlencoded',
+  'text/plain',
+  'multipart/form-data; boundary=zz',
+  'application/xml',
+  '',
+];
 
 interface Case {
   op: number;
@@ -77,7 +86,8 @@ function bodyText(c: Case, op: Operation, params: Record<string, string>): strin
   const sample = sampleFor(op);
   let valid: unknown = {};
   try {
-    if (sample.body !== undefined && (c.body.kind === 'valid' || c.body.kind === 'broken')) valid = fillBody(sample.body, s.store, params);
+    if (sample.body !== undefined && (c.body.kind === 'valid' || c.body.kind === 'broken'))
+      valid = fillBody(sample.body, s.store, params);
   } catch {
     /* no record of the kind the sample names: an empty object then */
   }
@@ -90,7 +100,10 @@ function bodyText(c: Case, op: Operation, params: Record<string, string>): strin
       // the valid body with one key overwritten (or added): `__proto__` and `constructor` are written as raw JSON keys
       const target = Array.isArray(valid) ? (valid[0] ?? {}) : valid;
       if (target && typeof target === 'object') {
-        const text = JSON.stringify({ ...(target as object), [c.breakKey === '__proto__' ? 'x__proto__x' : c.breakKey]: c.breakValue });
+        const text = JSON.stringify({
+          ...(target as object),
+          [c.breakKey === '__proto__' ? 'x__proto__x' : c.breakKey]: c.breakValue,
+        });
         const fixed = c.breakKey === '__proto__' ? text.replace('"x__proto__x"', '"__proto__"') : text;
         return Array.isArray(valid) ? `[${fixed}]` : fixed;
       }
@@ -113,7 +126,8 @@ async function runCase(c: Case, before: { snapshot: string }): Promise<void> {
     /* the store lacks a record for this walk step (deleted by an earlier case): use hostile values */
   }
   if (s.store.stamp() !== untouched) before.snapshot = s.store.snapshot(); // the walk made a record it needed
-  if (c.hostilePath || !Object.keys(params).length) for (const name of [...op.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1])) params[name] = c.pathValue;
+  if (c.hostilePath || !Object.keys(params).length)
+    for (const name of [...op.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1])) params[name] = c.pathValue;
   const query = new URLSearchParams(c.query).toString();
   const url = expandPath(op.path, params) + (query ? `?${query}` : '');
   const text = op.method === 'get' || op.method === 'head' ? undefined : bodyText(c, op, params);
@@ -123,18 +137,23 @@ async function runCase(c: Case, before: { snapshot: string }): Promise<void> {
   if (text !== undefined && c.contentType) headers['Content-Type'] = c.contentType;
   const res = await fetch(s.url + url, { method: op.method.toUpperCase(), headers, body: text, redirect: 'manual' });
   const answer = await res.text();
-  const what = () => `${op.method.toUpperCase()} ${url.slice(0, 300)} as ${c.auth} [${headers['Content-Type'] ?? ''}] ${String(text).slice(0, 300)} → ${res.status} ${answer.slice(0, 300)}`;
+  const what = () =>
+    `${op.method.toUpperCase()} ${url.slice(0, 300)} as ${c.auth} [${headers['Content-Type'] ?? ''}] ${String(text).slice(0, 300)} → ${res.status} ${answer.slice(0, 300)}`;
   // a 5xx only where the contract documents GeoNode's own deliberate one with that content type (the ISO metadata
   // upload's dataset exceptions, an asset without files): DESIGN "a deliberate JSON error … with its status"
   const response = op.responses[String(res.status)];
-  const documented = (response === undefined ? undefined : resolveRef<{ content?: Record<string, unknown> }>(op.contract.doc, response))?.content ?? {};
-  const deliberate = res.status >= 500 && Object.keys(documented).includes((res.headers.get('content-type') ?? '').split(';')[0]);
+  const documented =
+    (response === undefined ? undefined : resolveRef<{ content?: Record<string, unknown> }>(op.contract.doc, response))
+      ?.content ?? {};
+  const deliberate =
+    res.status >= 500 && Object.keys(documented).includes((res.headers.get('content-type') ?? '').split(';')[0]);
   if (!deliberate) expect(res.status, what()).toBeLessThan(500);
   expect(answer, what()).not.toMatch(/<html|<!DOCTYPE|\n\s+at .+\(.+:\d+:\d+\)/i);
   const after = s.store.snapshot();
   // GeoNode's linked_resources saves the targets that worked and answers 400 when any failed: a partial success
   const partial = /^\{"success":\[[^\]]/.test(answer);
-  if (res.status >= 400 && !partial) expect(after === before.snapshot, `a rejected request changed the store: ${what()}`).toBe(true);
+  if (res.status >= 400 && !partial)
+    expect(after === before.snapshot, `a rejected request changed the store: ${what()}`).toBe(true);
   before.snapshot = after;
 }
 

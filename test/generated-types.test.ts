@@ -52,7 +52,10 @@ async function tsc(project: string, ...extra: string[]): Promise<{ code: number;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'geostub-typegen-'));
   // the generator runs where no redocly.yaml is (it would read geostub's lint configuration as its own)
-  for (const [api, out] of [['geonode', 'geonode.ts'], ['koordinates', 'koordinates.ts']] as const) {
+  for (const [api, out] of [
+    ['geonode', 'geonode.ts'],
+    ['koordinates', 'koordinates.ts'],
+  ] as const) {
     await run(process.execPath, [GENERATOR, contractPath(api), '--output', join(dir, out)], { cwd: dir });
   }
   await copyFile(join(PACKAGE_ROOT, 'test/data/typed-client.ts.txt'), join(dir, 'client.ts'));
@@ -70,7 +73,12 @@ describe('TypeScript types generated from the contracts (openapi-typescript)', (
   it('have every path of each contract', async () => {
     const geonode = await readFile(join(dir, 'geonode.ts'), 'utf8');
     const catalog = await readFile(join(dir, 'koordinates.ts'), 'utf8');
-    for (const p of ['/api/v2/resources/', '/api/v2/datasets/{id}/', '/api/v2/resource-service/execution-status/{execution_id}']) expect(geonode).toContain(`"${p}": {`);
+    for (const p of [
+      '/api/v2/resources/',
+      '/api/v2/datasets/{id}/',
+      '/api/v2/resource-service/execution-status/{execution_id}',
+    ])
+      expect(geonode).toContain(`"${p}": {`);
     for (const p of ['/services/api/v1/data/', '/services/api/v1/layers/{id}/']) expect(catalog).toContain(`"${p}": {`);
     // readOnly written beside an allOf-wrapped $ref reaches the generated types
     expect(geonode).toMatch(/readonly owner: components\["schemas"\]\["UserEmbed"\];/);
@@ -110,8 +118,8 @@ describe('TypeScript types generated from the contracts (openapi-typescript)', (
         [
           "import type { paths } from './geonode.js';",
           "type Detail = paths['/api/v2/datasets/{id}/']['get']['responses'][200]['content']['application/json'];",
-          "export const title = (d: Detail): number => d.dataset.title;",
-          "export const size = (d: Detail) => d.dataset.owner.username.toFixed(2);",
+          'export const title = (d: Detail): number => d.dataset.title;',
+          'export const size = (d: Detail) => d.dataset.owner.username.toFixed(2);',
           "export type Missing = paths['/api/v2/no-such-path/'];",
         ].join('\n'),
       );

@@ -17,36 +17,60 @@ const assets = () => s.store.collection('assets').all();
 const ownedBy = (username: string) => assets().filter((a) => (a.owner as { username: string }).username === username);
 
 describe('asset lists and details', () => {
-  it('lists all assets for a superuser, one\'s own for a user, none for an anonymous caller (views.py:63-78)', async () => {
+  it("lists all assets for a superuser, one's own for a user, none for an anonymous caller (views.py:63-78)", async () => {
     const admin = await s.request('GET', '/api/v2/assets?page_size=1000');
     expect(admin.json.total).toBe(assets().length);
     expect(Object.keys(admin.json)).toEqual(['links', 'total', 'page', 'page_size', 'assets']);
     const alice = await s.request('GET', '/api/v2/assets?page_size=1000', { as: 'alice' });
     expect(ownedBy('alice').length).toBeGreaterThan(0);
-    expect(alice.json.assets.map((a: any) => a.pk).sort()).toEqual(ownedBy('alice').map((a) => a.pk).sort());
+    expect(alice.json.assets.map((a: any) => a.pk).sort()).toEqual(
+      ownedBy('alice')
+        .map((a) => a.pk)
+        .sort(),
+    );
     const anon = await s.request('GET', '/api/v2/assets', { as: null });
     expect([anon.status, anon.json.total, anon.json.assets]).toEqual([200, 0, []]);
   });
 
-  it('shows any asset to anyone in detail, with the serializer\'s fields', async () => {
+  it("shows any asset to anyone in detail, with the serializer's fields", async () => {
     const a = ownedBy('alice')[0];
     const res = await s.request('GET', `/api/v2/assets/${String(a.pk)}`, { as: null });
     expect(res.status).toBe(200);
-    expect(Object.keys(res.json.asset)).toEqual(['pk', 'title', 'description', 'type', 'owner', 'created', 'asset_type', 'subinfo']);
+    expect(Object.keys(res.json.asset)).toEqual([
+      'pk',
+      'title',
+      'description',
+      'type',
+      'owner',
+      'created',
+      'asset_type',
+      'subinfo',
+    ]);
     expect(res.json.asset.owner).toEqual({ pk: 1002, username: 'alice' });
     expect(res.json.asset.subinfo.locations.length).toBe(1);
     expect((await s.request('GET', '/api/v2/assets/999999')).json).toEqual({ detail: 'Not found.' });
   });
 
-  it('is in the API root, and resources\' uploaded links point at their asset', async () => {
+  it("is in the API root, and resources' uploaded links point at their asset", async () => {
     const root = await s.request('GET', '/api/v2/');
     expect(root.json.assets).toBe(`${s.url}/api/v2/assets`);
     const a = ownedBy('alice')[0];
-    const doc = s.store.collection('resources').all().find((r) => (r.links as any[]).some((l) => l.url === `/api/v2/assets/${String(a.pk)}/link`))!;
+    const doc = s.store
+      .collection('resources')
+      .all()
+      .find((r) => (r.links as any[]).some((l) => l.url === `/api/v2/assets/${String(a.pk)}/link`))!;
     const res = await s.request('GET', `/api/v2/resources/${String(doc.pk)}`);
     const link = res.json.resource.links.find((l: any) => l.extras);
     expect(link.url).toBe(`${s.url}/api/v2/assets/${String(a.pk)}/link`);
-    expect(link.extras).toEqual({ type: 'asset', content: { title: a.title, description: 'Unknown', type: 'Unknown', download_url: `${s.url}/api/v2/assets/${String(a.pk)}/download` } });
+    expect(link.extras).toEqual({
+      type: 'asset',
+      content: {
+        title: a.title,
+        description: 'Unknown',
+        type: 'Unknown',
+        download_url: `${s.url}/api/v2/assets/${String(a.pk)}/download`,
+      },
+    });
   });
 });
 
@@ -55,15 +79,35 @@ describe('asset writes', () => {
     expect((await s.request('POST', '/api/v2/assets', { as: null, body: { title: 't', type: 'x' } })).status).toBe(403);
     const missing = await s.request('POST', '/api/v2/assets', { as: 'bob', body: { title: 't' } });
     expect([missing.status, missing.json.errors]).toEqual([400, ['type: This field is required.']]);
-    const created = await s.request('POST', '/api/v2/assets', { as: 'bob', body: { title: 'Survey', type: 'original' } });
+    const created = await s.request('POST', '/api/v2/assets', {
+      as: 'bob',
+      body: { title: 'Survey', type: 'original' },
+    });
     expect(created.status).toBe(201);
     const pk = created.json.asset.pk;
-    expect(created.json.asset).toMatchObject({ title: 'Survey', type: 'original', description: null, owner: { pk: 1003, username: 'bob' }, asset_type: 'LocalAsset', subinfo: { locations: [] } });
+    expect(created.json.asset).toMatchObject({
+      title: 'Survey',
+      type: 'original',
+      description: null,
+      owner: { pk: 1003, username: 'bob' },
+      asset_type: 'LocalAsset',
+      subinfo: { locations: [] },
+    });
     expect((await s.request('GET', '/api/v2/assets', { as: 'bob' })).json.assets.map((a: any) => a.pk)).toContain(pk);
     // IsAuthenticatedOrReadOnly has no object check: another user may change it
-    const patched = await s.request('PATCH', `/api/v2/assets/${pk}`, { as: 'alice', body: { description: 'field survey' } });
-    expect([patched.status, patched.json.asset.description, patched.json.asset.owner.username]).toEqual([200, 'field survey', 'bob']);
-    const put = await s.request('PUT', `/api/v2/assets/${pk}`, { as: 'bob', body: { title: 'Survey 2', type: 'original' } });
+    const patched = await s.request('PATCH', `/api/v2/assets/${pk}`, {
+      as: 'alice',
+      body: { description: 'field survey' },
+    });
+    expect([patched.status, patched.json.asset.description, patched.json.asset.owner.username]).toEqual([
+      200,
+      'field survey',
+      'bob',
+    ]);
+    const put = await s.request('PUT', `/api/v2/assets/${pk}`, {
+      as: 'bob',
+      body: { title: 'Survey 2', type: 'original' },
+    });
     expect(put.json.asset.title).toBe('Survey 2');
     expect((await s.request('DELETE', `/api/v2/assets/${pk}`, { as: 'bob' })).status).toBe(204);
     expect((await s.request('GET', `/api/v2/assets/${pk}`)).status).toBe(404);
@@ -92,7 +136,9 @@ describe('asset files', () => {
     const a = ownedBy('alice')[0];
     const file = (a.subinfo as { locations: string[] }).locations[0].split('/').pop()!;
     for (const as of ['alice', 'admin'] as const) {
-      const res = await fetch(`${s.url}/api/v2/assets/${String(a.pk)}/download`, { headers: { Authorization: 'Basic ' + Buffer.from(`${as}:${as}`).toString('base64') } });
+      const res = await fetch(`${s.url}/api/v2/assets/${String(a.pk)}/download`, {
+        headers: { Authorization: 'Basic ' + Buffer.from(`${as}:${as}`).toString('base64') },
+      });
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toBe('application/zip');
       expect(res.headers.get('content-disposition')).toBe(`attachment; filename=${file.replace(/\.[^.]+$/, '')}.zip`);
@@ -115,7 +161,15 @@ describe('asset files', () => {
   });
 
   it('refuses others: 403 {"detail"} when a linking resource is visible, else an empty 403 / 401', async () => {
-    const visible = ownedBy('alice').find((a) => s.store.collection('resources').all().some((r) => (r.links as any[]).some((l) => l.url === `/api/v2/assets/${String(a.pk)}/link`) && r.advertised !== false))!;
+    const visible = ownedBy('alice').find((a) =>
+      s.store
+        .collection('resources')
+        .all()
+        .some(
+          (r) =>
+            (r.links as any[]).some((l) => l.url === `/api/v2/assets/${String(a.pk)}/link`) && r.advertised !== false,
+        ),
+    )!;
     const res = await s.request('GET', `/api/v2/assets/${String(visible.pk)}/link`, { as: 'bob' });
     expect([res.status, res.json]).toEqual([403, { detail: 'You do not have permission to perform this action.' }]);
     const created = await s.request('POST', '/api/v2/assets', { as: 'alice', body: { title: 'Loose', type: 'x' } });

@@ -32,10 +32,17 @@ function form(fields: Record<string, string | { name: string; content: string }>
 const refusal = (message: string) => ({ success: false, errors: [message], code: 'document_exception' });
 
 describe('creating a document', () => {
-  it('multipart with the file (curl -F title=… -F doc_file=@report.pdf): 201, a local document of the file\'s type, stored', async () => {
+  it("multipart with the file (curl -F title=… -F doc_file=@report.pdf): 201, a local document of the file's type, stored", async () => {
     const r = await post(form({ title: 'My doc', doc_file: { name: 'report.pdf', content: '%PDF-1.4 a report' } }));
     expect(r.status, JSON.stringify(r.json)).toBe(201);
-    expect(r.json.document).toMatchObject({ title: 'My doc', extension: 'pdf', mime_type: 'application/pdf', doc_url: null, sourcetype: 'LOCAL', resource_type: 'document' });
+    expect(r.json.document).toMatchObject({
+      title: 'My doc',
+      extension: 'pdf',
+      mime_type: 'application/pdf',
+      doc_url: null,
+      sourcetype: 'LOCAL',
+      resource_type: 'document',
+    });
     expect(r.json.document).not.toHaveProperty('doc_file');
     const back = await s.request('GET', `/api/v2/documents/${r.json.document.pk}/`, { as: 'alice' });
     expect(back.json.document.title).toBe('My doc');
@@ -44,14 +51,26 @@ describe('creating a document', () => {
   it('multipart with a URL (-F doc_url=…): 201, a remote document', async () => {
     const r = await post(form({ title: 'Linked', doc_url: 'https://example.org/files/plan.docx' }));
     expect(r.status, JSON.stringify(r.json)).toBe(201);
-    expect(r.json.document).toMatchObject({ title: 'Linked', extension: 'docx', doc_url: 'https://example.org/files/plan.docx', href: 'https://example.org/files/plan.docx', sourcetype: 'REMOTE' });
+    expect(r.json.document).toMatchObject({
+      title: 'Linked',
+      extension: 'docx',
+      doc_url: 'https://example.org/files/plan.docx',
+      href: 'https://example.org/files/plan.docx',
+      sourcetype: 'REMOTE',
+    });
   });
 
   it('a URL-encoded form and JSON (bare or wrapped in {"document": …}) with doc_url: 201', async () => {
-    const a = await post('title=Form+doc&doc_url=https%3A%2F%2Fexample.org%2Fa.pdf', 'application/x-www-form-urlencoded');
+    const a = await post(
+      'title=Form+doc&doc_url=https%3A%2F%2Fexample.org%2Fa.pdf',
+      'application/x-www-form-urlencoded',
+    );
     expect(a.status, JSON.stringify(a.json)).toBe(201);
     expect(a.json.document.doc_url).toBe('https://example.org/a.pdf');
-    const b = await post(JSON.stringify({ document: { title: 'Wrapped', doc_url: 'https://example.org/b.zip' } }), 'application/json');
+    const b = await post(
+      JSON.stringify({ document: { title: 'Wrapped', doc_url: 'https://example.org/b.zip' } }),
+      'application/json',
+    );
     expect(b.status, JSON.stringify(b.json)).toBe(201);
     expect(b.json.document).toMatchObject({ title: 'Wrapped', extension: 'zip' });
     const c = await post(JSON.stringify({ title: 'By path', file_path: '/srv/files/notes.txt' }), 'application/json');
@@ -60,13 +79,47 @@ describe('creating a document', () => {
   });
 
   it.each([
-    ['JSON with a title only', JSON.stringify({ title: 'no file' }), 'application/json', refusal('A file, file path or URL must be speficied')],
-    ['JSON with null file and path', JSON.stringify({ document: { title: 'x', file_path: null, doc_file: null } }), 'application/json', refusal('A file, file path or URL must be speficied')],
-    ['a form with a title only', 'title=no+file', 'application/x-www-form-urlencoded', refusal('A file, file path or URL must be speficied')],
-    ['JSON with a path and a URL', JSON.stringify({ title: 'x', file_path: '/srv/a.pdf', doc_url: 'https://example.org/a.pdf' }), 'application/json', refusal('Either a file or a URL must be specified, not both')],
-    ['a URL of a type GeoNode does not take', JSON.stringify({ title: 'x', doc_url: 'https://example.org/setup.exe' }), 'application/json', refusal('The file provided is not in the supported extensions list')],
-    ['a form whose doc_file is text, not a file', 'title=x&doc_file=report.pdf', 'application/x-www-form-urlencoded', { success: false, errors: ['doc_file: The submitted data was not a file. Check the encoding type on the form.'], code: 'invalid' }],
-  ])('%s: 400 with GeoNode\'s body, nothing stored', async (_what, body, type, expected) => {
+    [
+      'JSON with a title only',
+      JSON.stringify({ title: 'no file' }),
+      'application/json',
+      refusal('A file, file path or URL must be speficied'),
+    ],
+    [
+      'JSON with null file and path',
+      JSON.stringify({ document: { title: 'x', file_path: null, doc_file: null } }),
+      'application/json',
+      refusal('A file, file path or URL must be speficied'),
+    ],
+    [
+      'a form with a title only',
+      'title=no+file',
+      'application/x-www-form-urlencoded',
+      refusal('A file, file path or URL must be speficied'),
+    ],
+    [
+      'JSON with a path and a URL',
+      JSON.stringify({ title: 'x', file_path: '/srv/a.pdf', doc_url: 'https://example.org/a.pdf' }),
+      'application/json',
+      refusal('Either a file or a URL must be specified, not both'),
+    ],
+    [
+      'a URL of a type GeoNode does not take',
+      JSON.stringify({ title: 'x', doc_url: 'https://example.org/setup.exe' }),
+      'application/json',
+      refusal('The file provided is not in the supported extensions list'),
+    ],
+    [
+      'a form whose doc_file is text, not a file',
+      'title=x&doc_file=report.pdf',
+      'application/x-www-form-urlencoded',
+      {
+        success: false,
+        errors: ['doc_file: The submitted data was not a file. Check the encoding type on the form.'],
+        code: 'invalid',
+      },
+    ],
+  ])("%s: 400 with GeoNode's body, nothing stored", async (_what, body, type, expected) => {
     const before = s.store.collection('resources').size;
     const r = await post(body, type);
     expect(r.status).toBe(400);
@@ -75,9 +128,14 @@ describe('creating a document', () => {
   });
 
   it('multipart with a file and a URL, and multipart without a title, are refused too', async () => {
-    const both = await post(form({ title: 'x', doc_url: 'https://example.org/a.pdf', doc_file: { name: 'a.pdf', content: 'x' } }));
+    const both = await post(
+      form({ title: 'x', doc_url: 'https://example.org/a.pdf', doc_file: { name: 'a.pdf', content: 'x' } }),
+    );
     expect(both).toEqual({ status: 400, json: refusal('Either a file or a URL must be specified, not both') });
     const untitled = await post(form({ doc_file: { name: 'a.pdf', content: 'x' } }));
-    expect(untitled).toEqual({ status: 400, json: { success: false, errors: ['title: This field is required.'], code: 'invalid' } });
+    expect(untitled).toEqual({
+      status: 400,
+      json: { success: false, errors: ['title: This field is required.'], code: 'invalid' },
+    });
   });
 });

@@ -15,7 +15,11 @@ beforeAll(async () => {
 afterAll(() => s.close());
 
 const total = async (query: Record<string, string | string[]>, as: 'admin' | 'bob' | null) => {
-  const res = await s.request('GET', `/api/v2/resources?${q({ ...query, advertised: 'all', 'filter{metadata_only}': 'false', page_size: '1' })}`, { as });
+  const res = await s.request(
+    'GET',
+    `/api/v2/resources?${q({ ...query, advertised: 'all', 'filter{metadata_only}': 'false', page_size: '1' })}`,
+    { as },
+  );
   expect(res.status, res.text).toBe(200);
   return res.json.total as number;
 };
@@ -28,13 +32,27 @@ describe('GET /api/v2/facets', () => {
     const names = res.json.facets.map((f: any) => f.name);
     expect(names.slice(0, 7)).toEqual(['resourcetype', 'featured', 'category', 'keyword', 'region', 'owner', 'group']);
     expect(names.slice(7)).toEqual(['inspire-themes', 'spatial-scope']);
-    expect(res.json.facets[2]).toEqual({ name: 'category', filter: 'filter{category.identifier.in}', label: 'Category', type: 'category' });
-    expect(res.json.facets[1]).toEqual({ name: 'featured', filter: 'filter{featured}', label: 'Featured', type: 'base', hierarchical: false, order: 0 });
+    expect(res.json.facets[2]).toEqual({
+      name: 'category',
+      filter: 'filter{category.identifier.in}',
+      label: 'Category',
+      type: 'category',
+    });
+    expect(res.json.facets[1]).toEqual({
+      name: 'featured',
+      filter: 'filter{featured}',
+      label: 'Featured',
+      type: 'base',
+      hierarchical: false,
+      order: 0,
+    });
     expect(res.json.facets[7]).toMatchObject({ filter: 'filter{tkeywords}', type: 'thesaurus', is_localized: false });
   });
 
   it('adds config, links and the first topic page on request', async () => {
-    const res = await s.request('GET', '/api/v2/facets?include_config=yes&add_links=1&include_topics=true&lang=en', { as: null });
+    const res = await s.request('GET', '/api/v2/facets?include_config=yes&add_links=1&include_topics=true&lang=en', {
+      as: null,
+    });
     const cat = res.json.facets.find((f: any) => f.name === 'category');
     expect(cat.config).toEqual({ order: 5, type: 'select' });
     expect(cat.link).toBe('/api/v2/facets/category?add_links=True&lang=en');
@@ -65,12 +83,19 @@ describe('GET /api/v2/facets/{facet}', () => {
 
   it('counts what the resource list counts with the same filter, for each caller (advertised or not, metadata-only excluded)', async () => {
     for (const as of [null, 'bob', 'admin'] as const) {
-      for (const [facet, key] of [['category', 'filter{category.identifier.in}'], ['keyword', 'filter{keywords.slug.in}'], ['region', 'filter{regions.code.in}'], ['owner', 'filter{owner.pk.in}'], ['group', 'filter{group.in}']] as const) {
+      for (const [facet, key] of [
+        ['category', 'filter{category.identifier.in}'],
+        ['keyword', 'filter{keywords.slug.in}'],
+        ['region', 'filter{regions.code.in}'],
+        ['owner', 'filter{owner.pk.in}'],
+        ['group', 'filter{group.in}'],
+      ] as const) {
         const res = await s.request('GET', `/api/v2/facets/${facet}?page_size=4`, { as });
         expect(res.status).toBe(200);
         expect(res.json.filter).toBe(key);
         expect(res.json.topics.items.length, `${facet} as ${as}`).toBeGreaterThan(0);
-        for (const topic of res.json.topics.items) expect(topic.count, `${facet} ${topic.key} as ${as}`).toBe(await total({ [key]: String(topic.key) }, as));
+        for (const topic of res.json.topics.items)
+          expect(topic.count, `${facet} ${topic.key} as ${as}`).toBe(await total({ [key]: String(topic.key) }, as));
       }
     }
   });
@@ -80,7 +105,9 @@ describe('GET /api/v2/facets/{facet}', () => {
     const all = await s.request('GET', '/api/v2/facets/owner?page_size=100', { as: 'bob' });
     expect(maps.json.topics.total).toBeLessThan(all.json.topics.total);
     for (const topic of maps.json.topics.items.slice(0, 5)) {
-      expect(topic.count).toBe(await total({ 'filter{resource_type}': 'map', 'filter{owner.pk.in}': String(topic.key) }, 'bob'));
+      expect(topic.count).toBe(
+        await total({ 'filter{resource_type}': 'map', 'filter{owner.pk.in}': String(topic.key) }, 'bob'),
+      );
     }
     const bad = await s.request('GET', '/api/v2/facets/owner?filter{nope}=1', { as: 'bob' });
     expect(bad.status).toBe(400);
@@ -104,9 +131,17 @@ describe('GET /api/v2/facets/{facet}', () => {
   it('key keeps the requested topics and adds unused ones without a count; topic_contains filters labels', async () => {
     // among maps, some categories are unused
     const maps = 'filter{resource_type}=map';
-    const used = (await s.request('GET', `/api/v2/facets/category?${maps}&page_size=1`, { as: null })).json.topics.items[0];
-    const all = s.store.collection('categories').all().map((c) => String(c.identifier));
-    const usedKeys = new Set((await s.request('GET', `/api/v2/facets/category?${maps}&page_size=100`, { as: null })).json.topics.items.map((i: any) => i.key));
+    const used = (await s.request('GET', `/api/v2/facets/category?${maps}&page_size=1`, { as: null })).json.topics
+      .items[0];
+    const all = s.store
+      .collection('categories')
+      .all()
+      .map((c) => String(c.identifier));
+    const usedKeys = new Set(
+      (await s.request('GET', `/api/v2/facets/category?${maps}&page_size=100`, { as: null })).json.topics.items.map(
+        (i: any) => i.key,
+      ),
+    );
     const unused = all.find((k) => !usedKeys.has(k));
     expect(unused, 'the fixtures have a category no map uses').toBeDefined();
     const res = await s.request('GET', `/api/v2/facets/category?${maps}&key=${used.key}&key=${unused}`, { as: null });

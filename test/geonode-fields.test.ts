@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GEONODE_PRESETS } from '../src/query/dynamic-rest/index.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
-import { expectGeonodeError, listAll, q, refused, type Item } from './helpers/geonode.js';
+import { expectGeonodeError, q, refused, type Item } from './helpers/geonode.js';
 
 let s: TestServer;
 let plain: Item[];
@@ -38,12 +38,17 @@ describe('deferred fields', () => {
     const star = (await first(q({ 'include[]': '*' }))).resources[0];
     for (const f of DEFERRED) expect(star).toHaveProperty(f);
     expect(keysOf(star)).toEqual([...keysOf(plain[0]), ...DEFERRED].sort());
-    const detail = await s.request('GET', `/api/v2/resources/${plain[0].pk}?include[]=metadata&include[]=linked_resources`);
+    const detail = await s.request(
+      'GET',
+      `/api/v2/resources/${plain[0].pk}?include[]=metadata&include[]=linked_resources`,
+    );
     expect(detail.json.resource).toHaveProperty('metadata');
     expect(detail.json.resource.linked_resources).toHaveProperty('linked_to');
   });
   it('are always in write responses (PATCH, POST)', async () => {
-    const patched = await s.request('PATCH', `/api/v2/resources/${plain[0].pk}`, { body: { abstract: 'deferred check' } });
+    const patched = await s.request('PATCH', `/api/v2/resources/${plain[0].pk}`, {
+      body: { abstract: 'deferred check' },
+    });
     expect(patched.status).toBe(200);
     for (const f of DEFERRED) expect(patched.json.resource).toHaveProperty(f);
     const created = await s.request('POST', '/api/v2/resources', { body: { title: 'deferred on create' } });
@@ -77,7 +82,12 @@ describe('include[] / exclude[]', () => {
       const res = await refused(s, () => s.request('GET', `/api/v2/resources?${query}`));
       expectGeonodeError(res, 400, 'parse_error', /^"foo" is not a valid field name for "/);
     }
-    expectGeonodeError(await s.request('GET', '/api/v2/resources?include[]=foo'), 400, 'parse_error', '"foo" is not a valid field name for "resource".');
+    expectGeonodeError(
+      await s.request('GET', '/api/v2/resources?include[]=foo'),
+      400,
+      'parse_error',
+      '"foo" is not a valid field name for "resource".',
+    );
   });
   it('work on every dynamic endpoint (users)', async () => {
     const body = await first(q({ 'exclude[]': '*', 'include[]': 'username' }), '/api/v2/users');
@@ -93,7 +103,8 @@ describe('api_preset', () => {
     }
   });
   it('the web front end’s presets expand server-side (catalog_list, then viewer presets stacked)', async () => {
-    for (const r of (await first('api_preset=catalog_list')).resources) expect(keysOf(r)).toEqual(keysOfPreset('catalog_list'));
+    for (const r of (await first('api_preset=catalog_list')).resources)
+      expect(keysOf(r)).toEqual(keysOfPreset('catalog_list'));
     const maps = await first('api_preset=viewer_common&api_preset=map_viewer', '/api/v2/maps');
     for (const m of maps.maps) {
       expect(m).toHaveProperty('data');
@@ -103,7 +114,8 @@ describe('api_preset', () => {
     }
   });
   it('explicit include[] values add to a preset', async () => {
-    for (const r of (await first('api_preset=bare&include[]=abstract')).resources) expect(keysOf(r)).toEqual(['abstract', 'pk', 'title']);
+    for (const r of (await first('api_preset=bare&include[]=abstract')).resources)
+      expect(keysOf(r)).toEqual(['abstract', 'pk', 'title']);
   });
   it('an unknown preset is ignored, and stops the presets after it', async () => {
     expect(keysOf((await first('api_preset=nope')).resources[0])).toEqual(keysOf(plain[0]));
@@ -122,7 +134,15 @@ describe('sideloading', () => {
     const body = res.json;
     const embedded: Item[] = (await s.request('GET', '/api/v2/resources?page_size=50')).json.resources;
     expect(Object.keys(body).slice(0, 5)).toEqual(['links', 'total', 'page', 'page_size', 'resources']);
-    expect(Object.keys(body).slice(5).sort()).toEqual(['Licenses', 'Regions', 'RestrictionCodeTypes', 'SpatialRepresentationTypes', 'TopicCategories', 'groups', 'users']);
+    expect(Object.keys(body).slice(5).sort()).toEqual([
+      'Licenses',
+      'Regions',
+      'RestrictionCodeTypes',
+      'SpatialRepresentationTypes',
+      'TopicCategories',
+      'groups',
+      'users',
+    ]);
     const byPk = (list: Item[], key = 'pk') => new Map(list.map((x) => [x[key], x]));
     const users = byPk(body.users);
     expect(users.size).toBe(body.users.length);
@@ -133,7 +153,10 @@ describe('sideloading', () => {
       expect(r.group).toBe(e.group ? e.group.pk : null);
       expect(r.keywords).toEqual(e.keywords); // custom representation: stays inline
       expect(r.poc).toEqual(e.poc);
-      const cat = s.store.collection('categories').all().find((c) => c.identifier === e.category?.identifier);
+      const cat = s.store
+        .collection('categories')
+        .all()
+        .find((c) => c.identifier === e.category?.identifier);
       expect(r.category).toBe(e.category ? cat!.id : null);
       if (e.category) expect(body.TopicCategories).toContainEqual(e.category);
       expect(r.regions).toHaveLength(e.regions.length);

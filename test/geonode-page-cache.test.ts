@@ -20,7 +20,9 @@ describe('the list page cache', () => {
     const again = await s.request('GET', PAGE, { as: 'alice' });
     expect(again.text).toBe(first.text);
     const target = first.json.resources[3] as Item;
-    const patched = await s.request('PATCH', `/api/v2/resources/${target.pk}/`, { body: { title: 'Renamed while cached' } });
+    const patched = await s.request('PATCH', `/api/v2/resources/${target.pk}/`, {
+      body: { title: 'Renamed while cached' },
+    });
     expect(patched.status, patched.text).toBe(200);
     const after = await s.request('GET', PAGE, { as: 'alice' });
     const item = (after.json.resources as Item[]).find((r) => r.pk === target.pk);
@@ -38,9 +40,12 @@ describe('the list page cache', () => {
       expect(item.perms, `perms of ${item.pk}`).toEqual(detail.json.resource.perms);
     }
     // a resource of alice's that bob can see too
-    const anyAlice = (await s.request('GET', `/api/v2/resources/?filter{owner.username}=alice&page_size=1`, { as: 'bob' })).json.resources[0] as Item;
+    const anyAlice = (
+      await s.request('GET', `/api/v2/resources/?filter{owner.username}=alice&page_size=1`, { as: 'bob' })
+    ).json.resources[0] as Item;
     const pk = anyAlice.pk;
-    const seen = async (as: 'alice' | 'bob') => ((await s.request('GET', `/api/v2/resources/?filter{pk}=${pk}`, { as })).json.resources as Item[])[0];
+    const seen = async (as: 'alice' | 'bob') =>
+      ((await s.request('GET', `/api/v2/resources/?filter{pk}=${pk}`, { as })).json.resources as Item[])[0];
     expect((await seen('bob')).perms).not.toEqual((await seen('alice')).perms); // alice owns it: her perms differ
     const fav = await s.request('POST', `/api/v2/resources/${pk}/favorite/`, { as: 'alice' });
     expect(fav.status, fav.text).toBe(201);
@@ -50,7 +55,9 @@ describe('the list page cache', () => {
 
   it('keeps one page per origin: absolute links follow X-Forwarded-Host', async () => {
     const local = await s.request('GET', '/api/v2/resources/?page_size=5');
-    const proxied = await s.request('GET', '/api/v2/resources/?page_size=5', { headers: { 'X-Forwarded-Host': 'maps.example.org', 'X-Forwarded-Proto': 'https' } });
+    const proxied = await s.request('GET', '/api/v2/resources/?page_size=5', {
+      headers: { 'X-Forwarded-Host': 'maps.example.org', 'X-Forwarded-Proto': 'https' },
+    });
     expect(local.json.links.next).toMatch(/^http:\/\/(127\.0\.0\.1|localhost)/);
     expect(proxied.json.links.next).toMatch(/^https:\/\/maps\.example\.org\//);
     expect((proxied.json.resources[0] as Item).link).toMatch(/^https:\/\/maps\.example\.org\//);

@@ -5,7 +5,17 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestServer } from './helpers/server.js';
-import { ALL_RESOURCES, expectGeonodeError, expectSubset, listAll, pks, q, refused, type Item, startWithAllResources } from './helpers/geonode.js';
+import {
+  ALL_RESOURCES,
+  expectGeonodeError,
+  expectSubset,
+  listAll,
+  pks,
+  q,
+  refused,
+  type Item,
+  startWithAllResources,
+} from './helpers/geonode.js';
 
 let s: TestServer;
 let all: Item[];
@@ -28,7 +38,8 @@ describe('search and search_fields', () => {
 describe('extent', () => {
   const envelope = (r: Item) => {
     const pts: number[][] = r.ll_bbox_polygon.coordinates[0];
-    const xs = pts.map((p) => p[0]), ys = pts.map((p) => p[1]);
+    const xs = pts.map((p) => p[0]),
+      ys = pts.map((p) => p[1]);
     return [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
   };
   const hits = (r: Item, [a, b, c, d]: number[]) => {
@@ -66,18 +77,33 @@ describe('advertised', () => {
 
 describe('favorite=true', () => {
   it("keeps only the caller's favourites", async () => {
-    const favs = s.store.collection('favorites').all().filter((f) => f.user === 1002).map((f) => String(f.resource));
-    expectSubset(await get('favorite=true', 'alice'), await get('', 'alice'), (r) => favs.includes(r.pk), 'alice favourites');
+    const favs = s.store
+      .collection('favorites')
+      .all()
+      .filter((f) => f.user === 1002)
+      .map((f) => String(f.resource));
+    expectSubset(
+      await get('favorite=true', 'alice'),
+      await get('', 'alice'),
+      (r) => favs.includes(r.pk),
+      'alice favourites',
+    );
     expect(await get('favorite=false', 'alice')).toHaveLength((await get('', 'alice')).length);
     expect(await get('favorite=true', null)).toEqual([]);
   });
-  it('an unreadable value is a 400', async () => expectGeonodeError(await s.request('GET', `${LIST}&favorite=maybe`), 400, 'invalid', /favorite/));
+  it('an unreadable value is a 400', async () =>
+    expectGeonodeError(await s.request('GET', `${LIST}&favorite=maybe`), 400, 'invalid', /favorite/));
 });
 
 describe('filter{metadata_only}', () => {
   it('without it metadata-only resources are listed; filter{metadata_only}=false hides them', async () => {
     expect(all.filter((r) => r.metadata_only).length).toBeGreaterThan(0);
-    expectSubset(await get(q({ 'filter{metadata_only}': 'false' })), all, (r) => r.metadata_only === false, 'metadata_only');
+    expectSubset(
+      await get(q({ 'filter{metadata_only}': 'false' })),
+      all,
+      (r) => r.metadata_only === false,
+      'metadata_only',
+    );
   });
 });
 
@@ -96,10 +122,21 @@ describe('filter{tkeywords}: AND across thesauri, OR within one', () => {
     expectSubset(got, all, (r) => has(r, Number(a!.id)) || has(r, Number(b!.id)), 'or');
   });
   it('ids of two thesauri: one of each; force_and: all of them', async () => {
-    const pairs = inUse().filter((k) => (k.thesaurus as Item).slug === 'inspire-themes').flatMap((a) => inUse().filter((k) => (k.thesaurus as Item).slug === 'spatial-scope').map((b) => [a, b] as const));
+    const pairs = inUse()
+      .filter((k) => (k.thesaurus as Item).slug === 'inspire-themes')
+      .flatMap((a) =>
+        inUse()
+          .filter((k) => (k.thesaurus as Item).slug === 'spatial-scope')
+          .map((b) => [a, b] as const),
+      );
     const [a, b] = pairs.find(([x, y]) => all.some((r) => has(r, Number(x.id)) && has(r, Number(y.id))))!;
     const ids = [String(a.id), String(b.id)];
-    expectSubset(await get(q({ 'filter{tkeywords}': ids })), all, (r) => has(r, Number(a.id)) && has(r, Number(b.id)), 'and across');
+    expectSubset(
+      await get(q({ 'filter{tkeywords}': ids })),
+      all,
+      (r) => has(r, Number(a.id)) && has(r, Number(b.id)),
+      'and across',
+    );
     const [c, d] = inUse().filter((k) => (k.thesaurus as Item).slug === 'inspire-themes');
     const same = [String(c!.id), String(d!.id)];
     const forced = await get(q({ 'filter{tkeywords}': same, force_and: '' }));
@@ -113,7 +150,9 @@ describe('owners: type and title__icontains', () => {
     for (const query of ['', 'type=map', `title__icontains=${encodeURIComponent('pho')}`]) {
       const params = new URLSearchParams(query);
       const counted = (await listAll(s, '/api/v2/resources?advertised=all', 'bob')).filter(
-        (r) => (!params.get('type') || r.resource_type === params.get('type')) && (!params.get('title__icontains') || r.title.toLowerCase().includes('pho')),
+        (r) =>
+          (!params.get('type') || r.resource_type === params.get('type')) &&
+          (!params.get('title__icontains') || r.title.toLowerCase().includes('pho')),
       );
       const expected = new Map<string, number>();
       for (const r of counted) expected.set(r.owner.username, (expected.get(r.owner.username) ?? 0) + 1);
@@ -123,7 +162,9 @@ describe('owners: type and title__icontains', () => {
     }
   });
   it('a detail answers only for an owner the list would show (get_object filters the same queryset)', async () => {
-    const created = await s.request('POST', '/api/v2/users', { body: { username: 'owns.nothing', password: 'a-Long-passw0rd!', email: 'owns.nothing@example.org' } });
+    const created = await s.request('POST', '/api/v2/users', {
+      body: { username: 'owns.nothing', password: 'a-Long-passw0rd!', email: 'owns.nothing@example.org' },
+    });
     expect(created.status, created.text).toBe(201);
     const pk = created.json.user.pk;
     try {
@@ -148,13 +189,36 @@ describe('categories and regions: with_resources and counts', () => {
   it('count honours type; with_resources=True keeps used entries, False the unused ones', async () => {
     const maps = all.filter((r) => r.resource_type === 'map');
     const cats = await listAll(s, '/api/v2/categories?type=map');
-    for (const c of cats) expect(c.count, c.identifier).toBe(maps.filter((r) => r.category?.identifier === c.identifier).length);
-    s.store.collection('categories').insert({ identifier: 'unused', description: 'x', gn_description: 'Unused', is_choice: true, fa_class: 'fa-times', link: '/api/v2/categories/99' });
+    for (const c of cats)
+      expect(c.count, c.identifier).toBe(maps.filter((r) => r.category?.identifier === c.identifier).length);
+    s.store.collection('categories').insert({
+      identifier: 'unused',
+      description: 'x',
+      gn_description: 'Unused',
+      is_choice: true,
+      fa_class: 'fa-times',
+      link: '/api/v2/categories/99',
+    });
     try {
       const every = await listAll(s, '/api/v2/categories');
-      expectSubset(await listAll(s, '/api/v2/categories?with_resources=True'), every, (c) => c.identifier !== 'unused', 'with');
-      expectSubset(await listAll(s, '/api/v2/categories?with_resources=False'), every, (c) => c.identifier === 'unused', 'without');
-      expectGeonodeError(await s.request('GET', '/api/v2/regions?with_resources=perhaps'), 400, 'invalid', /with_resources/);
+      expectSubset(
+        await listAll(s, '/api/v2/categories?with_resources=True'),
+        every,
+        (c) => c.identifier !== 'unused',
+        'with',
+      );
+      expectSubset(
+        await listAll(s, '/api/v2/categories?with_resources=False'),
+        every,
+        (c) => c.identifier === 'unused',
+        'without',
+      );
+      expectGeonodeError(
+        await s.request('GET', '/api/v2/regions?with_resources=perhaps'),
+        400,
+        'invalid',
+        /with_resources/,
+      );
     } finally {
       await s.request('POST', '/__geostub/reset');
     }
@@ -167,7 +231,7 @@ describe('categories and regions: with_resources and counts', () => {
   });
 });
 
-describe('taxonomies in their models\' order', () => {
+describe("taxonomies in their models' order", () => {
   // text orders in the database's collation: en_US.UTF-8 on GeoNode's usual PostGIS (dynamic-rest-semantics fact 11)
   const collation = new Intl.Collator('en-US').compare;
   it.each([
@@ -179,7 +243,9 @@ describe('taxonomies in their models\' order', () => {
     const values = (await listAll(s, `/api/v2/${path}`)).map((i) => String(i[field]));
     expect(values.length).toBeGreaterThan(5);
     expect(values).toEqual([...values].sort(collation));
-    const byId = [...s.store.collection(path).all()].sort((a, b) => Number(a.id) - Number(b.id)).map((r) => String(r[field]));
+    const byId = [...s.store.collection(path).all()]
+      .sort((a, b) => Number(a.id) - Number(b.id))
+      .map((r) => String(r[field]));
     expect(values).not.toEqual(byId); // not the id order the fixtures were written in
   });
 });

@@ -2,14 +2,17 @@
  * The GeoNode 5 release profile (`--geonode 5`) beside the default 4.4 one: each 5.x difference is shown in profile 5
  * and shown absent in profile 4. Sources: GeoNode 5.0.2 (commit 93492398a27f) and 4.4.3 (842fc887), file:line.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { StoredRecord } from '../src/store/collection.js';
 import { startTestServer, bothProfiles, userPk, type TestServer } from './helpers/server.js';
 
 const servers = bothProfiles({ jobDuration: 0 });
 
 const aliceResource = (s: TestServer, type = 'dataset') =>
-  s.store.collection('resources').all().find((r) => r.resource_type === type && (r.owner as StoredRecord).username === 'alice')!;
+  s.store
+    .collection('resources')
+    .all()
+    .find((r) => r.resource_type === type && (r.owner as StoredRecord).username === 'alice')!;
 
 describe('which release runs is said everywhere', () => {
   it('health, the schema and the API root', async () => {
@@ -27,20 +30,35 @@ describe('which release runs is said everywhere', () => {
 
 describe('authentication: Basic first everywhere in 5.0 (5.0.2 settings.py:544-549)', () => {
   it('anonymous callers get 401 + WWW-Authenticate where 4.4 answers 403 (5.0.2 base/api/tests.py:294)', async () => {
-    for (const [method, path] of [['GET', '/api/v2/users/'], ['POST', '/api/v2/resources/'], ['GET', '/api/v2/executionrequest/']] as const) {
-      const five = await servers.v5.request(method, path, { as: null, body: method === 'POST' ? { title: 'x' } : undefined });
+    for (const [method, path] of [
+      ['GET', '/api/v2/users/'],
+      ['POST', '/api/v2/resources/'],
+      ['GET', '/api/v2/executionrequest/'],
+    ] as const) {
+      const five = await servers.v5.request(method, path, {
+        as: null,
+        body: method === 'POST' ? { title: 'x' } : undefined,
+      });
       expect(five.status, `${method} ${path}`).toBe(401);
       expect(five.headers.get('www-authenticate')).toBe('Basic realm="api"');
       expect(five.json).toMatchObject({ code: 'not_authenticated' });
-      const four = await servers.v4.request(method, path, { as: null, body: method === 'POST' ? { title: 'x' } : undefined });
+      const four = await servers.v4.request(method, path, {
+        as: null,
+        body: method === 'POST' ? { title: 'x' } : undefined,
+      });
       expect(four.status, `${method} ${path}`).toBe(403);
       expect(four.headers.get('www-authenticate')).toBeNull();
     }
   });
 
   it('a favorite, a hidden resource and an unserved method answer 401 too', async () => {
-    const visible = servers.v5.store.collection('resources').all().find((r) => r.advertised !== false)!;
-    expect((await servers.v5.request('POST', `/api/v2/resources/${String(visible.pk)}/favorite`, { as: null })).status).toBe(401);
+    const visible = servers.v5.store
+      .collection('resources')
+      .all()
+      .find((r) => r.advertised !== false)!;
+    expect(
+      (await servers.v5.request('POST', `/api/v2/resources/${String(visible.pk)}/favorite`, { as: null })).status,
+    ).toBe(401);
     const ds = aliceResource(servers.v5);
     expect((await servers.v5.request('DELETE', `/api/v2/datasets/${String(ds.pk)}`, { as: null })).status).toBe(401);
     expect((await servers.v4.request('DELETE', `/api/v2/datasets/${String(ds.pk)}`, { as: null })).status).toBe(403);
@@ -65,7 +83,10 @@ describe('routes 5.0 dropped (5.0.2 upload/api/urls.py, people/api/views.py:53)'
     expect((await servers.v4.request('POST', '/api/v2/resources/ingest/dataset', { body: {} })).status).not.toBe(405);
     const alice = userPk(servers.v5, 'alice');
     expect((await servers.v5.request('PUT', `/api/v2/users/${alice}`, { body: { first_name: 'A' } })).status).toBe(405);
-    expect((await servers.v4.request('PUT', `/api/v2/users/${alice}`, { body: { first_name: 'A', username: 'alice' } })).status).not.toBe(405);
+    expect(
+      (await servers.v4.request('PUT', `/api/v2/users/${alice}`, { body: { first_name: 'A', username: 'alice' } }))
+        .status,
+    ).not.toBe(405);
   });
 });
 
@@ -73,16 +94,34 @@ describe('permissions (5.0.2 base/api/views.py:617-657)', () => {
   async function settle(s: TestServer) {
     await s.request('POST', '/__geostub/jobs/settle');
   }
-  const usersOf = async (s: TestServer, pk: unknown) => ((await s.request('GET', `/api/v2/resources/${String(pk)}/permissions`, { as: 'alice' })).json.users as { id: number; permissions: string }[]);
+  const usersOf = async (s: TestServer, pk: unknown) =>
+    (await s.request('GET', `/api/v2/resources/${String(pk)}/permissions`, { as: 'alice' })).json.users as {
+      id: number;
+      permissions: string;
+    }[];
 
   it('PUT merges into the current spec in 5.0 and replaces it in 4.4', async () => {
     for (const s of [servers.v4, servers.v5]) {
       const res = aliceResource(s, 'document');
       const bob = userPk(s, 'bob');
       const staff = userPk(s, 'staff');
-      expect((await s.request('PATCH', `/api/v2/resources/${String(res.pk)}/permissions`, { as: 'alice', body: { users: [{ id: bob, permissions: 'view' }] } })).status).toBe(200);
+      expect(
+        (
+          await s.request('PATCH', `/api/v2/resources/${String(res.pk)}/permissions`, {
+            as: 'alice',
+            body: { users: [{ id: bob, permissions: 'view' }] },
+          })
+        ).status,
+      ).toBe(200);
       await settle(s);
-      expect((await s.request('PUT', `/api/v2/resources/${String(res.pk)}/permissions`, { as: 'alice', body: { users: [{ id: staff, permissions: 'edit' }], groups: [], organizations: [] } })).status).toBe(200);
+      expect(
+        (
+          await s.request('PUT', `/api/v2/resources/${String(res.pk)}/permissions`, {
+            as: 'alice',
+            body: { users: [{ id: staff, permissions: 'edit' }], groups: [], organizations: [] },
+          })
+        ).status,
+      ).toBe(200);
       await settle(s);
       const ids = (await usersOf(s, res.pk)).map((u) => u.id);
       expect(ids).toContain(staff);
@@ -96,9 +135,15 @@ describe('permissions (5.0.2 base/api/views.py:617-657)', () => {
     try {
       const res = aliceResource(slow, 'map');
       const bob = userPk(slow, 'bob');
-      const first = await slow.request('PATCH', `/api/v2/resources/${String(res.pk)}/permissions`, { as: 'alice', body: { users: [{ id: bob, permissions: 'view' }] } });
+      const first = await slow.request('PATCH', `/api/v2/resources/${String(res.pk)}/permissions`, {
+        as: 'alice',
+        body: { users: [{ id: bob, permissions: 'view' }] },
+      });
       expect(first.status).toBe(200);
-      const second = await slow.request('PUT', `/api/v2/resources/${String(res.pk)}/permissions`, { as: 'alice', body: { users: [{ id: bob, permissions: 'edit' }] } });
+      const second = await slow.request('PUT', `/api/v2/resources/${String(res.pk)}/permissions`, {
+        as: 'alice',
+        body: { users: [{ id: bob, permissions: 'edit' }] },
+      });
       expect(second.status).toBe(400);
       expect(second.text).toBe('');
     } finally {
@@ -109,9 +154,16 @@ describe('permissions (5.0.2 base/api/views.py:617-657)', () => {
   it('the execution stores {uuid, permissions, created}: no owner in 5.0', async () => {
     for (const s of [servers.v4, servers.v5]) {
       const res = aliceResource(s, 'dataset');
-      const put = await s.request('PATCH', `/api/v2/resources/${String(res.pk)}/permissions`, { as: 'alice', body: { users: [] } });
-      const exec = (await s.request('GET', `/api/v2/executionrequest/${String(put.json.execution_id)}`, { as: 'alice' })).json.request;
-      expect(Object.keys(exec.input_params)).toEqual(s === servers.v5 ? ['uuid', 'permissions', 'created'] : ['uuid', 'owner', 'permissions', 'created']);
+      const put = await s.request('PATCH', `/api/v2/resources/${String(res.pk)}/permissions`, {
+        as: 'alice',
+        body: { users: [] },
+      });
+      const exec = (
+        await s.request('GET', `/api/v2/executionrequest/${String(put.json.execution_id)}`, { as: 'alice' })
+      ).json.request;
+      expect(Object.keys(exec.input_params)).toEqual(
+        s === servers.v5 ? ['uuid', 'permissions', 'created'] : ['uuid', 'owner', 'permissions', 'created'],
+      );
     }
   });
 });
@@ -136,7 +188,11 @@ describe('execution requests and uploads', () => {
     return f;
   }
   async function upload(s: TestServer, name: string) {
-    const res = await fetch(`${s.url}/api/v2/uploads/upload`, { method: 'POST', body: form(name), headers: { Authorization: 'Basic ' + Buffer.from('alice:alice').toString('base64') } });
+    const res = await fetch(`${s.url}/api/v2/uploads/upload`, {
+      method: 'POST',
+      body: form(name),
+      headers: { Authorization: 'Basic ' + Buffer.from('alice:alice').toString('base64') },
+    });
     const text = await res.text();
     return { status: res.status, json: text ? JSON.parse(text) : undefined };
   }
@@ -144,7 +200,11 @@ describe('execution requests and uploads', () => {
   it('a file no importer handler takes: 500 importer_exception in 5.0 (upload/api/views.py:207), 200 [] in 4.4', async () => {
     const five = await upload(servers.v5, 'notes.docx');
     expect(five.status).toBe(500);
-    expect(five.json).toEqual({ success: false, errors: ['No handlers found for this dataset type/action'], code: 'importer_exception' });
+    expect(five.json).toEqual({
+      success: false,
+      errors: ['No handlers found for this dataset type/action'],
+      code: 'importer_exception',
+    });
     const four = await upload(servers.v4, 'notes.docx');
     expect(four.status).toBe(200);
     expect(four.json).toEqual([]);
@@ -154,7 +214,9 @@ describe('execution requests and uploads', () => {
     const started = await upload(servers.v5, 'rivers.geojson');
     expect(started.status).toBe(201);
     await servers.v5.request('POST', '/__geostub/jobs/settle');
-    const exec = (await servers.v5.request('GET', `/api/v2/executionrequest/${String(started.json.execution_id)}`, { as: 'alice' })).json.request;
+    const exec = (
+      await servers.v5.request('GET', `/api/v2/executionrequest/${String(started.json.execution_id)}`, { as: 'alice' })
+    ).json.request;
     expect(exec.status).toBe('finished');
     const [made] = exec.output_params.resources as { id: number; detail_url: string }[];
     expect(typeof made.id).toBe('number');

@@ -6,7 +6,16 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestServer } from './helpers/server.js';
-import { ALL_RESOURCES, expectGeonodeError, listAll, pks, q, refused, type Item, startWithAllResources } from './helpers/geonode.js';
+import {
+  ALL_RESOURCES,
+  expectGeonodeError,
+  listAll,
+  pks,
+  q,
+  refused,
+  type Item,
+  startWithAllResources,
+} from './helpers/geonode.js';
 
 let s: TestServer;
 let all: Item[];
@@ -27,7 +36,9 @@ const rejected = async (query: string, message: string | RegExp = '') => {
 
 describe('facts 1–2: all filter{} conditions are one filter() call (dynamic-rest filters.py:360, :364, applied at :610)', () => {
   it('fact 1, filters.py:360 — conditions on one to-many path hold for the same related row (real: 0, where "any keyword" gives 2)', async () => {
-    const perCondition = all.filter((r) => has(r, 'keywords', 'name', 'hydrology') && has(r, 'keywords', 'slug', 'dem'));
+    const perCondition = all.filter(
+      (r) => has(r, 'keywords', 'name', 'hydrology') && has(r, 'keywords', 'slug', 'dem'),
+    );
     expect(perCondition).toHaveLength(2);
     expect(await count(q({ 'filter{keywords.name}': 'hydrology', 'filter{keywords.slug}': 'dem' }))).toBe(0);
     // the same row can satisfy both
@@ -35,20 +46,38 @@ describe('facts 1–2: all filter{} conditions are one filter() call (dynamic-re
   });
 
   it('fact 1, filters.py:360 — the .in forms share the row too', async () => {
-    expect(await count(q({ 'filter{keywords.name.in}': ['hydrology', 'flood'], 'filter{keywords.slug.in}': ['dem'] }))).toBe(0);
-    const both = all.filter((r) => (r.keywords as Item[]).some((k) => ['hydrology', 'flood'].includes(k.name) && ['hydrology', 'dem'].includes(k.slug)));
-    expect(pks(await get(q({ 'filter{keywords.name.in}': ['hydrology', 'flood'], 'filter{keywords.slug.in}': ['hydrology', 'dem'] })))).toEqual(pks(both));
+    expect(
+      await count(q({ 'filter{keywords.name.in}': ['hydrology', 'flood'], 'filter{keywords.slug.in}': ['dem'] })),
+    ).toBe(0);
+    const both = all.filter((r) =>
+      (r.keywords as Item[]).some(
+        (k) => ['hydrology', 'flood'].includes(k.name) && ['hydrology', 'dem'].includes(k.slug),
+      ),
+    );
+    expect(
+      pks(
+        await get(
+          q({ 'filter{keywords.name.in}': ['hydrology', 'flood'], 'filter{keywords.slug.in}': ['hydrology', 'dem'] }),
+        ),
+      ),
+    ).toEqual(pks(both));
   });
 
   it('fact 1, filters.py:360 — regions.code + regions.name on one region row (USA is not "Americas")', async () => {
-    expect(all.filter((r) => has(r, 'regions', 'code', 'USA') && has(r, 'regions', 'name', 'Americas'))).toHaveLength(11);
+    expect(all.filter((r) => has(r, 'regions', 'code', 'USA') && has(r, 'regions', 'name', 'Americas'))).toHaveLength(
+      11,
+    );
     expect(await count(q({ 'filter{regions.code}': 'USA', 'filter{regions.name}': 'Americas' }))).toBe(0);
     expect(await count(q({ 'filter{regions.code}': 'AMC', 'filter{regions.name}': 'Americas' }))).toBe(17);
   });
 
   it('fact 1, filters.py:383-386 — the JSON filter{} form is one filter() call as well', async () => {
     expect(await count(json({ 'keywords.name': 'hydrology', 'keywords.slug': 'dem' }))).toBe(0);
-    expect(await count(json({ $or: [{ 'keywords.name': 'hydrology', 'keywords.slug': 'dem' }, { 'keywords.slug': 'nothing' }] }))).toBe(0);
+    expect(
+      await count(
+        json({ $or: [{ 'keywords.name': 'hydrology', 'keywords.slug': 'dem' }, { 'keywords.slug': 'nothing' }] }),
+      ),
+    ).toBe(0);
     // different to-many relations are different joins: each may match its own row
     const mixed = all.filter((r) => has(r, 'keywords', 'name', 'hydrology') && has(r, 'regions', 'code', 'USA'));
     expect(pks(await get(json({ 'keywords.name': 'hydrology', 'regions.code': 'USA' })))).toEqual(pks(mixed));
@@ -80,16 +109,24 @@ describe('facts 3–5: operators and the model column type', () => {
 
   it('fact 4, filters.py:610-617 — integer columns rendered as strings refuse non-integers: 400 [""]', async () => {
     for (const query of [
-      { 'filter{popular_count}': 'abc' }, { 'filter{popular_count.gt}': 'abc' }, { 'filter{popular_count.gt}': '1e3' },
-      { 'filter{popular_count.gt}': '10.5' }, { 'filter{popular_count.in}': ['1', 'x'] }, { 'filter{share_count}': 'x' },
-      { 'filter{rating.lte}': '2.5' }, { 'filter{pk}': 'abc' },
-    ]) await rejected(q(query));
+      { 'filter{popular_count}': 'abc' },
+      { 'filter{popular_count.gt}': 'abc' },
+      { 'filter{popular_count.gt}': '1e3' },
+      { 'filter{popular_count.gt}': '10.5' },
+      { 'filter{popular_count.in}': ['1', 'x'] },
+      { 'filter{share_count}': 'x' },
+      { 'filter{rating.lte}': '2.5' },
+      { 'filter{pk}': 'abc' },
+    ])
+      await rejected(q(query));
   });
 
   it('fact 4, filters.py:610 — …and compare as integers (Python int(): spaces and a sign are fine)', async () => {
     const expected = all.filter((r) => Number(r.popular_count) > 50);
     expect(pks(await get(q({ 'filter{popular_count.gt}': ' +50 ' })))).toEqual(pks(expected));
-    expect(pks(await get(q({ 'filter{pk.in}': ['7', '012'] })))).toEqual(pks(all.filter((r) => r.pk === '7' || r.pk === '12')));
+    expect(pks(await get(q({ 'filter{pk.in}': ['7', '012'] })))).toEqual(
+      pks(all.filter((r) => r.pk === '7' || r.pk === '12')),
+    );
   });
 
   it('fact 5, filters.py:610-617 — relation fields filter by the related row\'s integer pk: names are 400 [""]', async () => {
@@ -100,15 +137,23 @@ describe('facts 3–5: operators and the model column type', () => {
   });
 
   it('fact 5, filters.py:134-141 — owner, category, regions by pk (users 1002, categories 9, regions 7)', async () => {
-    expect(pks(await get(q({ 'filter{owner}': '1002' })))).toEqual(pks(all.filter((r) => r.owner.username === 'alice')));
-    expect(pks(await get(q({ 'filter{category}': '9' })))).toEqual(pks(all.filter((r) => r.category?.identifier === 'health')));
-    expect(pks(await get(q({ 'filter{regions.in}': ['7', '11'] })))).toEqual(pks(all.filter((r) => has(r, 'regions', 'code', 'KEN') || has(r, 'regions', 'code', 'USA'))));
-    expect(pks(await get(q({ 'filter{regions.pk}': '7' })))).toEqual(pks(all.filter((r) => has(r, 'regions', 'code', 'KEN'))));
+    expect(pks(await get(q({ 'filter{owner}': '1002' })))).toEqual(
+      pks(all.filter((r) => r.owner.username === 'alice')),
+    );
+    expect(pks(await get(q({ 'filter{category}': '9' })))).toEqual(
+      pks(all.filter((r) => r.category?.identifier === 'health')),
+    );
+    expect(pks(await get(q({ 'filter{regions.in}': ['7', '11'] })))).toEqual(
+      pks(all.filter((r) => has(r, 'regions', 'code', 'KEN') || has(r, 'regions', 'code', 'USA'))),
+    );
+    expect(pks(await get(q({ 'filter{regions.pk}': '7' })))).toEqual(
+      pks(all.filter((r) => has(r, 'regions', 'code', 'KEN'))),
+    );
   });
 });
 
 describe('facts 6–8: blank values, booleans, dates as text', () => {
-  it('fact 6, viewsets.py:213 — blank values are kept: filter{title}= is title = \'\' (real: 0 results)', async () => {
+  it("fact 6, viewsets.py:213 — blank values are kept: filter{title}= is title = '' (real: 0 results)", async () => {
     expect(await count(q({ 'filter{title}': '' }))).toBe(0);
   });
 
@@ -121,14 +166,16 @@ describe('facts 6–8: blank values, booleans, dates as text', () => {
     await rejected(q({ 'filter{popular_count.gt}': '' }));
   });
 
-  it('fact 6, viewsets.py:194 — filter{}= (json.loads of \'\', a 500 on GeoNode) is a clean 400 here', async () => {
+  it("fact 6, viewsets.py:194 — filter{}= (json.loads of '', a 500 on GeoNode) is a clean 400 here", async () => {
     const res = await refused(s, () => s.request('GET', `${LIST}&filter{}=`));
     expectGeonodeError(res, 400, 'parse_error', /^filter\{\} is not valid JSON/);
   });
 
   it('fact 6, filters.py:348 — a falsy JSON filter{} ({}, null) leaves the simple filter{x} keys in charge', async () => {
     for (const falsy of ['{}', 'null']) {
-      expect(pks(await get(q({ 'filter{}': falsy, 'filter{resource_type}': 'map' })))).toEqual(pks(all.filter((r) => r.resource_type === 'map')));
+      expect(pks(await get(q({ 'filter{}': falsy, 'filter{resource_type}': 'map' })))).toEqual(
+        pks(all.filter((r) => r.resource_type === 'map')),
+      );
     }
   });
 
@@ -140,29 +187,44 @@ describe('facts 6–8: blank values, booleans, dates as text', () => {
     await rejected(json({ featured: 'abc' }), '\u201cabc\u201d value must be either True or False.');
     await rejected(json({ featured: 'true' }), '\u201ctrue\u201d value must be either True or False.');
     const notFeatured = pks(all.filter((r) => r.featured === false));
-    for (const value of ['False', 'f', '0', false, 0]) expect(pks(await get(json({ featured: value })))).toEqual(notFeatured);
-    for (const value of ['True', 't', '1', true]) expect(pks(await get(json({ featured: value })))).toEqual(pks(all.filter((r) => r.featured)));
+    for (const value of ['False', 'f', '0', false, 0])
+      expect(pks(await get(json({ featured: value })))).toEqual(notFeatured);
+    for (const value of ['True', 't', '1', true])
+      expect(pks(await get(json({ featured: value })))).toEqual(pks(all.filter((r) => r.featured)));
   });
 
   it('fact 8, PostgreSQL text of a timestamptz — filter{date.icontains}=T18 compares "2015-09-23 09:02:05.029898+00": 0 results', async () => {
     expect(all.filter((r) => String(r.date).includes('T18'))).toHaveLength(8);
     expect(await count(q({ 'filter{date.icontains}': 'T18' }))).toBe(0);
-    expect(pks(await get(q({ 'filter{date.contains}': ' 18:' })))).toEqual(pks(all.filter((r) => String(r.date).includes('T18:'))));
-    expect(pks(await get(q({ 'filter{date.startswith}': '2015-09-23 09:02:05.029898+00' })))).toEqual(pks(all.filter((r) => r.date === '2015-09-23T09:02:05.029898Z')));
+    expect(pks(await get(q({ 'filter{date.contains}': ' 18:' })))).toEqual(
+      pks(all.filter((r) => String(r.date).includes('T18:'))),
+    );
+    expect(pks(await get(q({ 'filter{date.startswith}': '2015-09-23 09:02:05.029898+00' })))).toEqual(
+      pks(all.filter((r) => r.date === '2015-09-23T09:02:05.029898Z')),
+    );
     expect(await count(q({ 'filter{date.endswith}': '+00' }))).toBe(300);
   });
 });
 
 describe('fact 9: messages', () => {
-  it('fact 9, filters.py:611-612 — an impossible date keeps Django\'s invalid_date message', async () => {
+  it("fact 9, filters.py:611-612 — an impossible date keeps Django's invalid_date message", async () => {
     for (const value of ['2020-13-01', '2020-02-30']) {
-      await rejected(q({ 'filter{date.gte}': value }), `\u201c${value}\u201d value has the correct format (YYYY-MM-DD) but it is an invalid date.`);
+      await rejected(
+        q({ 'filter{date.gte}': value }),
+        `\u201c${value}\u201d value has the correct format (YYYY-MM-DD) but it is an invalid date.`,
+      );
     }
-    await rejected(q({ 'filter{date}': '2020-02-30T10:00' }), '\u201c2020-02-30T10:00\u201d value has the correct format (YYYY-MM-DD HH:MM[:ss[.uuuuuu]][TZ]) but it is an invalid date/time.');
-    await rejected(q({ 'filter{date}': 'soon' }), '\u201csoon\u201d value has an invalid format. It must be in YYYY-MM-DD HH:MM[:ss[.uuuuuu]][TZ] format.');
+    await rejected(
+      q({ 'filter{date}': '2020-02-30T10:00' }),
+      '\u201c2020-02-30T10:00\u201d value has the correct format (YYYY-MM-DD HH:MM[:ss[.uuuuuu]][TZ]) but it is an invalid date/time.',
+    );
+    await rejected(
+      q({ 'filter{date}': 'soon' }),
+      '\u201csoon\u201d value has an invalid format. It must be in YYYY-MM-DD HH:MM[:ss[.uuuuuu]][TZ] format.',
+    );
   });
 
-  it('fact 9, serializers.py:465-467 — an unknown nested field names the nested serializer\'s Meta.name (user)', async () => {
+  it("fact 9, serializers.py:465-467 — an unknown nested field names the nested serializer's Meta.name (user)", async () => {
     const res = await refused(s, () => s.request('GET', `${LIST}&include[]=owner.nope`));
     expectGeonodeError(res, 400, 'parse_error', '"nope" is not a valid field name for "user".');
   });
@@ -225,7 +287,10 @@ describe('facts 10–12: sorting', () => {
 
   it('fact 12 — ties keep the default order (-created); GeoNode leaves them to the database', async () => {
     const got = await get(q({ 'sort[]': 'resource_type' }));
-    const expected = [...all].map((r, i) => ({ r, i })).sort((a, b) => collator.compare(a.r.resource_type, b.r.resource_type) || a.i - b.i).map((e) => e.r);
+    const expected = [...all]
+      .map((r, i) => ({ r, i }))
+      .sort((a, b) => collator.compare(a.r.resource_type, b.r.resource_type) || a.i - b.i)
+      .map((e) => e.r);
     expect(pks(got)).toEqual(pks(expected));
   });
 

@@ -34,14 +34,23 @@ describe('the routes GeoNode 4.4.3 registers (test/data/geonode-4.4.3-routes.ts)
     const missing: string[] = [];
     for (const [method, template, source] of GEONODE_443_ROUTES) {
       const r = await served(method, fill(template));
-      if (r.error === 'routeNotFound' || r.status === 405) missing.push(`${method} ${template} (${source}): ${r.status} ${r.error ?? ''} ${r.text}`);
+      if (r.error === 'routeNotFound' || r.status === 405)
+        missing.push(`${method} ${template} (${source}): ${r.status} ${r.error ?? ''} ${r.text}`);
     }
     expect(missing).toEqual([]);
   });
 
   it('are served with and without the trailing slash where GeoNode takes both (DynamicRouter `/?`)', async () => {
-    for (const path of ['/api/v2/users/1002/transfer_resources', '/api/v2/documents/{document}/keywords', '/api/v2/assets/{asset}', '/api/v2/datasets/{dataset}/metadata/']) {
-      const r = await served(path.includes('transfer') ? 'POST' : path.includes('metadata') ? 'PUT' : 'GET', fill(path));
+    for (const path of [
+      '/api/v2/users/1002/transfer_resources',
+      '/api/v2/documents/{document}/keywords',
+      '/api/v2/assets/{asset}',
+      '/api/v2/datasets/{dataset}/metadata/',
+    ]) {
+      const r = await served(
+        path.includes('transfer') ? 'POST' : path.includes('metadata') ? 'PUT' : 'GET',
+        fill(path),
+      );
       expect(r.error, path).not.toBe('routeNotFound');
     }
   });
@@ -80,16 +89,35 @@ describe('what no release registers', () => {
 describe('the seed keeps its operations', () => {
   it('every operation of the seed document is still routed (ratings, ingest, PUT /users/{id} included)', async () => {
     const seed = (await readFile('test/data/geonode-seed-operations.txt', 'utf8')).trim().split('\n');
-    const sample: Record<string, string> = { id: ids.resource, resource_id: ids.resource, resource_type: 'dataset', field_name: 'keywords', slug: ids.sizeLimit, exec_id: ids.execution, execution_id: ids.execution, harvester_id: ids.harvester, cmd_name: ids.command };
+    const sample: Record<string, string> = {
+      id: ids.resource,
+      resource_id: ids.resource,
+      resource_type: 'dataset',
+      field_name: 'keywords',
+      slug: ids.sizeLimit,
+      exec_id: ids.execution,
+      execution_id: ids.execution,
+      harvester_id: ids.harvester,
+      cmd_name: ids.command,
+    };
     const missing: string[] = [];
     for (const line of seed) {
       const [method, template] = line.split(' ');
       const path = template.replace(/\{(\w+)\}/g, (_m, n: string) => sample[n] ?? '1');
       const r = await served(method, path);
-      if (r.error === 'routeNotFound' || (r.status === 405 && !(method === 'PUT' && template === '/api/v2/users/{id}/'))) missing.push(`${line}: ${r.status} ${r.text}`);
+      if (
+        r.error === 'routeNotFound' ||
+        (r.status === 405 && !(method === 'PUT' && template === '/api/v2/users/{id}/'))
+      )
+        missing.push(`${line}: ${r.status} ${r.text}`);
     }
     expect(missing).toEqual([]);
-    for (const op of ['POST /api/v2/resources/ingest/{resource_type}/', 'GET /api/v2/resources/{id}/ratings/', 'POST /api/v2/resources/{id}/ratings/', 'PUT /api/v2/users/{id}/']) {
+    for (const op of [
+      'POST /api/v2/resources/ingest/{resource_type}/',
+      'GET /api/v2/resources/{id}/ratings/',
+      'POST /api/v2/resources/{id}/ratings/',
+      'PUT /api/v2/users/{id}/',
+    ]) {
       expect(seed, op).toContain(op);
     }
   });

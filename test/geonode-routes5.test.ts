@@ -33,7 +33,8 @@ describe('the routes GeoNode 5.0.2 registers (test/data/geonode-5.0.2-routes.ts)
     const missing: string[] = [];
     for (const [method, template, source] of GEONODE_502_ROUTES) {
       const r = await served(v5, method, fill(template));
-      if (r.error === 'routeNotFound' || r.status === 405) missing.push(`${method} ${template} (${source}): ${r.status} ${r.error ?? ''} ${r.text}`);
+      if (r.error === 'routeNotFound' || r.status === 405)
+        missing.push(`${method} ${template} (${source}): ${r.status} ${r.error ?? ''} ${r.text}`);
     }
     expect(missing).toEqual([]);
   });
@@ -48,7 +49,10 @@ describe('the routes GeoNode 5.0.2 registers (test/data/geonode-5.0.2-routes.ts)
   it('what only 5.0 added is not served by the 4.4 profile', async () => {
     for (const [method, template] of ADDED_IN_5) {
       const r = await served(v4, method, fill(template));
-      expect(r.error === 'routeNotFound' || r.status === 405, `${method} ${template} in 4: ${r.status} ${r.error}`).toBe(true);
+      expect(
+        r.error === 'routeNotFound' || r.status === 405,
+        `${method} ${template} in 4: ${r.status} ${r.error}`,
+      ).toBe(true);
     }
   });
 });

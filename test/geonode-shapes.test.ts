@@ -25,7 +25,10 @@ describe('map layers embed their dataset with an integer pk (4.4.3 maps/api/seri
     for (const layers of [detail.maplayers, viaList]) {
       const withDataset = layers.filter((l: Item) => l.dataset);
       expect(withDataset.length).toBeGreaterThan(0);
-      for (const l of withDataset) expect(l.dataset.pk).toBe(Number(l.dataset.pk)), expect(typeof l.dataset.pk).toBe('number');
+      for (const l of withDataset) {
+        expect(l.dataset.pk).toBe(Number(l.dataset.pk));
+        expect(typeof l.dataset.pk).toBe('number');
+      }
     }
   });
 });
@@ -51,7 +54,9 @@ describe('perms: kept by UserSerializer only for staff and the user themself (4.
   });
 
   it('the embedded owner carries perms for staff and for the owner, not for others; contact roles never (base/api/serializers.py:395,576)', async () => {
-    const owned = coll('resources').find((r) => (r.owner as StoredRecord).username === 'alice' && r.advertised !== false && r.is_published !== false)!;
+    const owned = coll('resources').find(
+      (r) => (r.owner as StoredRecord).username === 'alice' && r.advertised !== false && r.is_published !== false,
+    )!;
     const path = `/api/v2/resources/${String(owned.pk)}`;
     const byOwner = (await s.request('GET', path, { as: 'alice' })).json.resource;
     expect(byOwner.owner.perms).toEqual(['add_resource']);
@@ -62,12 +67,14 @@ describe('perms: kept by UserSerializer only for staff and the user themself (4.
     if (byBob.status === 200) expect(byBob.json.resource.owner).not.toHaveProperty('perms');
     const anonymous = (await s.request('GET', '/api/v2/resources/?page_size=5', { as: null })).json.resources as Item[];
     for (const r of anonymous) expect((r.owner as Item) ?? {}).not.toHaveProperty('perms');
-    for (const role of ['poc', 'metadata_author']) for (const u of (byAdmin[role] as Item[]) ?? []) expect(u, role).not.toHaveProperty('perms');
+    for (const role of ['poc', 'metadata_author'])
+      for (const u of (byAdmin[role] as Item[]) ?? []) expect(u, role).not.toHaveProperty('perms');
   });
 
   it('/maps/{id}/datasets renders datasets without a request: perms [] and favorite false (maps/api/views.py:108-112)', async () => {
     const layer = coll('maplayers').find((l) => l.dataset !== null)!;
-    const datasets = (await s.request('GET', `/api/v2/maps/${String(layer.map)}/datasets`, { as: 'admin' })).json as Item[];
+    const datasets = (await s.request('GET', `/api/v2/maps/${String(layer.map)}/datasets`, { as: 'admin' }))
+      .json as Item[];
     expect(datasets.length).toBeGreaterThan(0);
     for (const d of datasets) {
       expect(d.perms).toEqual([]);
@@ -80,19 +87,28 @@ describe('featureinfo_custom_template is computed on read (4.4.3 layers/api/seri
   const datasets = () => coll('resources').filter((r) => r.resource_type === 'dataset');
 
   it('no custom template → HTML from the visible attributes in display order', async () => {
-    const ds = datasets().find((r) => !r.featureinfo_custom_template && (r.attribute_set as Item[]).some((a) => a.visible && a.attribute_label))!;
-    const got = (await s.request('GET', `/api/v2/datasets/${String(ds.pk)}`)).json.dataset.featureinfo_custom_template as string;
-    const shown = (ds.attribute_set as Item[]).filter((a) => a.visible).sort((a, b) => Number(a.display_order) - Number(b.display_order));
+    const ds = datasets().find(
+      (r) => !r.featureinfo_custom_template && (r.attribute_set as Item[]).some((a) => a.visible && a.attribute_label),
+    )!;
+    const got = (await s.request('GET', `/api/v2/datasets/${String(ds.pk)}`)).json.dataset
+      .featureinfo_custom_template as string;
+    const shown = (ds.attribute_set as Item[])
+      .filter((a) => a.visible)
+      .sort((a, b) => Number(a.display_order) - Number(b.display_order));
     expect(got.startsWith('<div style="overflow-x:hidden"><div class="row">')).toBe(true);
     expect(got.match(/<div class="row">/g)!.length).toBe(shown.length);
     const labelled = shown.find((a) => a.attribute_label)!;
     // GeoNode's literal keeps the spaces of its backslash-continued line: 29 of them between label and value cells
-    expect(got).toContain(`break-word;">${String(labelled.attribute_label)}:</div>${' '.repeat(29)}<div class="col-xs-6" style="word-wrap: break-word;">\${properties['${String(labelled.attribute)}']}</div>`);
+    expect(got).toContain(
+      `break-word;">${String(labelled.attribute_label)}:</div>${' '.repeat(29)}<div class="col-xs-6" style="word-wrap: break-word;">\${properties['${String(labelled.attribute)}']}</div>`,
+    );
     expect(got).not.toContain("properties['the_geom']");
   });
 
   it('a stored custom template is answered as it is', async () => {
-    const ds = datasets().find((r) => typeof r.featureinfo_custom_template === 'string' && r.featureinfo_custom_template !== '')!;
+    const ds = datasets().find(
+      (r) => typeof r.featureinfo_custom_template === 'string' && r.featureinfo_custom_template !== '',
+    )!;
     const got = (await s.request('GET', `/api/v2/datasets/${String(ds.pk)}`)).json.dataset.featureinfo_custom_template;
     expect(got).toBe(ds.featureinfo_custom_template);
   });
@@ -102,7 +118,9 @@ describe('featureinfo_custom_template is computed on read (4.4.3 layers/api/seri
     const ds = s.store.collection('resources').get(String(layer.dataset))!;
     const hidden = (ds.attribute_set as Item[]).map((a) => ({ ...a, visible: false }));
     s.store.collection('resources').update(String(ds.pk), { attribute_set: hidden, featureinfo_custom_template: '' });
-    expect((await s.request('GET', `/api/v2/datasets/${String(ds.pk)}`)).json.dataset.featureinfo_custom_template).toBeNull();
+    expect(
+      (await s.request('GET', `/api/v2/datasets/${String(ds.pk)}`)).json.dataset.featureinfo_custom_template,
+    ).toBeNull();
     const layers = (await s.request('GET', `/api/v2/maps/${String(layer.map)}/maplayers`)).json as Item[];
     const embedding = layers.find((l) => (l.dataset as Item | null)?.pk === Number(ds.pk))!;
     expect((embedding.dataset as Item).featureinfo_custom_template).toBeNull();
@@ -111,17 +129,31 @@ describe('featureinfo_custom_template is computed on read (4.4.3 layers/api/seri
 
 describe('set_permissions executions store the extended spec (4.4.3 base/api/views.py:614-645, security/permissions.py:216-295)', () => {
   it('users by username and groups by name, with the codenames the levels explode into', async () => {
-    const ds = coll('resources').find((r) => r.resource_type === 'dataset' && r.subtype === 'vector' && (r.owner as StoredRecord).username === 'alice')!;
+    const ds = coll('resources').find(
+      (r) => r.resource_type === 'dataset' && r.subtype === 'vector' && (r.owner as StoredRecord).username === 'alice',
+    )!;
     const bob = userPk('bob');
-    const body = { users: [{ id: bob, permissions: 'edit' }], groups: [{ id: 1, permissions: 'view' }], organizations: [] };
+    const body = {
+      users: [{ id: bob, permissions: 'edit' }],
+      groups: [{ id: 1, permissions: 'view' }],
+      organizations: [],
+    };
     const put = await s.request('PUT', `/api/v2/resources/${String(ds.pk)}/permissions`, { as: 'alice', body });
     expect(put.status).toBe(200);
-    const exec = (await s.request('GET', `/api/v2/executionrequest/${String(put.json.execution_id)}`, { as: 'alice' })).json.request;
+    const exec = (await s.request('GET', `/api/v2/executionrequest/${String(put.json.execution_id)}`, { as: 'alice' }))
+      .json.request;
     expect(Object.keys(exec.input_params)).toEqual(['uuid', 'owner', 'permissions', 'created']);
     expect(exec.input_params.owner).toBe('alice');
     expect(exec.input_params.permissions).toEqual({
       users: {
-        bob: ['change_dataset_data', 'change_dataset_style', 'change_resourcebase', 'change_resourcebase_metadata', 'download_resourcebase', 'view_resourcebase'],
+        bob: [
+          'change_dataset_data',
+          'change_dataset_style',
+          'change_resourcebase',
+          'change_resourcebase_metadata',
+          'download_resourcebase',
+          'view_resourcebase',
+        ],
         AnonymousUser: ['view_resourcebase'],
       },
       groups: { anonymous: ['view_resourcebase'] },
@@ -129,22 +161,32 @@ describe('set_permissions executions store the extended spec (4.4.3 base/api/vie
     expect(exec).not.toHaveProperty('compact_spec');
     // the effect still applies the spec: bob may now edit
     await s.request('POST', '/__geostub/jobs/settle');
-    const patched = await s.request('PATCH', `/api/v2/datasets/${String(ds.pk)}`, { as: 'bob', body: { abstract: 'edited by bob' } });
+    const patched = await s.request('PATCH', `/api/v2/datasets/${String(ds.pk)}`, {
+      as: 'bob',
+      body: { abstract: 'edited by bob' },
+    });
     expect(patched.status).toBe(200);
   });
 });
 
-describe('a new resource gets GeoNode\'s defaults', () => {
-  it('advertised true (BooleanField default=True) and its model\'s polymorphic_ctype_id', async () => {
-    const doc = await s.request('POST', '/api/v2/documents/', { as: 'alice', body: { title: 'defaults', doc_url: 'https://data.example.org/a.pdf' } });
+describe("a new resource gets GeoNode's defaults", () => {
+  it("advertised true (BooleanField default=True) and its model's polymorphic_ctype_id", async () => {
+    const doc = await s.request('POST', '/api/v2/documents/', {
+      as: 'alice',
+      body: { title: 'defaults', doc_url: 'https://data.example.org/a.pdf' },
+    });
     expect(doc.status).toBe(201);
     expect(doc.json.document.advertised).toBe(true);
     const sameType = coll('resources').find((r) => r.resource_type === 'document' && r.pk !== doc.json.document.pk)!;
     expect(doc.json.document.polymorphic_ctype_id).toBe(sameType.polymorphic_ctype_id);
     expect(doc.json.document.polymorphic_ctype_id).not.toBe('');
-    const anonymousList = (await s.request('GET', '/api/v2/documents/?page_size=1000', { as: null })).json.documents as Item[];
+    const anonymousList = (await s.request('GET', '/api/v2/documents/?page_size=1000', { as: null })).json
+      .documents as Item[];
     expect(anonymousList.map((d) => d.pk)).toContain(doc.json.document.pk);
-    const unadvertised = await s.request('POST', '/api/v2/documents/', { as: 'alice', body: { title: 'hidden', doc_url: 'https://data.example.org/b.pdf', advertised: false } });
+    const unadvertised = await s.request('POST', '/api/v2/documents/', {
+      as: 'alice',
+      body: { title: 'hidden', doc_url: 'https://data.example.org/b.pdf', advertised: false },
+    });
     expect(unadvertised.json.document.advertised).toBe(false);
   });
 });
@@ -165,15 +207,24 @@ describe('authentication and rights come before the method and the lookup (DRF A
     const missing = await s.request('PATCH', '/api/v2/resources/999999', { as: null, body: { title: 'x' } });
     expect(missing.status).toBe(403);
     expect(missing.json).toMatchObject({ code: 'not_authenticated' });
-    expect((await s.request('PATCH', '/api/v2/resources/999999', { as: 'alice', body: { title: 'x' } })).status).toBe(404);
+    expect((await s.request('PATCH', '/api/v2/resources/999999', { as: 'alice', body: { title: 'x' } })).status).toBe(
+      404,
+    );
   });
 
   it('favorite filters first: an invisible resource is a 404 there (4.4.3 base/api/views.py:380)', async () => {
     const hidden = coll('resources').find((r) => {
       const g = s.store.collection('grants').get(r.pk);
-      return (r.owner as StoredRecord).username === 'alice' && g?.anonymous === 'none' && g?.registered === 'none' && ((g?.users as Item[]) ?? []).length <= 1;
+      return (
+        (r.owner as StoredRecord).username === 'alice' &&
+        g?.anonymous === 'none' &&
+        g?.registered === 'none' &&
+        ((g?.users as Item[]) ?? []).length <= 1
+      );
     })!;
-    expect((await s.request('POST', `/api/v2/resources/${String(hidden.pk)}/favorite`, { as: 'bob' })).status).toBe(404);
+    expect((await s.request('POST', `/api/v2/resources/${String(hidden.pk)}/favorite`, { as: 'bob' })).status).toBe(
+      404,
+    );
     expect((await s.request('GET', `/api/v2/resources/${String(hidden.pk)}`, { as: 'bob' })).status).toBe(403);
   });
 });
@@ -181,12 +232,30 @@ describe('authentication and rights come before the method and the lookup (DRF A
 describe("a map's layers are queried through its maplayers relation (GeoNode's Map.maplayers)", () => {
   it('filter{maplayers.name} and filter{maplayers.current_style} keep exactly the maps with such a layer', async () => {
     const layer = coll('maplayers').find((l) => typeof l.name === 'string' && l.current_style)!;
-    const withName = new Set(coll('maplayers').filter((l) => l.name === layer.name).map((l) => String(l.map)));
-    const byName = (await s.request('GET', `/api/v2/maps/?page_size=1000&advertised=all&filter{maplayers.name}=${encodeURIComponent(String(layer.name))}`)).json.maps as Item[];
+    const withName = new Set(
+      coll('maplayers')
+        .filter((l) => l.name === layer.name)
+        .map((l) => String(l.map)),
+    );
+    const byName = (
+      await s.request(
+        'GET',
+        `/api/v2/maps/?page_size=1000&advertised=all&filter{maplayers.name}=${encodeURIComponent(String(layer.name))}`,
+      )
+    ).json.maps as Item[];
     expect(byName.map((m) => String(m.pk)).sort()).toEqual([...withName].sort());
     expect(byName.length).toBeGreaterThan(0);
-    const withStyle = new Set(coll('maplayers').filter((l) => l.current_style === layer.current_style).map((l) => String(l.map)));
-    const byStyle = (await s.request('GET', `/api/v2/maps/?page_size=1000&advertised=all&filter{maplayers.current_style}=${encodeURIComponent(String(layer.current_style))}`)).json.maps as Item[];
+    const withStyle = new Set(
+      coll('maplayers')
+        .filter((l) => l.current_style === layer.current_style)
+        .map((l) => String(l.map)),
+    );
+    const byStyle = (
+      await s.request(
+        'GET',
+        `/api/v2/maps/?page_size=1000&advertised=all&filter{maplayers.current_style}=${encodeURIComponent(String(layer.current_style))}`,
+      )
+    ).json.maps as Item[];
     expect(byStyle.map((m) => String(m.pk)).sort()).toEqual([...withStyle].sort());
   });
 });

@@ -5,7 +5,16 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestServer } from './helpers/server.js';
-import { ALL_RESOURCES, expectGeonodeError, listAll, pks, q, refused, type Item, startWithAllResources } from './helpers/geonode.js';
+import {
+  ALL_RESOURCES,
+  expectGeonodeError,
+  listAll,
+  pks,
+  q,
+  refused,
+  type Item,
+  startWithAllResources,
+} from './helpers/geonode.js';
 
 let s: TestServer;
 let all: Item[];
@@ -15,8 +24,18 @@ beforeAll(async () => void ({ s, all } = await startWithAllResources()));
 afterAll(() => s.close());
 
 const collation = new Intl.Collator('en-US').compare;
-const cmp = (a: unknown, b: unknown) => (a === b ? 0 : a === null || a === undefined ? 1 : b === null || b === undefined ? -1
-  : typeof a === 'string' && typeof b === 'string' ? collation(a, b) : (a as number) < (b as number) ? -1 : 1);
+const cmp = (a: unknown, b: unknown) =>
+  a === b
+    ? 0
+    : a === null || a === undefined
+      ? 1
+      : b === null || b === undefined
+        ? -1
+        : typeof a === 'string' && typeof b === 'string'
+          ? collation(a, b)
+          : (a as number) < (b as number)
+            ? -1
+            : 1;
 /** A stable sort by several keys (desc flips the comparison; nulls last ascending, first descending). */
 function sortBy(items: Item[], ...keys: [(i: Item) => unknown, boolean][]): Item[] {
   return items
@@ -40,7 +59,12 @@ describe('default orders (facts §1.5)', () => {
     expect(pks(maps)).toEqual(pks(all.filter((r) => r.resource_type === 'map')));
   });
   it('users and owners: username; groups: title; execution requests: pk (exec_id)', async () => {
-    for (const [path, field] of [['/api/v2/users', 'username'], ['/api/v2/owners', 'username'], ['/api/v2/groups', 'title'], ['/api/v2/executionrequest', 'exec_id']]) {
+    for (const [path, field] of [
+      ['/api/v2/users', 'username'],
+      ['/api/v2/owners', 'username'],
+      ['/api/v2/groups', 'title'],
+      ['/api/v2/executionrequest', 'exec_id'],
+    ]) {
       const values = (await listAll(s, path!)).map((x) => x[field!]);
       expect(values.length, path).toBeGreaterThan(2);
       expect(values, path).toEqual([...values].sort());
@@ -54,9 +78,17 @@ describe('sort[]', () => {
     ['one ascending term', ['title'], (i) => sortBy(i, [(r) => r.title, false])],
     ['a descending term', ['-title'], (i) => sortBy(i, [(r) => r.title, true])],
     ['a dotted path', ['owner.username'], (i) => sortBy(i, [(r) => r.owner.username, false])],
-    ['several terms', ['owner.username', '-title'], (i) => sortBy(i, [(r) => r.owner.username, false], [(r) => r.title, true])],
+    [
+      'several terms',
+      ['owner.username', '-title'],
+      (i) => sortBy(i, [(r) => r.owner.username, false], [(r) => r.title, true]),
+    ],
     ['a datetime', ['date'], (i) => sortBy(i, [(r) => r.date, false])],
-    ['a numeric string orders as a number', ['-popular_count'], (i) => sortBy(i, [(r) => Number(r.popular_count), true])],
+    [
+      'a numeric string orders as a number',
+      ['-popular_count'],
+      (i) => sortBy(i, [(r) => Number(r.popular_count), true]),
+    ],
   ];
   for (const [name, terms, expected] of cases) {
     it(name, async () => {
@@ -67,7 +99,10 @@ describe('sort[]', () => {
   }
   it('sorts the filtered list, and pages through it', async () => {
     const query = q({ 'filter{resource_type}': 'dataset', 'sort[]': 'title' });
-    const expected = sortBy(all.filter((r) => r.resource_type === 'dataset'), [(r) => r.title, false]);
+    const expected = sortBy(
+      all.filter((r) => r.resource_type === 'dataset'),
+      [(r) => r.title, false],
+    );
     const page2 = await s.request('GET', `${LIST}&${query}&page=2&page_size=7`);
     expect(page2.json.total).toBe(expected.length);
     expect(pks(page2.json.resources)).toEqual(pks(expected.slice(7, 14)));

@@ -21,7 +21,11 @@ describe('GeoNode answers rendered as text', () => {
     for (const as of [undefined, 'alice', 'admin'] as const) {
       const text = await s.request('GET', '/api/v2/resources/?page_size=20&page=2', as ? { as } : {});
       // sideloading=false still goes through the object path (a different query, the same records)
-      const objects = await s.request('GET', '/api/v2/resources/?page_size=20&page=2&sideloading=false', as ? { as } : {});
+      const objects = await s.request(
+        'GET',
+        '/api/v2/resources/?page_size=20&page=2&sideloading=false',
+        as ? { as } : {},
+      );
       expect(text.status).toBe(200);
       expect(text.json.resources).toEqual(objects.json.resources);
       expect(Object.keys(text.json)).toEqual(Object.keys(objects.json));
@@ -35,7 +39,9 @@ describe('GeoNode answers rendered as text', () => {
 
   it('links are absolute for each origin, from one cached rendering', async () => {
     const local = await s.request('GET', '/api/v2/resources/?page_size=3&page=3');
-    const proxied = await s.request('GET', '/api/v2/resources/?page_size=3&page=3', { headers: { 'X-Forwarded-Host': 'maps.example.org', 'X-Forwarded-Proto': 'https' } });
+    const proxied = await s.request('GET', '/api/v2/resources/?page_size=3&page=3', {
+      headers: { 'X-Forwarded-Host': 'maps.example.org', 'X-Forwarded-Proto': 'https' },
+    });
     const a = local.json.resources as Item[];
     const b = proxied.json.resources as Item[];
     expect(a[0].link).toMatch(/^http:\/\/(127\.0\.0\.1|localhost)/);

@@ -19,15 +19,37 @@ const geostub = (args: string[]) => run(process.execPath, [CLI, ...args], { maxB
 describe('geostub --help', () => {
   it('lists every command and says where to read more', async () => {
     const { stdout } = await geostub(['--help']);
-    for (const c of ['serve', 'conform', 'proxy', 'record', 'seed', 'lint']) expect(stdout).toMatch(new RegExp(`geostub ${c}\\b`));
+    for (const c of ['serve', 'conform', 'proxy', 'record', 'seed', 'lint'])
+      expect(stdout).toMatch(new RegExp(`geostub ${c}\\b`));
     expect(stdout).toMatch(/geostub <command> --help/);
     expect(stdout).toMatch(/import \{ startGeostub \} from 'geostub'/);
   });
 
   it.each([
-    ['serve', SERVE_OPTIONS, [/geostub serve --latency 100-800/, /--error-rate 0\.05/, /--config faults\.yaml/, /Prefer: status=503/, /serve --watch/, /--log-format json \| jq/, /Logins: admin\/admin/, /\/__geostub\/settings/]],
-    ['proxy', PROXY_OPTIONS, [/geostub proxy --target/, /https:\/\/demo\.geonode\.org/, /__geostub\//, /the status is documented/]],
-    ['record', RECORD_OPTIONS, [/geostub record --from/, /--limit 50/, /geostub serve --fixtures demo/, /faker values/]],
+    [
+      'serve',
+      SERVE_OPTIONS,
+      [
+        /geostub serve --latency 100-800/,
+        /--error-rate 0\.05/,
+        /--config faults\.yaml/,
+        /Prefer: status=503/,
+        /serve --watch/,
+        /--log-format json \| jq/,
+        /Logins: admin\/admin/,
+        /\/__geostub\/settings/,
+      ],
+    ],
+    [
+      'proxy',
+      PROXY_OPTIONS,
+      [/geostub proxy --target/, /https:\/\/demo\.geonode\.org/, /__geostub\//, /the status is documented/],
+    ],
+    [
+      'record',
+      RECORD_OPTIONS,
+      [/geostub record --from/, /--limit 50/, /geostub serve --fixtures demo/, /faker values/],
+    ],
   ] as const)('geostub %s --help lists each option and shows examples', async (command, options, examples) => {
     const { stdout } = await geostub([command, '--help']);
     for (const name of Object.keys(options)) expect(stdout, name).toContain(`--${name}`);
@@ -36,8 +58,15 @@ describe('geostub --help', () => {
   });
 
   it('a missing --target or --from is a usage error (exit 2) that says what to give', async () => {
-    for (const [args, message] of [[['proxy'], /--target is required/], [['record'], /--from is required/], [['record', '--from', 'http://x', '--limit', '0'], /--limit must be a whole number, 1 or more/]] as const) {
-      const err = await geostub([...args]).then(() => undefined, (e: { code: number; stderr: string }) => e);
+    for (const [args, message] of [
+      [['proxy'], /--target is required/],
+      [['record'], /--from is required/],
+      [['record', '--from', 'http://x', '--limit', '0'], /--limit must be a whole number, 1 or more/],
+    ] as const) {
+      const err = await geostub([...args]).then(
+        () => undefined,
+        (e: { code: number; stderr: string }) => e,
+      );
       expect(err?.code, args.join(' ')).toBe(2);
       expect(err?.stderr).toMatch(message);
     }
@@ -77,7 +106,9 @@ describe('the tool commands end to end', () => {
       });
       await (await fetch(`${url}/api/v2/resources/?page_size=1`)).text();
       for (let i = 0; i < 100 && !/✗/.test(out); i++) await new Promise((r) => setTimeout(r, 50)); // the first check compiles the schemas
-      expect(out).toMatch(/GET +\/api\/v2\/resources\/\?page_size=1 200 [\d.]+ ms \d+ violations?\n +✗ response_schema: /);
+      expect(out).toMatch(
+        /GET +\/api\/v2\/resources\/\?page_size=1 200 [\d.]+ ms \d+ violations?\n +✗ response_schema: /,
+      );
     } finally {
       child.kill();
       await mock.close();

@@ -25,7 +25,10 @@ async function listed(query = ''): Promise<string[]> {
 /** Reads a server-sent event stream until `needle` has arrived; returns what arrived. */
 async function streamUntil(query: string, needle: string, after: () => Promise<void>): Promise<string> {
   const abort = new AbortController();
-  const res = await fetch(`${s.url}/__geostub/inspector/events${query}`, { headers: { Authorization: BASIC.admin }, signal: abort.signal });
+  const res = await fetch(`${s.url}/__geostub/inspector/events${query}`, {
+    headers: { Authorization: BASIC.admin },
+    signal: abort.signal,
+  });
   expect(res.status).toBe(200);
   const reader = res.body!.getReader();
   let text = '';
@@ -47,7 +50,9 @@ describe("the inspector's live log", () => {
     const all = await listed('?all=1');
     expect(all).toEqual(expect.arrayContaining([API, ASSET, OWN, '/__geostub/inspector/exchanges']));
     // oldest first, whatever the ring they are kept in
-    const ids = ((await s.request('GET', '/__geostub/inspector/exchanges?all=1')).json.exchanges as { id: number }[]).map((e) => e.id);
+    const ids = (
+      (await s.request('GET', '/__geostub/inspector/exchanges?all=1')).json.exchanges as { id: number }[]
+    ).map((e) => e.id);
     expect(ids).toEqual([...ids].sort((a, b) => a - b));
   });
 
@@ -71,12 +76,15 @@ describe("the inspector's live log", () => {
     expect(all).toContain('favicon.ico');
   });
 
-  it("keeps its own requests in a ring of their own: a busy inspector never pushes API requests out", async () => {
+  it('keeps its own requests in a ring of their own: a busy inspector never pushes API requests out', async () => {
     const marker = '/api/v2/categories/?page_size=3';
     await s.request('GET', marker);
     for (let i = 0; i < 260; i++) await s.request('GET', OWN);
     expect(await listed()).toContain(marker);
-    const detail = await s.request('GET', `/__geostub/inspector/exchanges/${s.exchanges.recent(undefined, true).at(-1)!.id}`);
+    const detail = await s.request(
+      'GET',
+      `/__geostub/inspector/exchanges/${s.exchanges.recent(undefined, true).at(-1)!.id}`,
+    );
     expect(detail.status).toBe(200);
     expect(detail.json.url).toMatch(/^\/__geostub\//);
   });

@@ -7,14 +7,30 @@ import { Store } from '../src/store/store.js';
 import { Journal, decodeLine, encodeEntry } from '../src/store/journal.js';
 import { readCollectionsFile, writeCollectionsFile } from '../src/store/snapshot.js';
 
-const specs = { things: { idField: 'id', idKind: 'int' as const }, named: { idField: 'slug', idKind: 'given' as const } };
-const seed = async () => ({ things: [{ id: 1, name: 'one' }, { id: 2, name: 'two' }], named: [{ slug: 'a' }] });
+const specs = {
+  things: { idField: 'id', idKind: 'int' as const },
+  named: { idField: 'slug', idKind: 'given' as const },
+};
+const seed = async () => ({
+  things: [
+    { id: 1, name: 'one' },
+    { id: 2, name: 'two' },
+  ],
+  named: [{ slug: 'a' }],
+});
 
 async function fresh(options: { snapshotDelayMs?: number } = {}) {
   const dir = await mkdtemp(join(tmpdir(), 'geostub-journal-'));
   const file = join(dir, 'db.json');
   const warnings: string[] = [];
-  const open = () => Store.open({ file, seed, specs, warn: (m) => warnings.push(m), snapshotDelayMs: options.snapshotDelayMs ?? 60_000 });
+  const open = () =>
+    Store.open({
+      file,
+      seed,
+      specs,
+      warn: (m) => warnings.push(m),
+      snapshotDelayMs: options.snapshotDelayMs ?? 60_000,
+    });
   return { dir, file, warnings, open };
 }
 
@@ -45,7 +61,7 @@ describe('journal', () => {
   });
 
   it('skips a torn last line and a damaged line with a warning, keeping every intact entry', async () => {
-    const { dir, file, warnings, open } = await fresh();
+    const { dir, warnings, open } = await fresh();
     const a = await open();
     await churn(a);
     const expected = a.snapshot();
@@ -73,7 +89,9 @@ describe('journal', () => {
     const a = await open();
     await churn(a);
     // the background snapshot folds the journal in and deletes its segments: poll for that, no fixed wait
-    await expect.poll(async () => (await readdir(dir)).filter((n) => n.includes('journal')), { timeout: 10_000 }).toEqual([]);
+    await expect
+      .poll(async () => (await readdir(dir)).filter((n) => n.includes('journal')), { timeout: 10_000 })
+      .toEqual([]);
     const onDisk = JSON.parse(await readFile(file, 'utf8'));
     expect(onDisk.collections.things.map((t: { name: string }) => t.name)).toEqual(['uno', 'changed in place', 'four']);
     expect((await readdir(dir)).filter((n) => n.includes('journal'))).toEqual([]);
@@ -93,19 +111,31 @@ describe('journal', () => {
     a.collection('things').insert({ name: 'after reset' });
     await a.persist();
     const b = await open();
-    expect(b.collection('things').all().map((t) => t.name)).toEqual(['one', 'two', 'after reset']);
+    expect(
+      b
+        .collection('things')
+        .all()
+        .map((t) => t.name),
+    ).toEqual(['one', 'two', 'after reset']);
   });
 
   it('group commit: writes queued in one turn share one flush, and each resolves only after it', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'geostub-journal-'));
     const j = new Journal(join(dir, 'db.json'));
     let acknowledged = 0;
-    const lines = Array.from({ length: 200 }, (_, i) => encodeEntry({ op: 'put', c: 'things', id: String(i), r: { id: i } }));
+    const lines = Array.from({ length: 200 }, (_, i) =>
+      encodeEntry({ op: 'put', c: 'things', id: String(i), r: { id: i } }),
+    );
     const done = lines.map((l) => j.append([l]).then(() => acknowledged++));
     await Promise.all(done);
     expect(j.flushes).toBe(1);
     const text = await readFile(j.segmentPath(1), 'utf8');
-    expect(text.split('\n').filter(Boolean).map((l) => decodeLine(l)?.op)).toEqual(lines.map(() => 'put'));
+    expect(
+      text
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => decodeLine(l)?.op),
+    ).toEqual(lines.map(() => 'put'));
     expect(acknowledged).toBe(200);
     await j.close();
   });
@@ -113,16 +143,31 @@ describe('journal', () => {
   it('reads snapshots line by line and hand-edited JSON whole', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'geostub-snapshot-'));
     const file = join(dir, 'x.json');
-    const collections: [string, unknown[]][] = [['a', [{ id: 1, s: 'line\nbreak ✓' }, { id: 2 }]], ['empty', []], ['b', [{ id: '"]' }]]];
+    const collections: [string, unknown[]][] = [
+      ['a', [{ id: 1, s: 'line\nbreak ✓' }, { id: 2 }]],
+      ['empty', []],
+      ['b', [{ id: '"]' }]],
+    ];
     await writeCollectionsFile(file, { version: 1, journal: 3 }, collections);
     const text = await readFile(file, 'utf8');
     expect(text.split('\n')).toHaveLength(11); // head, 3 openings, 3 records, 2 closings, the end, ''
     expect(JSON.parse(text)).toEqual({ version: 1, journal: 3, collections: Object.fromEntries(collections) });
-    expect(await readCollectionsFile(file)).toEqual({ head: { version: 1, journal: 3 }, collections: Object.fromEntries(collections) });
+    expect(await readCollectionsFile(file)).toEqual({
+      head: { version: 1, journal: 3 },
+      collections: Object.fromEntries(collections),
+    });
     await writeFile(file, JSON.stringify(JSON.parse(text), null, 2));
-    expect(await readCollectionsFile(file)).toEqual({ head: { version: 1, journal: 3 }, collections: Object.fromEntries(collections) });
+    expect(await readCollectionsFile(file)).toEqual({
+      head: { version: 1, journal: 3 },
+      collections: Object.fromEntries(collections),
+    });
     // records longer than the read chunk, and many lines across chunk borders
-    const big: [string, unknown[]][] = [['big', [{ id: 1, s: 'é'.repeat(5_000_000) }, ...Array.from({ length: 50_000 }, (_, i) => ({ id: i + 2, s: `ü${i}` }))]]];
+    const big: [string, unknown[]][] = [
+      [
+        'big',
+        [{ id: 1, s: 'é'.repeat(5_000_000) }, ...Array.from({ length: 50_000 }, (_, i) => ({ id: i + 2, s: `ü${i}` }))],
+      ],
+    ];
     await writeCollectionsFile(file, { version: 1 }, big);
     expect(await readCollectionsFile(file)).toEqual({ head: { version: 1 }, collections: Object.fromEntries(big) });
   });

@@ -20,7 +20,12 @@ interface Known {
 }
 
 /** One writer: creates a resource, then patches it with increasing numbers, sometimes deletes it and starts over. */
-async function writer(url: string, id: number, known: Map<string, Known>, stop: { now: boolean; acks: number }): Promise<void> {
+async function writer(
+  url: string,
+  id: number,
+  known: Map<string, Known>,
+  stop: { now: boolean; acks: number },
+): Promise<void> {
   let pk: string | undefined;
   let n = 0;
   while (!stop.now) {
@@ -77,7 +82,10 @@ describe('kill -9', () => {
         else {
           expect(r.status).toBe(200);
           const title = Number(/-(\d+)$/.exec(r.json.resource.title)?.[1]);
-          expect(title, `resource ${pk}: acknowledged title ${k.title}, found ${r.json.resource.title}`).toBeGreaterThanOrEqual(k.title);
+          expect(
+            title,
+            `resource ${pk}: acknowledged title ${k.title}, found ${r.json.resource.title}`,
+          ).toBeGreaterThanOrEqual(k.title);
           known.set(pk, { title }); // an unacknowledged write may have reached the disk: that state is the truth now
         }
         if (r.status === 404) known.set(pk, { title: -1 });
@@ -100,7 +108,9 @@ describe('kill -9 on a store kept on disk', () => {
     // every resource a lazy record, a cache of a few: records are read from the snapshot or their journal line
     const lazy = ['--lazy-from', '50', '--cache-mb', '0.05'];
     let s = await startChild(db, lazy);
-    const seeded = (await call(s.url, 'GET', '/api/v2/resources/?page_size=100')).json.resources.map((r: { pk: string }) => String(r.pk));
+    const seeded = (await call(s.url, 'GET', '/api/v2/resources/?page_size=100')).json.resources.map(
+      (r: { pk: string }) => String(r.pk),
+    );
     expect(seeded.length).toBe(100);
     const acked = new Map<string, number>(); // pk → last acknowledged number
     let acks = 0;
@@ -138,14 +148,18 @@ describe('concurrency', () => {
   it('500 parallel creates get 500 distinct ids, all there after kill -9; parallel PATCHes end in a written state', async () => {
     const db = join(await mkdtemp(join(tmpdir(), 'geostub-parallel-')), 'db.json');
     const s = await startChild(db);
-    const created = await Promise.all(Array.from({ length: 500 }, (_, i) => call(s.url, 'POST', '/api/v2/resources/', { title: `parallel ${i}` })));
+    const created = await Promise.all(
+      Array.from({ length: 500 }, (_, i) => call(s.url, 'POST', '/api/v2/resources/', { title: `parallel ${i}` })),
+    );
     expect(created.map((r) => r.status)).toEqual(created.map(() => 201));
     const pks = created.map((r) => String(r.json.resource.pk));
     expect(new Set(pks).size).toBe(500);
 
     const target = pks[0];
     const titles = Array.from({ length: 64 }, (_, i) => `written ${i}`);
-    const patched = await Promise.all(titles.map((title) => call(s.url, 'PATCH', `/api/v2/resources/${target}/`, { title })));
+    const patched = await Promise.all(
+      titles.map((title) => call(s.url, 'PATCH', `/api/v2/resources/${target}/`, { title })),
+    );
     expect(patched.map((r) => r.status)).toEqual(titles.map(() => 200));
     const final = (await call(s.url, 'GET', `/api/v2/resources/${target}/`)).json.resource.title;
     expect(titles).toContain(final);

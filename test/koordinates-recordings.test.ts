@@ -19,7 +19,14 @@ import { responseSchemaValid } from '../src/conformance/checks/response.js';
 import { runConformance } from '../src/conformance/runner.js';
 import type { Exchange, RunReport } from '../src/conformance/types.js';
 import { generateKoordinates } from '../src/fixtures/koordinates.js';
-import { catalogRefs, renderCatalogDetail, renderCatalogItem, renderLicense, renderVersionList, type KxItem } from '../src/query/catalog.js';
+import {
+  catalogRefs,
+  renderCatalogDetail,
+  renderCatalogItem,
+  renderLicense,
+  renderVersionList,
+  type KxItem,
+} from '../src/query/catalog.js';
 import { cite, loadRecordings, startReplayServer, type Recording, type ReplayServer } from './helpers/recordings.js';
 
 const recordings = loadRecordings();
@@ -39,7 +46,14 @@ function runnerSchemaProblems(op: Operation, body: unknown): string[] {
   const x: Exchange = {
     op,
     request: { method: 'GET', url: op.path, headers: {} },
-    response: { status: 200, headers: { 'content-type': 'application/json' }, mediaType: 'application/json', text, json: body, ms: 0 },
+    response: {
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+      mediaType: 'application/json',
+      text,
+      json: body,
+      ms: 0,
+    },
   };
   return responseSchemaValid.run(x, { validators }).map((p) => `${p.expected}: ${p.actual}`);
 }
@@ -53,7 +67,15 @@ function schemaProblems(schema: string, value: unknown): string[] {
 /** The per-kind schema of a catalogue list entry, by the kind its url names. */
 function entrySchema(e: { url: string }): string {
   const kind = /\/services\/api\/v1\/(layers|tables|sets|documents|sources)\//.exec(e.url)?.[1];
-  return { layers: 'LayerListEntry', tables: 'LayerListEntry', sets: 'SetEntry', documents: 'DocumentEntry', sources: 'SourceEntry' }[kind ?? ''] ?? '?';
+  return (
+    {
+      layers: 'LayerListEntry',
+      tables: 'LayerListEntry',
+      sets: 'SetEntry',
+      documents: 'DocumentEntry',
+      sources: 'SourceEntry',
+    }[kind ?? ''] ?? '?'
+  );
 }
 
 describe('recorded real answers validate against the contract', () => {
@@ -71,14 +93,17 @@ describe('recorded real answers validate against the contract', () => {
     }
   });
 
-  it('every recording mapped to an operation passes the runner\'s response_schema check (counts per operation)', () => {
+  it("every recording mapped to an operation passes the runner's response_schema check (counts per operation)", () => {
     const counts: Record<string, number> = {};
     const failures: string[] = [];
     for (const r of recordings) {
       for (const a of r.answers ?? []) {
         const op = ops.get(a.operation);
         expect(op, `${r.name}: no operation ${a.operation}`).toBeDefined();
-        expect(new RegExp(`^${op!.path.replace(/\{[^}]+\}/g, '\\d+')}$`).test(a.path), `${a.path} is a path of ${a.operation}`).toBe(true);
+        expect(
+          new RegExp(`^${op!.path.replace(/\{[^}]+\}/g, '\\d+')}$`).test(a.path),
+          `${a.path} is a path of ${a.operation}`,
+        ).toBe(true);
         counts[a.operation] = (counts[a.operation] ?? 0) + 1;
         for (const p of runnerSchemaProblems(op!, r.body)) failures.push(`${a.operation} ← ${cite(r)}: ${p}`);
       }
@@ -122,13 +147,28 @@ describe('recorded real answers validate against the contract', () => {
     expect(schemaProblems('LayerDetail', { ...neither, title: name })).toEqual([]);
     expect(schemaProblems('LayerDetail', { ...layer, title: name })).toEqual([]);
     expect(schemaProblems('LayerDetail', neither).join('\n')).toMatch(/name|title/);
-    expect(schemaProblems('LayerListEntry', { id: 1, url: 'https://x.test/services/api/v1/layers/1/', type: 'layer', first_published_at: null, published_at: null }).length).toBeGreaterThan(0);
-    expect(runnerSchemaProblems(ops.get('layerDetail')!, neither).join('\n')).toMatch(/must match a schema in anyOf|name|title/);
+    expect(
+      schemaProblems('LayerListEntry', {
+        id: 1,
+        url: 'https://x.test/services/api/v1/layers/1/',
+        type: 'layer',
+        first_published_at: null,
+        published_at: null,
+      }).length,
+    ).toBeGreaterThan(0);
+    expect(runnerSchemaProblems(ops.get('layerDetail')!, neither).join('\n')).toMatch(
+      /must match a schema in anyOf|name|title/,
+    );
   });
 
   it('a catalogue entry with neither name nor title is a schema alarm for the runner', () => {
-    const catalogue = recordings.find((r) => r.name === 'catalog-license-false.json')!.body as Record<string, unknown>[];
-    const broken = catalogue.map((e, i) => (i === 0 ? Object.fromEntries(Object.entries(e).filter(([k]) => k !== 'title' && k !== 'name')) : e));
+    const catalogue = recordings.find((r) => r.name === 'catalog-license-false.json')!.body as Record<
+      string,
+      unknown
+    >[];
+    const broken = catalogue.map((e, i) =>
+      i === 0 ? Object.fromEntries(Object.entries(e).filter(([k]) => k !== 'title' && k !== 'name')) : e,
+    );
     expect(runnerSchemaProblems(ops.get('catalogList')!, catalogue)).toEqual([]);
     expect(runnerSchemaProblems(ops.get('catalogList')!, broken)).toHaveLength(1);
   });
@@ -155,7 +195,17 @@ describe('the runner against a server replaying the recordings', () => {
     replay = await startReplayServer(recordings);
     // twice: a path with two recordings (/layers/1474/, /licenses/10/) answers the second one on the second run
     for (let round = 0; round < 2; round++) {
-      reports.push(await runConformance({ target: replay.url, apis: ['koordinates'], allowWrites: false, credentials: {}, timeoutMs: 5000, only, concurrency: 1 }));
+      reports.push(
+        await runConformance({
+          target: replay.url,
+          apis: ['koordinates'],
+          allowWrites: false,
+          credentials: {},
+          timeoutMs: 5000,
+          only,
+          concurrency: 1,
+        }),
+      );
     }
   });
   afterAll(() => replay?.close());
@@ -173,7 +223,13 @@ describe('the runner against a server replaying the recordings', () => {
   });
 
   it('the runner read the recorded details, each recording at least once', () => {
-    for (const path of ['/services/api/v1/layers/1474/', '/services/api/v1/layers/1474/versions/', '/services/api/v1/layers/1474/versions/4067/', '/services/api/v1/sets/933/', '/services/api/v1/sources/21836/']) {
+    for (const path of [
+      '/services/api/v1/layers/1474/',
+      '/services/api/v1/layers/1474/versions/',
+      '/services/api/v1/layers/1474/versions/4067/',
+      '/services/api/v1/sets/933/',
+      '/services/api/v1/sources/21836/',
+    ]) {
       expect(replay.served.get(path), path).toBeGreaterThanOrEqual(2);
     }
     // layer 1474's catalogue licence (9) is an entry of the recorded /licenses/ list
@@ -185,7 +241,14 @@ describe('the runner against a server replaying the recordings', () => {
     const broken: Recording = { ...set, body: { ...(set.body as object), items: 'not a list' } };
     const faulty = await startReplayServer([...recordings.filter((r) => r !== set), broken]);
     try {
-      const report = await runConformance({ target: faulty.url, apis: ['koordinates'], allowWrites: false, credentials: {}, timeoutMs: 5000, only: ['GET /services/api/v1/sets/{id}/ · request'] });
+      const report = await runConformance({
+        target: faulty.url,
+        apis: ['koordinates'],
+        allowWrites: false,
+        credentials: {},
+        timeoutMs: 5000,
+        only: ['GET /services/api/v1/sets/{id}/ · request'],
+      });
       expect(report.failures.map((f) => f.check)).toEqual(['response_schema']);
       expect(report.failures[0].actual).toMatch(/items/);
     } finally {
@@ -194,14 +257,28 @@ describe('the runner against a server replaying the recordings', () => {
   });
 });
 
-describe('the runner\'s catalogue sort check reads the name shown, title or name', () => {
+describe("the runner's catalogue sort check reads the name shown, title or name", () => {
   // the recorded catalogue (layers named by title alone, a document by name) and koordinates.com's layers (name alone)
   const mixed = recordings.filter((r) => r.name === 'catalog-license-false.json' || r.name === 'layers-list.json');
   const shown = (e: Record<string, unknown>) => String(e.title ?? e.name ?? '').toLowerCase();
   const sortCase = async (sortKey: (e: Record<string, unknown>) => string) => {
-    const server = await startReplayServer(mixed.map((r) => ({ ...r, answers: [{ operation: 'catalogList', path: '/services/api/v1/data/' }], entries: undefined })), { sortKey });
+    const server = await startReplayServer(
+      mixed.map((r) => ({
+        ...r,
+        answers: [{ operation: 'catalogList', path: '/services/api/v1/data/' }],
+        entries: undefined,
+      })),
+      { sortKey },
+    );
     try {
-      return await runConformance({ target: server.url, apis: ['koordinates'], allowWrites: false, credentials: {}, timeoutMs: 5000, only: ['GET /services/api/v1/data/ · sort'] });
+      return await runConformance({
+        target: server.url,
+        apis: ['koordinates'],
+        allowWrites: false,
+        credentials: {},
+        timeoutMs: 5000,
+        only: ['GET /services/api/v1/data/ · sort'],
+      });
     } finally {
       await server.close();
     }
@@ -228,8 +305,11 @@ describe('the mock shows what the real answers show', () => {
 
   /** `key:type` for each top-level key (`first_published_at:null`), plus which of name/title an entry carries. */
   function features(e: Record<string, unknown>): string[] {
-    const out = Object.entries(e).map(([k, v]) => `${k}:${v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v}`);
-    if (!/\/(sets|sources)\//.test(String(e.url)) && ('name' in e || 'title' in e)) out.push(`names:${['name', 'title'].filter((k) => k in e).join('+')}`);
+    const out = Object.entries(e).map(
+      ([k, v]) => `${k}:${v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v}`,
+    );
+    if (!/\/(sets|sources)\//.test(String(e.url)) && ('name' in e || 'title' in e))
+      out.push(`names:${['name', 'title'].filter((k) => k in e).join('+')}`);
     return out;
   }
 
@@ -259,13 +339,16 @@ describe('the mock shows what the real answers show', () => {
     }
   }
 
-  it('every field, null and name/title combination of a recorded answer appears in the mock\'s answers of the same operation', () => {
+  it("every field, null and name/title combination of a recorded answer appears in the mock's answers of the same operation", () => {
     const missing: string[] = [];
     for (const r of recordings) {
       for (const a of r.answers ?? []) {
-        const mock = new Set(mockAnswers(a.operation).flatMap((e) => features(JSON.parse(JSON.stringify(e)) as Record<string, unknown>)));
+        const mock = new Set(
+          mockAnswers(a.operation).flatMap((e) => features(JSON.parse(JSON.stringify(e)) as Record<string, unknown>)),
+        );
         const entries = (Array.isArray(r.body) ? r.body : [r.body]) as Record<string, unknown>[];
-        for (const f of new Set(entries.flatMap(features))) if (!mock.has(f)) missing.push(`${a.operation}: ${f} (${cite(r)})`);
+        for (const f of new Set(entries.flatMap(features)))
+          if (!mock.has(f)) missing.push(`${a.operation}: ${f} (${cite(r)})`);
       }
     }
     expect(missing).toEqual([]);

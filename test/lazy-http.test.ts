@@ -48,7 +48,11 @@ const READS: [string, Parameters<TestServer['request']>[2]?][] = [
 const started = Date.now();
 /** Origins differ (ports), and so do the times writes stamp on records (each server has its own clock). */
 const normalise = (text: string, origin: string) =>
-  text.replaceAll(origin, 'ORIGIN').replace(/"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z)"/g, (m, t: string) => (Date.parse(t) >= started - 60_000 ? '"NOW"' : m));
+  text
+    .replaceAll(origin, 'ORIGIN')
+    .replace(/"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z)"/g, (m, t: string) =>
+      Date.parse(t) >= started - 60_000 ? '"NOW"' : m,
+    );
 
 async function same(path: string, init?: Parameters<TestServer['request']>[2]): Promise<void> {
   const [a, b] = await Promise.all([lazy.request('GET', path, init), eager.request('GET', path, init)]);
@@ -68,9 +72,15 @@ describe('a server started from lazy records', () => {
   it('answers every read as the eager server does', async () => {
     const before = lazy.store.lazyRecords.reads;
     for (const [path, init] of READS) await same(path, init);
-    const some = eager.store.collection('resources').all().filter((_, i) => i % 37 === 0);
+    const some = eager.store
+      .collection('resources')
+      .all()
+      .filter((_, i) => i % 37 === 0);
     for (const r of some) await same(`/api/v2/resources/${String(r.pk)}/`, { as: 'alice' });
-    const map = eager.store.collection('resources').all().find((r) => r.resource_type === 'map')!;
+    const map = eager.store
+      .collection('resources')
+      .all()
+      .find((r) => r.resource_type === 'map')!;
     await same(`/api/v2/maps/${String(map.pk)}/maplayers/`);
     const item = eager.store.collection('kx_items').all()[5];
     await same(`/services/api/v1/data/${String(item.id)}/`, { headers: KEY, as: null });
@@ -79,11 +89,19 @@ describe('a server started from lazy records', () => {
   });
 
   it('and after the same writes on both', async () => {
-    const [r1, r2] = eager.store.collection('resources').all().slice(40, 42).map((r) => String(r.pk));
+    const [r1, r2] = eager.store
+      .collection('resources')
+      .all()
+      .slice(40, 42)
+      .map((r) => String(r.pk));
     for (const s of [lazy, eager]) {
-      expect((await s.request('PATCH', `/api/v2/resources/${r1}/`, { body: { title: 'Changed lazily' } })).status).toBe(200);
+      expect((await s.request('PATCH', `/api/v2/resources/${r1}/`, { body: { title: 'Changed lazily' } })).status).toBe(
+        200,
+      );
       expect((await s.request('DELETE', `/api/v2/resources/${r2}/`)).status).toBe(204);
-      const patchAll = await s.request('PATCH', '/api/v2/resources/?filter{resource_type}=document&patch-all=true', { body: { featured: true } });
+      const patchAll = await s.request('PATCH', '/api/v2/resources/?filter{resource_type}=document&patch-all=true', {
+        body: { featured: true },
+      });
       expect(patchAll.status, patchAll.text).toBe(200);
     }
     for (const [path, init] of READS) await same(path, init);
@@ -95,9 +113,15 @@ describe('a server started from lazy records', () => {
   });
 
   it('keeps every concurrent write, read back from the journal through a cache of a few records, and after a restart', async () => {
-    const pks = lazy.store.collection('resources').all().slice(100, 300).map((r) => String(r.pk));
+    const pks = lazy.store
+      .collection('resources')
+      .all()
+      .slice(100, 300)
+      .map((r) => String(r.pk));
     const titles = new Map(pks.map((pk, i) => [pk, `concurrent ${i} \u00e9\u2603`])); // multi-byte: offsets are bytes
-    const answers = await Promise.all(pks.map((pk) => lazy.request('PATCH', `/api/v2/resources/${pk}/`, { body: { title: titles.get(pk) } })));
+    const answers = await Promise.all(
+      pks.map((pk) => lazy.request('PATCH', `/api/v2/resources/${pk}/`, { body: { title: titles.get(pk) } })),
+    );
     expect(answers.map((a) => a.status)).toEqual(pks.map(() => 200));
     // the same record written by many requests at once ends in one of the written states
     const one = pks[0];
@@ -109,7 +133,8 @@ describe('a server started from lazy records', () => {
     titles.set(one, final);
     const readsBefore = lazy.store.lazyRecords.reads;
     const check = async (server: TestServer) => {
-      for (const pk of pks) expect((await server.request('GET', `/api/v2/resources/${pk}/`)).json.resource.title, pk).toBe(titles.get(pk));
+      for (const pk of pks)
+        expect((await server.request('GET', `/api/v2/resources/${pk}/`)).json.resource.title, pk).toBe(titles.get(pk));
     };
     await check(lazy);
     expect(lazy.store.lazyRecords.reads - readsBefore).toBeGreaterThan(pks.length / 2); // let go, read back from disk

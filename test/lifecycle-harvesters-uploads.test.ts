@@ -20,8 +20,11 @@ beforeEach(async () => {
 
 const BUSY = "Harvester is currently busy. Please wait until current status becomes 'ready'";
 const harvester = async (id: number) => (await s.request('GET', `/api/v2/harvesters/${id}/`)).json.harvester;
-const patch = (id: number, body: unknown, headers: Record<string, string> = {}) => s.request('PATCH', `/api/v2/harvesters/${id}/`, { body, headers });
-const harvestable = async (id: number) => (await s.request('GET', `/api/v2/harvesters/${id}/harvestable-resources/?page_size=100`)).json.harvestable_resources as any[];
+const patch = (id: number, body: unknown, headers: Record<string, string> = {}) =>
+  s.request('PATCH', `/api/v2/harvesters/${id}/`, { body, headers });
+const harvestable = async (id: number) =>
+  (await s.request('GET', `/api/v2/harvesters/${id}/harvestable-resources/?page_size=100`)).json
+    .harvestable_resources as any[];
 const lastSession = async () => {
   const list = (await s.request('GET', '/api/v2/harvesting-sessions/?page_size=1&sort[]=-id')).json;
   return (Object.values(list).find(Array.isArray) as any[])[0];
@@ -29,7 +32,11 @@ const lastSession = async () => {
 
 describe('harvesters', () => {
   it('harvesting-resources: the session counts records_done up to total_records_to_process, then the harvester is ready', async () => {
-    await s.request('PATCH', '/api/v2/harvesters/1/harvestable-resources/', { body: (await harvestable(1)).slice(0, 6).map((r) => ({ unique_identifier: r.unique_identifier, should_be_harvested: true })) });
+    await s.request('PATCH', '/api/v2/harvesters/1/harvestable-resources/', {
+      body: (await harvestable(1))
+        .slice(0, 6)
+        .map((r) => ({ unique_identifier: r.unique_identifier, should_be_harvested: true })),
+    });
     const chosen = (await harvestable(1)).filter((r) => r.should_be_harvested).length;
     expect(chosen).toBeGreaterThanOrEqual(6);
     const started = await patch(1, { status: 'harvesting-resources' });
@@ -37,12 +44,15 @@ describe('harvesters', () => {
     const session = await lastSession();
     expect(session).toMatchObject({ total_records_to_process: chosen, records_done: 0, ended: null });
     expect((await harvestable(1)).filter((r) => r.status === 'harvesting-resource')).toHaveLength(chosen);
-    expect(await patch(1, { status: 'checking-availability' })).toMatchObject({ status: 400, json: { success: false, errors: [BUSY], code: 'invalid' } });
+    expect(await patch(1, { status: 'checking-availability' })).toMatchObject({
+      status: 400,
+      json: { success: false, errors: [BUSY], code: 'invalid' },
+    });
     expect(await patch(1, { name: 'renamed while busy' })).toMatchObject({ status: 400, json: { errors: [BUSY] } });
 
     const batch = Math.ceil(chosen / 4);
     const seen: number[] = [];
-    for (let done = 0; done < chosen; ) {
+    for (let done = 0; done < chosen;) {
       await advance(s);
       const now = await lastSession();
       expect(now.id).toBe(session.id);
@@ -65,8 +75,14 @@ describe('harvesters', () => {
     await settle(s);
     const after = await harvester(2);
     expect(after).toMatchObject({ status: 'ready', last_check_harvestable_resources_message: '' });
-    expect(Date.parse(after.last_checked_harvestable_resources)).toBeGreaterThan(Date.parse(before.last_checked_harvestable_resources));
-    expect(await lastSession()).toMatchObject({ total_records_to_process: total, records_done: total, ended: expect.any(String) });
+    expect(Date.parse(after.last_checked_harvestable_resources)).toBeGreaterThan(
+      Date.parse(before.last_checked_harvestable_resources),
+    );
+    expect(await lastSession()).toMatchObject({
+      total_records_to_process: total,
+      records_done: total,
+      ended: expect.any(String),
+    });
   });
 
   it('checking-availability takes one step; failing on purpose leaves the remote unavailable', async () => {
@@ -80,9 +96,18 @@ describe('harvesters', () => {
   });
 
   it('refuses an explicit ready and a busy harvester; a new harvester discovers its remote first', async () => {
-    expect(await patch(1, { status: 'ready' })).toMatchObject({ status: 400, json: { errors: ["Cannot set a status of 'ready' explicitly. This status can only be set by the server, when appropriate."] } });
+    expect(await patch(1, { status: 'ready' })).toMatchObject({
+      status: 400,
+      json: {
+        errors: [
+          "Cannot set a status of 'ready' explicitly. This status can only be set by the server, when appropriate.",
+        ],
+      },
+    });
     expect(await patch(3, { status: 'harvesting-resources' })).toMatchObject({ status: 400, json: { errors: [BUSY] } }); // busy in the fixtures
-    const created = await s.request('POST', '/api/v2/harvesters/', { body: { name: 'new one', remote_url: 'https://example.org' } });
+    const created = await s.request('POST', '/api/v2/harvesters/', {
+      body: { name: 'new one', remote_url: 'https://example.org' },
+    });
     expect(created.status).toBe(201);
     const id = created.json.harvester.id;
     expect(created.json.harvester.status).toBe('updating-harvestable-resources');
@@ -92,7 +117,8 @@ describe('harvesters', () => {
 });
 
 const GEOJSON = '{"type":"FeatureCollection","features":[]}';
-const myUploads = async (as: 'alice' | 'bob') => (await s.request('GET', '/api/v2/uploads/?page_size=100', { as })).json.uploads as any[];
+const myUploads = async (as: 'alice' | 'bob') =>
+  (await s.request('GET', '/api/v2/uploads/?page_size=100', { as })).json.uploads as any[];
 
 describe('uploads', () => {
   it('move READY 0 → PENDING 33 → WAITING 50 → RUNNING 80 → PROCESSED 100, the dataset appearing only at the end', async () => {
@@ -100,7 +126,8 @@ describe('uploads', () => {
     expect([a.status, Object.keys(a.json)]).toEqual([201, ['execution_id']]);
     const id = a.json.execution_id;
     const upload = async () => (await myUploads('alice')).find((u) => u.name === 'lakes');
-    const datasets = async () => (await s.request('GET', '/api/v2/datasets/?filter{name}=lakes')).json.datasets as any[];
+    const datasets = async () =>
+      (await s.request('GET', '/api/v2/datasets/?filter{name}=lakes')).json.datasets as any[];
     const expected = [
       ['READY', 0, 'ready', 'start_import'],
       ['PENDING', 33, 'running', 'importer.import_resource'],
@@ -116,16 +143,35 @@ describe('uploads', () => {
     await advance(s);
     const done = await execStatus(s, id, 'alice');
     const [ds] = await datasets();
-    expect(done).toMatchObject({ status: 'finished', step: 'importer.finalize', output_params: { detail_url: [`/catalogue/#/dataset/${ds.pk}`] } });
+    expect(done).toMatchObject({
+      status: 'finished',
+      step: 'importer.finalize',
+      output_params: { detail_url: [`/catalogue/#/dataset/${ds.pk}`] },
+    });
     expect(await upload()).toMatchObject({ state: 'PROCESSED', progress: 100, complete: true });
-    expect((await s.request('GET', `/api/v2/executionrequest/?filter{action}=import&filter{source}=upload&filter{status}=finished`, { as: 'alice' })).json.requests.map((e: any) => e.exec_id)).toContain(id);
+    expect(
+      (
+        await s.request(
+          'GET',
+          `/api/v2/executionrequest/?filter{action}=import&filter{source}=upload&filter{status}=finished`,
+          { as: 'alice' },
+        )
+      ).json.requests.map((e: any) => e.exec_id),
+    ).toContain(id);
   });
 
   it('a file named with geostub:fail ends INVALID 0 with a failed execution and no dataset', async () => {
     const a = await uploadFiles(s, { base_file: ['geostub:fail.geojson', GEOJSON] }, 'bob');
     await settle(s);
-    expect(await execStatus(s, a.json.execution_id, 'bob')).toMatchObject({ status: 'failed', log: expect.stringContaining('on purpose') });
-    expect((await myUploads('bob')).find((u) => u.name === 'geostub:fail')).toMatchObject({ state: 'INVALID', progress: 0, complete: false });
+    expect(await execStatus(s, a.json.execution_id, 'bob')).toMatchObject({
+      status: 'failed',
+      log: expect.stringContaining('on purpose'),
+    });
+    expect((await myUploads('bob')).find((u) => u.name === 'geostub:fail')).toMatchObject({
+      state: 'INVALID',
+      progress: 0,
+      complete: false,
+    });
   });
 
   it('enforce dataset_upload_size and file_upload_handler: 400 total_upload_size_exceeded', async () => {
@@ -133,19 +179,40 @@ describe('uploads', () => {
     const limits = s.store.collection('upload_size_limits');
     limits.update('dataset_upload_size', { max_size: 10 });
     const big = await uploadFiles(s, { base_file: ['big.geojson', GEOJSON] }, 'alice');
-    expect(big).toMatchObject({ status: 400, json: { success: false, errors: ['Total upload size exceeds 10\u00a0bytes. Please try again with smaller files.'], code: 'total_upload_size_exceeded' } });
+    expect(big).toMatchObject({
+      status: 400,
+      json: {
+        success: false,
+        errors: ['Total upload size exceeds 10\u00a0bytes. Please try again with smaller files.'],
+        code: 'total_upload_size_exceeded',
+      },
+    });
     limits.update('dataset_upload_size', { max_size: 104857600 });
     limits.update('file_upload_handler', { max_size: 2048 });
     const request = await uploadFiles(s, { base_file: ['big.geojson', 'x'.repeat(3000)] }, 'alice');
-    expect(request.json).toMatchObject({ errors: ['Total upload size exceeds 2.0\u00a0KB. Please try again with smaller files.'], code: 'total_upload_size_exceeded' });
+    expect(request.json).toMatchObject({
+      errors: ['Total upload size exceeds 2.0\u00a0KB. Please try again with smaller files.'],
+      code: 'total_upload_size_exceeded',
+    });
   });
 
   it('enforce default_max_parallel_uploads per user, counting unfinished uploads: 400 upload_parallelism_limit_exceeded', async () => {
     const unfinished = (await myUploads('bob')).filter((u) => !u.complete && u.state !== 'INVALID').length;
-    s.store.collection('upload_parallelism_limits').update('default_max_parallel_uploads', { max_number: unfinished + 1 });
+    s.store
+      .collection('upload_parallelism_limits')
+      .update('default_max_parallel_uploads', { max_number: unfinished + 1 });
     expect((await uploadFiles(s, { base_file: ['one.geojson', GEOJSON] }, 'bob')).status).toBe(201);
     const second = await uploadFiles(s, { base_file: ['two.geojson', GEOJSON] }, 'bob');
-    expect(second).toMatchObject({ status: 400, json: { success: false, errors: [`The number of active parallel uploads exceeds ${unfinished + 1}. Wait for the pending ones to finish.`], code: 'upload_parallelism_limit_exceeded' } });
+    expect(second).toMatchObject({
+      status: 400,
+      json: {
+        success: false,
+        errors: [
+          `The number of active parallel uploads exceeds ${unfinished + 1}. Wait for the pending ones to finish.`,
+        ],
+        code: 'upload_parallelism_limit_exceeded',
+      },
+    });
     expect((await uploadFiles(s, { base_file: ['other.geojson', GEOJSON] }, 'alice')).status).toBe(201); // per user
     await advance(s, 4 * STEP);
     expect((await uploadFiles(s, { base_file: ['three.geojson', GEOJSON] }, 'bob')).status).toBe(201);
@@ -164,7 +231,11 @@ describe('closing', () => {
       console.log(r.status, jobs.jobs.length);
       await s.close();
     `;
-    const child = spawn(process.execPath, ['--import', './test/helpers/ts-register.mjs', '--input-type=module', '-e', script], { cwd: process.cwd() });
+    const child = spawn(
+      process.execPath,
+      ['--import', './test/helpers/ts-register.mjs', '--input-type=module', '-e', script],
+      { cwd: process.cwd() },
+    );
     let out = '';
     child.stdout.on('data', (d) => (out += String(d)));
     child.stderr.on('data', (d) => (out += String(d)));

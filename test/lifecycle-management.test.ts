@@ -25,13 +25,27 @@ describe('the ping command', () => {
     const created = await s.request('POST', PING, { body: {} });
     expect(created.status).toBe(201);
     const id = created.json.data.id;
-    expect(created.json).toMatchObject({ success: true, error: null, data: { status: 'QUEUED', start_time: null, end_time: null, celery_result_id: null, output_message: null } });
+    expect(created.json).toMatchObject({
+      success: true,
+      error: null,
+      data: { status: 'QUEUED', start_time: null, end_time: null, celery_result_id: null, output_message: null },
+    });
     expect(await job(id)).toMatchObject({ status: 'QUEUED', start_time: null });
-    expect((await status(id)).celery_task_meta).toEqual({ date_done: null, status: null, traceback: null, worker: null });
+    expect((await status(id)).celery_task_meta).toEqual({
+      date_done: null,
+      status: null,
+      traceback: null,
+      worker: null,
+    });
 
     await advance(s);
     const started = await job(id);
-    expect(started).toMatchObject({ status: 'STARTED', end_time: null, output_message: null, celery_result_id: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+    expect(started).toMatchObject({
+      status: 'STARTED',
+      end_time: null,
+      output_message: null,
+      celery_result_id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+    });
     expect(ms(started.start_time) - ms(started.created_at)).toBe(STEP);
     expect((await status(id)).celery_task_meta).toMatchObject({ status: 'STARTED', date_done: null });
     expect((await s.request('GET', '/api/v2/management/jobs/')).json.data[0]).toMatchObject({ id, status: 'STARTED' });
@@ -40,12 +54,21 @@ describe('the ping command', () => {
     const done = await job(id);
     expect(done).toMatchObject({ status: 'FINISHED', output_message: 'pong\n' });
     expect(ms(done.end_time) - ms(done.start_time)).toBe(STEP);
-    expect((await status(id)).celery_task_meta).toEqual({ date_done: done.end_time, status: 'SUCCESS', traceback: null, worker: 'celery@geostub' });
+    expect((await status(id)).celery_task_meta).toEqual({
+      date_done: done.end_time,
+      status: 'SUCCESS',
+      traceback: null,
+      worker: 'celery@geostub',
+    });
   });
 
   it('honours --sleep N (args) and kwargs sleep: STARTED lasts N seconds longer', async () => {
     const a = (await s.request('POST', PING, { body: { args: ['--sleep', '30'] } })).json.data.id;
-    const b = (await s.request('POST', '/api/v2/management/jobs/', { body: { command: 'ping_mngmt_commands_http', kwargs: { sleep: 30 } } })).json.data.id;
+    const b = (
+      await s.request('POST', '/api/v2/management/jobs/', {
+        body: { command: 'ping_mngmt_commands_http', kwargs: { sleep: 30 } },
+      })
+    ).json.data.id;
     await advance(s);
     await advance(s);
     expect([(await job(a)).status, (await job(b)).status]).toEqual(['STARTED', 'STARTED']);
@@ -64,27 +87,43 @@ describe('the ping command', () => {
     await advance(s);
     expect(await job(id)).toMatchObject({ status: 'FINISHED', output_message: '' });
     const meta = (await status(id)).celery_task_meta;
-    expect(meta).toMatchObject({ status: 'FAILURE', traceback: expect.stringContaining('Traceback (most recent call last)') });
+    expect(meta).toMatchObject({
+      status: 'FAILURE',
+      traceback: expect.stringContaining('Traceback (most recent call last)'),
+    });
     expect(meta.traceback).toContain('This is an intentional exception');
   });
 
   it('X-Geostub-Fail: 1 makes any command fail the same way', async () => {
-    const id = (await s.request('POST', '/api/v2/management/commands/updatelayers/', { body: {}, headers: { 'X-Geostub-Fail': '1' } })).json.data.id;
+    const id = (
+      await s.request('POST', '/api/v2/management/commands/updatelayers/', {
+        body: {},
+        headers: { 'X-Geostub-Fail': '1' },
+      })
+    ).json.data.id;
     await settle(s);
     expect(await job(id)).toMatchObject({ status: 'FINISHED', output_message: '' });
-    expect((await status(id)).celery_task_meta).toMatchObject({ status: 'FAILURE', traceback: expect.stringContaining('on purpose') });
+    expect((await status(id)).celery_task_meta).toMatchObject({
+      status: 'FAILURE',
+      traceback: expect.stringContaining('on purpose'),
+    });
   });
 });
 
 describe('jobs made with autostart false', () => {
   it('stay CREATED whatever the clock does, until started; a second start is refused', async () => {
-    const id = (await s.request('POST', '/api/v2/management/jobs/', { body: { command: 'sync_geonode_maps', autostart: false } })).json.data.id;
+    const id = (
+      await s.request('POST', '/api/v2/management/jobs/', { body: { command: 'sync_geonode_maps', autostart: false } })
+    ).json.data.id;
     await advance(s, 10 * STEP);
     expect(await job(id)).toMatchObject({ status: 'CREATED', start_time: null });
     const start = await s.request('PATCH', `/api/v2/management/jobs/${id}/start/`);
     expect(start.json).toMatchObject({ success: true, data: { id, status: 'QUEUED' } });
     const again = await s.request('PATCH', `/api/v2/management/jobs/${id}/start/`);
-    expect(again).toMatchObject({ status: 400, json: { success: false, error: `You can not start the job ${id} because its status is "QUEUED".` } });
+    expect(again).toMatchObject({
+      status: 400,
+      json: { success: false, error: `You can not start the job ${id} because its status is "QUEUED".` },
+    });
     await advance(s);
     expect((await job(id)).status).toBe('STARTED');
     const stop = await s.request('PATCH', `/api/v2/management/jobs/${id}/stop/`);

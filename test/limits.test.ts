@@ -29,14 +29,20 @@ function raw(port: number, request: string): Promise<{ status: number; headers: 
 
 describe('limits', () => {
   it('a body over --body-limit is a JSON 413', async () => {
-    const r = await s.request('POST', '/api/v2/resources/', { raw: JSON.stringify({ title: 'x'.repeat(1_100_000) }), headers: { 'Content-Type': 'application/json' } });
+    const r = await s.request('POST', '/api/v2/resources/', {
+      raw: JSON.stringify({ title: 'x'.repeat(1_100_000) }),
+      headers: { 'Content-Type': 'application/json' },
+    });
     expect(r.status).toBe(413);
     expect(r.json).toMatchObject({ success: false, code: 'payload_too_large' });
   });
 
-  it('a URL over 8 KB is a JSON 414, whether express or node\'s parser sees it first', async () => {
+  it("a URL over 8 KB is a JSON 414, whether express or node's parser sees it first", async () => {
     for (const length of [9_000, 40_000]) {
-      const r = await raw(s.port, `GET /api/v2/resources/?filter{title.icontains}=${'a'.repeat(length)} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+      const r = await raw(
+        s.port,
+        `GET /api/v2/resources/?filter{title.icontains}=${'a'.repeat(length)} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`,
+      );
       expect(r.status, String(length)).toBe(414);
       expect(r.headers).toMatch(/content-type: application\/json/i);
       expect(JSON.parse(r.body)).toMatchObject({ success: false, code: 'uri_too_long' });
@@ -44,15 +50,26 @@ describe('limits', () => {
   });
 
   it('a URL whose reply headers would repeat it past what clients read (the catalogue Link) is a JSON 414', async () => {
-    const r = await s.request('GET', `/services/api/v1/data/?format=${'a'.repeat(5000)}`, { headers: { Authorization: 'key geostub0koordinates0api0key00001' } });
+    const r = await s.request('GET', `/services/api/v1/data/?format=${'a'.repeat(5000)}`, {
+      headers: { Authorization: 'key geostub0koordinates0api0key00001' },
+    });
     expect(r.status).toBe(414);
     expect(r.json).toMatchObject({ success: false, code: 'uri_too_long' });
     expect(r.headers.get('link')).toBeNull();
-    expect((await s.request('GET', `/services/api/v1/data/?q=${'a'.repeat(500)}`, { headers: { Authorization: 'key geostub0koordinates0api0key00001' } })).status).toBe(200);
+    expect(
+      (
+        await s.request('GET', `/services/api/v1/data/?q=${'a'.repeat(500)}`, {
+          headers: { Authorization: 'key geostub0koordinates0api0key00001' },
+        })
+      ).status,
+    ).toBe(200);
   });
 
-  it('headers over 16 KB are a JSON 431 instead of node\'s plain text', async () => {
-    const r = await raw(s.port, `GET /api/v2/ HTTP/1.1\r\nHost: x\r\nCookie: ${'c'.repeat(20_000)}\r\nConnection: close\r\n\r\n`);
+  it("headers over 16 KB are a JSON 431 instead of node's plain text", async () => {
+    const r = await raw(
+      s.port,
+      `GET /api/v2/ HTTP/1.1\r\nHost: x\r\nCookie: ${'c'.repeat(20_000)}\r\nConnection: close\r\n\r\n`,
+    );
     expect(r.status).toBe(431);
     expect(JSON.parse(r.body)).toMatchObject({ success: false, code: 'request_header_fields_too_large' });
   });
@@ -68,8 +85,14 @@ describe('limits', () => {
     expect(all.status).toBe(200);
     expect(all.json.resources.length).toBe(all.json.total);
     const records = Array.from({ length: MAX_PAGE_RECORDS + 1 }, (_, i) => ({ pk: String(i + 1) }));
-    const req = { query: new URLSearchParams('page_size=99999'), origin: 'http://x', pathname: '/api/v2/resources/' } as unknown as BehaviourRequest;
-    expect(() => pageEnvelope(req, records, 'resources', (r) => r)).toThrow(expect.objectContaining({ errorName: 'pageTooLarge', status: 400 }));
+    const req = {
+      query: new URLSearchParams('page_size=99999'),
+      origin: 'http://x',
+      pathname: '/api/v2/resources/',
+    } as unknown as BehaviourRequest;
+    expect(() => pageEnvelope(req, records, 'resources', (r) => r)).toThrow(
+      expect.objectContaining({ errorName: 'pageTooLarge', status: 400 }),
+    );
     const ok = { ...req, query: new URLSearchParams(`page_size=${MAX_PAGE_RECORDS}`) } as BehaviourRequest;
     expect((pageEnvelope(ok, records, 'resources', (r) => r).resources as unknown[]).length).toBe(MAX_PAGE_RECORDS);
   });

@@ -12,7 +12,10 @@ import { watchGeostub, type ReloadEvent } from '../src/server/watch.js';
 import { readCollectionsFile, writeCollectionsFile } from '../src/store/snapshot.js';
 
 const ARGS: ServeArgs = fastServeArgs(['serve', '--port', '0', '--in-memory'])!;
-const ADMIN = { Authorization: 'Basic ' + Buffer.from('admin:admin').toString('base64'), 'Content-Type': 'application/json' };
+const ADMIN = {
+  Authorization: 'Basic ' + Buffer.from('admin:admin').toString('base64'),
+  'Content-Type': 'application/json',
+};
 
 async function until(check: () => boolean | Promise<boolean>, what: string, ms = 10_000): Promise<void> {
   const end = Date.now() + ms;
@@ -23,15 +26,39 @@ async function until(check: () => boolean | Promise<boolean>, what: string, ms =
 }
 
 describe('request logs', () => {
-  const exchange = { id: 1, at: '2025-06-01T12:00:00.123Z', method: 'GET', url: '/api/v2/resources/?page=2', status: 404, ms: 3.21, user: 'alice', error: 'invalidPage', violations: ['response_schema: expected x; got y'], requestHeaders: {}, responseHeaders: {} };
+  const exchange = {
+    id: 1,
+    at: '2025-06-01T12:00:00.123Z',
+    method: 'GET',
+    url: '/api/v2/resources/?page=2',
+    status: 404,
+    ms: 3.21,
+    user: 'alice',
+    error: 'invalidPage',
+    violations: ['response_schema: expected x; got y'],
+    requestHeaders: {},
+    responseHeaders: {},
+  };
 
   it('one line per request: time, method, path, status, duration, user, error, violations; coloured only when asked', () => {
     const plain = formatExchange(exchange, { format: 'text', color: false });
-    expect(plain).toBe('12:00:00.123 GET    /api/v2/resources/?page=2 404 3.2 ms alice invalidPage 1 violation\n    ✗ response_schema: expected x; got y');
+    expect(plain).toBe(
+      '12:00:00.123 GET    /api/v2/resources/?page=2 404 3.2 ms alice invalidPage 1 violation\n    ✗ response_schema: expected x; got y',
+    );
     const coloured = formatExchange(exchange, { format: 'text', color: true });
     expect(coloured).toContain('\x1b[33m404\x1b[0m');
+    // eslint-disable-next-line no-control-regex -- the ANSI colour escape is what this test strips
     expect(coloured.replace(/\x1b\[[\d;]*m/g, '')).toBe(plain);
-    expect(JSON.parse(formatExchange(exchange, { format: 'json', color: true }))).toEqual({ time: exchange.at, method: 'GET', path: '/api/v2/resources/?page=2', status: 404, ms: 3.2, user: 'alice', error: 'invalidPage', violations: exchange.violations });
+    expect(JSON.parse(formatExchange(exchange, { format: 'json', color: true }))).toEqual({
+      time: exchange.at,
+      method: 'GET',
+      path: '/api/v2/resources/?page=2',
+      status: 404,
+      ms: 3.2,
+      user: 'alice',
+      error: 'invalidPage',
+      violations: exchange.violations,
+    });
     expect(useColor({ isTTY: true }, {})).toBe(true);
     expect(useColor({ isTTY: false }, {})).toBe(false);
     expect(useColor({ isTTY: true }, { NO_COLOR: '1' })).toBe(false);
@@ -39,7 +66,11 @@ describe('request logs', () => {
   });
 
   it('serve prints a line per API request (not for /__geostub), JSON lines with --log-format json, nothing with --quiet', async () => {
-    for (const [extra, expectLines] of [[{}, 'text'], [{ 'log-format': 'json' }, 'json'], [{ quiet: true }, 'none']] as const) {
+    for (const [extra, expectLines] of [
+      [{}, 'text'],
+      [{ 'log-format': 'json' }, 'json'],
+      [{ quiet: true }, 'none'],
+    ] as const) {
       const lines: string[] = [];
       const running = await launch({ ...ARGS, ...extra }, (l) => lines.push(l));
       try {
@@ -49,7 +80,12 @@ describe('request logs', () => {
         if (expectLines === 'none') expect(logged).toEqual([]);
         else if (expectLines === 'json') {
           expect(JSON.parse(lines[0])).toMatchObject({ event: 'listening', url: running.url });
-          expect(JSON.parse(logged[0])).toMatchObject({ method: 'GET', path: '/api/v2/regions/1/', status: 200, violations: [] });
+          expect(JSON.parse(logged[0])).toMatchObject({
+            method: 'GET',
+            path: '/api/v2/regions/1/',
+            status: 200,
+            violations: [],
+          });
         } else expect(logged[0]).toMatch(/GET +\/api\/v2\/regions\/1\/ 200 \d+\.\d ms$/);
         expect(lines.some((l) => l.includes('/__geostub/health'))).toBe(false);
       } finally {
@@ -79,7 +115,8 @@ async function fixtureCopy() {
   return { dir, edit };
 }
 
-const title = async (url: string, pk: string) => (await (await fetch(`${url}/api/v2/resources/${pk}/`, { headers: ADMIN })).json()).resource.title;
+const title = async (url: string, pk: string) =>
+  (await (await fetch(`${url}/api/v2/resources/${pk}/`, { headers: ADMIN })).json()).resource.title;
 
 describe('watch mode', () => {
   it('takes fixture changes in and keeps what was written through the API', async () => {
@@ -88,9 +125,17 @@ describe('watch mode', () => {
     const running = await launch({ ...ARGS, fixtures: dir, watch: true }, (l) => lines.push(l));
     try {
       expect(lines.join('\n')).toMatch(/watching: .* \(writes are kept\)/);
-      const patched = await fetch(`${running.url}/api/v2/resources/2/`, { method: 'PATCH', headers: ADMIN, body: JSON.stringify({ title: 'Written through the API' }) });
+      const patched = await fetch(`${running.url}/api/v2/resources/2/`, {
+        method: 'PATCH',
+        headers: ADMIN,
+        body: JSON.stringify({ title: 'Written through the API' }),
+      });
       expect(patched.status).toBe(200);
-      const created = await fetch(`${running.url}/api/v2/users/`, { method: 'POST', headers: ADMIN, body: JSON.stringify({ username: 'written.user', email: 'w@example.org', password: 'x9-long-enough-pass' }) });
+      const created = await fetch(`${running.url}/api/v2/users/`, {
+        method: 'POST',
+        headers: ADMIN,
+        body: JSON.stringify({ username: 'written.user', email: 'w@example.org', password: 'x9-long-enough-pass' }),
+      });
       expect(created.status).toBe(201);
       await edit((c) => {
         c.resources.find((r) => r.pk === '1')!.title = 'Changed in the fixture file';
@@ -98,10 +143,17 @@ describe('watch mode', () => {
         c.categories.push({ ...c.categories[0], id: 999, identifier: 'added_in_file' });
       });
       await until(() => lines.some((l) => l.startsWith('reloaded fixtures')), 'the fixture reload');
-      expect(lines.find((l) => l.startsWith('reloaded fixtures'))).toMatch(/1 updated, 1 added, 0 removed, 1 kept as written through the API/);
+      expect(lines.find((l) => l.startsWith('reloaded fixtures'))).toMatch(
+        /1 updated, 1 added, 0 removed, 1 kept as written through the API/,
+      );
       expect(await title(running.url, '1')).toBe('Changed in the fixture file');
       expect(await title(running.url, '2')).toBe('Written through the API');
-      expect(running.store.collection('users').all().some((u) => u.username === 'written.user')).toBe(true);
+      expect(
+        running.store
+          .collection('users')
+          .all()
+          .some((u) => u.username === 'written.user'),
+      ).toBe(true);
       expect(running.store.collection('categories').get(999)).toMatchObject({ identifier: 'added_in_file' });
       await (await fetch(`${running.url}/__geostub/reset`, { method: 'POST' })).text();
       expect(await title(running.url, '2')).toBe('Also changed in the file'); // a reset now restores the new fixtures
@@ -115,7 +167,11 @@ describe('watch mode', () => {
     const lines: string[] = [];
     const running = await launch({ ...ARGS, fixtures: dir, watch: true, 'watch-reset': true }, (l) => lines.push(l));
     try {
-      await fetch(`${running.url}/api/v2/resources/2/`, { method: 'PATCH', headers: ADMIN, body: JSON.stringify({ title: 'Written through the API' }) });
+      await fetch(`${running.url}/api/v2/resources/2/`, {
+        method: 'PATCH',
+        headers: ADMIN,
+        body: JSON.stringify({ title: 'Written through the API' }),
+      });
       await edit((c) => {
         c.resources.find((r) => r.pk === '1')!.title = 'Changed in the fixture file';
       });
@@ -132,13 +188,20 @@ describe('watch mode', () => {
     await cp('contracts', dir, { recursive: true });
     const g = await startGeostub();
     const events: ReloadEvent[] = [];
-    const watcher = await watchGeostub(g.running, { fixtures: 'fixtures', contracts: dir, onReload: (e) => events.push(e), debounceMs: 50 });
+    const watcher = await watchGeostub(g.running, {
+      fixtures: 'fixtures',
+      contracts: dir,
+      onReload: (e) => events.push(e),
+      debounceMs: 50,
+    });
     try {
       expect((await (await fetch(`${g.url}/api/v2/regions/1/`)).json()).regions).toHaveProperty('name_en');
       expect((await fetch(`${g.url}/services/api/v1/users/1/`)).status).toBe(200);
       const geonode = parse(await readFile(join(dir, 'geonode-v2.yaml'), 'utf8'), { merge: true, maxAliasCount: -1 });
       delete geonode.components.schemas.Region.properties.name_en;
-      geonode.components.schemas.Region.required = geonode.components.schemas.Region.required.filter((f: string) => f !== 'name_en');
+      geonode.components.schemas.Region.required = geonode.components.schemas.Region.required.filter(
+        (f: string) => f !== 'name_en',
+      );
       const catalog = parse(await readFile(join(dir, 'koordinates-catalog.yaml'), 'utf8'));
       delete catalog.paths['/services/api/v1/users/{id}/'];
       await writeFile(join(dir, 'geonode-v2.yaml'), JSON.stringify(geonode)); // JSON is YAML

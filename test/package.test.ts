@@ -26,7 +26,8 @@ let dir: string;
 let app: string;
 
 beforeAll(async () => {
-  if (!existsSync(join(ROOT, 'dist', 'src', 'index.js'))) throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
+  if (!existsSync(join(ROOT, 'dist', 'src', 'index.js')))
+    throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
   dir = await mkdtemp(join(tmpdir(), 'geostub-package-'));
   // --ignore-scripts: pack this build as it is (`prepare` would rebuild it); the tarball is what `npm publish` sends
   const { stdout } = await run(NPM, ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], { cwd: ROOT });
@@ -34,7 +35,11 @@ beforeAll(async () => {
   app = join(dir, 'app');
   await mkdir(app);
   await writeFile(join(app, 'package.json'), JSON.stringify({ name: 'uses-geostub', private: true, type: 'module' }));
-  await run(NPM, ['install', '--omit=dev', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', tarball], { cwd: app, timeout: 120_000 });
+  await run(
+    NPM,
+    ['install', '--omit=dev', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', tarball],
+    { cwd: app, timeout: 120_000 },
+  );
 }, 150_000);
 
 afterAll(async () => {
@@ -111,7 +116,18 @@ describe('the packed package, installed into an empty project', { timeout: 90_00
     await symlink(join(ROOT, 'node_modules', '@types', 'node'), join(app, 'node_modules', '@types', 'node'), 'dir');
     await writeFile(
       join(app, 'tsconfig.json'),
-      JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, skipLibCheck: false, noEmit: true, types: ['node'] }, files: ['use.ts'] }),
+      JSON.stringify({
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          strict: true,
+          skipLibCheck: false,
+          noEmit: true,
+          types: ['node'],
+        },
+        files: ['use.ts'],
+      }),
     );
     await writeFile(
       join(app, 'use.ts'),
@@ -140,7 +156,9 @@ await g.close();
   it('the production install is at most 30 MB, runs no install script and has no telemetry', async () => {
     const packages = await installedPackages(app);
     expect(packages.map((p) => p.name)).toContain('geostub');
-    const withScripts = packages.filter((p) => ['preinstall', 'install', 'postinstall'].some((s) => s in p.scripts)).map((p) => p.name);
+    const withScripts = packages
+      .filter((p) => ['preinstall', 'install', 'postinstall'].some((s) => s in p.scripts))
+      .map((p) => p.name);
     expect(withScripts).toEqual([]);
     expect(packages.map((p) => p.name).filter((n) => /scarf|telemetry|analytics/i.test(n))).toEqual([]);
     expect(await bytesUnder(join(app, 'node_modules'))).toBeLessThanOrEqual(MAX_INSTALL_BYTES);

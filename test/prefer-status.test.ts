@@ -14,7 +14,9 @@ beforeAll(async () => {
 });
 afterAll(() => g.close());
 
-const prefer = (status: number | string, extra: Record<string, string> = {}) => ({ headers: { Prefer: `status=${status}`, ...extra } });
+const prefer = (status: number | string, extra: Record<string, string> = {}) => ({
+  headers: { Prefer: `status=${status}`, ...extra },
+});
 
 describe('Prefer: status=N', () => {
   it('answers a documented 404 with the documented body instead of the record', async () => {
@@ -39,7 +41,12 @@ describe('Prefer: status=N', () => {
     const r = await g.request('POST', '/api/v2/groups/', { body: { title: 'never written' }, ...prefer(400) });
     expect(r.status).toBe(400);
     expect(r.json).toMatchObject({ success: false });
-    expect(g.store.collection('groups').all().some((x) => x.title === 'never written')).toBe(false);
+    expect(
+      g.store
+        .collection('groups')
+        .all()
+        .some((x) => x.title === 'never written'),
+    ).toBe(false);
     expect(g.store.collection('regions').size + g.store.collection('groups').size).toBe(before);
   });
 
@@ -50,18 +57,32 @@ describe('Prefer: status=N', () => {
     expect(r.headers.get('preference-applied')).toBe('status=200');
   });
 
-  it('an undocumented status is refused with the API\'s 400 naming the statuses the operation documents', async () => {
+  it("an undocumented status is refused with the API's 400 naming the statuses the operation documents", async () => {
     const r = await g.request('GET', '/api/v2/regions/1/', prefer(418));
     expect(r.status).toBe(400);
     expect(r.headers.get('x-geostub-error')).toBe('preferStatusUndocumented');
     expect(r.headers.get('preference-applied')).toBeNull();
-    expect(r.json).toEqual({ success: false, code: 'invalid', errors: [expect.stringMatching(/status=418 is not documented for GET \/api\/v2\/regions\/\{id\}\/ .*documents 200, 400, 404/)] });
+    expect(r.json).toEqual({
+      success: false,
+      code: 'invalid',
+      errors: [
+        expect.stringMatching(
+          /status=418 is not documented for GET \/api\/v2\/regions\/\{id\}\/ .*documents 200, 400, 404/,
+        ),
+      ],
+    });
     const kx = await g.request('GET', '/services/api/v1/layers/1001/', prefer(409));
     expect(kx.status).toBe(400);
-    expect(kx.json).toEqual({ non_field_errors: [expect.stringMatching(/status=409 is not documented for GET \/services\/api\/v1\/layers\/\{id\}\/ .*documents 200, 401, 403, 404/)] });
+    expect(kx.json).toEqual({
+      non_field_errors: [
+        expect.stringMatching(
+          /status=409 is not documented for GET \/services\/api\/v1\/layers\/\{id\}\/ .*documents 200, 401, 403, 404/,
+        ),
+      ],
+    });
   });
 
-  it('429 and 5xx are injected in the API\'s error shape even where undocumented; a malformed status is ignored', async () => {
+  it("429 and 5xx are injected in the API's error shape even where undocumented; a malformed status is ignored", async () => {
     const r = await g.request('GET', '/api/v2/regions/1/', prefer(503));
     expect(r.status).toBe(503);
     expect(r.headers.get('x-geostub-error')).toBe('injectedGeonode');
@@ -75,7 +96,8 @@ describe('Prefer: status=N', () => {
     const problems: string[] = [];
     for (const op of allOperations(g.routes)) {
       // a parameter with an enum (a relation route's field name) takes its first value; ids take 1
-      const enumOf = (name: string) => (op.parameters.find((p) => p.name === name)?.schema as { enum?: unknown[] } | undefined)?.enum;
+      const enumOf = (name: string) =>
+        (op.parameters.find((p) => p.name === name)?.schema as { enum?: unknown[] } | undefined)?.enum;
       const path = op.path.replace(/\{([^}]+)\}/g, (_m, name: string) => String(enumOf(name)?.[0] ?? '1'));
       for (const status of documentedStatuses(op.responses).filter((s) => s >= 300)) {
         const r = await g.request(op.method.toUpperCase(), path, prefer(status));
@@ -87,7 +109,8 @@ describe('Prefer: status=N', () => {
         const schema = g.env.validators.responseSchema(op, status);
         if (schema && op.method !== 'head' && r.headers.get('content-type')?.includes('json')) {
           const validate = g.env.validators.forSchema(op.api, schema);
-          if (!validate(r.json)) problems.push(`${op.method} ${op.path} ${status}: ${JSON.stringify(validate.errors?.slice(0, 2))}`);
+          if (!validate(r.json))
+            problems.push(`${op.method} ${op.path} ${status}: ${JSON.stringify(validate.errors?.slice(0, 2))}`);
         }
       }
     }

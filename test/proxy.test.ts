@@ -30,20 +30,38 @@ describe('geostub proxy in front of a conforming server', () => {
       body: JSON.stringify({ username: 'via.proxy', email: 'via.proxy@example.org', password: 'x9-long-enough-pass' }),
     });
     expect(created.status).toBe(201);
-    expect(mock.store.collection('users').all().some((u) => u.username === 'via.proxy')).toBe(true);
+    expect(
+      mock.store
+        .collection('users')
+        .all()
+        .some((u) => u.username === 'via.proxy'),
+    ).toBe(true);
     const redirect = await fetch(`${proxy.url}/services/api/v1/data?page_size=1`, { redirect: 'manual' });
     expect(redirect.status).toBe(301);
     expect(redirect.headers.get('location')).toBe('/services/api/v1/data/?page_size=1');
   });
 
-  it('finds no violations in the mock\'s answers, errors included', async () => {
+  it("finds no violations in the mock's answers, errors included", async () => {
     proxy.clearViolations();
-    for (const path of ['/api/v2/', '/api/v2/datasets/?page_size=2', '/api/v2/resources/999999/', '/api/v2/resources/?page=abc', '/services/api/v1/data/?page_size=2', '/services/api/v1/data/?kind=bogus', '/api/v2/categories/1/']) {
+    for (const path of [
+      '/api/v2/',
+      '/api/v2/datasets/?page_size=2',
+      '/api/v2/resources/999999/',
+      '/api/v2/resources/?page=abc',
+      '/services/api/v1/data/?page_size=2',
+      '/services/api/v1/data/?kind=bogus',
+      '/api/v2/categories/1/',
+    ]) {
       await (await fetch(proxy.url + path)).arrayBuffer();
     }
     const list = await (await fetch(`${proxy.url}/__geostub/violations`)).json();
     expect(list).toEqual({ target: `${mock.url}/`, count: 0, violations: [] });
-    expect(proxy.exchanges.recent().at(-1)).toMatchObject({ method: 'GET', url: '/api/v2/categories/1/', status: 200, violations: [] });
+    expect(proxy.exchanges.recent().at(-1)).toMatchObject({
+      method: 'GET',
+      url: '/api/v2/categories/1/',
+      status: 200,
+      violations: [],
+    });
   });
 
   it('answers 502 in JSON when the target does not answer', async () => {
@@ -87,7 +105,13 @@ describe('geostub proxy in front of a server with a planted fault', () => {
     expect(seen[1].join('\n')).toMatch(/response_schema/);
     const list = await (await fetch(`${proxy.url}/__geostub/violations`)).json();
     expect(list.count).toBeGreaterThanOrEqual(2);
-    expect(list.violations[0]).toMatchObject({ method: 'GET', url: '/api/v2/resources/?page_size=2', status: 200, check: 'response_schema', operation: 'GET /api/v2/resources/' });
+    expect(list.violations[0]).toMatchObject({
+      method: 'GET',
+      url: '/api/v2/resources/?page_size=2',
+      status: 200,
+      check: 'response_schema',
+      operation: 'GET /api/v2/resources/',
+    });
     expect(list.violations[0].contractPath).toMatch(/^#\/paths\//);
     expect((await fetch(`${proxy.url}/__geostub/violations`, { method: 'DELETE' })).status).toBe(204);
     expect((await (await fetch(`${proxy.url}/__geostub/violations`)).json()).count).toBe(0);

@@ -30,18 +30,40 @@ import {
 
 const NZ = 'global/oceania/new-zealand';
 let nextVersion = 1;
-function mk(p: Partial<KxItem> & Pick<KxItem, 'id' | 'type' | 'title'>, states: ('pub' | 'ok' | 'error' | 'importing' | 'new' | 'cancelled')[] = ['pub']): KxItem {
+function mk(
+  p: Partial<KxItem> & Pick<KxItem, 'id' | 'type' | 'title'>,
+  states: ('pub' | 'ok' | 'error' | 'importing' | 'new' | 'cancelled')[] = ['pub'],
+): KxItem {
   const plural = p.type === 'source' ? 'sources' : `${p.type}s`;
   const created = p.created_at ?? '2015-01-01T00:00:00.000Z';
   return {
-    kind: null, name: p.title, public: true, group: null, user: 1, license: null, categories: [], geotags: [], tags: [],
-    description: '', description_html: '', updated_at: created,
-    first_published_at: states.includes('pub') ? created : null, published_at: states.includes('pub') ? created : null,
-    popularity: 0, url: `/services/api/v1/${plural}/${p.id}/`, url_html: `/${p.type}/${p.id}-x/`, metadata: null,
+    kind: null,
+    name: p.title,
+    public: true,
+    group: null,
+    user: 1,
+    license: null,
+    categories: [],
+    geotags: [],
+    tags: [],
+    description: '',
+    description_html: '',
+    updated_at: created,
+    first_published_at: states.includes('pub') ? created : null,
+    published_at: states.includes('pub') ? created : null,
+    popularity: 0,
+    url: `/services/api/v1/${plural}/${p.id}/`,
+    url_html: `/${p.type}/${p.id}-x/`,
+    metadata: null,
     publish_to_catalog_services: false,
     versions: states.map((s) => ({
-      id: nextVersion++, status: s === 'pub' ? 'ok' : s, created_at: created, created_by: 1, reference: '',
-      progress: s === 'pub' || s === 'ok' ? 1 : 0.5, published: s === 'pub',
+      id: nextVersion++,
+      status: s === 'pub' ? 'ok' : s,
+      created_at: created,
+      created_by: 1,
+      reference: '',
+      progress: s === 'pub' || s === 'ok' ? 1 : 0.5,
+      published: s === 'pub',
     })),
     ...p,
     created_at: created,
@@ -49,36 +71,145 @@ function mk(p: Partial<KxItem> & Pick<KxItem, 'id' | 'type' | 'title'>, states: 
 }
 
 const ITEMS: KxItem[] = [
-  mk({ id: 1, type: 'layer', kind: 'vector', title: 'Auckland Roads', group: 1, license: 1, popularity: 50,
-    categories: [{ name: 'Transport', slug: 'topographic/transport' }], geotags: [`${NZ}/auckland`],
-    tags: ['roads', 'new zealand'], description: 'Road centrelines', created_at: '2015-01-01T00:00:00.000Z',
-    updated_at: '2020-01-01T00:00:00.000Z' }),
-  mk({ id: 2, type: 'layer', kind: 'raster', title: 'Wellington Aerial Imagery', public: false, group: 2, license: 2,
-    popularity: 500, categories: [{ name: 'Aerial Photos', slug: 'imagery/aerial-photos' }], geotags: [`${NZ}/wellington`],
-    tags: ['aerial'], created_at: '2016-06-01T00:00:00.000Z', updated_at: '2019-01-01T00:00:00.000Z' }, ['pub', 'importing']),
-  mk({ id: 3, type: 'table', kind: 'table', title: 'census table', popularity: 5,
-    categories: [{ name: 'Census', slug: 'society/census' }], geotags: [NZ], tags: ['census'],
-    created_at: '2014-01-01T00:00:00.000Z', updated_at: '2021-05-05T00:00:00.000Z' }),
-  mk({ id: 4, type: 'set', title: 'Road Parcels Set', group: 1, popularity: 100, items: [1, 3, 99],
-    description: 'roads and parcels', created_at: '2017-03-03T00:00:00.000Z', updated_at: '2017-03-03T00:00:00.000Z' }),
-  mk({ id: 5, type: 'document', title: 'Parcel Report', group: 2, license: 3, popularity: 10, extension: 'pdf',
-    file_size: 21343680, created_at: '2018-01-01T00:00:00.000Z', updated_at: '2018-02-01T00:00:00.000Z',
-    geotags: ['global/oceania/australia/victoria'] }),
-  mk({ id: 6, type: 'source', kind: 'arcgis', title: 'ArcGIS Roads Server', popularity: 0,
-    created_at: '2013-01-01T00:00:00.000Z', updated_at: '2013-01-01T00:00:00.000Z', url_remote: 'https://gis.example.com/arcgis' }),
-  mk({ id: 7, type: 'layer', kind: 'vector', title: 'Draft Parcels', group: 1, popularity: 1000,
-    created_at: '2019-01-01T00:00:00.000Z', updated_at: '2019-01-02T00:00:00.000Z' }, ['error']),
+  mk({
+    id: 1,
+    type: 'layer',
+    kind: 'vector',
+    title: 'Auckland Roads',
+    group: 1,
+    license: 1,
+    popularity: 50,
+    categories: [{ name: 'Transport', slug: 'topographic/transport' }],
+    geotags: [`${NZ}/auckland`],
+    tags: ['roads', 'new zealand'],
+    description: 'Road centrelines',
+    created_at: '2015-01-01T00:00:00.000Z',
+    updated_at: '2020-01-01T00:00:00.000Z',
+  }),
+  mk(
+    {
+      id: 2,
+      type: 'layer',
+      kind: 'raster',
+      title: 'Wellington Aerial Imagery',
+      public: false,
+      group: 2,
+      license: 2,
+      popularity: 500,
+      categories: [{ name: 'Aerial Photos', slug: 'imagery/aerial-photos' }],
+      geotags: [`${NZ}/wellington`],
+      tags: ['aerial'],
+      created_at: '2016-06-01T00:00:00.000Z',
+      updated_at: '2019-01-01T00:00:00.000Z',
+    },
+    ['pub', 'importing'],
+  ),
+  mk({
+    id: 3,
+    type: 'table',
+    kind: 'table',
+    title: 'census table',
+    popularity: 5,
+    categories: [{ name: 'Census', slug: 'society/census' }],
+    geotags: [NZ],
+    tags: ['census'],
+    created_at: '2014-01-01T00:00:00.000Z',
+    updated_at: '2021-05-05T00:00:00.000Z',
+  }),
+  mk({
+    id: 4,
+    type: 'set',
+    title: 'Road Parcels Set',
+    group: 1,
+    popularity: 100,
+    items: [1, 3, 99],
+    description: 'roads and parcels',
+    created_at: '2017-03-03T00:00:00.000Z',
+    updated_at: '2017-03-03T00:00:00.000Z',
+  }),
+  mk({
+    id: 5,
+    type: 'document',
+    title: 'Parcel Report',
+    group: 2,
+    license: 3,
+    popularity: 10,
+    extension: 'pdf',
+    file_size: 21343680,
+    created_at: '2018-01-01T00:00:00.000Z',
+    updated_at: '2018-02-01T00:00:00.000Z',
+    geotags: ['global/oceania/australia/victoria'],
+  }),
+  mk({
+    id: 6,
+    type: 'source',
+    kind: 'arcgis',
+    title: 'ArcGIS Roads Server',
+    popularity: 0,
+    created_at: '2013-01-01T00:00:00.000Z',
+    updated_at: '2013-01-01T00:00:00.000Z',
+    url_remote: 'https://gis.example.com/arcgis',
+  }),
+  mk(
+    {
+      id: 7,
+      type: 'layer',
+      kind: 'vector',
+      title: 'Draft Parcels',
+      group: 1,
+      popularity: 1000,
+      created_at: '2019-01-01T00:00:00.000Z',
+      updated_at: '2019-01-02T00:00:00.000Z',
+    },
+    ['error'],
+  ),
 ];
 const LICENSES: KxLicense[] = [
-  { id: 1, title: 'CC BY 3.0 NZ', type: 'cc-by', jurisdiction: 'nz', version: '3.0', url: '/services/api/v1/licenses/1/', url_html: '/license/1/', url_fulltext: '/license/1/full/' },
-  { id: 2, title: 'Public Domain', type: 'public-domain', jurisdiction: '', version: null, url: '/services/api/v1/licenses/2/', url_html: '/license/2/', url_fulltext: '/license/2/full/' },
-  { id: 3, title: 'CC BY-NC 4.0 AU', type: 'cc-by-nc', jurisdiction: 'au', version: '4.0', url: '/services/api/v1/licenses/3/', url_html: '/license/3/', url_fulltext: 'https://creativecommons.org/licenses/by-nc/4.0/' },
+  {
+    id: 1,
+    title: 'CC BY 3.0 NZ',
+    type: 'cc-by',
+    jurisdiction: 'nz',
+    version: '3.0',
+    url: '/services/api/v1/licenses/1/',
+    url_html: '/license/1/',
+    url_fulltext: '/license/1/full/',
+  },
+  {
+    id: 2,
+    title: 'Public Domain',
+    type: 'public-domain',
+    jurisdiction: '',
+    version: null,
+    url: '/services/api/v1/licenses/2/',
+    url_html: '/license/2/',
+    url_fulltext: '/license/2/full/',
+  },
+  {
+    id: 3,
+    title: 'CC BY-NC 4.0 AU',
+    type: 'cc-by-nc',
+    jurisdiction: 'au',
+    version: '4.0',
+    url: '/services/api/v1/licenses/3/',
+    url_html: '/license/3/',
+    url_fulltext: 'https://creativecommons.org/licenses/by-nc/4.0/',
+  },
 ];
 const GROUPS = [
   { id: 1, name: 'Land Information New Zealand', country: 'NZ', url: '/services/api/v1/groups/1/' },
   { id: 2, name: 'Greater Wellington', country: 'NZ', url: '/services/api/v1/groups/2/' },
 ];
-const USERS = [{ id: 1, first_name: 'Ada', last_name: 'Lovelace', email: 'a@example.com', country: 'NZ', url: '/services/api/v1/users/1/' }];
+const USERS = [
+  {
+    id: 1,
+    first_name: 'Ada',
+    last_name: 'Lovelace',
+    email: 'a@example.com',
+    country: 'NZ',
+    url: '/services/api/v1/users/1/',
+  },
+];
 const refs = catalogRefs({ kx_items: ITEMS, kx_licenses: LICENSES, kx_groups: GROUPS, kx_users: USERS });
 
 function run(qs: string, view: CatalogView = 'published', isAnonymous = false): number[] | FieldErrors {
@@ -185,7 +316,12 @@ describe('filters (published view unless stated)', () => {
   it('an isVisible predicate replaces the anonymous rule', () => {
     const parsed = parseCatalogQuery(new URLSearchParams(''), 'published');
     if (!parsed.ok) throw new Error('unexpected');
-    const ids = applyCatalogQuery(ITEMS, parsed.query, { view: 'published', isAnonymous: true, refs, isVisible: (i) => i.group === 2 });
+    const ids = applyCatalogQuery(ITEMS, parsed.query, {
+      view: 'published',
+      isAnonymous: true,
+      refs,
+      isVisible: (i) => i.group === 2,
+    });
     expect(ids.map((i) => i.id)).toEqual([2, 5]);
   });
 });
@@ -213,7 +349,9 @@ describe('sort', () => {
     const twins = [mk({ id: 20, type: 'layer', title: 'Same' }), mk({ id: 10, type: 'layer', title: 'same' })];
     const parsed = parseCatalogQuery(new URLSearchParams('sort=-name'), 'published');
     if (!parsed.ok) throw new Error('unexpected');
-    expect(applyCatalogQuery(twins, parsed.query, { view: 'published', isAnonymous: false, refs }).map((i) => i.id)).toEqual([10, 20]);
+    expect(
+      applyCatalogQuery(twins, parsed.query, { view: 'published', isAnonymous: false, refs }).map((i) => i.id),
+    ).toEqual([10, 20]);
   });
 });
 
@@ -225,13 +363,22 @@ describe('errors (DRF field-keyed)', () => {
     ['kind=Vector', { kind: [choice('Vector')] }],
     ['public=yes', { public: [choice('yes')] }],
     ['group=abc', { group: ['Select a valid choice. That choice is not one of the available choices.'] }],
-    ['group=https://x/services/api/v1/layers/1/', { group: ['Select a valid choice. That choice is not one of the available choices.'] }],
+    [
+      'group=https://x/services/api/v1/layers/1/',
+      { group: ['Select a valid choice. That choice is not one of the available choices.'] },
+    ],
     ['license=maybe', { license: ['Select a valid choice. That choice is not one of the available choices.'] }],
     ['license.type=cc-xx', { 'license.type': [choice('cc-xx')] }],
     ['license.type=CC-BY', { 'license.type': [choice('CC-BY')] }],
     ['license.jurisdiction=nzl', { 'license.jurisdiction': ['Ensure jurisdiction is a valid country code.'] }],
-    ['license.version=3.00', { 'license.version': ['Enter a valid version: a single digit or one decimal place, e.g. 3 or 3.0.'] }],
-    ['license.version=10', { 'license.version': ['Enter a valid version: a single digit or one decimal place, e.g. 3 or 3.0.'] }],
+    [
+      'license.version=3.00',
+      { 'license.version': ['Enter a valid version: a single digit or one decimal place, e.g. 3 or 3.0.'] },
+    ],
+    [
+      'license.version=10',
+      { 'license.version': ['Enter a valid version: a single digit or one decimal place, e.g. 3 or 3.0.'] },
+    ],
     ['created_at.before=yesterday', { 'created_at.before': ['Enter a valid date/time.'] }],
     ['created_at.after=2023-02-30', { 'created_at.after': ['Enter a valid date/time.'] }],
     ['updated_at.before=2023-13-01T00:00:00Z', { 'updated_at.before': ['Enter a valid date/time.'] }],
@@ -246,9 +393,14 @@ describe('errors (DRF field-keyed)', () => {
     ['page=', { page: ['A valid integer is required.'] }],
     ['page_size=0', { page_size: ['Ensure this value is greater than or equal to 1.'] }],
     ['page_size=1001', { page_size: ['Ensure this value is less than or equal to 1000.'] }],
-    ['kind=bogus&page=0&public=maybe', {
-      kind: [choice('bogus')], public: [choice('maybe')], page: ['Ensure this value is greater than or equal to 1.'],
-    }],
+    [
+      'kind=bogus&page=0&public=maybe',
+      {
+        kind: [choice('bogus')],
+        public: [choice('maybe')],
+        page: ['Ensure this value is greater than or equal to 1.'],
+      },
+    ],
   ];
   it.each(cases)('%s', (qs, errors, view = 'published') => {
     expect(run(qs, view)).toEqual(errors);
@@ -258,7 +410,9 @@ describe('errors (DRF field-keyed)', () => {
 describe('parseCatalogQuery structure', () => {
   it('keeps every value of a name, typed', () => {
     const r = parseCatalogQuery(
-      new URLSearchParams('kind=vector&kind=raster&public=True&license=3&license=true&q=Road%20 parcels&q=road&created_at.before=2013-12-03T03:56:55Z&page=2&page_size=5&sort=-name'),
+      new URLSearchParams(
+        'kind=vector&kind=raster&public=True&license=3&license=true&q=Road%20 parcels&q=road&created_at.before=2013-12-03T03:56:55Z&page=2&page_size=5&sort=-name',
+      ),
       'published',
     );
     expect(r.ok).toBe(true);
@@ -293,7 +447,11 @@ describe('parseCatalogQuery structure', () => {
 });
 
 describe('pagination arithmetic', () => {
-  const cases: [args: [total: number, page: number, size: number], window: { start: number; end: number }, range: string][] = [
+  const cases: [
+    args: [total: number, page: number, size: number],
+    window: { start: number; end: number },
+    range: string,
+  ][] = [
     [[28, 1, 10], { start: 0, end: 10 }, '0-10/28'],
     [[28, 2, 10], { start: 10, end: 20 }, '10-20/28'],
     [[28, 3, 10], { start: 20, end: 28 }, '20-28/28'],
@@ -315,36 +473,56 @@ describe('Link header', () => {
   const rels = (qs: string, page: number, size: number, total: number) =>
     Object.fromEntries(catalogLinkList(base, new URLSearchParams(qs), page, size, total).map((l) => [l.rel, l.url]));
   const cases: [args: [qs: string, page: number, size: number, total: number], expected: Record<string, string>][] = [
-    [['kind=raster&page=2&format=json', 2, 10, 35], {
-      'sort-name': `${base}?kind=raster&format=json&sort=name`,
-      'sort-name-desc': `${base}?kind=raster&format=json&sort=-name`,
-      'page-previous': `${base}?kind=raster&page=1&format=json`,
-      'page-next': `${base}?kind=raster&page=3&format=json`,
-      'page-last': `${base}?kind=raster&page=4&format=json`,
-    }],
-    [['', 1, 100, 250], {
-      'sort-name': `${base}?sort=name`,
-      'sort-name-desc': `${base}?sort=-name`,
-      'page-next': `${base}?page=2`,
-      'page-last': `${base}?page=3`,
-    }],
-    [['sort=-name&page=3&page_size=10', 3, 10, 28], {
-      'sort-name': `${base}?sort=name&page_size=10`,
-      'sort-name-desc': `${base}?sort=-name&page_size=10`,
-      'page-previous': `${base}?sort=-name&page=2&page_size=10`,
-      'page-last': `${base}?sort=-name&page=3&page_size=10`,
-    }],
-    [['', 1, 100, 0], { 'sort-name': `${base}?sort=name`, 'sort-name-desc': `${base}?sort=-name`, 'page-last': `${base}?page=1` }],
-    [['page=9', 9, 10, 28], {
-      'sort-name': `${base}?sort=name`, 'sort-name-desc': `${base}?sort=-name`,
-      'page-previous': `${base}?page=3`, 'page-last': `${base}?page=3`,
-    }],
-    [['category=topographic%2Felevation&kind=vector&kind=grid', 1, 1, 2], {
-      'sort-name': `${base}?category=topographic%2Felevation&kind=vector&kind=grid&sort=name`,
-      'sort-name-desc': `${base}?category=topographic%2Felevation&kind=vector&kind=grid&sort=-name`,
-      'page-next': `${base}?category=topographic%2Felevation&kind=vector&kind=grid&page=2`,
-      'page-last': `${base}?category=topographic%2Felevation&kind=vector&kind=grid&page=2`,
-    }],
+    [
+      ['kind=raster&page=2&format=json', 2, 10, 35],
+      {
+        'sort-name': `${base}?kind=raster&format=json&sort=name`,
+        'sort-name-desc': `${base}?kind=raster&format=json&sort=-name`,
+        'page-previous': `${base}?kind=raster&page=1&format=json`,
+        'page-next': `${base}?kind=raster&page=3&format=json`,
+        'page-last': `${base}?kind=raster&page=4&format=json`,
+      },
+    ],
+    [
+      ['', 1, 100, 250],
+      {
+        'sort-name': `${base}?sort=name`,
+        'sort-name-desc': `${base}?sort=-name`,
+        'page-next': `${base}?page=2`,
+        'page-last': `${base}?page=3`,
+      },
+    ],
+    [
+      ['sort=-name&page=3&page_size=10', 3, 10, 28],
+      {
+        'sort-name': `${base}?sort=name&page_size=10`,
+        'sort-name-desc': `${base}?sort=-name&page_size=10`,
+        'page-previous': `${base}?sort=-name&page=2&page_size=10`,
+        'page-last': `${base}?sort=-name&page=3&page_size=10`,
+      },
+    ],
+    [
+      ['', 1, 100, 0],
+      { 'sort-name': `${base}?sort=name`, 'sort-name-desc': `${base}?sort=-name`, 'page-last': `${base}?page=1` },
+    ],
+    [
+      ['page=9', 9, 10, 28],
+      {
+        'sort-name': `${base}?sort=name`,
+        'sort-name-desc': `${base}?sort=-name`,
+        'page-previous': `${base}?page=3`,
+        'page-last': `${base}?page=3`,
+      },
+    ],
+    [
+      ['category=topographic%2Felevation&kind=vector&kind=grid', 1, 1, 2],
+      {
+        'sort-name': `${base}?category=topographic%2Felevation&kind=vector&kind=grid&sort=name`,
+        'sort-name-desc': `${base}?category=topographic%2Felevation&kind=vector&kind=grid&sort=-name`,
+        'page-next': `${base}?category=topographic%2Felevation&kind=vector&kind=grid&page=2`,
+        'page-last': `${base}?category=topographic%2Felevation&kind=vector&kind=grid&page=2`,
+      },
+    ],
   ];
   it.each(cases)('%j', ([qs, page, size, total], expected) => {
     expect(rels(qs, page, size, total)).toEqual(expected);
@@ -355,7 +533,13 @@ describe('Link header', () => {
       `<${base}?sort=name>; rel="sort-name", <${base}?sort=-name>; rel="sort-name-desc", ` +
         `<${base}?page=1>; rel="page-previous", <${base}?page=3>; rel="page-next", <${base}?page=3>; rel="page-last"`,
     );
-    expect(parseLinkHeader(header).map((l) => l.rel)).toEqual(['sort-name', 'sort-name-desc', 'page-previous', 'page-next', 'page-last']);
+    expect(parseLinkHeader(header).map((l) => l.rel)).toEqual([
+      'sort-name',
+      'sort-name-desc',
+      'page-previous',
+      'page-next',
+      'page-last',
+    ]);
   });
 });
 
@@ -365,8 +549,13 @@ describe('rendering', () => {
 
   it('layer list shape: both name and title, absolute url', () => {
     expect(renderCatalogItem(byId(1), 'published', false, origin, refs)).toEqual({
-      id: 1, url: 'https://k.example/services/api/v1/layers/1/', type: 'layer', name: 'Auckland Roads',
-      title: 'Auckland Roads', first_published_at: '2015-01-01T00:00:00.000Z', published_at: '2015-01-01T00:00:00.000Z',
+      id: 1,
+      url: 'https://k.example/services/api/v1/layers/1/',
+      type: 'layer',
+      name: 'Auckland Roads',
+      title: 'Auckland Roads',
+      first_published_at: '2015-01-01T00:00:00.000Z',
+      published_at: '2015-01-01T00:00:00.000Z',
     });
   });
   it('layer detailed shape follows the view for this_version/version', () => {
@@ -379,9 +568,21 @@ describe('rendering', () => {
     expect(p.published_version).toBe(p.this_version);
     expect(p.latest_version).toBe(l.this_version);
     expect((l.version as { status: string }).status).toBe('importing');
-    expect(p.group).toEqual({ id: 2, url: `${origin}/services/api/v1/groups/2/`, name: 'Greater Wellington', country: 'NZ' });
-    expect(p.license).toEqual({ id: 2, title: 'Public Domain', type: 'public-domain', jurisdiction: '', version: null,
-      url: `${origin}/services/api/v1/licenses/2/`, url_html: `${origin}/license/2/` });
+    expect(p.group).toEqual({
+      id: 2,
+      url: `${origin}/services/api/v1/groups/2/`,
+      name: 'Greater Wellington',
+      country: 'NZ',
+    });
+    expect(p.license).toEqual({
+      id: 2,
+      title: 'Public Domain',
+      type: 'public-domain',
+      jurisdiction: '',
+      version: null,
+      url: `${origin}/services/api/v1/licenses/2/`,
+      url_html: `${origin}/license/2/`,
+    });
     expect(p.permissions).toBe(`${origin}/services/api/v1/layers/2/permissions/`);
   });
   it('set: item URLs (missing members dropped), owner group', () => {
@@ -398,23 +599,41 @@ describe('rendering', () => {
   });
   it('source: type is the source type; url_remote on arcgis detail', () => {
     expect(renderCatalogItem(byId(6), 'published', false, origin, refs)).toEqual({
-      id: 6, url: `${origin}/services/api/v1/sources/6/`, url_html: `${origin}/source/6-x/`, title: 'ArcGIS Roads Server', type: 'arcgis',
+      id: 6,
+      url: `${origin}/services/api/v1/sources/6/`,
+      url_html: `${origin}/source/6-x/`,
+      title: 'ArcGIS Roads Server',
+      type: 'arcgis',
     });
-    expect(renderCatalogItem(byId(6), 'published', true, origin, refs).url_remote).toBe('https://gis.example.com/arcgis');
+    expect(renderCatalogItem(byId(6), 'published', true, origin, refs).url_remote).toBe(
+      'https://gis.example.com/arcgis',
+    );
   });
   it('detail endpoints and versions', () => {
     expect(renderCatalogDetail(byId(7), origin, refs)!.version).toMatchObject({ status: 'error' });
     const v = byId(2).versions[0];
-    expect(renderCatalogDetail(byId(2), origin, refs, v.id)!.this_version).toBe(`${origin}/services/api/v1/layers/2/versions/${v.id}/`);
+    expect(renderCatalogDetail(byId(2), origin, refs, v.id)!.this_version).toBe(
+      `${origin}/services/api/v1/layers/2/versions/${v.id}/`,
+    );
     expect(renderCatalogDetail(byId(2), origin, refs, 999_999)).toBeUndefined();
     expect(renderCatalogDetail(byId(4), origin, refs, 1)).toBeUndefined();
     expect(renderVersionList(byId(2), origin).map((x) => x.status)).toEqual(['ok', 'importing']);
   });
-  const sizes: [number, string][] = [[999, '999 bytes'], [1000, '1.0 KB'], [21343680, '21.3 MB'], [5e9, '5.0 GB']];
+  const sizes: [number, string][] = [
+    [999, '999 bytes'],
+    [1000, '1.0 KB'],
+    [21343680, '21.3 MB'],
+    [5e9, '5.0 GB'],
+  ];
   it.each(sizes)('formatFileSize(%d)', (n, s) => expect(formatFileSize(n)).toBe(s));
   const expands: [string | undefined, boolean][] = [
-    [undefined, false], ['', false], ['list', true], [' List ', true], ['list,list.publisher,list.styles', true],
-    ['permissions', false], ['list.data.source_summary', true],
+    [undefined, false],
+    ['', false],
+    ['list', true],
+    [' List ', true],
+    ['list,list.publisher,list.styles', true],
+    ['permissions', false],
+    ['list.data.source_summary', true],
   ];
   it.each(expands)('expandsList(%j)', (h, e) => expect(expandsList(h)).toBe(e));
 });
@@ -448,8 +667,20 @@ describe('rendered output validates against the contract', () => {
     }
   });
   it('every entry matches its per-kind schema', () => {
-    const list = { layer: 'LayerListEntry', table: 'LayerListEntry', set: 'SetEntry', document: 'DocumentEntry', source: 'SourceEntry' };
-    const detail = { layer: 'LayerDetail', table: 'LayerDetail', set: 'SetEntry', document: 'DocumentDetail', source: 'SourceDetail' };
+    const list = {
+      layer: 'LayerListEntry',
+      table: 'LayerListEntry',
+      set: 'SetEntry',
+      document: 'DocumentEntry',
+      source: 'SourceEntry',
+    };
+    const detail = {
+      layer: 'LayerDetail',
+      table: 'LayerDetail',
+      set: 'SetEntry',
+      document: 'DocumentDetail',
+      source: 'SourceDetail',
+    };
     for (const item of fx.kx_items) {
       check(list[item.type], renderCatalogItem(item, 'published', false, origin, fxRefs));
       check(detail[item.type], renderCatalogDetail(item, origin, fxRefs));
@@ -460,7 +691,8 @@ describe('rendered output validates against the contract', () => {
   });
   it('licenses and groups', () => {
     for (const l of fx.kx_licenses) check('License', renderLicense(l, origin));
-    for (const g of fx.kx_groups) check('Group', { id: g.id, url: `${origin}${g.url}`, name: g.name, country: g.country });
+    for (const g of fx.kx_groups)
+      check('Group', { id: g.id, url: `${origin}${g.url}`, name: g.name, country: g.country });
   });
   it('error bodies', () => {
     const r = parseCatalogQuery(new URLSearchParams('kind=bogus&page=0'), 'published');

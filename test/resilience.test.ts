@@ -5,7 +5,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGeostub, type Geostub } from '../src/index.js';
 import { decide, parsePrefer } from '../src/server/resilience.js';
-import { compileMatch, parseSettings, readResilienceConfig, resilienceSettings, ruleMatches } from '../src/server/resilience-config.js';
+import {
+  compileMatch,
+  parseSettings,
+  readResilienceConfig,
+  resilienceSettings,
+  ruleMatches,
+} from '../src/server/resilience-config.js';
 
 const timed = async (url: string, init?: RequestInit) => {
   const t0 = performance.now();
@@ -17,15 +23,22 @@ const timed = async (url: string, init?: RequestInit) => {
 describe('resilience settings', () => {
   it('parses latency, error rates, statuses and rules, and explains what is wrong', () => {
     expect(resilienceSettings({ latency: 300 })).toMatchObject({ latency: { min: 300, max: 300 } });
-    expect(resilienceSettings({ latency: '100-800', errorRate: '5%' })).toMatchObject({ latency: { min: 100, max: 800 }, errorRate: 0.05 });
+    expect(resilienceSettings({ latency: '100-800', errorRate: '5%' })).toMatchObject({
+      latency: { min: 100, max: 800 },
+      errorRate: 0.05,
+    });
     expect(() => resilienceSettings({ latency: '800-100' })).toThrow(/ends before it starts/);
     expect(() => resilienceSettings({ latency: 'fast' })).toThrow(/latency takes milliseconds: 300, "100-800"/);
     expect(() => resilienceSettings({ errorRate: 1.5 })).toThrow(/errorRate must be a share of requests from 0 to 1/);
-    expect(() => parseSettings({ rules: [{ match: 'GET /x', status: 404 }] })).toThrow(/rules\[0\]\.status must be one of 429, 500, 502, 503, 504/);
+    expect(() => parseSettings({ rules: [{ match: 'GET /x', status: 404 }] })).toThrow(
+      /rules\[0\]\.status must be one of 429, 500, 502, 503, 504/,
+    );
     expect(() => parseSettings({ rules: [{ match: 'FETCH /x' }] })).toThrow(/unknown method FETCH/);
     expect(() => parseSettings({ rules: [{ path: '/x' }] })).toThrow(/rules\[0\]: unknown key "path"/);
     expect(() => parseSettings({ latencyMs: 3 })).toThrow(/unknown setting "latencyMs"/);
-    expect(parseSettings([{ match: '/api/**', status: [502, '503'] }])).toEqual({ rules: [{ match: '/api/**', status: [502, 503], errorRate: 1 }] });
+    expect(parseSettings([{ match: '/api/**', status: [502, '503'] }])).toEqual({
+      rules: [{ match: '/api/**', status: [502, 503], errorRate: 1 }],
+    });
   });
 
   it('matches methods and path globs: * is one segment, ** any number; trailing slashes and queries do not matter', () => {
@@ -41,23 +54,48 @@ describe('resilience settings', () => {
   });
 
   it('parses Prefer as RFC 7240 writes it and decides: Prefer, then the first matching rule, then the globals', () => {
-    expect(parsePrefer('status=503, delay="20"; foo=bar, respond-async')).toEqual({ status: 503, delay: 20, ignored: [] });
+    expect(parsePrefer('status=503, delay="20"; foo=bar, respond-async')).toEqual({
+      status: 503,
+      delay: 20,
+      ignored: [],
+    });
     expect(parsePrefer('status=418')).toEqual({ status: 418, ignored: [] }); // answered if documented (prefer-status.test.ts)
     expect(parsePrefer('status=4xx').ignored[0]).toMatch(/status=4xx/);
-    const settings = { patchAll: true, auth: 'on' as const, latency: { min: 10, max: 10 }, errorRate: 0, rules: [{ match: 'GET /a/*', latency: null, errorRate: 1, status: [502] }] };
+    const settings = {
+      patchAll: true,
+      auth: 'on' as const,
+      latency: { min: 10, max: 10 },
+      errorRate: 0,
+      rules: [{ match: 'GET /a/*', latency: null, errorRate: 1, status: [502] }],
+    };
     expect(decide(settings, 'GET', '/a/1', parsePrefer(undefined))).toMatchObject({ delay: 0, status: 502 });
     expect(decide(settings, 'GET', '/b', parsePrefer(undefined))).toMatchObject({ delay: 10, status: undefined });
-    expect(decide(settings, 'GET', '/a/1', parsePrefer('status=429, delay=5'))).toMatchObject({ delay: 5, status: 429, applied: 'delay=5, status=429' });
+    expect(decide(settings, 'GET', '/a/1', parsePrefer('status=429, delay=5'))).toMatchObject({
+      delay: 5,
+      status: 429,
+      applied: 'delay=5, status=429',
+    });
   });
 
   it('reads a config file in JSON or YAML and names the file and the rule in errors', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'geostub-config-'));
-    await writeFile(join(dir, 'ok.yaml'), 'latency: 50-150\nrules:\n  - match: GET /api/v2/datasets/*\n    latency: 200-400\n    errorRate: 0.5\n    status: 503\n');
+    await writeFile(
+      join(dir, 'ok.yaml'),
+      'latency: 50-150\nrules:\n  - match: GET /api/v2/datasets/*\n    latency: 200-400\n    errorRate: 0.5\n    status: 503\n',
+    );
     await writeFile(join(dir, 'list.json'), JSON.stringify([{ match: 'GET /api/v2/datasets/*', status: 503 }]));
-    await writeFile(join(dir, 'bad.json'), JSON.stringify({ rules: [{ match: 'GET /x' }, { match: 'GET /y', errorRate: 'often' }] }));
-    expect(await readResilienceConfig(join(dir, 'ok.yaml'))).toEqual({ latency: { min: 50, max: 150 }, rules: [{ match: 'GET /api/v2/datasets/*', latency: { min: 200, max: 400 }, errorRate: 0.5, status: [503] }] });
+    await writeFile(
+      join(dir, 'bad.json'),
+      JSON.stringify({ rules: [{ match: 'GET /x' }, { match: 'GET /y', errorRate: 'often' }] }),
+    );
+    expect(await readResilienceConfig(join(dir, 'ok.yaml'))).toEqual({
+      latency: { min: 50, max: 150 },
+      rules: [{ match: 'GET /api/v2/datasets/*', latency: { min: 200, max: 400 }, errorRate: 0.5, status: [503] }],
+    });
     expect((await readResilienceConfig(join(dir, 'list.json'))).rules).toHaveLength(1);
-    await expect(readResilienceConfig(join(dir, 'bad.json'))).rejects.toThrow(/bad\.json: rules\[1\]\.errorRate must be a share/);
+    await expect(readResilienceConfig(join(dir, 'bad.json'))).rejects.toThrow(
+      /bad\.json: rules\[1\]\.errorRate must be a share/,
+    );
     await expect(readResilienceConfig(join(dir, 'missing.yaml'))).rejects.toThrow(/cannot read the config file/);
   });
 });
@@ -65,11 +103,17 @@ describe('resilience settings', () => {
 describe('a server with latency and faults', () => {
   let g: Geostub;
   beforeAll(async () => {
-    g = await startGeostub({ latency: '400-450', rules: [{ match: 'GET /services/api/v1/data/', status: 503 }, { match: '/api/v2/regions/**', latency: 0 }] });
+    g = await startGeostub({
+      latency: '400-450',
+      rules: [
+        { match: 'GET /services/api/v1/data/', status: 503 },
+        { match: '/api/v2/regions/**', latency: 0 },
+      ],
+    });
   });
   afterAll(() => g.close());
 
-  it('delays API answers by the global latency, and not geostub\'s own routes', async () => {
+  it("delays API answers by the global latency, and not geostub's own routes", async () => {
     // the delay each answer was held back is said in X-Geostub-Delay (no wall-clock assertion: a loaded machine
     // cannot flip these)
     const slow = await timed(`${g.url}/api/v2/categories/?page_size=1`);
@@ -106,18 +150,36 @@ describe('a server with latency and faults', () => {
     expect(ignored.res.headers.get('x-geostub-prefer-ignored')).toMatch(/status=teapot/);
     const write = await timed(`${g.url}/api/v2/users/`, {
       method: 'POST',
-      headers: { Prefer: 'status=502', 'Content-Type': 'application/json', Authorization: 'Basic ' + Buffer.from('admin:admin').toString('base64') },
+      headers: {
+        Prefer: 'status=502',
+        'Content-Type': 'application/json',
+        Authorization: 'Basic ' + Buffer.from('admin:admin').toString('base64'),
+      },
       body: JSON.stringify({ username: 'never.written', email: 'n@example.org', password: 'x9-long-enough-pass' }),
     });
     expect(write.res.status).toBe(502);
-    expect(g.store.collection('users').all().some((u) => u.username === 'never.written')).toBe(false);
+    expect(
+      g.store
+        .collection('users')
+        .all()
+        .some((u) => u.username === 'never.written'),
+    ).toBe(false);
     expect(g.store.collection('categories').size).toBe(before);
   });
 
   it('GET and PATCH /__geostub/settings read and change the settings at runtime, validated', async () => {
     const got = await timed(`${g.url}/__geostub/settings`);
-    expect(got.json).toMatchObject({ latency: { min: 400, max: 450 }, errorRate: 0, rules: [{ match: 'GET /services/api/v1/data/' }, { match: '/api/v2/regions/**' }] });
-    const patch = (body: unknown) => timed(`${g.url}/__geostub/settings`, { method: 'PATCH', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    expect(got.json).toMatchObject({
+      latency: { min: 400, max: 450 },
+      errorRate: 0,
+      rules: [{ match: 'GET /services/api/v1/data/' }, { match: '/api/v2/regions/**' }],
+    });
+    const patch = (body: unknown) =>
+      timed(`${g.url}/__geostub/settings`, {
+        method: 'PATCH',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      });
     const bad = await patch({ errorRate: 3, latency: 0 });
     expect(bad.res.status).toBe(400);
     expect(bad.json.error).toMatch(/errorRate must be a share of requests from 0 to 1.*\(got 3\)/);
@@ -139,10 +201,15 @@ describe('a server with latency and faults', () => {
 
   it('close() ends pending delays at once: nothing keeps the process waiting', async () => {
     const h = await startGeostub({ latency: 60_000 });
-    const pending = fetch(`${h.url}/api/v2/`).then((r) => r.status, () => 'closed');
+    const pending = fetch(`${h.url}/api/v2/`).then(
+      (r) => r.status,
+      () => 'closed',
+    );
     // the request is being held (the server counts it) before the server closes; a close that waited for the 60 s
     // delay would run past the test's timeout
-    await expect.poll(async () => (await new Promise<number>((ok) => h.running.server.getConnections((_e, n) => ok(n))))).toBeGreaterThan(0);
+    await expect
+      .poll(async () => await new Promise<number>((ok) => h.running.server.getConnections((_e, n) => ok(n))))
+      .toBeGreaterThan(0);
     await h.close();
     expect(['closed', 503]).toContain(await pending);
   });

@@ -20,7 +20,12 @@ const CHANGES: [string, string, unknown][] = [
   ['POST', '/__geostub/clock/advance', { ms: 1 }],
   ['POST', '/__geostub/jobs/settle', undefined],
 ];
-const INSPECTOR = ['/__geostub/inspector/session', '/__geostub/inspector/exchanges', '/__geostub/inspector/jobs', '/__geostub/inspector/faults'];
+const INSPECTOR = [
+  '/__geostub/inspector/session',
+  '/__geostub/inspector/exchanges',
+  '/__geostub/inspector/jobs',
+  '/__geostub/inspector/faults',
+];
 
 let loopback: TestServer;
 let everywhere: TestServer;
@@ -51,8 +56,14 @@ const call = (s: TestServer, method: string, path: string, body?: unknown, heade
 
 describe('the rule', () => {
   it.each([
-    ['127.0.0.1', 'loopback'], ['127.1.2.3', 'loopback'], ['::1', 'loopback'], ['::ffff:127.0.0.1', 'loopback'],
-    ['0.0.0.0', 'guarded'], ['::', 'guarded'], ['192.168.1.20', 'guarded'], ['10.0.0.1', 'guarded'],
+    ['127.0.0.1', 'loopback'],
+    ['127.1.2.3', 'loopback'],
+    ['::1', 'loopback'],
+    ['::ffff:127.0.0.1', 'loopback'],
+    ['0.0.0.0', 'guarded'],
+    ['::', 'guarded'],
+    ['192.168.1.20', 'guarded'],
+    ['10.0.0.1', 'guarded'],
   ] as const)('listening on %s → %s', (address, rule) => {
     expect(adminRuleFor(address, {})).toBe(rule);
     expect(isLoopbackAddress(address)).toBe(rule === 'loopback');
@@ -61,8 +72,17 @@ describe('the rule', () => {
 
   it('covers the state-changing admin routes and the inspector, not the reads, the docs or the API', () => {
     for (const [method, path] of CHANGES) expect(isGuardedRoute(method, path)).toBe(true);
-    for (const path of ['/__geostub/', ...INSPECTOR, '/__geostub/inspector/events']) expect(isGuardedRoute('GET', path)).toBe(true);
-    for (const path of ['/__geostub/health', '/__geostub/settings', '/__geostub/clock', '/__geostub/jobs', '/__geostub/inspector/app/main.js', '/api/v2/resources/']) expect(isGuardedRoute('GET', path)).toBe(false);
+    for (const path of ['/__geostub/', ...INSPECTOR, '/__geostub/inspector/events'])
+      expect(isGuardedRoute('GET', path)).toBe(true);
+    for (const path of [
+      '/__geostub/health',
+      '/__geostub/settings',
+      '/__geostub/clock',
+      '/__geostub/jobs',
+      '/__geostub/inspector/app/main.js',
+      '/api/v2/resources/',
+    ])
+      expect(isGuardedRoute('GET', path)).toBe(false);
     expect(isGuardedRoute('POST', '/api/v2/resources/')).toBe(false);
   });
 });
@@ -70,8 +90,10 @@ describe('the rule', () => {
 describe('a server on --host 127.0.0.1', () => {
   it('answers every admin route and the inspector to an anonymous caller', async () => {
     expect(loopback.adminRule).toBe('loopback');
-    for (const [method, path, body] of CHANGES) expect((await call(loopback, method, path, body)).status, path).toBe(200);
-    for (const path of ['/__geostub/', ...INSPECTOR]) expect((await call(loopback, 'GET', path)).status, path).toBe(200);
+    for (const [method, path, body] of CHANGES)
+      expect((await call(loopback, method, path, body)).status, path).toBe(200);
+    for (const path of ['/__geostub/', ...INSPECTOR])
+      expect((await call(loopback, 'GET', path)).status, path).toBe(200);
   });
 
   it('refuses a state change sent by a foreign web page, not one from a loopback page', async () => {
@@ -79,11 +101,22 @@ describe('a server on --host 127.0.0.1', () => {
     expect(foreign.status).toBe(403);
     expect(foreign.headers.get('x-geostub-error')).toBe('adminForeignOrigin');
     expect(foreign.json.error).toMatch(/https:\/\/evil\.example.*--cors-origin/);
-    expect((await call(loopback, 'POST', '/__geostub/reset', undefined, { Origin: 'http://localhost:5173' })).status).toBe(200);
-    expect((await call(loopback, 'GET', '/__geostub/settings', undefined, { Origin: 'https://evil.example' })).status).toBe(200);
+    expect(
+      (await call(loopback, 'POST', '/__geostub/reset', undefined, { Origin: 'http://localhost:5173' })).status,
+    ).toBe(200);
+    expect(
+      (await call(loopback, 'GET', '/__geostub/settings', undefined, { Origin: 'https://evil.example' })).status,
+    ).toBe(200);
     // a hostile name resolved to 127.0.0.1 (DNS rebinding) looks same-origin: still refused on a loopback server
-    expect(await post(loopback, '/__geostub/reset', { Origin: 'http://rebind.example:8000', Host: 'rebind.example:8000' })).toBe(403);
-    expect(await post(loopback, '/__geostub/reset', { Origin: `http://localhost:${loopback.port}`, Host: `localhost:${loopback.port}` })).toBe(200);
+    expect(
+      await post(loopback, '/__geostub/reset', { Origin: 'http://rebind.example:8000', Host: 'rebind.example:8000' }),
+    ).toBe(403);
+    expect(
+      await post(loopback, '/__geostub/reset', {
+        Origin: `http://localhost:${loopback.port}`,
+        Host: `localhost:${loopback.port}`,
+      }),
+    ).toBe(200);
   });
 });
 
@@ -99,7 +132,10 @@ describe('a server on --host 0.0.0.0 (reached at 127.0.0.1)', () => {
       const alice = await call(everywhere, method, path, body, { Authorization: BASIC.alice });
       expect(alice.status, path).toBe(403);
       expect(alice.headers.get('x-geostub-error'), path).toBe('adminForbidden');
-      expect((await call(everywhere, method, path, body, { Authorization: 'Bearer not-the-admin-token-at-all' })).status, path).toBe(403);
+      expect(
+        (await call(everywhere, method, path, body, { Authorization: 'Bearer not-the-admin-token-at-all' })).status,
+        path,
+      ).toBe(403);
     }
     await call(everywhere, 'PATCH', '/__geostub/settings', { latency: 500 });
     expect((await call(everywhere, 'GET', '/__geostub/settings')).json).toEqual(before);
@@ -118,15 +154,29 @@ describe('a server on --host 0.0.0.0 (reached at 127.0.0.1)', () => {
       [`?token=${TOKEN}`, {}],
     ];
     for (const [query, headers] of ways) {
-      for (const [method, path, body] of CHANGES) expect((await call(everywhere, method, path + query, body, headers)).status, `${path}${query} ${JSON.stringify(headers)}`).toBe(200);
-      for (const path of ['/__geostub/', ...INSPECTOR]) expect((await call(everywhere, 'GET', path + query, undefined, headers)).status, path).toBe(200);
+      for (const [method, path, body] of CHANGES)
+        expect(
+          (await call(everywhere, method, path + query, body, headers)).status,
+          `${path}${query} ${JSON.stringify(headers)}`,
+        ).toBe(200);
+      for (const path of ['/__geostub/', ...INSPECTOR])
+        expect((await call(everywhere, 'GET', path + query, undefined, headers)).status, path).toBe(200);
     }
-    const session = await call(everywhere, 'GET', '/__geostub/inspector/session', undefined, { Authorization: `Bearer ${TOKEN}` });
+    const session = await call(everywhere, 'GET', '/__geostub/inspector/session', undefined, {
+      Authorization: `Bearer ${TOKEN}`,
+    });
     expect(session.json).toEqual({ auth: 'on', access: 'guarded', username: null, token: TOKEN });
   });
 
   it('leaves the reads, the docs and the API as they were', async () => {
-    for (const path of ['/__geostub/health', '/__geostub/settings', '/__geostub/clock', '/__geostub/jobs', '/api/v2/resources/?page_size=1', '/api/v2/schema/swagger-ui/']) {
+    for (const path of [
+      '/__geostub/health',
+      '/__geostub/settings',
+      '/__geostub/clock',
+      '/__geostub/jobs',
+      '/api/v2/resources/?page_size=1',
+      '/api/v2/schema/swagger-ui/',
+    ]) {
       expect((await call(everywhere, 'GET', path)).status, path).toBe(200);
     }
   });
@@ -151,18 +201,24 @@ describe('the start banner and the flags', () => {
   afterAll(() => Promise.all(started.map((s) => s.close())));
   const banner = async (extra: string[]) => {
     const lines: string[] = [];
-    started.push(await launch(fastServeArgs(['serve', '--port', '0', '--in-memory', '--quiet', ...extra])!, (l) => lines.push(l)));
+    started.push(
+      await launch(fastServeArgs(['serve', '--port', '0', '--in-memory', '--quiet', ...extra])!, (l) => lines.push(l)),
+    );
     return lines.join('\n');
   };
 
   it('says which rule applies', async () => {
     expect(await banner([])).toMatch(/admin routes: +open \(the server listens on loopback only\)/);
-    expect(await banner(['--host', '0.0.0.0', '--admin-token', TOKEN])).toMatch(/admin routes: +superuser credentials or the --admin-token .*required/);
+    expect(await banner(['--host', '0.0.0.0', '--admin-token', TOKEN])).toMatch(
+      /admin routes: +superuser credentials or the --admin-token .*required/,
+    );
     expect(await banner(['--host', '0.0.0.0', '--admin-open'])).toMatch(/admin routes: +OPEN to anyone/);
   });
 
   it('refuses a guessable admin token, naming the flag', async () => {
-    await expect(launch(fastServeArgs(['serve', '--port', '0', '--in-memory', '--admin-token', 'short'])!, () => {})).rejects.toThrow(/--admin-token needs a secret of at least 16 characters/);
+    await expect(
+      launch(fastServeArgs(['serve', '--port', '0', '--in-memory', '--admin-token', 'short'])!, () => {}),
+    ).rejects.toThrow(/--admin-token needs a secret of at least 16 characters/);
   });
 });
 
@@ -172,7 +228,10 @@ describe('the proxy: clearing its violations follows the rule', () => {
   let local: RunningProxy;
   beforeAll(async () => {
     mock = await startTestServer();
-    [guarded, local] = await Promise.all([startProxy({ target: mock.url, host: '0.0.0.0', adminToken: TOKEN }), startProxy({ target: mock.url })]);
+    [guarded, local] = await Promise.all([
+      startProxy({ target: mock.url, host: '0.0.0.0', adminToken: TOKEN }),
+      startProxy({ target: mock.url }),
+    ]);
   });
   afterAll(async () => {
     await Promise.all([guarded.close(), local.close()]);
@@ -180,7 +239,8 @@ describe('the proxy: clearing its violations follows the rule', () => {
   });
 
   it('open on loopback; the admin token elsewhere', async () => {
-    const del = (p: RunningProxy, headers: Record<string, string> = {}) => fetch(`${p.url}/__geostub/violations`, { method: 'DELETE', headers }).then((r) => r.status);
+    const del = (p: RunningProxy, headers: Record<string, string> = {}) =>
+      fetch(`${p.url}/__geostub/violations`, { method: 'DELETE', headers }).then((r) => r.status);
     expect(await del(local)).toBe(204);
     expect(await del(guarded)).toBe(401);
     expect(await del(guarded, { Authorization: 'Bearer wrong-wrong-wrong-wrong' })).toBe(403);

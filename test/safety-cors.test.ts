@@ -15,8 +15,17 @@ beforeAll(async () => {
 });
 afterAll(() => Promise.all([s.close(), plain.close()]));
 
-const preflight = (server: TestServer, path: string, origin: string, method: string, headers = 'authorization,content-type') =>
-  fetch(server.url + path, { method: 'OPTIONS', headers: { Origin: origin, 'Access-Control-Request-Method': method, 'Access-Control-Request-Headers': headers } });
+const preflight = (
+  server: TestServer,
+  path: string,
+  origin: string,
+  method: string,
+  headers = 'authorization,content-type',
+) =>
+  fetch(server.url + path, {
+    method: 'OPTIONS',
+    headers: { Origin: origin, 'Access-Control-Request-Method': method, 'Access-Control-Request-Headers': headers },
+  });
 const cors = (res: Response) => ({
   origin: res.headers.get('access-control-allow-origin'),
   credentials: res.headers.get('access-control-allow-credentials'),
@@ -27,14 +36,24 @@ const cors = (res: Response) => ({
 
 describe('which origins get credentials', () => {
   it.each([
-    ['http://localhost:5173', true], ['https://localhost:3000', true], ['http://127.0.0.1:8080', true], ['http://[::1]:5173', true], ['http://localhost', true],
-    ['http://devbox:5173', false], ['https://evil.example', false], ['http://localhost.evil.example', false], ['http://127.0.0.1.evil.example', false], ['null', false], ['file://', false],
+    ['http://localhost:5173', true],
+    ['https://localhost:3000', true],
+    ['http://127.0.0.1:8080', true],
+    ['http://[::1]:5173', true],
+    ['http://localhost', true],
+    ['http://devbox:5173', false],
+    ['https://evil.example', false],
+    ['http://localhost.evil.example', false],
+    ['http://127.0.0.1.evil.example', false],
+    ['null', false],
+    ['file://', false],
   ] as const)('%s is a loopback origin: %s', (origin, loopback) => expect(isLoopbackOrigin(origin)).toBe(loopback));
 
   it('takes --cors-origin as an origin, and says what it wants otherwise', () => {
     expect(normaliseOrigin('http://DevBox:5173/')).toBe('http://devbox:5173');
     expect(normaliseOrigin('https://app.example:443')).toBe('https://app.example');
-    for (const bad of ['devbox:5173', 'http://devbox:5173/app', 'ftp://x']) expect(() => normaliseOrigin(bad)).toThrow(/--cors-origin takes an origin such as http:\/\/devbox:5173/);
+    for (const bad of ['devbox:5173', 'http://devbox:5173/app', 'ftp://x'])
+      expect(() => normaliseOrigin(bad)).toThrow(/--cors-origin takes an origin such as http:\/\/devbox:5173/);
   });
 });
 
@@ -65,7 +84,10 @@ describe('preflights', () => {
     expect(c.methods).toContain('PATCH');
     const own = cors(await preflight(s, '/__geostub/reset', 'https://evil.example', 'POST'));
     expect(own.origin).toBeNull(); // geostub's own routes: no CORS for a foreign page at all
-    expect(cors(await preflight(s, '/__geostub/reset', 'http://localhost:5173', 'POST'))).toMatchObject({ origin: 'http://localhost:5173', credentials: 'true' });
+    expect(cors(await preflight(s, '/__geostub/reset', 'http://localhost:5173', 'POST'))).toMatchObject({
+      origin: 'http://localhost:5173',
+      credentials: 'true',
+    });
   });
 
   it('a path no contract has: no Allow-Methods', async () => {
@@ -89,7 +111,9 @@ describe('simple requests', () => {
   });
 
   it('--no-cors sends none', async () => {
-    const res = await fetch(`${plain.url}/api/v2/categories/?page_size=1`, { headers: { Origin: 'http://localhost:5173' } });
+    const res = await fetch(`${plain.url}/api/v2/categories/?page_size=1`, {
+      headers: { Origin: 'http://localhost:5173' },
+    });
     expect(res.headers.get('access-control-allow-origin')).toBeNull();
   });
 });

@@ -38,42 +38,79 @@ const found = (text: string) => SECRETS.filter((s) => text.includes(s));
 
 describe('the masking rules', () => {
   it.each([
-    ['password', true], ['new_password2', true], ['client_secret', true], ['access_token', true], ['csrfmiddlewaretoken', true],
-    ['api_key', true], ['apiKey', true], ['apikey', true], ['key', true], ['private_key', true], ['X-CSRFToken', true], ['X-Api-Key', true],
-    ['keywords', false], ['tkeywords', false], ['primary_key_fields', false], ['token_type', false], ['monkey', false], ['title', false], ['page_size', false],
+    ['password', true],
+    ['new_password2', true],
+    ['client_secret', true],
+    ['access_token', true],
+    ['csrfmiddlewaretoken', true],
+    ['api_key', true],
+    ['apiKey', true],
+    ['apikey', true],
+    ['key', true],
+    ['private_key', true],
+    ['X-CSRFToken', true],
+    ['X-Api-Key', true],
+    ['keywords', false],
+    ['tkeywords', false],
+    ['primary_key_fields', false],
+    ['token_type', false],
+    ['monkey', false],
+    ['title', false],
+    ['page_size', false],
   ] as const)('%s is secret-like: %s', (name, secret) => expect(isSecretName(name)).toBe(secret));
 
   it.each([
-    ['/api/v2/resources/?page=2&access_token=abc&key=k1&api_key=k2&token=t&apikey=k3&sort[]=title', '/api/v2/resources/?page=2&access_token=***&key=***&api_key=***&token=***&apikey=***&sort[]=title'],
-    ['https://admin:hunter2@example.org/x?filter{keywords.name}=a', 'https://admin:***@example.org/x?filter{keywords.name}=a'],
+    [
+      '/api/v2/resources/?page=2&access_token=abc&key=k1&api_key=k2&token=t&apikey=k3&sort[]=title',
+      '/api/v2/resources/?page=2&access_token=***&key=***&api_key=***&token=***&apikey=***&sort[]=title',
+    ],
+    [
+      'https://admin:hunter2@example.org/x?filter{keywords.name}=a',
+      'https://admin:***@example.org/x?filter{keywords.name}=a',
+    ],
     ['username=a&password=p%40ss&csrfmiddlewaretoken=c', 'username=a&password=***&csrfmiddlewaretoken=***'],
   ])('URLs and forms: %s', (input, expected) => expect(maskUrls(input)).toBe(expected));
 
   it.each([
-    ['{"username":"a","password":"p","profile":{"api_key":"k","keywords":["x"]},"token":null}', '{"username":"a","password":"***","profile":{"api_key":"***","keywords":["x"]},"token":null}'],
+    [
+      '{"username":"a","password":"p","profile":{"api_key":"k","keywords":["x"]},"token":null}',
+      '{"username":"a","password":"***","profile":{"api_key":"***","keywords":["x"]},"token":null}',
+    ],
     ['[{"secret": {"a": [1, "}"]}, "b": 2}]', '[{"secret": "***", "b": 2}]'],
     ['{"a": "\\"password\\": x", "client_secret": 12}', '{"a": "\\"password\\": x", "client_secret": "***"}'],
     ['{"users": [{"password": "cut-off-by-the-4-KB-cl', '{"users": [{"password": "***"'],
   ])('JSON at any depth, clipped too: %s', (input, expected) => expect(maskJson(input)).toBe(expected));
 
   it('multipart parts, headers and cookies', () => {
-    const part = '--b\r\nContent-Disposition: form-data; name="password"\r\n\r\nsecret-value\r\n--b\r\nContent-Disposition: form-data; name="title"\r\n\r\nkept\r\n--b--';
+    const part =
+      '--b\r\nContent-Disposition: form-data; name="password"\r\n\r\nsecret-value\r\n--b\r\nContent-Disposition: form-data; name="title"\r\n\r\nkept\r\n--b--';
     expect(maskText(part)).toBe(part.replace('secret-value', '***'));
     expect(maskHeader('Authorization', 'Basic YWRtaW46YWRtaW4=')).toBe('Basic ***');
     expect(maskHeader('authorization', 'key abc')).toBe('key ***');
     expect(maskHeader('Proxy-Authorization', 'opaque')).toBe('***');
     expect(maskHeader('cookie', 'sessionid=a; csrftoken=b')).toBe('sessionid=***; csrftoken=***');
-    expect(maskHeader('set-cookie', 'sessionid=a; Path=/; Expires=Wed, 21 Oct 2026 07:28:00 GMT, csrftoken=b; Path=/')).toBe('sessionid=***; Path=/; Expires=Wed, 21 Oct 2026 07:28:00 GMT, csrftoken=***; Path=/');
+    expect(
+      maskHeader('set-cookie', 'sessionid=a; Path=/; Expires=Wed, 21 Oct 2026 07:28:00 GMT, csrftoken=b; Path=/'),
+    ).toBe('sessionid=***; Path=/; Expires=Wed, 21 Oct 2026 07:28:00 GMT, csrftoken=***; Path=/');
     expect(maskHeader('x-csrftoken', 'abc')).toBe('***');
-    expect(maskHeader('link', '<http://h/x?key=abc&page=2>; rel="next"')).toBe('<http://h/x?key=***&page=2>; rel="next"');
+    expect(maskHeader('link', '<http://h/x?key=abc&page=2>; rel="next"')).toBe(
+      '<http://h/x?key=***&page=2>; rel="next"',
+    );
     expect(maskHeader('content-type', 'application/json')).toBe('application/json');
   });
 });
 
 /** Sends every kind of secret to a server (or a proxy) at `base`. */
 async function sendSecrets(base: string): Promise<void> {
-  const send = (path: string, init: RequestInit = {}) => fetch(base + path, { redirect: 'manual', ...init }).then((r) => r.arrayBuffer());
-  await send('/api/v2/resources/?page_size=1', { headers: { Authorization: `Basic ${S.basic}`, Cookie: `sessionid=${S.cookie}; csrftoken=${S.csrf}`, 'X-CSRFToken': S.csrf } });
+  const send = (path: string, init: RequestInit = {}) =>
+    fetch(base + path, { redirect: 'manual', ...init }).then((r) => r.arrayBuffer());
+  await send('/api/v2/resources/?page_size=1', {
+    headers: {
+      Authorization: `Basic ${S.basic}`,
+      Cookie: `sessionid=${S.cookie}; csrftoken=${S.csrf}`,
+      'X-CSRFToken': S.csrf,
+    },
+  });
   await send(`/api/v2/resources/?page_size=1&access_token=${S.queryToken}`); // links.next repeats the token
   await send('/api/v2/categories/?page_size=1', { headers: { Authorization: `Bearer ${S.bearer}` } });
   await send(`/services/api/v1/data/?page_size=1&key=${S.catalogKey}`); // so does the Link header
@@ -81,9 +118,18 @@ async function sendSecrets(base: string): Promise<void> {
   await send('/api/v2/users/', {
     method: 'POST',
     headers: { Authorization: `Bearer ${S.bearer}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify({ username: 'masked.user', email: 'masked@example.org', password: S.password, profile: { settings: { api_key: S.nested } } }),
+    body: JSON.stringify({
+      username: 'masked.user',
+      email: 'masked@example.org',
+      password: S.password,
+      profile: { settings: { api_key: S.nested } },
+    }),
   });
-  await send('/api/v2/resources/1/', { method: 'PATCH', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: `title=x&password=${S.form}` });
+  await send('/api/v2/resources/1/', {
+    method: 'PATCH',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: `title=x&password=${S.form}`,
+  });
 }
 
 /** Everything the inspector serves: the page, the list, every exchange in full, the event stream. */
@@ -145,7 +191,11 @@ describe('proxy: log and violation report', () => {
   beforeAll(async () => {
     target = createServer((req, res) => {
       req.resume();
-      res.writeHead(200, { 'Content-Type': 'application/json', 'Set-Cookie': [`sessionid=${S.setCookie}; Path=/; HttpOnly`], Location: `/next?access_token=${S.queryToken}` });
+      res.writeHead(200, {
+        'Content-Type': 'application/json',
+        'Set-Cookie': [`sessionid=${S.setCookie}; Path=/; HttpOnly`],
+        Location: `/next?access_token=${S.queryToken}`,
+      });
       res.end(JSON.stringify({ token: S.answerToken, links: { next: `${req.url}&access_token=${S.queryToken}` } }));
     });
     await new Promise<void>((ok) => target.listen(0, '127.0.0.1', ok));
@@ -154,27 +204,47 @@ describe('proxy: log and violation report', () => {
   afterAll(() => new Promise<void>((ok) => target.close(() => ok())));
 
   for (const show of [false, true]) {
-    it(show ? 'shows them with --show-secrets' : 'masks every secret in its log lines, exchanges and GET /__geostub/violations', async () => {
-      const lines: string[] = [];
-      const proxy = await proxyCommand({ target: targetUrl, port: 0, host: '127.0.0.1', insecure: false, quiet: false, 'log-format': 'text', 'show-secrets': show }, (l) => lines.push(l));
-      try {
-        await sendSecrets(proxy.url);
-        await expect.poll(() => lines.filter((l) => l.includes('/api/v2/users/')).length).toBe(1);
-        const violations = await fetch(`${proxy.url}/__geostub/violations`).then((r) => r.text());
-        expect(JSON.parse(violations).count).toBeGreaterThan(0);
-        const all = [lines.join('\n'), violations, JSON.stringify((proxy as unknown as { exchanges: { recent(): unknown[] } }).exchanges.recent())].join('\n');
-        if (show) {
-          expect(lines.join('\n')).toMatch(/secrets: +SHOWN/);
-          expect(found(all).sort()).toEqual([...SECRETS].sort());
-        } else {
-          expect(lines.join('\n')).toMatch(/secrets: +masked/);
-          expect(violations).toContain('access_token=***');
-          expect(found(all)).toEqual([]);
+    it(
+      show
+        ? 'shows them with --show-secrets'
+        : 'masks every secret in its log lines, exchanges and GET /__geostub/violations',
+      async () => {
+        const lines: string[] = [];
+        const proxy = await proxyCommand(
+          {
+            target: targetUrl,
+            port: 0,
+            host: '127.0.0.1',
+            insecure: false,
+            quiet: false,
+            'log-format': 'text',
+            'show-secrets': show,
+          },
+          (l) => lines.push(l),
+        );
+        try {
+          await sendSecrets(proxy.url);
+          await expect.poll(() => lines.filter((l) => l.includes('/api/v2/users/')).length).toBe(1);
+          const violations = await fetch(`${proxy.url}/__geostub/violations`).then((r) => r.text());
+          expect(JSON.parse(violations).count).toBeGreaterThan(0);
+          const all = [
+            lines.join('\n'),
+            violations,
+            JSON.stringify((proxy as unknown as { exchanges: { recent(): unknown[] } }).exchanges.recent()),
+          ].join('\n');
+          if (show) {
+            expect(lines.join('\n')).toMatch(/secrets: +SHOWN/);
+            expect(found(all).sort()).toEqual([...SECRETS].sort());
+          } else {
+            expect(lines.join('\n')).toMatch(/secrets: +masked/);
+            expect(violations).toContain('access_token=***');
+            expect(found(all)).toEqual([]);
+          }
+        } finally {
+          await proxy.close();
         }
-      } finally {
-        await proxy.close();
-      }
-    });
+      },
+    );
   }
 });
 
@@ -186,28 +256,40 @@ describe('record: progress, report and files', () => {
     source = await startTestServer();
     // a live server that echoes credentials: a token in a resource's link (GeoNode adds ?access_token= to OWS
     // links for a signed-in user), the key in a catalogue item's text
-    source.store.collection('kx_keys').insert({ key: KEY, user: 1, scopes: ['catalog', 'layers:read', 'sets:read', 'documents:read'] });
+    source.store
+      .collection('kx_keys')
+      .insert({ key: KEY, user: 1, scopes: ['catalog', 'layers:read', 'sets:read', 'documents:read'] });
     const resources = source.store.collection('resources');
-    for (const r of resources.all().slice(0, 40)) resources.update(String(r.pk), { thumbnail_url: `/thumbs/${String(r.pk)}.png?access_token=${TOKEN}` });
+    for (const r of resources.all().slice(0, 40))
+      resources.update(String(r.pk), { thumbnail_url: `/thumbs/${String(r.pk)}.png?access_token=${TOKEN}` });
     const items = source.store.collection('kx_items');
-    for (const i of items.all().slice(0, 40)) items.update(String(i.id), { description: `see https://example.org/wms?key=${KEY}&layer=1 or ${KEY}` });
+    for (const i of items.all().slice(0, 40))
+      items.update(String(i.id), { description: `see https://example.org/wms?key=${KEY}&layer=1 or ${KEY}` });
   });
   afterAll(() => source.close());
 
   for (const show of [false, true]) {
-    it(show ? 'keeps them with --show-secrets' : 'masks the echoed token and the --key in the files, the progress lines and the report', async () => {
-      const out = await mkdtemp(join(tmpdir(), 'geostub-record-mask-'));
-      const lines: string[] = [];
-      const code = await recordCommand({ from: source.url, limit: 5, out, pace: 0, 'max-requests': 400, key: KEY, seed: 1, 'show-secrets': show }, (l) => lines.push(l));
-      expect(code).toBe(0);
-      const files = await Promise.all((await readdir(out)).map((f) => readFile(join(out, f), 'utf8')));
-      const all = [...files, ...lines].join('\n');
-      if (show) expect([KEY, TOKEN].filter((x) => all.includes(x))).toEqual([KEY, TOKEN]);
-      else {
-        expect(all).toContain('access_token=***');
-        expect([KEY, TOKEN].filter((x) => all.includes(x))).toEqual([]);
-      }
-    });
+    it(
+      show
+        ? 'keeps them with --show-secrets'
+        : 'masks the echoed token and the --key in the files, the progress lines and the report',
+      async () => {
+        const out = await mkdtemp(join(tmpdir(), 'geostub-record-mask-'));
+        const lines: string[] = [];
+        const code = await recordCommand(
+          { from: source.url, limit: 5, out, pace: 0, 'max-requests': 400, key: KEY, seed: 1, 'show-secrets': show },
+          (l) => lines.push(l),
+        );
+        expect(code).toBe(0);
+        const files = await Promise.all((await readdir(out)).map((f) => readFile(join(out, f), 'utf8')));
+        const all = [...files, ...lines].join('\n');
+        if (show) expect([KEY, TOKEN].filter((x) => all.includes(x))).toEqual([KEY, TOKEN]);
+        else {
+          expect(all).toContain('access_token=***');
+          expect([KEY, TOKEN].filter((x) => all.includes(x))).toEqual([]);
+        }
+      },
+    );
   }
 });
 
@@ -219,26 +301,44 @@ describe('conform: console and report files', () => {
   afterAll(() => faulty.close());
 
   for (const show of [false, true]) {
-    it(show ? 'keeps them with --show-secrets, and says so' : 'masks the credentials given and a scenario\'s password in the console, JSON and JUnit reports', async () => {
-      const dir = await mkdtemp(join(tmpdir(), 'geostub-conform-mask-'));
-      let out = '';
-      let err = '';
-      const code = await conformCommand(
-        { target: faulty.url, token: S.bearer, key: S.catalogKey, 'allow-writes': true, only: ['scenario geonode-users'], report: [`json:${join(dir, 'r.json')}`, `junit:${join(dir, 'r.xml')}`], 'show-secrets': show },
-        { write: (t) => void (out += t) },
-        { write: (t) => void (err += t) },
-      );
-      expect(code, out + err).toBe(1);
-      const all = [out, err, await readFile(join(dir, 'r.json'), 'utf8'), await readFile(join(dir, 'r.xml'), 'utf8')].join('\n');
-      const password = 'Zebra-Quantum-7391!'; // contracts/scenarios/geonode-users.yaml
-      expect(all).toContain('POST /api/v2/users/');
-      if (show) {
-        expect(err).toMatch(/--show-secrets/);
-        expect(all).toContain(password);
-      } else {
-        expect(all).toContain('"password":"***"');
-        expect([password, S.bearer, S.catalogKey].filter((x) => all.includes(x))).toEqual([]);
-      }
-    });
+    it(
+      show
+        ? 'keeps them with --show-secrets, and says so'
+        : "masks the credentials given and a scenario's password in the console, JSON and JUnit reports",
+      async () => {
+        const dir = await mkdtemp(join(tmpdir(), 'geostub-conform-mask-'));
+        let out = '';
+        let err = '';
+        const code = await conformCommand(
+          {
+            target: faulty.url,
+            token: S.bearer,
+            key: S.catalogKey,
+            'allow-writes': true,
+            only: ['scenario geonode-users'],
+            report: [`json:${join(dir, 'r.json')}`, `junit:${join(dir, 'r.xml')}`],
+            'show-secrets': show,
+          },
+          { write: (t) => void (out += t) },
+          { write: (t) => void (err += t) },
+        );
+        expect(code, out + err).toBe(1);
+        const all = [
+          out,
+          err,
+          await readFile(join(dir, 'r.json'), 'utf8'),
+          await readFile(join(dir, 'r.xml'), 'utf8'),
+        ].join('\n');
+        const password = 'Zebra-Quantum-7391!'; // contracts/scenarios/geonode-users.yaml
+        expect(all).toContain('POST /api/v2/users/');
+        if (show) {
+          expect(err).toMatch(/--show-secrets/);
+          expect(all).toContain(password);
+        } else {
+          expect(all).toContain('"password":"***"');
+          expect([password, S.bearer, S.catalogKey].filter((x) => all.includes(x))).toEqual([]);
+        }
+      },
+    );
   }
 });

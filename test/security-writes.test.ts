@@ -15,12 +15,24 @@ const nobody = 'Basic ' + Buffer.from('nobody:nobody').toString('base64');
 /** Reset the data, then add a regular user who owns nothing, manages nothing and belongs to no group. */
 async function resetWithNobody(): Promise<void> {
   await fetch(`${s.url}/__geostub/reset`, { method: 'POST' });
-  s.store.collection('users').insert({ username: 'nobody', password: 'nobody', first_name: '', last_name: '', email: 'nobody@example.org', avatar: null, is_superuser: false, is_staff: false, link: '/api/v2/users/0' });
+  s.store.collection('users').insert({
+    username: 'nobody',
+    password: 'nobody',
+    first_name: '',
+    last_name: '',
+    email: 'nobody@example.org',
+    avatar: null,
+    is_superuser: false,
+    is_staff: false,
+    link: '/api/v2/users/0',
+  });
 }
 
 beforeAll(async () => {
   s = await startTestServer();
-  writes = allOperations(buildRouteTable(await loadContracts())).filter((o) => o.method !== 'get' && o.api === 'geonode');
+  writes = allOperations(buildRouteTable(await loadContracts())).filter(
+    (o) => o.method !== 'get' && o.api === 'geonode',
+  );
 });
 afterAll(() => s.close());
 
@@ -39,26 +51,48 @@ async function attempt(op: Operation, authorization: string | undefined) {
     headers['Content-Type'] = 'application/json';
   }
   const before = s.store.snapshot();
-  const res = await fetch(s.url + expandPath(op.path, params), { method: op.method.toUpperCase(), headers, body, redirect: 'manual' });
+  const res = await fetch(s.url + expandPath(op.path, params), {
+    method: op.method.toUpperCase(),
+    headers,
+    body,
+    redirect: 'manual',
+  });
   return { status: res.status, text: await res.text(), unchanged: s.store.snapshot() === before };
 }
 
 /** Refusals: 401/403, 404 for an object the caller may not see, 405, or a 4xx the contract documents for the operation. */
-const refused = (op: Operation, status: number) => [401, 403, 404, 405].includes(status) || (status >= 400 && status < 500 && String(status) in op.responses);
+const refused = (op: Operation, status: number) =>
+  [401, 403, 404, 405].includes(status) || (status >= 400 && status < 500 && String(status) in op.responses);
 
 // operations any authenticated user may legitimately perform on their own behalf (GeoNode's rules)
 const OPEN_TO_ANY_USER = new Set([
-  'POST /api/v2/resources/', 'POST /api/v2/documents/', 'POST /api/v2/maps/', 'POST /api/v2/geoapps/',
-  'POST /api/v2/resources/create/{resource_type}/', 'POST /api/v2/resources/ingest/{resource_type}/',
-  'POST /api/v2/uploads/', 'POST /api/v2/uploads/upload/',
-  'POST /api/v2/resources/{id}/favorite/', 'DELETE /api/v2/resources/{id}/favorite/', 'POST /api/v2/resources/{id}/ratings/',
-  'POST /api/v2/resources/{resource_id}/set_thumbnail_from_bbox/', 'POST /api/v2/resources/{id}/linked_resources/',
-  'POST /api/v2/resources/{id}/extra_metadata/', 'PUT /api/v2/resources/{id}/copy/',
-  'PATCH /api/v2/users/{id}/', 'PUT /api/v2/users/{id}/', 'DELETE /api/v2/users/{id}/', 'PATCH /api/v2/users/',
+  'POST /api/v2/resources/',
+  'POST /api/v2/documents/',
+  'POST /api/v2/maps/',
+  'POST /api/v2/geoapps/',
+  'POST /api/v2/resources/create/{resource_type}/',
+  'POST /api/v2/resources/ingest/{resource_type}/',
+  'POST /api/v2/uploads/',
+  'POST /api/v2/uploads/upload/',
+  'POST /api/v2/resources/{id}/favorite/',
+  'DELETE /api/v2/resources/{id}/favorite/',
+  'POST /api/v2/resources/{id}/ratings/',
+  'POST /api/v2/resources/{resource_id}/set_thumbnail_from_bbox/',
+  'POST /api/v2/resources/{id}/linked_resources/',
+  'POST /api/v2/resources/{id}/extra_metadata/',
+  'PUT /api/v2/resources/{id}/copy/',
+  'PATCH /api/v2/users/{id}/',
+  'PUT /api/v2/users/{id}/',
+  'DELETE /api/v2/users/{id}/',
+  'PATCH /api/v2/users/',
   'PATCH /api/v2/harvesters/{harvester_id}/harvestable-resources/',
   // AssetViewSet is IsAuthenticatedOrReadOnly with no object check (geonode/assets/views.py:48 at 4.4.3)
-  'POST /api/v2/assets/', 'PATCH /api/v2/assets/', 'DELETE /api/v2/assets/',
-  'PUT /api/v2/assets/{id}/', 'PATCH /api/v2/assets/{id}/', 'DELETE /api/v2/assets/{id}/',
+  'POST /api/v2/assets/',
+  'PATCH /api/v2/assets/',
+  'DELETE /api/v2/assets/',
+  'PUT /api/v2/assets/{id}/',
+  'PATCH /api/v2/assets/{id}/',
+  'DELETE /api/v2/assets/{id}/',
 ]);
 
 describe('writes are refused to callers without the right, and change nothing', () => {
@@ -68,7 +102,8 @@ describe('writes are refused to callers without the right, and change nothing', 
       if (op.path.includes('harvestable-resources')) continue; // GeoNode gives these no permission class at all
       await fetch(`${s.url}/__geostub/reset`, { method: 'POST' });
       const r = await attempt(op, undefined);
-      if (![401, 403, 404, 405].includes(r.status) || !r.unchanged) wrong.push(`${op.method.toUpperCase()} ${op.path} → ${r.status} ${r.text.slice(0, 120)}`);
+      if (![401, 403, 404, 405].includes(r.status) || !r.unchanged)
+        wrong.push(`${op.method.toUpperCase()} ${op.path} → ${r.status} ${r.text.slice(0, 120)}`);
     }
     expect(wrong).toEqual([]);
   });

@@ -27,7 +27,10 @@ afterAll(() => s.close());
  * admin gets past the 401/403 checks and meets its last documented 4xx (the 405).
  */
 function successStatus(op: Operation): number {
-  const codes = Object.keys(op.responses).filter((c) => /^\d\d\d$/.test(c)).map(Number).sort();
+  const codes = Object.keys(op.responses)
+    .filter((c) => /^\d\d\d$/.test(c))
+    .map(Number)
+    .sort();
   return codes.find((c) => c >= 200 && c < 300) ?? codes.filter((c) => c >= 400 && c < 500).pop()!;
 }
 
@@ -42,15 +45,19 @@ async function send(op: Operation) {
 async function sendUnchecked(op: Operation) {
   const params = fillParams(op, s.store);
   const sample = sampleFor(op);
-  const headers: Record<string, string> = { Authorization: op.api === 'koordinates' ? 'key geostub0koordinates0api0key00001' : BASIC.admin };
+  const headers: Record<string, string> = {
+    Authorization: op.api === 'koordinates' ? 'key geostub0koordinates0api0key00001' : BASIC.admin,
+  };
   let body: BodyInit | undefined;
   if (sample.files) {
     const form = new FormData();
-    for (const [k, f] of Object.entries(sample.files)) form.append(k, new Blob([f.content], { type: 'text/xml' }), f.filename);
+    for (const [k, f] of Object.entries(sample.files))
+      form.append(k, new Blob([f.content], { type: 'text/xml' }), f.filename);
     body = form;
   } else if (sample.form) {
     const form = new FormData();
-    for (const [k, v] of Object.entries(sample.form)) form.append(k, new Blob([`{"type":"FeatureCollection","features":[]}`]), v);
+    for (const [k, v] of Object.entries(sample.form))
+      form.append(k, new Blob([`{"type":"FeatureCollection","features":[]}`]), v);
     body = form;
   } else if (sample.urlencoded !== undefined) {
     body = sample.urlencoded;
@@ -61,7 +68,11 @@ async function sendUnchecked(op: Operation) {
   }
   const url = s.url + expandPath(op.path, params);
   if (sample.setup) {
-    const res = await fetch(url, { method: sample.setup.method, headers: { ...headers, 'Content-Type': 'application/json' }, body: JSON.stringify(sample.setup.body) });
+    const res = await fetch(url, {
+      method: sample.setup.method,
+      headers: { ...headers, 'Content-Type': 'application/json' },
+      body: JSON.stringify(sample.setup.body),
+    });
     expect(res.status, `setup of ${op.operationId}`).toBeLessThan(300);
   }
   const res = await fetch(url, { method: op.method.toUpperCase(), headers, body, redirect: 'manual' });
@@ -129,8 +140,16 @@ describe('fixtures validate against their contract schemas', () => {
       const validate = validators.forSchema('geonode', { $ref: `#/components/schemas/${c.itemSchema}` });
       for (const record of s.store.collection(c.store).all()) {
         if (c.scope && !c.scope(record)) continue;
-        const rendered = renderRecord(key, record, { contract: geonode, store: s.store, origin: s.url, user: admin }, { withDeferred: true });
-        expect(validate(rendered), `${key} ${String(record[c.idField])}: ${JSON.stringify(describeErrors(validate.errors))}`).toBe(true);
+        const rendered = renderRecord(
+          key,
+          record,
+          { contract: geonode, store: s.store, origin: s.url, user: admin },
+          { withDeferred: true },
+        );
+        expect(
+          validate(rendered),
+          `${key} ${String(record[c.idField])}: ${JSON.stringify(describeErrors(validate.errors))}`,
+        ).toBe(true);
         checked++;
       }
     }
@@ -150,7 +169,9 @@ describe('fixtures validate against their contract schemas', () => {
         })();
         expect(res.status, `${op.path} page ${page}: ${text.slice(0, 300)}`).toBe(200);
         const body = JSON.parse(text);
-        expect(validate(body), `${op.path} page ${page}: ${JSON.stringify(describeErrors(validate.errors))}`).toBe(true);
+        expect(validate(body), `${op.path} page ${page}: ${JSON.stringify(describeErrors(validate.errors))}`).toBe(
+          true,
+        );
         if (!body.links.next) break;
       }
     }

@@ -16,7 +16,8 @@ describe('GeoNode API root and schema', () => {
     expect(Object.keys(res.json)).toEqual([...Object.keys(res.json)].sort());
     expect(res.json.resources).toBe(`${s.url}/api/v2/resources`);
     expect(res.json.group_profiles).toBeUndefined();
-    for (const url of Object.values(res.json) as string[]) expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api\/v2\/[a-z-]+$/);
+    for (const url of Object.values(res.json) as string[])
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api\/v2\/[a-z-]+$/);
     expect(res.json).not.toHaveProperty('harvesters');
   });
 
@@ -26,7 +27,9 @@ describe('GeoNode API root and schema', () => {
     expect(parseYaml(yaml.text).openapi).toBe('3.0.3');
     const byQuery = await s.request('GET', '/api/v2/schema/?format=json');
     expect(byQuery.json.openapi).toBe('3.0.3');
-    const byAccept = await s.request('GET', '/api/v2/schema/', { headers: { Accept: 'application/vnd.oai.openapi+json' } });
+    const byAccept = await s.request('GET', '/api/v2/schema/', {
+      headers: { Accept: 'application/vnd.oai.openapi+json' },
+    });
     expect(byAccept.headers.get('content-type')).toMatch(/openapi\+json/);
     expect(Object.keys(byAccept.json.paths)).toContain('/api/v2/resources/');
   });
@@ -35,7 +38,12 @@ describe('GeoNode API root and schema', () => {
 describe('trailing slashes as the real routers have them', () => {
   it('GeoNode DynamicRouter paths answer with and without the slash (no redirect)', async () => {
     const pk = (await s.request('GET', '/api/v2/datasets/?page_size=1')).json.datasets[0].pk;
-    for (const path of ['/api/v2/resources', '/api/v2/resources/', `/api/v2/datasets/${pk}`, `/api/v2/datasets/${pk}/`]) {
+    for (const path of [
+      '/api/v2/resources',
+      '/api/v2/resources/',
+      `/api/v2/datasets/${pk}`,
+      `/api/v2/datasets/${pk}/`,
+    ]) {
       const res = await s.request('GET', path);
       expect(res.status, path).toBe(200);
     }
@@ -51,7 +59,10 @@ describe('trailing slashes as the real routers have them', () => {
   });
 
   it('the execution-status path has no trailing slash: a slashed URL is a JSON 404', async () => {
-    const res = await s.request('GET', '/api/v2/resource-service/execution-status/00000000-0000-0000-0000-000000000000/');
+    const res = await s.request(
+      'GET',
+      '/api/v2/resource-service/execution-status/00000000-0000-0000-0000-000000000000/',
+    );
     expect(res.status).toBe(404);
     expect(res.headers.get('content-type')).toMatch(/json/);
   });
@@ -65,7 +76,9 @@ describe('lists and raw query keys', () => {
     expect(p1.json.resources).toHaveLength(5);
     expect(p1.json.links.previous).toBeNull();
     expect(p1.json.links.next).toBe(`${s.url}/api/v2/resources/?page=2&page_size=5&sort_by=title`);
-    const p2 = await fetch(p1.json.links.next, { headers: { Authorization: 'Basic ' + Buffer.from('admin:admin').toString('base64') } }).then((r) => r.json());
+    const p2 = await fetch(p1.json.links.next, {
+      headers: { Authorization: 'Basic ' + Buffer.from('admin:admin').toString('base64') },
+    }).then((r) => r.json());
     expect(p2.links.previous).toBe(`${s.url}/api/v2/resources/?page_size=5&sort_by=title`);
     const ids = new Set([...p1.json.resources, ...p2.resources].map((r: { pk: string }) => r.pk));
     expect(ids.size).toBe(10);
@@ -77,10 +90,16 @@ describe('lists and raw query keys', () => {
     expect(without.json.total).toBe(all.json.total);
     const title = all.json.resources[0].title as string;
     const word = title.split(/\s+/)[0];
-    const hit = await s.request('GET', `/api/v2/resources/?search=${encodeURIComponent(word)}&search_fields=title&search_fields=abstract&page_size=100`);
+    const hit = await s.request(
+      'GET',
+      `/api/v2/resources/?search=${encodeURIComponent(word)}&search_fields=title&search_fields=abstract&page_size=100`,
+    );
     expect(hit.json.total).toBeGreaterThan(0);
     for (const r of hit.json.resources) expect(`${r.title} ${r.abstract}`.toLowerCase()).toContain(word.toLowerCase());
-    const none = await s.request('GET', `/api/v2/resources/?search=${encodeURIComponent(word)}%20zzzz-no-such-word&search_fields=title`);
+    const none = await s.request(
+      'GET',
+      `/api/v2/resources/?search=${encodeURIComponent(word)}%20zzzz-no-such-word&search_fields=title`,
+    );
     expect(none.json.total).toBe(0);
   });
 
@@ -111,16 +130,26 @@ describe('writes', () => {
     const before = s.store.snapshot();
     const res = await s.request('PATCH', '/api/v2/resources/1/', { body: { title: 'x' }, as: null });
     expect(res.status).toBe(403);
-    expect(res.json).toEqual({ success: false, errors: ['Authentication credentials were not provided.'], code: 'not_authenticated' });
+    expect(res.json).toEqual({
+      success: false,
+      errors: ['Authentication credentials were not provided.'],
+      code: 'not_authenticated',
+    });
     expect(s.store.snapshot()).toBe(before);
   });
 
   it('Bearer tokens and ?access_token= identify the fixture accounts', async () => {
-    const bearer = await s.request('GET', '/api/v2/users/1002', { headers: { Authorization: 'Bearer geostub-alice-token' }, as: null });
+    const bearer = await s.request('GET', '/api/v2/users/1002', {
+      headers: { Authorization: 'Bearer geostub-alice-token' },
+      as: null,
+    });
     expect(bearer.json.user.username).toBe('alice');
     const query = await s.request('GET', '/api/v2/users/1002?access_token=geostub-alice-token', { as: null });
     expect(query.status).toBe(200);
-    const wrong = await s.request('GET', '/api/v2/users/', { headers: { Authorization: 'Basic ' + Buffer.from('alice:nope').toString('base64') }, as: null });
+    const wrong = await s.request('GET', '/api/v2/users/', {
+      headers: { Authorization: 'Basic ' + Buffer.from('alice:nope').toString('base64') },
+      as: null,
+    });
     expect(wrong.status).toBe(403);
     expect(wrong.json.code).toBe('authentication_failed');
   });
@@ -138,7 +167,14 @@ describe('admin routes and CORS', () => {
   });
 
   it('answers CORS preflights and exposes the pagination headers', async () => {
-    const pre = await fetch(`${s.url}/api/v2/resources/`, { method: 'OPTIONS', headers: { Origin: 'http://localhost:3000', 'Access-Control-Request-Method': 'PATCH', 'Access-Control-Request-Headers': 'authorization,content-type' } });
+    const pre = await fetch(`${s.url}/api/v2/resources/`, {
+      method: 'OPTIONS',
+      headers: {
+        Origin: 'http://localhost:3000',
+        'Access-Control-Request-Method': 'PATCH',
+        'Access-Control-Request-Headers': 'authorization,content-type',
+      },
+    });
     expect(pre.status).toBe(204);
     expect(pre.headers.get('access-control-allow-origin')).toBe('http://localhost:3000');
     expect(pre.headers.get('access-control-allow-methods')).toMatch(/PATCH/);

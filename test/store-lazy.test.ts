@@ -48,7 +48,11 @@ async function editIndex(file: string, change: (index: any) => void | Promise<vo
   await writeFile(`${file}.index`, JSON.stringify(index));
 }
 
-const recordLines = async (file: string) => (await readFile(file, 'utf8')).split('\n').filter((l) => l.startsWith('{"id"')).map((l) => l.replace(/,$/, ''));
+const recordLines = async (file: string) =>
+  (await readFile(file, 'utf8'))
+    .split('\n')
+    .filter((l) => l.startsWith('{"id"'))
+    .map((l) => l.replace(/,$/, ''));
 
 describe('lazy records', () => {
   it('are indexed on first start and not parsed on the next, while their hot fields answer', async () => {
@@ -65,7 +69,12 @@ describe('lazy records', () => {
     expect(c.all().every(isLazy)).toBe(true); // hot fields and ids did not parse anything
     expect(c.get(4)!.name).toBe('fo\u00fcr \u2603'); // a cold field parses that record only
     expect(isLazy(c.get(4)!)).toBe(false);
-    expect(c.all().filter(isLazy).map((r) => r.id)).toEqual([1, 2, 3, 5]);
+    expect(
+      c
+        .all()
+        .filter(isLazy)
+        .map((r) => r.id),
+    ).toEqual([1, 2, 3, 5]);
     expect(Object.keys(c.get(1)!)).toEqual(['id', 'name', 'kind', 'owner', 'tags']); // the file's key order
     expect({ ...c.get(4)! }).toEqual(things()[3]);
     expect(JSON.stringify(c.get(1))).toBe(JSON.stringify(things()[0]));
@@ -86,13 +95,29 @@ describe('lazy records', () => {
     await s.persist();
     // reopen while the first store is still running (as after kill -9): the journal is replayed over lazy records
     const replayed = await Store.open({ file, seed, specs, lazy: { from: 3 } });
-    expect(replayed.collection('things').all().map((r) => [r.id, r.name])).toEqual([[1, 'one'], [2, 'TWO'], [4, 'fo\u00fcr \u2603'], [5, 'five'], [6, 'six']]);
+    expect(
+      replayed
+        .collection('things')
+        .all()
+        .map((r) => [r.id, r.name]),
+    ).toEqual([
+      [1, 'one'],
+      [2, 'TWO'],
+      [4, 'fo\u00fcr \u2603'],
+      [5, 'five'],
+      [6, 'six'],
+    ]);
     await s.close(); // writes the snapshot
     const after = await recordLines(file);
     expect(after.filter((l) => before.includes(l)).length).toBe(4); // 1, 4, 5 untouched, and "small"'s record
     expect(after.some((l) => l.includes('"TWO"'))).toBe(true);
     const again = await Store.open({ file, seed, specs, lazy: { from: 3 } });
-    expect(again.collection('things').all().map((r) => r.name)).toEqual(['one', 'TWO', 'fo\u00fcr \u2603', 'five', 'six']);
+    expect(
+      again
+        .collection('things')
+        .all()
+        .map((r) => r.name),
+    ).toEqual(['one', 'TWO', 'fo\u00fcr \u2603', 'five', 'six']);
     expect(again.collection('things').get(6)!.kind).toBe('c');
     await again.close();
     await replayed.close();
@@ -108,9 +133,12 @@ describe('lazy records', () => {
     expect(c.all().some(isLazy)).toBe(false); // never let go in the middle of a request's work
     await turn();
     await turn(); // the first pass gives each a second chance, a later one lets them go
-    c.get(5)!.name; // in use: kept
+    void c.get(5)!.name; // in use: kept
     await turn();
-    const loaded = c.all().filter((r) => !isLazy(r)).map((r) => r.id);
+    const loaded = c
+      .all()
+      .filter((r) => !isLazy(r))
+      .map((r) => r.id);
     expect(loaded.length).toBeLessThanOrEqual(2);
     expect(s.lazyRecords).toMatchObject({ records: 5, loaded: loaded.length });
     expect(c.all().map((r) => ({ ...r }))).toEqual(things()); // read again, the same
@@ -162,7 +190,12 @@ describe('lazy records', () => {
     await turn();
     await turn();
     expect(c.all().every(isLazy)).toBe(true);
-    expect([c.get(1)!.owner, 'kind' in c.get(5)!, 'owner' in c.get(3)!, c.get(2)!.owner]).toEqual([{ pk: 9, username: 'zed' }, false, false, OWNER]);
+    expect([c.get(1)!.owner, 'kind' in c.get(5)!, 'owner' in c.get(3)!, c.get(2)!.owner]).toEqual([
+      { pk: 9, username: 'zed' },
+      false,
+      false,
+      OWNER,
+    ]);
     expect(Object.isFrozen(c.get(1)!.owner)).toBe(true); // a column value is shared: never changed in place
     expect(c.all().every(isLazy)).toBe(true);
     await s.close();
@@ -193,7 +226,9 @@ describe('lazy records', () => {
 
   it('refuse a record cache or threshold that is not a size', async () => {
     const file = await fresh();
-    await expect(Store.open({ file, seed, specs, lazy: { cacheMB: -1 } })).rejects.toThrow(/--cache-mb.*0 or more MB, not -1/);
+    await expect(Store.open({ file, seed, specs, lazy: { cacheMB: -1 } })).rejects.toThrow(
+      /--cache-mb.*0 or more MB, not -1/,
+    );
     await expect(Store.open({ file, seed, specs, lazy: { cacheMB: Number.NaN } })).rejects.toThrow(/not NaN/);
     await expect(Store.open({ file, seed, specs, lazy: { from: 0.5 } })).rejects.toThrow(/--lazy-from.*whole number/);
   });
@@ -243,7 +278,12 @@ describe('lazy records', () => {
     });
     const s = await Store.open({ file, seed, specs, lazy: { from: 3 } });
     expect(s.collection('things').all().some(isLazy)).toBe(false);
-    expect(s.collection('things').all().map((r) => ({ ...r }))).toEqual(things());
+    expect(
+      s
+        .collection('things')
+        .all()
+        .map((r) => ({ ...r })),
+    ).toEqual(things());
     await s.close();
   });
 
@@ -269,7 +309,12 @@ describe('lazy records', () => {
     expect(s.lazyRecords.records).toBe(0);
     const replayed = await Store.open({ file, seed, specs, lazy: { from: 3 } }); // as after kill -9
     expect(replayed.lazyRecords.records).toBe(0);
-    expect(replayed.collection('things').all().map((r) => r.name)).toEqual(things().map((t) => t.name));
+    expect(
+      replayed
+        .collection('things')
+        .all()
+        .map((r) => r.name),
+    ).toEqual(things().map((t) => t.name));
     await replayed.close();
     await s.close();
   });

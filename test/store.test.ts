@@ -5,8 +5,17 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Store } from '../src/store/store.js';
 
-const specs = { things: { idField: 'id', idKind: 'int' as const }, named: { idField: 'slug', idKind: 'given' as const } };
-const seed = async () => ({ things: [{ id: 1, name: 'one' }, { id: 2, name: 'two' }], named: [{ slug: 'a' }] });
+const specs = {
+  things: { idField: 'id', idKind: 'int' as const },
+  named: { idField: 'slug', idKind: 'given' as const },
+};
+const seed = async () => ({
+  things: [
+    { id: 1, name: 'one' },
+    { id: 2, name: 'two' },
+  ],
+  named: [{ slug: 'a' }],
+});
 
 describe('store', () => {
   it('copies the seed into a new db file on first start and reads it back on the next', async () => {
@@ -41,7 +50,9 @@ describe('store', () => {
     const again = await Store.open({ file: join(dir, 'db.json'), seed: fromFile, specs }); // as after kill -9
     expect(again.collection('things').all()).toEqual([{ id: 1, name: 'one' }]);
     await s.close();
-    expect(JSON.parse(await readFile(join(dir, 'db.json'), 'utf8')).collections.things).toEqual([{ id: 1, name: 'one' }]);
+    expect(JSON.parse(await readFile(join(dir, 'db.json'), 'utf8')).collections.things).toEqual([
+      { id: 1, name: 'one' },
+    ]);
   });
 
   it('in memory keeps nothing on disk', async () => {
@@ -77,9 +88,23 @@ describe('store', () => {
   });
 
   it('keeps secondary indexes (where) up to date through inserts, updates, in-place signals and removals', async () => {
-    const s = await Store.open({ inMemory: true, seed: async () => ({ things: [{ id: 1, tags: ['a', 'b'] }, { id: 2, tags: ['b'] }], named: [] }), specs });
+    const s = await Store.open({
+      inMemory: true,
+      seed: async () => ({
+        things: [
+          { id: 1, tags: ['a', 'b'] },
+          { id: 2, tags: ['b'] },
+        ],
+        named: [],
+      }),
+      specs,
+    });
     const things = s.collection('things');
-    const ids = (v: string) => things.where('tags', v).map((t) => t.id).sort();
+    const ids = (v: string) =>
+      things
+        .where('tags', v)
+        .map((t) => t.id)
+        .sort();
     expect(ids('b')).toEqual([1, 2]);
     things.insert({ tags: ['b', 'c'] });
     things.update(1, { tags: ['c'] });

@@ -87,7 +87,8 @@ export class Schedule {
   first(): Due | undefined {
     if (this.earliest === undefined) {
       let best: { key: string; at: number; seq: number } | null = null;
-      for (const [key, e] of this.entries) if (!best || e.at < best.at || (e.at === best.at && e.seq < best.seq)) best = { key, ...e };
+      for (const [key, e] of this.entries)
+        if (!best || e.at < best.at || (e.at === best.at && e.seq < best.seq)) best = { key, ...e };
       this.earliest = best ? { key: best.key, at: best.at } : null;
     }
     return this.earliest ?? undefined;

@@ -21,7 +21,6 @@ export const bookOf = (rec: StoredRecord): JobBook | undefined => {
   return b && typeof b === 'object' && !Array.isArray(b) ? (b as JobBook) : undefined;
 };
 
-
 /**
  * Start a job: on the server's scheduler when there is one, else (behaviours called without a server) run it to
  * its end at once.
@@ -82,7 +81,11 @@ export class JobScheduler implements JobRunner {
   /** Run every step whose due time has passed; returns how many ran. */
   runDue(): number {
     let ran = 0;
-    for (let next = this.schedule.first(); next && next.at <= this.clock.now() && ran < 100_000; next = this.schedule.first()) {
+    for (
+      let next = this.schedule.first();
+      next && next.at <= this.clock.now() && ran < 100_000;
+      next = this.schedule.first()
+    ) {
       this.runOne(next.key, next.at);
       ran++;
     }

@@ -77,8 +77,12 @@ const PARAM_HINT = /(?:^|[?&;])[^=&#?;\s"'<>\\]*(?:pass|secret|token|key|%)[^=&#
 /** Secret-like query parameters and userinfo passwords of every URL in a text (or of a bare query/form text). */
 export function maskUrls(text: string): string {
   let t = text;
-  if (PARAM_HINT.test(t)) t = t.replace(URL_PARAM, (all, sep: string, name: string, value: string) => (value && isSecretName(decoded(name)) ? `${sep}${name}=${MASK}` : all));
-  if (t.includes('@') && USERINFO_HINT.test(t)) t = t.replace(USERINFO, (all, head: string, pass: string) => (pass ? `${head}:${MASK}@` : all));
+  if (PARAM_HINT.test(t))
+    t = t.replace(URL_PARAM, (all, sep: string, name: string, value: string) =>
+      value && isSecretName(decoded(name)) ? `${sep}${name}=${MASK}` : all,
+    );
+  if (t.includes('@') && USERINFO_HINT.test(t))
+    t = t.replace(USERINFO, (all, head: string, pass: string) => (pass ? `${head}:${MASK}@` : all));
   return t;
 }
 
@@ -86,7 +90,7 @@ const isSpace = (c: number) => c === 32 || c === 9 || c === 10 || c === 13;
 
 /** Index just after the JSON string starting at `i` (its opening quote), or the text's length when clipped. */
 function stringEnd(text: string, i: number): number {
-  for (let j = i + 1; ; ) {
+  for (let j = i + 1; ;) {
     const q = text.indexOf('"', j);
     if (q < 0) return text.length;
     let k = q - 1;
@@ -152,7 +156,8 @@ export function maskJson(text: string): string {
   return last ? out + text.slice(last) : text;
 }
 
-const MULTIPART_PART = /(Content-Disposition:[^\r\n]*\bname="([^"]*)"[^\r\n]*\r\n(?:[^\r\n]+\r\n)*\r\n)([\s\S]*?)(?=\r\n--|$)/gi;
+const MULTIPART_PART =
+  /(Content-Disposition:[^\r\n]*\bname="([^"]*)"[^\r\n]*\r\n(?:[^\r\n]+\r\n)*\r\n)([\s\S]*?)(?=\r\n--|$)/gi;
 
 /** Any text geostub saw (a body, a message quoting one): JSON fields, multipart parts and URLs masked. */
 export function maskText(text: string): string;
@@ -181,7 +186,8 @@ const MEMO_MAX = 8 * 1024;
 
 function maskTextNow(text: string): string {
   let t = maskJson(text);
-  if (/Content-Disposition:/i.test(t)) t = t.replace(MULTIPART_PART, (all, head: string, name: string) => (isSecretName(name) ? `${head}${MASK}` : all));
+  if (/Content-Disposition:/i.test(t))
+    t = t.replace(MULTIPART_PART, (all, head: string, name: string) => (isSecretName(name) ? `${head}${MASK}` : all));
   return maskUrls(t);
 }
 
@@ -192,18 +198,21 @@ export function maskHeader(name: string, value: string): string {
   if (n === 'cookie') return value.replace(/([^=;\s]+)=([^;]*)/g, (_a, k: string) => `${k}=${MASK}`);
   // each cookie's first pair; a joined list's cookies start after `, ` (an `Expires` date's comma is followed by a
   // day number and a space, never by `name=`)
-  if (n === 'set-cookie') return value.replace(/(^|,\s*)([^=;,\s]+)=([^;]*)/g, (_a, sep: string, k: string) => `${sep}${k}=${MASK}`);
+  if (n === 'set-cookie')
+    return value.replace(/(^|,\s*)([^=;,\s]+)=([^;]*)/g, (_a, sep: string, k: string) => `${sep}${k}=${MASK}`);
   if (isSecretName(n)) return MASK;
   if (URL_HEADERS.has(n)) return maskUrls(value);
   return value;
 }
 
-export const isMaskedHeader = (name: string) => CREDENTIAL_HEADERS.has(name.toLowerCase()) || COOKIE_HEADERS.has(name.toLowerCase()) || isSecretName(name);
+export const isMaskedHeader = (name: string) =>
+  CREDENTIAL_HEADERS.has(name.toLowerCase()) || COOKIE_HEADERS.has(name.toLowerCase()) || isSecretName(name);
 
 /** Headers as flat strings, a repeated header joined by `, ` (node's arrays, `Set-Cookie` among them). */
 export function flatHeaders(headers: Record<string, unknown>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(headers)) if (v !== undefined) out[k] = Array.isArray(v) ? v.map(String).join(', ') : String(v);
+  for (const [k, v] of Object.entries(headers))
+    if (v !== undefined) out[k] = Array.isArray(v) ? v.map(String).join(', ') : String(v);
   return out;
 }
 

@@ -137,4 +137,8 @@ export interface JobRunner {
 
 export type Behaviour = (req: BehaviourRequest, env: Env) => Reply | Promise<Reply>;
 
-export const json = (status: number, body: unknown, headers?: Record<string, string>): Reply => ({ status, body, headers });
+export const json = (status: number, body: unknown, headers?: Record<string, string>): Reply => ({
+  status,
+  body,
+  headers,
+});

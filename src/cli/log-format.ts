@@ -52,12 +52,17 @@ export function formatExchange(e: Exchange, opts: LogOptions): string {
   ];
   if (e.user) parts.push(paint(c, '35', e.user));
   if (e.error) parts.push(paint(c, statusColor(e.status), e.error));
-  if (e.violations.length) parts.push(paint(c, '31;1', `${e.violations.length} violation${e.violations.length > 1 ? 's' : ''}`));
+  if (e.violations.length)
+    parts.push(paint(c, '31;1', `${e.violations.length} violation${e.violations.length > 1 ? 's' : ''}`));
   return [parts.join(' '), ...e.violations.map((v) => paint(c, '31', `    ✗ ${v}`))].join('\n');
 }
 
 /** Print every exchange as it is recorded; returns a function that stops. */
-export function logExchanges(log: ExchangeLog, opts: LogOptions, print: (line: string) => void = console.log): () => void {
+export function logExchanges(
+  log: ExchangeLog,
+  opts: LogOptions,
+  print: (line: string) => void = console.log,
+): () => void {
   const listener = (e: Exchange) => print(formatExchange(e, opts));
   log.on('exchange', listener);
   return () => log.off('exchange', listener);

@@ -15,7 +15,10 @@ export interface Progress {
 
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
-export function progress(print: (line: string) => void = console.log, stream: NodeJS.WriteStream = process.stderr): Progress {
+export function progress(
+  print: (line: string) => void = console.log,
+  stream: NodeJS.WriteStream = process.stderr,
+): Progress {
   const live = !!stream.isTTY && !process.env.CI;
   const started = Date.now();
   let text = '';
@@ -26,7 +29,9 @@ export function progress(print: (line: string) => void = console.log, stream: No
     if (!live || !text) return;
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     const width = Math.max(20, (stream.columns ?? 80) - 12);
-    stream.write(`\r\x1b[K${FRAMES[frame++ % FRAMES.length]} ${text.length > width ? `${text.slice(0, width - 1)}…` : text} ${seconds} s`);
+    stream.write(
+      `\r\x1b[K${FRAMES[frame++ % FRAMES.length]} ${text.length > width ? `${text.slice(0, width - 1)}…` : text} ${seconds} s`,
+    );
   };
   if (live) {
     timer = setInterval(draw, 100);

@@ -22,8 +22,10 @@ export function fail(message: string): never {
 
 /** `--tls-cert`/`--tls-key` (both or neither), else `--tls` makes a self-signed pair; undefined = plain http. */
 async function tlsMaterial(args: ServeArgs): Promise<TlsMaterial | undefined> {
-  const cert = args['tls-cert'], key = args['tls-key'];
-  if (!!cert !== !!key) throw new Error('--tls-cert and --tls-key go together: give both files (or --tls for a self-signed pair)');
+  const cert = args['tls-cert'],
+    key = args['tls-key'];
+  if (!!cert !== !!key)
+    throw new Error('--tls-cert and --tls-key go together: give both files (or --tls for a self-signed pair)');
   if (cert && key) {
     let files: TlsMaterial;
     try {
@@ -34,12 +36,16 @@ async function tlsMaterial(args: ServeArgs): Promise<TlsMaterial | undefined> {
     try {
       new X509Certificate(files.cert);
     } catch {
-      throw new Error(`--tls-cert ${cert} holds no PEM certificate (a "-----BEGIN CERTIFICATE-----" block); give the certificate file`);
+      throw new Error(
+        `--tls-cert ${cert} holds no PEM certificate (a "-----BEGIN CERTIFICATE-----" block); give the certificate file`,
+      );
     }
     try {
       createPrivateKey(files.key);
     } catch {
-      throw new Error(`--tls-key ${key} holds no PEM private key (a "-----BEGIN PRIVATE KEY-----" block); give the key file of --tls-cert`);
+      throw new Error(
+        `--tls-key ${key} holds no PEM private key (a "-----BEGIN PRIVATE KEY-----" block); give the key file of --tls-cert`,
+      );
     }
     return files;
   }
@@ -47,7 +53,11 @@ async function tlsMaterial(args: ServeArgs): Promise<TlsMaterial | undefined> {
 }
 
 /** Starts the server for `serve`'s arguments and prints where it is (through `print`). */
-export async function launch(args: ServeArgs, print: (line: string) => void = console.log, argv?: readonly string[]): Promise<RunningGeostub> {
+export async function launch(
+  args: ServeArgs,
+  print: (line: string) => void = console.log,
+  argv?: readonly string[],
+): Promise<RunningGeostub> {
   await checkServeArgs(args, argv);
   const geonode = Number(args.geonode ?? DEFAULT_GEONODE_RELEASE) === 5 ? 5 : 4; // checked by checkServeArgs
   const format = parseLogFormat(args['log-format']);
@@ -56,7 +66,8 @@ export async function launch(args: ServeArgs, print: (line: string) => void = co
   const tls = await tlsMaterial(args);
   const adminToken = checkAdminToken(args['admin-token'], '--admin-token');
   const corsOrigins = (args['cors-origin'] ?? []).map((o) => normaliseOrigin(o, '--cors-origin'));
-  if (corsOrigins.length && !args.cors) throw new Error('--cors-origin goes with CORS on: drop --no-cors (or the --cors-origin)');
+  if (corsOrigins.length && !args.cors)
+    throw new Error('--cors-origin goes with CORS on: drop --no-cors (or the --cors-origin)');
   const running = await startGeostub({
     tls,
     port: args.port,
@@ -77,27 +88,47 @@ export async function launch(args: ServeArgs, print: (line: string) => void = co
     lazy: { cacheMB: args['cache-mb'], from: args['lazy-from'] },
     faults: args.fault,
     latency: args.latency === undefined ? fromFile.latency : parseLatency(args.latency, '--latency'),
-    errorRate: args['error-rate'] === undefined ? fromFile.errorRate : parseErrorRate(args['error-rate'], '--error-rate'),
+    errorRate:
+      args['error-rate'] === undefined ? fromFile.errorRate : parseErrorRate(args['error-rate'], '--error-rate'),
     rules: fromFile.rules,
   });
   const stops: (() => void)[] = [];
   if (!args.quiet) stops.push(logExchanges(running.exchanges, { format, color: useColor() }, print));
   const lines: [string, string][] = [
     ['GeoNode API v2', `${running.url}/api/v2/`],
-    ['profile', geonode === 5 ? 'GeoNode 5.0 (--geonode 5)' : 'GeoNode 4.4, the seed\'s API (--geonode 4; 5 serves GeoNode 5.0)'],
+    [
+      'profile',
+      geonode === 5 ? 'GeoNode 5.0 (--geonode 5)' : "GeoNode 4.4, the seed's API (--geonode 4; 5 serves GeoNode 5.0)",
+    ],
     ['Koordinates', `${running.url}/services/api/v1/data/`],
     ['docs', `${running.url}/api/v2/schema/swagger-ui/ (the API reference; also at /api/v2/schema/redoc/)`],
     ['inspector', `${running.url}/__geostub/`],
     ['admin routes', `${describeAdminRule(running.adminRule, !!adminToken)}; inspector too`],
     ['data', running.store.persistent ? (args.db ?? '.geostub/db.json') : 'in memory'],
   ];
-  lines.push(['secrets', args['show-secrets'] ? 'SHOWN in clear in the log and the inspector (--show-secrets: local debugging only)' : 'masked in the log and the inspector (--show-secrets to see them)']);
-  if (args.cors) lines.push(['cors', `credentials for loopback origins${corsOrigins.length ? ` and ${corsOrigins.join(', ')}` : ''}; other origins get answers without credentials`]);
+  lines.push([
+    'secrets',
+    args['show-secrets']
+      ? 'SHOWN in clear in the log and the inspector (--show-secrets: local debugging only)'
+      : 'masked in the log and the inspector (--show-secrets to see them)',
+  ]);
+  if (args.cors)
+    lines.push([
+      'cors',
+      `credentials for loopback origins${corsOrigins.length ? ` and ${corsOrigins.join(', ')}` : ''}; other origins get answers without credentials`,
+    ]);
   if (args.auth === 'off') lines.push(['auth', 'off: every request acts as the superuser (not faithful)']);
-  if (tls && !args['tls-cert']) lines.push(['certificate', `self-signed for localhost, 127.0.0.1 (${running.url}/__geostub/cert.pem)`]);
+  if (tls && !args['tls-cert'])
+    lines.push(['certificate', `self-signed for localhost, 127.0.0.1 (${running.url}/__geostub/cert.pem)`]);
   const s = running.env.settings;
   if (s.latency || s.errorRate || s.rules.length) {
-    const parts = [s.latency ? `latency ${s.latency.min === s.latency.max ? s.latency.min : `${s.latency.min}-${s.latency.max}`} ms` : '', s.errorRate ? `error rate ${s.errorRate}` : '', s.rules.length ? `${s.rules.length} rule(s)${args.config ? ` from ${args.config}` : ''}` : ''];
+    const parts = [
+      s.latency
+        ? `latency ${s.latency.min === s.latency.max ? s.latency.min : `${s.latency.min}-${s.latency.max}`} ms`
+        : '',
+      s.errorRate ? `error rate ${s.errorRate}` : '',
+      s.rules.length ? `${s.rules.length} rule(s)${args.config ? ` from ${args.config}` : ''}` : '',
+    ];
     lines.push(['resilience', `${parts.filter(Boolean).join(', ')} (GET/PATCH ${running.url}/__geostub/settings)`]);
   }
   if (args.watch) {
@@ -106,17 +137,36 @@ export async function launch(args: ServeArgs, print: (line: string) => void = co
     const watcher = await watchGeostub(running, {
       fixtures,
       reset: args['watch-reset'],
-      onReload: (e) => print(format === 'json' ? JSON.stringify({ event: 'reload', ...e }) : e.ok ? `reloaded ${e.what}: ${e.summary}` : `could not reload ${e.what} (still serving the previous ones): ${e.error}`),
+      onReload: (e) =>
+        print(
+          format === 'json'
+            ? JSON.stringify({ event: 'reload', ...e })
+            : e.ok
+              ? `reloaded ${e.what}: ${e.summary}`
+              : `could not reload ${e.what} (still serving the previous ones): ${e.error}`,
+        ),
     });
     stops.push(() => watcher.close());
-    lines.push(['watching', `${fixtures} and the contracts${args['watch-reset'] ? ' (a fixture change resets the store)' : ' (writes are kept)'}`]);
+    lines.push([
+      'watching',
+      `${fixtures} and the contracts${args['watch-reset'] ? ' (a fixture change resets the store)' : ' (writes are kept)'}`,
+    ]);
   }
-  if (format === 'json') print(JSON.stringify({ event: 'listening', version: VERSION, url: running.url, ...Object.fromEntries(lines.map(([k, v]) => [k.split(' ')[0].toLowerCase(), v])) }));
+  if (format === 'json')
+    print(
+      JSON.stringify({
+        event: 'listening',
+        version: VERSION,
+        url: running.url,
+        ...Object.fromEntries(lines.map(([k, v]) => [k.split(' ')[0].toLowerCase(), v])),
+      }),
+    );
   else {
     print(`geostub ${VERSION} listening on ${running.url}`);
     for (const [k, v] of lines) print(`  ${`${k}:`.padEnd(18)}${v}`);
   }
-  for (const w of running.warnings) print(format === 'json' ? JSON.stringify({ event: 'warning', message: w }) : `warning: ${w}`);
+  for (const w of running.warnings)
+    print(format === 'json' ? JSON.stringify({ event: 'warning', message: w }) : `warning: ${w}`);
   const close = running.close;
   running.close = () => {
     for (const stop of stops) stop();
@@ -136,13 +186,17 @@ export async function launch(args: ServeArgs, print: (line: string) => void = co
 const HEAP_GROWTH_FLAG = '--heap-growing-percent=50';
 
 /** A start failure the options explain, in words naming the option (undefined: not one of those). */
-export function startProblem(err: unknown, args: { port: number; host: string; db?: string; fixtures?: string }): string | undefined {
+export function startProblem(
+  err: unknown,
+  args: { port: number; host: string; db?: string; fixtures?: string },
+): string | undefined {
   const e = err as NodeJS.ErrnoException & { hostname?: string };
   switch (e.code) {
     case 'EADDRINUSE':
       return `--port ${args.port}: port ${args.port} is already in use; pick another with --port (0 picks any free port)`;
     case 'EACCES':
-      if (e.syscall === 'listen') return `--port ${args.port} needs administrator rights; pick one above 1023 (0 picks any free port)`;
+      if (e.syscall === 'listen')
+        return `--port ${args.port} needs administrator rights; pick one above 1023 (0 picks any free port)`;
       break;
     case 'ENOTFOUND':
     case 'EAI_AGAIN':

@@ -50,17 +50,32 @@ export function givenText(argv: readonly string[], name: string, alias?: string)
   return undefined;
 }
 
-const shown = (v: unknown, raw?: string) => JSON.stringify(raw ?? (typeof v === 'number' && Number.isNaN(v) ? 'not a number' : String(v)));
+const shown = (v: unknown, raw?: string) =>
+  JSON.stringify(raw ?? (typeof v === 'number' && Number.isNaN(v) ? 'not a number' : String(v)));
 
 /** A whole number in [min, max], else a UsageError naming the flag, the value and the range. */
-export function wholeNumber(flag: string, value: unknown, raw: string | undefined, min: number, max: number | undefined, what: string): number {
-  if (typeof value === 'number' && Number.isInteger(value) && value >= min && (max === undefined || value <= max)) return value;
+export function wholeNumber(
+  flag: string,
+  value: unknown,
+  raw: string | undefined,
+  min: number,
+  max: number | undefined,
+  what: string,
+): number {
+  if (typeof value === 'number' && Number.isInteger(value) && value >= min && (max === undefined || value <= max))
+    return value;
   const range = max === undefined ? `, ${min} or more` : ` from ${min} to ${max}`;
   throw new UsageError(`--${flag} must be a whole number${range} (${what}); got ${shown(value, raw)}`);
 }
 
 /** A number ≥ min (fractions allowed), else a UsageError. */
-export function numberAtLeast(flag: string, value: unknown, raw: string | undefined, min: number, what: string): number {
+export function numberAtLeast(
+  flag: string,
+  value: unknown,
+  raw: string | undefined,
+  min: number,
+  what: string,
+): number {
   if (typeof value === 'number' && Number.isFinite(value) && value >= min) return value;
   throw new UsageError(`--${flag} must be a number, ${min} or more (${what}); got ${shown(value, raw)}`);
 }
@@ -79,7 +94,9 @@ export function httpUrl(flag: string, value: string | undefined, example: string
     url = undefined;
   }
   if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-    throw new UsageError(`--${flag} "${value}" is not an http:// or https:// URL: give the server's address, e.g. --${flag} ${example}`);
+    throw new UsageError(
+      `--${flag} "${value}" is not an http:// or https:// URL: give the server's address, e.g. --${flag} ${example}`,
+    );
   }
   return value;
 }
@@ -118,14 +135,19 @@ export async function writableFolder(flag: string, path: string, what: string): 
     await mkdir(path, { recursive: true });
     await access(path, constants.W_OK);
   } catch (err) {
-    throw new UsageError(`--${flag} ${path}: cannot make or write this folder (${fileProblem(err) ?? (err as Error).message}); give ${what}`);
+    throw new UsageError(
+      `--${flag} ${path}: cannot make or write this folder (${fileProblem(err) ?? (err as Error).message}); give ${what}`,
+    );
   }
 }
 
 /** A file path whose folder can be created and written, and which is not itself a folder. */
 export async function writableFilePath(flag: string, path: string, what: string): Promise<void> {
   const s = await stat(path).catch(() => undefined);
-  if (s?.isDirectory()) throw new UsageError(`--${flag} ${path} is a folder; give a file path such as ${resolve(path, 'db.json')} (${what})`);
+  if (s?.isDirectory())
+    throw new UsageError(
+      `--${flag} ${path} is a folder; give a file path such as ${resolve(path, 'db.json')} (${what})`,
+    );
   const dir = dirname(resolve(path));
   const file = await fileInTheWay(dir);
   if (file) throw new UsageError(`--${flag} ${path}: ${file} is a file, so no folder can be made in it; give ${what}`);
@@ -133,7 +155,9 @@ export async function writableFilePath(flag: string, path: string, what: string)
     await mkdir(dir, { recursive: true });
     await access(dir, constants.W_OK);
   } catch (err) {
-    throw new UsageError(`--${flag} ${path}: its folder ${dir} cannot be made or written (${fileProblem(err) ?? (err as Error).message}); give ${what}`);
+    throw new UsageError(
+      `--${flag} ${path}: its folder ${dir} cannot be made or written (${fileProblem(err) ?? (err as Error).message}); give ${what}`,
+    );
   }
 }
 
@@ -165,11 +189,16 @@ export function closest(word: string, known: readonly string[]): string | undefi
 
 /** yargs option specs with `requiresArg` on every option that takes a value, so `--port` alone is a usage error. */
 export function requireValues<T extends Record<string, { type?: string; array?: boolean }>>(options: T): T {
-  return Object.fromEntries(Object.entries(options).map(([k, o]) => [k, o.type === 'boolean' || o.array ? o : { ...o, requiresArg: true }])) as T;
+  return Object.fromEntries(
+    Object.entries(options).map(([k, o]) => [k, o.type === 'boolean' || o.array ? o : { ...o, requiresArg: true }]),
+  ) as T;
 }
 
 /** The names a command accepts on its command line (long names, `no-` forms of booleans, aliases). */
-export function knownOptionNames(options: Record<string, { type?: string; alias?: string }>): { long: string[]; short: string[] } {
+export function knownOptionNames(options: Record<string, { type?: string; alias?: string }>): {
+  long: string[];
+  short: string[];
+} {
   const long = ['help', 'version'];
   const short = ['h'];
   for (const [name, o] of Object.entries(options)) {
@@ -184,7 +213,10 @@ export function knownOptionNames(options: Record<string, { type?: string; alias?
  * The options on `argv` (after the command) that a command does not know, each with a suggestion when one is close:
  * `--in-memroy` → `--in-memory`.
  */
-export function unknownOptions(argv: readonly string[], known: { long: string[]; short: string[] }): { given: string; suggestion?: string }[] {
+export function unknownOptions(
+  argv: readonly string[],
+  known: { long: string[]; short: string[] },
+): { given: string; suggestion?: string }[] {
   const out: { given: string; suggestion?: string }[] = [];
   for (const a of argv) {
     if (a === '--') break;
@@ -203,7 +235,10 @@ export function unknownOptions(argv: readonly string[], known: { long: string[];
 }
 
 /** A switch given a value other than true or false (`--allow-writes=sure`), which parsers read silently. */
-export function switchValueProblem(argv: readonly string[], options: Record<string, { type?: string }>): string | undefined {
+export function switchValueProblem(
+  argv: readonly string[],
+  options: Record<string, { type?: string }>,
+): string | undefined {
   for (const a of argv) {
     const m = /^--(?:no-)?([^=]+)=(.*)$/.exec(a);
     if (m && options[m[1]]?.type === 'boolean' && !/^(true|false)$/i.test(m[2])) {
@@ -214,7 +249,11 @@ export function switchValueProblem(argv: readonly string[], options: Record<stri
 }
 
 /** "unknown option --in-memroy (did you mean --in-memory?)" lines for a command, or undefined when all are known. */
-export function describeUnknownOptions(command: string, argv: readonly string[], options: Record<string, { type?: string; alias?: string }>): string | undefined {
+export function describeUnknownOptions(
+  command: string,
+  argv: readonly string[],
+  options: Record<string, { type?: string; alias?: string }>,
+): string | undefined {
   const unknown = unknownOptions(argv, knownOptionNames(options));
   if (!unknown.length) return undefined;
   return unknown

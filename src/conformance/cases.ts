@@ -9,7 +9,14 @@ import { paginationCase } from './list-cases.js';
 import { listQueryCases } from './list-query-cases.js';
 import { queryDepthCase } from './query-depth.js';
 import { catalogDepthCase } from './catalog-depth.js';
-import { anonymousCase, anonymousMethodCase, invalidParamCase, methodNotAllowedCase, missingIdCase, requestCase } from './op-cases.js';
+import {
+  anonymousCase,
+  anonymousMethodCase,
+  invalidParamCase,
+  methodNotAllowedCase,
+  missingIdCase,
+  requestCase,
+} from './op-cases.js';
 import type { Scenario } from './scenario-load.js';
 import { scenarioCase } from './scenario-run.js';
 import type { ApiName } from './types.js';
@@ -19,7 +26,8 @@ export function buildCases(ops: Operation[], scenarios: Scenario[], apis: ApiNam
   const cases: Case[] = [];
   for (const op of selected.filter((o) => o.method === 'get')) {
     cases.push(requestCase(op));
-    for (const c of [anonymousCase(op), missingIdCase(op), invalidParamCase(op), paginationCase(op)]) if (c) cases.push(c);
+    for (const c of [anonymousCase(op), missingIdCase(op), invalidParamCase(op), paginationCase(op)])
+      if (c) cases.push(c);
     cases.push(...listQueryCases(op));
     const depth = queryDepthCase(op) ?? catalogDepthCase(op);
     if (depth) cases.push(depth);
@@ -27,7 +35,11 @@ export function buildCases(ops: Operation[], scenarios: Scenario[], apis: ApiNam
   const byPath = new Map<string, Operation[]>();
   for (const op of selected) byPath.set(op.path, [...(byPath.get(op.path) ?? []), op]);
   for (const [path, pathOps] of byPath) {
-    for (const c of [methodNotAllowedCase(pathOps[0].api, path, pathOps), anonymousMethodCase(pathOps[0].api, path, pathOps)]) if (c) cases.push(c);
+    for (const c of [
+      methodNotAllowedCase(pathOps[0].api, path, pathOps),
+      anonymousMethodCase(pathOps[0].api, path, pathOps),
+    ])
+      if (c) cases.push(c);
   }
   for (const s of scenarios.filter((x) => apis.includes(x.api))) cases.push(scenarioCase(s, ops));
   return cases.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -38,7 +50,12 @@ export function matchesPattern(id: string, pattern: string): boolean {
   const p = pattern.toLowerCase();
   const s = id.toLowerCase();
   if (!p.includes('*')) return s.includes(p);
-  const re = new RegExp(`^${p.split('*').map((x) => x.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  const re = new RegExp(
+    `^${p
+      .split('*')
+      .map((x) => x.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
   return re.test(s);
 }
 
@@ -48,7 +65,10 @@ export interface Selection {
   left: Map<string, string>;
 }
 
-export function selectCases(cases: Case[], o: { allowWrites: boolean; only?: string[]; skip?: string[]; shard?: { index: number; count: number } }): Selection {
+export function selectCases(
+  cases: Case[],
+  o: { allowWrites: boolean; only?: string[]; skip?: string[]; shard?: { index: number; count: number } },
+): Selection {
   const left = new Map<string, string>();
   const eligible: Case[] = [];
   for (const c of cases) {
@@ -70,7 +90,10 @@ export function selectCases(cases: Case[], o: { allowWrites: boolean; only?: str
 export class SelectionError extends Error {}
 
 /** The patterns of `--only` and `--skip` that match no case id at all (whatever --allow-writes or --shard leave). */
-export function unmatchedPatterns(cases: Case[], o: { only?: string[]; skip?: string[] }): { flag: '--only' | '--skip'; pattern: string }[] {
+export function unmatchedPatterns(
+  cases: Case[],
+  o: { only?: string[]; skip?: string[] },
+): { flag: '--only' | '--skip'; pattern: string }[] {
   const none = (p: string) => !cases.some((c) => matchesPattern(c.id, p));
   return [
     ...(o.only ?? []).filter(none).map((pattern) => ({ flag: '--only' as const, pattern })),
@@ -81,22 +104,41 @@ export function unmatchedPatterns(cases: Case[], o: { only?: string[]; skip?: st
 /** A sentence on what case ids look like, with real examples from `cases`, for a selection that matched nothing. */
 export function caseIdHint(cases: Case[]): string {
   const pick = (f: (id: string) => boolean) => cases.find((c) => f(c.id))?.id;
-  const examples = [pick((id) => id.endsWith(' · filter')), pick((id) => id.endsWith(' · pagination')), pick((id) => id.startsWith('scenario '))]
+  const examples = [
+    pick((id) => id.endsWith(' · filter')),
+    pick((id) => id.endsWith(' · pagination')),
+    pick((id) => id.startsWith('scenario ')),
+  ]
     .filter((x): x is string => !!x)
     .map((x) => `"${x}"`);
-  const kinds = [...new Set(cases.filter((c) => c.kind === 'operation').map((c) => c.id.split(' · ')[1]?.replace(/^invalid parameter .*/, 'invalid parameter …')).filter(Boolean))];
+  const kinds = [
+    ...new Set(
+      cases
+        .filter((c) => c.kind === 'operation')
+        .map((c) => c.id.split(' · ')[1]?.replace(/^invalid parameter .*/, 'invalid parameter …'))
+        .filter(Boolean),
+    ),
+  ];
   return `Case ids look like ${examples.join(', ')}; after " · " come ${kinds.join(', ')}. A pattern without * matches any part of an id, ignoring case (--only /api/v2/datasets/, --only "· sort", --only scenario); with * it must match the whole id.`;
 }
 
 /** Throw a SelectionError when a pattern matches nothing or nothing is left to run. */
-export function assertSelection(cases: Case[], selection: Selection, o: { allowWrites: boolean; only?: string[]; skip?: string[] }): void {
+export function assertSelection(
+  cases: Case[],
+  selection: Selection,
+  o: { allowWrites: boolean; only?: string[]; skip?: string[] },
+): void {
   const unmatched = unmatchedPatterns(cases, o);
   if (unmatched.length) {
     const list = unmatched.map((u) => `${u.flag} "${u.pattern}"`).join(', ');
-    throw new SelectionError(`${list} ${unmatched.length === 1 ? 'matches' : 'match'} no case id: a run would check less than it says (or nothing). ${caseIdHint(cases)}`);
+    throw new SelectionError(
+      `${list} ${unmatched.length === 1 ? 'matches' : 'match'} no case id: a run would check less than it says (or nothing). ${caseIdHint(cases)}`,
+    );
   }
   if (selection.run.length === 0) {
     const why = [...new Set(selection.left.values())].map((w) => w.replace(/^in shard .*/, 'in another shard'));
-    throw new SelectionError(`no case is left to run (${why.join('; ')}), so nothing would be checked.${why.some((w) => w.includes('--allow-writes')) && !o.allowWrites ? ' Add --allow-writes to run the cases that write.' : ''}`);
+    throw new SelectionError(
+      `no case is left to run (${why.join('; ')}), so nothing would be checked.${why.some((w) => w.includes('--allow-writes')) && !o.allowWrites ? ' Add --allow-writes to run the cases that write.' : ''}`,
+    );
   }
 }

@@ -11,7 +11,11 @@ import { renderJunit } from './reporters/junit.js';
 import { exitCode, runConformance } from './runner.js';
 import { SelectionError } from './cases.js';
 
-export async function conformCommand(args: ConformArgs, out: Out = process.stdout, err: Out = process.stderr): Promise<number> {
+export async function conformCommand(
+  args: ConformArgs,
+  out: Out = process.stdout,
+  err: Out = process.stderr,
+): Promise<number> {
   let parsed: ReturnType<typeof conformOptionsFrom>;
   try {
     parsed = conformOptionsFrom(args);
@@ -34,7 +38,10 @@ export async function conformCommand(args: ConformArgs, out: Out = process.stdou
     err.write(`geostub conform: ${(e as Error).message}\n`);
     return 1;
   }
-  if (parsed.options.showSecrets) err.write('geostub conform: --show-secrets: credentials are kept in clear in this output and the report files (local debugging only)\n');
+  if (parsed.options.showSecrets)
+    err.write(
+      'geostub conform: --show-secrets: credentials are kept in clear in this output and the report files (local debugging only)\n',
+    );
   out.write(renderConsole(report));
   for (const r of parsed.reports) {
     await mkdir(dirname(r.file), { recursive: true });

@@ -44,7 +44,13 @@ export interface CallOptions {
 }
 
 /** Send a request meant for `spec.op` and record the contract's response checks on the answer. */
-export async function call(ctx: RunContext, rec: CaseRecorder, api: ApiName, spec: RequestSpec, options: CallOptions = {}): Promise<Exchange> {
+export async function call(
+  ctx: RunContext,
+  rec: CaseRecorder,
+  api: ApiName,
+  spec: RequestSpec,
+  options: CallOptions = {},
+): Promise<Exchange> {
   const x = await ctx.http.send(api, spec);
   if (spec.op) {
     rec.exercised.add(opKey(spec.op));
@@ -69,7 +75,11 @@ const regexCache = new Map<string, RegExp>();
 function templateRegex(template: string): RegExp {
   let r = regexCache.get(template);
   if (!r) {
-    const body = template.replace(/\/$/, '').split('/').map((s) => (/^\{[^}]+\}$/.test(s) ? '[^/]+' : s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('/');
+    const body = template
+      .replace(/\/$/, '')
+      .split('/')
+      .map((s) => (/^\{[^}]+\}$/.test(s) ? '[^/]+' : s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+      .join('/');
     r = new RegExp(`^${body}/?$`);
     regexCache.set(template, r);
   }

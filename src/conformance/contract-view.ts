@@ -30,7 +30,10 @@ export function documentedStatuses(op: Operation): string[] {
 
 /** The documented success status (the lowest 2xx), 200 when the contract lists none. */
 export function successStatus(op: Operation): number {
-  const codes = documentedStatuses(op).filter((c) => /^2\d\d$/.test(c)).map(Number).sort((a, b) => a - b);
+  const codes = documentedStatuses(op)
+    .filter((c) => /^2\d\d$/.test(c))
+    .map(Number)
+    .sort((a, b) => a - b);
   return codes[0] ?? 200;
 }
 
@@ -45,7 +48,8 @@ export function isJsonMedia(type: string): boolean {
 /** The schema of a documented response for a media type (falls back to the first JSON one). */
 export function responseSchema(resp: DocumentedResponse, mediaType: string): Json | undefined {
   const content = (resp.node.content ?? {}) as JsonObject;
-  const media = (content[mediaType] ?? content['application/json'] ?? Object.values(content)[0]) as JsonObject | undefined;
+  const media = (content[mediaType] ?? content['application/json'] ?? Object.values(content)[0]) as
+    JsonObject | undefined;
   return media?.schema;
 }
 
@@ -78,9 +82,7 @@ export function pathParameterNames(path: string): string[] {
   return [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
 }
 
-export type ListShape =
-  | { kind: 'envelope'; key: string; itemSchema?: string }
-  | { kind: 'array'; itemSchema?: string };
+export type ListShape = { kind: 'envelope'; key: string; itemSchema?: string } | { kind: 'array'; itemSchema?: string };
 
 const refName = (node: Json | undefined): string | undefined => {
   const ref = node && typeof node === 'object' && !Array.isArray(node) ? node.$ref : undefined;

@@ -9,12 +9,21 @@ import type { Selection } from './cases.js';
 import { opKey } from './http.js';
 import type { ApiName, CaseResult, Coverage, CoverageEntry } from './types.js';
 
-export function coverageOf(ops: Operation[], apis: ApiName[], cases: Case[], selection: Selection, results: CaseResult[]): Coverage {
+export function coverageOf(
+  ops: Operation[],
+  apis: ApiName[],
+  cases: Case[],
+  selection: Selection,
+  results: CaseResult[],
+): Coverage {
   const exercised = new Set(results.flatMap((r) => r.exercised));
   const reasons = new Map<string, string>();
   const byId = new Map(results.map((r) => [r.id, r]));
   for (const c of cases) {
-    const why = selection.left.get(c.id) ?? byId.get(c.id)?.reason ?? (byId.get(c.id)?.status === 'failed' ? `${c.id} failed before reaching it` : undefined);
+    const why =
+      selection.left.get(c.id) ??
+      byId.get(c.id)?.reason ??
+      (byId.get(c.id)?.status === 'failed' ? `${c.id} failed before reaching it` : undefined);
     if (!why) continue;
     for (const op of c.ops) if (!reasons.has(opKey(op))) reasons.set(opKey(op), `${why} (${c.id})`);
   }
@@ -23,7 +32,13 @@ export function coverageOf(ops: Operation[], apis: ApiName[], cases: Case[], sel
     .map((o) => {
       const key = opKey(o);
       const hit = exercised.has(key);
-      return { operation: key, operationId: o.operationId, api: o.api, exercised: hit, ...(hit ? {} : { reason: reasons.get(key) ?? 'no case or scenario exercises it' }) };
+      return {
+        operation: key,
+        operationId: o.operationId,
+        api: o.api,
+        exercised: hit,
+        ...(hit ? {} : { reason: reasons.get(key) ?? 'no case or scenario exercises it' }),
+      };
     });
   const gets = entries.filter((e) => e.operation.startsWith('GET '));
   return {

@@ -7,7 +7,10 @@ import type { Operation } from '../contracts/route-table.js';
 import { maskHeaders } from '../behaviours/masking.js';
 
 export class NoAnswer extends Error {
-  constructor(readonly url: string, readonly why: string) {
+  constructor(
+    readonly url: string,
+    readonly why: string,
+  ) {
     super(`${url}: no answer (${why})`);
     this.name = 'NoAnswer';
   }
@@ -53,7 +56,9 @@ export class HttpClient {
   }
 
   url(path: string): string {
-    return /^https?:\/\//i.test(path) ? path : this.target.replace(/\/+$/, '') + (path.startsWith('/') ? path : `/${path}`);
+    return /^https?:\/\//i.test(path)
+      ? path
+      : this.target.replace(/\/+$/, '') + (path.startsWith('/') ? path : `/${path}`);
   }
 
   async send(api: ApiName, spec: RequestSpec): Promise<Exchange> {
@@ -78,11 +83,22 @@ export class HttpClient {
       body = form;
       shown = `multipart/form-data: ${Object.keys(spec.multipart).join(', ')}`;
     }
-    const request: SentRequest = { method: spec.method.toUpperCase(), url, headers: maskHeaders(headers), ...(shown !== undefined ? { body: shown } : {}) };
+    const request: SentRequest = {
+      method: spec.method.toUpperCase(),
+      url,
+      headers: maskHeaders(headers),
+      ...(shown !== undefined ? { body: shown } : {}),
+    };
     const started = performance.now();
     let res: Response;
     try {
-      res = await fetch(url, { method: request.method, headers, body, redirect: 'manual', signal: AbortSignal.timeout(this.timeoutMs) });
+      res = await fetch(url, {
+        method: request.method,
+        headers,
+        body,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
     } catch (err) {
       throw new NoAnswer(url, describeNetworkError(err, this.timeoutMs));
     }
@@ -117,7 +133,6 @@ function parseJson(text: string): unknown {
     return undefined;
   }
 }
-
 
 function describeNetworkError(err: unknown, timeoutMs: number): string {
   const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };

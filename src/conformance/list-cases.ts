@@ -5,26 +5,67 @@
  */
 import type { Operation } from '../contracts/route-table.js';
 import { call, type Case, type RunContext } from './context.js';
-import { documentedHeaders, documentedResponse, listItems, listShape, pointer, queryParameter, requiresAuth, type ListShape } from './contract-view.js';
+import {
+  documentedHeaders,
+  documentedResponse,
+  listItems,
+  listShape,
+  pointer,
+  queryParameter,
+  requiresAuth,
+  type ListShape,
+} from './contract-view.js';
 import { opKey } from './http.js';
 import { expandPath } from './params.js';
 import type { CaseRecorder } from './recorder.js';
 import { clip } from './recorder.js';
-import { envelopeLinkProblems, envelopeProblems, identity, linkProblems, linkTo, parseRange, rangeProblems } from './checks/paging.js';
+import {
+  envelopeLinkProblems,
+  envelopeProblems,
+  identity,
+  linkProblems,
+  linkTo,
+  parseRange,
+  rangeProblems,
+} from './checks/paging.js';
 import type { Exchange, Problem } from './types.js';
 
 const PAGE = 2;
 const WALK_PAGES = 4;
 
 /** The list's path with ids filled, or a reason it cannot be read; records a failure when the first page is not 200. */
-export async function firstPage(ctx: RunContext, rec: CaseRecorder, op: Operation, query: string, headers?: Record<string, string>, schema = true): Promise<{ base: string; x: Exchange; items: unknown[] } | undefined> {
-  if (requiresAuth(op) && !ctx.http.hasCredentials(op.api)) return void (rec.skipped = 'the contract requires credentials and none were given');
+export async function firstPage(
+  ctx: RunContext,
+  rec: CaseRecorder,
+  op: Operation,
+  query: string,
+  headers?: Record<string, string>,
+  schema = true,
+): Promise<{ base: string; x: Exchange; items: unknown[] } | undefined> {
+  if (requiresAuth(op) && !ctx.http.hasCredentials(op.api))
+    return void (rec.skipped = 'the contract requires credentials and none were given');
   const resolved = await ctx.resolver.resolve(op);
   if (!resolved.ok) return void (rec.skipped = resolved.reason);
   const base = expandPath(op.path, resolved.params);
-  const x = await call(ctx, rec, op.api, { method: 'GET', path: `${base}${query ? `?${query}` : ''}`, op, headers }, { schema });
+  const x = await call(
+    ctx,
+    rec,
+    op.api,
+    { method: 'GET', path: `${base}${query ? `?${query}` : ''}`, op, headers },
+    { schema },
+  );
   if (x.response.status !== 200) {
-    rec.record('status_code_expected', [{ expected: '200 for a valid list request', actual: `${x.response.status} ${clip(x.response.text, 200)}`, contractPath: pointer(op, 'responses', '200') }], x);
+    rec.record(
+      'status_code_expected',
+      [
+        {
+          expected: '200 for a valid list request',
+          actual: `${x.response.status} ${clip(x.response.text, 200)}`,
+          contractPath: pointer(op, 'responses', '200'),
+        },
+      ],
+      x,
+    );
     return undefined;
   }
   const items = listItems(listShape(op)!, x.response.json);
@@ -64,7 +105,19 @@ async function walkEnvelope(ctx: RunContext, rec: CaseRecorder, op: Operation, s
     rec.record('pagination_envelope', envelopeProblems(x.response.json, items, { page, pageSize: PAGE }, where), x);
     rec.record('pagination_links', envelopeLinkProblems(x.response.json, { page, pageSize: PAGE }, where), x);
     const repeated = items.map(identity).filter((id) => seen.has(id));
-    rec.record('pagination_links', repeated.length ? [{ expected: `page ${page} (reached through links.next) brings new items`, actual: `items seen on an earlier page: ${repeated.join(', ')}`, contractPath: where }] : [], x);
+    rec.record(
+      'pagination_links',
+      repeated.length
+        ? [
+            {
+              expected: `page ${page} (reached through links.next) brings new items`,
+              actual: `items seen on an earlier page: ${repeated.join(', ')}`,
+              contractPath: where,
+            },
+          ]
+        : [],
+      x,
+    );
     for (const i of items) seen.add(identity(i));
     const next = (x.response.json as { links?: { next?: unknown } })?.links?.next;
     if (typeof next !== 'string' || page >= WALK_PAGES) break;
@@ -72,7 +125,17 @@ async function walkEnvelope(ctx: RunContext, rec: CaseRecorder, op: Operation, s
     page++;
     const got = x.response.status === 200 ? listItems(shape, x.response.json) : undefined;
     if (!got) {
-      rec.record('pagination_links', [{ expected: `links.next of page ${page - 1} answers 200 with a list`, actual: `${x.response.status} ${clip(x.response.text, 200)}`, contractPath: where }], x);
+      rec.record(
+        'pagination_links',
+        [
+          {
+            expected: `links.next of page ${page - 1} answers 200 with a list`,
+            actual: `${x.response.status} ${clip(x.response.text, 200)}`,
+            contractPath: where,
+          },
+        ],
+        x,
+      );
       return;
     }
     items = got;
@@ -81,22 +144,63 @@ async function walkEnvelope(ctx: RunContext, rec: CaseRecorder, op: Operation, s
   if (typeof total !== 'number') return;
   const last = Math.max(1, Math.ceil(total / PAGE));
   if (last > page) {
-    const lx = await call(ctx, rec, op.api, { method: 'GET', path: `${first.base}?page=${last}&page_size=${PAGE}`, op });
+    const lx = await call(ctx, rec, op.api, {
+      method: 'GET',
+      path: `${first.base}?page=${last}&page_size=${PAGE}`,
+      op,
+    });
     const li = lx.response.status === 200 ? listItems(shape, lx.response.json) : undefined;
-    if (!li) rec.record('pagination_envelope', [{ expected: `200 for the last page (${last}) of ${total} records`, actual: `${lx.response.status} ${clip(lx.response.text, 200)}`, contractPath: where }], lx);
+    if (!li)
+      rec.record(
+        'pagination_envelope',
+        [
+          {
+            expected: `200 for the last page (${last}) of ${total} records`,
+            actual: `${lx.response.status} ${clip(lx.response.text, 200)}`,
+            contractPath: where,
+          },
+        ],
+        lx,
+      );
     else {
-      rec.record('pagination_envelope', envelopeProblems(lx.response.json, li, { page: last, pageSize: PAGE }, where), lx);
+      rec.record(
+        'pagination_envelope',
+        envelopeProblems(lx.response.json, li, { page: last, pageSize: PAGE }, where),
+        lx,
+      );
       rec.record('pagination_links', envelopeLinkProblems(lx.response.json, { page: last, pageSize: PAGE }, where), lx);
     }
   }
-  const past = await call(ctx, rec, op.api, { method: 'GET', path: `${first.base}?page=${last + 1}&page_size=${PAGE}`, op });
+  const past = await call(ctx, rec, op.api, {
+    method: 'GET',
+    path: `${first.base}?page=${last + 1}&page_size=${PAGE}`,
+    op,
+  });
   await walkComplete(ctx, rec, op, first.base, where, {
     items: (x) => (x.response.status === 200 ? listItems(shape, x.response.json) : undefined),
-    next: (x) => { const n = (x.response.json as { links?: { next?: unknown } })?.links?.next; return typeof n === 'string' ? n : undefined; },
-    total: (x) => { const t = (x.response.json as { total?: unknown })?.total; return typeof t === 'number' ? t : undefined; },
+    next: (x) => {
+      const n = (x.response.json as { links?: { next?: unknown } })?.links?.next;
+      return typeof n === 'string' ? n : undefined;
+    },
+    total: (x) => {
+      const t = (x.response.json as { total?: unknown })?.total;
+      return typeof t === 'number' ? t : undefined;
+    },
   });
   const documented = documentedResponse(op, past.response.status);
-  rec.record('pagination_envelope', past.response.status >= 400 && past.response.status < 500 && documented ? [] : [{ expected: `a documented 4xx for page ${last + 1}, past the last page`, actual: `${past.response.status} ${clip(past.response.text, 200)}`, contractPath: pointer(op, 'parameters') }], past);
+  rec.record(
+    'pagination_envelope',
+    past.response.status >= 400 && past.response.status < 500 && documented
+      ? []
+      : [
+          {
+            expected: `a documented 4xx for page ${last + 1}, past the last page`,
+            actual: `${past.response.status} ${clip(past.response.text, 200)}`,
+            contractPath: pointer(op, 'parameters'),
+          },
+        ],
+    past,
+  );
 }
 
 async function walkRanges(ctx: RunContext, rec: CaseRecorder, op: Operation): Promise<void> {
@@ -110,16 +214,39 @@ async function walkRanges(ctx: RunContext, rec: CaseRecorder, op: Operation): Pr
   let page = 1;
   for (;;) {
     rec.record('resource_range', rangeProblems(x.response.headers, items, { page, pageSize: PAGE }, where), x);
-    if (total !== undefined) rec.record('link_header', linkProblems(x.response.headers, { page, pageSize: PAGE }, total, where), x);
+    if (total !== undefined)
+      rec.record('link_header', linkProblems(x.response.headers, { page, pageSize: PAGE }, total, where), x);
     const repeated = items.map(identity).filter((id) => seen.has(id));
-    rec.record('pagination_links', repeated.length ? [{ expected: `page ${page} (reached through rel="page-next") brings new items`, actual: `items seen on an earlier page: ${repeated.join(', ')}`, contractPath: where }] : [], x);
+    rec.record(
+      'pagination_links',
+      repeated.length
+        ? [
+            {
+              expected: `page ${page} (reached through rel="page-next") brings new items`,
+              actual: `items seen on an earlier page: ${repeated.join(', ')}`,
+              contractPath: where,
+            },
+          ]
+        : [],
+      x,
+    );
     for (const i of items) seen.add(identity(i));
     const next = linkTo(x.response.headers, 'page-next');
     if (!next || page >= WALK_PAGES) break;
     x = await call(ctx, rec, op.api, { method: 'GET', path: next, op });
     page++;
     if (x.response.status !== 200 || !Array.isArray(x.response.json)) {
-      rec.record('pagination_links', [{ expected: `rel="page-next" of page ${page - 1} answers 200 with a list`, actual: `${x.response.status} ${clip(x.response.text, 200)}`, contractPath: where }], x);
+      rec.record(
+        'pagination_links',
+        [
+          {
+            expected: `rel="page-next" of page ${page - 1} answers 200 with a list`,
+            actual: `${x.response.status} ${clip(x.response.text, 200)}`,
+            contractPath: where,
+          },
+        ],
+        x,
+      );
       return;
     }
     items = x.response.json;
@@ -130,7 +257,11 @@ async function walkRanges(ctx: RunContext, rec: CaseRecorder, op: Operation): Pr
   if (lastUrl && last > page) {
     const lx = await call(ctx, rec, op.api, { method: 'GET', path: lastUrl, op });
     if (Array.isArray(lx.response.json)) {
-      rec.record('resource_range', rangeProblems(lx.response.headers, lx.response.json, { page: last, pageSize: PAGE }, where), lx);
+      rec.record(
+        'resource_range',
+        rangeProblems(lx.response.headers, lx.response.json, { page: last, pageSize: PAGE }, where),
+        lx,
+      );
       rec.record('link_header', linkProblems(lx.response.headers, { page: last, pageSize: PAGE }, total, where), lx);
     }
   }
@@ -139,8 +270,17 @@ async function walkRanges(ctx: RunContext, rec: CaseRecorder, op: Operation): Pr
     next: (x) => linkTo(x.response.headers, 'page-next'),
     total: (x) => parseRange(x.response.headers['x-resource-range'])?.total,
   });
-  const past = await call(ctx, rec, op.api, { method: 'GET', path: `${first.base}?page=${last + 1}&page_size=${PAGE}`, op });
-  if (Array.isArray(past.response.json)) rec.record('resource_range', rangeProblems(past.response.headers, past.response.json, { page: last + 1, pageSize: PAGE }, where), past);
+  const past = await call(ctx, rec, op.api, {
+    method: 'GET',
+    path: `${first.base}?page=${last + 1}&page_size=${PAGE}`,
+    op,
+  });
+  if (Array.isArray(past.response.json))
+    rec.record(
+      'resource_range',
+      rangeProblems(past.response.headers, past.response.json, { page: last + 1, pageSize: PAGE }, where),
+      past,
+    );
 }
 
 /** Pages of the completeness walk: large, so a list of up to 1,000 records is walked in at most 10 requests. */
@@ -159,7 +299,14 @@ interface PageReader {
  * pagination checks look at each page's arithmetic; this one sees a server whose pages are each well formed but
  * together do not hold the list (an unstable order repeats one record and never shows another).
  */
-async function walkComplete(ctx: RunContext, rec: CaseRecorder, op: Operation, base: string, where: string, read: PageReader): Promise<void> {
+async function walkComplete(
+  ctx: RunContext,
+  rec: CaseRecorder,
+  op: Operation,
+  base: string,
+  where: string,
+  read: PageReader,
+): Promise<void> {
   let x = await call(ctx, rec, op.api, { method: 'GET', path: `${base}?page_size=${FULL_PAGE}`, op });
   const total = read.total(x);
   if (total === undefined || total > FULL_PAGE * FULL_PAGES) return; // no total, or too long to walk in a run
@@ -168,7 +315,17 @@ async function walkComplete(ctx: RunContext, rec: CaseRecorder, op: Operation, b
   for (let page = 1; ; page++) {
     const items = read.items(x);
     if (!items) {
-      rec.record('pagination_complete', [{ expected: `page ${page} of the walk (${FULL_PAGE} a page) answers 200 with a list`, actual: `${x.response.status} ${clip(x.response.text, 200)}`, contractPath: where }], x);
+      rec.record(
+        'pagination_complete',
+        [
+          {
+            expected: `page ${page} of the walk (${FULL_PAGE} a page) answers 200 with a list`,
+            actual: `${x.response.status} ${clip(x.response.text, 200)}`,
+            contractPath: where,
+          },
+        ],
+        x,
+      );
       return;
     }
     for (const id of items.map(identity)) {
@@ -179,13 +336,33 @@ async function walkComplete(ctx: RunContext, rec: CaseRecorder, op: Operation, b
     if (!next) break;
     const pages = Math.max(1, Math.ceil(total / FULL_PAGE));
     if (page >= pages) {
-      rec.record('pagination_complete', [{ expected: `the walk ends after ${pages} pages of ${FULL_PAGE} (${total} records)`, actual: `page ${page} links to a next page: ${next}`, contractPath: where }], x);
+      rec.record(
+        'pagination_complete',
+        [
+          {
+            expected: `the walk ends after ${pages} pages of ${FULL_PAGE} (${total} records)`,
+            actual: `page ${page} links to a next page: ${next}`,
+            contractPath: where,
+          },
+        ],
+        x,
+      );
       return;
     }
     x = await call(ctx, rec, op.api, { method: 'GET', path: next, op });
   }
   const problems: Problem[] = [];
-  if (twice.length) problems.push({ expected: `each of the ${total} records once over the walk of ${FULL_PAGE} a page`, actual: `${twice.length} records came twice, e.g. ${twice.slice(0, 5).join(', ')}`, contractPath: where });
-  if (seen.size !== total) problems.push({ expected: `${total} distinct records over the whole walk (the announced total)`, actual: `${seen.size} distinct records`, contractPath: where });
+  if (twice.length)
+    problems.push({
+      expected: `each of the ${total} records once over the walk of ${FULL_PAGE} a page`,
+      actual: `${twice.length} records came twice, e.g. ${twice.slice(0, 5).join(', ')}`,
+      contractPath: where,
+    });
+  if (seen.size !== total)
+    problems.push({
+      expected: `${total} distinct records over the whole walk (the announced total)`,
+      actual: `${seen.size} distinct records`,
+      contractPath: where,
+    });
   rec.record('pagination_complete', problems, x);
 }

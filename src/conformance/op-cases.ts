@@ -5,7 +5,15 @@
 import type { JsonObject } from '../contracts/load.js';
 import { METHODS, type Method, type Operation } from '../contracts/route-table.js';
 import { call, type Case, type RunContext } from './context.js';
-import { documentedResponse, documentedStatuses, listShape, pathParameterNames, pointer, requiresAuth, successStatus } from './contract-view.js';
+import {
+  documentedResponse,
+  documentedStatuses,
+  listShape,
+  pathParameterNames,
+  pointer,
+  requiresAuth,
+  successStatus,
+} from './contract-view.js';
 import { opKey } from './http.js';
 import { expandPath, missingValue } from './params.js';
 import { NO_MISSING_ID, NOT_IDS, SOURCES } from './samples.js';
@@ -26,7 +34,8 @@ export function requestCase(op: Operation): Case {
     ops: [op],
     writes: false,
     async run(ctx, rec) {
-      if (requiresAuth(op) && !ctx.http.hasCredentials(op.api)) return void (rec.skipped = 'the contract requires credentials and none were given');
+      if (requiresAuth(op) && !ctx.http.hasCredentials(op.api))
+        return void (rec.skipped = 'the contract requires credentials and none were given');
       const resolved = await ctx.resolver.resolve(op);
       if (!resolved.ok) return void (rec.skipped = resolved.reason);
       const x = await call(ctx, rec, op.api, { method: 'GET', path: expandPath(op.path, resolved.params), op });
@@ -36,7 +45,19 @@ export function requestCase(op: Operation): Case {
         rec.exercised.delete(opKey(op));
         return;
       }
-      rec.record('status_code_expected', x.response.status === expected ? [] : [{ expected: `${expected} for a valid request`, actual: `${x.response.status} ${clip(x.response.text, 200)}`, contractPath: pointer(op, 'responses', String(expected)) }], x);
+      rec.record(
+        'status_code_expected',
+        x.response.status === expected
+          ? []
+          : [
+              {
+                expected: `${expected} for a valid request`,
+                actual: `${x.response.status} ${clip(x.response.text, 200)}`,
+                contractPath: pointer(op, 'responses', String(expected)),
+              },
+            ],
+        x,
+      );
     },
   };
 }
@@ -55,21 +76,40 @@ export function anonymousCase(op: Operation): Case | undefined {
     async run(ctx, rec) {
       const resolved = await ctx.resolver.resolve(op);
       if (!resolved.ok) return void (rec.skipped = resolved.reason);
-      const x = await call(ctx, rec, op.api, { method: 'GET', path: expandPath(op.path, resolved.params), op, as: 'anonymous' });
+      const x = await call(ctx, rec, op.api, {
+        method: 'GET',
+        path: expandPath(op.path, resolved.params),
+        op,
+        as: 'anonymous',
+      });
       // a GeoNode view whose first authentication class is Basic challenges (401 + WWW-Authenticate); one with
       // Session first cannot, so it answers 403 (DRF's NotAuthenticated: APIView.permission_denied)
       const basic = op.api === 'geonode' && op.ext['auth-first'] === 'basic' && refusals.includes('401');
-      const expected = op.api !== 'geonode' ? refusals : basic ? ['401'] : refusals.includes('403') ? ['403'] : refusals;
+      const expected =
+        op.api !== 'geonode' ? refusals : basic ? ['401'] : refusals.includes('403') ? ['403'] : refusals;
       const challenged = !basic || !!x.response.headers['www-authenticate'];
       const ok = expected.includes(String(x.response.status)) && challenged;
-      rec.record('auth_required', ok ? [] : [{ expected: `${expected.join(' or ')} without credentials${basic ? ', with WWW-Authenticate (Basic authentication comes first)' : ''}`, actual: `${x.response.status} ${clip(x.response.text, 200)}`, contractPath: pointer(op, 'security') }], x);
+      rec.record(
+        'auth_required',
+        ok
+          ? []
+          : [
+              {
+                expected: `${expected.join(' or ')} without credentials${basic ? ', with WWW-Authenticate (Basic authentication comes first)' : ''}`,
+                actual: `${x.response.status} ${clip(x.response.text, 200)}`,
+                contractPath: pointer(op, 'security'),
+              },
+            ],
+        x,
+      );
     },
   };
 }
 
 /** A missing id: the documented 404 with its documented body. */
 export function missingIdCase(op: Operation): Case | undefined {
-  if (!pathParameterNames(op.path).some((n) => !NOT_IDS.has(n)) || !op.responses['404'] || NO_MISSING_ID.has(op.path)) return undefined;
+  if (!pathParameterNames(op.path).some((n) => !NOT_IDS.has(n)) || !op.responses['404'] || NO_MISSING_ID.has(op.path))
+    return undefined;
   return {
     id: `${opKey(op)} · missing id`,
     kind: 'operation',
@@ -77,15 +117,38 @@ export function missingIdCase(op: Operation): Case | undefined {
     ops: [op],
     writes: false,
     async run(ctx, rec) {
-      if (requiresAuth(op) && !ctx.http.hasCredentials(op.api)) return void (rec.skipped = 'the contract requires credentials and none were given');
+      if (requiresAuth(op) && !ctx.http.hasCredentials(op.api))
+        return void (rec.skipped = 'the contract requires credentials and none were given');
       const resolved = await ctx.resolver.missing(op);
       if (!resolved.ok) return void (rec.skipped = resolved.reason);
       const x = await call(ctx, rec, op.api, { method: 'GET', path: expandPath(op.path, resolved.params), op });
-      rec.record('missing_id_404', x.response.status === 404 ? [] : [{ expected: `404 for {${resolved.replaced}} = ${resolved.params[resolved.replaced!]}`, actual: `${x.response.status} ${clip(x.response.text, 200)}`, contractPath: pointer(op, 'responses', '404') }], x);
+      rec.record(
+        'missing_id_404',
+        x.response.status === 404
+          ? []
+          : [
+              {
+                expected: `404 for {${resolved.replaced}} = ${resolved.params[resolved.replaced!]}`,
+                actual: `${x.response.status} ${clip(x.response.text, 200)}`,
+                contractPath: pointer(op, 'responses', '404'),
+              },
+            ],
+        x,
+      );
       if (x.response.status === 404) {
         // the body is the documented one: response_schema already said so; say it under this check's name too
-        const schema = rec.checks.filter((c) => c.check === 'response_schema' || c.check === 'content_type').filter((c) => !c.ok);
-        rec.record('missing_id_404', schema.map((c) => ({ expected: `the documented 404 body (${c.failure!.expected})`, actual: c.failure!.actual, contractPath: c.failure!.contractPath })), x);
+        const schema = rec.checks
+          .filter((c) => c.check === 'response_schema' || c.check === 'content_type')
+          .filter((c) => !c.ok);
+        rec.record(
+          'missing_id_404',
+          schema.map((c) => ({
+            expected: `the documented 404 body (${c.failure!.expected})`,
+            actual: c.failure!.actual,
+            contractPath: c.failure!.contractPath,
+          })),
+          x,
+        );
       }
     },
   };
@@ -94,9 +157,11 @@ export function missingIdCase(op: Operation): Case | undefined {
 /** A value for a query parameter that its schema's bounds forbid (enums are not used: GeoNode ignores unknown values). */
 export function invalidValue(param: JsonObject): string | undefined {
   const raw = (param.schema ?? {}) as JsonObject;
-  const schema = (raw.type === 'array' ? raw.items ?? {} : raw) as JsonObject;
-  if ((schema.type === 'integer' || schema.type === 'number') && typeof schema.minimum === 'number') return String(schema.minimum - 1);
-  if ((schema.type === 'integer' || schema.type === 'number') && typeof schema.maximum === 'number') return String(schema.maximum + 1);
+  const schema = (raw.type === 'array' ? (raw.items ?? {}) : raw) as JsonObject;
+  if ((schema.type === 'integer' || schema.type === 'number') && typeof schema.minimum === 'number')
+    return String(schema.minimum - 1);
+  if ((schema.type === 'integer' || schema.type === 'number') && typeof schema.maximum === 'number')
+    return String(schema.maximum + 1);
   return undefined;
 }
 
@@ -107,14 +172,19 @@ const PAGING = new Set(['page', 'page_size']);
  * list), else an unknown field in `include[]` or `sort[]`, which the contract documents as a 400.
  */
 export function invalidParameter(op: Operation): { name: string; value: string } | undefined {
-  const query = op.parameters.filter((p) => p.in === 'query' && (!PAGING.has(String(p.name)) || listShape(op)?.kind === 'envelope' || listShape(op)?.kind === 'array'));
+  const query = op.parameters.filter(
+    (p) =>
+      p.in === 'query' &&
+      (!PAGING.has(String(p.name)) || listShape(op)?.kind === 'envelope' || listShape(op)?.kind === 'array'),
+  );
   const ordered = [...query.filter((p) => p.name === 'page'), ...query.filter((p) => p.name !== 'page')];
   for (const p of ordered) {
     const value = invalidValue(p);
     if (value !== undefined) return { name: String(p.name), value };
   }
   if (!op.responses['400']) return undefined;
-  for (const name of ['include[]', 'sort[]']) if (query.some((p) => p.name === name)) return { name, value: 'geostub_no_such_field' };
+  for (const name of ['include[]', 'sort[]'])
+    if (query.some((p) => p.name === name)) return { name, value: 'geostub_no_such_field' };
   return undefined;
 }
 
@@ -130,14 +200,31 @@ export function invalidParamCase(op: Operation): Case | undefined {
     ops: [op],
     writes: false,
     async run(ctx, rec) {
-      if (requiresAuth(op) && !ctx.http.hasCredentials(op.api)) return void (rec.skipped = 'the contract requires credentials and none were given');
+      if (requiresAuth(op) && !ctx.http.hasCredentials(op.api))
+        return void (rec.skipped = 'the contract requires credentials and none were given');
       const resolved = await ctx.resolver.resolve(op);
       if (!resolved.ok) return void (rec.skipped = resolved.reason);
       const qs = `${encodeURIComponent(spoiled.name)}=${encodeURIComponent(spoiled.value)}`;
-      const x = await call(ctx, rec, op.api, { method: 'GET', path: `${expandPath(op.path, resolved.params)}?${qs}`, op });
+      const x = await call(ctx, rec, op.api, {
+        method: 'GET',
+        path: `${expandPath(op.path, resolved.params)}?${qs}`,
+        op,
+      });
       const ok = errors.includes(String(x.response.status));
       const param = op.parameters.findIndex((p) => p.in === 'query' && p.name === spoiled.name);
-      rec.record('invalid_param_4xx', ok ? [] : [{ expected: `${errors.join(' or ')} for ${spoiled.name}=${spoiled.value}`, actual: `${x.response.status} ${clip(x.response.text, 200)}`, contractPath: param >= 0 ? pointer(op, 'parameters') : pointer(op, 'responses') }], x);
+      rec.record(
+        'invalid_param_4xx',
+        ok
+          ? []
+          : [
+              {
+                expected: `${errors.join(' or ')} for ${spoiled.name}=${spoiled.value}`,
+                actual: `${x.response.status} ${clip(x.response.text, 200)}`,
+                contractPath: param >= 0 ? pointer(op, 'parameters') : pointer(op, 'responses'),
+              },
+            ],
+        x,
+      );
     },
   };
 }
@@ -162,10 +249,30 @@ export function anonymousMethodCase(api: ApiName, path: string, ops: Operation[]
     ops: [],
     writes: true,
     async run(ctx: RunContext, rec: CaseRecorder) {
-      const params = Object.fromEntries(pathParameterNames(path).map((n) => [n, NOT_IDS.has(n) ? constantOf(n) : missingValue(model, n)]));
-      const x = await ctx.http.send(api, { method: method.toUpperCase(), path: expandPath(path, params), json: {}, as: 'anonymous' });
+      const params = Object.fromEntries(
+        pathParameterNames(path).map((n) => [n, NOT_IDS.has(n) ? constantOf(n) : missingValue(model, n)]),
+      );
+      const x = await ctx.http.send(api, {
+        method: method.toUpperCase(),
+        path: expandPath(path, params),
+        json: {},
+        as: 'anonymous',
+      });
       const ok = x.response.status === 401 || x.response.status === 403;
-      rec.record('anonymous_before_method', ok ? [] : [{ expected: `401 or 403: ${path}'s writes need a login, and authentication is checked before the method`, actual: `${x.response.status} ${clip(x.response.text, 200)}`, contractPath: `#/paths/${path.replace(/~/g, '~0').replace(/\//g, '~1')}` }], x, `${method.toUpperCase()} ${path}`);
+      rec.record(
+        'anonymous_before_method',
+        ok
+          ? []
+          : [
+              {
+                expected: `401 or 403: ${path}'s writes need a login, and authentication is checked before the method`,
+                actual: `${x.response.status} ${clip(x.response.text, 200)}`,
+                contractPath: `#/paths/${path.replace(/~/g, '~0').replace(/\//g, '~1')}`,
+              },
+            ],
+        x,
+        `${method.toUpperCase()} ${path}`,
+      );
     },
   };
 }
@@ -185,10 +292,26 @@ export function methodNotAllowedCase(api: ApiName, path: string, ops: Operation[
     async run(ctx: RunContext, rec: CaseRecorder) {
       // DRF authenticates and checks permissions before it looks for the method's handler: without credentials a
       // GeoNode view that needs a login answers 401/403, so the probe means something only with credentials
-      if (api === 'geonode' && !ctx.http.hasCredentials(api)) return void (rec.skipped = 'GeoNode checks authentication before the method; the probe needs credentials');
-      const params = Object.fromEntries(pathParameterNames(path).map((n) => [n, NOT_IDS.has(n) ? constantOf(n) : missingValue(model, n)]));
+      if (api === 'geonode' && !ctx.http.hasCredentials(api))
+        return void (rec.skipped = 'GeoNode checks authentication before the method; the probe needs credentials');
+      const params = Object.fromEntries(
+        pathParameterNames(path).map((n) => [n, NOT_IDS.has(n) ? constantOf(n) : missingValue(model, n)]),
+      );
       const x = await ctx.http.send(api, { method: method.toUpperCase(), path: expandPath(path, params), json: {} });
-      rec.record('method_not_allowed_405', x.response.status === 405 ? [] : [{ expected: `405: the contract lists only ${[...listed].map((m) => m.toUpperCase()).join(', ')} for ${path}`, actual: `${x.response.status} ${clip(x.response.text, 200)}`, contractPath: `#/paths/${path.replace(/~/g, '~0').replace(/\//g, '~1')}` }], x, `${method.toUpperCase()} ${path}`);
+      rec.record(
+        'method_not_allowed_405',
+        x.response.status === 405
+          ? []
+          : [
+              {
+                expected: `405: the contract lists only ${[...listed].map((m) => m.toUpperCase()).join(', ')} for ${path}`,
+                actual: `${x.response.status} ${clip(x.response.text, 200)}`,
+                contractPath: `#/paths/${path.replace(/~/g, '~0').replace(/\//g, '~1')}`,
+              },
+            ],
+        x,
+        `${method.toUpperCase()} ${path}`,
+      );
     },
   };
 }

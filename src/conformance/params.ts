@@ -59,7 +59,8 @@ export class ParamResolver {
       if (!found.ok) return found;
       Object.assign(params, found.params);
     } else for (const n of before) params[n] = String((SOURCES['*'][n] as { value?: string })?.value ?? 'x');
-    for (const n of names.slice(names.indexOf(last) + 1)) params[n] = String((SOURCES['*'][n] as { value?: string })?.value ?? 'x');
+    for (const n of names.slice(names.indexOf(last) + 1))
+      params[n] = String((SOURCES['*'][n] as { value?: string })?.value ?? 'x');
     params[last] = missingValue(op, last);
     return { ok: true, params, replaced: last };
   }
@@ -68,12 +69,18 @@ export class ParamResolver {
     const at = op.path.indexOf(`{${name}}`);
     const template = op.path.slice(0, at);
     const list = this.ops.find((o) => o.method === 'get' && o.api === op.api && o.path === template);
-    if (!list) return `no list operation at ${template} to read {${name}} from (add a source to src/conformance/samples.ts)`;
+    if (!list)
+      return `no list operation at ${template} to read {${name}} from (add a source to src/conformance/samples.ts)`;
     const size = queryParameter(list, 'page_size') ? `?page_size=${LOOKUP_PAGE_SIZE}` : '';
     return { list: expandPath(template, known) + size };
   }
 
-  private async valueOf(api: ApiName, source: ParamSource, name: string, known: Record<string, string>): Promise<string | { reason: string }> {
+  private async valueOf(
+    api: ApiName,
+    source: ParamSource,
+    name: string,
+    known: Record<string, string>,
+  ): Promise<string | { reason: string }> {
     if ('value' in source) return source.value;
     const path = expandPath(source.list, known);
     const items = await this.read(api, path, source.headers);
@@ -83,7 +90,9 @@ export class ParamResolver {
       const value = source.field !== undefined ? getPath(item, source.field) : defaultField(item, name);
       if (value !== undefined && value !== null && value !== '') return String(value);
     }
-    return { reason: `no record to read {${name}} from: ${path} lists none${source.where ? ` whose ${source.where.field} contains ${source.where.contains}` : ''}` };
+    return {
+      reason: `no record to read {${name}} from: ${path} lists none${source.where ? ` whose ${source.where.field} contains ${source.where.contains}` : ''}`,
+    };
   }
 
   private read(api: ApiName, path: string, headers?: Record<string, string>): Promise<unknown[] | string> {
@@ -92,7 +101,12 @@ export class ParamResolver {
     if (!p) {
       p = this.http.send(api, { method: 'GET', path, headers }).then((x) => {
         if (x.response.status !== 200) return `${path} answered ${x.response.status}`;
-        const op = this.ops.find((o) => o.method === 'get' && o.api === api && new RegExp(`^${o.path.replace(/\{[^}]+\}/g, '[^/]+')}$`).test(path.split('?')[0]));
+        const op = this.ops.find(
+          (o) =>
+            o.method === 'get' &&
+            o.api === api &&
+            new RegExp(`^${o.path.replace(/\{[^}]+\}/g, '[^/]+')}$`).test(path.split('?')[0]),
+        );
         const shape = op && listShape(op);
         const items = shape ? listItems(shape, x.response.json) : anyArray(x.response.json);
         return items ?? `${path} did not answer a list`;

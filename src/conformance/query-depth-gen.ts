@@ -6,10 +6,32 @@
  * `search_fields`, and sorts by one to three keys with ties. Pure: items and a field schema in, cases out.
  */
 import type { FieldSchema, FieldSpec } from '../query/dynamic-rest/index.js';
-import { at, clean, fragments, key, mapWhere, swapCase, valuesOf, type Add, type FieldKind, type FieldRef, type Obj, type QueryCase, type QueryDepth, QueryOracle } from './query-oracle.js';
+import {
+  at,
+  clean,
+  fragments,
+  key,
+  mapWhere,
+  swapCase,
+  valuesOf,
+  type Add,
+  type FieldKind,
+  type FieldRef,
+  type Obj,
+  type QueryCase,
+  type QueryDepth,
+  QueryOracle,
+} from './query-oracle.js';
 import { combinationCases, searchCases, sortCases } from './query-depth-combos.js';
 
-export { QueryOracle, QUERY_DEPTHS, splitRows, type QueryCase, type QueryDepth, type FieldKind } from './query-oracle.js';
+export {
+  QueryOracle,
+  QUERY_DEPTHS,
+  splitRows,
+  type QueryCase,
+  type QueryDepth,
+  type FieldKind,
+} from './query-oracle.js';
 
 const LIMITS: Record<QueryDepth, { fields: number; values: number }> = {
   quick: { fields: 1, values: 1 },
@@ -17,7 +39,20 @@ const LIMITS: Record<QueryDepth, { fields: number; values: number }> = {
   full: { fields: 99, values: 2 },
 };
 /** lookups run at `quick` depth (the others from `normal` on) */
-const QUICK = new Set(['eq', 'icontains', 'contains', 'gt', 'in', 'isnull', 'not', 'same-row', 'and', 'json', 'sort-2', 'search']);
+const QUICK = new Set([
+  'eq',
+  'icontains',
+  'contains',
+  'gt',
+  'in',
+  'isnull',
+  'not',
+  'same-row',
+  'and',
+  'json',
+  'sort-2',
+  'search',
+]);
 
 const SKIP_NAME = /(_url|link|links|uuid|thumbnail|blob|srid|bbox|polygon|extent|html|template)$/i;
 /**
@@ -33,13 +68,34 @@ export function fieldsByKind(schema: FieldSchema, items: Obj[]): FieldRef[] {
   const present = (name: string) => items.some((i) => name in i);
   const out: FieldRef[] = [];
   for (const [name, spec] of Object.entries(schema.fields)) {
-    if (spec.deferred || !present(name) || SKIP_NAME.test(name) || NOT_COLUMNS.has(name) || items.some((i) => isUrl(i[name]))) continue;
+    if (
+      spec.deferred ||
+      !present(name) ||
+      SKIP_NAME.test(name) ||
+      NOT_COLUMNS.has(name) ||
+      items.some((i) => isUrl(i[name]))
+    )
+      continue;
     if (spec.nested) {
       const kind: FieldKind = spec.many ? 'to-many' : 'to-one';
-      if (!spec.many && items.some((i) => i[name] && typeof i[name] === 'object' && 'pk' in (i[name] as Obj))) out.push({ path: [name], kind, spec, ref: true });
+      if (!spec.many && items.some((i) => i[name] && typeof i[name] === 'object' && 'pk' in (i[name] as Obj)))
+        out.push({ path: [name], kind, spec, ref: true });
       for (const [sub, s] of Object.entries(spec.nested.fields)) {
-        if (s.nested || s.deferred || s.type !== 'string' || s.column || SKIP_NAME.test(sub) || sub === 'pk' || sub === 'id') continue;
-        if (!items.some((i) => at(i, [name, sub]).some((v) => typeof v === 'string' && v !== '')) || items.some((i) => at(i, [name, sub]).some(isUrl))) continue;
+        if (
+          s.nested ||
+          s.deferred ||
+          s.type !== 'string' ||
+          s.column ||
+          SKIP_NAME.test(sub) ||
+          sub === 'pk' ||
+          sub === 'id'
+        )
+          continue;
+        if (
+          !items.some((i) => at(i, [name, sub]).some((v) => typeof v === 'string' && v !== '')) ||
+          items.some((i) => at(i, [name, sub]).some(isUrl))
+        )
+          continue;
         out.push({ path: [name, sub], kind, spec: s });
       }
       continue;
@@ -61,7 +117,11 @@ function kindOf(spec: FieldSpec, name: string): FieldKind | undefined {
 }
 
 /** A Where with every condition changed by `f` (the oracle's twisted twins: what a wrong server would answer). */
-export function generateQueryCases(oracle: QueryOracle, depth: QueryDepth, opts: { search: boolean; sort: boolean }): QueryCase[] {
+export function generateQueryCases(
+  oracle: QueryOracle,
+  depth: QueryDepth,
+  opts: { search: boolean; sort: boolean },
+): QueryCase[] {
   const { items } = oracle;
   const limits = LIMITS[depth];
   const cases: QueryCase[] = [];
@@ -89,22 +149,41 @@ export function generateQueryCases(oracle: QueryOracle, depth: QueryDepth, opts:
     const values = valuesOf(items, f.path);
     if (f.ref) refCases(f, values, add);
     else if (f.kind === 'boolean') booleanCases(f, add);
-    else if (f.kind === 'integer') orderedCases(f, values.map(String).filter((v) => /^-?\d+$/.test(v)), add, oracle, limits.values);
+    else if (f.kind === 'integer')
+      orderedCases(
+        f,
+        values.map(String).filter((v) => /^-?\d+$/.test(v)),
+        add,
+        oracle,
+        limits.values,
+      );
     else if (f.kind === 'datetime') dateCases(f, values.filter(clean), add, limits.values);
     else textCases(f, values.filter(clean), add, oracle, limits.values, depth);
   }
   combinationCases(chosen, fields, items, add, oracle, limits.fields);
   if (opts.search) searchCases(items, add, oracle);
-  if (opts.sort) sortCases(chosen.filter((f) => !f.ref && f.kind !== 'to-many'), items, add, depth);
+  if (opts.sort)
+    sortCases(
+      chosen.filter((f) => !f.ref && f.kind !== 'to-many'),
+      items,
+      add,
+      depth,
+    );
   return cases;
 }
 
-
 function refCases(f: FieldRef, values: unknown[], add: Add) {
-  const pks = values.map((v) => (v && typeof v === 'object' ? (v as Obj).pk : undefined)).filter((v) => v !== undefined).map(String);
+  const pks = values
+    .map((v) => (v && typeof v === 'object' ? (v as Obj).pk : undefined))
+    .filter((v) => v !== undefined)
+    .map(String);
   if (!pks.length) return;
   add(f.kind, 'eq', [[key(f.path), pks[0]]]);
-  if (pks.length > 1) add(f.kind, 'in', [[key(f.path, 'in'), pks[0]], [key(f.path, 'in'), pks[1]]]);
+  if (pks.length > 1)
+    add(f.kind, 'in', [
+      [key(f.path, 'in'), pks[0]],
+      [key(f.path, 'in'), pks[1]],
+    ]);
   add(f.kind, 'not', [[key(f.path, undefined, true), pks[0]]]);
   add(f.kind, 'isnull', [[key(f.path, 'isnull'), 'true']]);
   add(f.kind, 'isnull', [[key(f.path, 'isnull'), 'false']]);
@@ -120,8 +199,12 @@ function booleanCases(f: FieldRef, add: Add) {
 /** Integers: a value some items hold, chosen where comparing as text would answer differently (9 < 10 < 9 as text). */
 function orderedCases(f: FieldRef, values: string[], add: Add, oracle: QueryOracle, n: number) {
   if (values.length < 2) return;
-  const numeric = [...new Set(values)].map(Number).sort((a, b) => a - b).map(String);
-  const asText = (p: [string, string][]) => oracle.run(p, (q) => ({ ...q, where: q.where && mapWhere(q.where, (c) => ({ ...c, valueKind: 'text' })) }))?.length;
+  const numeric = [...new Set(values)]
+    .map(Number)
+    .sort((a, b) => a - b)
+    .map(String);
+  const asText = (p: [string, string][]) =>
+    oracle.run(p, (q) => ({ ...q, where: q.where && mapWhere(q.where, (c) => ({ ...c, valueKind: 'text' })) }))?.length;
   const tricky = numeric.filter((v) => asText([[key(f.path, 'gt'), v]]) !== oracle.count([[key(f.path, 'gt'), v]]));
   const picks = [...tricky, numeric[Math.floor(numeric.length / 2)]].slice(0, n + 1);
   for (const v of picks) {
@@ -130,8 +213,15 @@ function orderedCases(f: FieldRef, values: string[], add: Add, oracle: QueryOrac
   }
   const lo = numeric[Math.floor(numeric.length / 4)];
   const hi = numeric[Math.floor((numeric.length * 3) / 4)];
-  add(f.kind, 'range', [[key(f.path, 'range'), tricky[0] ?? lo], [key(f.path, 'range'), hi]]);
-  add(f.kind, 'in', numeric.slice(0, 3).map((v) => [key(f.path, 'in'), v]));
+  add(f.kind, 'range', [
+    [key(f.path, 'range'), tricky[0] ?? lo],
+    [key(f.path, 'range'), hi],
+  ]);
+  add(
+    f.kind,
+    'in',
+    numeric.slice(0, 3).map((v) => [key(f.path, 'in'), v]),
+  );
   add(f.kind, 'not', [[key(f.path, undefined, true), picks[0]]]);
 }
 
@@ -142,7 +232,10 @@ function dateCases(f: FieldRef, values: string[], add: Add, n: number) {
     add(f.kind, 'eq', [[key(f.path), v]]);
     for (const op of ['gt', 'gte', 'lt', 'lte']) add(f.kind, op, [[key(f.path, op), v]]);
   }
-  add(f.kind, 'range', [[key(f.path, 'range'), sorted[Math.floor(sorted.length / 4)]], [key(f.path, 'range'), sorted[Math.floor((sorted.length * 3) / 4)]]]);
+  add(f.kind, 'range', [
+    [key(f.path, 'range'), sorted[Math.floor(sorted.length / 4)]],
+    [key(f.path, 'range'), sorted[Math.floor((sorted.length * 3) / 4)]],
+  ]);
   const year = sorted[Math.floor(sorted.length / 2)].slice(0, 4);
   add(f.kind, 'year', [[key(f.path, 'year'), year]]);
   add(f.kind, 'contains', [[key(f.path, 'contains'), `${year}-`]]);
@@ -158,18 +251,23 @@ function textCases(f: FieldRef, values: string[], add: Add, oracle: QueryOracle,
     if (swapCase(v) !== v) add(f.kind, 'iexact', [[key(f.path, 'iexact'), swapCase(v)]]);
     add(f.kind, 'not', [[key(f.path, undefined, true), v]]);
   }
-  add(f.kind, 'in', values.slice(0, 3).map((v) => [key(f.path, 'in'), v]));
+  add(
+    f.kind,
+    'in',
+    values.slice(0, 3).map((v) => [key(f.path, 'in'), v]),
+  );
   // a fragment whose case differs from some items': contains ≠ icontains on the data
   const cased = (op: string, iop: string, make: (w: string) => string[]) => {
-    for (const w of fragments(values)) for (const s of make(w)) {
-      const sensitive = oracle.count([[key(f.path, op), s]]);
-      const insensitive = oracle.count([[key(f.path, iop), s]]);
-      if (sensitive && insensitive && sensitive < insensitive && insensitive < oracle.items.length) {
-        add(f.kind, op, [[key(f.path, op), s]]);
-        add(f.kind, iop, [[key(f.path, iop), swapCase(s)]]);
-        return;
+    for (const w of fragments(values))
+      for (const s of make(w)) {
+        const sensitive = oracle.count([[key(f.path, op), s]]);
+        const insensitive = oracle.count([[key(f.path, iop), s]]);
+        if (sensitive && insensitive && sensitive < insensitive && insensitive < oracle.items.length) {
+          add(f.kind, op, [[key(f.path, op), s]]);
+          add(f.kind, iop, [[key(f.path, iop), swapCase(s)]]);
+          return;
+        }
       }
-    }
     for (const v of values.slice(0, 10)) {
       const s = make(v)[0];
       if (s && add(f.kind, op, [[key(f.path, op), s]])) return void add(f.kind, iop, [[key(f.path, iop), swapCase(s)]]);
@@ -181,13 +279,20 @@ function textCases(f: FieldRef, values: string[], add: Add, oracle: QueryOracle,
   cased('endswith', 'iendswith', (w) => variants(w).map((x) => x.slice(-3)));
   for (const v of values.slice(0, 30)) {
     const s = v.slice(-3);
-    if ((oracle.count([[key(f.path, 'contains'), s]]) ?? 0) > (oracle.count([[key(f.path, 'endswith'), s]]) ?? 0) && add(f.kind, 'endswith', [[key(f.path, 'endswith'), s]])) break;
+    if (
+      (oracle.count([[key(f.path, 'contains'), s]]) ?? 0) > (oracle.count([[key(f.path, 'endswith'), s]]) ?? 0) &&
+      add(f.kind, 'endswith', [[key(f.path, 'endswith'), s]])
+    )
+      break;
   }
   add(f.kind, 'not', [[key(f.path, 'icontains', true), fragments(values)[0] ?? values[0]]]);
   add(f.kind, 'isnull', [[key(f.path, 'isnull'), 'true']]);
   if (depth !== 'quick' && f.path.length === 1) {
     const sorted = [...values].sort();
     add(f.kind, 'gt', [[key(f.path, 'gt'), sorted[Math.floor(sorted.length / 2)]]]);
-    add(f.kind, 'range', [[key(f.path, 'range'), sorted[Math.floor(sorted.length / 4)]], [key(f.path, 'range'), sorted[Math.floor((sorted.length * 3) / 4)]]]);
+    add(f.kind, 'range', [
+      [key(f.path, 'range'), sorted[Math.floor(sorted.length / 4)]],
+      [key(f.path, 'range'), sorted[Math.floor((sorted.length * 3) / 4)]],
+    ]);
   }
 }

@@ -22,7 +22,8 @@ type Obj = Record<string, unknown>;
 const PAGE = 100;
 export const DEFAULT_QUERY_BUDGET = 1000;
 
-const filterable = (op: Operation) => typeof op.ext['query-pattern'] === 'string' && String(op.ext['query-pattern']).startsWith('filter');
+const filterable = (op: Operation) =>
+  typeof op.ext['query-pattern'] === 'string' && String(op.ext['query-pattern']).startsWith('filter');
 
 /** One depth case per GeoNode list operation whose contract describes dynamic-rest filters. */
 export function queryDepthCase(op: Operation): Case | undefined {
@@ -30,27 +31,50 @@ export function queryDepthCase(op: Operation): Case | undefined {
   if (!shape?.itemSchema || shape.kind !== 'envelope' || op.method !== 'get' || !filterable(op)) return undefined;
   const schema = queryFieldSchema(op.contract, shape.itemSchema, shape.key ?? 'item');
   return {
-    id: `${opKey(op)} · query depth`, kind: 'operation', api: op.api, ops: [op], writes: false,
+    id: `${opKey(op)} · query depth`,
+    kind: 'operation',
+    api: op.api,
+    ops: [op],
+    writes: false,
     async run(ctx, rec) {
       const depth: QueryDepth = ctx.options.queryDepth ?? 'normal';
       const budget = ctx.options.queryBudget ?? DEFAULT_QUERY_BUDGET;
       const all = await readAll(ctx, rec, op, [], budget);
       if (!all) return;
-      if (all.truncated) return void (rec.skipped = `the list holds ${all.total} records, more than --query-budget ${budget}: raise the budget to check it in depth`);
-      if (all.items.length < 3) return void (rec.skipped = `the list holds ${all.items.length} records: too few to separate matching from non-matching ones`);
+      if (all.truncated)
+        return void (rec.skipped = `the list holds ${all.total} records, more than --query-budget ${budget}: raise the budget to check it in depth`);
+      if (all.items.length < 3)
+        return void (rec.skipped = `the list holds ${all.items.length} records: too few to separate matching from non-matching ones`);
       const items = all.items.filter((i): i is Obj => !!i && typeof i === 'object');
-      const oracles = [new QueryOracle(schema, items, localeCompareStrings), new QueryOracle(schema, items, codeUnitCompareStrings)];
-      const cases = generateQueryCases(oracles[0], depth, { search: !!queryParameter(op, 'search'), sort: !!queryParameter(op, 'sort[]') });
+      const oracles = [
+        new QueryOracle(schema, items, localeCompareStrings),
+        new QueryOracle(schema, items, codeUnitCompareStrings),
+      ];
+      const cases = generateQueryCases(oracles[0], depth, {
+        search: !!queryParameter(op, 'search'),
+        sort: !!queryParameter(op, 'sort[]'),
+      });
       if (!cases.length) return void (rec.skipped = 'no field of the items separates them: nothing to query');
       for (const c of cases) await runQueryCase(ctx, rec, op, schema, c, oracles, budget);
     },
   };
 }
 
-interface Walked { items: unknown[]; total: number; truncated: boolean; last?: Exchange }
+interface Walked {
+  items: unknown[];
+  total: number;
+  truncated: boolean;
+  last?: Exchange;
+}
 
 /** Every page of a query (within `budget` records), read-only. */
-async function readAll(ctx: RunContext, rec: CaseRecorder, op: Operation, params: [string, string][], budget: number): Promise<Walked | undefined> {
+async function readAll(
+  ctx: RunContext,
+  rec: CaseRecorder,
+  op: Operation,
+  params: [string, string][],
+  budget: number,
+): Promise<Walked | undefined> {
   const items: unknown[] = [];
   let total = 0;
   let last: Exchange | undefined;
@@ -68,9 +92,18 @@ async function readAll(ctx: RunContext, rec: CaseRecorder, op: Operation, params
 }
 
 const pks = (items: unknown[]) => items.map(identity);
-const list = (ids: string[], max = 12) => `[${ids.slice(0, max).join(', ')}${ids.length > max ? `, … ${ids.length - max} more` : ''}]`;
+const list = (ids: string[], max = 12) =>
+  `[${ids.slice(0, max).join(', ')}${ids.length > max ? `, … ${ids.length - max} more` : ''}]`;
 
-async function runQueryCase(ctx: RunContext, rec: CaseRecorder, op: Operation, schema: FieldSchema, c: QueryCase, oracles: QueryOracle[], budget: number) {
+async function runQueryCase(
+  ctx: RunContext,
+  rec: CaseRecorder,
+  op: Operation,
+  schema: FieldSchema,
+  c: QueryCase,
+  oracles: QueryOracle[],
+  budget: number,
+) {
   rec.tally(c.kind, c.lookup);
   const where = pointer(op, 'parameters');
   const got = await readAll(ctx, rec, op, c.params, budget);
@@ -80,7 +113,10 @@ async function runQueryCase(ctx: RunContext, rec: CaseRecorder, op: Operation, s
   const have = pks(got.items);
   const haveSet = new Set(have);
   // the oracle's answer closest to what came back (the collations differ only on text order)
-  const score = (a: Obj[]) => { const want = new Set(pks(a)); return have.filter((p) => !want.has(p)).length + [...want].filter((p) => !haveSet.has(p)).length; };
+  const score = (a: Obj[]) => {
+    const want = new Set(pks(a));
+    return have.filter((p) => !want.has(p)).length + [...want].filter((p) => !haveSet.has(p)).length;
+  };
   const best = answers.reduce((a, b) => (score(b) < score(a) ? b : a));
   const want = pks(best);
   const wantSet = new Set(want);
@@ -88,25 +124,54 @@ async function runQueryCase(ctx: RunContext, rec: CaseRecorder, op: Operation, s
   const missing = want.filter((p) => !haveSet.has(p));
   const head = `query case [${c.kind} ${c.lookup}] ${c.name}`;
   const expected = `${head}: total ${want.length}, pks ${list([...want].sort(byNumber))}`;
-  const sound: Problem[] = extra.length ? [{ expected, actual: `extra pks ${list(extra)} (total ${got.total}, pks ${list([...have].sort(byNumber))})`, contractPath: where }] : [];
-  const complete: Problem[] = missing.length || got.total !== want.length
-    ? [{ expected, actual: `${missing.length ? `missing pks ${list(missing)}; ` : ''}total ${got.total}, pks ${list([...have].sort(byNumber))}`, contractPath: where }]
+  const sound: Problem[] = extra.length
+    ? [
+        {
+          expected,
+          actual: `extra pks ${list(extra)} (total ${got.total}, pks ${list([...have].sort(byNumber))})`,
+          contractPath: where,
+        },
+      ]
     : [];
+  const complete: Problem[] =
+    missing.length || got.total !== want.length
+      ? [
+          {
+            expected,
+            actual: `${missing.length ? `missing pks ${list(missing)}; ` : ''}total ${got.total}, pks ${list([...have].sort(byNumber))}`,
+            contractPath: where,
+          },
+        ]
+      : [];
   if (c.kind === 'sort') {
     rec.record('list_complete', [...sound, ...complete], got.last);
     const terms = oracles[0].parse(c.params)?.sort ?? [];
     const ordered = isSorted(got.items, terms);
-    rec.record('sort_honoured', ordered ? [] : [{ expected: `${head}: pks in the order of the sort keys (ties in any order), e.g. pks ${list(want, 10)}`, actual: `pks ${list(have, 10)} in this order${firstDisorder(got.items, terms)}`, contractPath: where }], got.last);
+    rec.record(
+      'sort_honoured',
+      ordered
+        ? []
+        : [
+            {
+              expected: `${head}: pks in the order of the sort keys (ties in any order), e.g. pks ${list(want, 10)}`,
+              actual: `pks ${list(have, 10)} in this order${firstDisorder(got.items, terms)}`,
+              contractPath: where,
+            },
+          ],
+      got.last,
+    );
     return;
   }
   rec.record('filter_honoured', sound, got.last);
   rec.record('filter_complete', complete, got.last);
 }
 
-const byNumber = (a: string, b: string) => (Number(a) - Number(b)) || (a < b ? -1 : a > b ? 1 : 0);
+const byNumber = (a: string, b: string) => Number(a) - Number(b) || (a < b ? -1 : a > b ? 1 : 0);
 
 /** Where the order first breaks (the two neighbours). */
 function firstDisorder(items: unknown[], terms: Parameters<typeof isSorted>[1]): string {
-  for (let i = 1; i < items.length; i++) if (!isSorted([items[i - 1], items[i]], terms)) return ` — ${identity(items[i - 1])} comes before ${identity(items[i])}`;
+  for (let i = 1; i < items.length; i++)
+    if (!isSorted([items[i - 1], items[i]], terms))
+      return ` — ${identity(items[i - 1])} comes before ${identity(items[i])}`;
   return '';
 }

@@ -4,13 +4,28 @@
  * tell a right answer from a wrong one.
  */
 import {
-  parseDynamicQuery, runDynamicQuery, type DynamicQuery, type FieldSchema, type FieldSpec, type Where,
+  parseDynamicQuery,
+  runDynamicQuery,
+  type DynamicQuery,
+  type FieldSchema,
+  type FieldSpec,
+  type Where,
 } from '../query/dynamic-rest/index.js';
 
 export const QUERY_DEPTHS = ['quick', 'normal', 'full'] as const;
 export type QueryDepth = (typeof QUERY_DEPTHS)[number];
 /** the kinds a GeoNode depth case counts its query cases under (the catalogue's count under `catalogue`) */
-export const FIELD_KINDS = ['string', 'integer', 'datetime', 'boolean', 'to-one', 'to-many', 'combination', 'search', 'sort'] as const;
+export const FIELD_KINDS = [
+  'string',
+  'integer',
+  'datetime',
+  'boolean',
+  'to-one',
+  'to-many',
+  'combination',
+  'search',
+  'sort',
+] as const;
 export type FieldKind = (typeof FIELD_KINDS)[number];
 
 export interface QueryCase {
@@ -27,18 +42,29 @@ export type Obj = Record<string, unknown>;
 export const at = (o: unknown, path: string[]): unknown[] => {
   let cur: unknown[] = [o];
   for (const k of path) {
-    cur = cur.flatMap((v) => (Array.isArray(v) ? v : [v])).map((v) => (v && typeof v === 'object' ? (v as Obj)[k] : undefined));
+    cur = cur
+      .flatMap((v) => (Array.isArray(v) ? v : [v]))
+      .map((v) => (v && typeof v === 'object' ? (v as Obj)[k] : undefined));
   }
   return cur.flatMap((v) => (Array.isArray(v) ? v : [v]));
 };
 
-export interface FieldRef { path: string[]; kind: FieldKind; spec: FieldSpec; ref?: boolean }
+export interface FieldRef {
+  path: string[];
+  kind: FieldKind;
+  spec: FieldSpec;
+  ref?: boolean;
+}
 export function mapWhere(w: Where, f: (c: Extract<Where, { kind: 'condition' }>) => Where): Where {
   return w.kind === 'condition' ? f(w) : { ...w, nodes: w.nodes.map((n) => mapWhere(n, f)) };
 }
 
 export class QueryOracle {
-  constructor(readonly schema: FieldSchema, readonly items: Obj[], readonly compareStrings?: (a: string, b: string) => number) {}
+  constructor(
+    readonly schema: FieldSchema,
+    readonly items: Obj[],
+    readonly compareStrings?: (a: string, b: string) => number,
+  ) {}
 
   parse(params: [string, string][]): DynamicQuery | undefined {
     const parsed = parseDynamicQuery(new URLSearchParams(params), this.schema, { presets: null });
@@ -50,7 +76,11 @@ export class QueryOracle {
     const q = this.parse(params);
     if (!q) return undefined;
     try {
-      return runDynamicQuery(this.items, twist ? twist(q) : q, this.compareStrings ? { compareStrings: this.compareStrings } : {});
+      return runDynamicQuery(
+        this.items,
+        twist ? twist(q) : q,
+        this.compareStrings ? { compareStrings: this.compareStrings } : {},
+      );
     } catch {
       return undefined;
     }
@@ -67,19 +97,26 @@ export class QueryOracle {
   }
 }
 
-export const swapCase = (s: string) => [...s].map((c) => (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase())).join('');
-export const key = (path: string[], op?: string, neg = false) => `filter{${neg ? '-' : ''}${path.join('.')}${op ? `.${op}` : ''}}`;
-export const clean = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 80 && !/[\n\r,]/.test(v);
+export const swapCase = (s: string) =>
+  [...s].map((c) => (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase())).join('');
+export const key = (path: string[], op?: string, neg = false) =>
+  `filter{${neg ? '-' : ''}${path.join('.')}${op ? `.${op}` : ''}}`;
+export const clean = (v: unknown): v is string =>
+  typeof v === 'string' && v.length > 0 && v.length <= 80 && !/[\n\r,]/.test(v);
 
 /** Distinct values of a path, most common first (ties: first seen). */
 export function valuesOf(items: Obj[], path: string[]): unknown[] {
   const counts = new Map<string, { v: unknown; n: number }>();
-  for (const i of items) for (const v of new Set(at(i, path).map((x) => JSON.stringify(x ?? null)))) {
-    const e = counts.get(v);
-    if (e) e.n++;
-    else counts.set(v, { v: JSON.parse(v) as unknown, n: 1 });
-  }
-  return [...counts.values()].sort((a, b) => b.n - a.n).map((e) => e.v).filter((v) => v !== null && v !== undefined);
+  for (const i of items)
+    for (const v of new Set(at(i, path).map((x) => JSON.stringify(x ?? null)))) {
+      const e = counts.get(v);
+      if (e) e.n++;
+      else counts.set(v, { v: JSON.parse(v) as unknown, n: 1 });
+    }
+  return [...counts.values()]
+    .sort((a, b) => b.n - a.n)
+    .map((e) => e.v)
+    .filter((v) => v !== null && v !== undefined);
 }
 
 /** Case generation for one list. */

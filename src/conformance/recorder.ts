@@ -27,7 +27,15 @@ export class CaseRecorder {
         expected: p.expected,
         actual: p.actual,
         ...(p.contractPath ? { contractPath: p.contractPath } : {}),
-        ...(x ? { request: { method: x.request.method, url: x.request.url, ...(x.request.body !== undefined ? { body: clip(x.request.body, 600) } : {}) } } : {}),
+        ...(x
+          ? {
+              request: {
+                method: x.request.method,
+                url: x.request.url,
+                ...(x.request.body !== undefined ? { body: clip(x.request.body, 600) } : {}),
+              },
+            }
+          : {}),
         ...(step ? { step } : {}),
       };
       this.checks.push({ check, operation: op, ok: false, failure });
@@ -53,6 +61,6 @@ export function clip(text: string, max = 300): string {
 /** A short rendering of a value for `actual`/`expected`. */
 export function show(value: unknown, max = 300): string {
   if (value === undefined) return '(absent)';
-  const text = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+  const text = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
   return clip(text, max);
 }

@@ -11,22 +11,33 @@ export async function decideRelease(http: HttpClient, asked: 'auto' | 4 | 5 | un
   if (asked === 4 || asked === 5) return { release: asked, how: 'given', evidence: [] };
   const votes: (4 | 5)[] = [];
   const evidence: string[] = [];
-  const uploads = await http.send('geonode', { method: 'GET', path: '/api/v2/uploads/', as: 'anonymous' }).catch(() => undefined);
+  const vote = (release: 4 | 5, why: string) => {
+    votes.push(release);
+    evidence.push(why);
+  };
+  const uploads = await http
+    .send('geonode', { method: 'GET', path: '/api/v2/uploads/', as: 'anonymous' })
+    .catch(() => undefined);
   if (uploads) {
     const s = uploads.response.status;
-    if (s === 404) votes.push(5), evidence.push('GET /api/v2/uploads/ is 404 (no uploads list: 5.x)');
-    else if (s === 200 || s === 401 || s === 403) votes.push(4), evidence.push(`GET /api/v2/uploads/ is ${s} (the uploads list exists: 4.x)`);
+    if (s === 404) vote(5, 'GET /api/v2/uploads/ is 404 (no uploads list: 5.x)');
+    else if (s === 200 || s === 401 || s === 403)
+      vote(4, `GET /api/v2/uploads/ is ${s} (the uploads list exists: 4.x)`);
   }
-  const users = await http.send('geonode', { method: 'GET', path: '/api/v2/users/', as: 'anonymous' }).catch(() => undefined);
+  const users = await http
+    .send('geonode', { method: 'GET', path: '/api/v2/users/', as: 'anonymous' })
+    .catch(() => undefined);
   if (users) {
     const s = users.response.status;
     const challenge = users.response.headers['www-authenticate'];
-    if (s === 401 && challenge) votes.push(5), evidence.push(`anonymous GET /api/v2/users/ is 401 with WWW-Authenticate (Basic first: 5.x)`);
-    else if (s === 403) votes.push(4), evidence.push('anonymous GET /api/v2/users/ is 403 (Session first: 4.x)');
+    if (s === 401 && challenge) vote(5, `anonymous GET /api/v2/users/ is 401 with WWW-Authenticate (Basic first: 5.x)`);
+    else if (s === 403) vote(4, 'anonymous GET /api/v2/users/ is 403 (Session first: 4.x)');
   }
   const fives = votes.filter((v) => v === 5).length;
   const release: 4 | 5 = fives > votes.length - fives ? 5 : 4;
-  if (votes.length === 0) evidence.push('no answer told the releases apart: checked as 4 (give --geonode 5 to check as 5.x)');
-  else if (fives && fives < votes.length) evidence.push(`the answers disagree: checked as ${release} (give --geonode 4 or 5 to choose)`);
+  if (votes.length === 0)
+    evidence.push('no answer told the releases apart: checked as 4 (give --geonode 5 to check as 5.x)');
+  else if (fives && fives < votes.length)
+    evidence.push(`the answers disagree: checked as ${release} (give --geonode 4 or 5 to choose)`);
   return { release, how: 'auto', evidence };
 }

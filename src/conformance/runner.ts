@@ -31,7 +31,11 @@ interface Recognition {
 }
 
 /** What the top level of a JSON schema is: 'object', 'array' or undefined (anything). */
-function topLevelType(ctx: { validators: ContractValidators }, api: ApiName, schema: Json): 'object' | 'array' | undefined {
+function topLevelType(
+  ctx: { validators: ContractValidators },
+  api: ApiName,
+  schema: Json,
+): 'object' | 'array' | undefined {
   const v = ctx.validators.forSchema(api, schema);
   if (v([]) && !v({})) return 'array';
   if (v({}) && !v([])) return 'object';
@@ -43,7 +47,12 @@ function topLevelType(ctx: { validators: ContractValidators }, api: ApiName, sch
  * that is not JSON of the API's shape (the API root's object, the catalogue's array, or a JSON 401/403) → not that
  * API. A target that is neither is not checked at all (6,500 lines of failures would say nothing useful).
  */
-async function recognise(http: HttpClient, validators: ContractValidators, ops: Operation[], apis: ApiName[]): Promise<Recognition> {
+async function recognise(
+  http: HttpClient,
+  validators: ContractValidators,
+  ops: Operation[],
+  apis: ApiName[],
+): Promise<Recognition> {
   const out: Recognition = { apis: [], notRecognised: {} };
   for (const api of apis) {
     const op = ops.find((o) => o.api === api && o.method === 'get' && !o.path.includes('{'));
@@ -52,7 +61,8 @@ async function recognise(http: HttpClient, validators: ContractValidators, ops: 
     try {
       x = await http.send(api, { method: 'GET', path: op.path });
     } catch (err) {
-      if (err instanceof NoAnswer) return { ...out, unreachable: `${http.target} cannot be reached: GET ${op.path} got ${err.why}` };
+      if (err instanceof NoAnswer)
+        return { ...out, unreachable: `${http.target} cannot be reached: GET ${op.path} got ${err.why}` };
       throw err;
     }
     const r = x.response;
@@ -61,14 +71,19 @@ async function recognise(http: HttpClient, validators: ContractValidators, ops: 
     const want = schema === undefined ? undefined : topLevelType({ validators }, api, schema);
     const json = r.json;
     const isJson = json !== undefined && isJsonMedia(r.mediaType);
-    const shaped = r.status === 200 ? isJson && (want === undefined || (want === 'array' ? Array.isArray(json) : !!json && typeof json === 'object' && !Array.isArray(json)))
-      : (r.status === 401 || r.status === 403) && isJson && !!json && typeof json === 'object';
+    const shaped =
+      r.status === 200
+        ? isJson &&
+          (want === undefined ||
+            (want === 'array' ? Array.isArray(json) : !!json && typeof json === 'object' && !Array.isArray(json)))
+        : (r.status === 401 || r.status === 403) && isJson && !!json && typeof json === 'object';
     if (shaped) {
       out.apis.push(api);
       continue;
     }
     const found = `${r.status} ${r.mediaType || 'without a content type'}${r.text ? ` ${JSON.stringify(r.text.replace(/\s+/g, ' ').slice(0, 40))}` : ''}`;
-    out.notRecognised[api] = `GET ${op.path} answered ${found}, where ${API_NAMES[api]} answers 200 with a JSON ${want ?? 'body'}${api === 'geonode' ? ' (the API root: a URL per list)' : ' (the list of items)'}`;
+    out.notRecognised[api] =
+      `GET ${op.path} answered ${found}, where ${API_NAMES[api]} answers 200 with a JSON ${want ?? 'body'}${api === 'geonode' ? ' (the API root: a URL per list)' : ' (the list of items)'}`;
   }
   return out;
 }
@@ -80,14 +95,34 @@ async function runCase(ctx: RunContext, c: Case): Promise<CaseResult> {
     await c.run(ctx, rec);
   } catch (err) {
     if (err instanceof NoAnswer) rec.record('target_reachable', [{ expected: 'an HTTP answer', actual: err.message }]);
-    else rec.record('runner_error', [{ expected: 'the case runs to its end', actual: (err as Error).stack?.split('\n').slice(0, 3).join(' ') ?? String(err) }]);
+    else
+      rec.record('runner_error', [
+        {
+          expected: 'the case runs to its end',
+          actual: (err as Error).stack?.split('\n').slice(0, 3).join(' ') ?? String(err),
+        },
+      ]);
   }
   const status = rec.failed ? 'failed' : rec.skipped ? 'skipped' : 'passed';
   const queryCases = Object.keys(rec.queryCases).length ? { queryCases: rec.queryCases } : {};
-  return { id: c.id, kind: c.kind, status, ...(rec.skipped ? { reason: rec.skipped } : {}), checks: rec.checks, exercised: [...rec.exercised], ms: performance.now() - started, ...queryCases };
+  return {
+    id: c.id,
+    kind: c.kind,
+    status,
+    ...(rec.skipped ? { reason: rec.skipped } : {}),
+    checks: rec.checks,
+    exercised: [...rec.exercised],
+    ms: performance.now() - started,
+    ...queryCases,
+  };
 }
 
-async function runAll(ctx: RunContext, cases: Case[], concurrency: number, onDone: (r: CaseResult, c: Case) => void): Promise<CaseResult[]> {
+async function runAll(
+  ctx: RunContext,
+  cases: Case[],
+  concurrency: number,
+  onDone: (r: CaseResult, c: Case) => void,
+): Promise<CaseResult[]> {
   const results: CaseResult[] = new Array(cases.length);
   let next = 0;
   const worker = async () => {
@@ -109,8 +144,16 @@ async function runAll(ctx: RunContext, cases: Case[], concurrency: number, onDon
 function masked(report: RunReport, options: ConformOptions): RunReport {
   if (options.showSecrets) return report;
   const c = options.credentials;
-  const known = [c.token, c.key, c.user?.password, c.user && Buffer.from(`${c.user.name}:${c.user.password}`).toString('base64')];
-  return maskDeep(report, known.filter((k): k is string => !!k));
+  const known = [
+    c.token,
+    c.key,
+    c.user?.password,
+    c.user && Buffer.from(`${c.user.name}:${c.user.password}`).toString('base64'),
+  ];
+  return maskDeep(
+    report,
+    known.filter((k): k is string => !!k),
+  );
 }
 
 export async function runConformance(options: ConformOptions): Promise<RunReport> {
@@ -139,24 +182,44 @@ async function run(options: ConformOptions): Promise<RunReport> {
   const cases = buildCases(ops, scenarios, options.apis);
   const selection = selectCases(cases, options);
   assertSelection(cases, selection, options);
-  const base = { tool: 'geostub conform' as const, target: options.target, apis: options.apis, allowWrites: options.allowWrites, ...(options.shard ? { shard: options.shard } : {}), ...(geonode ? { geonode } : {}), startedAt: startedAt.toISOString() };
+  const base = {
+    tool: 'geostub conform' as const,
+    target: options.target,
+    apis: options.apis,
+    allowWrites: options.allowWrites,
+    ...(options.shard ? { shard: options.shard } : {}),
+    ...(geonode ? { geonode } : {}),
+    startedAt: startedAt.toISOString(),
+  };
   const empty = (failure: RunReport['failures'][number]) => ({
-    ...base, ms: performance.now() - t0,
+    ...base,
+    ms: performance.now() - t0,
     summary: { cases: 0, casesFailed: 0, casesSkipped: 0, checks: 0, checksFailed: 1 },
-    cases: [], failures: [failure],
+    cases: [],
+    failures: [failure],
     coverage: coverageOf(ops, options.apis, cases, selection, []),
     leftovers: [],
   });
   const seen = await recognise(http, ctx.validators, ops, options.apis);
   if (seen.unreachable) {
-    return { ...empty({ check: 'target_reachable', case: '-', operation: '-', expected: `an HTTP answer from ${options.target}`, actual: seen.unreachable }), unreachable: seen.unreachable };
+    return {
+      ...empty({
+        check: 'target_reachable',
+        case: '-',
+        operation: '-',
+        expected: `an HTTP answer from ${options.target}`,
+        actual: seen.unreachable,
+      }),
+      unreachable: seen.unreachable,
+    };
   }
   // an API the target does not speak: its cases do not run, and the report says why (with --api all, a GeoNode
   // target is checked as GeoNode only); a target that speaks none of the APIs asked for is not checked at all
   const notes: string[] = [];
   for (const [api, why] of Object.entries(seen.notRecognised) as [ApiName, string][]) {
     notes.push(`not checked as ${API_NAMES[api]}: ${why}`);
-    for (const c of selection.run.filter((x) => x.api === api)) selection.left.set(c.id, `the target is not ${API_NAMES[api]}`);
+    for (const c of selection.run.filter((x) => x.api === api))
+      selection.left.set(c.id, `the target is not ${API_NAMES[api]}`);
     selection.run = selection.run.filter((x) => x.api !== api);
   }
   if (!selection.run.length && notes.length) {
@@ -164,7 +227,10 @@ async function run(options: ConformOptions): Promise<RunReport> {
     const missing = options.apis.filter((a) => seen.notRecognised[a]);
     const expected = missing.map((a) => API_NAMES[a]).join(' or ');
     const unrecognised = `${options.target} is not ${expected}: ${missing.map((a) => seen.notRecognised[a]).join('; ')}`;
-    return { ...empty({ check: 'target_recognised', case: '-', operation: '-', expected, actual: unrecognised }), unrecognised };
+    return {
+      ...empty({ check: 'target_recognised', case: '-', operation: '-', expected, actual: unrecognised }),
+      unrecognised,
+    };
   }
   let done = 0;
   let failed = 0;
@@ -176,8 +242,18 @@ async function run(options: ConformOptions): Promise<RunReport> {
   };
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
   // reads first, on data no write of this run is changing; then the scenarios and probes that write
-  const reads = await runAll(ctx, selection.run.filter((c) => !c.writes), concurrency, progress);
-  const writes = await runAll(ctx, selection.run.filter((c) => c.writes), concurrency, progress);
+  const reads = await runAll(
+    ctx,
+    selection.run.filter((c) => !c.writes),
+    concurrency,
+    progress,
+  );
+  const writes = await runAll(
+    ctx,
+    selection.run.filter((c) => c.writes),
+    concurrency,
+    progress,
+  );
   const results = [...reads, ...writes].sort((a, b) => (a.id < b.id ? -1 : 1));
   const failures = results.flatMap((r) => r.checks.filter((c) => !c.ok).map((c) => c.failure!));
   return {
@@ -203,11 +279,12 @@ async function run(options: ConformOptions): Promise<RunReport> {
 function countQueryCases(results: CaseResult[], depth: QueryCaseCounts['depth']): QueryCaseCounts {
   const byKind: QueryCaseCounts['byKind'] = {};
   let total = 0;
-  for (const r of results) for (const [k, n] of Object.entries(r.queryCases ?? {})) {
-    const [kind, lookup] = k.split(' ');
-    (byKind[kind] ??= {})[lookup] = (byKind[kind][lookup] ?? 0) + n;
-    total += n;
-  }
+  for (const r of results)
+    for (const [k, n] of Object.entries(r.queryCases ?? {})) {
+      const [kind, lookup] = k.split(' ');
+      (byKind[kind] ??= {})[lookup] = (byKind[kind][lookup] ?? 0) + n;
+      total += n;
+    }
   return { depth, total, byKind };
 }
 

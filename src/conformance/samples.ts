@@ -33,8 +33,16 @@ export const NO_MISSING_ID = new Set(['/api/v2/management/commands/{cmd_name}/jo
 /** Path parameters that are not ids: never replaced by a missing id. */
 export const NOT_IDS = new Set(['field_name', 'resource_type', 'path']);
 
-const catalogue = (type: string): ParamSource => ({ list: '/services/api/v1/data/?page_size=1000', field: 'id', where: { field: 'url', contains: `/${type}/` } });
-const catalogueRef = (field: string): ParamSource => ({ list: '/services/api/v1/data/?page_size=200', field, headers: { Expand: 'list' } });
+const catalogue = (type: string): ParamSource => ({
+  list: '/services/api/v1/data/?page_size=1000',
+  field: 'id',
+  where: { field: 'url', contains: `/${type}/` },
+});
+const catalogueRef = (field: string): ParamSource => ({
+  list: '/services/api/v1/data/?page_size=200',
+  field,
+  headers: { Expand: 'list' },
+});
 
 export const SOURCES: Record<string, Record<string, ParamSource>> = {
   '*': {
@@ -46,8 +54,12 @@ export const SOURCES: Record<string, Record<string, ParamSource>> = {
     path: { list: '/api/v2/assets/', field: 'subinfo.locations.0' },
   },
   // a command that has jobs, so its job list has an id to read
-  '/api/v2/management/commands/{cmd_name}/jobs/{id}/': { cmd_name: { list: '/api/v2/management/jobs/', field: 'command' } },
-  '/api/v2/management/commands/{cmd_name}/jobs/{id}/status/': { cmd_name: { list: '/api/v2/management/jobs/', field: 'command' } },
+  '/api/v2/management/commands/{cmd_name}/jobs/{id}/': {
+    cmd_name: { list: '/api/v2/management/jobs/', field: 'command' },
+  },
+  '/api/v2/management/commands/{cmd_name}/jobs/{id}/status/': {
+    cmd_name: { list: '/api/v2/management/jobs/', field: 'command' },
+  },
   // a dataset some map uses, so its maps and map layers lists have items to check
   '/api/v2/datasets/{id}/maps/': { id: { list: '/api/v2/maps/?page_size=10', field: 'maplayers.0.dataset.pk' } },
   '/api/v2/datasets/{id}/maplayers/': { id: { list: '/api/v2/maps/?page_size=10', field: 'maplayers.0.dataset.pk' } },

@@ -60,11 +60,27 @@ export interface Scenario {
 
 export const SCENARIOS_DIR = join(PACKAGE_ROOT, 'contracts', 'scenarios');
 
-const STEP_KEYS = new Set(['name', 'send', 'as', 'headers', 'body', 'form', 'multipart', 'expect', 'capture', 'poll', 'unsupported', 'walk', 'contract', 'releases']);
+const STEP_KEYS = new Set([
+  'name',
+  'send',
+  'as',
+  'headers',
+  'body',
+  'form',
+  'multipart',
+  'expect',
+  'capture',
+  'poll',
+  'unsupported',
+  'walk',
+  'contract',
+  'releases',
+]);
 
 function releasesOf(file: string, v: unknown, where: string): number[] | undefined {
   if (v === undefined) return undefined;
-  if (!Array.isArray(v) || v.length === 0 || !v.every((r) => r === 4 || r === 5)) fail(file, `${where}releases must be a list of GeoNode releases (4, 5)`);
+  if (!Array.isArray(v) || v.length === 0 || !v.every((r) => r === 4 || r === 5))
+    fail(file, `${where}releases must be a list of GeoNode releases (4, 5)`);
   return v as number[];
 }
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -79,7 +95,8 @@ function asStep(file: string, raw: unknown, where: string): Step {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) fail(file, `${where} is not a mapping`);
   const s = raw as Record<string, unknown>;
   for (const k of Object.keys(s)) if (!STEP_KEYS.has(k)) fail(file, `${where}: unknown key "${k}"`);
-  if (typeof s.send !== 'string' || !/^(GET|HEAD|OPTIONS|POST|PUT|PATCH|DELETE) \/\S*$/.test(s.send)) fail(file, `${where}: send must be "METHOD /path"`);
+  if (typeof s.send !== 'string' || !/^(GET|HEAD|OPTIONS|POST|PUT|PATCH|DELETE) \/\S*$/.test(s.send))
+    fail(file, `${where}: send must be "METHOD /path"`);
   if (s.as !== undefined && s.as !== 'anonymous') fail(file, `${where}: as must be "anonymous"`);
   releasesOf(file, s.releases, `${where}: `);
   const bodies = ['body', 'form', 'multipart'].filter((k) => s[k] !== undefined);
@@ -96,7 +113,8 @@ export function parseScenario(file: string, doc: unknown): Scenario {
   const steps = d.steps.map((s, i) => asStep(file, s, `steps[${i}]`));
   const cleanup = (Array.isArray(d.cleanup) ? d.cleanup : []).map((s, i) => asStep(file, s, `cleanup[${i}]`));
   const writes = [...steps, ...cleanup].some((s) => !SAFE.has(s.send.split(' ')[0]));
-  if (d.writes !== undefined && d.writes !== writes) fail(file, `writes: ${String(d.writes)} but the steps ${writes ? 'do' : 'do not'} write`);
+  if (d.writes !== undefined && d.writes !== writes)
+    fail(file, `writes: ${String(d.writes)} but the steps ${writes ? 'do' : 'do not'} write`);
   return {
     name: basename(file).replace(/\.ya?ml$/, ''),
     file,

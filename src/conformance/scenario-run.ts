@@ -41,7 +41,8 @@ function renderBody(value: unknown, vars: Vars): unknown {
     return value.replace(TEMPLATE, (_m, name: string) => String(lookup(vars, name)));
   }
   if (Array.isArray(value)) return value.map((v) => renderBody(v, vars));
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renderBody(v, vars)]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renderBody(v, vars)]));
   return value;
 }
 
@@ -59,8 +60,10 @@ export function scenarioCase(s: Scenario, ops: Operation[]): Case {
     ops: [...new Map(stepOps.map((o) => [opKey(o), o])).values()],
     writes: s.writes,
     async run(ctx, rec) {
-      if (s.releases && !s.releases.includes(ctx.release)) return void (rec.skipped = `GeoNode ${s.releases.join(' and ')} only; the target is checked as GeoNode ${ctx.release}`);
-      if (s.writes && !ctx.http.hasCredentials(s.api)) return void (rec.skipped = 'a writing scenario needs credentials');
+      if (s.releases && !s.releases.includes(ctx.release))
+        return void (rec.skipped = `GeoNode ${s.releases.join(' and ')} only; the target is checked as GeoNode ${ctx.release}`);
+      if (s.writes && !ctx.http.hasCredentials(s.api))
+        return void (rec.skipped = 'a writing scenario needs credentials');
       const vars: Vars = { run: ctx.runId, user: ctx.options.credentials.user?.name ?? '' };
       try {
         for (const step of s.steps) if ((await runStep(ctx, rec, s, step, vars, false)) === 'stop') break;
@@ -78,14 +81,25 @@ export function scenarioCase(s: Scenario, ops: Operation[]): Case {
   };
 }
 
-async function runStep(ctx: RunContext, rec: CaseRecorder, s: Scenario, raw: Step, vars: Vars, cleanup: boolean): Promise<Outcome> {
+async function runStep(
+  ctx: RunContext,
+  rec: CaseRecorder,
+  s: Scenario,
+  raw: Step,
+  vars: Vars,
+  cleanup: boolean,
+): Promise<Outcome> {
   if (raw.releases && !raw.releases.includes(ctx.release)) return 'ok'; // a step of another release's API
   const [method, rawTarget] = raw.send.split(' ');
   let spec: RequestSpec;
   let step = raw;
   try {
     // expectations may name captured values too
-    step = { ...raw, ...(raw.expect ? { expect: renderBody(raw.expect, vars) as Expectation } : {}), ...(raw.poll ? { poll: renderBody(raw.poll, vars) as Step['poll'] } : {}) };
+    step = {
+      ...raw,
+      ...(raw.expect ? { expect: renderBody(raw.expect, vars) as Expectation } : {}),
+      ...(raw.poll ? { poll: renderBody(raw.poll, vars) as Step['poll'] } : {}),
+    };
     const path = renderPath(rawTarget, vars);
     spec = {
       method,
@@ -100,12 +114,29 @@ async function runStep(ctx: RunContext, rec: CaseRecorder, s: Scenario, raw: Ste
   } catch (err) {
     if (!(err instanceof Unresolved)) throw err;
     if (cleanup) return 'ok'; // nothing was created for this cleanup to remove
-    rec.record('scenario_expectation', [{ expected: `a value for {{${err.message}}} from an earlier step`, actual: 'none was captured' }], undefined, '-', step.name);
+    rec.record(
+      'scenario_expectation',
+      [{ expected: `a value for {{${err.message}}} from an earlier step`, actual: 'none was captured' }],
+      undefined,
+      '-',
+      step.name,
+    );
     return 'stop';
   }
   const op = findOperation(ctx.ops, method, spec.path);
   if (!op) {
-    rec.record('scenario_definition', [{ expected: `${method} ${spec.path.split('?')[0]} is an operation of the contract`, actual: `no operation of ${s.file} matches` }], undefined, '-', step.name);
+    rec.record(
+      'scenario_definition',
+      [
+        {
+          expected: `${method} ${spec.path.split('?')[0]} is an operation of the contract`,
+          actual: `no operation of ${s.file} matches`,
+        },
+      ],
+      undefined,
+      '-',
+      step.name,
+    );
     return 'stop';
   }
   if (!cleanup && step.as !== 'anonymous' && requiresAuth(op) && !ctx.http.hasCredentials(s.api)) {
@@ -125,7 +156,10 @@ async function runStep(ctx: RunContext, rec: CaseRecorder, s: Scenario, raw: Ste
     if (!spec.op) rec.exercised.add(opKey(op));
   }
   if (cleanup) {
-    if (x.response.status >= 400 && x.response.status !== 404) ctx.leftovers.push(`${s.name}: ${method} ${x.request.url} answered ${x.response.status} ${clip(x.response.text, 120)}`);
+    if (x.response.status >= 400 && x.response.status !== 404)
+      ctx.leftovers.push(
+        `${s.name}: ${method} ${x.request.url} answered ${x.response.status} ${clip(x.response.text, 120)}`,
+      );
     return 'ok';
   }
   if (step.unsupported && matches(x, step.unsupported.when)) {
@@ -133,11 +167,35 @@ async function runStep(ctx: RunContext, rec: CaseRecorder, s: Scenario, raw: Ste
     return 'stop';
   }
   if (step.walk) await walkPages(ctx, rec, s.api, op, step, x);
-  if (step.expect) rec.record(step.expect.check ?? 'scenario_expectation', expectationProblems(x, step.expect, where), x, undefined, step.name);
+  if (step.expect)
+    rec.record(
+      step.expect.check ?? 'scenario_expectation',
+      expectationProblems(x, step.expect, where),
+      x,
+      undefined,
+      step.name,
+    );
   for (const [name, path] of Object.entries(step.capture ?? {})) {
-    const value = path === '@status' ? x.response.status : path.startsWith('@header.') ? x.response.headers[path.slice(8).toLowerCase()] : getPath(x.response.json, path);
+    const value =
+      path === '@status'
+        ? x.response.status
+        : path.startsWith('@header.')
+          ? x.response.headers[path.slice(8).toLowerCase()]
+          : getPath(x.response.json, path);
     if (value === undefined || value === null) {
-      rec.record(step.expect?.check ?? 'scenario_expectation', [{ expected: `${path} in the answer (captured as {{${name}}})`, actual: `${x.response.status} ${clip(x.response.text, 200)}`, contractPath: where }], x, undefined, step.name);
+      rec.record(
+        step.expect?.check ?? 'scenario_expectation',
+        [
+          {
+            expected: `${path} in the answer (captured as {{${name}}})`,
+            actual: `${x.response.status} ${clip(x.response.text, 200)}`,
+            contractPath: where,
+          },
+        ],
+        x,
+        undefined,
+        step.name,
+      );
       return 'stop';
     }
     vars[name] = value;
@@ -163,7 +221,21 @@ async function poll(ctx: RunContext, rec: CaseRecorder, s: Scenario, step: Step,
     if (done || Date.now() + interval > deadline) {
       const final = await call(ctx, rec, s.api, { ...spec }, { step: step.name });
       const ok = done || matches(final, until);
-      rec.record(step.poll!.check ?? 'lifecycle_final_state', ok ? [] : [{ expected: `within ${ctx.options.timeoutMs} ms: ${describeUntil(until)}`, actual: `states seen: ${seen.join(' → ')}`, contractPath: `scenario ${s.file} · ${step.name}` }], final, undefined, step.name);
+      rec.record(
+        step.poll!.check ?? 'lifecycle_final_state',
+        ok
+          ? []
+          : [
+              {
+                expected: `within ${ctx.options.timeoutMs} ms: ${describeUntil(until)}`,
+                actual: `states seen: ${seen.join(' → ')}`,
+                contractPath: `scenario ${s.file} · ${step.name}`,
+              },
+            ],
+        final,
+        undefined,
+        step.name,
+      );
       return final;
     }
     await new Promise((r) => setTimeout(r, interval));

@@ -29,7 +29,14 @@ function totalOf(walk: Walk, x: Exchange): number | undefined {
   return typeof v === 'number' ? v : undefined;
 }
 
-export async function walkPages(ctx: RunContext, rec: CaseRecorder, api: ApiName, op: Operation, step: Step, first: Exchange): Promise<void> {
+export async function walkPages(
+  ctx: RunContext,
+  rec: CaseRecorder,
+  api: ApiName,
+  op: Operation,
+  step: Step,
+  first: Exchange,
+): Promise<void> {
   const walk = step.walk!;
   const check = step.expect?.check ?? 'page_walk';
   const where = `walk of ${step.send}`;
@@ -40,12 +47,36 @@ export async function walkPages(ctx: RunContext, rec: CaseRecorder, api: ApiName
   for (let page = 1; ; page++) {
     const items = getPath(x.response.json, walk.items);
     if (x.response.status !== 200 || !Array.isArray(items)) {
-      rec.record(check, [{ expected: `page ${page} answers 200 with a list`, actual: `${x.response.status} ${clip(x.response.text, 200)}`, contractPath: where }], x, undefined, step.name);
+      rec.record(
+        check,
+        [
+          {
+            expected: `page ${page} answers 200 with a list`,
+            actual: `${x.response.status} ${clip(x.response.text, 200)}`,
+            contractPath: where,
+          },
+        ],
+        x,
+        undefined,
+        step.name,
+      );
       return;
     }
     const repeated = items.map(identity).filter((id) => seen.has(id));
     if (repeated.length) {
-      rec.record(check, [{ expected: `page ${page} brings items not seen before`, actual: `already seen: ${repeated.slice(0, 5).join(', ')}`, contractPath: where }], x, undefined, step.name);
+      rec.record(
+        check,
+        [
+          {
+            expected: `page ${page} brings items not seen before`,
+            actual: `already seen: ${repeated.slice(0, 5).join(', ')}`,
+            contractPath: where,
+          },
+        ],
+        x,
+        undefined,
+        step.name,
+      );
       return;
     }
     for (const i of items) seen.add(identity(i));
@@ -54,6 +85,15 @@ export async function walkPages(ctx: RunContext, rec: CaseRecorder, api: ApiName
     if (page >= max) return; // a long list: the walk stops without a verdict on the total
     x = await call(ctx, rec, api, { method: 'GET', path: next, op, headers: step.headers }, { step: step.name });
   }
-  const problems = total === undefined || seen.size === total ? [] : [{ expected: `${total} distinct items over the whole walk (the announced total)`, actual: `${seen.size} items`, contractPath: where }];
+  const problems =
+    total === undefined || seen.size === total
+      ? []
+      : [
+          {
+            expected: `${total} distinct items over the whole walk (the announced total)`,
+            actual: `${seen.size} items`,
+            contractPath: where,
+          },
+        ];
   rec.record(check, problems, x, undefined, step.name);
 }

@@ -16,7 +16,10 @@ const isObj = (v: unknown): v is JsonObject => !!v && typeof v === 'object' && !
 
 /** The statuses an operation's `responses` document, as numbers (`default` and ranges such as `4XX` left out). */
 export function documentedStatuses(responses: JsonObject): number[] {
-  return Object.keys(responses).filter((k) => /^\d{3}$/.test(k)).map(Number).sort((a, b) => a - b);
+  return Object.keys(responses)
+    .filter((k) => /^\d{3}$/.test(k))
+    .map(Number)
+    .sort((a, b) => a - b);
 }
 
 /** The answer the contract documents for `status`, or undefined when the operation does not document it. */
@@ -36,7 +39,8 @@ export function documentedAnswer(doc: JsonObject, responses: JsonObject, status:
   const media = resolveRef<JsonObject>(doc, content[type]);
   let body: unknown;
   if (media.example !== undefined) body = media.example;
-  else if (isObj(media.examples) && Object.keys(media.examples).length) body = resolveRef<JsonObject>(doc, Object.values(media.examples)[0]).value;
+  else if (isObj(media.examples) && Object.keys(media.examples).length)
+    body = resolveRef<JsonObject>(doc, Object.values(media.examples)[0]).value;
   else body = isObj(media.schema) ? exampleOf(doc, media.schema, 0, new Set()) : undefined;
   return { status, body, contentType: type === 'application/json' ? undefined : type, headers };
 }
@@ -82,12 +86,24 @@ export function exampleOf(doc: JsonObject, schemaNode: Json, depth: number, seen
       return depth > 6 ? [] : [exampleOf(doc, schema.items ?? {}, depth + 1, inner)];
     default: {
       const out: Record<string, unknown> = {};
-      for (const [name, prop] of Object.entries(isObj(schema.properties) ? schema.properties : {})) out[name] = exampleOf(doc, prop, depth + 1, inner);
+      for (const [name, prop] of Object.entries(isObj(schema.properties) ? schema.properties : {}))
+        out[name] = exampleOf(doc, prop, depth + 1, inner);
       // a map that must hold an entry (field-keyed errors: {"<field>": ["…"]})
-      if (!Object.keys(out).length && typeof schema.minProperties === 'number' && schema.minProperties > 0 && isObj(schema.additionalProperties)) {
+      if (
+        !Object.keys(out).length &&
+        typeof schema.minProperties === 'number' &&
+        schema.minProperties > 0 &&
+        isObj(schema.additionalProperties)
+      ) {
         out.field = exampleOf(doc, schema.additionalProperties, depth + 1, inner);
       }
-      if (!Object.keys(out).length && !isObj(schema.properties) && type !== 'object' && !isObj(schema.additionalProperties)) return null;
+      if (
+        !Object.keys(out).length &&
+        !isObj(schema.properties) &&
+        type !== 'object' &&
+        !isObj(schema.additionalProperties)
+      )
+        return null;
       return out;
     }
   }

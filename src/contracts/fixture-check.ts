@@ -33,10 +33,16 @@ export interface IdRule {
 /** A problem in a fixture file that keeps the server from starting. */
 export class FixtureError extends Error {
   override readonly name = 'FixtureError';
-  constructor(readonly problems: string[], readonly limit = 20) {
+  constructor(
+    readonly problems: string[],
+    readonly limit = 20,
+  ) {
     super(
       `the fixtures cannot be served: ${problems.length} problem(s)\n` +
-        problems.slice(0, limit).map((p) => `  ${p}`).join('\n') +
+        problems
+          .slice(0, limit)
+          .map((p) => `  ${p}`)
+          .join('\n') +
         (problems.length > limit ? `\n  … and ${problems.length - limit} more` : '') +
         '\nFix the records (or regenerate the files with `geostub seed`); fixtures are read only on a first start or a reset.',
     );
@@ -62,7 +68,8 @@ function words(validate: ValidateFunction, field: string): string {
   if (!e) return `field "${field}" is not valid`;
   const path = [field, ...e.instancePath.split('/').filter(Boolean)].join('.');
   const params = e.params as { allowedValues?: unknown[]; missingProperty?: string };
-  if (e.keyword === 'enum' && params.allowedValues) return `field "${path}" must be one of: ${params.allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
+  if (e.keyword === 'enum' && params.allowedValues)
+    return `field "${path}" must be one of: ${params.allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
   if (e.keyword === 'required' && params.missingProperty) return `field "${path}" lacks "${params.missingProperty}"`;
   return `field "${path}" ${e.message ?? 'is not valid'}`;
 }
@@ -82,17 +89,26 @@ export function checkFixtureFile(
   const problems: string[] = [];
   const docs = new Map(contracts.map((c) => [c.api, c.doc]));
   /** per schema: one validator of the declared fields together (fast), and one per field (to name the field) */
-  const compiled = new Map<string, { whole: ValidateFunction; fields: () => Map<string, ValidateFunction> } | undefined>();
+  const compiled = new Map<
+    string,
+    { whole: ValidateFunction; fields: () => Map<string, ValidateFunction> } | undefined
+  >();
   const validatorsOf = (api: Contract['api'], schemaName: string, skip: readonly string[]) => {
     const key = `${api}:${schemaName}`;
     if (!compiled.has(key)) {
       const doc = docs.get(api);
-      const node = doc && isObj(doc.components) && isObj(doc.components.schemas) ? doc.components.schemas[schemaName] : undefined;
+      const node =
+        doc && isObj(doc.components) && isObj(doc.components.schemas) ? doc.components.schemas[schemaName] : undefined;
       if (!doc || !node) compiled.set(key, undefined);
       else {
-        const properties = Object.fromEntries(Object.entries(propertiesOf(doc, node)).filter(([name]) => !skip.includes(name)));
+        const properties = Object.fromEntries(
+          Object.entries(propertiesOf(doc, node)).filter(([name]) => !skip.includes(name)),
+        );
         let fields: Map<string, ValidateFunction> | undefined;
-        const each = () => (fields ??= new Map(Object.entries(properties).map(([name, prop]) => [name, validators.forSchema(api, prop)])));
+        const each = () =>
+          (fields ??= new Map(
+            Object.entries(properties).map(([name, prop]) => [name, validators.forSchema(api, prop)]),
+          ));
         compiled.set(key, { whole: validators.forSchema(api, { type: 'object', properties }), fields: each });
       }
     }
@@ -108,16 +124,20 @@ export function checkFixtureFile(
     const rule = schemas[name];
     const seen = new Set<unknown>();
     records.forEach((record: unknown, index) => {
-      const where = (id?: unknown) => `${file}: ${name} record ${index}${id === undefined ? '' : ` (${spec.idField} ${JSON.stringify(id)})`}`;
+      const where = (id?: unknown) =>
+        `${file}: ${name} record ${index}${id === undefined ? '' : ` (${spec.idField} ${JSON.stringify(id)})`}`;
       if (!isObj(record)) {
-        problems.push(`${where()}: must be an object, not ${record === null ? 'null' : Array.isArray(record) ? 'a list' : typeof record}`);
+        problems.push(
+          `${where()}: must be an object, not ${record === null ? 'null' : Array.isArray(record) ? 'a list' : typeof record}`,
+        );
         return;
       }
       const id = record[spec.idField];
       if (id === undefined || id === null) problems.push(`${where()}: has no "${spec.idField}"`);
       else if (spec.idKind === 'int' && !(Number.isInteger(id) || (typeof id === 'string' && /^\d+$/.test(id)))) {
         problems.push(`${where(id)}: field "${spec.idField}" must be a whole number`);
-      } else if (seen.has(String(id))) problems.push(`${where(id)}: "${spec.idField}" ${JSON.stringify(id)} is used by an earlier record`);
+      } else if (seen.has(String(id)))
+        problems.push(`${where(id)}: "${spec.idField}" ${JSON.stringify(id)} is used by an earlier record`);
       else seen.add(String(id));
       const schemaName = rule?.schema(record);
       if (!rule || !schemaName) return;

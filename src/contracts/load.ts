@@ -17,8 +17,9 @@ export type { Contract, Json, JsonObject } from './types.js';
 const here = dirname(fileURLToPath(import.meta.url));
 /** the package root (works from src/ under vitest and from dist/src/ after the build) */
 export const PACKAGE_ROOT =
-  [resolve(here, '..', '..'), resolve(here, '..', '..', '..')].find((p) => existsSync(join(p, 'contracts', 'geonode-v2.yaml'))) ??
-  resolve(here, '..', '..');
+  [resolve(here, '..', '..'), resolve(here, '..', '..', '..')].find((p) =>
+    existsSync(join(p, 'contracts', 'geonode-v2.yaml')),
+  ) ?? resolve(here, '..', '..');
 
 export const CONTRACT_FILES = {
   geonode: 'contracts/geonode-v2.yaml',
@@ -64,8 +65,13 @@ export async function loadContract(file: string): Promise<Contract> {
 }
 
 /** Both contracts, GeoNode's cut for one release (`--geonode 4|5`, default 4: the seed's API). */
-export async function loadContracts(root = PACKAGE_ROOT, release: GeonodeRelease = DEFAULT_GEONODE_RELEASE): Promise<Contract[]> {
-  const all = await Promise.all((Object.keys(CONTRACT_FILES) as (keyof typeof CONTRACT_FILES)[]).map((k) => loadContract(contractPath(k, root))));
+export async function loadContracts(
+  root = PACKAGE_ROOT,
+  release: GeonodeRelease = DEFAULT_GEONODE_RELEASE,
+): Promise<Contract[]> {
+  const all = await Promise.all(
+    (Object.keys(CONTRACT_FILES) as (keyof typeof CONTRACT_FILES)[]).map((k) => loadContract(contractPath(k, root))),
+  );
   return all.map((c) => forRelease(c, release));
 }
 
@@ -79,7 +85,13 @@ export function resolveRef<T = Json>(doc: JsonObject, node: Json | undefined): T
     cur = ref
       .slice(2)
       .split('/')
-      .reduce<Json | undefined>((acc, seg) => (acc && typeof acc === 'object' && !Array.isArray(acc) ? acc[seg.replace(/~1/g, '/').replace(/~0/g, '~')] : undefined), doc);
+      .reduce<Json | undefined>(
+        (acc, seg) =>
+          acc && typeof acc === 'object' && !Array.isArray(acc)
+            ? acc[seg.replace(/~1/g, '/').replace(/~0/g, '~')]
+            : undefined,
+        doc,
+      );
     if (cur === undefined) throw new Error(`unresolved $ref ${ref}`);
   }
   return cur as T;
@@ -101,5 +113,13 @@ export function resolveSchema<T = JsonObject>(doc: JsonObject, node: Json | unde
 function isAllOfWrapper(node: Json | undefined): node is JsonObject & { allOf: [Json] } {
   if (!node || typeof node !== 'object' || Array.isArray(node)) return false;
   if (!Array.isArray(node.allOf) || node.allOf.length !== 1) return false;
-  return !('type' in node || 'properties' in node || 'items' in node || 'additionalProperties' in node || 'oneOf' in node || 'anyOf' in node || 'enum' in node);
+  return !(
+    'type' in node ||
+    'properties' in node ||
+    'items' in node ||
+    'additionalProperties' in node ||
+    'oneOf' in node ||
+    'anyOf' in node ||
+    'enum' in node
+  );
 }

@@ -5,7 +5,13 @@
  * which filters use: GeoNode renders `pk` and the counters as strings over integer columns) and
  * `x-geostub-serializer` on an embedded object's schema (the nested serializer's Meta.name, which its errors name).
  */
-import { COLUMN_TYPES, type ColumnType, type FieldSchema, type FieldSpec, type FieldType } from '../query/dynamic-rest/index.js';
+import {
+  COLUMN_TYPES,
+  type ColumnType,
+  type FieldSchema,
+  type FieldSpec,
+  type FieldType,
+} from '../query/dynamic-rest/index.js';
 import { resolveRef, resolveSchema, type Contract, type JsonObject } from './load.js';
 
 const cache = new WeakMap<Contract, Map<string, FieldSchema>>();
@@ -30,7 +36,11 @@ function toFieldSchema(contract: Contract, node: JsonObject, name: string, depth
     const prop = resolveSchema<JsonObject>(contract.doc, raw); // an allOf-wrapped $ref reads as the referenced schema
     const deferred = (raw as JsonObject)['x-geostub-deferred'] === true || prop['x-geostub-deferred'] === true;
     const column = columnOf((raw as JsonObject)['x-geostub-column'] ?? prop['x-geostub-column'], field);
-    fields[field] = { ...toSpec(contract, prop, field, depth), ...(deferred ? { deferred: true } : {}), ...(column ? { column } : {}) };
+    fields[field] = {
+      ...toSpec(contract, prop, field, depth),
+      ...(deferred ? { deferred: true } : {}),
+      ...(column ? { column } : {}),
+    };
   }
   const serializer = schema['x-geostub-serializer'];
   return { name: depth > 0 && typeof serializer === 'string' ? serializer : name, fields };
@@ -39,7 +49,9 @@ function toFieldSchema(contract: Contract, node: JsonObject, name: string, depth
 function columnOf(value: unknown, field: string): ColumnType | undefined {
   if (value === undefined) return undefined;
   if (typeof value === 'string' && (COLUMN_TYPES as readonly string[]).includes(value)) return value as ColumnType;
-  throw new Error(`x-geostub-column of "${field}" must be one of ${COLUMN_TYPES.join(', ')}; got ${JSON.stringify(value)}`);
+  throw new Error(
+    `x-geostub-column of "${field}" must be one of ${COLUMN_TYPES.join(', ')}; got ${JSON.stringify(value)}`,
+  );
 }
 
 function isGeometry(prop: JsonObject): boolean {
@@ -53,7 +65,8 @@ function toSpec(contract: Contract, prop: JsonObject, field: string, depth: numb
   if (type === 'integer' || type === 'number' || type === 'boolean') return { type };
   if (type === 'array') {
     const items = prop.items ? resolveRef<JsonObject>(contract.doc, prop.items) : undefined;
-    if (items && items.properties && depth < 3) return { type: 'array', many: true, nested: toFieldSchema(contract, items, field, depth + 1) };
+    if (items && items.properties && depth < 3)
+      return { type: 'array', many: true, nested: toFieldSchema(contract, items, field, depth + 1) };
     return { type: 'array' };
   }
   if (prop.properties && isGeometry(prop)) return { type: 'geometry' };

@@ -48,7 +48,9 @@ function cut(node: Json, release: number): Json {
   if (Array.isArray(out.required) && isObject(out.properties)) {
     const props = out.properties;
     const required = node.required as Json[];
-    out.required = required.filter((r) => typeof r !== 'string' || r in props || !isObject(node.properties) || !(r in node.properties));
+    out.required = required.filter(
+      (r) => typeof r !== 'string' || r in props || !isObject(node.properties) || !(r in node.properties),
+    );
   }
   return out;
 }
@@ -64,14 +66,16 @@ function documentChallenges(before: JsonObject, after: JsonObject): void {
   for (const [path, item] of Object.entries(paths)) {
     if (!isObject(item)) continue;
     const old = oldPaths[path];
-    const was = isObject(old) && typeof old['x-geostub-auth-first'] === 'string' ? old['x-geostub-auth-first'] : rootBefore;
+    const was =
+      isObject(old) && typeof old['x-geostub-auth-first'] === 'string' ? old['x-geostub-auth-first'] : rootBefore;
     const now = typeof item['x-geostub-auth-first'] === 'string' ? item['x-geostub-auth-first'] : rootAfter;
     if (was === now || now !== 'basic') continue;
     for (const method of OPERATION_KEYS) {
       const op = item[method];
       if (!isObject(op) || !isObject(op.responses)) continue;
       const responses = op.responses;
-      if ('403' in responses && !('401' in responses)) responses['401'] = { $ref: '#/components/responses/Unauthorized' };
+      if ('403' in responses && !('401' in responses))
+        responses['401'] = { $ref: '#/components/responses/Unauthorized' };
     }
   }
 }

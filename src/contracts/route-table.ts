@@ -73,7 +73,8 @@ export function buildRouteTable(contracts: Contract[]): Route[] {
         const e = (p?.schema as JsonObject | undefined)?.enum;
         return Array.isArray(e) && e.every((v) => typeof v === 'string') ? (e as string[]) : undefined;
       };
-      const rest = (name: string) => pathParams.some((q) => q.in === 'path' && q.name === name && q['x-geostub-match'] === 'rest');
+      const rest = (name: string) =>
+        pathParams.some((q) => q.in === 'path' && q.name === name && q['x-geostub-match'] === 'rest');
       const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
       const rank = segments.map((s) => (s.startsWith('{') ? '1' : '0')).join('');
       const pattern = segments
@@ -93,7 +94,12 @@ export function buildRouteTable(contracts: Contract[]): Route[] {
         api: contract.api,
         path,
         slash,
-        authFirst: item['x-geostub-auth-first'] === 'basic' ? 'basic' : item['x-geostub-auth-first'] === 'session' ? 'session' : rootAuth,
+        authFirst:
+          item['x-geostub-auth-first'] === 'basic'
+            ? 'basic'
+            : item['x-geostub-auth-first'] === 'session'
+              ? 'session'
+              : rootAuth,
         regex: new RegExp(`^${pattern}$`),
         paramNames,
         operations: new Map(),

@@ -9,7 +9,9 @@ import { resolveRef, type Contract, type Json, type JsonObject } from './load.js
 import type { Operation } from './route-table.js';
 
 // ajv-formats is CommonJS; its default export arrives wrapped under NodeNext resolution
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv) => Ajv;
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (
+  ajv: Ajv,
+) => Ajv;
 
 export interface ValidationProblem {
   /** JSON path of the offending value, e.g. `/resources/0/pk` */
@@ -32,11 +34,20 @@ export class ContractValidators {
     const contracts = this.contracts;
     // the contracts are linted by `geostub lint` and a test; re-validating them against the meta-schema at every
     // start would cost ~40 ms
-    const ajv = new Ajv({ strict: false, allErrors: false, discriminator: true, validateFormats: true, validateSchema: false });
+    const ajv = new Ajv({
+      strict: false,
+      allErrors: false,
+      discriminator: true,
+      validateFormats: true,
+      validateSchema: false,
+    });
     addFormats(ajv);
     for (const c of contracts) {
       // the document root becomes the schema root, so `#/components/schemas/X` refs inside it resolve
-      ajv.addSchema({ $id: `${c.api}.json`, components: rewriteRefs(c.doc.components ?? {}, `${c.api}.json`) } as object);
+      ajv.addSchema({
+        $id: `${c.api}.json`,
+        components: rewriteRefs(c.doc.components ?? {}, `${c.api}.json`),
+      } as object);
     }
     return (this.ajvInstance = ajv);
   }
@@ -103,7 +114,8 @@ export class ContractValidators {
     if (!resp) return undefined;
     const content = resp.content as JsonObject | undefined;
     if (!content) return undefined;
-    const media = (content[mediaType] ?? content['application/json'] ?? Object.values(content)[0]) as JsonObject | undefined;
+    const media = (content[mediaType] ?? content['application/json'] ?? Object.values(content)[0]) as
+      JsonObject | undefined;
     return media?.schema;
   }
 }

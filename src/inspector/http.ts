@@ -20,6 +20,7 @@ export interface Answer {
   status: number;
   headers: Headers;
   text: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the inspector shows any answer the APIs send
   json: any;
   ms: number;
 }
@@ -53,7 +54,8 @@ type Child = Node | string | number | null | undefined | false;
 export function el(tag: string, attrs: Record<string, string | undefined> = {}, ...children: Child[]): HTMLElement {
   const node = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) if (v !== undefined) node.setAttribute(k, v);
-  for (const c of children) if (c !== null && c !== undefined && c !== false) node.append(c instanceof Node ? c : String(c));
+  for (const c of children)
+    if (c !== null && c !== undefined && c !== false) node.append(c instanceof Node ? c : String(c));
   return node;
 }
 
@@ -63,7 +65,8 @@ export function fill(parent: HTMLElement, nodes: (Node | string)[]): void {
 
 export const statusClass = (status: number): string => `s${String(status)[0]}`;
 
-export const timeOf = (iso: string | null | undefined): string => (iso ? iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '');
+export const timeOf = (iso: string | null | undefined): string =>
+  iso ? iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '';
 
 /** A JSON text pretty-printed, other text as is. */
 export function pretty(text: string | undefined): string {

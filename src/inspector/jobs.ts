@@ -13,7 +13,8 @@ export async function refreshJobs(): Promise<void> {
   const [clock, jobs] = await Promise.all([call('GET', '/__geostub/clock'), call('GET', '/__geostub/inspector/jobs')]);
   if (clock.status === 200) {
     byId('clock-now').textContent = timeOf(clock.json.now);
-    byId('clock-ahead').textContent = `${clock.json.ahead_ms} ms ahead of real time · ${clock.json.pending} pending · a step takes ${clock.json.job_duration_ms} ms`;
+    byId('clock-ahead').textContent =
+      `${clock.json.ahead_ms} ms ahead of real time · ${clock.json.pending} pending · a step takes ${clock.json.job_duration_ms} ms`;
     const input = byId<HTMLInputElement>('advance-ms');
     if (!stepMs && !input.value) input.value = String(clock.json.job_duration_ms || 1000);
     stepMs = clock.json.job_duration_ms;
@@ -30,14 +31,22 @@ export async function refreshJobs(): Promise<void> {
       el('td', { title: timeOf(j.at) }, timeOf(j.at).slice(11)),
     ),
   );
-  fill(byId('jobs'), rows.length ? rows : [el('tr', {}, el('td', { colspan: '5', class: 'mute' }, 'No jobs have run since the server started.'))]);
+  fill(
+    byId('jobs'),
+    rows.length
+      ? rows
+      : [el('tr', {}, el('td', { colspan: '5', class: 'mute' }, 'No jobs have run since the server started.'))],
+  );
 }
 
 async function act(label: string, method: string, url: string, body?: unknown): Promise<void> {
   const status = byId('jobs-status');
   status.textContent = `${label}…`;
   const answer = await call(method, url, body);
-  status.textContent = answer.status === 200 ? `${label}: ${answer.json.ran ?? answer.json.settled ?? 0} step(s) ran` : `${label} failed: ${answer.text}`;
+  status.textContent =
+    answer.status === 200
+      ? `${label}: ${answer.json.ran ?? answer.json.settled ?? 0} step(s) ran`
+      : `${label} failed: ${answer.text}`;
   await refreshJobs();
   window.dispatchEvent(new CustomEvent('geostub:data-changed'));
 }

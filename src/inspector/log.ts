@@ -36,8 +36,16 @@ function add(e: Summary): void {
 }
 
 function headerBlock(title: string, headers: Record<string, string>, body: string | undefined): HTMLElement {
-  const lines = Object.entries(headers).map(([k, v]) => `${k}: ${v}`).join('\n');
-  return el('div', {}, el('b', {}, title), el('pre', {}, lines), body ? el('pre', { class: 'body' }, pretty(body)) : el('div', { class: 'mute' }, '(no body)'));
+  const lines = Object.entries(headers)
+    .map(([k, v]) => `${k}: ${v}`)
+    .join('\n');
+  return el(
+    'div',
+    {},
+    el('b', {}, title),
+    el('pre', {}, lines),
+    body ? el('pre', { class: 'body' }, pretty(body)) : el('div', { class: 'mute' }, '(no body)'),
+  );
 }
 
 async function show(id: number): Promise<void> {
@@ -51,12 +59,34 @@ async function show(id: number): Promise<void> {
     fill(detail, [el('span', { class: 'mute' }, `exchange #${id} is no longer kept (${answer.status})`)]);
     return;
   }
-  const x = answer.json as Summary & { requestHeaders: Record<string, string>; requestBody?: string; responseHeaders: Record<string, string>; responseBody?: string };
+  const x = answer.json as Summary & {
+    requestHeaders: Record<string, string>;
+    requestBody?: string;
+    responseHeaders: Record<string, string>;
+    responseBody?: string;
+  };
   detail.className = '';
   fill(detail, [
-    el('div', { class: 'row' }, el('b', {}, `#${x.id} ${x.method} ${x.url}`), el('span', { class: statusClass(x.status) }, `→ ${x.status}`), el('span', { class: 'mute' }, `${x.ms.toFixed(1)} ms · ${timeOf(x.at)} · ${x.user ?? 'anonymous'}${x.error ? ` · ${x.error}` : ''}`)),
-    x.violations.length ? el('div', { class: 'violations' }, `contract violations: ${x.violations.join('; ')}`) : el('div', { class: 'mute' }, 'no contract violations recorded'),
-    el('div', { class: 'detail' }, headerBlock('request', x.requestHeaders, x.requestBody), headerBlock('response', x.responseHeaders, x.responseBody)),
+    el(
+      'div',
+      { class: 'row' },
+      el('b', {}, `#${x.id} ${x.method} ${x.url}`),
+      el('span', { class: statusClass(x.status) }, `→ ${x.status}`),
+      el(
+        'span',
+        { class: 'mute' },
+        `${x.ms.toFixed(1)} ms · ${timeOf(x.at)} · ${x.user ?? 'anonymous'}${x.error ? ` · ${x.error}` : ''}`,
+      ),
+    ),
+    x.violations.length
+      ? el('div', { class: 'violations' }, `contract violations: ${x.violations.join('; ')}`)
+      : el('div', { class: 'mute' }, 'no contract violations recorded'),
+    el(
+      'div',
+      { class: 'detail' },
+      headerBlock('request', x.requestHeaders, x.requestBody),
+      headerBlock('response', x.responseHeaders, x.responseBody),
+    ),
   ]);
 }
 

@@ -10,7 +10,9 @@ async function start(): Promise<void> {
   const who = byId('who');
   if (session.status !== 200) {
     who.textContent = 'not signed in as a superuser';
-    document.querySelector('main')?.replaceChildren(`The inspector needs a superuser here: ${session.json?.error ?? session.status}`);
+    document
+      .querySelector('main')
+      ?.replaceChildren(`The inspector needs a superuser here: ${session.json?.error ?? session.status}`);
     return;
   }
   setBearer(session.json.token);

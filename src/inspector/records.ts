@@ -3,7 +3,27 @@ import { byId, call, debounce, el, fill, statusClass } from './http.js';
 
 const CATALOGUE_LISTS = ['/services/api/v1/data/', '/services/api/v1/data/latest/'];
 const ENVELOPE = ['links', 'total', 'page', 'page_size'];
-const COLUMNS = ['pk', 'id', 'exec_id', 'slug', 'title', 'name', 'username', 'identifier', 'resource_type', 'kind', 'type', 'subtype', 'owner', 'state', 'status', 'date', 'created_at', 'published_at', 'count'];
+const COLUMNS = [
+  'pk',
+  'id',
+  'exec_id',
+  'slug',
+  'title',
+  'name',
+  'username',
+  'identifier',
+  'resource_type',
+  'kind',
+  'type',
+  'subtype',
+  'owner',
+  'state',
+  'status',
+  'date',
+  'created_at',
+  'published_at',
+  'count',
+];
 
 export async function refreshCounts(): Promise<void> {
   const health = await call('GET', '/__geostub/health');
@@ -13,15 +33,19 @@ export async function refreshCounts(): Promise<void> {
   if (profile) byId('profile').textContent = `GeoNode ${profile === 5 ? '5.0' : '4.4'} profile`;
   fill(
     byId('collections'),
-    Object.entries(counts).map(([name, n]) => el('tr', { 'data-collection': name }, el('td', {}, name), el('td', { class: 'num count' }, n))),
+    Object.entries(counts).map(([name, n]) =>
+      el('tr', { 'data-collection': name }, el('td', {}, name), el('td', { class: 'num count' }, n)),
+    ),
   );
 }
 
 async function loadEndpoints(): Promise<void> {
   const select = byId<HTMLSelectElement>('browse-endpoint');
   const root = await call('GET', '/api/v2/');
-  const geonode = root.status === 200 ? Object.keys(root.json as object).map((p) => `/api/v2/${p}/`) : ['/api/v2/resources/'];
-  const group = (label: string, paths: string[]) => el('optgroup', { label }, ...paths.map((p) => el('option', { value: p }, p)));
+  const geonode =
+    root.status === 200 ? Object.keys(root.json as object).map((p) => `/api/v2/${p}/`) : ['/api/v2/resources/'];
+  const group = (label: string, paths: string[]) =>
+    el('optgroup', { label }, ...paths.map((p) => el('option', { value: p }, p)));
   fill(select, [group('GeoNode', geonode), group('Koordinates catalogue', CATALOGUE_LISTS)]);
   select.value = geonode.includes('/api/v2/resources/') ? '/api/v2/resources/' : geonode[0];
 }
@@ -32,9 +56,14 @@ function itemsOf(body: unknown): { items: Record<string, unknown>[]; note: strin
   if (body && typeof body === 'object') {
     const o = body as Record<string, unknown>;
     const key = Object.keys(o).find((k) => !ENVELOPE.includes(k) && Array.isArray(o[k]));
-    if (key && ENVELOPE.some((k) => k in o)) return { items: o[key] as Record<string, unknown>[], note: `total ${o.total} · page ${o.page} · page_size ${o.page_size} · "${key}"` };
+    if (key && ENVELOPE.some((k) => k in o))
+      return {
+        items: o[key] as Record<string, unknown>[],
+        note: `total ${o.total} · page ${o.page} · page_size ${o.page_size} · "${key}"`,
+      };
     const keys = Object.keys(o);
-    if (keys.length === 1 && o[keys[0]] && typeof o[keys[0]] === 'object' && !Array.isArray(o[keys[0]])) return { items: [o[keys[0]] as Record<string, unknown>], note: `detail "${keys[0]}"` };
+    if (keys.length === 1 && o[keys[0]] && typeof o[keys[0]] === 'object' && !Array.isArray(o[keys[0]]))
+      return { items: [o[keys[0]] as Record<string, unknown>], note: `detail "${keys[0]}"` };
     return { items: [o], note: '' };
   }
   return { items: [], note: '' };
@@ -47,13 +76,22 @@ const cell = (v: unknown): string => {
   return String(o.username ?? o.title ?? o.name ?? o.identifier ?? o.pk ?? o.id ?? JSON.stringify(v));
 };
 
-type Spec = { paths: Record<string, { parameters?: unknown[]; get?: { parameters?: unknown[] } }>; components?: { parameters?: Record<string, unknown> } };
+type Spec = {
+  paths: Record<string, { parameters?: unknown[]; get?: { parameters?: unknown[] } }>;
+  components?: { parameters?: Record<string, unknown> };
+};
 const specs = new Map<string, Promise<Spec | undefined>>();
 
 /** The contract the docs pages read: GeoNode's at its schema path, the catalogue's from geostub. */
 function specFor(path: string): Promise<Spec | undefined> {
-  const url = path.startsWith('/services/') ? '/__geostub/contracts/koordinates-catalog.json' : '/api/v2/schema/?format=json';
-  if (!specs.has(url)) specs.set(url, call('GET', url).then((a) => (a.status === 200 ? (a.json as Spec) : undefined)));
+  const url = path.startsWith('/services/')
+    ? '/__geostub/contracts/koordinates-catalog.json'
+    : '/api/v2/schema/?format=json';
+  if (!specs.has(url))
+    specs.set(
+      url,
+      call('GET', url).then((a) => (a.status === 200 ? (a.json as Spec) : undefined)),
+    );
   return specs.get(url) as Promise<Spec | undefined>;
 }
 
@@ -65,7 +103,8 @@ async function showParameters(): Promise<void> {
   const names = [...(item.parameters ?? []), ...(item.get?.parameters ?? [])]
     .map((p) => {
       const ref = (p as { $ref?: string }).$ref;
-      return (ref ? spec?.components?.parameters?.[ref.split('/').pop() as string] : p) as { name?: string; in?: string } | undefined;
+      return (ref ? spec?.components?.parameters?.[ref.split('/').pop() as string] : p) as
+        { name?: string; in?: string } | undefined;
     })
     .filter((p) => p?.in === 'query' && p.name)
     .map((p) => String(p?.name));
@@ -103,7 +142,10 @@ async function browse(): Promise<void> {
   if (!columns.length) columns.push(...[...keys].slice(0, 6));
   const table = byId('browse-table');
   fill(table.querySelector('thead') as HTMLElement, [el('tr', {}, ...columns.map((c) => el('th', {}, c)))]);
-  fill(byId('browse-results'), items.map((i) => el('tr', {}, ...columns.map((c) => el('td', { title: cell(i[c]) }, cell(i[c]))))));
+  fill(
+    byId('browse-results'),
+    items.map((i) => el('tr', {}, ...columns.map((c) => el('td', { title: cell(i[c]) }, cell(i[c]))))),
+  );
 }
 
 async function reset(): Promise<void> {
@@ -111,7 +153,10 @@ async function reset(): Promise<void> {
   const status = byId('reset-status');
   status.textContent = 'resetting…';
   const answer = await call('POST', '/__geostub/reset');
-  status.textContent = answer.status === 200 ? `data reset to the seed fixtures at ${new Date().toLocaleTimeString()}` : `reset failed: ${answer.text}`;
+  status.textContent =
+    answer.status === 200
+      ? `data reset to the seed fixtures at ${new Date().toLocaleTimeString()}`
+      : `reset failed: ${answer.text}`;
   await refreshCounts();
   window.dispatchEvent(new CustomEvent('geostub:data-changed'));
 }

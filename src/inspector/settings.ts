@@ -20,14 +20,23 @@ function show(s: Settings): void {
   num('latency-min').value = s.latency ? String(s.latency.min) : '';
   num('latency-max').value = s.latency ? String(s.latency.max) : '';
   num('error-rate').value = String(s.errorRate);
-  const rules = s.rules.map((r) => `${r.match}${r.latency ? ` · ${r.latency.min}-${r.latency.max} ms` : ''}${r.errorRate ? ` · ${r.errorRate * 100}% → ${(r.status ?? []).join('/') || 'errors'}` : ''}`);
-  byId('rules').textContent = rules.length ? `rules (from --config or PATCH /__geostub/settings): ${rules.join(' | ')}` : 'no per-route rules';
+  const rules = s.rules.map(
+    (r) =>
+      `${r.match}${r.latency ? ` · ${r.latency.min}-${r.latency.max} ms` : ''}${r.errorRate ? ` · ${r.errorRate * 100}% → ${(r.status ?? []).join('/') || 'errors'}` : ''}`,
+  );
+  byId('rules').textContent = rules.length
+    ? `rules (from --config or PATCH /__geostub/settings): ${rules.join(' | ')}`
+    : 'no per-route rules';
   const active = new Set(s.faults ?? []);
-  for (const box of document.querySelectorAll<HTMLInputElement>('input[name=fault]')) box.checked = active.has(box.value);
+  for (const box of document.querySelectorAll<HTMLInputElement>('input[name=fault]'))
+    box.checked = active.has(box.value);
 }
 
 async function load(): Promise<void> {
-  const [settings, faults] = await Promise.all([call('GET', '/__geostub/settings'), call('GET', '/__geostub/inspector/faults')]);
+  const [settings, faults] = await Promise.all([
+    call('GET', '/__geostub/settings'),
+    call('GET', '/__geostub/inspector/faults'),
+  ]);
   if (settings.status !== 200) {
     byId('settings-status').textContent = `settings unavailable (${settings.status})`;
     return;
@@ -37,7 +46,18 @@ async function load(): Promise<void> {
   fill(
     byId('faults'),
     list.length
-      ? [el('div', { class: 'mute' }, 'planted faults (deviations from the contracts):'), ...list.map((f) => el('label', { title: f.description }, el('input', { type: 'checkbox', name: 'fault', value: f.name }), ` ${f.name} `, el('span', { class: 'mute' }, `(${f.area})`)))]
+      ? [
+          el('div', { class: 'mute' }, 'planted faults (deviations from the contracts):'),
+          ...list.map((f) =>
+            el(
+              'label',
+              { title: f.description },
+              el('input', { type: 'checkbox', name: 'fault', value: f.name }),
+              ` ${f.name} `,
+              el('span', { class: 'mute' }, `(${f.area})`),
+            ),
+          ),
+        ]
       : [el('div', { class: 'mute' }, 'faults cannot be changed at runtime on this server')],
   );
   show(s);

@@ -37,7 +37,14 @@ function received(a: Answer, ms: number): Received {
 }
 
 /** What is wrong with `answer` to `method url` according to the contracts (empty when nothing is). */
-export function checkAnswer(routes: Route[], validators: ContractValidators, method: string, url: string, answer: Answer, ms = 0): Finding[] {
+export function checkAnswer(
+  routes: Route[],
+  validators: ContractValidators,
+  method: string,
+  url: string,
+  answer: Answer,
+  ms = 0,
+): Finding[] {
   const m = method.toUpperCase();
   if (m === 'OPTIONS') return []; // CORS preflights and DRF metadata: not in the contracts' scope
   const q = url.indexOf('?');
@@ -48,18 +55,28 @@ export function checkAnswer(routes: Route[], validators: ContractValidators, met
   const op = route?.operations.get((m === 'HEAD' ? 'get' : m.toLowerCase()) as Method);
   if (!op) {
     if (answer.status >= 400) return []; // an unknown path or method refused: nothing the contracts promise
-    return [{
-      check: 'operation_documented',
-      operation: route ? `${m} ${route.path}` : '-',
-      expected: route ? `one of the documented methods ${[...route.operations.keys()].map((x) => x.toUpperCase()).join(', ')}` : 'a path of the contracts',
-      actual: `${m} ${pathname} answered ${answer.status}`,
-    }];
+    return [
+      {
+        check: 'operation_documented',
+        operation: route ? `${m} ${route.path}` : '-',
+        expected: route
+          ? `one of the documented methods ${[...route.operations.keys()].map((x) => x.toUpperCase()).join(', ')}`
+          : 'a path of the contracts',
+        actual: `${m} ${pathname} answered ${answer.status}`,
+      },
+    ];
   }
   const exchange: CheckedExchange = { request: { method: m, url, headers: {} }, response: received(answer, ms), op };
   const findings: Finding[] = [];
   for (const check of RESPONSE_CHECKS) {
     for (const p of check.run(exchange, { validators })) {
-      findings.push({ check: check.name, operation: `${m} ${op.path}`, expected: p.expected, actual: p.actual, contractPath: p.contractPath });
+      findings.push({
+        check: check.name,
+        operation: `${m} ${op.path}`,
+        expected: p.expected,
+        actual: p.actual,
+        contractPath: p.contractPath,
+      });
     }
   }
   return findings;

@@ -9,7 +9,14 @@
  * (`src/behaviours/masking.ts`); what it forwards is untouched. Clearing the violations follows geostub's admin rule
  * (`src/server/admin-access.ts`): open when listening on loopback, else the `adminToken` (or `adminOpen`).
  */
-import { createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
@@ -69,7 +76,17 @@ export interface RunningProxy {
   close(): Promise<void>;
 }
 
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host']);
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'host',
+]);
 const KEEP = 1000;
 
 function flatten(h: IncomingHttpHeaders): Record<string, string> {
@@ -96,7 +113,14 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 function bodyText(body: Buffer, headers: IncomingHttpHeaders): string {
   try {
     const enc = String(headers['content-encoding'] ?? '').toLowerCase();
-    const raw = enc === 'gzip' ? gunzipSync(body) : enc === 'br' ? brotliDecompressSync(body) : enc === 'deflate' ? inflateSync(body) : body;
+    const raw =
+      enc === 'gzip'
+        ? gunzipSync(body)
+        : enc === 'br'
+          ? brotliDecompressSync(body)
+          : enc === 'deflate'
+            ? inflateSync(body)
+            : body;
     return raw.toString('utf8');
   } catch {
     return '';
@@ -141,11 +165,22 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
       if (body.length) headers['content-length'] = String(body.length);
       const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
       const out = send(
-        { protocol: target.protocol, hostname: target.hostname, port: target.port || undefined, method: req.method, path: base + (req.url ?? '/'), headers, rejectUnauthorized: !options.insecure, timeout: timeoutMs },
+        {
+          protocol: target.protocol,
+          hostname: target.hostname,
+          port: target.port || undefined,
+          method: req.method,
+          path: base + (req.url ?? '/'),
+          headers,
+          rejectUnauthorized: !options.insecure,
+          timeout: timeoutMs,
+        },
         (answer) => {
           const chunks: Buffer[] = [];
           answer.on('data', (c: Buffer) => chunks.push(c));
-          answer.on('end', () => ok({ status: answer.statusCode ?? 502, headers: answer.headers, body: Buffer.concat(chunks) }));
+          answer.on('end', () =>
+            ok({ status: answer.statusCode ?? 502, headers: answer.headers, body: Buffer.concat(chunks) }),
+          );
           answer.on('error', fail);
         },
       );
@@ -177,11 +212,26 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     } catch (err) {
       return json(res, 413, { error: `geostub proxy: ${(err as Error).message}` });
     }
-    const record = (status: number, responseHeaders: Record<string, string>, text: string, findings: Finding[], error?: string) => {
+    const record = (
+      status: number,
+      responseHeaders: Record<string, string>,
+      text: string,
+      findings: Finding[],
+      error?: string,
+    ) => {
       const e = exchanges.add({
-        at: new Date().toISOString(), method, url, status, ms: Number(process.hrtime.bigint() - started) / 1e6, user: null, error,
-        violations: findings.map(describeFinding), requestHeaders: flatten(req.headers),
-        requestBody: body.length ? clip(body.toString('utf8')) : undefined, responseHeaders, responseBody: clip(text),
+        at: new Date().toISOString(),
+        method,
+        url,
+        status,
+        ms: Number(process.hrtime.bigint() - started) / 1e6,
+        user: null,
+        error,
+        violations: findings.map(describeFinding),
+        requestHeaders: flatten(req.headers),
+        requestBody: body.length ? clip(body.toString('utf8')) : undefined,
+        responseHeaders,
+        responseBody: clip(text),
       });
       for (const f of findings) {
         count++;
@@ -196,18 +246,31 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     } catch (err) {
       const message = `geostub proxy: the target ${target.origin} did not answer ${method} ${url}: ${(err as Error).message}`;
       json(res, 502, { error: message }, { 'X-Geostub-Error': 'proxyNoAnswer' });
-      return record(502, { 'content-type': 'application/json' }, JSON.stringify({ error: message }), [], 'proxyNoAnswer');
+      return record(
+        502,
+        { 'content-type': 'application/json' },
+        JSON.stringify({ error: message }),
+        [],
+        'proxyNoAnswer',
+      );
     }
     const headers: Record<string, string | string[]> = {};
-    for (const [k, v] of Object.entries(answer.headers)) if (v !== undefined && k !== 'connection' && k !== 'keep-alive' && k !== 'transfer-encoding') headers[k] = v;
+    for (const [k, v] of Object.entries(answer.headers))
+      if (v !== undefined && k !== 'connection' && k !== 'keep-alive' && k !== 'transfer-encoding') headers[k] = v;
     const location = answer.headers.location;
-    if (location?.startsWith(target.origin)) headers.location = `http://${req.headers.host ?? 'localhost'}${location.slice(target.origin.length + base.length)}`;
+    if (location?.startsWith(target.origin))
+      headers.location = `http://${req.headers.host ?? 'localhost'}${location.slice(target.origin.length + base.length)}`;
     headers['content-length'] = String(answer.body.length);
     res.writeHead(answer.status, headers);
     res.end(answer.body);
     const text = bodyText(answer.body, answer.headers);
     const flat = flatten(answer.headers);
-    record(answer.status, flat, text, checkAnswer(routes, validators, method, url, { status: answer.status, headers: flat, text }));
+    record(
+      answer.status,
+      flat,
+      text,
+      checkAnswer(routes, validators, method, url, { status: answer.status, headers: flat, text }),
+    );
   };
 
   const server: Server = createServer((req, res) => {

@@ -140,7 +140,10 @@ function score(d: Derived, terms: readonly string[]): number {
  * 0 means no term matched. Terms are lower-cased substrings (`road` matches `Roads`).
  */
 export function relevance(item: KxItem, terms: readonly string[]): number {
-  return score(derive(item), terms.map((t) => t.toLowerCase()));
+  return score(
+    derive(item),
+    terms.map((t) => t.toLowerCase()),
+  );
 }
 
 type Predicate = (item: KxItem, d: Derived) => boolean;
@@ -241,7 +244,11 @@ function ranksFor(index: CatalogIndex, sort: CatalogSort): Int32Array {
   let ranks = index.ranks.get(sort);
   if (!ranks) {
     const keyed: Keyed[] = index.snapshot.map((item, pos) => ({
-      id: item.id, d: index.derived[pos], popularity: index.derived[pos].popularity, score: 0, pos,
+      id: item.id,
+      d: index.derived[pos],
+      popularity: index.derived[pos].popularity,
+      score: 0,
+      pos,
     }));
     keyed.sort(COMPARATORS[sort]);
     ranks = new Int32Array(keyed.length);
@@ -288,7 +295,11 @@ export function applyCatalogQuery(items: readonly KxItem[], query: CatalogQuery,
   if (!query.filters.q.length) return matched.map((pos) => items[pos]);
   const terms = query.filters.q;
   const keyed: Keyed[] = matched.map((pos) => ({
-    id: items[pos].id, d: index.derived[pos], popularity: 0, score: score(index.derived[pos], terms), pos,
+    id: items[pos].id,
+    d: index.derived[pos],
+    popularity: 0,
+    score: score(index.derived[pos], terms),
+    pos,
   }));
   keyed.sort(COMPARATORS.relevance);
   return keyed.map((k) => items[k.pos]);

@@ -49,8 +49,12 @@ export function parseCatalogDate(value: string): number | undefined {
   const m = DATE_PATTERN.exec(value.trim());
   if (!m) return undefined;
   const [, y, mo, d, h = '0', mi = '0', s = '0', frac = '', zone] = m;
-  const year = Number(y), month = Number(mo), day = Number(d);
-  const hour = Number(h), minute = Number(mi), second = Number(s);
+  const year = Number(y),
+    month = Number(mo),
+    day = Number(d);
+  const hour = Number(h),
+    minute = Number(mi),
+    second = Number(s);
   if (month < 1 || month > 12 || hour > 23 || minute > 59 || second > 59) return undefined;
   const ms = Date.UTC(year, month - 1, day, hour, minute, second, Number((frac + '000').slice(0, 3)));
   if (new Date(ms).getUTCDate() !== day) return undefined; // 2023-02-30
@@ -58,14 +62,16 @@ export function parseCatalogDate(value: string): number | undefined {
   if (zone && zone.toUpperCase() !== 'Z') {
     const sign = zone[0] === '-' ? -1 : 1;
     const digits = zone.slice(1).replace(':', '');
-    const oh = Number(digits.slice(0, 2)), om = Number(digits.slice(2) || '0');
+    const oh = Number(digits.slice(0, 2)),
+      om = Number(digits.slice(2) || '0');
     if (oh > 23 || om > 59) return undefined;
     offset = sign * (oh * 60 + om) * 60_000;
   }
   return ms - offset;
 }
 
-const API_PATH = (collection: string) => new RegExp(`^(?:[a-z][a-z0-9+.-]*://[^/]+)?/services/api/v1/${collection}/(\\d+)/?$`, 'i');
+const API_PATH = (collection: string) =>
+  new RegExp(`^(?:[a-z][a-z0-9+.-]*://[^/]+)?/services/api/v1/${collection}/(\\d+)/?$`, 'i');
 const GROUP_URL = API_PATH('groups');
 const LICENSE_URL = API_PATH('licenses');
 
@@ -91,10 +97,21 @@ function parseInteger(value: string, min: number, max: number | null): { value: 
 
 export function emptyCatalogFilters(): CatalogFilters {
   return {
-    kind: [], public: [], group: [], license: [],
-    'license.type': [], 'license.jurisdiction': [], 'license.version': [],
-    category: [], geotag: [], tag: [], q: [],
-    'created_at.before': [], 'created_at.after': [], 'updated_at.before': [], 'updated_at.after': [],
+    kind: [],
+    public: [],
+    group: [],
+    license: [],
+    'license.type': [],
+    'license.jurisdiction': [],
+    'license.version': [],
+    category: [],
+    geotag: [],
+    tag: [],
+    q: [],
+    'created_at.before': [],
+    'created_at.after': [],
+    'updated_at.before': [],
+    'updated_at.after': [],
     'version.status': [],
   };
 }
@@ -103,8 +120,22 @@ const DATE_FILTERS = ['created_at.before', 'created_at.after', 'updated_at.befor
 
 /** The parameter names this module reads (everything else is ignored, e.g. `key`, `format`). */
 export const CATALOG_QUERY_PARAMS = [
-  'kind', 'public', 'group', 'license', 'license.type', 'license.jurisdiction', 'license.version',
-  'category', 'geotag', 'tag', 'q', ...DATE_FILTERS, 'version.status', 'sort', 'page', 'page_size',
+  'kind',
+  'public',
+  'group',
+  'license',
+  'license.type',
+  'license.jurisdiction',
+  'license.version',
+  'category',
+  'geotag',
+  'tag',
+  'q',
+  ...DATE_FILTERS,
+  'version.status',
+  'sort',
+  'page',
+  'page_size',
 ] as const;
 
 export function parseCatalogQuery(params: URLSearchParams, view: CatalogView): CatalogQueryResult {

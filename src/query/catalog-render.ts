@@ -44,7 +44,13 @@ export function renderGroupRef(id: number | null, origin: string, refs: CatalogR
 export function renderUserRef(id: number | null, origin: string, refs: CatalogRefs): Json | null {
   const u = id == null ? undefined : refs.user(id);
   return u
-    ? { id: u.id, url: absoluteUrl(origin, u.url), first_name: u.first_name, last_name: u.last_name, country: u.country }
+    ? {
+        id: u.id,
+        url: absoluteUrl(origin, u.url),
+        first_name: u.first_name,
+        last_name: u.last_name,
+        country: u.country,
+      }
     : null;
 }
 
@@ -98,10 +104,18 @@ function ownerFields(item: KxItem, origin: string, refs: CatalogRefs): Json {
 
 function metadataUrls(item: KxItem, origin: string): Json | null {
   const m = item.metadata;
-  return m ? { iso: absoluteUrl(origin, m.iso), dc: absoluteUrl(origin, m.dc), native: absoluteUrl(origin, m.native) } : null;
+  return m
+    ? { iso: absoluteUrl(origin, m.iso), dc: absoluteUrl(origin, m.dc), native: absoluteUrl(origin, m.native) }
+    : null;
 }
 
-function renderLayer(item: KxItem, version: KxVersion | undefined, expand: boolean, origin: string, refs: CatalogRefs): Json {
+function renderLayer(
+  item: KxItem,
+  version: KxVersion | undefined,
+  expand: boolean,
+  origin: string,
+  refs: CatalogRefs,
+): Json {
   const out: Json = {
     id: item.id,
     url: absoluteUrl(origin, item.url),

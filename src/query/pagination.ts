@@ -15,13 +15,13 @@ export const MAX_PAGE_RECORDS = 20_000;
 
 export type PageRequest =
   | {
-    ok: true;
-    page: number;
-    /** The page size used to slice (DRF's get_page_size). */
-    pageSize: number;
-    /** What the envelope's `page_size` says: GeoNode echoes int(page_size) as sent, 0 and negatives included. */
-    echoedPageSize: number;
-  }
+      ok: true;
+      page: number;
+      /** The page size used to slice (DRF's get_page_size). */
+      pageSize: number;
+      /** What the envelope's `page_size` says: GeoNode echoes int(page_size) as sent, 0 and negatives included. */
+      echoedPageSize: number;
+    }
   | { ok: false; problem: 'page' | 'page_size'; value: string };
 
 /**
@@ -78,7 +78,12 @@ export interface ListEnvelopeHead {
  * carries no `page` parameter at all (DRF's remove_query_param).
  */
 export function listEnvelopeHead(
-  base: string, params: URLSearchParams, total: number, page: number, pageSize: number, echoedPageSize = pageSize,
+  base: string,
+  params: URLSearchParams,
+  total: number,
+  page: number,
+  pageSize: number,
+  echoedPageSize = pageSize,
 ): ListEnvelopeHead {
   const { lastPage } = pageSlice(total, page, pageSize);
   const url = (qs: string) => (qs ? `${base}?${qs}` : base);

@@ -18,12 +18,25 @@ export interface RecordContext {
 
 type Rec = StoredRecord;
 const isObj = (v: unknown): v is Rec => !!v && typeof v === 'object' && !Array.isArray(v);
-const ENDPOINT: Record<string, string> = { dataset: 'datasets', document: 'documents', map: 'maps', geostory: 'geoapps', dashboard: 'geoapps', geoapp: 'geoapps' };
+const ENDPOINT: Record<string, string> = {
+  dataset: 'datasets',
+  document: 'documents',
+  map: 'maps',
+  geostory: 'geoapps',
+  dashboard: 'geoapps',
+  geoapp: 'geoapps',
+};
 /** fields computed for each request (or from other collections) that a stored resource does not keep */
 const COMPUTED = ['perms', 'favorite', 'executions', 'linked_resources', 'metadata', 'maplayers'];
 
 /** Walk a GeoNode list (`{links: {next}, <key>: […]}`) up to `max` items. */
-export async function walkList(ctx: RecordContext, what: string, path: string, key: string, max: number): Promise<Rec[]> {
+export async function walkList(
+  ctx: RecordContext,
+  what: string,
+  path: string,
+  key: string,
+  max: number,
+): Promise<Rec[]> {
   const out: Rec[] = [];
   const size = Math.max(1, Math.min(max, 100));
   for (let page = 1; out.length < max && !ctx.http.exhausted; page++) {
@@ -66,8 +79,16 @@ export class GeonodeRecording {
     const fake = this.ctx.people.person(`geonode:${pk}`);
     if (!this.users.has(pk)) {
       this.users.set(pk, {
-        pk, username: fake.username, first_name: fake.first_name, last_name: fake.last_name, avatar: fake.avatar,
-        is_superuser: u.is_superuser === true, is_staff: u.is_staff === true, email: fake.email, link: `/api/v2/users/${pk}`, password: fake.username,
+        pk,
+        username: fake.username,
+        first_name: fake.first_name,
+        last_name: fake.last_name,
+        avatar: fake.avatar,
+        is_superuser: u.is_superuser === true,
+        is_staff: u.is_staff === true,
+        email: fake.email,
+        link: `/api/v2/users/${pk}`,
+        password: fake.username,
       });
     } else {
       const known = this.users.get(pk)!;
@@ -113,10 +134,15 @@ export class GeonodeRecording {
       const got = await ctx.http.get(`resource ${pk}`, `/api/v2/${endpoint}/${pk}/?include[]=data&include[]=metadata`);
       const detail = isObj(got?.json) ? (Object.values(got!.json as Rec)[0] as Rec) : item;
       if (!isObj(detail)) continue;
-      for (const m of Array.isArray(detail.metadata) ? detail.metadata.filter(isObj) : []) extra.push({ ...this.clean(m), resource: pk });
+      for (const m of Array.isArray(detail.metadata) ? detail.metadata.filter(isObj) : [])
+        extra.push({ ...this.clean(m), resource: pk });
       for (const l of Array.isArray(detail.maplayers) ? detail.maplayers.filter(isObj) : []) {
         const { dataset, ...layer } = l;
-        maplayers.push({ ...this.clean(layer), map: pk, dataset: isObj(dataset) && dataset.pk != null ? String(dataset.pk) : null });
+        maplayers.push({
+          ...this.clean(layer),
+          map: pk,
+          dataset: isObj(dataset) && dataset.pk != null ? String(dataset.pk) : null,
+        });
       }
       const rec = this.clean(detail);
       const level = anonymousLevel(detail.perms);
@@ -125,16 +151,32 @@ export class GeonodeRecording {
       rec.link = `/api/v2/resources/${pk}`;
       resources.push(rec);
       const owner = isObj(rec.owner) ? (rec.owner.pk as number) : undefined;
-      grants.push({ resource: pk, users: owner === undefined ? [] : [{ id: owner, permissions: 'owner' }], groups: [], anonymous: level, registered: level });
+      grants.push({
+        resource: pk,
+        users: owner === undefined ? [] : [{ id: owner, permissions: 'owner' }],
+        groups: [],
+        anonymous: level,
+        registered: level,
+      });
       if ((i + 1) % 25 === 0) ctx.progress(`GeoNode: ${i + 1}/${listed.length} resources read`);
     }
     const known = new Set(resources.map((r) => r.pk));
-    this.collections = { resources, grants, extra_metadata: extra.map((m, i) => ({ ...m, id: m.id ?? i + 1 })), maplayers: maplayers.map((l) => (l.dataset && !known.has(l.dataset) ? { ...l, dataset: null } : l)) };
+    this.collections = {
+      resources,
+      grants,
+      extra_metadata: extra.map((m, i) => ({ ...m, id: m.id ?? i + 1 })),
+      maplayers: maplayers.map((l) => (l.dataset && !known.has(l.dataset) ? { ...l, dataset: null } : l)),
+    };
 
     for (const o of await walkList(ctx, 'owners', '/api/v2/owners/', 'owners', ctx.limit)) this.person(o);
     for (const u of await walkList(ctx, 'users', '/api/v2/users/', 'users', ctx.limit)) this.person(u);
     await this.groups();
-    for (const [name, key] of [['categories', 'categories'], ['keywords', 'keywords'], ['tkeywords', 'tkeywords'], ['regions', 'regions']] as const) {
+    for (const [name, key] of [
+      ['categories', 'categories'],
+      ['keywords', 'keywords'],
+      ['tkeywords', 'tkeywords'],
+      ['regions', 'regions'],
+    ] as const) {
       const items = await walkList(ctx, name, `/api/v2/${name}/`, key, 5000);
       this.collections[name] = items.map((x, i) => {
         const r = this.clean(x);
@@ -144,11 +186,18 @@ export class GeonodeRecording {
         return r;
       });
     }
-    for (const [name, path] of [['upload_size_limits', 'upload-size-limits'], ['upload_parallelism_limits', 'upload-parallelism-limits']] as const) {
-      this.collections[name] = (await walkList(ctx, name.replace(/_/g, ' '), `/api/v2/${path}/`, path, 100)).map((x) => this.clean(x));
+    for (const [name, path] of [
+      ['upload_size_limits', 'upload-size-limits'],
+      ['upload_parallelism_limits', 'upload-parallelism-limits'],
+    ] as const) {
+      this.collections[name] = (await walkList(ctx, name.replace(/_/g, ' '), `/api/v2/${path}/`, path, 100)).map((x) =>
+        this.clean(x),
+      );
     }
     this.collections.users = [...this.users.values()];
-    ctx.progress(`GeoNode: ${resources.length} resources, ${this.users.size} people, ${this.collections.groups?.length ?? 0} groups`);
+    ctx.progress(
+      `GeoNode: ${resources.length} resources, ${this.users.size} people, ${this.collections.groups?.length ?? 0} groups`,
+    );
     return this.collections;
   }
 
@@ -163,9 +212,16 @@ export class GeonodeRecording {
     const memberships: Rec[] = [];
     for (const g of groups) {
       const role = new Map<number, string>();
-      for (const [rel, as] of [['members', 'member'], ['managers', 'manager']] as const) {
+      for (const [rel, as] of [
+        ['members', 'member'],
+        ['managers', 'manager'],
+      ] as const) {
         const got = await ctx.http.get(`${rel} of group ${String(g.pk)}`, `/api/v2/groups/${String(g.pk)}/${rel}/`);
-        const list = Array.isArray(got?.json) ? got!.json : isObj(got?.json) ? Object.values(got!.json).find(Array.isArray) ?? [] : [];
+        const list = Array.isArray(got?.json)
+          ? got!.json
+          : isObj(got?.json)
+            ? (Object.values(got!.json).find(Array.isArray) ?? [])
+            : [];
         for (const u of (list as unknown[]).filter(isObj)) {
           if (typeof u.pk !== 'number') continue;
           this.person(u);

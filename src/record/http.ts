@@ -45,7 +45,8 @@ export class RecorderHttp {
     private readonly o: RecorderHttpOptions = {},
   ) {
     const u = new URL(from);
-    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error(`--from must be an http:// or https:// URL (got "${from}")`);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:')
+      throw new Error(`--from must be an http:// or https:// URL (got "${from}")`);
     this.origin = u.origin;
     this.base = u.origin + u.pathname.replace(/\/+$/, '');
   }
@@ -75,13 +76,21 @@ export class RecorderHttp {
     const url = this.url(path);
     for (let attempt = 0; ; attempt++) {
       if (this.exhausted) {
-        this.unreadable.push({ what, url, status: 0, reason: `not read: the request budget (${this.o.maxRequests ?? 2000}) is spent` });
+        this.unreadable.push({
+          what,
+          url,
+          status: 0,
+          reason: `not read: the request budget (${this.o.maxRequests ?? 2000}) is spent`,
+        });
         return undefined;
       }
       await this.pace();
       this.requests++;
       this.o.onRequest?.(this.requests, url);
-      const under = this.o.headersUnder && new URL(url).pathname.startsWith(this.o.headersUnder.prefix) ? this.o.headersUnder.headers : {};
+      const under =
+        this.o.headersUnder && new URL(url).pathname.startsWith(this.o.headersUnder.prefix)
+          ? this.o.headersUnder.headers
+          : {};
       let res: Response;
       try {
         res = await fetch(url, {
@@ -100,7 +109,12 @@ export class RecorderHttp {
         continue;
       }
       if (res.status !== 200) {
-        const why = res.status === 401 || res.status === 403 ? 'needs a login (private data is not recorded)' : res.status === 404 ? 'not on this server' : 'refused';
+        const why =
+          res.status === 401 || res.status === 403
+            ? 'needs a login (private data is not recorded)'
+            : res.status === 404
+              ? 'not on this server'
+              : 'refused';
         this.unreadable.push({ what, url, status: res.status, reason: why });
         return undefined;
       }

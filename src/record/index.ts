@@ -52,7 +52,8 @@ const PRIVATE_NOTE: Unreadable = {
   what: 'uploads, execution requests, management jobs, harvesters, favorites, ratings, tokens',
   url: '-',
   status: 0,
-  reason: 'private to their users or to administrators: not recorded (geostub\'s fixed accounts and tokens are added instead)',
+  reason:
+    "private to their users or to administrators: not recorded (geostub's fixed accounts and tokens are added instead)",
 };
 
 type Rec = StoredRecord;
@@ -72,12 +73,21 @@ function addGeonodeDefaults(c: Record<string, Rec[]>, defaults: Record<string, R
     users.push({ ...base, pk, link: `/api/v2/users/${pk}` });
   }
   c.users = users;
-  c.tokens = (defaults.tokens ?? []).filter((t) => pkOf.has(t.user as number)).map((t) => ({ ...t, user: pkOf.get(t.user as number) }));
+  c.tokens = (defaults.tokens ?? [])
+    .filter((t) => pkOf.has(t.user as number))
+    .map((t) => ({ ...t, user: pkOf.get(t.user as number) }));
   const licenses = [...(defaults.licenses ?? [])];
   for (const r of c.resources ?? []) {
     const id = (r.license as Rec | null)?.identifier;
     if (typeof id === 'string' && !licenses.some((l) => l.identifier === id)) {
-      licenses.push({ id: maxOf(licenses, 'id') + 1, identifier: id, name: id, abbreviation: id, description: id, url: null });
+      licenses.push({
+        id: maxOf(licenses, 'id') + 1,
+        identifier: id,
+        name: id,
+        abbreviation: id,
+        description: id,
+        url: null,
+      });
     }
   }
   c.licenses = licenses;
@@ -102,7 +112,8 @@ function addCatalogDefaults(c: Record<string, Rec[]>, defaults: Record<string, R
 
 export async function recordFixtures(o: RecordOptions): Promise<RecordReport> {
   const limit = o.limit ?? 100;
-  if (!Number.isInteger(limit) || limit < 1) throw new Error(`--limit must be a positive whole number (got ${String(o.limit)})`);
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new Error(`--limit must be a positive whole number (got ${String(o.limit)})`);
   const shown = (url: string) => (o.showSecrets ? url : maskUrls(url));
   const http = new RecorderHttp(o.from, {
     paceMs: o.paceMs,
@@ -111,7 +122,10 @@ export async function recordFixtures(o: RecordOptions): Promise<RecordReport> {
     headersUnder: o.key ? { prefix: '/services/', headers: { Authorization: `key ${o.key}` } } : undefined,
   });
   const progress = o.progress ?? (() => {});
-  const people = new Pseudonyms(o.seed ?? 42, ACCOUNTS.map((a) => a.username));
+  const people = new Pseudonyms(
+    o.seed ?? 42,
+    ACCOUNTS.map((a) => a.username),
+  );
   const ctx = { http, people, limit, progress };
   // what the live server answered is written to files: credentials it echoed (a token in a link, the key) masked
   const scrub = <T>(data: T): T => (o.showSecrets ? data : maskDeep(data, o.key ? [o.key] : []));
@@ -125,10 +139,19 @@ export async function recordFixtures(o: RecordOptions): Promise<RecordReport> {
   addCatalogDefaults(catalog, defaults);
 
   await mkdir(o.out, { recursive: true });
-  const head = { generator: 'geostub record', seed: o.seed ?? 42, scale: limit, source: shown(http.origin), recorded_at: new Date().toISOString() };
+  const head = {
+    generator: 'geostub record',
+    seed: o.seed ?? 42,
+    scale: limit,
+    source: shown(http.origin),
+    recorded_at: new Date().toISOString(),
+  };
   const files: string[] = [];
   const counts: Record<string, number> = {};
-  for (const [name, specs, data] of [['geonode.json', GEONODE_STORE, geonode], ['koordinates.json', KOORDINATES_STORE, catalog]] as const) {
+  for (const [name, specs, data] of [
+    ['geonode.json', GEONODE_STORE, geonode],
+    ['koordinates.json', KOORDINATES_STORE, catalog],
+  ] as const) {
     const entries = Object.keys(specs).map((k) => [k, data[k] ?? []] as const);
     for (const [k, v] of entries) counts[k] = v.length;
     const file = join(o.out, name);
@@ -141,11 +164,16 @@ export async function recordFixtures(o: RecordOptions): Promise<RecordReport> {
 
 /** The report as lines for the console. */
 export function describeReport(r: RecordReport): string[] {
-  const nonEmpty = Object.entries(r.counts).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`);
+  const nonEmpty = Object.entries(r.counts)
+    .filter(([, n]) => n > 0)
+    .map(([k, n]) => `${k} ${n}`);
   const lines = [`wrote ${r.files.join(', ')} after ${r.requests} requests: ${nonEmpty.join(', ')}`];
   if (r.unreadable.length) {
     lines.push('not recorded:');
-    for (const u of r.unreadable) lines.push(`  ${u.what}: ${u.reason}${u.status ? ` (${u.status} from ${u.url})` : u.url !== '-' ? ` (${u.url})` : ''}`);
+    for (const u of r.unreadable)
+      lines.push(
+        `  ${u.what}: ${u.reason}${u.status ? ` (${u.status} from ${u.url})` : u.url !== '-' ? ` (${u.url})` : ''}`,
+      );
   }
   return lines;
 }

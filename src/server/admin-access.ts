@@ -21,7 +21,7 @@ import { sameSecret } from '../behaviours/secret.js';
 import { credentialedOrigin } from './cors.js';
 
 export { ADMIN_RULES, type AdminCaller, type AdminGate, type AdminRule, type SuperuserAccess } from './admin-rules.js';
-import type { AdminCaller, AdminGate, AdminRule, SuperuserAccess } from './admin-rules.js';
+import type { AdminCaller, AdminGate, AdminRule } from './admin-rules.js';
 
 /** Shortest `--admin-token` taken: a network-facing secret must not be guessable. */
 export const MIN_ADMIN_TOKEN = 16;
@@ -29,7 +29,9 @@ export const MIN_ADMIN_TOKEN = 16;
 export function checkAdminToken(token: string | undefined, flag = '--admin-token'): string | undefined {
   if (token === undefined) return undefined;
   if (typeof token !== 'string' || token.length < MIN_ADMIN_TOKEN || /\s/.test(token)) {
-    throw new Error(`${flag} needs a secret of at least ${MIN_ADMIN_TOKEN} characters without spaces (for example the output of \`openssl rand -hex 16\`)`);
+    throw new Error(
+      `${flag} needs a secret of at least ${MIN_ADMIN_TOKEN} characters without spaces (for example the output of \`openssl rand -hex 16\`)`,
+    );
   }
   return token;
 }
@@ -55,7 +57,8 @@ export function describeAdminRule(rule: AdminRule, hasToken: boolean): string {
   return `superuser credentials${hasToken ? ' or the --admin-token (Authorization: Bearer …)' : ''} required (not on loopback)`;
 }
 
-const queryOf = (req: Request) => new URLSearchParams(req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?') + 1) : '');
+const queryOf = (req: Request) =>
+  new URLSearchParams(req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?') + 1) : '');
 
 /** The caller of an admin route, by the admin token or a superuser's credentials. */
 export function adminCaller(gate: AdminGate, req: Request): AdminCaller {
@@ -107,7 +110,13 @@ export function adminGuard(gate: AdminGate) {
     const caller = adminCaller(gate, req);
     res.locals.geostubAdmin = caller;
     const origin = req.get('origin');
-    if (changesState(req.method) && origin !== undefined && !caller.admin && !credentialedOrigin(origin, gate.origins) && !sameOrigin(gate, origin, req.get('host'))) {
+    if (
+      changesState(req.method) &&
+      origin !== undefined &&
+      !caller.admin &&
+      !credentialedOrigin(origin, gate.origins) &&
+      !sameOrigin(gate, origin, req.get('host'))
+    ) {
       return next(apiError('adminForeignOrigin', origin));
     }
     if (gate.rule !== 'guarded' || caller.admin) return next();
@@ -118,4 +127,5 @@ export function adminGuard(gate: AdminGate) {
 }
 
 /** Whether the gate lets this request's caller in (for the inspector page, which answers its own sign-in page). */
-export const gateOpen = (gate: AdminGate, caller: AdminCaller | undefined) => gate.rule !== 'guarded' || !!caller?.admin;
+export const gateOpen = (gate: AdminGate, caller: AdminCaller | undefined) =>
+  gate.rule !== 'guarded' || !!caller?.admin;

@@ -18,7 +18,12 @@ import { isoAt } from '../behaviours/clock.js';
 const MAX_ADVANCE = 100 * 365.25 * 24 * 3600 * 1000;
 
 function clockState(jobs: JobRunner): Record<string, unknown> {
-  return { now: isoAt(jobs.clock.now()), ahead_ms: jobs.clock.ahead, job_duration_ms: jobs.stepMs, pending: jobs.pending };
+  return {
+    now: isoAt(jobs.clock.now()),
+    ahead_ms: jobs.clock.ahead,
+    job_duration_ms: jobs.stepMs,
+    pending: jobs.pending,
+  };
 }
 
 /** `{"ms": N}` with N a non-negative number of milliseconds. */
@@ -30,7 +35,8 @@ function advanceBy(raw: unknown): number {
   } catch {
     throw apiError('adminBadRequest', 'The body must be JSON: {"ms": <milliseconds>}.');
   }
-  const ms = body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>).ms : undefined;
+  const ms =
+    body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>).ms : undefined;
   if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0 || ms > MAX_ADVANCE) {
     throw apiError('adminBadRequest', '"ms" must be a number of milliseconds, 0 or more: {"ms": 1500}.');
   }
@@ -38,7 +44,8 @@ function advanceBy(raw: unknown): number {
 }
 
 export function mountJobRoutes(app: Express, env: Env, send: (res: Response, reply: Reply) => void): void {
-  const route = (handler: (req: Request, jobs: JobRunner) => Promise<Record<string, unknown>> | Record<string, unknown>) =>
+  const route =
+    (handler: (req: Request, jobs: JobRunner) => Promise<Record<string, unknown>> | Record<string, unknown>) =>
     async (req: Request, res: Response, next: NextFunction) => {
       try {
         if (!env.jobs) throw apiError('routeNotFound', req.path);
@@ -47,7 +54,10 @@ export function mountJobRoutes(app: Express, env: Env, send: (res: Response, rep
         next(err);
       }
     };
-  app.get('/__geostub/clock', route((_req, jobs) => clockState(jobs)));
+  app.get(
+    '/__geostub/clock',
+    route((_req, jobs) => clockState(jobs)),
+  );
   app.post(
     '/__geostub/clock/advance',
     route(async (req, jobs) => {
@@ -56,7 +66,10 @@ export function mountJobRoutes(app: Express, env: Env, send: (res: Response, rep
       return { ...clockState(jobs), ran };
     }),
   );
-  app.get('/__geostub/jobs', route((_req, jobs) => ({ now: isoAt(jobs.clock.now()), jobs: jobs.list() })));
+  app.get(
+    '/__geostub/jobs',
+    route((_req, jobs) => ({ now: isoAt(jobs.clock.now()), jobs: jobs.list() })),
+  );
   app.post(
     '/__geostub/jobs/settle',
     route(async (_req, jobs) => {

@@ -3,7 +3,10 @@ export const ADMIN_RULES = ['loopback', 'guarded', 'open'] as const;
 export type AdminRule = (typeof ADMIN_RULES)[number];
 
 /** The superuser behind a request's credentials (Basic, Bearer, `?token=`), or null. */
-export type SuperuserAccess = (authorization: string | undefined, query: URLSearchParams) => { username: string; token: string | null } | null;
+export type SuperuserAccess = (
+  authorization: string | undefined,
+  query: URLSearchParams,
+) => { username: string; token: string | null } | null;
 
 /** Who a request to an admin route is: a superuser, the admin token's holder, or nobody known. */
 export interface AdminCaller {

@@ -15,7 +15,11 @@ import { parseSettings, settingsView, SettingsError } from './resilience-config.
 
 function bodyOf(raw: unknown): unknown {
   const text = Buffer.isBuffer(raw) ? raw.toString('utf8').trim() : '';
-  if (!text) throw apiError('adminBadRequest', 'The body must be JSON: {"latency": "100-800", "errorRate": 0.05, "rules": [...]}.');
+  if (!text)
+    throw apiError(
+      'adminBadRequest',
+      'The body must be JSON: {"latency": "100-800", "errorRate": 0.05, "rules": [...]}.',
+    );
   try {
     return JSON.parse(text);
   } catch {

@@ -124,7 +124,19 @@ export function buildApp(parts: AppParts): express.Express {
     const counts: Record<string, number> = {};
     for (const name of parts.env.store.names()) counts[name] = parts.env.store.collection(name).size;
     const { persistent, lazyRecords } = parts.env.store;
-    send(res, { status: 200, body: { status: 'ok', version: parts.version, profile: { geonode: parts.env.settings.geonode }, persistent, collections: counts, lazy: lazyRecords, event_streams: parts.streams?.open ?? 0, memory: memory() } });
+    send(res, {
+      status: 200,
+      body: {
+        status: 'ok',
+        version: parts.version,
+        profile: { geonode: parts.env.settings.geonode },
+        persistent,
+        collections: counts,
+        lazy: lazyRecords,
+        event_streams: parts.streams?.open ?? 0,
+        memory: memory(),
+      },
+    });
   });
   app.post('/__geostub/reset', async (_req, res, next) => {
     try {
@@ -137,23 +149,36 @@ export function buildApp(parts: AppParts): express.Express {
   });
   if (parts.certificate) {
     const pem = parts.certificate;
-    app.get('/__geostub/cert.pem', (_req, res) => send(res, { status: 200, text: pem, contentType: 'application/x-pem-file' }));
+    app.get('/__geostub/cert.pem', (_req, res) =>
+      send(res, { status: 200, text: pem, contentType: 'application/x-pem-file' }),
+    );
   }
   mountJobRoutes(app, parts.env, send);
   mountSettingsRoutes(app, parts.env, send);
   const streams = parts.streams;
-  mountInspector(app, { env: parts.env, exchanges: parts.exchanges, gate: parts.admin, send, onStream: streams && ((d) => void (streams.open += d)) });
+  mountInspector(app, {
+    env: parts.env,
+    exchanges: parts.exchanges,
+    gate: parts.admin,
+    send,
+    onStream: streams && ((d) => void (streams.open += d)),
+  });
   mountDocs(app, parts.env.contracts, (req) => originOf(req, parts.tls)); // GeoNode's schema UIs, before dispatch
   app.use('/__geostub', (req, _res, next) => next(apiError('routeNotFound', req.originalUrl.split('?')[0])));
 
   const run = (r: PlainRequest) => dispatch(parts.routes, parts.apis, parts.env, r);
   // planted faults (`env.settings.faults`, none in normal use) are read per request: /__geostub/settings changes them
-  const planted = (r: PlainRequest) => (parts.env.settings.faults?.length ? withFaults(parts.env.settings.faults, parts.routes, parts.env, run)(r) : run(r));
+  const planted = (r: PlainRequest) =>
+    parts.env.settings.faults?.length ? withFaults(parts.env.settings.faults, parts.routes, parts.env, run)(r) : run(r);
   const answer = parts.resilience ? parts.resilience.around(planted) : planted;
   app.use(async (req: Request, res: Response, next: NextFunction) => {
     try {
       const raw = Buffer.isBuffer(req.body) && req.body.length > 0 ? req.body : undefined;
-      const body = parseBody(raw, req.get('content-type'), raw && bodyModeFor(parts.routes, req.method, req.originalUrl));
+      const body = parseBody(
+        raw,
+        req.get('content-type'),
+        raw && bodyModeFor(parts.routes, req.method, req.originalUrl),
+      );
       const headers: Record<string, string | undefined> = {};
       for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
       const reply = await answer({
@@ -176,10 +201,14 @@ export function buildApp(parts: AppParts): express.Express {
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     let e: ApiError;
     if (err instanceof ApiError) e = err;
-    else if (isHttpParserError(err) && err.type === 'entity.too.large') e = apiError('payloadTooLarge', parts.bodyLimit);
+    else if (isHttpParserError(err) && err.type === 'entity.too.large')
+      e = apiError('payloadTooLarge', parts.bodyLimit);
     else if (isHttpParserError(err) && err.status && err.status < 500) e = apiError('parseError', err.message);
     else {
-      console.error(`geostub: internal error on ${req.method} ${parts.exchanges.showSecrets ? req.originalUrl : maskUrls(req.originalUrl)}:`, err);
+      console.error(
+        `geostub: internal error on ${req.method} ${parts.exchanges.showSecrets ? req.originalUrl : maskUrls(req.originalUrl)}:`,
+        err,
+      );
       e = apiError('internal');
     }
     if (res.headersSent) return;

@@ -51,8 +51,16 @@ export function normaliseOrigin(value: string, flag = '--cors-origin'): string {
   } catch {
     throw new Error(`${flag} takes an origin such as http://devbox:5173 (scheme, host and port), not "${value}"`);
   }
-  if ((u.protocol !== 'http:' && u.protocol !== 'https:') || (u.pathname !== '/' && u.pathname !== '') || u.search || u.hash || u.username) {
-    throw new Error(`${flag} takes an origin such as http://devbox:5173 (scheme, host and port, no path), not "${value}"`);
+  if (
+    (u.protocol !== 'http:' && u.protocol !== 'https:') ||
+    (u.pathname !== '/' && u.pathname !== '') ||
+    u.search ||
+    u.hash ||
+    u.username
+  ) {
+    throw new Error(
+      `${flag} takes an origin such as http://devbox:5173 (scheme, host and port, no path), not "${value}"`,
+    );
   }
   return u.origin;
 }
@@ -80,8 +88,12 @@ function securityHeaders(op: Operation): string[] {
 }
 
 /** The methods and request headers the contract allows on a path (undefined: no contract path matches). */
-export function preflightAllows(routes: Route[], pathname: string): { methods: string[]; headers: string[] } | undefined {
-  if (pathname === '/__geostub' || pathname.startsWith('/__geostub/')) return { methods: ADMIN_METHODS, headers: ADMIN_HEADERS };
+export function preflightAllows(
+  routes: Route[],
+  pathname: string,
+): { methods: string[]; headers: string[] } | undefined {
+  if (pathname === '/__geostub' || pathname.startsWith('/__geostub/'))
+    return { methods: ADMIN_METHODS, headers: ADMIN_HEADERS };
   const match = matchRoute(routes, pathname);
   if (!match) return undefined;
   const methods = new Set<string>();

@@ -22,7 +22,10 @@ export interface PlainRequest {
 
 export interface ApiBinding {
   behaviours: Record<string, Behaviour>;
-  identify(env: Env, req: { headers: PlainRequest['headers']; query: URLSearchParams; route: Route }): { user: StoredRecord | null; error?: ApiError };
+  identify(
+    env: Env,
+    req: { headers: PlainRequest['headers']; query: URLSearchParams; route: Route },
+  ): { user: StoredRecord | null; error?: ApiError };
   /** a method the route does not serve; `user` is the caller (a view may refuse an anonymous caller first) */
   methodNotAllowed(method: string, route: Route, user: StoredRecord | null): ApiError;
   /** a validation problem → the API's 400 */
@@ -31,7 +34,12 @@ export interface ApiBinding {
   injectedError?(status: number): ApiError;
 }
 
-export function dispatch(routes: Route[], apis: Record<string, ApiBinding>, env: Env, req: PlainRequest): Reply | Promise<Reply> {
+export function dispatch(
+  routes: Route[],
+  apis: Record<string, ApiBinding>,
+  env: Env,
+  req: PlainRequest,
+): Reply | Promise<Reply> {
   const q = req.url.indexOf('?');
   const pathname = q >= 0 ? req.url.slice(0, q) : req.url;
   const search = q >= 0 ? req.url.slice(q + 1) : '';
@@ -53,7 +61,11 @@ export function dispatch(routes: Route[], apis: Record<string, ApiBinding>, env:
   const op = route.operations.get(method);
   if (method === 'options' && !op) {
     const allow = [...route.operations.keys()].map((m) => m.toUpperCase()).concat('OPTIONS');
-    return { status: 200, headers: { Allow: allow.join(', ') }, body: { name: route.path, renders: ['application/json'], parses: ['application/json'], allowed_methods: allow } };
+    return {
+      status: 200,
+      headers: { Allow: allow.join(', ') },
+      body: { name: route.path, renders: ['application/json'], parses: ['application/json'], allowed_methods: allow },
+    };
   }
   const identity = binding.identify(env, { headers: req.headers, query, route });
   req.onIdentity?.(identity.user);

@@ -34,14 +34,18 @@ export const DOC_SPECS = [
 const METHODS = ['get', 'put', 'post', 'patch', 'delete', 'head', 'options'] as const;
 
 /** Nothing off this origin: the page's style and script are inline, its "Try it" calls go to this server only. */
-const CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; form-action 'none'; base-uri 'none'";
+const CSP =
+  "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; form-action 'none'; base-uri 'none'";
 
 const esc = (s: unknown) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const isObject = (v: Json | undefined): v is JsonObject => !!v && typeof v === 'object' && !Array.isArray(v);
 const slug = (s: string) => s.replace(/[^A-Za-z0-9_-]+/g, '-');
 
 /** Markdown-ish inline text: `code` and **bold**, everything else as written (escaped). */
-const inline = (text: string) => esc(text).replace(/`([^`]+)`/g, '<code>$1</code>').replace(/\*\*([^*]+)\*\*/g, '<b>$1</b>');
+const inline = (text: string) =>
+  esc(text)
+    .replace(/`([^`]+)`/g, '<code>$1</code>')
+    .replace(/\*\*([^*]+)\*\*/g, '<b>$1</b>');
 
 /** A description: paragraphs at blank lines, wrapped lines joined, list items (`- `, `* `, `1. `) on lines of their own. */
 function prose(text: Json | undefined, tag = 'p'): string {
@@ -51,7 +55,9 @@ function prose(text: Json | undefined, tag = 'p'): string {
     .split(/\n\s*\n/)
     .map((para) => {
       const lines = para.split('\n').map((l) => l.trim());
-      const joined = lines.map((l, i) => (i > 0 && /^([-*]|\d+\.)\s/.test(l) ? `<br>${inline(l)}` : (i > 0 ? ' ' : '') + inline(l))).join('');
+      const joined = lines
+        .map((l, i) => (i > 0 && /^([-*]|\d+\.)\s/.test(l) ? `<br>${inline(l)}` : (i > 0 ? ' ' : '') + inline(l)))
+        .join('');
       return `<${tag} class="desc">${joined}</${tag}>`;
     })
     .join('');
@@ -59,7 +65,9 @@ function prose(text: Json | undefined, tag = 'p'): string {
 
 /** The name of a `#/components/schemas/X` reference, or undefined. */
 const schemaRefName = (node: Json | undefined) =>
-  isObject(node) && typeof node.$ref === 'string' && node.$ref.startsWith('#/components/schemas/') ? node.$ref.slice('#/components/schemas/'.length) : undefined;
+  isObject(node) && typeof node.$ref === 'string' && node.$ref.startsWith('#/components/schemas/')
+    ? node.$ref.slice('#/components/schemas/'.length)
+    : undefined;
 
 /** A one-line description of a schema's type: `string (date-time)`, `array of Resource`, `one of A | B`, … */
 function typeOf(doc: JsonObject, node: Json | undefined, depth = 0): string {
@@ -70,13 +78,21 @@ function typeOf(doc: JsonObject, node: Json | undefined, depth = 0): string {
   if (depth > 4) return '…';
   for (const key of ['oneOf', 'anyOf', 'allOf'] as const) {
     const list = node[key];
-    if (Array.isArray(list)) return `${key === 'allOf' ? 'all of' : key === 'oneOf' ? 'one of' : 'any of'} ${list.map((s) => typeOf(doc, s, depth + 1)).join(' | ')}`;
+    if (Array.isArray(list))
+      return `${key === 'allOf' ? 'all of' : key === 'oneOf' ? 'one of' : 'any of'} ${list.map((s) => typeOf(doc, s, depth + 1)).join(' | ')}`;
   }
-  let type = Array.isArray(node.type) ? node.type.join(' | ') : typeof node.type === 'string' ? node.type : node.properties ? 'object' : 'any';
+  let type = Array.isArray(node.type)
+    ? node.type.join(' | ')
+    : typeof node.type === 'string'
+      ? node.type
+      : node.properties
+        ? 'object'
+        : 'any';
   if (type === 'array') type = `array of ${typeOf(doc, node.items, depth + 1) || 'any'}`;
   if (typeof node.format === 'string') type += ` (${esc(node.format)})`;
   if (node.nullable === true) type += ' or null';
-  if (Array.isArray(node.enum)) type += `: ${node.enum.map((v) => `<code>${esc(JSON.stringify(v))}</code>`).join(', ')}`;
+  if (Array.isArray(node.enum))
+    type += `: ${node.enum.map((v) => `<code>${esc(JSON.stringify(v))}</code>`).join(', ')}`;
   if (node.default !== undefined) type += `, default <code>${esc(JSON.stringify(node.default))}</code>`;
   return type;
 }
@@ -91,11 +107,20 @@ function schemaHtml(doc: JsonObject, node: Json | undefined, depth = 0): string 
   if (!props || depth > 2) return head;
   const required = new Set(Array.isArray(schema.required) ? schema.required.map(String) : []);
   const rows = Object.entries(props).map(([name, prop]) => {
-    const inline = isObject(prop) && !prop.$ref && isObject(prop.properties) ? schemaHtml(doc, prop, depth + 1) : `${typeOf(doc, prop)}${isObject(prop) ? prose(prop.description) : ''}`;
-    const flags = [required.has(name) ? '<span class="req">required</span>' : '', isObject(prop) && prop.readOnly === true ? '<span class="flag">read-only</span>' : ''].join(' ');
+    const inline =
+      isObject(prop) && !prop.$ref && isObject(prop.properties)
+        ? schemaHtml(doc, prop, depth + 1)
+        : `${typeOf(doc, prop)}${isObject(prop) ? prose(prop.description) : ''}`;
+    const flags = [
+      required.has(name) ? '<span class="req">required</span>' : '',
+      isObject(prop) && prop.readOnly === true ? '<span class="flag">read-only</span>' : '',
+    ].join(' ');
     return `<tr><td><code>${esc(name)}</code> ${flags}</td><td>${inline}</td></tr>`;
   });
-  const extra = schema.additionalProperties === true || isObject(schema.additionalProperties) ? `<tr><td><i>other keys</i></td><td>${schema.additionalProperties === true ? 'any' : typeOf(doc, schema.additionalProperties)}</td></tr>` : '';
+  const extra =
+    schema.additionalProperties === true || isObject(schema.additionalProperties)
+      ? `<tr><td><i>other keys</i></td><td>${schema.additionalProperties === true ? 'any' : typeOf(doc, schema.additionalProperties)}</td></tr>`
+      : '';
   return `${head}<table class="props"><tbody>${rows.join('')}${extra}</tbody></table>`;
 }
 
@@ -110,14 +135,19 @@ interface Parameter {
 function contentHtml(doc: JsonObject, content: Json | undefined): string {
   if (!isObject(content)) return '';
   return Object.entries(content)
-    .map(([type, media]) => `<div class="media"><span class="mt">${esc(type)}</span>${isObject(media) && media.schema !== undefined ? schemaHtml(doc, media.schema) : ''}</div>`)
+    .map(
+      ([type, media]) =>
+        `<div class="media"><span class="mt">${esc(type)}</span>${isObject(media) && media.schema !== undefined ? schemaHtml(doc, media.schema) : ''}</div>`,
+    )
     .join('');
 }
 
 function securityHtml(doc: JsonObject, op: JsonObject): string {
   const security = Array.isArray(op.security) ? op.security : Array.isArray(doc.security) ? doc.security : undefined;
   if (!security) return '';
-  const ways = security.map((req) => (isObject(req) && Object.keys(req).length ? Object.keys(req).join(' + ') : 'anonymous'));
+  const ways = security.map((req) =>
+    isObject(req) && Object.keys(req).length ? Object.keys(req).join(' + ') : 'anonymous',
+  );
   return `<p class="security">Credentials: ${ways.map((w) => `<code>${esc(w)}</code>`).join(' or ')}</p>`;
 }
 
@@ -130,10 +160,14 @@ function tryForm(params: Parameter[], hasBody: boolean, bodyTypes: string[]): st
       const hint = p.in === 'path' ? 'required' : schema.type === 'array' ? 'comma-separated' : '';
       return `<label><span>${esc(p.name)} <small>${esc(p.in)}</small></span><input name="${esc(p.name)}" data-in="${esc(p.in)}"${multi} placeholder="${esc(hint)}"${p.in === 'path' ? ' required' : ''}></label>`;
     });
-  inputs.push('<label><span>more query <small>raw</small></span><input name="more" data-in="raw" placeholder="filter{title.icontains}=river&amp;sort[]=-date"></label>');
+  inputs.push(
+    '<label><span>more query <small>raw</small></span><input name="more" data-in="raw" placeholder="filter{title.icontains}=river&amp;sort[]=-date"></label>',
+  );
   if (hasBody) {
     const types = bodyTypes.map((t) => `<option>${esc(t)}</option>`).join('');
-    inputs.push(`<label><span>body <select name="content-type">${types}</select></span><textarea name="body" rows="5" placeholder="{}"></textarea></label>`);
+    inputs.push(
+      `<label><span>body <select name="content-type">${types}</select></span><textarea name="body" rows="5" placeholder="{}"></textarea></label>`,
+    );
   }
   return `<details class="try"><summary>Try it</summary><form class="try">${inputs.join('')}<button type="submit">Send</button><pre class="answer" hidden></pre></form></details>`;
 }
@@ -148,14 +182,19 @@ function operationHtml(doc: JsonObject, path: string, method: string, item: Json
     }
   }
   const paramRows = [...params.values()].map(
-    (p) => `<tr><td><code>${esc(p.name)}</code>${p.required ? ' <span class="req">required</span>' : ''}</td><td>${esc(p.in)}</td><td>${typeOf(doc, p.schema)}${prose(p.description)}</td></tr>`,
+    (p) =>
+      `<tr><td><code>${esc(p.name)}</code>${p.required ? ' <span class="req">required</span>' : ''}</td><td>${esc(p.in)}</td><td>${typeOf(doc, p.schema)}${prose(p.description)}</td></tr>`,
   );
   const body = op.requestBody !== undefined ? resolveRef<JsonObject>(doc, op.requestBody) : undefined;
   const bodyTypes = body && isObject(body.content) ? Object.keys(body.content) : [];
   const responses = isObject(op.responses) ? Object.entries(op.responses) : [];
   const responseRows = responses.map(([status, raw]) => {
     const r = resolveRef<JsonObject>(doc, raw);
-    const headers = isObject(r.headers) ? `<div class="headers">headers: ${Object.keys(r.headers).map((h) => `<code>${esc(h)}</code>`).join(', ')}</div>` : '';
+    const headers = isObject(r.headers)
+      ? `<div class="headers">headers: ${Object.keys(r.headers)
+          .map((h) => `<code>${esc(h)}</code>`)
+          .join(', ')}</div>`
+      : '';
     return `<tr><td class="status s${esc(status[0])}">${esc(status)}</td><td>${prose(r.description)}${headers}${contentHtml(doc, r.content)}</td></tr>`;
   });
   const id = String(op.operationId ?? `${method}-${path}`);
@@ -177,7 +216,9 @@ function nav(current: string, base: string): string {
     [`${CONTRACTS_PATH}koordinates-catalog.yaml`, 'catalogue contract (YAML)'],
     ['/__geostub/', 'geostub inspector'],
   ];
-  const items = links.map(([href, text]) => (text === current ? `<b>${text}</b>` : `<a href="${href}">${text}</a>`)).join(' · ');
+  const items = links
+    .map(([href, text]) => (text === current ? `<b>${text}</b>` : `<a href="${href}">${text}</a>`))
+    .join(' · ');
   return `<nav id="geostub-docs-nav"><span style="font-weight:600;margin-right:8px">geostub docs</span> ${items}</nav>`;
 }
 
@@ -186,7 +227,8 @@ export function referencePage(contract: Contract, specName: string, base: string
   const doc = contract.doc;
   const info = isObject(doc.info) ? doc.info : {};
   const tagInfo = new Map<string, JsonObject>();
-  if (Array.isArray(doc.tags)) for (const t of doc.tags) if (isObject(t) && typeof t.name === 'string') tagInfo.set(t.name, t);
+  if (Array.isArray(doc.tags))
+    for (const t of doc.tags) if (isObject(t) && typeof t.name === 'string') tagInfo.set(t.name, t);
   // operations under their first tag, tags in the contract's order (then any others, as met)
   const byTag = new Map<string, string[]>([...tagInfo.keys()].map((t) => [t, []]));
   const toc = new Map<string, string[]>([...tagInfo.keys()].map((t) => [t, []]));
@@ -199,19 +241,31 @@ export function referencePage(contract: Contract, specName: string, base: string
       if (!byTag.has(tag)) [byTag, toc].forEach((m) => m.set(tag, []));
       byTag.get(tag)!.push(operationHtml(doc, path, method, item, op));
       const id = String(op.operationId ?? `${method}-${path}`);
-      toc.get(tag)!.push(`<li><a href="#op-${esc(slug(id))}" title="${esc(op.summary ?? '')}"><span class="m ${method}">${method.toUpperCase()}</span> ${esc(path)}</a></li>`);
+      toc
+        .get(tag)!
+        .push(
+          `<li><a href="#op-${esc(slug(id))}" title="${esc(op.summary ?? '')}"><span class="m ${method}">${method.toUpperCase()}</span> ${esc(path)}</a></li>`,
+        );
     }
   }
   const used = [...byTag.keys()].filter((t) => byTag.get(t)!.length);
-  const schemas = isObject(doc.components) && isObject(doc.components.schemas) ? Object.entries(doc.components.schemas) : [];
+  const schemas =
+    isObject(doc.components) && isObject(doc.components.schemas) ? Object.entries(doc.components.schemas) : [];
   const sections = used.map(
-    (tag) => `<section class="tag" id="tag-${esc(slug(tag))}" data-tag="${esc(tag)}"><h2>${esc(tag)}</h2>${prose(tagInfo.get(tag)?.description)}${byTag.get(tag)!.join('\n')}</section>`,
+    (tag) =>
+      `<section class="tag" id="tag-${esc(slug(tag))}" data-tag="${esc(tag)}"><h2>${esc(tag)}</h2>${prose(tagInfo.get(tag)?.description)}${byTag.get(tag)!.join('\n')}</section>`,
   );
   const schemaSection = schemas.length
     ? `<section id="schemas"><h2>Schemas</h2>${schemas.map(([name, s]) => `<div class="schema" id="schema-${esc(slug(name))}"><h3>${esc(name)}</h3>${schemaHtml(doc, s)}</div>`).join('\n')}</section>`
     : '';
-  const tocHtml = used.map((tag) => `<h3><a href="#tag-${esc(slug(tag))}">${esc(tag)}</a></h3><ul>${toc.get(tag)!.join('')}</ul>`).join('') + (schemas.length ? '<h3><a href="#schemas">schemas</a></h3>' : '');
-  const keyWord = contract.api === 'koordinates' ? '<option value="key" selected>catalogue key</option>' : '<option value="key">catalogue key</option>';
+  const tocHtml =
+    used
+      .map((tag) => `<h3><a href="#tag-${esc(slug(tag))}">${esc(tag)}</a></h3><ul>${toc.get(tag)!.join('')}</ul>`)
+      .join('') + (schemas.length ? '<h3><a href="#schemas">schemas</a></h3>' : '');
+  const keyWord =
+    contract.api === 'koordinates'
+      ? '<option value="key" selected>catalogue key</option>'
+      : '<option value="key">catalogue key</option>';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>geostub · ${esc(specName)}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1"><style>${STYLE}</style></head>

@@ -10,7 +10,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Express, NextFunction, Request, Response } from 'express';
+import type { Express, Request, Response } from 'express';
 import { apiError } from '../errors/catalogue.js';
 import type { Env, Reply } from '../behaviours/types.js';
 import { bookOf } from '../behaviours/jobs.js';
@@ -37,7 +37,13 @@ export interface InspectorParts {
 export const INSPECTOR_SCRIPTS = join(PACKAGE_ROOT, 'dist', 'src', 'inspector');
 
 export type ExchangeSummary = Omit<Exchange, 'requestHeaders' | 'requestBody' | 'responseHeaders' | 'responseBody'>;
-const summary = ({ requestHeaders: _a, requestBody: _b, responseHeaders: _c, responseBody: _d, ...rest }: Exchange): ExchangeSummary => rest;
+const summary = ({
+  requestHeaders: _a,
+  requestBody: _b,
+  responseHeaders: _c,
+  responseBody: _d,
+  ...rest
+}: Exchange): ExchangeSummary => rest;
 
 /**
  * The live log shows API requests; `?all=1` (the page's toggle) adds geostub's own requests (`/__geostub/…`) and
@@ -46,7 +52,8 @@ const summary = ({ requestHeaders: _a, requestBody: _b, responseHeaders: _c, res
 const wantsAll = (req: Request) => /^(1|true|yes)$/i.test(queryOf(req).get('all') ?? '');
 const shown = (all: boolean) => (e: Exchange) => all || e.kind === undefined || e.kind === 'api';
 
-const queryOf = (req: Request) => new URLSearchParams(req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?') + 1) : '');
+const queryOf = (req: Request) =>
+  new URLSearchParams(req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?') + 1) : '');
 
 export interface JobRow {
   collection: string;
@@ -86,7 +93,8 @@ export function jobRows(env: Env, limit = 100): JobRow[] {
 
 export function mountInspector(app: Express, parts: InspectorParts): void {
   const { env, exchanges, send } = parts;
-  const who = (req: Request, res: Response): AdminCaller => (res.locals.geostubAdmin as AdminCaller | undefined) ?? adminCaller(parts.gate, req);
+  const who = (req: Request, res: Response): AdminCaller =>
+    (res.locals.geostubAdmin as AdminCaller | undefined) ?? adminCaller(parts.gate, req);
   // the data routes below need no check of their own: the admin guard (app.ts) has answered 401/403 already when
   // the rule asks for credentials and there are none
   const html = (res: Response, status: number, text: string) => {
@@ -96,7 +104,8 @@ export function mountInspector(app: Express, parts: InspectorParts): void {
   };
 
   app.get('/__geostub/', (req, res) => {
-    if (!req.originalUrl.startsWith('/__geostub/')) return res.redirect(301, `/__geostub/${req.originalUrl.slice('/__geostub'.length)}`);
+    if (!req.originalUrl.startsWith('/__geostub/'))
+      return res.redirect(301, `/__geostub/${req.originalUrl.slice('/__geostub'.length)}`);
     if (gateOpen(parts.gate, who(req, res))) return html(res, 200, inspectorPage());
     res.setHeader('WWW-Authenticate', 'Basic realm="geostub inspector", charset="UTF-8"');
     html(res, 401, signInPage());
@@ -111,7 +120,10 @@ export function mountInspector(app: Express, parts: InspectorParts): void {
 
   app.get('/__geostub/inspector/session', (req, res) => {
     const user = who(req, res);
-    send(res, { status: 200, body: { auth: env.settings.auth, access: parts.gate.rule, username: user.username, token: user.token } });
+    send(res, {
+      status: 200,
+      body: { auth: env.settings.auth, access: parts.gate.rule, username: user.username, token: user.token },
+    });
   });
   app.get('/__geostub/inspector/exchanges', (req, res) => {
     const all = wantsAll(req);
@@ -123,11 +135,17 @@ export function mountInspector(app: Express, parts: InspectorParts): void {
     send(res, { status: 200, body: e });
   });
   app.get('/__geostub/inspector/jobs', (_req, res) => {
-    send(res, { status: 200, body: { now: env.now(), pending: env.jobs?.pending ?? 0, step_ms: env.jobs?.stepMs ?? 0, jobs: jobRows(env) } });
+    send(res, {
+      status: 200,
+      body: { now: env.now(), pending: env.jobs?.pending ?? 0, step_ms: env.jobs?.stepMs ?? 0, jobs: jobRows(env) },
+    });
   });
 
   app.get('/__geostub/inspector/faults', (_req, res) => {
-    send(res, { status: 200, body: { faults: FAULTS.map(({ name, area, description }) => ({ name, area, description })) } });
+    send(res, {
+      status: 200,
+      body: { faults: FAULTS.map(({ name, area, description }) => ({ name, area, description })) },
+    });
   });
 
   // server-sent events: the exchanges after Last-Event-ID (or ?since=) from the ring buffer, then each new one
@@ -140,7 +158,8 @@ export function mountInspector(app: Express, parts: InspectorParts): void {
     const since = Number(req.get('last-event-id') ?? queryOf(req).get('since') ?? 0) || 0;
     const all = wantsAll(req);
     const show = shown(all);
-    const write = (e: Exchange) => void (show(e) && res.write(`id: ${e.id}\nevent: exchange\ndata: ${JSON.stringify(summary(e))}\n\n`));
+    const write = (e: Exchange) =>
+      void (show(e) && res.write(`id: ${e.id}\nevent: exchange\ndata: ${JSON.stringify(summary(e))}\n\n`));
     res.write('retry: 2000\n\n');
     for (const e of exchanges.recent(undefined, all)) if (e.id > since) write(e);
     exchanges.on('exchange', write);

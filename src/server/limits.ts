@@ -32,7 +32,8 @@ export function replyHeadersFit(reply: Reply): Reply {
 
 /** Express middleware: 414 for a URL over the limit. */
 export function urlLimit(limit = MAX_URL_BYTES) {
-  return (req: Request, _res: Response, next: NextFunction) => (req.url.length > limit ? next(apiError('uriTooLong', limit)) : next());
+  return (req: Request, _res: Response, next: NextFunction) =>
+    req.url.length > limit ? next(apiError('uriTooLong', limit)) : next();
 }
 
 function writeError(socket: Duplex, e: ApiError): void {
@@ -54,7 +55,10 @@ export function answerClientErrors(server: Server, urlBytes = MAX_URL_BYTES, hea
     if (code === 'HPE_HEADER_OVERFLOW') {
       const raw = err.rawPacket;
       const eol = raw ? raw.indexOf('\r\n') : -1;
-      writeError(socket, eol < 0 || eol > urlBytes ? apiError('uriTooLong', urlBytes) : apiError('headersTooLarge', headerBytes));
+      writeError(
+        socket,
+        eol < 0 || eol > urlBytes ? apiError('uriTooLong', urlBytes) : apiError('headersTooLarge', headerBytes),
+      );
       return;
     }
     writeError(socket, apiError('parseError', `Malformed HTTP request (${code}).`));

@@ -14,7 +14,10 @@ import type { At, Fault } from './fault-types.js';
 
 type Obj = Record<string, unknown>;
 type Pair = [string, string];
-const isGeonodeList = (at: At) => at.method === 'GET' && at.op?.api === 'geonode' && (at.op.behaviour === 'list' || at.op.behaviour === 'resourceSubset');
+const isGeonodeList = (at: At) =>
+  at.method === 'GET' &&
+  at.op?.api === 'geonode' &&
+  (at.op.behaviour === 'list' || at.op.behaviour === 'resourceSubset');
 
 /** The request's query rewritten pair by pair (`null`: the pair is dropped). */
 function rewrite(req: PlainRequest, at: At, f: (pairs: Pair[]) => Pair[]): PlainRequest {
@@ -25,11 +28,22 @@ function rewrite(req: PlainRequest, at: At, f: (pairs: Pair[]) => Pair[]): Plain
   const next = f(pairs);
   return { ...req, url: `${req.url.slice(0, q)}?${new URLSearchParams(next).toString()}` };
 }
-const renameLookup = (from: string, to: string) => (pairs: Pair[]): Pair[] => pairs.map(([k, v]) => [k.startsWith('filter{') ? k.replace(new RegExp(`\\.${from}\\}$`), to ? `.${to}}` : '}') : k, v]);
+const renameLookup =
+  (from: string, to: string) =>
+  (pairs: Pair[]): Pair[] =>
+    pairs.map(([k, v]) => [
+      k.startsWith('filter{') ? k.replace(new RegExp(`\\.${from}\\}$`), to ? `.${to}}` : '}') : k,
+      v,
+    ]);
 const isFilter = (k: string) => /^filter\{[^}]+\}$/.test(k);
 
 /** The list answered by `evaluate` over the whole unfiltered list (another evaluator than the honest one). */
-async function answerWith(req: PlainRequest, at: At, run: (req: PlainRequest) => Reply | Promise<Reply>, twist: (w: Where) => Where | undefined): Promise<Reply | undefined> {
+async function answerWith(
+  req: PlainRequest,
+  at: At,
+  run: (req: PlainRequest) => Reply | Promise<Reply>,
+  twist: (w: Where) => Where | undefined,
+): Promise<Reply | undefined> {
   if (!isGeonodeList(at) || !at.op) return undefined;
   const schema = listFieldSchema(at.op);
   if (!schema) return undefined;
@@ -39,7 +53,10 @@ async function answerWith(req: PlainRequest, at: At, run: (req: PlainRequest) =>
   if (!twisted) return undefined;
   const q = req.url.indexOf('?');
   const rest = [...at.query].filter(([k]) => !isFilter(k) && k !== 'page' && k !== 'page_size');
-  const whole = await run({ ...req, url: `${req.url.slice(0, q)}?${new URLSearchParams([...rest, ['page_size', '20000']]).toString()}` });
+  const whole = await run({
+    ...req,
+    url: `${req.url.slice(0, q)}?${new URLSearchParams([...rest, ['page_size', '20000']]).toString()}`,
+  });
   const body = whole.body as Obj | undefined;
   const listKey = body && Object.keys(body).find((k) => Array.isArray(body[k]));
   if (whole.status !== 200 || !body || !listKey) return undefined;
@@ -47,12 +64,16 @@ async function answerWith(req: PlainRequest, at: At, run: (req: PlainRequest) =>
   const items = (body[listKey] as Obj[]).filter((i) => keep(i));
   const page = Number(at.query.get('page') ?? '1');
   const size = Number(at.query.get('page_size') ?? '10') || 10;
-  const link = (p: number) => `${req.origin}${req.url.slice(0, q)}?${new URLSearchParams([...at.query].filter(([k]) => k !== 'page').concat([['page', String(p)]])).toString()}`;
+  const link = (p: number) =>
+    `${req.origin}${req.url.slice(0, q)}?${new URLSearchParams([...at.query].filter(([k]) => k !== 'page').concat([['page', String(p)]])).toString()}`;
   return {
     ...whole,
     body: {
       links: { next: page * size < items.length ? link(page + 1) : null, previous: page > 1 ? link(page - 1) : null },
-      total: items.length, page, page_size: size, [listKey]: items.slice((page - 1) * size, page * size),
+      total: items.length,
+      page,
+      page_size: size,
+      [listKey]: items.slice((page - 1) * size, page * size),
     },
   };
 }
@@ -60,8 +81,11 @@ async function answerWith(req: PlainRequest, at: At, run: (req: PlainRequest) =>
 /** The field schema of a list operation's items: the array of its 200 envelope. */
 function listFieldSchema(op: Operation) {
   const doc = op.contract.doc;
-  const ok = resolveRef<JsonObject>(doc, op.responses['200'] as JsonObject | undefined ?? {});
-  const body = resolveRef<JsonObject>(doc, ((((ok.content ?? {}) as JsonObject)['application/json'] ?? {}) as JsonObject).schema as JsonObject ?? {});
+  const ok = resolveRef<JsonObject>(doc, (op.responses['200'] as JsonObject | undefined) ?? {});
+  const body = resolveRef<JsonObject>(
+    doc,
+    (((((ok.content ?? {}) as JsonObject)['application/json'] ?? {}) as JsonObject).schema as JsonObject) ?? {},
+  );
   for (const [key, raw] of Object.entries((body.properties ?? {}) as JsonObject)) {
     const ref = ((raw as JsonObject).items as JsonObject | undefined)?.$ref;
     if (typeof ref === 'string') return queryFieldSchema(op.contract, ref.split('/').pop()!, key);
@@ -72,78 +96,208 @@ function listFieldSchema(op: Operation) {
 function conditions(w: Where): FilterCondition[] {
   return w.kind === 'condition' ? [w] : w.nodes.flatMap(conditions);
 }
-const mapConditions = (w: Where, f: (c: FilterCondition) => FilterCondition): Where => (w.kind === 'condition' ? f(w) : { ...w, nodes: w.nodes.map((n) => mapConditions(n, f)) });
+const mapConditions = (w: Where, f: (c: FilterCondition) => FilterCondition): Where =>
+  w.kind === 'condition' ? f(w) : { ...w, nodes: w.nodes.map((n) => mapConditions(n, f)) };
 
-const isCatalogList = (at: At) => at.method === 'GET' && at.op?.api === 'koordinates' && at.op.behaviour === 'catalogList';
-const CATALOG_FILTER_NAMES = new Set(['kind', 'public', 'group', 'license', 'license.type', 'license.jurisdiction', 'license.version', 'category', 'geotag', 'tag', 'created_at.before', 'created_at.after', 'updated_at.before', 'updated_at.after']);
+const isCatalogList = (at: At) =>
+  at.method === 'GET' && at.op?.api === 'koordinates' && at.op.behaviour === 'catalogList';
+const CATALOG_FILTER_NAMES = new Set([
+  'kind',
+  'public',
+  'group',
+  'license',
+  'license.type',
+  'license.jurisdiction',
+  'license.version',
+  'category',
+  'geotag',
+  'tag',
+  'created_at.before',
+  'created_at.after',
+  'updated_at.before',
+  'updated_at.after',
+]);
 
 /** The catalogue request's query rewritten pair by pair. */
 function rewriteCatalog(req: PlainRequest, at: At, f: (pairs: Pair[]) => Pair[]): PlainRequest {
   const q = req.url.indexOf('?');
   if (!isCatalogList(at) || q < 0) return req;
-  return { ...req, url: `${req.url.slice(0, q)}?${new URLSearchParams(f([...new URLSearchParams(req.url.slice(q + 1))])).toString()}` };
+  return {
+    ...req,
+    url: `${req.url.slice(0, q)}?${new URLSearchParams(f([...new URLSearchParams(req.url.slice(q + 1))])).toString()}`,
+  };
 }
 
 export const QUERY_FAULTS: Fault[] = [
-  { name: 'query-contains-case-insensitive', area: 'query language', description: 'filter{x.contains} is answered case-insensitively (as icontains)',
-    request: (req, at) => rewrite(req, at, renameLookup('contains', 'icontains')) },
-  { name: 'query-startswith-as-contains', area: 'query language', description: 'filter{x.startswith} / istartswith match anywhere in the value (as contains / icontains)',
-    request: (req, at) => rewrite(req, at, (p) => renameLookup('istartswith', 'icontains')(renameLookup('startswith', 'contains')(p))) },
-  { name: 'query-endswith-as-contains', area: 'query language', description: 'filter{x.endswith} / iendswith match anywhere in the value (as contains / icontains)',
-    request: (req, at) => rewrite(req, at, (p) => renameLookup('iendswith', 'icontains')(renameLookup('endswith', 'contains')(p))) },
-  { name: 'query-iexact-case-sensitive', area: 'query language', description: 'filter{x.iexact} is answered case-sensitively (as an exact match)',
-    request: (req, at) => rewrite(req, at, renameLookup('iexact', '')) },
-  { name: 'query-gt-as-gte', area: 'query language', description: 'filter{x.gt} keeps the records equal to the value (as gte)',
-    request: (req, at) => rewrite(req, at, renameLookup('gt', 'gte')) },
-  { name: 'query-range-upper-exclusive', area: 'query language', description: 'filter{x.range}=a&…=b leaves out the records equal to b (gte a, lt b)',
-    request: (req, at) => rewrite(req, at, (pairs) => {
-      const out: Pair[] = [];
-      const seen = new Set<string>();
-      for (const [k, v] of pairs) {
-        const m = /^filter\{(-?)(.+)\.range\}$/.exec(k);
-        if (!m) out.push([k, v]);
-        else out.push([`filter{${m[1]}${m[2]}.${seen.has(k) ? 'lt' : 'gte'}}`, v]), seen.add(k);
-      }
-      return out;
-    }) },
-  { name: 'query-in-first-value-only', area: 'query language', description: 'filter{x.in} with several values keeps only the first value',
-    request: (req, at) => rewrite(req, at, (pairs) => pairs.filter(([k], i) => !k.endsWith('.in}') || pairs.findIndex(([k2]) => k2 === k) === i)) },
-  { name: 'query-isnull-ignored', area: 'query language', description: 'filter{x.isnull} is ignored (every record is answered)',
-    request: (req, at) => rewrite(req, at, (pairs) => pairs.filter(([k]) => !k.endsWith('.isnull}'))) },
-  { name: 'query-boolean-zero-as-true', area: 'query language', description: 'a filter{x}=0 on a boolean is read as true (the string "0" is truthy) instead of false',
-    request: (req, at) => rewrite(req, at, (pairs) => pairs.map(([k, v]) => [k, isFilter(k) && !/\.[a-z_]+\}$/.test(k) && v === '0' ? 'true' : v])) },
-  { name: 'query-negation-dropped-in-combination', area: 'query language', description: 'with two or more filter{…} conditions, the negated ones filter{-x} are dropped',
-    request: (req, at) => rewrite(req, at, (pairs) => (pairs.filter(([k]) => isFilter(k)).length >= 2 ? pairs.filter(([k]) => !k.startsWith('filter{-')) : pairs)) },
-  { name: 'query-sort-second-key-ignored', area: 'query language', description: 'sort[] with several keys orders by the first key only',
-    request: (req, at) => rewrite(req, at, (pairs) => pairs.filter(([k], i) => k !== 'sort[]' || pairs.findIndex(([k2]) => k2 === 'sort[]') === i)) },
-  { name: 'query-json-filter-last-clause-ignored', area: 'query language', description: 'the JSON form filter{}={…} ignores its last clause (or the last branch of $or)',
-    request: (req, at) => rewrite(req, at, (pairs) => pairs.map(([k, v]) => {
-      if (k !== 'filter{}') return [k, v];
-      try {
-        const o = JSON.parse(v) as Obj;
-        if (Array.isArray(o.$or) && o.$or.length > 1) return [k, JSON.stringify({ ...o, $or: o.$or.slice(0, -1) })];
-        const keys = Object.keys(o);
-        return keys.length > 1 ? [k, JSON.stringify(Object.fromEntries(keys.slice(0, -1).map((x) => [x, o[x]])))] : [k, v];
-      } catch {
-        return [k, v];
-      }
-    })) },
-  { name: 'query-search-first-field-only', area: 'query language', description: 'search with several search_fields looks in the first field only',
-    request: (req, at) => rewrite(req, at, (pairs) => pairs.filter(([k], i) => k !== 'search_fields' || pairs.findIndex(([k2]) => k2 === 'search_fields') === i)) },
-  { name: 'query-to-many-rows-split', area: 'query language', description: 'two conditions through one to-many relation (keywords, regions, …) are evaluated on different related rows (a join per condition)',
-    around: (req, at, run) => answerWith(req, at, run, (w) => {
-      const many = conditions(w).filter((c) => (c.manyAt ?? -1) >= 0);
-      const paths = many.map((c) => c.path.slice(0, (c.manyAt ?? 0) + 1).join('.'));
-      return paths.some((p, i) => paths.indexOf(p) !== i) ? mapConditions(w, (c) => ({ ...c, manyAt: -1 })) : undefined;
-    }) },
-  { name: 'query-integer-as-text', area: 'query language', description: 'gt/gte/lt/lte/range on an integer column (pk, popular_count, …) compare the text ("10" < "9")',
-    around: (req, at, run) => answerWith(req, at, run, (w) => (conditions(w).some((c) => c.valueKind === 'integer' && ['gt', 'gte', 'lt', 'lte', 'range'].includes(c.op))
-      ? mapConditions(w, (c) => (c.valueKind === 'integer' ? { ...c, valueKind: 'text' } : c)) : undefined)) },
-  { name: 'catalog-and-second-name-ignored', area: 'query language', description: 'catalogue lists filtered by two different names (kind=…&group=…) apply the first name only',
-    request: (req, at) => rewriteCatalog(req, at, (pairs) => {
-      const first = pairs.find(([k]) => CATALOG_FILTER_NAMES.has(k))?.[0];
-      return pairs.filter(([k]) => !CATALOG_FILTER_NAMES.has(k) || k === first);
-    }) },
-  { name: 'catalog-sort-created-reversed', area: 'query language', description: 'catalogue sort=created_at answers old→new (and -created_at new→old): the help page\'s direction reversed',
-    request: (req, at) => rewriteCatalog(req, at, (pairs) => pairs.map(([k, v]) => [k, k === 'sort' && /^-?created_at$/.test(v) ? (v.startsWith('-') ? v.slice(1) : `-${v}`) : v])) },
+  {
+    name: 'query-contains-case-insensitive',
+    area: 'query language',
+    description: 'filter{x.contains} is answered case-insensitively (as icontains)',
+    request: (req, at) => rewrite(req, at, renameLookup('contains', 'icontains')),
+  },
+  {
+    name: 'query-startswith-as-contains',
+    area: 'query language',
+    description: 'filter{x.startswith} / istartswith match anywhere in the value (as contains / icontains)',
+    request: (req, at) =>
+      rewrite(req, at, (p) => renameLookup('istartswith', 'icontains')(renameLookup('startswith', 'contains')(p))),
+  },
+  {
+    name: 'query-endswith-as-contains',
+    area: 'query language',
+    description: 'filter{x.endswith} / iendswith match anywhere in the value (as contains / icontains)',
+    request: (req, at) =>
+      rewrite(req, at, (p) => renameLookup('iendswith', 'icontains')(renameLookup('endswith', 'contains')(p))),
+  },
+  {
+    name: 'query-iexact-case-sensitive',
+    area: 'query language',
+    description: 'filter{x.iexact} is answered case-sensitively (as an exact match)',
+    request: (req, at) => rewrite(req, at, renameLookup('iexact', '')),
+  },
+  {
+    name: 'query-gt-as-gte',
+    area: 'query language',
+    description: 'filter{x.gt} keeps the records equal to the value (as gte)',
+    request: (req, at) => rewrite(req, at, renameLookup('gt', 'gte')),
+  },
+  {
+    name: 'query-range-upper-exclusive',
+    area: 'query language',
+    description: 'filter{x.range}=a&…=b leaves out the records equal to b (gte a, lt b)',
+    request: (req, at) =>
+      rewrite(req, at, (pairs) => {
+        const out: Pair[] = [];
+        const seen = new Set<string>();
+        for (const [k, v] of pairs) {
+          const m = /^filter\{(-?)(.+)\.range\}$/.exec(k);
+          if (!m) out.push([k, v]);
+          else {
+            out.push([`filter{${m[1]}${m[2]}.${seen.has(k) ? 'lt' : 'gte'}}`, v]);
+            seen.add(k);
+          }
+        }
+        return out;
+      }),
+  },
+  {
+    name: 'query-in-first-value-only',
+    area: 'query language',
+    description: 'filter{x.in} with several values keeps only the first value',
+    request: (req, at) =>
+      rewrite(req, at, (pairs) =>
+        pairs.filter(([k], i) => !k.endsWith('.in}') || pairs.findIndex(([k2]) => k2 === k) === i),
+      ),
+  },
+  {
+    name: 'query-isnull-ignored',
+    area: 'query language',
+    description: 'filter{x.isnull} is ignored (every record is answered)',
+    request: (req, at) => rewrite(req, at, (pairs) => pairs.filter(([k]) => !k.endsWith('.isnull}'))),
+  },
+  {
+    name: 'query-boolean-zero-as-true',
+    area: 'query language',
+    description: 'a filter{x}=0 on a boolean is read as true (the string "0" is truthy) instead of false',
+    request: (req, at) =>
+      rewrite(req, at, (pairs) =>
+        pairs.map(([k, v]) => [k, isFilter(k) && !/\.[a-z_]+\}$/.test(k) && v === '0' ? 'true' : v]),
+      ),
+  },
+  {
+    name: 'query-negation-dropped-in-combination',
+    area: 'query language',
+    description: 'with two or more filter{…} conditions, the negated ones filter{-x} are dropped',
+    request: (req, at) =>
+      rewrite(req, at, (pairs) =>
+        pairs.filter(([k]) => isFilter(k)).length >= 2 ? pairs.filter(([k]) => !k.startsWith('filter{-')) : pairs,
+      ),
+  },
+  {
+    name: 'query-sort-second-key-ignored',
+    area: 'query language',
+    description: 'sort[] with several keys orders by the first key only',
+    request: (req, at) =>
+      rewrite(req, at, (pairs) =>
+        pairs.filter(([k], i) => k !== 'sort[]' || pairs.findIndex(([k2]) => k2 === 'sort[]') === i),
+      ),
+  },
+  {
+    name: 'query-json-filter-last-clause-ignored',
+    area: 'query language',
+    description: 'the JSON form filter{}={…} ignores its last clause (or the last branch of $or)',
+    request: (req, at) =>
+      rewrite(req, at, (pairs) =>
+        pairs.map(([k, v]) => {
+          if (k !== 'filter{}') return [k, v];
+          try {
+            const o = JSON.parse(v) as Obj;
+            if (Array.isArray(o.$or) && o.$or.length > 1) return [k, JSON.stringify({ ...o, $or: o.$or.slice(0, -1) })];
+            const keys = Object.keys(o);
+            return keys.length > 1
+              ? [k, JSON.stringify(Object.fromEntries(keys.slice(0, -1).map((x) => [x, o[x]])))]
+              : [k, v];
+          } catch {
+            return [k, v];
+          }
+        }),
+      ),
+  },
+  {
+    name: 'query-search-first-field-only',
+    area: 'query language',
+    description: 'search with several search_fields looks in the first field only',
+    request: (req, at) =>
+      rewrite(req, at, (pairs) =>
+        pairs.filter(([k], i) => k !== 'search_fields' || pairs.findIndex(([k2]) => k2 === 'search_fields') === i),
+      ),
+  },
+  {
+    name: 'query-to-many-rows-split',
+    area: 'query language',
+    description:
+      'two conditions through one to-many relation (keywords, regions, …) are evaluated on different related rows (a join per condition)',
+    around: (req, at, run) =>
+      answerWith(req, at, run, (w) => {
+        const many = conditions(w).filter((c) => (c.manyAt ?? -1) >= 0);
+        const paths = many.map((c) => c.path.slice(0, (c.manyAt ?? 0) + 1).join('.'));
+        return paths.some((p, i) => paths.indexOf(p) !== i)
+          ? mapConditions(w, (c) => ({ ...c, manyAt: -1 }))
+          : undefined;
+      }),
+  },
+  {
+    name: 'query-integer-as-text',
+    area: 'query language',
+    description: 'gt/gte/lt/lte/range on an integer column (pk, popular_count, …) compare the text ("10" < "9")',
+    around: (req, at, run) =>
+      answerWith(req, at, run, (w) =>
+        conditions(w).some((c) => c.valueKind === 'integer' && ['gt', 'gte', 'lt', 'lte', 'range'].includes(c.op))
+          ? mapConditions(w, (c) => (c.valueKind === 'integer' ? { ...c, valueKind: 'text' } : c))
+          : undefined,
+      ),
+  },
+  {
+    name: 'catalog-and-second-name-ignored',
+    area: 'query language',
+    description: 'catalogue lists filtered by two different names (kind=…&group=…) apply the first name only',
+    request: (req, at) =>
+      rewriteCatalog(req, at, (pairs) => {
+        const first = pairs.find(([k]) => CATALOG_FILTER_NAMES.has(k))?.[0];
+        return pairs.filter(([k]) => !CATALOG_FILTER_NAMES.has(k) || k === first);
+      }),
+  },
+  {
+    name: 'catalog-sort-created-reversed',
+    area: 'query language',
+    description:
+      "catalogue sort=created_at answers old→new (and -created_at new→old): the help page's direction reversed",
+    request: (req, at) =>
+      rewriteCatalog(req, at, (pairs) =>
+        pairs.map(([k, v]) => [
+          k,
+          k === 'sort' && /^-?created_at$/.test(v) ? (v.startsWith('-') ? v.slice(1) : `-${v}`) : v,
+        ]),
+      ),
+  },
 ];

@@ -33,7 +33,7 @@ export type ResilienceSettings = Pick<ServerSettings, 'latency' | 'errorRate' | 
 /** A settings problem; `message` names the setting and says what is accepted. */
 export class SettingsError extends Error {}
 
-const show = (v: unknown) => (typeof v === 'number' || v === undefined ? String(v) : JSON.stringify(v) ?? String(v));
+const show = (v: unknown) => (typeof v === 'number' || v === undefined ? String(v) : (JSON.stringify(v) ?? String(v)));
 const isObj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 
 function ms(v: unknown, where: string): number {
@@ -82,7 +82,9 @@ export function parseStatuses(v: unknown, where = 'status'): number[] {
   return list.map((s, i) => {
     const n = typeof s === 'string' && /^\d{3}$/.test(s.trim()) ? Number(s) : s;
     if (typeof n !== 'number' || !(INJECTABLE_STATUSES as readonly number[]).includes(n)) {
-      throw new SettingsError(`${Array.isArray(v) ? `${where}[${i}]` : where} must be one of ${INJECTABLE_STATUSES.join(', ')} (got ${show(s)})`);
+      throw new SettingsError(
+        `${Array.isArray(v) ? `${where}[${i}]` : where} must be one of ${INJECTABLE_STATUSES.join(', ')} (got ${show(s)})`,
+      );
     }
     return n;
   });
@@ -106,13 +108,22 @@ export function compileMatch(match: string, where = 'match'): CompiledMatch {
   if (m[1] && m[1] !== '*') {
     methods = new Set(m[1].split(/[|,]/).map((x) => x.trim().toUpperCase()));
     const bad = [...methods].filter((x) => !METHODS.includes(x));
-    if (bad.length) throw new SettingsError(`${where}: unknown method ${bad.join(', ')} (the methods: ${METHODS.join(', ')})`);
+    if (bad.length)
+      throw new SettingsError(`${where}: unknown method ${bad.join(', ')} (the methods: ${METHODS.join(', ')})`);
   }
   let pattern = m[2].split('?')[0];
   if (pattern.length > 1) pattern = pattern.replace(/\/+$/, '');
   const source = pattern
     .split(/(\/\*\*|\*\*|\*)/)
-    .map((part) => (part === '/**' ? '(?:/.*)?' : part === '**' ? '.*' : part === '*' ? '[^/]*' : part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')))
+    .map((part) =>
+      part === '/**'
+        ? '(?:/.*)?'
+        : part === '**'
+          ? '.*'
+          : part === '*'
+            ? '[^/]*'
+            : part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'),
+    )
     .join('');
   const out = { methods, path: new RegExp(`^${source}$`) };
   if (compiled.size > 1000) compiled.clear();
@@ -129,10 +140,17 @@ export function ruleMatches(rule: ResilienceRule, method: string, pathname: stri
 }
 
 export function parseRule(v: unknown, where: string): ResilienceRule {
-  if (!isObj(v)) throw new SettingsError(`${where} must be an object such as {"match": "GET /api/v2/datasets/*", "latency": "200-400", "errorRate": 0.5, "status": 503} (got ${show(v)})`);
+  if (!isObj(v))
+    throw new SettingsError(
+      `${where} must be an object such as {"match": "GET /api/v2/datasets/*", "latency": "200-400", "errorRate": 0.5, "status": 503} (got ${show(v)})`,
+    );
   const unknown = Object.keys(v).filter((k) => !RULE_KEYS.includes(k));
-  if (unknown.length) throw new SettingsError(`${where}: unknown key ${unknown.map(show).join(', ')} (a rule has ${RULE_KEYS.join(', ')})`);
-  if (typeof v.match !== 'string') throw new SettingsError(`${where}.match is required: a string such as "GET /api/v2/datasets/*"`);
+  if (unknown.length)
+    throw new SettingsError(
+      `${where}: unknown key ${unknown.map(show).join(', ')} (a rule has ${RULE_KEYS.join(', ')})`,
+    );
+  if (typeof v.match !== 'string')
+    throw new SettingsError(`${where}.match is required: a string such as "GET /api/v2/datasets/*"`);
   compileMatch(v.match, `${where}.match`);
   const rule: ResilienceRule = { match: v.match.trim() };
   if (v.latency !== undefined) rule.latency = parseLatency(v.latency, `${where}.latency`);
@@ -150,9 +168,13 @@ export function parseRules(v: unknown, where = 'rules'): ResilienceRule[] {
 /** A settings object (`PATCH /__geostub/settings`, a config file): only the keys it has; throws a SettingsError. */
 export function parseSettings(v: unknown, where = 'settings'): Partial<ResilienceSettings> {
   if (Array.isArray(v)) return { rules: parseRules(v, 'rules') };
-  if (!isObj(v)) throw new SettingsError(`${where} must be a JSON object with any of ${SETTINGS_KEYS.join(', ')} (got ${show(v)})`);
+  if (!isObj(v))
+    throw new SettingsError(`${where} must be a JSON object with any of ${SETTINGS_KEYS.join(', ')} (got ${show(v)})`);
   const unknown = Object.keys(v).filter((k) => !SETTINGS_KEYS.includes(k));
-  if (unknown.length) throw new SettingsError(`unknown setting ${unknown.map(show).join(', ')} (the settings are ${SETTINGS_KEYS.join(', ')})`);
+  if (unknown.length)
+    throw new SettingsError(
+      `unknown setting ${unknown.map(show).join(', ')} (the settings are ${SETTINGS_KEYS.join(', ')})`,
+    );
   const out: Partial<ResilienceSettings> = {};
   if ('latency' in v) out.latency = parseLatency(v.latency);
   if ('errorRate' in v) out.errorRate = v.errorRate === null ? 0 : parseErrorRate(v.errorRate);
@@ -163,14 +185,23 @@ export function parseSettings(v: unknown, where = 'settings'): Partial<Resilienc
 
 /** The settings as JSON (GET /__geostub/settings). */
 export function settingsView(s: ResilienceSettings): ResilienceSettings {
-  return { latency: s.latency, errorRate: s.errorRate, rules: s.rules.map((r) => ({ ...r })), faults: [...(s.faults ?? [])] };
+  return {
+    latency: s.latency,
+    errorRate: s.errorRate,
+    rules: s.rules.map((r) => ({ ...r })),
+    faults: [...(s.faults ?? [])],
+  };
 }
 
 /** `["total-off-by-one", …]`: planted faults by name (`src/server/faults.ts`), each a known one. */
 export function parseFaults(v: unknown, where = 'faults'): string[] {
-  if (!Array.isArray(v) || v.some((n) => typeof n !== 'string')) throw new SettingsError(`${where} must be a list of fault names (got ${show(v)})`);
+  if (!Array.isArray(v) || v.some((n) => typeof n !== 'string'))
+    throw new SettingsError(`${where} must be a list of fault names (got ${show(v)})`);
   const unknown = unknownFaults(v as string[]);
-  if (unknown.length) throw new SettingsError(`${where}: unknown fault ${unknown.map(show).join(', ')} (the faults: ${FAULTS.map((f) => f.name).join(', ')})`);
+  if (unknown.length)
+    throw new SettingsError(
+      `${where}: unknown fault ${unknown.map(show).join(', ')} (the faults: ${FAULTS.map((f) => f.name).join(', ')})`,
+    );
   return [...new Set(v as string[])];
 }
 
@@ -187,7 +218,9 @@ export async function readResilienceConfig(file: string): Promise<Partial<Resili
     if (/\.ya?ml$/i.test(file)) data = (await import('yaml')).parse(text);
     else data = JSON.parse(text);
   } catch (err) {
-    throw new SettingsError(`the config file ${file} is not valid ${/\.ya?ml$/i.test(file) ? 'YAML' : 'JSON'}: ${(err as Error).message}`);
+    throw new SettingsError(
+      `the config file ${file} is not valid ${/\.ya?ml$/i.test(file) ? 'YAML' : 'JSON'}: ${(err as Error).message}`,
+    );
   }
   try {
     return parseSettings(data, 'the config file');
@@ -202,7 +235,12 @@ export interface ResilienceOptions {
   latency?: number | string | LatencyRange | null;
   /** 0 to 1 */
   errorRate?: number | string;
-  rules?: { match: string; latency?: number | string | LatencyRange | null; errorRate?: number | string; status?: number | number[] }[];
+  rules?: {
+    match: string;
+    latency?: number | string | LatencyRange | null;
+    errorRate?: number | string;
+    status?: number | number[];
+  }[];
 }
 
 /** Validated settings with defaults (no latency, no errors, no rules); throws a SettingsError. */

@@ -43,7 +43,10 @@ export function parsePrefer(header: string | undefined): Preferences {
     const value = (m[2] ?? '').replace(/^"(.*)"$/, '$1').replace(/\\(.)/g, '$1');
     if (name === 'status') {
       if (/^[1-5]\d\d$/.test(value)) out.status = Number(value);
-      else out.ignored.push(`status=${value} (an HTTP status from 100 to 599 that the operation documents, or ${INJECTABLE_STATUSES.join('|')})`);
+      else
+        out.ignored.push(
+          `status=${value} (an HTTP status from 100 to 599 that the operation documents, or ${INJECTABLE_STATUSES.join('|')})`,
+        );
     } else if (name === 'delay') {
       const n = Number(value);
       if (/^\d+$/.test(value) && n <= MAX_DELAY_MS) out.delay = n;
@@ -62,10 +65,17 @@ export interface Decision {
   ignored: string[];
 }
 
-const draw = (min: number, max: number, random: () => number) => (max <= min ? min : Math.round(min + random() * (max - min)));
+const draw = (min: number, max: number, random: () => number) =>
+  max <= min ? min : Math.round(min + random() * (max - min));
 
 /** What happens to one request under the current settings. */
-export function decide(settings: Env['settings'], method: string, pathname: string, prefer: Preferences, random = Math.random): Decision {
+export function decide(
+  settings: Env['settings'],
+  method: string,
+  pathname: string,
+  prefer: Preferences,
+  random = Math.random,
+): Decision {
   const rule = settings.rules.find((r) => ruleMatches(r, method, pathname));
   const latency = rule && rule.latency !== undefined ? rule.latency : settings.latency;
   const rate = rule?.errorRate ?? settings.errorRate;
@@ -137,7 +147,12 @@ export class Resilience {
       const reply = await answer(req);
       return { ...reply, headers: { ...(reply.headers ?? {}), ...extra } };
     } catch (err) {
-      if (err instanceof ApiError) throw new ApiError(err.errorName, { status: err.status, body: err.body, headers: { ...err.headers, ...extra } });
+      if (err instanceof ApiError)
+        throw new ApiError(err.errorName, {
+          status: err.status,
+          body: err.body,
+          headers: { ...err.headers, ...extra },
+        });
       throw err;
     }
   }
@@ -149,7 +164,13 @@ export class Resilience {
   }
 
   /** `Prefer: status=N`: the documented answer for N (a 2xx the operation gives itself is kept as it is). */
-  private async preferred(req: PlainRequest, pathname: string, status: number, extra: Record<string, string>, answer: Answer): Promise<Reply> {
+  private async preferred(
+    req: PlainRequest,
+    pathname: string,
+    status: number,
+    extra: Record<string, string>,
+    answer: Answer,
+  ): Promise<Reply> {
     const op = this.operation(req.method, pathname);
     const documented = op ? documentedAnswer(op.contract.doc, op.responses, status) : undefined;
     if (!documented) {
@@ -157,14 +178,23 @@ export class Resilience {
       if (!op) {
         // no operation here (the API answers its own 404 or 405): nothing is documented to choose from
         notApplied(extra, status);
-        extra['X-Geostub-Prefer-Ignored'] = [extra['X-Geostub-Prefer-Ignored'], `status=${status} (no operation of the contracts answers ${req.method} ${pathname})`].filter(Boolean).join('; ');
+        extra['X-Geostub-Prefer-Ignored'] = [
+          extra['X-Geostub-Prefer-Ignored'],
+          `status=${status} (no operation of the contracts answers ${req.method} ${pathname})`,
+        ]
+          .filter(Boolean)
+          .join('; ');
         return this.withHeaders(answer, req, extra);
       }
       const statuses = documentedStatuses(op.responses);
       const message = `Prefer: status=${status} is not documented for ${op.method.toUpperCase()} ${op.path} (${op.operationId}); it documents ${statuses.join(', ')}${statuses.length ? ', and' : ''} geostub also injects ${INJECTABLE_STATUSES.join(', ')}.`;
       const e = this.apis[op.api]?.invalidBody(message, undefined) ?? apiError('adminBadRequest', message);
       notApplied(extra, status);
-      throw apiError('preferStatusUndocumented', { status: e.status, body: e.body, headers: { ...e.headers, ...extra } });
+      throw apiError('preferStatusUndocumented', {
+        status: e.status,
+        body: e.body,
+        headers: { ...e.headers, ...extra },
+      });
     }
     if (status < 300) {
       const reply = await Promise.resolve(answer(req)).catch((err: unknown) => {

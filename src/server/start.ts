@@ -5,7 +5,12 @@ import { join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { loadContracts, PACKAGE_ROOT, type Contract } from '../contracts/load.js';
 import { allOperations, buildRouteTable } from '../contracts/route-table.js';
-import { DEFAULT_GEONODE_RELEASE, GEONODE_RELEASES, isGeonodeRelease, type GeonodeRelease } from '../contracts/release.js';
+import {
+  DEFAULT_GEONODE_RELEASE,
+  GEONODE_RELEASES,
+  isGeonodeRelease,
+  type GeonodeRelease,
+} from '../contracts/release.js';
 import { ContractValidators } from '../contracts/validators.js';
 import { Store, type LazyOptions } from '../store/store.js';
 import { readFixtureFiles } from '../store/snapshot.js';
@@ -103,7 +108,14 @@ const FIXTURE_SCHEMAS: FixtureSchemas = { ...GEONODE_FIXTURE_SCHEMAS, ...KOORDIN
  * this version does not know) are pushed to `warnings`. geostub's own fixtures are not checked record by record
  * (`check` false; a test keeps them valid), which keeps a start ~0.5 s faster: compiling the checks is most of it.
  */
-export async function readCheckedFixtures(dir: string, specs: Record<string, CollectionSpec>, contracts: Contract[], validators: ContractValidators, warnings: string[], check = true): Promise<Record<string, Record<string, unknown>[]>> {
+export async function readCheckedFixtures(
+  dir: string,
+  specs: Record<string, CollectionSpec>,
+  contracts: Contract[],
+  validators: ContractValidators,
+  warnings: string[],
+  check = true,
+): Promise<Record<string, Record<string, unknown>[]>> {
   const merged: Record<string, Record<string, unknown>[]> = {};
   const problems: string[] = [];
   const found: string[] = [];
@@ -112,7 +124,10 @@ export async function readCheckedFixtures(dir: string, specs: Record<string, Col
     const collections = await readFixtureFiles([file]);
     if (check) problems.push(...checkFixtureFile(name, collections, specs, FIXTURE_SCHEMAS, contracts, validators));
     for (const c of Object.keys(collections)) {
-      if (!specs[c]) found.push(`${name}: collection "${c}" is not one geostub knows (a typo, or data from another version?); it is not served`);
+      if (!specs[c])
+        found.push(
+          `${name}: collection "${c}" is not one geostub knows (a typo, or data from another version?); it is not served`,
+        );
     }
     if (name === 'geonode.json') found.push(...geonodeFixtureWarnings(name, collections));
     Object.assign(merged, collections);
@@ -141,7 +156,8 @@ export interface GeostubApp {
 export async function createGeostubApp(options: GeostubOptions = {}): Promise<GeostubApp> {
   if (options.faults && unknownFaults(options.faults).length) throw new Error(faultUsage(options.faults));
   const release = options.geonode ?? DEFAULT_GEONODE_RELEASE;
-  if (!isGeonodeRelease(release)) throw new Error(`geonode must be one of ${GEONODE_RELEASES.join(', ')} (got ${String(options.geonode)})`);
+  if (!isGeonodeRelease(release))
+    throw new Error(`geonode must be one of ${GEONODE_RELEASES.join(', ')} (got ${String(options.geonode)})`);
   const contracts = await loadContracts(PACKAGE_ROOT, release);
   const routes = buildRouteTable(contracts);
   const validators = new ContractValidators(contracts);
@@ -151,16 +167,39 @@ export async function createGeostubApp(options: GeostubOptions = {}): Promise<Ge
   const store = await Store.open({
     file: options.inMemory ? undefined : resolve(options.db ?? join(process.cwd(), '.geostub', 'db.json')),
     inMemory: options.inMemory,
-    seed: () => readCheckedFixtures(fixturesDir, specs, contracts, validators, warnings, fixturesDir !== resolve(PACKAGE_ROOT, 'fixtures')),
+    seed: () =>
+      readCheckedFixtures(
+        fixturesDir,
+        specs,
+        contracts,
+        validators,
+        warnings,
+        fixturesDir !== resolve(PACKAGE_ROOT, 'fixtures'),
+      ),
     specs,
     lazy: options.lazy,
   });
-  const settings: ServerSettings = { patchAll: options.patchAll ?? true, auth: options.auth ?? 'on', geonode: release, ...resilienceSettings(options), faults: [...(options.faults ?? [])] };
+  const settings: ServerSettings = {
+    patchAll: options.patchAll ?? true,
+    auth: options.auth ?? 'on',
+    geonode: release,
+    ...resilienceSettings(options),
+    faults: [...(options.faults ?? [])],
+  };
   const clock = new Clock();
-  const env: Env = { store, contracts, validators, settings, persist: () => store.persist(), now: () => isoAt(clock.now()) };
+  const env: Env = {
+    store,
+    contracts,
+    validators,
+    settings,
+    persist: () => store.persist(),
+    now: () => isoAt(clock.now()),
+  };
   const jobDuration = options.jobDuration ?? DEFAULT_JOB_DURATION;
-  if (!Number.isFinite(jobDuration) || jobDuration < 0) throw new Error(`jobDuration must be a number of milliseconds, 0 or more (got ${String(options.jobDuration)})`);
-  const persistQuietly = () => void store.persist().catch((err: unknown) => console.error('geostub: could not persist after a job step:', err));
+  if (!Number.isFinite(jobDuration) || jobDuration < 0)
+    throw new Error(`jobDuration must be a number of milliseconds, 0 or more (got ${String(options.jobDuration)})`);
+  const persistQuietly = () =>
+    void store.persist().catch((err: unknown) => console.error('geostub: could not persist after a job step:', err));
   env.jobs = new JobScheduler(env, [EXECUTION_JOB, MANAGEMENT_JOB, HARVESTER_JOB], jobDuration, clock, persistQuietly);
   if (env.jobs.load().failed > 0) await store.persist(); // unfinished jobs resume; unusable ones end failed
   const exchanges = new ExchangeLog({ showSecrets: options.showSecrets });

@@ -65,7 +65,9 @@ export function derOid(dotted: string): Buffer {
 export function derTime(d: Date): Buffer {
   const iso = d.toISOString(); // 2025-01-02T03:04:05.678Z
   const digits = iso.slice(0, 19).replace(/[-:T]/g, '') + 'Z'; // 20250102030405Z
-  return d.getUTCFullYear() < 2050 ? tlv(0x17, Buffer.from(digits.slice(2), 'ascii')) : tlv(0x18, Buffer.from(digits, 'ascii'));
+  return d.getUTCFullYear() < 2050
+    ? tlv(0x17, Buffer.from(digits.slice(2), 'ascii'))
+    : tlv(0x18, Buffer.from(digits, 'ascii'));
 }
 
 const OID = {
@@ -120,7 +122,9 @@ export interface SelfSignedOptions {
 
 /** A fresh key pair and a self-signed certificate for localhost (plus `hosts`), both PEM. */
 export function selfSignedCertificate(options: SelfSignedOptions = {}): TlsMaterial {
-  const hosts = [...new Set(['localhost', '127.0.0.1', '::1', ...(options.hosts ?? [])].filter((h) => h && !isWildcard(h)))];
+  const hosts = [
+    ...new Set(['localhost', '127.0.0.1', '::1', ...(options.hosts ?? [])].filter((h) => h && !isWildcard(h))),
+  ];
   const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const spki = publicKey.export({ type: 'spki', format: 'der' });
   const keyId = createHash('sha1').update(spki).digest();
@@ -142,14 +146,17 @@ export function selfSignedCertificate(options: SelfSignedOptions = {}): TlsMater
     seq(derTime(notBefore), derTime(notAfter)),
     name,
     spki,
-    explicit(3, seq(
-      extension(OID.basicConstraints, true, seq()), // cA defaults to false
-      extension(OID.keyUsage, true, bitString(Buffer.from([0xa0]), 5)), // digitalSignature, keyEncipherment
-      extension(OID.extKeyUsage, false, seq(derOid(OID.serverAuth))),
-      extension(OID.subjectAltName, false, altNames(hosts)),
-      extension(OID.subjectKeyId, false, octets(keyId)),
-      extension(OID.authorityKeyId, false, seq(tlv(0x80, keyId))),
-    )),
+    explicit(
+      3,
+      seq(
+        extension(OID.basicConstraints, true, seq()), // cA defaults to false
+        extension(OID.keyUsage, true, bitString(Buffer.from([0xa0]), 5)), // digitalSignature, keyEncipherment
+        extension(OID.extKeyUsage, false, seq(derOid(OID.serverAuth))),
+        extension(OID.subjectAltName, false, altNames(hosts)),
+        extension(OID.subjectKeyId, false, octets(keyId)),
+        extension(OID.authorityKeyId, false, seq(tlv(0x80, keyId))),
+      ),
+    ),
   );
   const signature = sign('sha256', tbs, privateKey);
   const cert = seq(tbs, algorithm, bitString(signature));

@@ -134,7 +134,10 @@ export async function watchGeostub(running: RunningGeostub, o: WatchOptions): Pr
   const fixtureFiles = FIXTURE_FILES.map((f) => join(o.fixtures, f));
   const { store, env } = running;
   let base = snapshotOf(store, await readFixtureFiles(fixtureFiles));
-  const hashes = { fixtures: await hashFiles(o.fixtures, FIXTURE_FILES), contracts: await hashFiles(contractsDir, CONTRACT_NAMES) };
+  const hashes = {
+    fixtures: await hashFiles(o.fixtures, FIXTURE_FILES),
+    contracts: await hashFiles(contractsDir, CONTRACT_NAMES),
+  };
   let chain = Promise.resolve();
   const report = o.onReload ?? (() => {});
 
@@ -155,7 +158,10 @@ export async function watchGeostub(running: RunningGeostub, o: WatchOptions): Pr
 
   const check = (what: 'fixtures' | 'contracts') => {
     chain = chain.then(async () => {
-      const hash = what === 'fixtures' ? await hashFiles(o.fixtures, FIXTURE_FILES) : await hashFiles(contractsDir, CONTRACT_NAMES);
+      const hash =
+        what === 'fixtures'
+          ? await hashFiles(o.fixtures, FIXTURE_FILES)
+          : await hashFiles(contractsDir, CONTRACT_NAMES);
       if (hash === hashes[what]) return;
       try {
         const summary = what === 'fixtures' ? await reloadFixtures() : await reloadContracts(running, contractsDir);
@@ -170,10 +176,13 @@ export async function watchGeostub(running: RunningGeostub, o: WatchOptions): Pr
   const timers = new Map<string, NodeJS.Timeout>();
   const debounced = (what: 'fixtures' | 'contracts') => {
     clearTimeout(timers.get(what));
-    timers.set(what, setTimeout(() => {
-      timers.delete(what);
-      check(what);
-    }, o.debounceMs ?? 150));
+    timers.set(
+      what,
+      setTimeout(() => {
+        timers.delete(what);
+        check(what);
+      }, o.debounceMs ?? 150),
+    );
   };
   const watchers: FSWatcher[] = [
     watch(o.fixtures, (_e, name) => (!name || FIXTURE_FILES.includes(String(name))) && debounced('fixtures')),

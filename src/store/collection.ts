@@ -50,7 +50,10 @@ export class Collection {
   /** records removed during a replay, dropped from `records` in one pass by `endReplay` */
   private replayRemoved: Set<StoredRecord> | null = null;
   /** secondary indexes (`where`), built on first use and kept up to date by insert/update/remove */
-  private secondary = new Map<string, { byValue: Map<string, Set<StoredRecord>>; keysOf: WeakMap<StoredRecord, string[]> }>();
+  private secondary = new Map<
+    string,
+    { byValue: Map<string, Set<StoredRecord>>; keysOf: WeakMap<StoredRecord, string[]> }
+  >();
 
   constructor(
     readonly name: string,
@@ -91,7 +94,10 @@ export class Collection {
   }
 
   insert(record: StoredRecord): StoredRecord {
-    if (this.spec.idKind !== 'given' && (record[this.spec.idField] === undefined || record[this.spec.idField] === null)) {
+    if (
+      this.spec.idKind !== 'given' &&
+      (record[this.spec.idField] === undefined || record[this.spec.idField] === null)
+    ) {
       record[this.spec.idField] = this.nextId();
     }
     const key = String(record[this.spec.idField]);
@@ -179,7 +185,12 @@ export class Collection {
     }
     if (removing) return void ix.keysOf.delete(rec);
     const v = rec[field];
-    const keys = v === undefined || v === null ? [] : Array.isArray(v) ? [...new Set(v.filter((x) => x !== null && x !== undefined).map(String))] : [String(v)];
+    const keys =
+      v === undefined || v === null
+        ? []
+        : Array.isArray(v)
+          ? [...new Set(v.filter((x) => x !== null && x !== undefined).map(String))]
+          : [String(v)];
     if (!keys.length) return void ix.keysOf.delete(rec); // most records have no value (linked_to): no entry
     ix.keysOf.set(rec, keys);
     for (const k of keys) {

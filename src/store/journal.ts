@@ -41,7 +41,8 @@ function withChecksum(payload: string): string {
 
 /** The entry a journal line holds, or undefined when the line is damaged (checksum, JSON or shape). */
 export function decodeLine(line: string): JournalEntry | undefined {
-  if (line.length < SUFFIX + 2 || !line.endsWith('"}') || line.slice(-SUFFIX, -SUFFIX + 6) !== ',"k":"') return undefined;
+  if (line.length < SUFFIX + 2 || !line.endsWith('"}') || line.slice(-SUFFIX, -SUFFIX + 6) !== ',"k":"')
+    return undefined;
   const payload = line.slice(0, -SUFFIX) + '}';
   if (hex(payload) !== line.slice(-10, -2)) return undefined;
   try {
@@ -68,7 +69,13 @@ export interface JournaledRecord {
  * The journal lines for a collection's recorded changes (see `Collection.takeChanges`), appended to `out`; where the
  * JSON of each lazy record sits in its line goes to `stored`. A line is `encodeEntry`'s, built from its parts.
  */
-export function changeLines(name: string, collection: Collection, changes: Map<string, Change>, out: string[], stored?: JournaledRecord[]): void {
+export function changeLines(
+  name: string,
+  collection: Collection,
+  changes: Map<string, Change>,
+  out: string[],
+  stored?: JournaledRecord[],
+): void {
   for (const [id, change] of changes) {
     const rec = collection.get(id);
     if (change === 'del' || !rec) {
@@ -77,11 +84,17 @@ export function changeLines(name: string, collection: Collection, changes: Map<s
     }
     const head = `{"op":${JSON.stringify(change)},"c":${JSON.stringify(name)},"id":${JSON.stringify(id)},"r":`;
     const json = JSON.stringify(plainRecord(rec));
-    if (stored && isPaged(rec)) stored.push({ record: rec, writes: writesOf(rec), line: out.length, start: Buffer.byteLength(head), length: Buffer.byteLength(json) });
+    if (stored && isPaged(rec))
+      stored.push({
+        record: rec,
+        writes: writesOf(rec),
+        line: out.length,
+        start: Buffer.byteLength(head),
+        length: Buffer.byteLength(json),
+      });
     out.push(withChecksum(`${head}${json}}`)); // what encodeEntry makes of the entry, with the record's place known
   }
 }
-
 
 interface Batch {
   promise: Promise<void>;
@@ -218,7 +231,10 @@ export class Journal {
   async removeBefore(n: number): Promise<void> {
     for (const s of await this.segments()) {
       if (s >= n) continue;
-      await this.handles.get(s)?.close().catch(() => undefined);
+      await this.handles
+        .get(s)
+        ?.close()
+        .catch(() => undefined);
       this.handles.delete(s);
       this.sizes.delete(s);
       await unlink(this.segmentPath(s)).catch(() => undefined);
@@ -227,7 +243,8 @@ export class Journal {
 
   /** Resolves when every queued line is on disk (or failed). */
   async flushed(): Promise<void> {
-    while (this.running || this.scheduled || this.pending.length) await (this.pendingBatch?.promise ?? this.inflight ?? new Promise((r) => setImmediate(r))).catch(() => undefined);
+    while (this.running || this.scheduled || this.pending.length)
+      await (this.pendingBatch?.promise ?? this.inflight ?? new Promise((r) => setImmediate(r))).catch(() => undefined);
   }
 
   async close(): Promise<void> {
@@ -240,7 +257,13 @@ export class Journal {
 type Watcher = [first: number, count: number, placed: (segment: number, offsets: number[]) => void];
 
 /** Tell each watcher where its lines went: `lines` were written at byte `base` of `segment`. */
-function tellPlaces(lines: string[], watchers: Watcher[], segment: number, base: number, warn: (m: string) => void): void {
+function tellPlaces(
+  lines: string[],
+  watchers: Watcher[],
+  segment: number,
+  base: number,
+  warn: (m: string) => void,
+): void {
   let at = base;
   let line = 0;
   for (const [first, count, placed] of watchers) {

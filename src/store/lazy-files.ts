@@ -46,8 +46,10 @@ export class LazyFiles {
   ) {
     const from = options?.from ?? LAZY_DEFAULTS.from;
     const cacheMB = options?.cacheMB ?? LAZY_DEFAULTS.cacheMB;
-    if (!Number.isInteger(from) || from < 1) throw new Error(`--lazy-from (lazy.from) must be a whole number of records, 1 or more, not ${String(from)}`);
-    if (!Number.isFinite(cacheMB) || cacheMB < 0) throw new Error(`the record cache (--cache-mb, lazy.cacheMB) must be 0 or more MB, not ${String(cacheMB)}`);
+    if (!Number.isInteger(from) || from < 1)
+      throw new Error(`--lazy-from (lazy.from) must be a whole number of records, 1 or more, not ${String(from)}`);
+    if (!Number.isFinite(cacheMB) || cacheMB < 0)
+      throw new Error(`the record cache (--cache-mb, lazy.cacheMB) must be 0 or more MB, not ${String(cacheMB)}`);
     this.from = from;
     this.cache = new RecordCache(cacheMB * 1024 * 1024);
   }
@@ -128,6 +130,12 @@ export class LazyFiles {
     }
     for (const s of this.segments.values()) records += s.records;
     const mb = (n: number) => Math.round((n / 1024 / 1024) * 100) / 100;
-    return { records, loaded: this.cache.loaded, loadedMB: mb(this.cache.bytes), cacheMB: mb(this.cache.budget), reads: this.cache.loads };
+    return {
+      records,
+      loaded: this.cache.loaded,
+      loadedMB: mb(this.cache.bytes),
+      cacheMB: mb(this.cache.budget),
+      reads: this.cache.loads,
+    };
   }
 }

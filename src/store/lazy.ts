@@ -34,7 +34,8 @@ const STATE = Symbol('lazy record');
 /** Parse a record's JSON: from now on the proxy forwards to it. */
 function fill(state: LazyState, text: string): void {
   const parsed = JSON.parse(text) as unknown;
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error(`${state.source.path} holds a record that is not an object at byte ${state.offset}`);
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new Error(`${state.source.path} holds a record that is not an object at byte ${state.offset}`);
   state.record = parsed as StoredRecord;
   state.loaded = true;
   state.used = true;
@@ -90,7 +91,8 @@ class LazyHandler implements LazyState, ProxyHandler<StoredRecord> {
   }
 
   has(_target: StoredRecord, key: string | symbol): boolean {
-    if (!this.loaded && typeof key === 'string' && this.columns.names.has(key)) return this.columns.values.get(key)![this.row] !== ABSENT;
+    if (!this.loaded && typeof key === 'string' && this.columns.names.has(key))
+      return this.columns.values.get(key)![this.row] !== ABSENT;
     return Reflect.has(load(this), key);
   }
 
@@ -127,12 +129,19 @@ class LazyHandler implements LazyState, ProxyHandler<StoredRecord> {
 const TARGET: StoredRecord = {};
 
 /** A record stored in `source` at `offset` (`length` bytes), loaded when first needed; its hot fields answer until then. */
-export function lazyRecord(source: LazySource, offset: number, length: number, columns: HotColumns, row: number): StoredRecord {
+export function lazyRecord(
+  source: LazySource,
+  offset: number,
+  length: number,
+  columns: HotColumns,
+  row: number,
+): StoredRecord {
   source.retain();
   return new Proxy(TARGET, new LazyHandler(source, offset, length, columns, row));
 }
 
-const stateOf = (record: StoredRecord): LazyState | undefined => (record as Record<symbol, LazyState | undefined>)[STATE];
+const stateOf = (record: StoredRecord): LazyState | undefined =>
+  (record as Record<symbol, LazyState | undefined>)[STATE];
 
 /** The record's JSON as stored, while it is not loaded (the snapshot writer copies it rather than load it). */
 export function storedJson(record: StoredRecord): string | undefined {
@@ -209,7 +218,8 @@ function refreshColumns(state: LazyState): void {
     const now = value === undefined ? ABSENT : value; // as stored: JSON has no undefined
     const was = column[state.row];
     if (now === was || (now !== ABSENT && was !== ABSENT && JSON.stringify(now) === JSON.stringify(was))) continue;
-    column[state.row] = now === ABSENT || now === null || typeof now !== 'object' ? now : deepFreeze(JSON.parse(JSON.stringify(now)));
+    column[state.row] =
+      now === ABSENT || now === null || typeof now !== 'object' ? now : deepFreeze(JSON.parse(JSON.stringify(now)));
   }
 }
 

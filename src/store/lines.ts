@@ -16,7 +16,10 @@ function decode(buf: Buffer, start: number, end: number): string {
  * Call `onLine` for every line of `file` (without its `\n`, and without a trailing `\r`). `terminated` is false only
  * for a last line that has no newline after it (a journal tail cut short by a crash). Returning `false` stops.
  */
-export async function forEachLine(file: string, onLine: (line: string, lineNo: number, terminated: boolean) => void | false): Promise<void> {
+export async function forEachLine(
+  file: string,
+  onLine: (line: string, lineNo: number, terminated: boolean) => void | false,
+): Promise<void> {
   const fh = await open(file, 'r');
   // two buffers: the next chunk is read (in libuv's thread pool) while this one is parsed
   const buffers = [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)];

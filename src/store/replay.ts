@@ -35,7 +35,12 @@ export async function lastReset(journal: Journal, from: number): Promise<Journal
  * Read the segments after `after`, in order, and hand each intact entry to `apply`; damaged lines (a torn last
  * write, a checksum mismatch) are skipped with one warning per segment. Never throws on content.
  */
-export async function replayJournal(journal: Journal, after: JournalPosition, apply: (e: JournalEntry) => void, warn: (msg: string) => void): Promise<ReplayReport> {
+export async function replayJournal(
+  journal: Journal,
+  after: JournalPosition,
+  apply: (e: JournalEntry) => void,
+  warn: (msg: string) => void,
+): Promise<ReplayReport> {
   const report: ReplayReport = { entries: 0, damaged: 0 };
   for (const n of await journal.segments()) {
     if (n < after.segment) continue;
@@ -60,12 +65,12 @@ export async function replayJournal(journal: Journal, after: JournalPosition, ap
     });
     if (bad.length) {
       report.damaged += bad.length;
-      const what = torn && bad.length === 1
-        ? 'its last line was cut short by a crash (that write was never acknowledged)'
-        : `${bad.length} damaged line(s), first at line ${bad[0]}`;
+      const what =
+        torn && bad.length === 1
+          ? 'its last line was cut short by a crash (that write was never acknowledged)'
+          : `${bad.length} damaged line(s), first at line ${bad[0]}`;
       warn(`journal ${file}: ${what}; skipped`);
     }
   }
   return report;
 }
-

@@ -46,7 +46,10 @@ export class SnapshotAdapter implements Adapter<SnapshotData> {
   /** The snapshot, or null when there is none yet (lowdb then keeps the default data). */
   async read(): Promise<SnapshotData | null> {
     this.source = undefined;
-    this.found = await access(this.file).then(() => true, () => false);
+    this.found = await access(this.file).then(
+      () => true,
+      () => false,
+    );
     if (!this.found) return null;
     const read = await readSnapshot(this.file, this.plan().hotFields, this.cache);
     this.source = read.source;
@@ -67,7 +70,11 @@ export class SnapshotAdapter implements Adapter<SnapshotData> {
 }
 
 /** Read a snapshot: through its index when it has a valid one, else the ordinary way; a useful error when unreadable. */
-async function readSnapshot(file: string, hotFields: IndexPlan['hotFields'], cache: RecordCache): Promise<IndexedSnapshot> {
+async function readSnapshot(
+  file: string,
+  hotFields: IndexPlan['hotFields'],
+  cache: RecordCache,
+): Promise<IndexedSnapshot> {
   // an index that cannot be followed (a damaged file that kept its size and mtime) falls back to the ordinary read
   const indexed = await readIndexedSnapshot(file, hotFields, cache).catch(() => undefined);
   if (indexed) return indexed;
@@ -75,6 +82,8 @@ async function readSnapshot(file: string, hotFields: IndexPlan['hotFields'], cac
     return await readCollectionsFile(file);
   } catch (err) {
     if (!(err instanceof SnapshotFormatError)) throw err;
-    throw new Error(`The database file ${file} is not valid JSON or not a geostub database (${err.message}). Delete it to start again from the seed fixtures.`);
+    throw new Error(
+      `The database file ${file} is not valid JSON or not a geostub database (${err.message}). Delete it to start again from the seed fixtures.`,
+    );
   }
 }

@@ -67,7 +67,12 @@ export class LayoutRecorder {
     const hot = this.plan?.hotFields(name);
     if (this.plan && hot && count >= this.plan.lazyFrom) {
       this.hot = hot;
-      this.current.lazy = { offsets: [], lengths: [], hot: Object.fromEntries(this.hot.map((f) => [f, []])), absent: Object.fromEntries(this.hot.map((f) => [f, []])) };
+      this.current.lazy = {
+        offsets: [],
+        lengths: [],
+        hot: Object.fromEntries(this.hot.map((f) => [f, []])),
+        absent: Object.fromEntries(this.hot.map((f) => [f, []])),
+      };
     }
   }
 
@@ -148,7 +153,14 @@ async function readIndex(file: string): Promise<SnapshotIndex | undefined> {
     return undefined; // none, or unreadable: the snapshot is read the ordinary way
   }
   const now = await stat(file).catch(() => undefined);
-  if (!now || index?.version !== 1 || index.size !== now.size || index.mtimeMs !== now.mtimeMs || !Array.isArray(index.collections)) return undefined;
+  if (
+    !now ||
+    index?.version !== 1 ||
+    index.size !== now.size ||
+    index.mtimeMs !== now.mtimeMs ||
+    !Array.isArray(index.collections)
+  )
+    return undefined;
   return index;
 }
 
@@ -163,7 +175,11 @@ export interface IndexedSnapshot {
  * Read a snapshot through its index: small collections parsed from their byte ranges, large ones as lazy records.
  * Undefined when there is no valid index (the caller reads the file the ordinary way).
  */
-export async function readIndexedSnapshot(file: string, hotFields: IndexPlan['hotFields'], cache: RecordCache): Promise<IndexedSnapshot | undefined> {
+export async function readIndexedSnapshot(
+  file: string,
+  hotFields: IndexPlan['hotFields'],
+  cache: RecordCache,
+): Promise<IndexedSnapshot | undefined> {
   const index = await readIndex(file);
   if (!index) return undefined;
   const source = new LazySource(file, cache);
@@ -197,7 +213,6 @@ export async function readIndexedSnapshot(file: string, hotFields: IndexPlan['ho
   }
 }
 
-
 function hotColumns(lazy: LazyLayout, fields: readonly string[]): HotColumns | undefined {
   const values = new Map<string, unknown[]>();
   for (const f of fields) {
@@ -206,7 +221,10 @@ function hotColumns(lazy: LazyLayout, fields: readonly string[]): HotColumns | u
     const table = lazy.tables?.[f];
     if (table) {
       for (const v of table) deepFreeze(v); // shared by every record holding it
-      values.set(f, column.map((i) => (i === -1 ? ABSENT : table[i as number])));
+      values.set(
+        f,
+        column.map((i) => (i === -1 ? ABSENT : table[i as number])),
+      );
     } else {
       for (const i of lazy.absent?.[f] ?? []) column[i] = ABSENT;
       values.set(f, column);
@@ -214,7 +232,6 @@ function hotColumns(lazy: LazyLayout, fields: readonly string[]): HotColumns | u
   }
   return { names: new Set(fields), values };
 }
-
 
 function firstLine(buf: Buffer): string {
   const nl = buf.indexOf(10);

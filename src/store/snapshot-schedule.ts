@@ -74,7 +74,9 @@ export class SnapshotSchedule {
       } catch (err) {
         failed = true;
         this.stale = true;
-        this.work.warn(`could not rewrite the snapshot ${this.work.file} (${(err as Error).message}); the journal keeps every write`);
+        this.work.warn(
+          `could not rewrite the snapshot ${this.work.file} (${(err as Error).message}); the journal keeps every write`,
+        );
       } finally {
         this.writing = undefined;
         if (this.stale && !failed) this.schedule(); // writes arrived while it was written

@@ -47,7 +47,9 @@ export async function readCollectionsFile(file: string): Promise<CollectionsFile
   if (streamed.ok) return streamed.value;
   const { size } = await stat(file);
   if (size > WHOLE_FILE_LIMIT) {
-    throw new SnapshotFormatError(`${streamed.problem}; a file of ${(size / 1e6).toFixed(0)} MB must be in geostub's one-record-per-line layout`);
+    throw new SnapshotFormatError(
+      `${streamed.problem}; a file of ${(size / 1e6).toFixed(0)} MB must be in geostub's one-record-per-line layout`,
+    );
   }
   let parsed: unknown;
   try {
@@ -55,9 +57,11 @@ export async function readCollectionsFile(file: string): Promise<CollectionsFile
   } catch (err) {
     throw new SnapshotFormatError((err as Error).message);
   }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new SnapshotFormatError('the file does not hold a JSON object');
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new SnapshotFormatError('the file does not hold a JSON object');
   const { collections, ...head } = parsed as Rec;
-  if (!collections || typeof collections !== 'object' || Array.isArray(collections)) throw new SnapshotFormatError('no "collections" key');
+  if (!collections || typeof collections !== 'object' || Array.isArray(collections))
+    throw new SnapshotFormatError('no "collections" key');
   for (const [name, records] of Object.entries(collections)) {
     if (!Array.isArray(records)) throw new SnapshotFormatError(`collection "${name}" is not an array`);
   }

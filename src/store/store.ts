@@ -113,7 +113,12 @@ export class Store {
       const reset = await lastReset(journal, from);
       if (reset) store.lazy.drop();
       if (reset) store.load(await options.seed());
-      const report = await replayJournal(journal, reset ?? { segment: from, line: 0 }, (e) => store.apply(e), store.warn);
+      const report = await replayJournal(
+        journal,
+        reset ?? { segment: from, line: 0 },
+        (e) => store.apply(e),
+        store.warn,
+      );
       for (const c of store.collections.values()) c.endReplay();
       // fold what was replayed into a fresh snapshot soon, so the next start reads one file
       // and write an index for the next start where a large collection could have been read lazily but was not
@@ -158,12 +163,15 @@ export class Store {
   private async writeSnapshot(head: Record<string, unknown>, placeLazy = false): Promise<void> {
     this.db.data.head = head;
     const placed: PlacedRecord[] = [];
-    if (placeLazy) this.snapshots!.placed = (record, offset, length) => void (isPaged(record) && placed.push([record, writesOf(record), offset, length]));
+    if (placeLazy)
+      this.snapshots!.placed = (record, offset, length) =>
+        void (isPaged(record) && placed.push([record, writesOf(record), offset, length]));
     await this.db.write();
     if (placeLazy) this.lazy.storedInSnapshot(this.options.file!, placed);
   }
 
-  private readonly warn = (message: string) => (this.options.warn ?? ((m: string) => console.warn(`geostub: ${m}`)))(message);
+  private readonly warn = (message: string) =>
+    (this.options.warn ?? ((m: string) => console.warn(`geostub: ${m}`)))(message);
 
   private load(data: Record<string, StoredRecord[]>): void {
     this.collections.clear();
@@ -179,13 +187,17 @@ export class Store {
     if (e.op === 'reset') return; // handled by starting from the seed (lastReset)
     const c = this.collections.get(e.c);
     if (!c) throw new Error(`unknown collection ${e.c}`);
-    if (e.op !== 'ins' && e.op !== 'put' && e.op !== 'del') throw new Error(`unknown journal operation ${String(e.op)}`);
+    if (e.op !== 'ins' && e.op !== 'put' && e.op !== 'del')
+      throw new Error(`unknown journal operation ${String(e.op)}`);
     c.replay(e.op, String(e.id), e.op === 'del' ? undefined : e.r);
   }
 
   /** Every collection with its (live) records, known ones first, in spec order. */
   private entries(): [string, readonly StoredRecord[]][] {
-    return [...[...this.collections].map(([n, c]) => [n, c.all()] as [string, readonly StoredRecord[]]), ...Object.entries(this.foreign)];
+    return [
+      ...[...this.collections].map(([n, c]) => [n, c.all()] as [string, readonly StoredRecord[]]),
+      ...Object.entries(this.foreign),
+    ];
   }
 
   /** A stamp that changes whenever any collection changes (for caches of derived data). */

@@ -66,7 +66,9 @@ export const GEONODE_443_ROUTES: readonly RouteEntry[] = [
   ['GET', '/api/v2/datasets/{dataset}/maplayers/', 'layers/api/views.py:174'],
   ['GET', '/api/v2/datasets/{dataset}/maps/', 'layers/api/views.py:185'],
   // `metadata` is shadowed by the upload action (a list-level route, listed first)
-  ...(['keywords', 'tkeywords', 'regions', 'data', 'executions', 'linked_resources'] as const).map((f) => ['GET', `/api/v2/datasets/{dataset}/${f}/`, RELATIONS_SOURCE] as const),
+  ...(['keywords', 'tkeywords', 'regions', 'data', 'executions', 'linked_resources'] as const).map(
+    (f) => ['GET', `/api/v2/datasets/{dataset}/${f}/`, RELATIONS_SOURCE] as const,
+  ),
   ['GET', '/api/v2/datasets/{dataset}/styles/', 'layers/api/serializers.py:159'],
   ['GET', '/api/v2/datasets/{dataset}/attribute_set/', 'layers/api/serializers.py:161'],
 
@@ -89,7 +91,9 @@ export const GEONODE_443_ROUTES: readonly RouteEntry[] = [
   ['PATCH', '/api/v2/maps/{map}/', 'maps/api/views.py:52'],
   ['GET', '/api/v2/maps/{map}/maplayers/', 'maps/api/views.py:100'],
   ['GET', '/api/v2/maps/{map}/datasets/', 'maps/api/views.py:111'],
-  ...[...resourceRelations, 'linked_resources'].map((f) => ['GET', `/api/v2/maps/{map}/${f}/`, RELATIONS_SOURCE] as const),
+  ...[...resourceRelations, 'linked_resources'].map(
+    (f) => ['GET', `/api/v2/maps/{map}/${f}/`, RELATIONS_SOURCE] as const,
+  ),
 
   // geoapps: GeoAppViewSet (geoapps/api/views.py:41), http_method_names get/patch/post/put (:46)
   ['GET', '/api/v2/geoapps/', 'geoapps/api/views.py:41'],
@@ -98,7 +102,9 @@ export const GEONODE_443_ROUTES: readonly RouteEntry[] = [
   ['GET', '/api/v2/geoapps/{geoapp}/', 'geoapps/api/views.py:41'],
   ['PUT', '/api/v2/geoapps/{geoapp}/', 'geoapps/api/views.py:41'],
   ['PATCH', '/api/v2/geoapps/{geoapp}/', 'geoapps/api/views.py:41'],
-  ...[...resourceRelations, 'linked_resources'].map((f) => ['GET', `/api/v2/geoapps/{geoapp}/${f}/`, RELATIONS_SOURCE] as const),
+  ...[...resourceRelations, 'linked_resources'].map(
+    (f) => ['GET', `/api/v2/geoapps/{geoapp}/${f}/`, RELATIONS_SOURCE] as const,
+  ),
 
   // users: UserViewSet (people/api/views.py:26), http_method_names get/post/patch/delete (:31)
   ['GET', '/api/v2/users/', 'people/api/views.py:26'],
@@ -163,7 +169,11 @@ export const GEONODE_443_ROUTES: readonly RouteEntry[] = [
   ['PATCH', '/api/v2/harvesters/{harvester}/', 'harvesting/api/views.py:49'],
   ['DELETE', '/api/v2/harvesters/{harvester}/', 'harvesting/api/views.py:49'],
   ['GET', '/api/v2/harvesters/{harvester}/harvestable-resources/', 'harvesting/api/views.py:70'],
-  ['PATCH', '/api/v2/harvesters/{harvester}/harvestable-resources/', 'harvesting/api/views.py:70 (UpdateListModelMixin)'],
+  [
+    'PATCH',
+    '/api/v2/harvesters/{harvester}/harvestable-resources/',
+    'harvesting/api/views.py:70 (UpdateListModelMixin)',
+  ],
   ['GET', '/api/v2/harvesting-sessions/', 'harvesting/api/views.py:90'],
   ['GET', '/api/v2/harvesting-sessions/{session}/', 'harvesting/api/views.py:90'],
 

@@ -36,4 +36,7 @@ export const ADDED_IN_5: readonly RouteEntry[] = [
 ];
 
 const dropped = new Set(DROPPED_IN_5.map(([m, p]) => `${m} ${p}`));
-export const GEONODE_502_ROUTES: readonly RouteEntry[] = [...GEONODE_443_ROUTES.filter(([m, p]) => !dropped.has(`${m} ${p}`)), ...ADDED_IN_5];
+export const GEONODE_502_ROUTES: readonly RouteEntry[] = [
+  ...GEONODE_443_ROUTES.filter(([m, p]) => !dropped.has(`${m} ${p}`)),
+  ...ADDED_IN_5,
+];

@@ -21,17 +21,33 @@ const resourceWrite = { title: 'Self-check title', abstract: 'Written by the sel
 
 export const SAMPLE_REQUESTS: Record<string, SampleRequest> = {
   'POST /api/v2/resources/': { body: { title: 'Self-check resource' } },
-  'PATCH /api/v2/resources/': { body: [{ pk: '1', title: 'Bulk one' }, { pk: '2', title: 'Bulk two' }] },
+  'PATCH /api/v2/resources/': {
+    body: [
+      { pk: '1', title: 'Bulk one' },
+      { pk: '2', title: 'Bulk two' },
+    ],
+  },
   'DELETE /api/v2/resources/': { body: [{ id: '3' }] },
   'PUT /api/v2/resources/{id}/': { body: resourceWrite },
   'PATCH /api/v2/resources/{id}/': { body: { title: 'Patched' } },
   'POST /api/v2/resources/{id}/linked_resources/': { body: { target: [2] } },
-  'DELETE /api/v2/resources/{id}/linked_resources/': { body: { target: [2] }, setup: { method: 'POST', body: { target: [2] } } },
-  'PUT /api/v2/resources/{id}/copy/': { urlencoded: 'defaults=' + encodeURIComponent(JSON.stringify({ title: 'A copy' })) },
+  'DELETE /api/v2/resources/{id}/linked_resources/': {
+    body: { target: [2] },
+    setup: { method: 'POST', body: { target: [2] } },
+  },
+  'PUT /api/v2/resources/{id}/copy/': {
+    urlencoded: 'defaults=' + encodeURIComponent(JSON.stringify({ title: 'A copy' })),
+  },
   'DELETE /api/v2/resources/{id}/delete/': { body: {} },
-  'PUT /api/v2/resources/{id}/update/': { urlencoded: 'vals=' + encodeURIComponent(JSON.stringify({ title: 'Updated async' })) },
-  'POST /api/v2/resources/create/{resource_type}/': { urlencoded: 'defaults=' + encodeURIComponent(JSON.stringify({ title: 'Created async' })) },
-  'POST /api/v2/resources/ingest/{resource_type}/': { urlencoded: 'defaults=' + encodeURIComponent(JSON.stringify({ title: 'Ingested' })) },
+  'PUT /api/v2/resources/{id}/update/': {
+    urlencoded: 'vals=' + encodeURIComponent(JSON.stringify({ title: 'Updated async' })),
+  },
+  'POST /api/v2/resources/create/{resource_type}/': {
+    urlencoded: 'defaults=' + encodeURIComponent(JSON.stringify({ title: 'Created async' })),
+  },
+  'POST /api/v2/resources/ingest/{resource_type}/': {
+    urlencoded: 'defaults=' + encodeURIComponent(JSON.stringify({ title: 'Ingested' })),
+  },
   'PUT /api/v2/resources/{id}/extra_metadata/': { body: [] },
   'POST /api/v2/resources/{id}/extra_metadata/': {
     body: [{ filter_header: 'Selfcheck', field_name: 'source', field_label: 'Source', field_value: 'geostub' }],
@@ -39,12 +55,17 @@ export const SAMPLE_REQUESTS: Record<string, SampleRequest> = {
   'DELETE /api/v2/resources/{id}/extra_metadata/': { body: [] },
   'POST /api/v2/resources/{id}/favorite/': {},
   'DELETE /api/v2/resources/{id}/favorite/': { setup: { method: 'POST', body: {} } },
-  'PUT /api/v2/resources/{id}/permissions/': { body: { users: [{ id: 1002, permissions: 'view' }], groups: [], organizations: [] } },
+  'PUT /api/v2/resources/{id}/permissions/': {
+    body: { users: [{ id: 1002, permissions: 'view' }], groups: [], organizations: [] },
+  },
   'PATCH /api/v2/resources/{id}/permissions/': { body: { users: [{ id: 1003, permissions: 'edit' }] } },
   'DELETE /api/v2/resources/{id}/permissions/': {},
   'POST /api/v2/resources/{id}/ratings/': { body: { rating: 4 } },
   'PUT /api/v2/resources/{id}/set_thumbnail/': { body: { file: 'https://example.org/thumbs/selfcheck.png' } },
-  'POST /api/v2/resources/{resource_id}/set_thumbnail_from_bbox/': { body: { bbox: [-10, 10, -5, 5], srid: 'EPSG:4326' }, pick: 'dataset' },
+  'POST /api/v2/resources/{resource_id}/set_thumbnail_from_bbox/': {
+    body: { bbox: [-10, 10, -5, 5], srid: 'EPSG:4326' },
+    pick: 'dataset',
+  },
   'PATCH /api/v2/datasets/': { body: [{ id: 'DATASET', title: 'Bulk dataset' }] },
   'PUT /api/v2/datasets/{id}/': { body: resourceWrite },
   'PATCH /api/v2/datasets/{id}/': { body: { title: 'Patched dataset' } },
@@ -60,13 +81,24 @@ export const SAMPLE_REQUESTS: Record<string, SampleRequest> = {
   'PATCH /api/v2/geoapps/': { body: [{ id: 'GEOAPP', title: 'Bulk app' }] },
   'PUT /api/v2/geoapps/{id}/': { body: { ...resourceWrite, name: 'renamed-app', resource_type: 'geostory' } },
   'PATCH /api/v2/geoapps/{id}/': { body: { title: 'Patched app' } },
-  'POST /api/v2/users/': { body: { username: 'selfcheck', email: 'selfcheck@example.org', password: 'a-long-Passw0rd!' } },
+  'POST /api/v2/users/': {
+    body: { username: 'selfcheck', email: 'selfcheck@example.org', password: 'a-long-Passw0rd!' },
+  },
   'PATCH /api/v2/users/': { body: [{ id: 1002, first_name: 'Alicia' }] },
   'DELETE /api/v2/users/': { body: [{ id: 'USER_WITHOUT_RESOURCES' }] },
   'PUT /api/v2/users/{id}/': { body: { first_name: 'Put', last_name: 'Name' }, params: { id: '1002' } },
   'PATCH /api/v2/users/{id}/': { body: { first_name: 'Patched' }, params: { id: '1002' } },
   'DELETE /api/v2/users/{id}/': { pick: 'userWithoutResources' },
-  'POST /api/v2/groups/': { body: { title: 'Self-check group', group: 1, slug: 'self-check-group', description: 'test', access: 'private', categories: [] } },
+  'POST /api/v2/groups/': {
+    body: {
+      title: 'Self-check group',
+      group: 1,
+      slug: 'self-check-group',
+      description: 'test',
+      access: 'private',
+      categories: [],
+    },
+  },
   'PATCH /api/v2/groups/': { body: [{ id: 3, description: 'bulk' }] },
   'DELETE /api/v2/groups/': { body: [{ id: 4 }] },
   'PUT /api/v2/groups/{id}/': { body: { title: 'Renamed group', description: 'put' } },
@@ -74,10 +106,20 @@ export const SAMPLE_REQUESTS: Record<string, SampleRequest> = {
   'DELETE /api/v2/groups/{id}/': {},
   'POST /api/v2/uploads/': { body: { name: 'selfcheck-upload' } },
   'POST /api/v2/uploads/upload/': { form: { base_file: 'roads.geojson', charset: 'UTF-8' } },
-  'POST /api/v2/upload-size-limits/': { body: { slug: 'selfcheck_upload_size', description: 'self-check', max_size: 1048576 } },
-  'POST /api/v2/upload-parallelism-limits/': { body: { slug: 'selfcheck_parallel', description: 'self-check', max_number: 3 } },
+  'POST /api/v2/upload-size-limits/': {
+    body: { slug: 'selfcheck_upload_size', description: 'self-check', max_size: 1048576 },
+  },
+  'POST /api/v2/upload-parallelism-limits/': {
+    body: { slug: 'selfcheck_parallel', description: 'self-check', max_number: 3 },
+  },
   'DELETE /api/v2/executionrequest/{exec_id}/': {},
-  'POST /api/v2/harvesters/': { body: { name: 'selfcheck harvester', remote_url: 'https://demo.example.org', harvester_type: 'geonode.harvesting.harvesters.geonodeharvester.GeonodeUnifiedHarvesterWorker' } },
+  'POST /api/v2/harvesters/': {
+    body: {
+      name: 'selfcheck harvester',
+      remote_url: 'https://demo.example.org',
+      harvester_type: 'geonode.harvesting.harvesters.geonodeharvester.GeonodeUnifiedHarvesterWorker',
+    },
+  },
   'PUT /api/v2/harvesters/{id}/': { body: { name: 'renamed harvester', remote_url: 'https://demo.example.org' } },
   'PATCH /api/v2/harvesters/{id}/': { body: { name: 'patched harvester' } },
   'DELETE /api/v2/harvesters/{id}/': {},
@@ -97,7 +139,13 @@ export const SAMPLE_REQUESTS: Record<string, SampleRequest> = {
   'PATCH /api/v2/assets/{id}/': { body: { description: 'patched' } },
   'DELETE /api/v2/assets/{id}/': {},
   'PUT /api/v2/datasets/{id}/metadata/': {
-    files: { metadata_file: { filename: 'iso.xml', content: '<gmd:MD_Metadata xmlns:gmd="http://www.isotc211.org/2005/gmd" xmlns:gco="http://www.isotc211.org/2005/gco"><gmd:title><gco:CharacterString>Self-check ISO title</gco:CharacterString></gmd:title></gmd:MD_Metadata>' } },
+    files: {
+      metadata_file: {
+        filename: 'iso.xml',
+        content:
+          '<gmd:MD_Metadata xmlns:gmd="http://www.isotc211.org/2005/gmd" xmlns:gco="http://www.isotc211.org/2005/gco"><gmd:title><gco:CharacterString>Self-check ISO title</gco:CharacterString></gmd:title></gmd:MD_Metadata>',
+      },
+    },
     pick: 'dataset',
   },
   'POST /api/v2/users/{id}/transfer_resources/': { body: { owner: 1000 }, params: { id: '1002' } },

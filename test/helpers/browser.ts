@@ -38,7 +38,12 @@ export const CHROMIUM_ARGS = [
  * policy, mixed content: a page that only works without them must fail here), its `--single-process` (made for
  * Lambda: closing one page then ends the whole browser) and its `--headless='shell'` (playwright sets headless).
  */
-const NPM_ARGS_DROPPED = new Set(['--disable-web-security', '--allow-running-insecure-content', '--single-process', "--headless='shell'"]);
+const NPM_ARGS_DROPPED = new Set([
+  '--disable-web-security',
+  '--allow-running-insecure-content',
+  '--single-process',
+  "--headless='shell'",
+]);
 
 const execFileP = promisify(execFile);
 
@@ -67,8 +72,12 @@ async function npmChromium(dir: string): Promise<{ executablePath: string; args:
     const staging = await mkdtemp(join(tmpdir(), 'geostub-chromium-unpack-'));
     try {
       const script = `import c from '${NPM_CHROMIUM}'; console.log(await c.executablePath());`;
-      const { stdout } = await execFileP(process.execPath, ['--input-type=module', '-e', script], { cwd: join(dir, '..', '..', '..'), env: { ...process.env, TMPDIR: staging } });
-      if (stdout.trim() !== join(staging, 'chromium')) throw new Error(`${NPM_CHROMIUM} unpacked its browser to ${stdout.trim()}, not into ${staging}`);
+      const { stdout } = await execFileP(process.execPath, ['--input-type=module', '-e', script], {
+        cwd: join(dir, '..', '..', '..'),
+        env: { ...process.env, TMPDIR: staging },
+      });
+      if (stdout.trim() !== join(staging, 'chromium'))
+        throw new Error(`${NPM_CHROMIUM} unpacked its browser to ${stdout.trim()}, not into ${staging}`);
       await writeFile(join(staging, '.complete'), `${version}\n`);
       await rename(staging, home);
     } catch (err) {
@@ -87,10 +96,14 @@ export async function chromiumToUse(): Promise<{ executablePath: string; args: s
   const choice = process.env.GEOSTUB_CHROMIUM;
   const dir = npmChromiumDir();
   if (choice && choice !== 'npm') {
-    if (!existsSync(choice)) throw new Error(`GEOSTUB_CHROMIUM=${choice}: no such file. Give the path of a Chromium binary, or GEOSTUB_CHROMIUM=npm for ${NPM_CHROMIUM}.`);
+    if (!existsSync(choice))
+      throw new Error(
+        `GEOSTUB_CHROMIUM=${choice}: no such file. Give the path of a Chromium binary, or GEOSTUB_CHROMIUM=npm for ${NPM_CHROMIUM}.`,
+      );
     return { executablePath: choice, args: CHROMIUM_ARGS, source: choice };
   }
-  if (choice !== 'npm' && existsSync(CHROMIUM)) return { executablePath: CHROMIUM, args: CHROMIUM_ARGS, source: CHROMIUM };
+  if (choice !== 'npm' && existsSync(CHROMIUM))
+    return { executablePath: CHROMIUM, args: CHROMIUM_ARGS, source: CHROMIUM };
   if (!dir) {
     throw new Error(
       `No browser for the browser tests: ${choice === 'npm' ? 'GEOSTUB_CHROMIUM=npm was asked for, but' : `${CHROMIUM} is missing and`} ` +
@@ -98,7 +111,11 @@ export async function chromiumToUse(): Promise<{ executablePath: string; args: s
     );
   }
   const npm = await npmChromium(dir);
-  return { executablePath: npm.executablePath, args: [...npm.args, ...CHROMIUM_ARGS.filter((a) => !npm.args.includes(a))], source: `${NPM_CHROMIUM} (${npm.executablePath})` };
+  return {
+    executablePath: npm.executablePath,
+    args: [...npm.args, ...CHROMIUM_ARGS.filter((a) => !npm.args.includes(a))],
+    source: `${NPM_CHROMIUM} (${npm.executablePath})`,
+  };
 }
 
 export async function launchChromium(): Promise<Browser> {
@@ -127,7 +144,10 @@ export function offOrigin(page: Page, origin: string): string[] {
 export function pngStats(png: Buffer): { width: number; height: number; colours: number; nonBackground: number } {
   if (png.readUInt32BE(0) !== 0x89504e47) throw new Error('not a PNG');
   let offset = 8;
-  let width = 0, height = 0, depth = 0, type = 0;
+  let width = 0,
+    height = 0,
+    depth = 0,
+    type = 0;
   const idat: Buffer[] = [];
   while (offset < png.length) {
     const length = png.readUInt32BE(offset);
@@ -138,7 +158,8 @@ export function pngStats(png: Buffer): { width: number; height: number; colours:
     else if (kind === 'IEND') break;
     offset += 12 + length;
   }
-  if (depth !== 8 || (type !== 2 && type !== 6)) throw new Error(`unsupported PNG (bit depth ${depth}, colour type ${type})`);
+  if (depth !== 8 || (type !== 2 && type !== 6))
+    throw new Error(`unsupported PNG (bit depth ${depth}, colour type ${type})`);
   const bpp = type === 6 ? 4 : 3;
   const raw = inflateSync(Buffer.concat(idat));
   const stride = width * bpp;
@@ -151,7 +172,12 @@ export function pngStats(png: Buffer): { width: number; height: number; colours:
       const b = y > 0 ? pixels[(y - 1) * stride + x] : 0;
       const c = x >= bpp && y > 0 ? pixels[(y - 1) * stride + x - bpp] : 0;
       const p = a + b - c;
-      const paeth = Math.abs(p - a) <= Math.abs(p - b) && Math.abs(p - a) <= Math.abs(p - c) ? a : Math.abs(p - b) <= Math.abs(p - c) ? b : c;
+      const paeth =
+        Math.abs(p - a) <= Math.abs(p - b) && Math.abs(p - a) <= Math.abs(p - c)
+          ? a
+          : Math.abs(p - b) <= Math.abs(p - c)
+            ? b
+            : c;
       const predictor = [0, a, b, (a + b) >> 1, paeth][filter];
       if (predictor === undefined) throw new Error(`bad PNG filter ${filter}`);
       pixels[y * stride + x] = (line[x] + predictor) & 0xff;

@@ -19,7 +19,9 @@ export const KEYED = { Authorization: `key ${FULL_KEY}` };
 
 /** A key whose only scope is `catalog` (from the fixtures). */
 export function catalogOnlyKey(s: TestServer): string {
-  const k = (s.store.collection('kx_keys').all() as unknown as KxKey[]).find((x) => x.scopes.length === 1 && x.scopes[0] === 'catalog');
+  const k = (s.store.collection('kx_keys').all() as unknown as KxKey[]).find(
+    (x) => x.scopes.length === 1 && x.scopes[0] === 'catalog',
+  );
   if (!k) throw new Error('the fixtures have no catalog-only key');
   return k.key;
 }
@@ -30,7 +32,11 @@ export const storedLicense = (s: TestServer, id: number | null) =>
 export const isPublished = (i: KxItem) => i.versions.some((v) => v.published);
 
 /** Ids of the stored items a view lists for a keyed caller, filtered by `pred`. */
-export function oracle(s: TestServer, pred: (i: KxItem) => boolean, view: 'published' | 'latest' = 'published'): number[] {
+export function oracle(
+  s: TestServer,
+  pred: (i: KxItem) => boolean,
+  view: 'published' | 'latest' = 'published',
+): number[] {
   return stored(s)
     .filter((i) => (view === 'latest' || isPublished(i)) && pred(i))
     .map((i) => i.id)

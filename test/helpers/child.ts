@@ -17,7 +17,9 @@ export interface ChildServer {
 }
 
 export async function startChild(db: string, extra: string[] = []): Promise<ChildServer> {
-  const child = spawn(process.execPath, [CLI, 'serve', '--quiet', '--port', '0', '--db', db, ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, 'serve', '--quiet', '--port', '0', '--db', db, ...extra], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let err = '';
   child.stderr!.on('data', (d) => (err += d));
   const url = await new Promise<string>((ok, fail) => {
@@ -29,7 +31,10 @@ export async function startChild(db: string, extra: string[] = []): Promise<Chil
     });
     child.once('exit', (code) => fail(new Error(`geostub exited with ${code}: ${err}`)));
   });
-  const exited = () => new Promise<void>((ok) => (child.exitCode !== null || child.signalCode !== null ? ok() : child.once('exit', () => ok())));
+  const exited = () =>
+    new Promise<void>((ok) =>
+      child.exitCode !== null || child.signalCode !== null ? ok() : child.once('exit', () => ok()),
+    );
   return {
     child,
     url,
@@ -70,7 +75,11 @@ const execCli = promisify(execFile);
 /** Run the built CLI (`dist/bin/geostub.js`) to its end: exit code and output, whatever the code. */
 export async function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await execCli(process.execPath, [join(process.cwd(), 'dist', 'bin', 'geostub.js'), ...args], { maxBuffer: 64 * 1024 * 1024, timeout: 60_000 });
+    const { stdout, stderr } = await execCli(
+      process.execPath,
+      [join(process.cwd(), 'dist', 'bin', 'geostub.js'), ...args],
+      { maxBuffer: 64 * 1024 * 1024, timeout: 60_000 },
+    );
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };

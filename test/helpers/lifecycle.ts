@@ -7,7 +7,8 @@ import type { GeostubOptions } from '../../src/server/start.js';
 
 export const STEP = 60_000;
 
-export const startLifecycleServer = (options: GeostubOptions = {}) => startTestServer({ jobDuration: STEP, ...options });
+export const startLifecycleServer = (options: GeostubOptions = {}) =>
+  startTestServer({ jobDuration: STEP, ...options });
 
 /** Move the server's clock forward (default: one job step). */
 export async function advance(s: TestServer, ms = STEP): Promise<any> {
@@ -38,10 +39,19 @@ export const form = (fields: Record<string, unknown>) =>
 export const FORM = { 'Content-Type': 'application/x-www-form-urlencoded' };
 
 /** `POST /api/v2/uploads/upload/` as multipart, each file with its content. */
-export async function uploadFiles(s: TestServer, files: Record<string, [name: string, content: string]>, as: keyof typeof BASIC, headers: Record<string, string> = {}) {
+export async function uploadFiles(
+  s: TestServer,
+  files: Record<string, [name: string, content: string]>,
+  as: keyof typeof BASIC,
+  headers: Record<string, string> = {},
+) {
   const body = new FormData();
   for (const [field, [name, content]] of Object.entries(files)) body.append(field, new Blob([content]), name);
-  const res = await fetch(`${s.url}/api/v2/uploads/upload/`, { method: 'POST', headers: { Authorization: BASIC[as], ...headers }, body });
+  const res = await fetch(`${s.url}/api/v2/uploads/upload/`, {
+    method: 'POST',
+    headers: { Authorization: BASIC[as], ...headers },
+    body,
+  });
   const text = await res.text();
   return { status: res.status, json: text ? JSON.parse(text) : undefined, text };
 }

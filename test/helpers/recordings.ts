@@ -34,7 +34,10 @@ export function loadRecordings(): Recording[] {
   return readdirSync(RECORDINGS_DIR)
     .filter((f) => f.endsWith('.json'))
     .sort()
-    .map((f) => ({ name: f, ...(JSON.parse(readFileSync(join(RECORDINGS_DIR, f), 'utf8')) as Omit<Recording, 'name'>) }));
+    .map((f) => ({
+      name: f,
+      ...(JSON.parse(readFileSync(join(RECORDINGS_DIR, f), 'utf8')) as Omit<Recording, 'name'>),
+    }));
 }
 
 /** `file:variable` of each source, for messages. */
@@ -62,7 +65,10 @@ export interface ReplayServer {
  * With `sortKey`, `sort=name` / `sort=-name` order the catalogue by that key (ties by id). Anything else is the
  * real API's 404 body.
  */
-export async function startReplayServer(recordings: Recording[], options: { sortKey?: (entry: Entry) => string } = {}): Promise<ReplayServer> {
+export async function startReplayServer(
+  recordings: Recording[],
+  options: { sortKey?: (entry: Entry) => string } = {},
+): Promise<ReplayServer> {
   const byPath = new Map<string, unknown[]>();
   const add = (path: string, body: unknown) => byPath.set(path, [...(byPath.get(path) ?? []), body]);
   const catalogue: Entry[] = [];
@@ -71,15 +77,20 @@ export async function startReplayServer(recordings: Recording[], options: { sort
     for (const a of r.answers ?? []) {
       if (a.operation === 'catalogList' || a.operation === 'catalogLatest') continue;
       add(a.path, r.body);
-      if (!Array.isArray(r.body) && !details.some((d) => d.url === (r.body as Entry).url)) details.push(r.body as Entry);
+      if (!Array.isArray(r.body) && !details.some((d) => d.url === (r.body as Entry).url))
+        details.push(r.body as Entry);
     }
     if (r.answers?.some((a) => a.operation === 'catalogList')) catalogue.push(...(r.body as Entry[]));
   }
   for (const r of recordings) {
     if (!r.entries) continue;
-    for (const e of r.body as Entry[]) if (typeof e.url === 'string' && !byPath.has(pathOf(e.url))) add(pathOf(e.url), e);
+    for (const e of r.body as Entry[])
+      if (typeof e.url === 'string' && !byPath.has(pathOf(e.url))) add(pathOf(e.url), e);
   }
-  const list = [...details.filter((d) => /\/(layers|tables|sets|documents|sources)\/\d+\/$/.test(String(d.url))), ...catalogue];
+  const list = [
+    ...details.filter((d) => /\/(layers|tables|sets|documents|sources)\/\d+\/$/.test(String(d.url))),
+    ...catalogue,
+  ];
   const turn = new Map<string, number>();
   const served = new Map<string, number>();
 
@@ -98,9 +109,12 @@ export async function startReplayServer(recordings: Recording[], options: { sort
       if (!(page >= 1) || !(pageSize >= 1)) return send(400, { page: ['Invalid page.'] });
       const sort = u.searchParams.get('sort');
       const key = options.sortKey;
-      const ordered = key && (sort === 'name' || sort === '-name')
-        ? [...list].sort((a, b) => (sort === 'name' ? 1 : -1) * key(a).localeCompare(key(b)) || Number(a.id) - Number(b.id))
-        : list;
+      const ordered =
+        key && (sort === 'name' || sort === '-name')
+          ? [...list].sort(
+              (a, b) => (sort === 'name' ? 1 : -1) * key(a).localeCompare(key(b)) || Number(a.id) - Number(b.id),
+            )
+          : list;
       const { start, end } = catalogPage(ordered.length, page, pageSize);
       return send(200, ordered.slice(start, end), {
         'X-Paginate-By': String(pageSize),

@@ -10,7 +10,11 @@ export const BASIC = {
 };
 
 export interface TestServer extends RunningGeostub {
-  request(method: string, path: string, init?: { body?: unknown; raw?: string | Buffer; headers?: Record<string, string>; as?: keyof typeof BASIC | null }): Promise<TestResponse>;
+  request(
+    method: string,
+    path: string,
+    init?: { body?: unknown; raw?: string | Buffer; headers?: Record<string, string>; as?: keyof typeof BASIC | null },
+  ): Promise<TestResponse>;
 }
 
 export interface TestResponse {
@@ -54,7 +58,10 @@ export interface ProfileServers {
 export function bothProfiles(options: GeostubOptions = {}): ProfileServers {
   const servers = {} as ProfileServers;
   beforeAll(async () => {
-    [servers.v4, servers.v5] = await Promise.all([startTestServer(options), startTestServer({ ...options, geonode: 5 })]);
+    [servers.v4, servers.v5] = await Promise.all([
+      startTestServer(options),
+      startTestServer({ ...options, geonode: 5 }),
+    ]);
   });
   afterAll(async () => {
     await Promise.all([servers.v4?.close(), servers.v5?.close()]);
@@ -63,4 +70,8 @@ export function bothProfiles(options: GeostubOptions = {}): ProfileServers {
 }
 
 /** The pk of a fixture user by username. */
-export const userPk = (s: TestServer, name: string) => s.store.collection('users').all().find((u) => u.username === name)!.pk as number;
+export const userPk = (s: TestServer, name: string) =>
+  s.store
+    .collection('users')
+    .all()
+    .find((u) => u.username === name)!.pk as number;

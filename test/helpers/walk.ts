@@ -12,7 +12,12 @@ const first = <T>(xs: readonly T[], pred: (x: T) => boolean = () => true): T => 
 };
 
 function owners(store: Store): Set<unknown> {
-  return new Set(store.collection('resources').all().map((r) => (r.owner as StoredRecord).pk));
+  return new Set(
+    store
+      .collection('resources')
+      .all()
+      .map((r) => (r.owner as StoredRecord).pk),
+  );
 }
 
 /** A user who owns nothing (made on the spot when the fixtures have none). */
@@ -21,7 +26,17 @@ function idleUser(store: Store): StoredRecord {
   const users = store.collection('users');
   return (
     users.all().find((u) => !busy.has(u.pk) && !u.is_superuser) ??
-    users.insert({ username: 'idle-walker', first_name: 'Idle', last_name: 'Walker', email: 'idle@example.org', avatar: null, is_superuser: false, is_staff: false, password: 'idle', link: '/api/v2/users/0' })
+    users.insert({
+      username: 'idle-walker',
+      first_name: 'Idle',
+      last_name: 'Walker',
+      email: 'idle@example.org',
+      avatar: null,
+      is_superuser: false,
+      is_staff: false,
+      password: 'idle',
+      link: '/api/v2/users/0',
+    })
   );
 }
 
@@ -53,7 +68,10 @@ function paramValue(op: Operation, store: Store, key: string, name: string, samp
     if (kind === 'license') return String(first(store.collection('kx_licenses').all()).id);
     if (kind === 'group') return String(first(store.collection('kx_groups').all()).id);
     if (kind === 'user') return String(first(store.collection('kx_users').all()).id);
-    const item = first(store.collection('kx_items').all(), (i) => i.type === parent && i.public === true && (i.versions as unknown[]).length > 0);
+    const item = first(
+      store.collection('kx_items').all(),
+      (i) => i.type === parent && i.public === true && (i.versions as unknown[]).length > 0,
+    );
     if (name === 'version_id') return String((item.versions as StoredRecord[])[0].id);
     return String(item.id);
   }
@@ -80,11 +98,25 @@ function paramValue(op: Operation, store: Store, key: string, name: string, samp
   if (sample.pick === 'userWithoutResources') return String(idleUser(store).pk);
   if (key === 'management_jobs') {
     const jobs = store.collection('management_jobs').all();
-    const byCommand = op.path.includes('{cmd_name}') ? (j: StoredRecord) => j.command === 'ping_mngmt_commands_http' : () => true;
+    const byCommand = op.path.includes('{cmd_name}')
+      ? (j: StoredRecord) => j.command === 'ping_mngmt_commands_http'
+      : () => true;
     if (sample.pick === 'createdJob') {
       const created = jobs.find((j) => byCommand(j) && j.status === 'CREATED');
       if (created) return String(created.id);
-      const job = store.collection('management_jobs').insert({ command: 'ping_mngmt_commands_http', app_name: 'management_commands_http', user: 1000, status: 'CREATED', created_at: '2025-01-01T00:00:00.000000Z', start_time: null, end_time: null, args: [], kwargs: {}, celery_result_id: null, output_message: null });
+      const job = store.collection('management_jobs').insert({
+        command: 'ping_mngmt_commands_http',
+        app_name: 'management_commands_http',
+        user: 1000,
+        status: 'CREATED',
+        created_at: '2025-01-01T00:00:00.000000Z',
+        start_time: null,
+        end_time: null,
+        args: [],
+        kwargs: {},
+        celery_result_id: null,
+        output_message: null,
+      });
       return String(job.id);
     }
     return String(first(jobs, byCommand).id);
@@ -92,9 +124,16 @@ function paramValue(op: Operation, store: Store, key: string, name: string, samp
   const c = GEONODE_COLLECTIONS[key];
   if (!c) throw new Error(`${op.operationId}: no collection to fill {${name}} from`);
   if (c.store === 'resources') {
-    const type = sample.pick && ['map', 'dataset', 'document', 'geoapp'].includes(sample.pick) ? sample.pick : undefined;
-    const ok = (r: StoredRecord) => (c.scope ? c.scope(r) : true) && (!type || r.resource_type === type || (type === 'geoapp' && r.resource_type === 'geostory'));
-    return String(first(resources, (r) => ok(r) && r.resource_type !== 'geostory' && r.resource_type !== 'dashboard' ? true : ok(r) && key === 'geoapps').pk);
+    const type =
+      sample.pick && ['map', 'dataset', 'document', 'geoapp'].includes(sample.pick) ? sample.pick : undefined;
+    const ok = (r: StoredRecord) =>
+      (c.scope ? c.scope(r) : true) &&
+      (!type || r.resource_type === type || (type === 'geoapp' && r.resource_type === 'geostory'));
+    return String(
+      first(resources, (r) =>
+        ok(r) && r.resource_type !== 'geostory' && r.resource_type !== 'dashboard' ? true : ok(r) && key === 'geoapps',
+      ).pk,
+    );
   }
   return String(first(store.collection(c.store).all())[c.idField]);
 }
@@ -102,9 +141,15 @@ function paramValue(op: Operation, store: Store, key: string, name: string, samp
 /** The body of a sample with its placeholders replaced by ids from the store. */
 export function fillBody(body: unknown, store: Store, params: Record<string, string>): unknown {
   const resources = store.collection('resources').all();
-  const ofType = (t: string) => first(resources, (r) => (t === 'geoapp' ? r.resource_type === 'geostory' || r.resource_type === 'dashboard' : r.resource_type === t)).pk;
+  const ofType = (t: string) =>
+    first(resources, (r) =>
+      t === 'geoapp' ? r.resource_type === 'geostory' || r.resource_type === 'dashboard' : r.resource_type === t,
+    ).pk;
   if (body === 'HARVESTABLE') {
-    const h = first(store.collection('harvestable_resources').all(), (r) => String(r.harvester) === params.harvester_id);
+    const h = first(
+      store.collection('harvestable_resources').all(),
+      (r) => String(r.harvester) === params.harvester_id,
+    );
     return [{ unique_identifier: h.unique_identifier, should_be_harvested: !h.should_be_harvested }];
   }
   const text = JSON.stringify(body ?? null)

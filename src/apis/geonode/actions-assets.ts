@@ -15,9 +15,14 @@ export const assetList: Behaviour = (req, env) => {
   const { key, c } = endpointOf(req);
   const q = parseListQuery(req, key, c, true);
   const user = req.user;
-  const records = visibleRecords(req, env, key, c, q).filter((a) => isSuperuser(user) || (!!user && (a.owner as StoredRecord | null)?.pk === user.pk));
+  const records = visibleRecords(req, env, key, c, q).filter(
+    (a) => isSuperuser(user) || (!!user && (a.owner as StoredRecord | null)?.pk === user.pk),
+  );
   const ctx = renderContext(req, env);
-  return json(200, pageEnvelope(req, records, c.plural, (r) => projected(key, r, ctx, q, { listItem: true })));
+  return json(
+    200,
+    pageEnvelope(req, records, c.plural, (r) => projected(key, r, ctx, q, { listItem: true })),
+  );
 };
 
 /** The absolute `/api/v2/assets/{pk}/link` a resource's asset link carries (DefaultLocalLinkUrlHandler). */
@@ -30,15 +35,32 @@ function linkingResources(resources: readonly StoredRecord[], pk: unknown): Stor
 }
 
 const MIME: Record<string, string> = {
-  pdf: 'application/pdf', txt: 'text/plain', csv: 'text/csv', json: 'application/json', xml: 'application/xml', zip: 'application/zip',
-  png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif', tif: 'image/tiff', tiff: 'image/tiff', mp4: 'video/mp4',
-  doc: 'application/msword', docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', ppt: 'application/vnd.ms-powerpoint',
-  pptx: 'application/vnd.openxmlformats-officedocument.presentationml.presentation', xls: 'application/vnd.ms-excel',
-  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', odt: 'application/vnd.oasis.opendocument.text', gpkg: 'application/geopackage+sqlite3',
+  pdf: 'application/pdf',
+  txt: 'text/plain',
+  csv: 'text/csv',
+  json: 'application/json',
+  xml: 'application/xml',
+  zip: 'application/zip',
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  gif: 'image/gif',
+  tif: 'image/tiff',
+  tiff: 'image/tiff',
+  mp4: 'video/mp4',
+  doc: 'application/msword',
+  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  ppt: 'application/vnd.ms-powerpoint',
+  pptx: 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+  xls: 'application/vnd.ms-excel',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  odt: 'application/vnd.oasis.opendocument.text',
+  gpkg: 'application/geopackage+sqlite3',
 };
 
 const basename = (p: string) => p.slice(p.lastIndexOf('/') + 1);
-const placeholder = (asset: StoredRecord, name: string) => Buffer.from(`geostub placeholder for ${name} (asset ${String(asset.pk)}: ${String(asset.title)})\n`, 'utf8');
+const placeholder = (asset: StoredRecord, name: string) =>
+  Buffer.from(`geostub placeholder for ${name} (asset ${String(asset.pk)}: ${String(asset.title)})\n`, 'utf8');
 const plain = (status: number, text: string): Reply => ({ status, text, contentType: 'text/html; charset=utf-8' });
 
 /** `GET /assets/{id}/download[/path]` and `/assets/{id}/link[/path]` (views.py:80-106, local.py:220-282). */
@@ -51,7 +73,9 @@ export const assetFile: Behaviour = (req, env) => {
     // get_perms_response (assets/utils.py): a visible linking resource still needs the global download perm, which
     // `user.has_perm("download_resourcebase")` (no app label) never grants: Django's PermissionDenied, DRF's body
     const resources = GEONODE_COLLECTIONS.resources;
-    const visible = linkingResources(env.store.collection('resources').all(), asset.pk).some((r) => canSee(env, resources, r, user));
+    const visible = linkingResources(env.store.collection('resources').all(), asset.pk).some((r) =>
+      canSee(env, resources, r, user),
+    );
     if (visible) return json(403, { detail: 'You do not have permission to perform this action.' });
     return { status: user ? 403 : 401, text: '', contentType: 'text/html; charset=utf-8' };
   }
@@ -72,9 +96,18 @@ export const assetFile: Behaviour = (req, env) => {
   if (req.op.ext.action === 'download') {
     // the whole managed folder zipped, named after the requested file (ZipStream.from_path, arcname "/")
     const zip = storedZip(locations.map((l) => ({ name: basename(l), data: placeholder(asset, basename(l)) })));
-    return { status: 200, bytes: zip, contentType: 'application/zip', headers: { 'Content-Disposition': `attachment; filename=${base || 'file'}.zip` } };
+    return {
+      status: 200,
+      bytes: zip,
+      contentType: 'application/zip',
+      headers: { 'Content-Disposition': `attachment; filename=${base || 'file'}.zip` },
+    };
   }
   const ext = dot > 0 ? name.slice(dot + 1).toLowerCase() : '';
-  return { status: 200, bytes: placeholder(asset, name), contentType: MIME[ext] ?? 'application/octet-stream', headers: { 'Content-Disposition': `inline; filename="${name}"` } };
+  return {
+    status: 200,
+    bytes: placeholder(asset, name),
+    contentType: MIME[ext] ?? 'application/octet-stream',
+    headers: { 'Content-Disposition': `inline; filename="${name}"` },
+  };
 };
-

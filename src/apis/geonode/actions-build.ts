@@ -20,10 +20,25 @@ export function keyOfType(type: unknown): string | undefined {
 }
 
 const LIST_FIELDS = ['poc', 'metadata_author', 'keywords', 'tkeywords', 'regions', 'links', 'download_urls'];
-const PROTECTED = new Set(['pk', 'id', 'uuid', 'owner', 'resource_type', 'polymorphic_ctype_id', 'created', 'link', 'perms']);
+const PROTECTED = new Set([
+  'pk',
+  'id',
+  'uuid',
+  'owner',
+  'resource_type',
+  'polymorphic_ctype_id',
+  'created',
+  'link',
+  'perms',
+]);
 
 export function slugName(text: string): string {
-  return text.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 60);
+  return text
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .slice(0, 60);
 }
 
 /** Body keys a write may set on a resource of this type. */
@@ -49,42 +64,80 @@ export function buildResource(
   } else {
     const pk = String(store.collection('resources').nextId());
     rec = Object.fromEntries(LIST_FIELDS.map((f) => [f, []]));
-    Object.assign(rec, { title: '', abstract: '', category: null, group: null, thumbnail_url: null, featured: false, metadata_only: false }, changesFor(undefined, key, body), {
-      pk,
-      owner: embedOwner(owner),
-      created: now,
-      last_updated: now,
-      date: now,
-      date_type: 'publication',
-      state: 'PROCESSED',
-      processed: true,
-      sourcetype: 'LOCAL',
-      language: 'eng',
-      advertised: true,
-      is_published: true,
-      is_approved: true,
-      is_copyable: true,
-      popular_count: '0',
-      share_count: '0',
-      rating: '0',
+    Object.assign(
+      rec,
+      {
+        title: '',
+        abstract: '',
+        category: null,
+        group: null,
+        thumbnail_url: null,
+        featured: false,
+        metadata_only: false,
+      },
+      changesFor(undefined, key, body),
+      {
+        pk,
+        owner: embedOwner(owner),
+        created: now,
+        last_updated: now,
+        date: now,
+        date_type: 'publication',
+        state: 'PROCESSED',
+        processed: true,
+        sourcetype: 'LOCAL',
+        language: 'eng',
+        advertised: true,
+        is_published: true,
+        is_approved: true,
+        is_copyable: true,
+        popular_count: '0',
+        share_count: '0',
+        rating: '0',
+      },
+    );
+    store.collection('grants').insert({
+      resource: pk,
+      users: [{ id: owner.pk, permissions: 'owner' }],
+      groups: [],
+      anonymous: 'download',
+      registered: 'none',
     });
-    store.collection('grants').insert({ resource: pk, users: [{ id: owner.pk, permissions: 'owner' }], groups: [], anonymous: 'download', registered: 'none' });
   }
   const pk = String(rec.pk);
-  Object.assign(rec, { uuid, resource_type: type, detail_url: `/catalogue/#/${type}/${pk}`, link: `/api/v2/resources/${pk}` });
+  Object.assign(rec, {
+    uuid,
+    resource_type: type,
+    detail_url: `/catalogue/#/${type}/${pk}`,
+    link: `/api/v2/resources/${pk}`,
+  });
   if (type === 'dataset' || key === 'geoapps') {
-    const taken = new Set(store.collection('resources').all().map((r) => r.name));
-    let name = typeof body.name === 'string' && body.name ? body.name : slugName(String(rec.title || '')) || `${type}_${pk}`;
+    const taken = new Set(
+      store
+        .collection('resources')
+        .all()
+        .map((r) => r.name),
+    );
+    let name =
+      typeof body.name === 'string' && body.name ? body.name : slugName(String(rec.title || '')) || `${type}_${pk}`;
     if (taken.has(name)) name = `${name}_${pk}`;
     rec.name = name;
-    if (type === 'dataset') Object.assign(rec, { alternate: `geonode:${name}`, workspace: 'geonode', subtype: rec.subtype || 'vector' });
+    if (type === 'dataset')
+      Object.assign(rec, { alternate: `geonode:${name}`, workspace: 'geonode', subtype: rec.subtype || 'vector' });
   }
   if (rec.is_copyable === undefined || rec.is_copyable === null) rec.is_copyable = true;
   return store.collection('resources').insert(rec);
 }
 
 /** Apply an update's `vals` (and keyword names) to a resource. */
-export function applyVals(store: Store, contract: Contract | undefined, resource: StoredRecord, vals: Record<string, unknown>, keywords: unknown, now: string): void {
+export function applyVals(
+  store: Store,
+  contract: Contract | undefined,
+  resource: StoredRecord,
+  vals: Record<string, unknown>,
+  keywords: unknown,
+  now: string,
+): void {
   const key = keyOfType(resource.resource_type) ?? 'resources';
   const changes: StoredRecord = { ...changesFor(contract, key, vals), last_updated: now };
   if (Array.isArray(keywords) && keywords.length) {
@@ -99,7 +152,14 @@ export function applyVals(store: Store, contract: Contract | undefined, resource
 }
 
 /** Copy a resource (the `copy` effect): a new pk, uuid and owner; map layers are copied with a map. */
-export function copyResource(store: Store, contract: Contract | undefined, source: StoredRecord, owner: StoredRecord, defaults: Record<string, unknown>, now: string): StoredRecord {
+export function copyResource(
+  store: Store,
+  contract: Contract | undefined,
+  source: StoredRecord,
+  owner: StoredRecord,
+  defaults: Record<string, unknown>,
+  now: string,
+): StoredRecord {
   const resources = store.collection('resources');
   const pk = String(resources.nextId());
   const type = String(source.resource_type);
@@ -123,7 +183,13 @@ export function copyResource(store: Store, contract: Contract | undefined, sourc
     if (type === 'dataset') rec.alternate = `${String(source.workspace || 'geonode')}:${rec.name}`;
   }
   resources.insert(rec);
-  store.collection('grants').insert({ resource: pk, users: [{ id: owner.pk, permissions: 'owner' }], groups: [], anonymous: 'download', registered: 'none' });
+  store.collection('grants').insert({
+    resource: pk,
+    users: [{ id: owner.pk, permissions: 'owner' }],
+    groups: [],
+    anonymous: 'download',
+    registered: 'none',
+  });
   if (type === 'map') {
     const layers = store.collection('maplayers');
     for (const l of layers.all().filter((x) => String(x.map) === String(source.pk))) {

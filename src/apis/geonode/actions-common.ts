@@ -11,7 +11,8 @@ import { GEONODE_COLLECTIONS } from './collections.js';
 import { LEVELS, levelFor, type Level } from './permissions.js';
 import { notAuthenticated } from './identity.js';
 
-export const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v) && !Buffer.isBuffer(v);
+export const isObject = (v: unknown): v is Record<string, unknown> =>
+  !!v && typeof v === 'object' && !Array.isArray(v) && !Buffer.isBuffer(v);
 
 /** The first URL path parameter present among the names (contracts may name the same segment differently). */
 export function param(req: BehaviourRequest, ...names: string[]): string {
@@ -28,7 +29,12 @@ export interface UploadedFile {
 }
 
 export function isUploadedFile(v: unknown): v is UploadedFile {
-  return !!v && typeof v === 'object' && Buffer.isBuffer((v as UploadedFile).data) && typeof (v as UploadedFile).filename === 'string';
+  return (
+    !!v &&
+    typeof v === 'object' &&
+    Buffer.isBuffer((v as UploadedFile).data) &&
+    typeof (v as UploadedFile).filename === 'string'
+  );
 }
 
 interface MultipartPart {
@@ -57,7 +63,13 @@ function multipartParts(contentType: string, raw: Buffer): MultipartPart[] {
       const filename = /filename="([^"]*)"/i.exec(head)?.[1];
       const type = /content-type:\s*([^\r\n]+)/i.exec(head)?.[1] ?? 'application/octet-stream';
       if (name && !['__proto__', 'constructor', 'prototype'].includes(name)) {
-        out.push({ name, value: filename === undefined ? data.toString('utf8') : { filename, contentType: type, data: Buffer.from(data), size: data.length } });
+        out.push({
+          name,
+          value:
+            filename === undefined
+              ? data.toString('utf8')
+              : { filename, contentType: type, data: Buffer.from(data), size: data.length },
+        });
       }
     }
     at = next;
@@ -217,7 +229,8 @@ export function executionStatusBody(exec: StoredRecord, username: unknown): Reco
   };
 }
 
-export const statusUrl = (origin: string, execId: unknown) => `${origin}/api/v2/resource-service/execution-status/${String(execId)}`;
+export const statusUrl = (origin: string, execId: unknown) =>
+  `${origin}/api/v2/resource-service/execution-status/${String(execId)}`;
 
 /** The immediate answer of every resource-service action (facts §6.1). */
 export function executionAccepted(req: BehaviourRequest, exec: StoredRecord): Reply {
@@ -235,7 +248,10 @@ function markerIn(v: unknown): boolean {
 }
 
 /** Whether the starting request asks its job to fail: header `X-Geostub-Fail: 1`, or `geostub:fail` in its parameters. */
-export function failureRequested(req: BehaviourRequest, params: Record<string, unknown> = bodyParams(req.body)): boolean {
+export function failureRequested(
+  req: BehaviourRequest,
+  params: Record<string, unknown> = bodyParams(req.body),
+): boolean {
   const h = (req.headers['x-geostub-fail'] ?? '').trim().toLowerCase();
   if (h && !['0', 'false', 'no', 'off'].includes(h)) return true;
   return Object.values(params).some(markerIn);

@@ -40,12 +40,22 @@ export const executionStart: Behaviour = async (req, env) => {
   let exec: StoredRecord;
   if (action === 'create' || action === 'ingest') {
     const uuid = typeof params.uuid === 'string' && params.uuid ? params.uuid : randomUUID();
-    const existing = env.store.collection('resources').all().find((r) => r.uuid === uuid);
+    const existing = env.store
+      .collection('resources')
+      .all()
+      .find((r) => r.uuid === uuid);
     const resource_type = param(req, 'resource_type', 'type');
     const defaults = paramText(params.defaults, JSON.stringify({ owner: user.username }));
     const input_params =
-      action === 'ingest' ? { uuid, files: paramText(params.files, '[]'), resource_type, defaults } : { uuid, resource_type, defaults };
-    exec = newExecution(env, user, { func_name: action, action, input_params, geonode_resource: existing ? Number(existing.pk) : null });
+      action === 'ingest'
+        ? { uuid, files: paramText(params.files, '[]'), resource_type, defaults }
+        : { uuid, resource_type, defaults };
+    exec = newExecution(env, user, {
+      func_name: action,
+      action,
+      input_params,
+      geonode_resource: existing ? Number(existing.pk) : null,
+    });
   } else if (action === 'update' || action === 'copy' || action === 'delete') {
     const res = resourceById(env, param(req, 'id', 'pk', 'resource_id'));
     const pk = Number(res.pk);
@@ -72,7 +82,12 @@ export const executionStart: Behaviour = async (req, env) => {
       exec = newExecution(env, user, { func_name: 'copy', action, input_params, geonode_resource: pk });
     } else {
       requireResourceLevel(req, env, res, 'manage');
-      exec = newExecution(env, user, { func_name: 'delete', action, input_params: { uuid: res.uuid }, geonode_resource: pk });
+      exec = newExecution(env, user, {
+        func_name: 'delete',
+        action,
+        input_params: { uuid: res.uuid },
+        geonode_resource: pk,
+      });
     }
   } else {
     throw new Error(`${req.op.operationId}: x-geostub-action "${action}" is not a resource-service action`);

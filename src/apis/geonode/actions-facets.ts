@@ -41,12 +41,22 @@ function prefiltered(req: BehaviourRequest, env: Env): StoredRecord[] {
   const filtered = [...req.query.keys()].some((k) => k.startsWith('filter{'));
   const base = filtered
     ? visibleRecords(req, env, 'resources', c, parseListQuery(req, 'resources', c, true), { advertised: false })
-    : env.store.collection('resources').all().filter((r) => canSee(env, c, r, req.user));
+    : env.store
+        .collection('resources')
+        .all()
+        .filter((r) => canSee(env, c, r, req.user));
   return base.filter((r) => r.metadata_only !== true);
 }
 
 /** `_get_topics` (views.py:48-69): a page of items, extended with requested keys no item carries. */
-function topicsPage(env: Env, provider: FacetProvider, resources: readonly StoredRecord[], page: number, pageSize: number, q: Omit<TopicQuery, 'start' | 'end'>) {
+function topicsPage(
+  env: Env,
+  provider: FacetProvider,
+  resources: readonly StoredRecord[],
+  page: number,
+  pageSize: number,
+  q: Omit<TopicQuery, 'start' | 'end'>,
+) {
   const start = page * pageSize;
   const { total, items } = provider.items(env.store, resources, { ...q, start, end: start + pageSize });
   let count = total;
@@ -88,7 +98,12 @@ export const facetList: Behaviour = (req, env) => {
     }
     if (includeTopics) {
       resources ??= prefiltered(req, env);
-      info.topics = topicsPage(env, provider, resources, 0, DEFAULT_PAGE_SIZE, { lang, topicContains: null, keys: new Set(), user: req.user });
+      info.topics = topicsPage(env, provider, resources, 0, DEFAULT_PAGE_SIZE, {
+        lang,
+        topicContains: null,
+        keys: new Set(),
+        user: req.user,
+      });
     }
     return info;
   });
@@ -108,7 +123,12 @@ export const facetDetail: Behaviour = (req, env) => {
   const pageSize = whole(req.query, 'page_size', DEFAULT_PAGE_SIZE);
   const info = provider.info(lang);
   if (includeConfig) info.config = { ...provider.config };
-  const topics = topicsPage(env, provider, prefiltered(req, env), page, pageSize, { lang, topicContains, keys, user: req.user });
+  const topics = topicsPage(env, provider, prefiltered(req, env), page, pageSize, {
+    lang,
+    topicContains,
+    keys,
+    user: req.user,
+  });
   if (addLink) {
     const link = `/api/v2/facets/${encodeURIComponent(provider.name)}`;
     const at = (p: number) => {

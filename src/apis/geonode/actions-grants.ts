@@ -30,7 +30,15 @@ const rank = (l: Level) => LEVELS.indexOf(l);
 const byIdDesc = (a: { id: number }, b: { id: number }) => b.id - a.id;
 
 function grantsOf(store: Store, resource: StoredRecord): StoredRecord {
-  return store.collection('grants').get(resource.pk) ?? { resource: resource.pk, users: [], groups: [], anonymous: 'none', registered: 'none' };
+  return (
+    store.collection('grants').get(resource.pk) ?? {
+      resource: resource.pk,
+      users: [],
+      groups: [],
+      anonymous: 'none',
+      registered: 'none',
+    }
+  );
 }
 
 const ownerPk = (resource: StoredRecord) => (resource.owner as StoredRecord | null)?.pk;
@@ -39,7 +47,9 @@ const ownerPk = (resource: StoredRecord) => (resource.owner as StoredRecord | nu
 export function currentSpec(store: Store, resource: StoredRecord): CompactSpec {
   const g = grantsOf(store, resource);
   const owner = ownerPk(resource);
-  const users = ((g.users as SpecEntry[] | undefined) ?? []).filter((u) => u.id !== owner).map((u) => ({ id: u.id, permissions: u.permissions }));
+  const users = ((g.users as SpecEntry[] | undefined) ?? [])
+    .filter((u) => u.id !== owner)
+    .map((u) => ({ id: u.id, permissions: u.permissions }));
   if (owner !== undefined) users.push({ id: Number(owner), permissions: 'owner' });
   return {
     users,
@@ -78,9 +88,22 @@ export function renderSpec(store: Store, resource: StoredRecord, origin: string)
   const organizations = spec.organizations
     .map((o) => ({ g: groupsColl.get(o.id), o }))
     .filter((e) => e.g)
-    .map(({ g, o }) => ({ id: o.id, title: g!.title, name: (g!.group as StoredRecord | undefined)?.name ?? g!.slug, logo: g!.logo ?? null, permissions: o.permissions }));
-  const special = [REGISTERED_GROUP, ANONYMOUS_GROUP].map((s) => ({ ...s, permissions: spec.groups.find((x) => x.id === s.id)!.permissions }));
-  const out = { users: users.sort(byIdDesc), organizations: organizations.sort(byIdDesc), groups: special.sort(byIdDesc) };
+    .map(({ g, o }) => ({
+      id: o.id,
+      title: g!.title,
+      name: (g!.group as StoredRecord | undefined)?.name ?? g!.slug,
+      logo: g!.logo ?? null,
+      permissions: o.permissions,
+    }));
+  const special = [REGISTERED_GROUP, ANONYMOUS_GROUP].map((s) => ({
+    ...s,
+    permissions: spec.groups.find((x) => x.id === s.id)!.permissions,
+  }));
+  const out = {
+    users: users.sort(byIdDesc),
+    organizations: organizations.sort(byIdDesc),
+    groups: special.sort(byIdDesc),
+  };
   return absolutize(out, origin) as Record<string, unknown[]>;
 }
 
@@ -124,7 +147,11 @@ export function mergeSpec(base: CompactSpec, patch: CompactSpec): CompactSpec {
   };
   const patchOwner = patch.users.find((u) => u.permissions === 'owner');
   const baseUsers = patchOwner ? base.users.filter((u) => u.permissions !== 'owner') : base.users;
-  return { users: merge(baseUsers, patch.users), organizations: merge(base.organizations, patch.organizations), groups: merge(base.groups, patch.groups) };
+  return {
+    users: merge(baseUsers, patch.users),
+    organizations: merge(base.organizations, patch.organizations),
+    groups: merge(base.groups, patch.groups),
+  };
 }
 
 /**
@@ -137,12 +164,15 @@ export function applySpec(store: Store, resource: StoredRecord, spec: CompactSpe
   let owner = named ? users.get(named.id) : undefined;
   if (!owner && ownerUsername) owner = users.all().find((u) => u.username === ownerUsername);
   if (!owner) owner = users.get(ownerPk(resource)) ?? undefined;
-  if (owner && owner.pk !== ownerPk(resource)) store.collection('resources').update(resource.pk, { owner: embedOwner(owner) });
+  if (owner && owner.pk !== ownerPk(resource))
+    store.collection('resources').update(resource.pk, { owner: embedOwner(owner) });
   const pick = (list: SpecEntry[], id: number) => list.filter((e) => e.id === id).map((e) => e.permissions);
   const top = (levels: Level[]): Level => levels.reduce<Level>((a, b) => (rank(b) > rank(a) ? b : a), 'none');
   const special = new Set<number>([ANONYMOUS_GROUP.id, REGISTERED_GROUP.id]);
   const ownerId = owner ? Number(owner.pk) : undefined;
-  const userGrants = spec.users.filter((u) => u.id !== ANONYMOUS_USER_ID && u.id !== ownerId && u.permissions !== 'none' && u.permissions !== 'owner');
+  const userGrants = spec.users.filter(
+    (u) => u.id !== ANONYMOUS_USER_ID && u.id !== ownerId && u.permissions !== 'none' && u.permissions !== 'owner',
+  );
   if (ownerId !== undefined) userGrants.unshift({ id: ownerId, permissions: 'owner' });
   const groupGrants = new Map<number, Level>();
   for (const e of [...spec.organizations, ...spec.groups.filter((g) => !special.has(g.id))]) {
@@ -163,7 +193,11 @@ export function applySpec(store: Store, resource: StoredRecord, spec: CompactSpe
 /** The `remove_permissions` effect: everything but the owner's rights goes (superusers keep theirs implicitly). */
 export function clearGrants(store: Store, resource: StoredRecord): void {
   const owner = ownerPk(resource);
-  applySpec(store, resource, { users: owner === undefined ? [] : [{ id: Number(owner), permissions: 'owner' }], organizations: [], groups: [] });
+  applySpec(store, resource, {
+    users: owner === undefined ? [] : [{ id: Number(owner), permissions: 'owner' }],
+    organizations: [],
+    groups: [],
+  });
 }
 
 // The "extended" spec that `set_permissions` executions carry in `input_params.permissions`: codenames per user and
@@ -180,7 +214,8 @@ const sortedSet = (perms: string[]) => [...new Set(perms)].sort();
 
 export function extendedPerms(level: Level, resource: StoredRecord, isOwner = false): string[] {
   const downloadable = DOWNLOADABLE.has(String(resource.resource_type).toLowerCase());
-  const dataAdmin = downloadable && DATA_SUBTYPES.has(String(resource.subtype ?? '').toLowerCase()) ? DATASET_ADMIN : [];
+  const dataAdmin =
+    downloadable && DATA_SUBTYPES.has(String(resource.subtype ?? '').toLowerCase()) ? DATASET_ADMIN : [];
   if (isOwner) return sortedSet(downloadable ? [...dataAdmin, ...ADMIN, ...VIEW, ...DOWNLOAD] : [...ADMIN, ...VIEW]);
   switch (level) {
     case 'view':
@@ -198,7 +233,11 @@ export function extendedPerms(level: Level, resource: StoredRecord, isOwner = fa
 }
 
 /** A compact spec (ids and levels) in GeoNode's extended form: `{users: {username: [...]}, groups: {name: [...]}}`. */
-export function extendedSpec(store: Store, resource: StoredRecord, spec: CompactSpec): { users: Record<string, string[]>; groups: Record<string, string[]> } {
+export function extendedSpec(
+  store: Store,
+  resource: StoredRecord,
+  spec: CompactSpec,
+): { users: Record<string, string[]>; groups: Record<string, string[]> } {
   const out = { users: {} as Record<string, string[]>, groups: {} as Record<string, string[]> };
   const users = store.collection('users');
   for (const e of spec.users) {
@@ -209,15 +248,24 @@ export function extendedSpec(store: Store, resource: StoredRecord, spec: Compact
     const u = users.get(e.id);
     if (!u) continue;
     const isOwner = u.pk === ownerPk(resource);
-    out.users[String(u.username)] = extendedPerms(isOwner ? 'owner' : u.is_superuser ? 'manage' : e.permissions, resource, isOwner);
+    out.users[String(u.username)] = extendedPerms(
+      isOwner ? 'owner' : u.is_superuser ? 'manage' : e.permissions,
+      resource,
+      isOwner,
+    );
   }
   const groups = store.collection('groups');
   for (const e of spec.organizations) {
     const g = groups.get(e.id);
-    if (g) out.groups[String((g.group as StoredRecord | undefined)?.name ?? g.slug)] = extendedPerms(e.permissions, resource);
+    if (g)
+      out.groups[String((g.group as StoredRecord | undefined)?.name ?? g.slug)] = extendedPerms(
+        e.permissions,
+        resource,
+      );
   }
   for (const e of spec.groups) {
-    const special = e.id === ANONYMOUS_GROUP.id ? ANONYMOUS_GROUP : e.id === REGISTERED_GROUP.id ? REGISTERED_GROUP : undefined;
+    const special =
+      e.id === ANONYMOUS_GROUP.id ? ANONYMOUS_GROUP : e.id === REGISTERED_GROUP.id ? REGISTERED_GROUP : undefined;
     if (!special) continue;
     out.groups[special.name] = extendedPerms(e.permissions, resource);
     if (special === ANONYMOUS_GROUP) out.users.AnonymousUser = extendedPerms(e.permissions, resource);

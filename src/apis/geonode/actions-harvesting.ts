@@ -42,9 +42,16 @@ function pyType(v: unknown): string {
   return 'dict';
 }
 
-const truthy = (v: unknown) => !!v && (!isObject(v) || Object.keys(v).length > 0) && (!Array.isArray(v) || v.length > 0);
+const truthy = (v: unknown) =>
+  !!v && (!isObject(v) || Object.keys(v).length > 0) && (!Array.isArray(v) || v.length > 0);
 
-export type HarvesterWork = 'none' | 'update-harvestable-resources' | 'harvest' | 'check-availability' | 'abort' | 'regenerate-harvestable-resources';
+export type HarvesterWork =
+  | 'none'
+  | 'update-harvestable-resources'
+  | 'harvest'
+  | 'check-availability'
+  | 'abort'
+  | 'regenerate-harvestable-resources';
 
 /**
  * GeoNode's rules for a harvester create (`harvester` null) or update body, in GeoNode's order; throws the 400
@@ -69,13 +76,20 @@ export function harvesterPatchRules(harvester: StoredRecord | null, body: unknow
   }
   if (!harvester) {
     if (status !== undefined && status !== null && status !== 'ready') {
-      throw apiError('invalid', `Invalid initial value for status: '${String(status)}'. Either omit it or provide a value of 'ready'`);
+      throw apiError(
+        'invalid',
+        `Invalid initial value for status: '${String(status)}'. Either omit it or provide a value of 'ready'`,
+      );
     }
     return { work: 'update-harvestable-resources' }; // a reachable remote is discovered right after creation
   }
-  if (harvester.status !== 'ready') throw apiError('invalid', "Harvester is currently busy. Please wait until current status becomes 'ready'");
+  if (harvester.status !== 'ready')
+    throw apiError('invalid', "Harvester is currently busy. Please wait until current status becomes 'ready'");
   if (status === 'ready') {
-    throw apiError('invalid', "Cannot set a status of 'ready' explicitly. This status can only be set by the server, when appropriate.");
+    throw apiError(
+      'invalid',
+      "Cannot set a status of 'ready' explicitly. This status can only be set by the server, when appropriate.",
+    );
   }
   switch (status) {
     case 'updating-harvestable-resources':
@@ -96,7 +110,11 @@ export function harvesterPatchRules(harvester: StoredRecord | null, body: unknow
 export function regenerateHarvestableResources(store: Store, harvester: StoredRecord, now: string): void {
   const coll = store.collection('harvestable_resources');
   for (const r of coll.all().filter((x) => x.harvester === harvester.id)) {
-    coll.update(r.id, { should_be_harvested: harvester.harvest_new_resources_by_default === true, status: 'ready', last_updated: now });
+    coll.update(r.id, {
+      should_be_harvested: harvester.harvest_new_resources_by_default === true,
+      status: 'ready',
+      last_updated: now,
+    });
   }
   store.collection('harvesters').update(harvester.id, { last_checked_harvestable_resources: now, last_updated: now });
 }
@@ -117,7 +135,8 @@ export const harvestableResources: Behaviour = async (req, env) => {
     .filter((r) => r.harvester === harvester.id)
     .sort((a, b) => Number(a.id) - Number(b.id));
   if (req.method === 'GET') return json(200, pageEnvelope(req, mine, 'harvestable_resources', render));
-  const body = isObject(req.body) && Array.isArray(req.body.harvestable_resources) ? req.body.harvestable_resources : req.body;
+  const body =
+    isObject(req.body) && Array.isArray(req.body.harvestable_resources) ? req.body.harvestable_resources : req.body;
   if (!Array.isArray(body)) throw apiError('invalid', `Expected a list of items but got type "${pyType(body)}".`);
   const changes: { rec: StoredRecord; value: boolean }[] = [];
   for (const item of body) {
@@ -130,7 +149,11 @@ export const harvestableResources: Behaviour = async (req, env) => {
     const value = drfBool(item.should_be_harvested);
     if (value === undefined) throw apiError('invalid', 'Must be a valid boolean.');
     const rec = mine.find((r) => r.unique_identifier === String(uid));
-    if (!rec) throw apiError('invalid', `Harvester ${String(harvester.id)} has no harvestable resource with unique_identifier "${String(uid)}".`);
+    if (!rec)
+      throw apiError(
+        'invalid',
+        `Harvester ${String(harvester.id)} has no harvestable resource with unique_identifier "${String(uid)}".`,
+      );
     changes.push({ rec, value });
   }
   for (const { rec, value } of changes) coll.update(rec.id, { should_be_harvested: value });

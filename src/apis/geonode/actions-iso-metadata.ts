@@ -15,12 +15,19 @@ const failure = (message: string, code: string) => json(500, { success: false, e
 
 /** The text of the first `<gco:CharacterString>` inside the first `<gmd:{element}>`, entities decoded. */
 function isoText(xml: string, element: string): string | null {
-  const m = new RegExp(`<(?:\\w+:)?${element}\\b[^>]*>\\s*<(?:\\w+:)?CharacterString[^>]*>([\\s\\S]*?)</(?:\\w+:)?CharacterString>`).exec(xml);
+  const m = new RegExp(
+    `<(?:\\w+:)?${element}\\b[^>]*>\\s*<(?:\\w+:)?CharacterString[^>]*>([\\s\\S]*?)</(?:\\w+:)?CharacterString>`,
+  ).exec(xml);
   return m ? decode(m[1].trim()) : null;
 }
 
 function decode(s: string): string {
-  return s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+  return s
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, '&');
 }
 
 export interface IsoMetadata {
@@ -37,10 +44,19 @@ export function parseIso(xml: string): IsoMetadata | null {
   const keywords: string[] = [];
   const kw = /<(?:\w+:)?keyword\b[^>]*>\s*<(?:\w+:)?CharacterString[^>]*>([\s\S]*?)<\/(?:\w+:)?CharacterString>/g;
   for (let m = kw.exec(xml); m; m = kw.exec(xml)) if (m[1].trim()) keywords.push(decode(m[1].trim()));
-  return { uuid: isoText(xml, 'fileIdentifier'), title: isoText(xml, 'title'), abstract: isoText(xml, 'abstract'), keywords };
+  return {
+    uuid: isoText(xml, 'fileIdentifier'),
+    title: isoText(xml, 'title'),
+    abstract: isoText(xml, 'abstract'),
+    keywords,
+  };
 }
 
-const slugify = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+const slugify = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 
 export const datasetMetadataUpload: Behaviour = async (req, env) => {
   const user = requireUser(req); // IsAuthenticated first
@@ -52,7 +68,8 @@ export const datasetMetadataUpload: Behaviour = async (req, env) => {
     if (!rec) throw apiError('notFound');
     requireLevel(env, req, rec, 'edit');
   }
-  if (!rec || rec.resource_type !== 'dataset') throw apiError('geonodeNotFound', `Dataset with ID ${id} is not available`);
+  if (!rec || rec.resource_type !== 'dataset')
+    throw apiError('geonodeNotFound', `Dataset with ID ${id} is not available`);
   const params = bodyParams(req.body);
   const file = params.metadata_file as UploadedFile | string | undefined;
   if (file === undefined) return failure('This field is required.', 'invalid_dataset_exception');
@@ -60,7 +77,11 @@ export const datasetMetadataUpload: Behaviour = async (req, env) => {
   const xml = typeof file === 'string' ? file : file.data.toString('utf8');
   const iso = parseIso(xml);
   if (!iso) return failure('Unsupported metadata format', 'invalid_metadata_exception');
-  if (iso.uuid && iso.uuid !== rec.uuid) return failure('The UUID identifier from the XML Metadata, is different from the one saved', 'invalid_metadata_exception');
+  if (iso.uuid && iso.uuid !== rec.uuid)
+    return failure(
+      'The UUID identifier from the XML Metadata, is different from the one saved',
+      'invalid_metadata_exception',
+    );
   const changes: StoredRecord = { last_updated: env.now() };
   if (iso.title) changes.title = iso.title;
   if (iso.abstract !== null) changes.abstract = iso.abstract;

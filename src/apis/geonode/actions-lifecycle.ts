@@ -20,8 +20,16 @@ interface Outcome {
   patch?: StoredRecord;
 }
 
-const byUuid = (store: Store, uuid: unknown) => store.collection('resources').all().find((r) => r.uuid === uuid);
-const byUsername = (store: Store, name: unknown) => store.collection('users').all().find((u) => u.username === name);
+const byUuid = (store: Store, uuid: unknown) =>
+  store
+    .collection('resources')
+    .all()
+    .find((r) => r.uuid === uuid);
+const byUsername = (store: Store, name: unknown) =>
+  store
+    .collection('users')
+    .all()
+    .find((u) => u.username === name);
 
 function mustExist<T>(v: T | undefined, what: string): T {
   if (v === undefined || v === null) throw new Error(`${what} matching query does not exist.`);
@@ -44,9 +52,11 @@ function runEffect(store: Store, exec: StoredRecord, now: string, contract?: Con
       const type = String(input.resource_type ?? '');
       if (!keyOfType(type)) throw new Error(`Invalid resource_type: '${type}'`);
       const { owner: ownerName, ...defaults } = objectParam(input.defaults, 'defaults');
-      const owner = ownerName === undefined ? mustExist(requester, 'User') : mustExist(byUsername(store, ownerName), 'User');
+      const owner =
+        ownerName === undefined ? mustExist(requester, 'User') : mustExist(byUsername(store, ownerName), 'User');
       if (byUuid(store, input.uuid)) throw new Error(`A resource with uuid ${String(input.uuid)} already exists`);
-      if (exec.action === 'ingest' && !Array.isArray(jsonValue(input.files, []))) throw new Error("'files' must be a JSON list of paths");
+      if (exec.action === 'ingest' && !Array.isArray(jsonValue(input.files, [])))
+        throw new Error("'files' must be a JSON list of paths");
       const rec = buildResource(store, contract, type, defaults, owner, now, String(input.uuid));
       return { output_params: { output: { uuid: rec.uuid } } };
     }
@@ -70,7 +80,13 @@ function runEffect(store: Store, exec: StoredRecord, now: string, contract?: Con
     case 'permissions': {
       const res = mustExist(byUuid(store, input.uuid), 'ResourceBase');
       if (exec.func_name === 'remove_permissions') clearGrants(store, res);
-      else applySpec(store, res, (exec.compact_spec ?? input.permissions) as CompactSpec, typeof input.owner === 'string' ? input.owner : undefined);
+      else
+        applySpec(
+          store,
+          res,
+          (exec.compact_spec ?? input.permissions) as CompactSpec,
+          typeof input.owner === 'string' ? input.owner : undefined,
+        );
       return { output_params: { output: true } };
     }
     case 'import':
@@ -82,24 +98,44 @@ function runEffect(store: Store, exec: StoredRecord, now: string, contract?: Con
 const SHAPEFILE_PARTS = ['dbf_file', 'shx_file', 'prj_file'];
 
 /** The importer's work (facts §6.4): one dataset from the uploaded files, and its `uploads` record completed. */
-function importEffect(store: Store, contract: Contract | undefined, exec: StoredRecord, input: Record<string, unknown>, owner: StoredRecord, now: string): Outcome {
+function importEffect(
+  store: Store,
+  contract: Contract | undefined,
+  exec: StoredRecord,
+  input: Record<string, unknown>,
+  owner: StoredRecord,
+  now: string,
+): Outcome {
   const files = (isObject(input.files) ? input.files : {}) as Record<string, unknown>;
   const base = String(files.base_file ?? '');
   const ext = base.includes('.') ? base.slice(base.lastIndexOf('.') + 1).toLowerCase() : '';
   if (ext === 'shp') {
     const missing = SHAPEFILE_PARTS.filter((p) => !files[p]).map((p) => p.slice(0, 3));
-    if (missing.length) throw new Error(`Some of the files required by the shapefile are missing: ${missing.map((m) => `'${m}'`).join(', ')}`);
+    if (missing.length)
+      throw new Error(
+        `Some of the files required by the shapefile are missing: ${missing.map((m) => `'${m}'`).join(', ')}`,
+      );
   }
   const stem = base.replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, '') || 'dataset';
   const name = slugName(stem) || `dataset_${String(store.collection('resources').nextId())}`;
-  const existing = store.collection('resources').all().find((r) => r.resource_type === 'dataset' && r.name === name);
+  const existing = store
+    .collection('resources')
+    .all()
+    .find((r) => r.resource_type === 'dataset' && r.name === name);
   let dataset: StoredRecord;
   if (existing && input.overwrite_existing_layer === true) {
     store.collection('resources').update(existing.pk, { last_updated: now });
     dataset = existing;
   } else {
     const raster = ext === 'tif' || ext === 'tiff';
-    dataset = buildResource(store, contract, 'dataset', { title: stem, name, subtype: raster ? 'raster' : 'vector' }, owner, now);
+    dataset = buildResource(
+      store,
+      contract,
+      'dataset',
+      { title: stem, name, subtype: raster ? 'raster' : 'vector' },
+      owner,
+      now,
+    );
     store.collection('resources').update(dataset.pk, { subtype: raster ? 'raster' : 'vector' });
   }
   const detailUrl = `/catalogue/#/dataset/${String(dataset.pk)}`;
@@ -107,12 +143,22 @@ function importEffect(store: Store, contract: Contract | undefined, exec: Stored
   const upload = uploads.all().find((u) => u.execution_id === exec.exec_id);
   if (upload) {
     uploads.update(upload.id, {
-      state: 'PROCESSED', progress: 100.0, complete: true, date: now, detail_url: detailUrl, resource_pk: String(dataset.pk),
-      resume_url: null, delete_url: null, import_url: null,
+      state: 'PROCESSED',
+      progress: 100.0,
+      complete: true,
+      date: now,
+      detail_url: detailUrl,
+      resource_pk: String(dataset.pk),
+      resume_url: null,
+      delete_url: null,
+      import_url: null,
     });
   }
   // 5.0's importer ends with the handler's last step, which lists what it made (5.0.2 upload/handlers/base.py:163-182)
-  const output_params = contract?.release === 5 ? { resources: [{ detail_url: detailUrl, id: Number(dataset.pk) }] } : { detail_url: [detailUrl] };
+  const output_params =
+    contract?.release === 5
+      ? { resources: [{ detail_url: detailUrl, id: Number(dataset.pk) }] }
+      : { detail_url: [detailUrl] };
   return { output_params, patch: { geonode_resource: Number(dataset.pk), step: 'importer.finalize' } };
 }
 
@@ -122,9 +168,14 @@ const IMPORT_STEPS: { step: string; state: string; progress: number }[] = [
   { step: 'importer.create_geonode_resource', state: 'RUNNING', progress: 80.0 },
 ];
 
-export const FAIL_ON_PURPOSE = 'geostub: this job was made to fail on purpose (X-Geostub-Fail header or "geostub:fail" in the request)';
+export const FAIL_ON_PURPOSE =
+  'geostub: this job was made to fail on purpose (X-Geostub-Fail header or "geostub:fail" in the request)';
 
-const uploadOf = (store: Store, exec: StoredRecord) => store.collection('uploads').all().find((u) => u.execution_id === exec.exec_id);
+const uploadOf = (store: Store, exec: StoredRecord) =>
+  store
+    .collection('uploads')
+    .all()
+    .find((u) => u.execution_id === exec.exec_id);
 
 /** End a request as failed with GeoNode's error output (an import: its upload INVALID). */
 function failExecution(store: Store, exec: StoredRecord, text: string, now: string): void {
@@ -132,9 +183,17 @@ function failExecution(store: Store, exec: StoredRecord, text: string, now: stri
   if (exec.action === 'import') {
     patch = { status: 'failed', log: text, output_params: { error: text } };
     const upload = uploadOf(store, exec);
-    if (upload) store.collection('uploads').update(upload.id, { state: 'INVALID', progress: 0.0, complete: false, date: now });
+    if (upload)
+      store.collection('uploads').update(upload.id, { state: 'INVALID', progress: 0.0, complete: false, date: now });
   } else {
-    patch = { status: 'failed', log: text, output_params: { error: `Error occurred while executin the operation: '${String(exec.func_name)}'`, exception: text } };
+    patch = {
+      status: 'failed',
+      log: text,
+      output_params: {
+        error: `Error occurred while executin the operation: '${String(exec.func_name)}'`,
+        exception: text,
+      },
+    };
   }
   store.collection('execution_requests').update(exec.exec_id, { ...patch, finished: now, last_updated: now });
 }
@@ -145,11 +204,21 @@ function failExecution(store: Store, exec: StoredRecord, text: string, now: stri
  * import runs through the importer's steps first. Returns whether anything changed. Pass the GeoNode contract so
  * created resources get the contract's blank fields.
  */
-export function advanceExecution(store: Store, exec: StoredRecord, now: string, contract?: Contract, fail?: boolean): boolean {
+export function advanceExecution(
+  store: Store,
+  exec: StoredRecord,
+  now: string,
+  contract?: Contract,
+  fail?: boolean,
+): boolean {
   const coll = store.collection('execution_requests');
   const importing = exec.action === 'import';
   if (exec.status === 'ready') {
-    coll.update(exec.exec_id, { status: 'running', last_updated: now, ...(importing ? { func_name: 'import_resource', step: IMPORT_STEPS[0].step } : {}) });
+    coll.update(exec.exec_id, {
+      status: 'running',
+      last_updated: now,
+      ...(importing ? { func_name: 'import_resource', step: IMPORT_STEPS[0].step } : {}),
+    });
     if (importing) moveUpload(store, exec, 0, now);
     return true;
   }
@@ -166,7 +235,13 @@ export function advanceExecution(store: Store, exec: StoredRecord, now: string, 
   }
   try {
     const outcome = runEffect(store, exec, now, contract);
-    coll.update(exec.exec_id, { status: 'finished', output_params: outcome.output_params, ...outcome.patch, finished: now, last_updated: now });
+    coll.update(exec.exec_id, {
+      status: 'finished',
+      output_params: outcome.output_params,
+      ...outcome.patch,
+      finished: now,
+      last_updated: now,
+    });
   } catch (err) {
     failExecution(store, exec, err instanceof Error ? err.message : String(err), now);
   }
@@ -175,7 +250,10 @@ export function advanceExecution(store: Store, exec: StoredRecord, now: string, 
 
 function moveUpload(store: Store, exec: StoredRecord, i: number, now: string): void {
   const upload = uploadOf(store, exec);
-  if (upload) store.collection('uploads').update(upload.id, { state: IMPORT_STEPS[i].state, progress: IMPORT_STEPS[i].progress, date: now });
+  if (upload)
+    store
+      .collection('uploads')
+      .update(upload.id, { state: IMPORT_STEPS[i].state, progress: IMPORT_STEPS[i].progress, date: now });
 }
 
 /** Run a request to its end (`finished` or `failed`). */

@@ -24,25 +24,80 @@ interface Command {
 
 /** `MANAGEMENT_COMMANDS_EXPOSED_OVER_HTTP` with the app each comes from. */
 export const MANAGEMENT_COMMANDS: Record<string, Command> = {
-  ping_mngmt_commands_http: { app: 'geonode.management_commands_http', about: 'Responds with "pong" (checks that commands can be run over HTTP).', options: ['--sleep SLEEP         Sleep for the given number of seconds before answering.', '--force_exception     Raise an exception instead of answering.'], output: 'pong\n' },
-  updatelayers: { app: 'geonode.geoserver', about: 'Update the GeoNode datasets: add missing ones and update the metadata of the existing ones.', options: ['-i, --ignore-errors   Stop after errors are encountered.', '--skip-unadvertised  Skip the unadvertised datasets.', '-w WORKSPACE, --workspace WORKSPACE', '                      Only update the datasets of this workspace.'], output: 'Updated 0 datasets, 0 failed.\n' },
-  sync_geonode_datasets: { app: 'geonode.geoserver', about: 'Update the GeoNode datasets: permissions (including GeoFence database), statistics, thumbnails.', options: ['--updatepermissions  Update the dataset permissions.', '--updatethumbnails   Update the dataset thumbnails.', '--updateattributes   Update the dataset attributes.'], output: 'Syncing datasets...\nDone.\n' },
-  sync_geonode_maps: { app: 'geonode.geoserver', about: 'Update the GeoNode maps: permissions and thumbnails.', options: ['--updatethumbnails   Update the map thumbnails.'], output: 'Syncing maps...\nDone.\n' },
-  importlayers: { app: 'geonode.geoserver', about: 'Brings files from a local directory, including subfolders, into a GeoNode site.', options: ['-u USER, --user USER  Name of the user account which should own the imported datasets.', '-o, --overwrite       Overwrite existing datasets if discovered (defaults False).'], output: 'Imported 0 datasets.\n' },
-  set_all_datasets_metadata: { app: 'geonode.geoserver', about: 'Resets the metadata of all datasets (links, thumbnails, catalogue records).', options: ['-d, --remove-duplicates', '                      Remove duplicated links.'], output: 'Metadata updated.\n' },
-  set_layers_permissions: { app: 'geonode.security', about: 'Assign permissions on resources to users or groups.', options: ['-r RESOURCES, --resources RESOURCES', '-p PERMISSION, --permission PERMISSION', '-u USERS, --users USERS', '-g GROUPS, --groups GROUPS'], output: 'Permissions set.\n' },
+  ping_mngmt_commands_http: {
+    app: 'geonode.management_commands_http',
+    about: 'Responds with "pong" (checks that commands can be run over HTTP).',
+    options: [
+      '--sleep SLEEP         Sleep for the given number of seconds before answering.',
+      '--force_exception     Raise an exception instead of answering.',
+    ],
+    output: 'pong\n',
+  },
+  updatelayers: {
+    app: 'geonode.geoserver',
+    about: 'Update the GeoNode datasets: add missing ones and update the metadata of the existing ones.',
+    options: [
+      '-i, --ignore-errors   Stop after errors are encountered.',
+      '--skip-unadvertised  Skip the unadvertised datasets.',
+      '-w WORKSPACE, --workspace WORKSPACE',
+      '                      Only update the datasets of this workspace.',
+    ],
+    output: 'Updated 0 datasets, 0 failed.\n',
+  },
+  sync_geonode_datasets: {
+    app: 'geonode.geoserver',
+    about: 'Update the GeoNode datasets: permissions (including GeoFence database), statistics, thumbnails.',
+    options: [
+      '--updatepermissions  Update the dataset permissions.',
+      '--updatethumbnails   Update the dataset thumbnails.',
+      '--updateattributes   Update the dataset attributes.',
+    ],
+    output: 'Syncing datasets...\nDone.\n',
+  },
+  sync_geonode_maps: {
+    app: 'geonode.geoserver',
+    about: 'Update the GeoNode maps: permissions and thumbnails.',
+    options: ['--updatethumbnails   Update the map thumbnails.'],
+    output: 'Syncing maps...\nDone.\n',
+  },
+  importlayers: {
+    app: 'geonode.geoserver',
+    about: 'Brings files from a local directory, including subfolders, into a GeoNode site.',
+    options: [
+      '-u USER, --user USER  Name of the user account which should own the imported datasets.',
+      '-o, --overwrite       Overwrite existing datasets if discovered (defaults False).',
+    ],
+    output: 'Imported 0 datasets.\n',
+  },
+  set_all_datasets_metadata: {
+    app: 'geonode.geoserver',
+    about: 'Resets the metadata of all datasets (links, thumbnails, catalogue records).',
+    options: ['-d, --remove-duplicates', '                      Remove duplicated links.'],
+    output: 'Metadata updated.\n',
+  },
+  set_layers_permissions: {
+    app: 'geonode.security',
+    about: 'Assign permissions on resources to users or groups.',
+    options: [
+      '-r RESOURCES, --resources RESOURCES',
+      '-p PERMISSION, --permission PERMISSION',
+      '-u USERS, --users USERS',
+      '-g GROUPS, --groups GROUPS',
+    ],
+    output: 'Permissions set.\n',
+  },
 };
 
 const COMMON_OPTIONS = [
   '-h, --help            show this help message and exit',
-  '--version             Show program\'s version number and exit.',
+  "--version             Show program's version number and exit.",
   '-v {0,1,2,3}, --verbosity {0,1,2,3}',
   '                      Verbosity level; 0=minimal output, 1=normal output, 2=verbose output, 3=very verbose output',
   '--settings SETTINGS   The Python path to a settings module, e.g. "myproject.settings.main".',
   '--pythonpath PYTHONPATH',
   '                      A directory to add to the Python path, e.g. "/home/djangoprojects/myproject".',
   '--traceback           Raise on CommandError exceptions.',
-  '--no-color            Don\'t colorize the command output.',
+  "--no-color            Don't colorize the command output.",
   '--force-color         Force colorization of the command output.',
   '--skip-checks         Skip system checks.',
 ];
@@ -63,7 +118,8 @@ const render = (req: BehaviourRequest, env: Env, job: StoredRecord, brief = fals
 
 const forcedException = (job: StoredRecord) =>
   job.command === 'ping_mngmt_commands_http' &&
-  ((Array.isArray(job.args) && job.args.includes('--force_exception')) || (isObject(job.kwargs) && !!job.kwargs.force_exception));
+  ((Array.isArray(job.args) && job.args.includes('--force_exception')) ||
+    (isObject(job.kwargs) && !!job.kwargs.force_exception));
 
 /** Why a job's command raised (the ping's `--force_exception`, a failure on purpose, a job geostub could not go on with). */
 function failure(job: StoredRecord): string | undefined {
@@ -116,7 +172,9 @@ export const MANAGEMENT_JOB: JobKind = {
   },
   abandon(env, job, _reason, at) {
     if (job.status !== 'QUEUED' && job.status !== 'STARTED') return;
-    env.store.collection('management_jobs').update(job.id, { status: 'FINISHED', start_time: job.start_time ?? at, end_time: at, output_message: '' });
+    env.store
+      .collection('management_jobs')
+      .update(job.id, { status: 'FINISHED', start_time: job.start_time ?? at, end_time: at, output_message: '' });
   },
 };
 
@@ -124,10 +182,13 @@ export const MANAGEMENT_JOB: JobKind = {
 function celeryMeta(job: StoredRecord): Record<string, unknown> {
   if (job.status === 'FINISHED') {
     const failed = failure(job);
-    const traceback = failed ? `Traceback (most recent call last):\n  File "${String(job.command)}.py", line 40, in handle\n    raise Exception(${JSON.stringify(failed)})\nException: ${failed}\n` : null;
+    const traceback = failed
+      ? `Traceback (most recent call last):\n  File "${String(job.command)}.py", line 40, in handle\n    raise Exception(${JSON.stringify(failed)})\nException: ${failed}\n`
+      : null;
     return { date_done: job.end_time, status: failed ? 'FAILURE' : 'SUCCESS', traceback, worker: 'celery@geostub' };
   }
-  if (job.status === 'STARTED') return { date_done: null, status: 'STARTED', traceback: null, worker: 'celery@geostub' };
+  if (job.status === 'STARTED')
+    return { date_done: null, status: 'STARTED', traceback: null, worker: 'celery@geostub' };
   return { date_done: null, status: null, traceback: null, worker: null };
 }
 
@@ -192,7 +253,8 @@ export const managementJobCreate: Behaviour = async (req, env) => {
   if (autostart) startJob(job);
   env.store.collection('management_jobs').update(job.id, {}); // a changed record: cached renderings are stale
   const shown = render(req, env, job);
-  if (autostart) launchJob(env, MANAGEMENT_JOB, job, { since: String(job.created_at), fail: failureRequested(req, body) });
+  if (autostart)
+    launchJob(env, MANAGEMENT_JOB, job, { since: String(job.created_at), fail: failureRequested(req, body) });
   await env.persist();
   return ok(shown, 201);
 };
@@ -206,7 +268,10 @@ export const managementJobs: Behaviour = (req, env) => {
     .all()
     .filter((j) => !cmd || j.command === cmd)
     .sort((a, b) => Number(b.id) - Number(a.id));
-  return json(200, pageEnvelope(req, jobs, 'data', (j) => render(req, env, j, true)));
+  return json(
+    200,
+    pageEnvelope(req, jobs, 'data', (j) => render(req, env, j, true)),
+  );
 };
 
 /** The job a detail URL names (and, under `/commands/{cmd_name}/`, of that command), else 404. */
@@ -224,7 +289,18 @@ export const managementJob: Behaviour = (req, env) => {
 };
 
 /** The unbound job serializer GeoNode returns next to a refused start (its writable fields, blank). */
-const EMPTY_JOB_FORM = { command: '', app_name: '', user: null, status: null, start_time: null, end_time: null, args: null, kwargs: null, celery_result_id: null, output_message: null };
+const EMPTY_JOB_FORM = {
+  command: '',
+  app_name: '',
+  user: null,
+  status: null,
+  start_time: null,
+  end_time: null,
+  args: null,
+  kwargs: null,
+  celery_result_id: null,
+  output_message: null,
+};
 
 /** `PATCH …/jobs/{id}/start/`: only a CREATED job starts. */
 export const managementJobStart: Behaviour = async (req, env) => {

@@ -18,16 +18,25 @@ function pyRepr(v: unknown): string {
   if (v === null || v === undefined) return 'None';
   if (v === true || v === false) return v ? 'True' : 'False';
   if (typeof v === 'number') return String(v);
-  if (typeof v === 'string') return v.includes("'") && !v.includes('"') ? `"${v}"` : `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+  if (typeof v === 'string')
+    return v.includes("'") && !v.includes('"') ? `"${v}"` : `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
   if (Array.isArray(v)) return `[${v.map(pyRepr).join(', ')}]`;
-  return `{${Object.entries(v as object).map(([k, x]) => `${pyRepr(k)}: ${pyRepr(x)}`).join(', ')}}`;
+  return `{${Object.entries(v as object)
+    .map(([k, x]) => `${pyRepr(k)}: ${pyRepr(x)}`)
+    .join(', ')}}`;
 }
 
 /** Python's `json.dumps` with its default separators and ASCII escaping. */
 function pyDumps(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(pyDumps).join(', ')}]`;
-  if (isObject(v)) return `{${Object.entries(v).map(([k, x]) => `${pyDumps(k)}: ${pyDumps(x)}`).join(', ')}}`;
-  return JSON.stringify(v ?? null).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  if (isObject(v))
+    return `{${Object.entries(v)
+      .map(([k, x]) => `${pyDumps(k)}: ${pyDumps(x)}`)
+      .join(', ')}}`;
+  return JSON.stringify(v ?? null).replace(
+    /[\u007f-\uffff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 const METADATA_KEYS = ['filter_header', 'field_name', 'field_label', 'field_value'];
@@ -35,16 +44,24 @@ const METADATA_KEYS = ['filter_header', 'field_name', 'field_label', 'field_valu
 /** `validate_extra_metadata` against the default schema; returns the error text of the first bad item. */
 function metadataProblem(data: unknown, needId: boolean): string | undefined {
   if (!data || (Array.isArray(data) && !data.length) || (isObject(data) && !Object.keys(data).length)) return undefined;
-  if (typeof data !== 'object') return `'${typeof data === 'number' ? (Number.isInteger(data) ? 'int' : 'float') : 'bool'}' object is not iterable`;
+  if (typeof data !== 'object')
+    return `'${typeof data === 'number' ? (Number.isInteger(data) ? 'int' : 'float') : 'bool'}' object is not iterable`;
   const items: unknown[] = Array.isArray(data) ? data : Object.keys(data as object);
   for (const [index, item] of items.entries()) {
     const at = ` at index ${index} for input json: ${pyDumps(item)}`;
     if (!isObject(item)) return `${pyRepr(item)} should be instance of 'dict'${at}`;
-    const missing = [...METADATA_KEYS, ...(needId ? ['id'] : [])].filter((k) => !(k in item)).map((k) => `'${k}'`).sort();
+    const missing = [...METADATA_KEYS, ...(needId ? ['id'] : [])]
+      .filter((k) => !(k in item))
+      .map((k) => `'${k}'`)
+      .sort();
     if (missing.length) return `Missing key${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}${at}`;
-    const wrong = Object.keys(item).filter((k) => k !== 'id' && !METADATA_KEYS.includes(k)).map((k) => `'${k}'`).sort();
+    const wrong = Object.keys(item)
+      .filter((k) => k !== 'id' && !METADATA_KEYS.includes(k))
+      .map((k) => `'${k}'`)
+      .sort();
     if (wrong.length) return `Wrong key${wrong.length > 1 ? 's' : ''} ${wrong.join(', ')} in ${pyRepr(item)}${at}`;
-    if ('id' in item && !Number.isInteger(item.id)) return `Key 'id' error:\n${pyRepr(item.id)} should be instance of 'int'${at}`;
+    if ('id' in item && !Number.isInteger(item.id))
+      return `Key 'id' error:\n${pyRepr(item.id)} should be instance of 'int'${at}`;
   }
   return undefined;
 }
@@ -63,8 +80,13 @@ export const extraMetadata: Behaviour = async (req, env) => {
   }
   const coll = env.store.collection('extra_metadata');
   const pk = String(res.pk);
-  const mine = () => coll.all().filter((m) => String(m.resource) === pk).sort((a, b) => Number(a.id) - Number(b.id));
-  const render = (list: readonly StoredRecord[]) => list.map((m) => ({ id: m.id, ...Object.fromEntries(METADATA_KEYS.map((k) => [k, m[k]])) }));
+  const mine = () =>
+    coll
+      .all()
+      .filter((m) => String(m.resource) === pk)
+      .sort((a, b) => Number(a.id) - Number(b.id));
+  const render = (list: readonly StoredRecord[]) =>
+    list.map((m) => ({ id: m.id, ...Object.fromEntries(METADATA_KEYS.map((k) => [k, m[k]])) }));
   if (req.method === 'GET') {
     const first = [...req.query][0];
     const list = first ? mine().filter((m) => m[first[0]] !== undefined && String(m[first[0]]) === first[1]) : mine();
@@ -87,7 +109,8 @@ export const extraMetadata: Behaviour = async (req, env) => {
     for (const m of items) coll.insert({ resource: pk, ...Object.fromEntries(METADATA_KEYS.map((k) => [k, m[k]])) });
   } else if (req.method === 'PUT') {
     const own = new Set(mine().map((m) => Number(m.id)));
-    for (const m of items) if (own.has(Number(m.id))) coll.update(m.id, Object.fromEntries(METADATA_KEYS.map((k) => [k, m[k]])));
+    for (const m of items)
+      if (own.has(Number(m.id))) coll.update(m.id, Object.fromEntries(METADATA_KEYS.map((k) => [k, m[k]])));
   } else {
     const ids = new Set(items.map((i) => Number(i)));
     coll.removeWhere((m) => String(m.resource) === pk && ids.has(Number(m.id)));
@@ -123,17 +146,32 @@ function linksFrom(store: Store, r: StoredRecord): Link[] {
 }
 
 /** `{linked_to, linked_by}` of a resource as the caller may see it (facts §7.7), with GeoNode's optional filters. */
-export function linkedResourcesPayload(store: Store, resource: StoredRecord, user: StoredRecord | null, origin: string, query = new URLSearchParams()): Record<string, unknown> {
+export function linkedResourcesPayload(
+  store: Store,
+  resource: StoredRecord,
+  user: StoredRecord | null,
+  origin: string,
+  query = new URLSearchParams(),
+): Record<string, unknown> {
   const types = (query.get('resource_type') ?? '').split(',').filter(Boolean);
   const linkType = query.get('link_type');
   const resources = store.collection('resources');
-  const keep = (r: StoredRecord | undefined): r is StoredRecord => !!r && levelFor(store, r, user) !== 'none' && (!types.length || types.includes(String(r.resource_type)));
+  const keep = (r: StoredRecord | undefined): r is StoredRecord =>
+    !!r && levelFor(store, r, user) !== 'none' && (!types.length || types.includes(String(r.resource_type)));
   const item = (r: StoredRecord, internal: boolean) => {
     const thumb = r.thumbnail_url as string | null | undefined;
-    return { internal, pk: Number(r.pk), title: r.title, resource_type: r.resource_type, detail_url: r.detail_url ?? null, thumbnail_url: thumb && thumb.startsWith('/') ? origin + thumb : (thumb ?? null) };
+    return {
+      internal,
+      pk: Number(r.pk),
+      title: r.title,
+      resource_type: r.resource_type,
+      detail_url: r.detail_url ?? null,
+      thumbnail_url: thumb && thumb.startsWith('/') ? origin + thumb : (thumb ?? null),
+    };
   };
   const out: Record<string, unknown> = {};
-  if (query.has('page') || query.has('page_size')) out.WARNINGS = { PAGINATION: 'Pagination is not supported on this call' };
+  if (query.has('page') || query.has('page_size'))
+    out.WARNINGS = { PAGINATION: 'Pagination is not supported on this call' };
   if (!linkType || linkType === 'linked_to') {
     out.linked_to = linksFrom(store, resource)
       .map((l) => ({ r: resources.get(l.pk), l }))
@@ -143,7 +181,10 @@ export function linkedResourcesPayload(store: Store, resource: StoredRecord, use
   if (!linkType || linkType === 'linked_by') {
     const pk = String(resource.pk);
     // only resources that can link here: maps with a layer of it, and resources whose linked_to names it
-    const maps = store.collection('maplayers').where('dataset', pk).map((l) => resources.get(l.map));
+    const maps = store
+      .collection('maplayers')
+      .where('dataset', pk)
+      .map((l) => resources.get(l.map));
     const candidates = new Set([...maps, ...resources.where('linked_to', pk)].filter((r): r is StoredRecord => !!r));
     out.linked_by = byStoredOrder([...candidates], 'pk')
       .map((r) => ({ r, l: linksFrom(store, r).find((x) => x.pk === pk) }))
@@ -169,7 +210,9 @@ export const linkedResources: Behaviour = async (req, env) => {
   if (req.method === 'GET') return json(200, linkedResourcesPayload(env.store, res, req.user, req.origin, req.query));
   const target = isObject(req.body) ? req.body.target : undefined;
   if (!Array.isArray(target)) throw apiError('invalid', 'Payload is not valid');
-  const ids = [...new Set(target.map((t) => (typeof t === 'string' && /^\d+$/.test(t) ? Number(t) : t)))].sort((a, b) => Number(a) - Number(b));
+  const ids = [...new Set(target.map((t) => (typeof t === 'string' && /^\d+$/.test(t) ? Number(t) : t)))].sort(
+    (a, b) => Number(a) - Number(b),
+  );
   const success: unknown[] = [];
   const error: unknown[] = [];
   const resources = env.store.collection('resources');
@@ -192,5 +235,9 @@ export const linkedResources: Behaviour = async (req, env) => {
     await env.persist();
   }
   const failed = error.length > 0;
-  return json(failed ? 400 : 200, { success, error, message: failed ? 'Some error has occurred during the saving' : 'Resources updated successfully' });
+  return json(failed ? 400 : 200, {
+    success,
+    error,
+    message: failed ? 'Some error has occurred during the saving' : 'Resources updated successfully',
+  });
 };

@@ -28,11 +28,19 @@ export const transferResources: Behaviour = async (req, env) => {
   const wanted = bodyParams(req.body).owner;
   let target: StoredRecord | undefined;
   if (wanted === 'DEFAULT') {
-    target = users.all().filter((u) => u.is_superuser === true && u.is_staff === true).sort((a, b) => Number(a.pk) - Number(b.pk))[0];
+    target = users
+      .all()
+      .filter((u) => u.is_superuser === true && u.is_staff === true)
+      .sort((a, b) => Number(a.pk) - Number(b.pk))[0];
     if (!target) return json(500, 'Principal User not found');
   } else {
     // get_object_or_404(User, id=owner): a missing or unknown id is a 404 (a non-numeric one crashes GeoNode: 500)
-    const id = typeof wanted === 'number' ? wanted : typeof wanted === 'string' && /^\s*\d+\s*$/.test(wanted) ? Number(wanted) : NaN;
+    const id =
+      typeof wanted === 'number'
+        ? wanted
+        : typeof wanted === 'string' && /^\s*\d+\s*$/.test(wanted)
+          ? Number(wanted)
+          : NaN;
     target = Number.isInteger(id) ? users.get(id) : undefined;
     if (!target) throw apiError('notFound');
   }
@@ -40,15 +48,21 @@ export const transferResources: Behaviour = async (req, env) => {
   // ResourceBase.objects.filter(owner=user).update(owner=target): the owner only, no permission changes
   const resources = env.store.collection('resources');
   const owner = ownerEmbed(target);
-  for (const r of resources.all()) if ((r.owner as StoredRecord | null)?.pk === user.pk) resources.update(r.pk, { owner: { ...owner } });
+  for (const r of resources.all())
+    if ((r.owner as StoredRecord | null)?.pk === user.pk) resources.update(r.pk, { owner: { ...owner } });
   await env.persist();
   return json(200, 'Resources transfered successfully');
 };
 
 /** Python's repr of a set of group ids: `{3, 7}` (small ints iterate in ascending order), strings quoted. */
 function pySet(values: unknown[]): string {
-  const ints = values.filter((v): v is number => typeof v === 'number').sort((a, b) => a - b).map(String);
-  const rest = values.filter((v) => typeof v !== 'number').map((v) => (typeof v === 'string' ? pyStrRepr(v) : JSON.stringify(v)));
+  const ints = values
+    .filter((v): v is number => typeof v === 'number')
+    .sort((a, b) => a - b)
+    .map(String);
+  const rest = values
+    .filter((v) => typeof v !== 'number')
+    .map((v) => (typeof v === 'string' ? pyStrRepr(v) : JSON.stringify(v)));
   return `{${[...ints, ...rest].join(', ')}}`;
 }
 
@@ -57,12 +71,20 @@ export const removeFromGroupManager: Behaviour = async (req, env) => {
   const user = targetUser(req, env);
   const ids = bodyParams(req.body).groups;
   if (!ids || (Array.isArray(ids) && ids.length === 0)) return json(400, { error: 'No groups IDs were provided' });
-  if (ids !== 'ALL' && !Array.isArray(ids)) throw apiError('invalid', 'groups: a list of group ids or "ALL" is required.');
+  if (ids !== 'ALL' && !Array.isArray(ids))
+    throw apiError('invalid', 'groups: a list of group ids or "ALL" is required.');
   const profiles = env.store.collection('groups').all();
   const memberships = env.store.collection('memberships');
-  const mine = new Set(memberships.all().filter((m) => m.user === user.pk).map((m) => m.group));
+  const mine = new Set(
+    memberships
+      .all()
+      .filter((m) => m.user === user.pk)
+      .map((m) => m.group),
+  );
   // GroupProfile.groups_for_user (groups/models.py:113-121): every group for a superuser, else the user's groups
-  const ofUser = profiles.filter((g) => user.is_superuser === true || mine.has(g.pk)).sort((a, b) => Number(a.pk) - Number(b.pk));
+  const ofUser = profiles
+    .filter((g) => user.is_superuser === true || mine.has(g.pk))
+    .sort((a, b) => Number(a.pk) - Number(b.pk));
   const authPk = (g: StoredRecord) => (g.group as StoredRecord | null)?.pk;
   let chosen = ofUser;
   const invalid: unknown[] = [];
@@ -73,10 +95,13 @@ export const removeFromGroupManager: Behaviour = async (req, env) => {
     invalid.push(...wanted.filter((w) => !chosen.some((g) => authPk(g) === w)));
   }
   for (const g of chosen) {
-    for (const m of memberships.all()) if (m.group === g.pk && m.user === user.pk && m.role === 'manager') memberships.update(m.id, { role: 'member' });
+    for (const m of memberships.all())
+      if (m.group === g.pk && m.user === user.pk && m.role === 'manager') memberships.update(m.id, { role: 'member' });
   }
   await env.persist();
-  const payload: Record<string, string> = { success: `User removed as a group manager from : ${chosen.map((g) => String(g.title)).join(', ')}` };
+  const payload: Record<string, string> = {
+    success: `User removed as a group manager from : ${chosen.map((g) => String(g.title)).join(', ')}`,
+  };
   if (invalid.length) {
     payload.error = `User is not manager of the following groups: : ${pySet(invalid)}`;
     return json(400, payload);
@@ -84,7 +109,12 @@ export const removeFromGroupManager: Behaviour = async (req, env) => {
   return json(200, payload);
 };
 
-const intId = (v: unknown) => (typeof v === 'number' && Number.isInteger(v) ? v : typeof v === 'string' && /^\s*\d+\s*$/.test(v) ? Number(v) : undefined);
+const intId = (v: unknown) =>
+  typeof v === 'number' && Number.isInteger(v)
+    ? v
+    : typeof v === 'string' && /^\s*\d+\s*$/.test(v)
+      ? Number(v)
+      : undefined;
 
 /**
  * GeoNode 5.0's transfer (5.0.2 people/api/views.py:167-218): admins only; `{"newOwner": <id>, "currentOwner": <id>,
@@ -104,7 +134,11 @@ async function transferResources5(req: BehaviourRequest, env: Env) {
   const ownedBy = (r: StoredRecord, pk: unknown) => (r.owner as StoredRecord | null)?.pk === pk;
   // a non-superuser user must own every listed resource (GeoNode's len(None) crashes without a list: geostub takes
   // a missing list as "all of them", a deliberate difference)
-  if (!(user.is_superuser === true || !subset || resources.all().filter((r) => ownedBy(r, user.pk) && subset.includes(String(r.pk))).length === subset.length)) {
+  if (!(
+    user.is_superuser === true ||
+    !subset ||
+    resources.all().filter((r) => ownedBy(r, user.pk) && subset.includes(String(r.pk))).length === subset.length
+  )) {
     return json(403, { error: 'The user does not have any right to perform this action on this resource' });
   }
   const users = env.store.collection('users');
@@ -112,10 +146,15 @@ async function transferResources5(req: BehaviourRequest, env: Env) {
   const target = targetId === undefined ? undefined : users.get(targetId);
   if (!target) throw apiError('notFound');
   if (target.pk === user.pk) return json(400, 'Cannot reassign to self');
-  const fromId = currentOwner === undefined || currentOwner === null || currentOwner === '' ? user.pk : intId(currentOwner);
+  const fromId =
+    currentOwner === undefined || currentOwner === null || currentOwner === '' ? user.pk : intId(currentOwner);
   const moving = resources.all().filter((r) => ownedBy(r, fromId) && (!subset || subset.includes(String(r.pk))));
   // the loop looks the previous owner up for each resource: an unknown (or missing) currentOwner is a 404 there
-  if (moving.length && (currentOwner === undefined || intId(currentOwner) === undefined || !users.get(intId(currentOwner)!))) throw apiError('notFound');
+  if (
+    moving.length &&
+    (currentOwner === undefined || intId(currentOwner) === undefined || !users.get(intId(currentOwner)!))
+  )
+    throw apiError('notFound');
   const owner = ownerEmbed(target);
   for (const r of moving) resources.update(r.pk, { owner: { ...owner } });
   await env.persist();

@@ -9,8 +9,24 @@ import { json, type Behaviour, type Env } from '../../behaviours/types.js';
 import type { StoredRecord } from '../../store/collection.js';
 import { isAdmin } from './context.js';
 import { launchJob } from '../../behaviours/jobs.js';
-import { executionAccepted, failureRequested, hasLevel, isObject, newExecution, param, resourceById } from './actions-common.js';
-import { ANONYMOUS_GROUP, currentSpec, extendedSpec, mergeSpec, parseSpec, REGISTERED_GROUP, renderSpec } from './actions-grants.js';
+import {
+  executionAccepted,
+  failureRequested,
+  hasLevel,
+  isObject,
+  newExecution,
+  param,
+  resourceById,
+} from './actions-common.js';
+import {
+  ANONYMOUS_GROUP,
+  currentSpec,
+  extendedSpec,
+  mergeSpec,
+  parseSpec,
+  REGISTERED_GROUP,
+  renderSpec,
+} from './actions-grants.js';
 import { EXECUTION_JOB } from './actions-lifecycle.js';
 import { notAuthenticated } from './identity.js';
 
@@ -25,7 +41,12 @@ export const permissions: Behaviour = async (req, env) => {
   const ownerName = String((res.owner as { username?: unknown } | null)?.username ?? '');
   let exec;
   if (req.method === 'DELETE') {
-    exec = newExecution(env, user, { func_name: 'remove_permissions', action: 'permissions', input_params: { uuid: res.uuid }, geonode_resource: pk });
+    exec = newExecution(env, user, {
+      func_name: 'remove_permissions',
+      action: 'permissions',
+      input_params: { uuid: res.uuid },
+      geonode_resource: pk,
+    });
   } else if (req.op.contract.release === 5) {
     exec = setPermissions5(env, user, res, body);
   } else {
@@ -40,7 +61,13 @@ export const permissions: Behaviour = async (req, env) => {
       permissions: extendedSpec(env.store, res, spec),
       created: body.created === true,
     };
-    exec = newExecution(env, user, { func_name: 'set_permissions', action: 'permissions', input_params, geonode_resource: pk, internal: { compact_spec: spec } });
+    exec = newExecution(env, user, {
+      func_name: 'set_permissions',
+      action: 'permissions',
+      input_params,
+      geonode_resource: pk,
+      internal: { compact_spec: spec },
+    });
   }
   launchJob(env, EXECUTION_JOB, exec, { since: String(exec.created), fail: failureRequested(req, body) });
   await env.persist();
@@ -56,15 +83,31 @@ export const permissions: Behaviour = async (req, env) => {
  */
 function setPermissions5(env: Env, user: StoredRecord, res: StoredRecord, body: Record<string, unknown>): StoredRecord {
   const managesSpecial = isAdmin(user) || hasLevel(env, res, user, 'edit');
-  const filtered = managesSpecial || !Array.isArray(body.groups)
-    ? body
-    : { ...body, groups: body.groups.filter((g) => !(isObject(g) && (g.id === ANONYMOUS_GROUP.id || g.id === REGISTERED_GROUP.id))) };
+  const filtered =
+    managesSpecial || !Array.isArray(body.groups)
+      ? body
+      : {
+          ...body,
+          groups: body.groups.filter(
+            (g) => !(isObject(g) && (g.id === ANONYMOUS_GROUP.id || g.id === REGISTERED_GROUP.id)),
+          ),
+        };
   const given = parseSpec(env.store, filtered);
   if (!given) throw apiError('emptyResponse', 400);
   if (isDirty(env, res)) throw apiError('emptyResponse', 400); // "Cannot update if the resource is in dirty state"
   const spec = mergeSpec(currentSpec(env.store, res), given);
-  const input_params = { uuid: res.uuid, permissions: extendedSpec(env.store, res, spec), created: body.created === true };
-  return newExecution(env, user, { func_name: 'set_permissions', action: 'permissions', input_params, geonode_resource: Number(res.pk), internal: { compact_spec: spec } });
+  const input_params = {
+    uuid: res.uuid,
+    permissions: extendedSpec(env.store, res, spec),
+    created: body.created === true,
+  };
+  return newExecution(env, user, {
+    func_name: 'set_permissions',
+    action: 'permissions',
+    input_params,
+    geonode_resource: Number(res.pk),
+    internal: { compact_spec: spec },
+  });
 }
 
 /** A resource is dirty while a permission change on it has not finished (set_dirty_state … clear_dirty_state). */
@@ -72,5 +115,10 @@ function isDirty(env: Env, res: StoredRecord): boolean {
   return env.store
     .collection('execution_requests')
     .all()
-    .some((e) => e.func_name === 'set_permissions' && String(e.geonode_resource) === String(res.pk) && (e.status === 'ready' || e.status === 'running'));
+    .some(
+      (e) =>
+        e.func_name === 'set_permissions' &&
+        String(e.geonode_resource) === String(res.pk) &&
+        (e.status === 'ready' || e.status === 'running'),
+    );
 }

@@ -46,7 +46,8 @@ export const ratings: Behaviour = async (req, env) => {
   if (req.method === 'GET') requireResourceLevel(req, env, res, 'view');
   const coll = env.store.collection('ratings');
   const pk = String(res.pk);
-  const mineOf = () => (req.user ? coll.all().find((r) => r.user === req.user!.pk && String(r.resource) === pk) : undefined);
+  const mineOf = () =>
+    req.user ? coll.all().find((r) => r.user === req.user!.pk && String(r.resource) === pk) : undefined;
   if (req.method === 'POST') {
     const value = pyInt(bodyParams(req.body).rating);
     if (value === undefined || value < 0 || value > 5) throw apiError('plainText', 403, INVALID_RATING);
@@ -59,7 +60,10 @@ export const ratings: Behaviour = async (req, env) => {
       coll.insert({ user: req.user!.pk, resource: pk, rating: value });
     }
   }
-  const all = coll.all().filter((r) => String(r.resource) === pk).map((r) => Number(r.rating));
+  const all = coll
+    .all()
+    .filter((r) => String(r.resource) === pk)
+    .map((r) => Number(r.rating));
   const overall = all.length ? all.reduce((a, b) => a + b, 0) / all.length : 0;
   if (req.method === 'POST') {
     env.store.collection('resources').update(res.pk, { rating: String(Math.round(overall)) });
@@ -82,7 +86,8 @@ function decodeImage(uri: string): Buffer | undefined {
   const text = uri.slice(comma + 1).replace(/\s+/g, '');
   if (!text || !/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.length % 4 === 1) return undefined;
   const data = Buffer.from(text, 'base64');
-  const png = data.length > 8 && data.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+  const png =
+    data.length > 8 && data.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
   const jpeg = data.length > 3 && data[0] === 0xff && data[1] === 0xd8 && data[2] === 0xff;
   return png || jpeg ? data : undefined;
 }
@@ -90,7 +95,10 @@ function decodeImage(uri: string): Buffer | undefined {
 function isHttpUrl(s: string): boolean {
   try {
     const u = new URL(s);
-    return (u.protocol === 'http:' || u.protocol === 'https:' || u.protocol === 'ftp:' || u.protocol === 'ftps:') && !!u.hostname;
+    return (
+      (u.protocol === 'http:' || u.protocol === 'https:' || u.protocol === 'ftp:' || u.protocol === 'ftps:') &&
+      !!u.hostname
+    );
   } catch {
     return false;
   }
@@ -107,17 +115,25 @@ export const setThumbnail: Behaviour = async (req, env) => {
   if (typeof file === 'string') {
     if (BASE64_IMAGE.test(file)) {
       const data = decodeImage(file);
-      if (!data) throw apiError('jsonString', 400, 'The request body is not a valid base64 string or the image format is not PNG or JPEG');
+      if (!data)
+        throw apiError(
+          'jsonString',
+          400,
+          'The request body is not a valid base64 string or the image format is not PNG or JPEG',
+        );
       url = thumbPath(res, data);
     } else {
-      if (!isHttpUrl(file)) throw apiError('invalid', 'file is either a file upload, ASCII byte string or a valid image url string');
+      if (!isHttpUrl(file))
+        throw apiError('invalid', 'file is either a file upload, ASCII byte string or a valid image url string');
       const ext = new URL(file).pathname.split('.').pop() ?? '';
-      if (!['png', 'jpeg', 'jpg'].includes(ext)) throw apiError('jsonString', 400, 'The url must be of an image with format (png, jpeg or jpg)');
+      if (!['png', 'jpeg', 'jpg'].includes(ext))
+        throw apiError('jsonString', 400, 'The url must be of an image with format (png, jpeg or jpg)');
       url = file;
     }
   } else if (isObject(file) && Buffer.isBuffer(file.data)) {
     if (file.data.length > 1_000_000) throw apiError('invalid', 'File must not exceed 1MB');
-    if (!decodeImage(`data:image/png;base64,${file.data.toString('base64')}`)) throw apiError('invalid', 'Invalid data provided');
+    if (!decodeImage(`data:image/png;base64,${file.data.toString('base64')}`))
+      throw apiError('invalid', 'Invalid data provided');
     url = thumbPath(res, file.data);
   } else {
     throw apiError('invalid', 'file is either a file upload, ASCII byte string or a valid image url string');
@@ -139,7 +155,8 @@ export const setThumbnailFromBbox: Behaviour = async (req, env) => {
   const id = param(req, 'resource_id', 'id', 'pk');
   const res = /^\d{1,15}$/.test(id) ? env.store.collection('resources').get(String(Number(id))) : undefined;
   if (!res) return bboxFailure(404, `Resource selected with id ${id} does not exists`);
-  if (res.resource_type !== 'dataset' && res.resource_type !== 'map') return bboxFailure(405, 'Not implemented: Endpoint available only for Dataset and Maps');
+  if (res.resource_type !== 'dataset' && res.resource_type !== 'map')
+    return bboxFailure(405, 'Not implemented: Endpoint available only for Dataset and Maps');
   let body: Record<string, unknown> = bodyParams(req.body);
   if (body.bbox === undefined && Object.keys(body).length === 1 && Object.values(body)[0] === '') {
     try {
@@ -153,10 +170,13 @@ export const setThumbnailFromBbox: Behaviour = async (req, env) => {
   if (!Array.isArray(bbox) || bbox.length !== 4 || !bbox.every((n) => typeof n === 'number' && Number.isFinite(n))) {
     return bboxFailure(400, 'bbox must be a list of four numbers: [xmin, xmax, ymin, ymax]');
   }
-  if (typeof body.srid !== 'string' || !/^EPSG:\d+$/i.test(body.srid)) return bboxFailure(400, `Invalid srid: ${JSON.stringify(body.srid)}`);
-  if (body.zoom !== undefined && body.zoom !== null && !Number.isInteger(body.zoom)) return bboxFailure(400, 'zoom must be an integer');
+  if (typeof body.srid !== 'string' || !/^EPSG:\d+$/i.test(body.srid))
+    return bboxFailure(400, `Invalid srid: ${JSON.stringify(body.srid)}`);
+  if (body.zoom !== undefined && body.zoom !== null && !Number.isInteger(body.zoom))
+    return bboxFailure(400, 'zoom must be an integer');
   const [xmin, xmax, ymin, ymax] = bbox as number[];
-  if (xmin > xmax || ymin > ymax) return bboxFailure(400, 'Thumbnail generation failed: the bbox order is [xmin, xmax, ymin, ymax]');
+  if (xmin > xmax || ymin > ymax)
+    return bboxFailure(400, 'Thumbnail generation failed: the bbox order is [xmin, xmax, ymin, ymax]');
   const url = thumbPath(res, JSON.stringify([bbox, body.srid, body.zoom ?? null]));
   env.store.collection('resources').update(res.pk, { thumbnail_url: url });
   await env.persist();
@@ -173,7 +193,8 @@ export const deleteThumbnail: Behaviour = async (req, env) => {
   const id = param(req, 'resource_id', 'id', 'pk');
   const res = /^\d{1,15}$/.test(id) ? env.store.collection('resources').get(String(Number(id))) : undefined;
   if (!res) return json(404, { message: 'Resource not found.', success: false });
-  if (!hasLevel(env, res, req.user, 'edit')) return json(403, { message: 'You do not have permission to delete this thumbnail.', success: false });
+  if (!hasLevel(env, res, req.user, 'edit'))
+    return json(403, { message: 'You do not have permission to delete this thumbnail.', success: false });
   const url = typeof res.thumbnail_url === 'string' ? res.thumbnail_url : '';
   if (!url) return json(200, { message: 'The thumbnail URL field is already empty.', success: false });
   const file = url.split('?')[0].split('/').pop() ?? '';

@@ -22,12 +22,24 @@ const HANDLERS: Record<string, string> = {
   tif: 'importer.handlers.geotiff.handler.GeoTiffFileHandler',
   tiff: 'importer.handlers.geotiff.handler.GeoTiffFileHandler',
 };
-const FILE_PARAMS = ['base_file', 'dbf_file', 'shx_file', 'prj_file', 'xml_file', 'sld_file', 'cpg_file', 'tif_file', 'zip_file'];
+const FILE_PARAMS = [
+  'base_file',
+  'dbf_file',
+  'shx_file',
+  'prj_file',
+  'xml_file',
+  'sld_file',
+  'cpg_file',
+  'tif_file',
+  'zip_file',
+];
 
 /** The file name of an uploaded part (multipart file, or a name/path sent as text). */
 function fileName(v: unknown): string | undefined {
   if (typeof v === 'string' && v) return v.replace(/^.*[\\/]/, '');
-  if (isObject(v)) for (const k of ['filename', 'name', 'originalname']) if (typeof v[k] === 'string' && v[k]) return String(v[k]).replace(/^.*[\\/]/, '');
+  if (isObject(v))
+    for (const k of ['filename', 'name', 'originalname'])
+      if (typeof v[k] === 'string' && v[k]) return String(v[k]).replace(/^.*[\\/]/, '');
   return undefined;
 }
 
@@ -52,7 +64,8 @@ function maxSize(env: Env, slug: string): number | undefined {
 /** The upload handler's limit on the whole request (`file_upload_handler`), checked while the body is read. */
 function checkRequestSize(env: Env, requestBytes: number): void {
   const handler = maxSize(env, 'file_upload_handler');
-  if (handler !== undefined && requestBytes > handler) throw apiError('totalUploadSizeExceeded', fileSizeFormat(handler));
+  if (handler !== undefined && requestBytes > handler)
+    throw apiError('totalUploadSizeExceeded', fileSizeFormat(handler));
 }
 
 /** GeoNode's `UploadLimitValidator`: the sum of the file sizes, then the user's unfinished uploads. */
@@ -64,7 +77,9 @@ function checkLimits(env: Env, user: StoredRecord, fileBytes: number): void {
   const running = env.store
     .collection('uploads')
     .all()
-    .filter((u) => u.user === user.pk && u.complete !== true && u.state !== 'INVALID' && u.state !== 'PROCESSED').length;
+    .filter(
+      (u) => u.user === user.pk && u.complete !== true && u.state !== 'INVALID' && u.state !== 'PROCESSED',
+    ).length;
   if (running >= max) throw apiError('uploadParallelismLimitExceeded', max);
 }
 
@@ -87,7 +102,11 @@ export const upload: Behaviour = async (req, env) => {
     return json(200, []);
   }
   const sizes = Object.values(params).map((v) => (isObject(v) && typeof v.size === 'number' ? v.size : 0));
-  checkLimits(env, user, sizes.reduce((a, b) => a + b, 0));
+  checkLimits(
+    env,
+    user,
+    sizes.reduce((a, b) => a + b, 0),
+  );
   const files: Record<string, string> = {};
   for (const p of FILE_PARAMS) {
     const name = fileName(params[p]);
@@ -102,7 +121,15 @@ export const upload: Behaviour = async (req, env) => {
     skip_existing_layers: flag('skip_existing_layers', false),
     action: 'import',
   };
-  const exec = newExecution(env, user, { func_name: 'start_import', step: 'start_import', action: 'import', source: 'upload', name: base, input_params, geonode_resource: null });
+  const exec = newExecution(env, user, {
+    func_name: 'start_import',
+    step: 'start_import',
+    action: 'import',
+    source: 'upload',
+    name: base,
+    input_params,
+    geonode_resource: null,
+  });
   const uploads = env.store.collection('uploads');
   const id = Number(uploads.nextId());
   const now = env.now();
@@ -121,7 +148,17 @@ export const upload: Behaviour = async (req, env) => {
     delete_url: `/upload/delete/${id}`,
     import_url: null,
     detail_url: null,
-    uploadfile_set: { name: stem, files: Object.values(files).map((f) => ({ name: f.replace(/^.*\//, ''), slug: f.replace(/^.*\//, '').toLowerCase().replace(/[^a-z0-9]+/g, '-'), file: f })) },
+    uploadfile_set: {
+      name: stem,
+      files: Object.values(files).map((f) => ({
+        name: f.replace(/^.*\//, ''),
+        slug: f
+          .replace(/^.*\//, '')
+          .toLowerCase()
+          .replace(/[^a-z0-9]+/g, '-'),
+        file: f,
+      })),
+    },
     link: `/api/v2/uploads/${id}`,
     resource_pk: null,
     execution_id: exec.exec_id,

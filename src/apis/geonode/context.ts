@@ -11,12 +11,19 @@ import { notAuthenticated } from './identity.js';
 export function endpointOf(req: BehaviourRequest): { key: string; c: EndpointCollection } {
   const key = String(req.op.ext.collection ?? '');
   const c = GEONODE_COLLECTIONS[key];
-  if (!c) throw new Error(`${req.op.operationId}: x-geostub-collection "${key}" is not in the GeoNode collection table`);
+  if (!c)
+    throw new Error(`${req.op.operationId}: x-geostub-collection "${key}" is not in the GeoNode collection table`);
   return { key, c };
 }
 
 export function renderContext(req: BehaviourRequest, env: Env): RenderContext {
-  return { contract: req.op.contract, store: env.store, origin: req.origin, user: req.user, facet: facetOptions(req.query) };
+  return {
+    contract: req.op.contract,
+    store: env.store,
+    origin: req.origin,
+    user: req.user,
+    facet: facetOptions(req.query),
+  };
 }
 
 export const isAdmin = (user: StoredRecord | null) => !!user && (user.is_superuser === true || user.is_staff === true);
@@ -25,8 +32,10 @@ export const isSuperuser = (user: StoredRecord | null) => !!user && user.is_supe
 /** Whether the user may see a record at all (non-resource collections are public here). */
 export function canSee(env: Env, c: EndpointCollection, record: StoredRecord, user: StoredRecord | null): boolean {
   if (c.store === 'resources') return levelFor(env.store, record, user) !== 'none';
-  if (c.store === 'groups') return record.access !== 'private' || isAdmin(user) || (!!user && isMember(env, record.pk, user.pk));
-  if (c.store === 'uploads' || c.store === 'execution_requests') return !!user && (isSuperuser(user) || record.user === user.pk);
+  if (c.store === 'groups')
+    return record.access !== 'private' || isAdmin(user) || (!!user && isMember(env, record.pk, user.pk));
+  if (c.store === 'uploads' || c.store === 'execution_requests')
+    return !!user && (isSuperuser(user) || record.user === user.pk);
   return true;
 }
 
@@ -50,14 +59,25 @@ export interface FindOptions {
 }
 
 /** The record a detail URL names, or the catalogued 404 `{"detail": "Not found."}`. */
-export function findRecord(req: BehaviourRequest, env: Env, c: EndpointCollection, rawId?: string, options: FindOptions = {}): StoredRecord {
+export function findRecord(
+  req: BehaviourRequest,
+  env: Env,
+  c: EndpointCollection,
+  rawId?: string,
+  options: FindOptions = {},
+): StoredRecord {
   const id = rawId ?? req.params.id ?? req.params.slug ?? req.params.exec_id ?? req.params.resource_id ?? '';
   // IsAuthenticatedOrReadOnly comes first in those views: an anonymous write is refused before any lookup
   if (options.permsFirst && !SAFE_METHODS.has(req.method)) requireUser(req);
   if (!isWellFormedId(c, id)) throw apiError('notFound');
   const rec = env.store.collection(c.store).get(c.idType === 'int' ? Number(id) : id);
   if (!rec) throw apiError('notFound');
-  if (options.permsFirst && c.store === 'resources' && !isSuperuser(req.user) && levelFor(env.store, rec, req.user) === 'none') {
+  if (
+    options.permsFirst &&
+    c.store === 'resources' &&
+    !isSuperuser(req.user) &&
+    levelFor(env.store, rec, req.user) === 'none'
+  ) {
     requireUser(req);
     throw apiError('permissionDenied');
   }

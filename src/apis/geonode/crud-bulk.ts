@@ -10,19 +10,32 @@ import type { StoredRecord } from '../../store/collection.js';
 import type { EndpointCollection } from './collections.js';
 import { endpointOf, renderContext } from './context.js';
 import { parseListQuery, visibleRecords } from './crud-read.js';
-import { bulkItems, checkChanges, checkRemovable, isObject, removeRecord, requireChangeRight, writer } from './crud-write.js';
+import {
+  bulkItems,
+  checkChanges,
+  checkRemovable,
+  isObject,
+  removeRecord,
+  requireChangeRight,
+  writer,
+} from './crud-write.js';
 import { writableChanges } from './records.js';
 import { renderRecord } from './render.js';
 import { notAuthenticated } from './identity.js';
 
 /** The ids named by a bulk update/delete body (`id`, or `pk` as GeoNode objects carry it). */
 function bulkIds(items: unknown[]): (string | undefined)[] {
-  return items.map((i) => (isObject(i) ? (i.id ?? i.pk) : undefined)).map((v) => (v === undefined || v === null || v === '' ? undefined : String(v)));
+  return items
+    .map((i) => (isObject(i) ? (i.id ?? i.pk) : undefined))
+    .map((v) => (v === undefined || v === null || v === '' ? undefined : String(v)));
 }
 
 /** PATCH of a list with an object body and no (enabled) patch-all: DRF's missing-pk error (facts §4.3). */
 function notPatchable(req: BehaviourRequest): never {
-  throw apiError('invalid', `Expected view ${req.op.operationId} to be called with a URL keyword argument named "pk". Fix your URL conf, or set the \`.lookup_field\` attribute on the view correctly.`);
+  throw apiError(
+    'invalid',
+    `Expected view ${req.op.operationId} to be called with a URL keyword argument named "pk". Fix your URL conf, or set the \`.lookup_field\` attribute on the view correctly.`,
+  );
 }
 
 /** The `patch-all` feature; its value is checked whenever bulk update is on, even with patch-all disabled. */
@@ -59,7 +72,8 @@ export const bulkUpdate: Behaviour = async (req, env) => {
     .filter((id) => queryset.has(id))
     .map((id) => coll.get(c.idType === 'int' ? Number(id) : id))
     .filter((r): r is StoredRecord => !!r);
-  if (found.length !== byId.size) throw apiError('invalid', `Could not find all objects to update: ${byId.size} != ${found.length}.`);
+  if (found.length !== byId.size)
+    throw apiError('invalid', `Could not find all objects to update: ${byId.size} != ${found.length}.`);
   const full = req.method === 'PUT';
   for (const rec of found) requireChangeRight(req, env, key, c, rec, false);
   for (const rec of found) checkChanges(key, c, rec, byId.get(String(rec[c.idField])), full);
@@ -76,8 +90,19 @@ export const bulkUpdate: Behaviour = async (req, env) => {
 
 /** A Python-ish repr of patch-all data, for dynamic-rest's "Data: {...}" error suffix. */
 function pyDictRepr(data: Record<string, unknown>): string {
-  const value = (v: unknown): string => (typeof v === 'string' ? pyStrRepr(v) : v === null ? 'None' : typeof v === 'boolean' ? (v ? 'True' : 'False') : JSON.stringify(v));
-  return `{${Object.entries(data).map(([k, v]) => `${pyStrRepr(k)}: ${value(v)}`).join(', ')}}`;
+  const value = (v: unknown): string =>
+    typeof v === 'string'
+      ? pyStrRepr(v)
+      : v === null
+        ? 'None'
+        : typeof v === 'boolean'
+          ? v
+            ? 'True'
+            : 'False'
+          : JSON.stringify(v);
+  return `{${Object.entries(data)
+    .map(([k, v]) => `${pyStrRepr(k)}: ${value(v)}`)
+    .join(', ')}}`;
 }
 
 /** Fields that are unique in GeoNode's database: patch-all setting one on several records fails like the DB does. */
@@ -106,13 +131,20 @@ async function patchAll(req: BehaviourRequest, env: Env, mode: PatchAllMode) {
     const taken = coll.all().some((r) => r[field] === changes[field] && !ids.has(String(r[c.idField])));
     if (ids.size > 1 || (ids.size === 1 && taken)) {
       const what = mode === 'query' ? 'Failed to bulk-update records' : 'Failed to update records';
-      throw apiError('invalid', `${what}:\nduplicate key value violates unique constraint: Key (${field})=(${String(changes[field])}) already exists.\nData: ${pyDictRepr(body)}`);
+      throw apiError(
+        'invalid',
+        `${what}:\nduplicate key value violates unique constraint: Key (${field})=(${String(changes[field])}) already exists.\nData: ${pyDictRepr(body)}`,
+      );
     }
   }
   const now = env.now();
   for (const id of ids) {
     const rec = coll.get(c.idType === 'int' ? Number(id) : id);
-    if (rec) coll.update(rec[c.idField], mode === 'loop' && c.store === 'resources' ? { ...changes, last_updated: now } : changes);
+    if (rec)
+      coll.update(
+        rec[c.idField],
+        mode === 'loop' && c.store === 'resources' ? { ...changes, last_updated: now } : changes,
+      );
   }
   await env.persist();
   return json(200, { meta: { updated: ids.size } });

@@ -7,8 +7,17 @@ import { json, type Behaviour, type BehaviourRequest, type Env } from '../../beh
 import { queryFieldSchema } from '../../contracts/query-schema.js';
 import { MAX_PAGE_RECORDS, listEnvelopeHead, pageSlice, parsePageRequest } from '../../query/pagination.js';
 import {
-  applySort, compileQueryPredicate, isFieldSelected, lastParam, parseDynamicQuery, parseSideloading, projectFields, sideloadObjects,
-  type DynamicQuery, type FieldSchema, type SortTerm,
+  applySort,
+  compileQueryPredicate,
+  isFieldSelected,
+  lastParam,
+  parseDynamicQuery,
+  parseSideloading,
+  projectFields,
+  sideloadObjects,
+  type DynamicQuery,
+  type FieldSchema,
+  type SortTerm,
 } from '../../query/dynamic-rest/index.js';
 import type { StoredRecord } from '../../store/collection.js';
 import type { EndpointCollection } from './collections.js';
@@ -24,7 +33,8 @@ function defaultTerms(c: EndpointCollection): SortTerm[] {
   return c.defaultSort.map((raw) => {
     const path = raw.replace(/^-/, '').split('.');
     const last = path[path.length - 1];
-    const valueKind = last === 'id' || last === 'pk' ? 'integer' : last === 'created' || last.endsWith('_at') ? 'datetime' : 'text';
+    const valueKind =
+      last === 'id' || last === 'pk' ? 'integer' : last === 'created' || last.endsWith('_at') ? 'datetime' : 'text';
     return { raw, path, desc: raw.startsWith('-'), valueKind };
   });
 }
@@ -65,7 +75,12 @@ export interface ParsedListQuery {
 }
 
 /** Parse the dynamic-rest query of a request against the endpoint's contract schema; 400 on a bad query. */
-export function parseListQuery(req: BehaviourRequest, key: string, c: EndpointCollection, listItem: boolean): ParsedListQuery {
+export function parseListQuery(
+  req: BehaviourRequest,
+  key: string,
+  c: EndpointCollection,
+  listItem: boolean,
+): ParsedListQuery {
   const schemaName = listItem && c.listItemSchema ? c.listItemSchema : c.itemSchema;
   const schema = queryFieldSchema(req.op.contract, schemaName, c.singular);
   const { params, tkeywords } = key === 'resources' ? takeTKeywords(req.query) : { params: req.query, tkeywords: null };
@@ -97,9 +112,10 @@ export function visibleRecords(
 ): StoredRecord[] {
   const { query } = q;
   // what this viewer may see, in the default order: cached until the data it depends on changes
-  const advertised = c.store === 'resources' && options.advertised ? (lastParam(req.query, 'advertised') ?? 'default') : '-';
+  const advertised =
+    c.store === 'resources' && options.advertised ? (lastParam(req.query, 'advertised') ?? 'default') : '-';
   const deps = [c.store, 'grants', 'memberships'];
-  let records = env.store.memo(`visible:${key}:${viewerKey(req.user)}:${advertised}`, deps, () => {
+  const records = env.store.memo(`visible:${key}:${viewerKey(req.user)}:${advertised}`, deps, () => {
     const preds: ((r: StoredRecord) => boolean)[] = [];
     if (c.store === 'resources' || c.store === 'groups' || c.store === 'uploads' || c.store === 'execution_requests') {
       preds.push((r) => canSee(env, c, r, req.user));
@@ -115,18 +131,24 @@ export function visibleRecords(
   const filtered = extra.length > 0 || !!(query.where || query.search.terms.length || query.extent);
   if (!filtered && !query.sort.length) return records;
   // a front end repeats its queries (paging, polling): the matching, sorted list is cached until the data changes
-  const shape = [...req.query].filter(([k]) => !PAGE_AND_FIELD_PARAMS.has(k)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return env.store.memo(`query:${key}:${viewerKey(req.user)}:${advertised}:${JSON.stringify(shape)}`, [...deps, 'favorites', 'tkeywords'], () => {
-    let kept = records;
-    if (extra.length) kept = kept.filter((r) => extra.every((f) => f(r)));
-    const options = { pkOf: relationPk(env.store) };
-    if (query.where || query.search.terms.length || query.extent) {
-      const matches = compileQueryPredicate(query, options);
-      const view = withMapLayers(env, key, req.query);
-      kept = kept.filter(view ? (r) => matches(view(r)) : matches);
-    }
-    return query.sort.length ? applySort(kept, query.sort, options) : kept;
-  });
+  const shape = [...req.query]
+    .filter(([k]) => !PAGE_AND_FIELD_PARAMS.has(k))
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return env.store.memo(
+    `query:${key}:${viewerKey(req.user)}:${advertised}:${JSON.stringify(shape)}`,
+    [...deps, 'favorites', 'tkeywords'],
+    () => {
+      let kept = records;
+      if (extra.length) kept = kept.filter((r) => extra.every((f) => f(r)));
+      const options = { pkOf: relationPk(env.store) };
+      if (query.where || query.search.terms.length || query.extent) {
+        const matches = compileQueryPredicate(query, options);
+        const view = withMapLayers(env, key, req.query);
+        kept = kept.filter(view ? (r) => matches(view(r)) : matches);
+      }
+      return query.sort.length ? applySort(kept, query.sort, options) : kept;
+    },
+  );
 }
 
 /**
@@ -140,7 +162,16 @@ function withMapLayers(env: Env, key: string, query: URLSearchParams): ((r: Stor
 }
 
 /** Parameters that do not change which records match, or their order. */
-const PAGE_AND_FIELD_PARAMS = new Set(['page', 'page_size', 'include[]', 'exclude[]', 'api_preset', 'sideloading', 'format', 'debug']);
+const PAGE_AND_FIELD_PARAMS = new Set([
+  'page',
+  'page_size',
+  'include[]',
+  'exclude[]',
+  'api_preset',
+  'sideloading',
+  'format',
+  'debug',
+]);
 
 /** Slice a page out of records and wrap it in GeoNode's envelope. */
 export function pageEnvelope(
@@ -157,13 +188,26 @@ export function pageEnvelope(
   }
   const slice = pageSlice(records.length, pr.page, pr.pageSize);
   if (!slice.inRange) throw apiError('invalidPage');
-  if (slice.end - slice.start > MAX_PAGE_RECORDS) throw apiError('pageTooLarge', pr.pageSize, slice.end - slice.start, MAX_PAGE_RECORDS);
-  const head = listEnvelopeHead(req.origin + req.pathname, req.query, records.length, pr.page, pr.pageSize, pr.echoedPageSize);
+  if (slice.end - slice.start > MAX_PAGE_RECORDS)
+    throw apiError('pageTooLarge', pr.pageSize, slice.end - slice.start, MAX_PAGE_RECORDS);
+  const head = listEnvelopeHead(
+    req.origin + req.pathname,
+    req.query,
+    records.length,
+    pr.page,
+    pr.pageSize,
+    pr.echoedPageSize,
+  );
   return { ...head, [plural]: records.slice(slice.start, slice.end).map(render) };
 }
 
 /** `pageEnvelope` as JSON text, the records rendered as text (`renderRecordText`): the same bytes, fewer objects. */
-function pageEnvelopeText(req: BehaviourRequest, records: readonly StoredRecord[], plural: string, render: (r: StoredRecord) => string): PageText {
+function pageEnvelopeText(
+  req: BehaviourRequest,
+  records: readonly StoredRecord[],
+  plural: string,
+  render: (r: StoredRecord) => string,
+): PageText {
   let items: string[] = [];
   // the envelope with the checks and links of `pageEnvelope`; its (empty) item list is replaced by the texts
   const envelope = pageEnvelope(req, records, plural, (r) => (items.push(render(r)), 0));
@@ -200,10 +244,20 @@ function answersText(req: BehaviourRequest, env: Env, q: ParsedListQuery): boole
 }
 
 /** Render with include[]/exclude[] applied: deferred fields are computed only when selected. */
-export function projected(key: string, r: StoredRecord, ctx: ReturnType<typeof renderContext>, q: ParsedListQuery, opts: RenderOptions): Record<string, unknown> {
+export function projected(
+  key: string,
+  r: StoredRecord,
+  ctx: ReturnType<typeof renderContext>,
+  q: ParsedListQuery,
+  opts: RenderOptions,
+): Record<string, unknown> {
   const tree = q.query.projection.tree;
   if (!tree) return renderRecord(key, r, ctx, opts);
-  const include = new Set(Object.entries(q.schema.fields).filter(([f, spec]) => spec.deferred && isFieldSelected(f, tree, q.schema)).map(([f]) => f));
+  const include = new Set(
+    Object.entries(q.schema.fields)
+      .filter(([f, spec]) => spec.deferred && isFieldSelected(f, tree, q.schema))
+      .map(([f]) => f),
+  );
   return projectFields(renderRecord(key, r, ctx, { ...opts, include }), q.query.projection, q.schema);
 }
 
@@ -227,11 +281,19 @@ export const list: Behaviour = (req, env) => {
       const records = visibleRecords(req, env, key, c, q);
       const ctx = renderContext(req, env);
       if (answersText(req, env, q)) {
-        const page = textOrNull(() => pageEnvelopeText(req, records, c.plural, (r) => renderRecordText(key, r, ctx, { listItem: true })));
+        const page = textOrNull(() =>
+          pageEnvelopeText(req, records, c.plural, (r) => renderRecordText(key, r, ctx, { listItem: true })),
+        );
         if (page) return new PageText(withOrigin(page.text, req.origin), page.items);
       }
       const envelope = pageEnvelope(req, records, c.plural, (r) => projected(key, r, ctx, q, { listItem: true }));
-      const { primary, sideloaded } = sideloads(key, env, req, c.plural, envelope[c.plural] as Record<string, unknown>[]);
+      const { primary, sideloaded } = sideloads(
+        key,
+        env,
+        req,
+        c.plural,
+        envelope[c.plural] as Record<string, unknown>[],
+      );
       return { ...envelope, [c.plural]: primary, ...sideloaded };
     },
     (b) => (b instanceof PageText ? b.items : (b[c.plural] as unknown[]).length) <= CACHED_PAGE_RECORDS,
@@ -266,8 +328,12 @@ export const retrieve: Behaviour = (req, env) => {
     const used = facetListFilter(req.query, env.store, req.user, key);
     if (used && !used(rec)) throw apiError('notFound');
   }
-  const text = answersText(req, env, q) ? textOrNull(() => `{${JSON.stringify(c.singular)}:${renderRecordText(key, rec, renderContext(req, env), {})}}`) : null;
+  const text = answersText(req, env, q)
+    ? textOrNull(() => `{${JSON.stringify(c.singular)}:${renderRecordText(key, rec, renderContext(req, env), {})}}`)
+    : null;
   if (text !== null) return { status: 200, text: withOrigin(text, req.origin), contentType: 'application/json' };
-  const { primary, sideloaded } = sideloads(key, env, req, c.plural, [projected(key, rec, renderContext(req, env), q, {})]);
+  const { primary, sideloaded } = sideloads(key, env, req, c.plural, [
+    projected(key, rec, renderContext(req, env), q, {}),
+  ]);
   return json(200, { [c.singular]: primary[0], ...sideloaded });
 };

@@ -11,15 +11,79 @@ import { bodyParams, drfBool, isUploadedFile } from './actions-common.js';
 
 /** GeoNode's default ALLOWED_DOCUMENT_TYPES (geonode/settings.py); a real server may configure its own. */
 export const ALLOWED_DOCUMENT_TYPES: ReadonlySet<string> = new Set([
-  'txt', 'log', 'doc', 'docx', 'ods', 'odt', 'sld', 'qml', 'xls', 'xlsx', 'xml', 'bm', 'bmp', 'dwg', 'dxf', 'fif',
-  'gif', 'jpg', 'jpe', 'jpeg', 'png', 'tif', 'tiff', 'pbm', 'odp', 'ppt', 'pptx', 'pdf', 'tar', 'tgz', 'rar', 'gz',
-  '7z', 'zip', 'aif', 'aifc', 'aiff', 'au', 'mp3', 'mpga', 'wav', 'afl', 'avi', 'avs', 'fli', 'mp2', 'mp4', 'mpg',
-  'ogg', 'webm', '3gp', 'flv', 'vdo', 'glb', 'pcd', 'gltf', 'ifc', 'csv',
+  'txt',
+  'log',
+  'doc',
+  'docx',
+  'ods',
+  'odt',
+  'sld',
+  'qml',
+  'xls',
+  'xlsx',
+  'xml',
+  'bm',
+  'bmp',
+  'dwg',
+  'dxf',
+  'fif',
+  'gif',
+  'jpg',
+  'jpe',
+  'jpeg',
+  'png',
+  'tif',
+  'tiff',
+  'pbm',
+  'odp',
+  'ppt',
+  'pptx',
+  'pdf',
+  'tar',
+  'tgz',
+  'rar',
+  'gz',
+  '7z',
+  'zip',
+  'aif',
+  'aifc',
+  'aiff',
+  'au',
+  'mp3',
+  'mpga',
+  'wav',
+  'afl',
+  'avi',
+  'avs',
+  'fli',
+  'mp2',
+  'mp4',
+  'mpg',
+  'ogg',
+  'webm',
+  '3gp',
+  'flv',
+  'vdo',
+  'glb',
+  'pcd',
+  'gltf',
+  'ifc',
+  'csv',
 ]);
 
 const MIME: Record<string, string> = {
-  pdf: 'application/pdf', txt: 'text/plain', csv: 'text/csv', zip: 'application/zip', jpg: 'image/jpeg', jpeg: 'image/jpeg',
-  png: 'image/png', gif: 'image/gif', tif: 'image/tiff', tiff: 'image/tiff', xml: 'application/xml', mp4: 'video/mp4',
+  pdf: 'application/pdf',
+  txt: 'text/plain',
+  csv: 'text/csv',
+  zip: 'application/zip',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  png: 'image/png',
+  gif: 'image/gif',
+  tif: 'image/tiff',
+  tiff: 'image/tiff',
+  xml: 'application/xml',
+  mp4: 'video/mp4',
   docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
   pptx: 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
@@ -40,16 +104,21 @@ export interface DocumentCreate {
 export function documentCreate(body: unknown): DocumentCreate {
   const params = bodyParams(body);
   const { file_path: filePath, doc_file: docFile, doc_url: docUrl, extension: ext, ...fields } = params;
-  if (given(docFile) && !isUploadedFile(docFile)) throw apiError('invalid', 'doc_file: The submitted data was not a file. Check the encoding type on the form.');
-  if (typeof fields.metadata_only === 'string') fields.metadata_only = drfBool(fields.metadata_only) ?? fields.metadata_only;
+  if (given(docFile) && !isUploadedFile(docFile))
+    throw apiError('invalid', 'doc_file: The submitted data was not a file. Check the encoding type on the form.');
+  if (typeof fields.metadata_only === 'string')
+    fields.metadata_only = drfBool(fields.metadata_only) ?? fields.metadata_only;
   const file = given(filePath) ? filePath : given(docFile) ? docFile : undefined;
   if (!file && !given(docUrl)) throw apiError('documentException', 'A file, file path or URL must be speficied');
   if (file && given(docUrl)) throw apiError('documentException', 'Either a file or a URL must be specified, not both');
   const fileName = isUploadedFile(file) ? file.filename : typeof file === 'string' ? file : '';
   // GeoNode takes the extension from the file only; with a URL and no extension it fails with a 500 (None.name):
   // geostub reads the URL's own suffix instead (a deliberate difference)
-  const extension = String(given(ext) ? ext : suffix(fileName || new URL(String(docUrl), 'http://x').pathname)).toLowerCase();
-  if (!ALLOWED_DOCUMENT_TYPES.has(extension)) throw apiError('documentException', 'The file provided is not in the supported extensions list');
+  const extension = String(
+    given(ext) ? ext : suffix(fileName || new URL(String(docUrl), 'http://x').pathname),
+  ).toLowerCase();
+  if (!ALLOWED_DOCUMENT_TYPES.has(extension))
+    throw apiError('documentException', 'The file provided is not in the supported extensions list');
   const title = typeof fields.title === 'string' ? fields.title : '';
   return {
     fields,

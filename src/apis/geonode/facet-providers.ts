@@ -36,7 +36,11 @@ export interface FacetProvider {
   topics?(store: Store, keys: Set<string>, lang: string): Topic[];
 }
 
-const contains = (text: unknown, part: string | null) => !part || String(text ?? '').toLowerCase().includes(part.toLowerCase());
+const contains = (text: unknown, part: string | null) =>
+  !part ||
+  String(text ?? '')
+    .toLowerCase()
+    .includes(part.toLowerCase());
 
 /**
  * Count topics over resources: `values(...).annotate(count=Count(...)).order_by('-count')`. PostgreSQL leaves ties in
@@ -52,7 +56,10 @@ function tally(resources: readonly StoredRecord[], topicsOf: (r: StoredRecord) =
       else byKey.set(id, { ...t, count: 1 });
     }
   }
-  return [...byKey.values()].sort((a, b) => (b.count ?? 0) - (a.count ?? 0) || (String(a.key) < String(b.key) ? -1 : String(a.key) > String(b.key) ? 1 : 0));
+  return [...byKey.values()].sort(
+    (a, b) =>
+      (b.count ?? 0) - (a.count ?? 0) || (String(a.key) < String(b.key) ? -1 : String(a.key) > String(b.key) ? 1 : 0),
+  );
 }
 
 /** The common shape of the taxonomy providers: filter by label text and keys, count, slice. */
@@ -67,7 +74,13 @@ const embedded = (r: StoredRecord, field: string) => (r[field] as StoredRecord[]
 const resourceType: FacetProvider = {
   name: 'resourcetype',
   config: {},
-  info: () => ({ name: 'resourcetype', filter: 'filter{resource_type.in}', label: 'Resource type', type: 'base', hierarchical: true }),
+  info: () => ({
+    name: 'resourcetype',
+    filter: 'filter{resource_type.in}',
+    label: 'Resource type',
+    type: 'base',
+    hierarchical: true,
+  }),
   items(_store, resources) {
     const types = new Map<string, { count: number; sub: Map<string, number> }>();
     for (const r of resources) {
@@ -94,7 +107,14 @@ const resourceType: FacetProvider = {
 const featured: FacetProvider = {
   name: 'featured',
   config: {},
-  info: () => ({ name: 'featured', filter: 'filter{featured}', label: 'Featured', type: 'base', hierarchical: false, order: 0 }),
+  info: () => ({
+    name: 'featured',
+    filter: 'filter{featured}',
+    label: 'Featured',
+    type: 'base',
+    hierarchical: false,
+    order: 0,
+  }),
   items(_store, resources, q) {
     const all = tally(resources, (r) => [{ key: r.featured === true, label: r.featured === true ? 'True' : 'False' }]);
     return { total: 2, items: all.slice(q.start, q.end) };
@@ -107,16 +127,40 @@ const category: FacetProvider = {
   config: { order: 5, type: 'select' },
   info: () => ({ name: 'category', filter: 'filter{category.identifier.in}', label: 'Category', type: 'category' }),
   items(store, resources, q) {
-    const faClass = new Map(store.collection('categories').all().map((c) => [String(c.identifier), c.fa_class ?? null]));
+    const faClass = new Map(
+      store
+        .collection('categories')
+        .all()
+        .map((c) => [String(c.identifier), c.fa_class ?? null]),
+    );
     const all = tally(resources, (r) => {
       const c = r.category as StoredRecord | null;
-      return c ? [{ key: String(c.identifier), label: (c.gn_description as string | null) ?? null, fa_class: faClass.get(String(c.identifier)) ?? null }] : [];
+      return c
+        ? [
+            {
+              key: String(c.identifier),
+              label: (c.gn_description as string | null) ?? null,
+              fa_class: faClass.get(String(c.identifier)) ?? null,
+            },
+          ]
+        : [];
     });
     // tally keeps the key order `count`-first; GeoNode's topic dict is key, label, count, fa_class
-    return taxonomyItems(all.map(({ key, label, count, fa_class }) => ({ key, label, count, fa_class })), q);
+    return taxonomyItems(
+      all.map(({ key, label, count, fa_class }) => ({ key, label, count, fa_class })),
+      q,
+    );
   },
   topics: (store, keys) =>
-    store.collection('categories').all().filter((c) => keys.has(String(c.identifier))).map((c) => ({ key: String(c.identifier), label: (c.gn_description as string) ?? null, fa_class: c.fa_class ?? null })),
+    store
+      .collection('categories')
+      .all()
+      .filter((c) => keys.has(String(c.identifier)))
+      .map((c) => ({
+        key: String(c.identifier),
+        label: (c.gn_description as string) ?? null,
+        fa_class: c.fa_class ?? null,
+      })),
 };
 
 /** keyword (providers/keyword.py): slug and name. */
@@ -124,8 +168,17 @@ const keyword: FacetProvider = {
   name: 'keyword',
   config: { order: 6, type: 'select' },
   info: () => ({ name: 'keyword', filter: 'filter{keywords.slug.in}', label: 'Keyword', type: 'keyword' }),
-  items: (_store, resources, q) => taxonomyItems(tally(resources, (r) => embedded(r, 'keywords').map((k) => ({ key: String(k.slug), label: String(k.name) }))), q),
-  topics: (store, keys) => store.collection('keywords').all().filter((k) => keys.has(String(k.slug))).map((k) => ({ key: String(k.slug), label: String(k.name) })),
+  items: (_store, resources, q) =>
+    taxonomyItems(
+      tally(resources, (r) => embedded(r, 'keywords').map((k) => ({ key: String(k.slug), label: String(k.name) }))),
+      q,
+    ),
+  topics: (store, keys) =>
+    store
+      .collection('keywords')
+      .all()
+      .filter((k) => keys.has(String(k.slug)))
+      .map((k) => ({ key: String(k.slug), label: String(k.name) })),
 };
 
 /** region (providers/region.py): code and name. */
@@ -133,8 +186,17 @@ const region: FacetProvider = {
   name: 'region',
   config: { order: 7, type: 'select' },
   info: () => ({ name: 'region', filter: 'filter{regions.code.in}', label: 'Region', type: 'place' }),
-  items: (_store, resources, q) => taxonomyItems(tally(resources, (r) => embedded(r, 'regions').map((g) => ({ key: String(g.code), label: String(g.name) }))), q),
-  topics: (store, keys) => store.collection('regions').all().filter((g) => keys.has(String(g.code))).map((g) => ({ key: String(g.code), label: String(g.name) })),
+  items: (_store, resources, q) =>
+    taxonomyItems(
+      tally(resources, (r) => embedded(r, 'regions').map((g) => ({ key: String(g.code), label: String(g.name) }))),
+      q,
+    ),
+  topics: (store, keys) =>
+    store
+      .collection('regions')
+      .all()
+      .filter((g) => keys.has(String(g.code)))
+      .map((g) => ({ key: String(g.code), label: String(g.name) })),
 };
 
 /** owner (providers/users.py): the owner's integer id and username. */
@@ -143,18 +205,38 @@ const owner: FacetProvider = {
   config: { order: 8, type: 'select' },
   info: () => ({ name: 'owner', filter: 'filter{owner.pk.in}', label: 'Owner', type: 'user' }),
   items: (_store, resources, q) =>
-    taxonomyItems(tally(resources, (r) => {
-      const o = r.owner as StoredRecord | null;
-      return o ? [{ key: Number(o.pk), label: String(o.username) }] : [];
-    }), q),
-  topics: (store, keys) => store.collection('users').all().filter((u) => keys.has(String(u.pk))).map((u) => ({ key: Number(u.pk), label: String(u.username) })),
+    taxonomyItems(
+      tally(resources, (r) => {
+        const o = r.owner as StoredRecord | null;
+        return o ? [{ key: Number(o.pk), label: String(o.username) }] : [];
+      }),
+      q,
+    ),
+  topics: (store, keys) =>
+    store
+      .collection('users')
+      .all()
+      .filter((u) => keys.has(String(u.pk)))
+      .map((u) => ({ key: Number(u.pk), label: String(u.username) })),
 };
 
 /** The auth-group ids of the group profiles a user may see (security/utils.py:242-268 get_user_visible_groups). */
 function visibleGroupIds(store: Store, user: StoredRecord | null): Set<number> {
   const groups = store.collection('groups').all();
-  const mine = new Set(user ? store.collection('memberships').all().filter((m) => m.user === user.pk).map((m) => m.group) : []);
-  return new Set(groups.filter((g) => isAdmin(user) || g.access === 'public' || mine.has(g.pk)).map((g) => Number((g.group as StoredRecord | null)?.pk)));
+  const mine = new Set(
+    user
+      ? store
+          .collection('memberships')
+          .all()
+          .filter((m) => m.user === user.pk)
+          .map((m) => m.group)
+      : [],
+  );
+  return new Set(
+    groups
+      .filter((g) => isAdmin(user) || g.access === 'public' || mine.has(g.pk))
+      .map((g) => Number((g.group as StoredRecord | null)?.pk)),
+  );
 }
 
 /** group (providers/group.py): the auth group's id and name, only groups the caller may see. */
@@ -172,20 +254,35 @@ const group: FacetProvider = {
   },
   // GroupProfile.resources(): every resource of the group, whoever asks (providers/group.py get_topics)
   topics: (store, keys) =>
-    store.collection('groups').all().filter((g) => keys.has(String((g.group as StoredRecord | null)?.pk))).map((g) => {
-      const pk = Number((g.group as StoredRecord).pk);
-      return { key: pk, label: String(g.slug), count: store.collection('resources').all().filter((r) => Number((r.group as StoredRecord | null)?.pk) === pk).length };
-    }),
+    store
+      .collection('groups')
+      .all()
+      .filter((g) => keys.has(String((g.group as StoredRecord | null)?.pk)))
+      .map((g) => {
+        const pk = Number((g.group as StoredRecord).pk);
+        return {
+          key: pk,
+          label: String(g.slug),
+          count: store
+            .collection('resources')
+            .all()
+            .filter((r) => Number((r.group as StoredRecord | null)?.pk) === pk).length,
+        };
+      }),
 };
 
 /** One provider per thesaurus (providers/thesaurus.py): keyword ids, labels in the asked language or `alt_label`. */
 function thesaurusProvider(slug: string, title: string): FacetProvider {
-  const label = (k: StoredRecord, lang: string) => ((k.i18n as Record<string, string> | undefined)?.[lang] ?? null);
+  const label = (k: StoredRecord, lang: string) => (k.i18n as Record<string, string> | undefined)?.[lang] ?? null;
   const topic = (k: StoredRecord, lang: string): Topic => {
     const localized = label(k, lang);
     return { key: Number(k.id), label: localized ?? String(k.slug), is_localized: localized !== null };
   };
-  const ofThesaurus = (store: Store) => store.collection('tkeywords').all().filter((k) => (k.thesaurus as StoredRecord | null)?.slug === slug);
+  const ofThesaurus = (store: Store) =>
+    store
+      .collection('tkeywords')
+      .all()
+      .filter((k) => (k.thesaurus as StoredRecord | null)?.slug === slug);
   return {
     name: slug,
     config: { type: 'select', order: 0 },
@@ -198,10 +295,18 @@ function thesaurusProvider(slug: string, title: string): FacetProvider {
           .map((t) => topic(bySlug.get(String(t.slug))!, q.lang)),
       ).map((t) => ({ key: t.key, label: t.label, is_localized: t.is_localized, count: t.count, image: null }));
       // `label__icontains`: the keyword's labels, in any language (an inference: the model's label relation)
-      const labels = new Map(ofThesaurus(store).map((k) => [Number(k.id), [String(k.slug), ...Object.values((k.i18n as Record<string, string>) ?? {})].join('\n')]));
+      const labels = new Map(
+        ofThesaurus(store).map((k) => [
+          Number(k.id),
+          [String(k.slug), ...Object.values((k.i18n as Record<string, string>) ?? {})].join('\n'),
+        ]),
+      );
       return taxonomyItems(all, q, (t) => labels.get(Number(t.key)));
     },
-    topics: (store, keys, lang) => ofThesaurus(store).filter((k) => keys.has(String(k.id))).map((k) => topic(k, lang)),
+    topics: (store, keys, lang) =>
+      ofThesaurus(store)
+        .filter((k) => keys.has(String(k.id)))
+        .map((k) => topic(k, lang)),
   };
 }
 
@@ -212,6 +317,8 @@ export function facetProviders(store: Store): FacetProvider[] {
     const t = k.thesaurus as StoredRecord | null;
     if (t?.slug && !thesauri.has(String(t.slug))) thesauri.set(String(t.slug), String(t.name ?? t.slug));
   }
-  const own = [...thesauri.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([slug, title]) => thesaurusProvider(slug, title));
+  const own = [...thesauri.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([slug, title]) => thesaurusProvider(slug, title));
   return [resourceType, featured, category, keyword, region, owner, group, ...own];
 }

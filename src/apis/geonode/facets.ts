@@ -33,7 +33,14 @@ export function facetResources(store: Store, user: StoredRecord | null, opts: Fa
     return store
       .collection('resources')
       .all()
-      .filter((r) => (!opts.type || r.resource_type === opts.type) && (!title || String(r.title ?? '').toLowerCase().includes(title)))
+      .filter(
+        (r) =>
+          (!opts.type || r.resource_type === opts.type) &&
+          (!title ||
+            String(r.title ?? '')
+              .toLowerCase()
+              .includes(title)),
+      )
       .filter((r) => levelFor(store, r, user) !== 'none');
   });
 }
@@ -58,11 +65,24 @@ export function facetCounts(store: Store, user: StoredRecord | null, opts: Facet
 
 /** The id a facet record is counted under. */
 export function facetId(key: string, record: StoredRecord): string {
-  const id = key === 'owners' ? record.pk : key === 'categories' ? record.identifier : key === 'keywords' ? record.slug : record.code;
+  const id =
+    key === 'owners'
+      ? record.pk
+      : key === 'categories'
+        ? record.identifier
+        : key === 'keywords'
+          ? record.slug
+          : record.code;
   return `${key}:${String(id)}`;
 }
 
-export function facetCount(store: Store, key: string, record: StoredRecord, user: StoredRecord | null, opts: FacetOptions): number {
+export function facetCount(
+  store: Store,
+  key: string,
+  record: StoredRecord,
+  user: StoredRecord | null,
+  opts: FacetOptions,
+): number {
   return facetCounts(store, user, opts).get(facetId(key, record)) ?? 0;
 }
 
@@ -72,7 +92,11 @@ export function facetCount(store: Store, key: string, record: StoredRecord, user
  * the unused ones. "Used" means by any resource (`resourcebase_set.exists()`), visible or not. GeoNode answers 500 for
  * a value literal_eval cannot read (`true`); geostub also accepts lower-case `true`/`false` and answers 400 otherwise.
  */
-export function withResourcesFilter(query: URLSearchParams, store: Store, key: string): ((r: StoredRecord) => boolean) | undefined {
+export function withResourcesFilter(
+  query: URLSearchParams,
+  store: Store,
+  key: string,
+): ((r: StoredRecord) => boolean) | undefined {
   if (key !== 'categories' && key !== 'regions') return undefined;
   const raw = lastParam(query, 'with_resources');
   if (raw === null) return undefined;

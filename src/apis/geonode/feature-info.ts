@@ -11,7 +11,14 @@ const WIDE_GAP = ' '.repeat(33);
 const CENTRED = '<div class="col-xs-12" align="center" style="font-weight: bold; word-wrap: break-word;">';
 const LABEL = '<div class="col-xs-6" style="font-weight: bold; word-wrap: break-word;">';
 const VALUE = '<div class="col-xs-6" style="word-wrap: break-word;">';
-const VIDEO_TYPES = new Set(['type_video_3gp', 'type_video_flv', 'type_video_mp4', 'type_video_ogg', 'type_video_webm', 'type_video_youtube']);
+const VIDEO_TYPES = new Set([
+  'type_video_3gp',
+  'type_video_flv',
+  'type_video_mp4',
+  'type_video_ogg',
+  'type_video_webm',
+  'type_video_youtube',
+]);
 
 const prop = (name: string) => `\${properties['${name}']}`;
 
@@ -22,7 +29,8 @@ function cell(type: string, attribute: string, label: string): string {
     return `${CENTRED}${GAP}<a href="${p}" target="_new"><img width="100%" height="auto" src="${p}" title="${label}" alt="${label}"/></a></div>`;
   }
   if (VIDEO_TYPES.has(type)) {
-    if (type.includes('youtube')) return `${CENTRED}${WIDE_GAP}<iframe src="${p}" width="100%" height="360" frameborder="0" allowfullscreen></iframe></div>`;
+    if (type.includes('youtube'))
+      return `${CENTRED}${WIDE_GAP}<iframe src="${p}" width="100%" height="360" frameborder="0" allowfullscreen></iframe></div>`;
     const mime = `video/${type.slice(11)}`;
     return `${CENTRED}${WIDE_GAP}<video width="100%" height="360" controls><source src="${p}" type="${mime}">Your browser does not support the video tag.</video></div>`;
   }
@@ -41,7 +49,9 @@ export function featureInfoTemplate(dataset: StoredRecord): string | null {
   // geostub keeps no separate `use_featureinfo_custom_template` flag unless a record sets it: a stored template is in use
   if (dataset.use_featureinfo_custom_template !== false && typeof custom === 'string' && custom !== '') return custom;
   const attributes = Array.isArray(dataset.attribute_set) ? (dataset.attribute_set as StoredRecord[]) : [];
-  const shown = attributes.filter((a) => a.visible === true).sort((a, b) => Number(a.display_order) - Number(b.display_order));
+  const shown = attributes
+    .filter((a) => a.visible === true)
+    .sort((a, b) => Number(a.display_order) - Number(b.display_order));
   if (shown.length === 0) return null;
   let html = '<div style="overflow-x:hidden">';
   for (const a of shown) {

@@ -8,13 +8,32 @@ import { GEONODE_COLLECTIONS } from './collections.js';
 
 /** fields stored in another form than rendered: computed per request or per origin (facts: stored URLs are paths) */
 // featureinfo_custom_template is stored as the custom template ('' when none) and computed on read (feature-info.ts)
-const COMPUTED = ['perms', 'favorite', 'link', 'detail_url', 'embed_url', 'thumbnail_url', 'download_url', 'download_urls', 'links', 'href', 'featureinfo_custom_template'];
+const COMPUTED = [
+  'perms',
+  'favorite',
+  'link',
+  'detail_url',
+  'embed_url',
+  'thumbnail_url',
+  'download_url',
+  'download_urls',
+  'links',
+  'href',
+  'featureinfo_custom_template',
+];
 
 export const GEONODE_FIXTURE_SCHEMAS: FixtureSchemas = Object.fromEntries(
   [...new Set(Object.values(GEONODE_COLLECTIONS).map((c) => c.store))].map((store) => {
     const endpoints = Object.values(GEONODE_COLLECTIONS).filter((c) => c.store === store);
     const general = endpoints.find((c) => !c.scope) ?? endpoints[0];
-    return [store, { api: 'geonode', skip: COMPUTED, schema: (r: StoredRecord) => (endpoints.find((c) => c.scope?.(r)) ?? general).itemSchema }];
+    return [
+      store,
+      {
+        api: 'geonode',
+        skip: COMPUTED,
+        schema: (r: StoredRecord) => (endpoints.find((c) => c.scope?.(r)) ?? general).itemSchema,
+      },
+    ];
   }),
 );
 
@@ -24,7 +43,8 @@ export function geonodeFixtureWarnings(file: string, collections: Record<string,
   if (!users) return [];
   const ids = new Set(users.map((u) => u?.pk));
   const withPassword = users.some((u) => typeof u?.password === 'string' && u.password !== '');
-  const withToken = Array.isArray(collections.tokens) && (collections.tokens as StoredRecord[]).some((t) => ids.has(t?.user as never));
+  const withToken =
+    Array.isArray(collections.tokens) && (collections.tokens as StoredRecord[]).some((t) => ids.has(t?.user as never));
   if (withPassword || withToken) return [];
   return [
     `${file}: no user can log in (no user has a "password" and no token names a user), so every GeoNode request is anonymous; ` +

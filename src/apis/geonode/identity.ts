@@ -21,7 +21,10 @@ export function geonodeIdentity(store: Store, authorization: string | undefined,
     const at = decoded.indexOf(':');
     const username = at >= 0 ? decoded.slice(0, at) : decoded;
     const password = at >= 0 ? decoded.slice(at + 1) : '';
-    const user = store.collection('users').all().find((u) => u.username === username);
+    const user = store
+      .collection('users')
+      .all()
+      .find((u) => u.username === username);
     if (user && typeof user.password === 'string' && sameSecret(user.password, password)) return { user };
     return { user: null, failed: 'basic' };
   }

@@ -38,15 +38,27 @@ const AUTHENTICATED_WRITES = /^\/api\/v2\/(resources|datasets|documents|maps|geo
 /** Whether the route's own writes need a login (the contract's `security` on its unsafe operations). */
 function writesNeedLogin(route: Route): boolean {
   const writes = [...route.operations.values()].filter((op) => !SAFE_METHODS.has(op.method.toUpperCase()));
-  return writes.length > 0 && writes.every((op) => {
-    const security = (op.node.security ?? op.contract.doc.security) as unknown;
-    return Array.isArray(security) && security.length > 0 && !security.some((s) => !!s && typeof s === 'object' && Object.keys(s).length === 0);
-  });
+  return (
+    writes.length > 0 &&
+    writes.every((op) => {
+      const security = (op.node.security ?? op.contract.doc.security) as unknown;
+      return (
+        Array.isArray(security) &&
+        security.length > 0 &&
+        !security.some((s) => !!s && typeof s === 'object' && Object.keys(s).length === 0)
+      );
+    })
+  );
 }
 
 /** `--auth off`: the first superuser of the fixtures acts for every request. */
 function superuser(env: Parameters<ApiBinding['identify']>[0]) {
-  return env.store.collection('users').all().find((u) => u.is_superuser === true) ?? null;
+  return (
+    env.store
+      .collection('users')
+      .all()
+      .find((u) => u.is_superuser === true) ?? null
+  );
 }
 
 /** How the server speaks GeoNode: its behaviours, its identity rules and its error shapes. */
@@ -60,9 +72,7 @@ export const geonodeBinding: ApiBinding = {
       const basicFirst = route.authFirst === 'basic';
       return {
         user: null,
-        error: basicFirst
-          ? apiError('notAuthenticatedBasic')
-          : apiError('authenticationFailed'),
+        error: basicFirst ? apiError('notAuthenticatedBasic') : apiError('authenticationFailed'),
       };
     }
     return { user: id.user };

@@ -21,7 +21,10 @@ export function geonodeInspectorAccess(store: Store): InspectorAccess {
     const q = new URLSearchParams(token ? { access_token: token } : {});
     const { user } = geonodeIdentity(store, token ? undefined : authorization, q);
     if (!user || user.is_superuser !== true) return null;
-    const own = store.collection('tokens').all().find((t) => t.user === user.pk);
+    const own = store
+      .collection('tokens')
+      .all()
+      .find((t) => t.user === user.pk);
     return { username: String(user.username), token: own ? String(own.token) : null };
   };
 }

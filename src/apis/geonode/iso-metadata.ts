@@ -12,7 +12,12 @@ import { GEONODE_COLLECTIONS } from './collections.js';
 import { findRecord } from './context.js';
 
 type Obj = Record<string, unknown>;
-const esc = (v: unknown) => String(v ?? '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const esc = (v: unknown) =>
+  String(v ?? '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;');
 const str = (v: unknown) => `<gco:CharacterString>${esc(v)}</gco:CharacterString>`;
 const code = (list: string, value: unknown) =>
   `<gmd:${list} codeList="http://standards.iso.org/iso/19139/resources/gmxCodelists.xml#${list}" codeListValue="${esc(value)}">${esc(value)}</gmd:${list}>`;
@@ -25,11 +30,14 @@ function party(u: Obj | undefined, role: string): string {
 
 export function isoMetadataXml(res: StoredRecord, origin: string): string {
   const poc = ((res.poc as Obj[] | undefined) ?? [])[0] ?? (res.owner as Obj | undefined);
-  const keywords = ((res.keywords as Obj[] | undefined) ?? []).map((k) => `<gmd:keyword>${str(k.name)}</gmd:keyword>`).join('');
+  const keywords = ((res.keywords as Obj[] | undefined) ?? [])
+    .map((k) => `<gmd:keyword>${str(k.name)}</gmd:keyword>`)
+    .join('');
   const coords = ((res.extent as Obj | undefined)?.coords as number[] | undefined) ?? [];
-  const extent = coords.length === 4
-    ? `<gmd:extent><gmd:EX_Extent><gmd:geographicElement><gmd:EX_GeographicBoundingBox><gmd:westBoundLongitude><gco:Decimal>${coords[0]}</gco:Decimal></gmd:westBoundLongitude><gmd:eastBoundLongitude><gco:Decimal>${coords[2]}</gco:Decimal></gmd:eastBoundLongitude><gmd:southBoundLatitude><gco:Decimal>${coords[1]}</gco:Decimal></gmd:southBoundLatitude><gmd:northBoundLatitude><gco:Decimal>${coords[3]}</gco:Decimal></gmd:northBoundLatitude></gmd:EX_GeographicBoundingBox></gmd:geographicElement></gmd:EX_Extent></gmd:extent>`
-    : '';
+  const extent =
+    coords.length === 4
+      ? `<gmd:extent><gmd:EX_Extent><gmd:geographicElement><gmd:EX_GeographicBoundingBox><gmd:westBoundLongitude><gco:Decimal>${coords[0]}</gco:Decimal></gmd:westBoundLongitude><gmd:eastBoundLongitude><gco:Decimal>${coords[2]}</gco:Decimal></gmd:eastBoundLongitude><gmd:southBoundLatitude><gco:Decimal>${coords[1]}</gco:Decimal></gmd:southBoundLatitude><gmd:northBoundLatitude><gco:Decimal>${coords[3]}</gco:Decimal></gmd:northBoundLatitude></gmd:EX_GeographicBoundingBox></gmd:geographicElement></gmd:EX_Extent></gmd:extent>`
+      : '';
   const category = (res.category as Obj | null | undefined)?.identifier;
   const level = res.resource_type === 'dataset' ? 'dataset' : 'nonGeographicDataset';
   const link = `${origin}/api/v2/resources/${String(res.pk)}`;
@@ -52,13 +60,19 @@ export function isoMetadataXml(res: StoredRecord, origin: string): string {
     keywords ? `<gmd:descriptiveKeywords><gmd:MD_Keywords>${keywords}</gmd:MD_Keywords></gmd:descriptiveKeywords>` : '',
     `<gmd:resourceConstraints><gmd:MD_LegalConstraints><gmd:accessConstraints>${code('MD_RestrictionCode', (res.restriction_code_type as Obj | null | undefined)?.identifier ?? 'otherRestrictions')}</gmd:accessConstraints>${res.constraints_other ? `<gmd:otherConstraints>${str(res.raw_constraints_other ?? res.constraints_other)}</gmd:otherConstraints>` : ''}</gmd:MD_LegalConstraints></gmd:resourceConstraints>`,
     `<gmd:language>${str(res.language ?? 'eng')}</gmd:language>`,
-    category ? `<gmd:topicCategory><gmd:MD_TopicCategoryCode>${esc(category)}</gmd:MD_TopicCategoryCode></gmd:topicCategory>` : '',
+    category
+      ? `<gmd:topicCategory><gmd:MD_TopicCategoryCode>${esc(category)}</gmd:MD_TopicCategoryCode></gmd:topicCategory>`
+      : '',
     extent,
-    res.supplemental_information ? `<gmd:supplementalInformation>${str(res.raw_supplemental_information ?? res.supplemental_information)}</gmd:supplementalInformation>` : '',
+    res.supplemental_information
+      ? `<gmd:supplementalInformation>${str(res.raw_supplemental_information ?? res.supplemental_information)}</gmd:supplementalInformation>`
+      : '',
     '</gmd:MD_DataIdentification></gmd:identificationInfo>',
     '</gmd:MD_Metadata>',
     '',
-  ].filter((line) => line !== '').join('\n');
+  ]
+    .filter((line) => line !== '')
+    .join('\n');
 }
 
 export const isoMetadata: Behaviour = (req, env) => {

@@ -19,7 +19,8 @@ const BUSY: Partial<Record<HarvesterWork, string>> = {
   'check-availability': 'checking-availability',
 };
 
-const sessionType = (status: string) => (status === 'harvesting-resources' ? 'harvesting' : 'discover-harvestable-resources');
+const sessionType = (status: string) =>
+  status === 'harvesting-resources' ? 'harvesting' : 'discover-harvestable-resources';
 
 /** The records a session of this harvester works on, in id order. */
 function recordsOf(store: Store, harvester: StoredRecord, harvesting: boolean): StoredRecord[] {
@@ -34,7 +35,10 @@ function openSession(store: Store, harvester: StoredRecord, type: string): Store
   return store
     .collection('harvesting_sessions')
     .all()
-    .find((s) => s.harvester === harvester.id && s.session_type === type && (s.status === 'on-going' || s.status === 'pending'));
+    .find(
+      (s) =>
+        s.harvester === harvester.id && s.session_type === type && (s.status === 'on-going' || s.status === 'pending'),
+    );
 }
 
 /** Open the session of a discovery or a harvest: `records_done` 0, its records marked as being worked on. */
@@ -44,8 +48,14 @@ function beginSession(store: Store, harvester: StoredRecord, now: string): Store
   const working = harvesting ? 'harvesting-resource' : 'updating-harvestable-resource';
   for (const r of records) store.collection('harvestable_resources').update(r.id, { status: working });
   const session = store.collection('harvesting_sessions').insert({
-    harvester: harvester.id, started: now, updated: now, ended: null, total_records_to_process: records.length, records_done: 0,
-    status: 'on-going', session_type: sessionType(String(harvester.status)),
+    harvester: harvester.id,
+    started: now,
+    updated: now,
+    ended: null,
+    total_records_to_process: records.length,
+    records_done: 0,
+    status: 'on-going',
+    session_type: sessionType(String(harvester.status)),
   });
   store.collection('harvesters').update(harvester.id, { geostub_session: session.id }); // internal: the session this work runs
   return session;
@@ -68,10 +78,13 @@ export function advanceHarvester(store: Store, harvester: StoredRecord, now: str
   const sessions = store.collection('harvesting_sessions');
   const changes: StoredRecord = { status: 'ready', last_updated: now };
   if (status.startsWith('aborting')) {
-    for (const s of sessions.all().filter((x) => x.harvester === harvester.id && (x.status === 'on-going' || x.status === 'pending'))) {
+    for (const s of sessions
+      .all()
+      .filter((x) => x.harvester === harvester.id && (x.status === 'on-going' || x.status === 'pending'))) {
       sessions.update(s.id, { status: 'aborted', ended: now, updated: now });
     }
-    for (const r of recordsOf(store, harvester, false)) if (r.status !== 'ready') store.collection('harvestable_resources').update(r.id, { status: 'ready' });
+    for (const r of recordsOf(store, harvester, false))
+      if (r.status !== 'ready') store.collection('harvestable_resources').update(r.id, { status: 'ready' });
   } else if (status === 'checking-availability') {
     Object.assign(changes, { last_checked_availability: now, remote_available: !fail });
   } else {
@@ -81,7 +94,9 @@ export function advanceHarvester(store: Store, harvester: StoredRecord, now: str
     const total = Number(session.total_records_to_process) || 0;
     const done = Math.min(total, Number(session.records_done) + Math.max(1, Math.ceil(total / 4)));
     for (const r of records.slice(Number(session.records_done), done)) {
-      store.collection('harvestable_resources').update(r.id, { status: 'ready', ...(fail ? {} : { last_updated: now }) });
+      store
+        .collection('harvestable_resources')
+        .update(r.id, { status: 'ready', ...(fail ? {} : { last_updated: now }) });
     }
     sessions.update(session.id, { records_done: done, updated: now });
     if (done < total) {
@@ -89,8 +104,13 @@ export function advanceHarvester(store: Store, harvester: StoredRecord, now: str
       return true;
     }
     sessions.update(session.id, { ended: now, status: fail ? 'finished-all-failed' : 'finished-all-ok' });
-    for (const r of records) if (r.status !== 'ready') store.collection('harvestable_resources').update(r.id, { status: 'ready' });
-    if (!harvesting) Object.assign(changes, { last_checked_harvestable_resources: now, last_check_harvestable_resources_message: fail ? FAIL_ON_PURPOSE : '' });
+    for (const r of records)
+      if (r.status !== 'ready') store.collection('harvestable_resources').update(r.id, { status: 'ready' });
+    if (!harvesting)
+      Object.assign(changes, {
+        last_checked_harvestable_resources: now,
+        last_check_harvestable_resources_message: fail ? FAIL_ON_PURPOSE : '',
+      });
   }
   store.collection('harvesters').update(harvester.id, changes);
   return true;
@@ -107,11 +127,16 @@ export const HARVESTER_JOB: JobKind = {
   },
   abandon(env, h, reason, at) {
     const sessions = env.store.collection('harvesting_sessions');
-    for (const s of sessions.all().filter((x) => x.harvester === h.id && (x.status === 'on-going' || x.status === 'pending'))) {
+    for (const s of sessions
+      .all()
+      .filter((x) => x.harvester === h.id && (x.status === 'on-going' || x.status === 'pending'))) {
       sessions.update(s.id, { status: 'finished-all-failed', ended: at, updated: at });
     }
-    for (const r of recordsOf(env.store, h, false)) if (r.status !== 'ready') env.store.collection('harvestable_resources').update(r.id, { status: 'ready' });
-    env.store.collection('harvesters').update(h.id, { status: 'ready', last_updated: at, last_check_harvestable_resources_message: reason });
+    for (const r of recordsOf(env.store, h, false))
+      if (r.status !== 'ready') env.store.collection('harvestable_resources').update(r.id, { status: 'ready' });
+    env.store
+      .collection('harvesters')
+      .update(h.id, { status: 'ready', last_updated: at, last_check_harvestable_resources_message: reason });
   },
 };
 

@@ -10,7 +10,13 @@ import { harvesterPatchRules } from './actions-harvesting.js';
 import { startHarvesterWork } from './lifecycle-harvesters.js';
 
 /** Check a write before it happens; returns what to start after it (or undefined). `current` is null on create. */
-export function beforeWrite(req: BehaviourRequest, env: Env, key: string, current: StoredRecord | null, body: unknown): ((rec: StoredRecord) => void) | undefined {
+export function beforeWrite(
+  req: BehaviourRequest,
+  env: Env,
+  key: string,
+  current: StoredRecord | null,
+  body: unknown,
+): ((rec: StoredRecord) => void) | undefined {
   if (key !== 'harvesters') return undefined;
   const { work } = harvesterPatchRules(current, body);
   const fail = failureRequested(req, {});

@@ -37,7 +37,10 @@ function tkeywordIndex(store: Store): Map<string, { uri: string; thesaurus: stri
   return store.memo('tkeyword-index', ['tkeywords'], () => {
     const index = new Map<string, { uri: string; thesaurus: string }>();
     for (const t of store.collection('tkeywords').all()) {
-      index.set(String(t.id), { uri: String(t.uri), thesaurus: String((t.thesaurus as StoredRecord | null)?.slug ?? '') });
+      index.set(String(t.id), {
+        uri: String(t.uri),
+        thesaurus: String((t.thesaurus as StoredRecord | null)?.slug ?? ''),
+      });
     }
     return index;
   });
@@ -51,7 +54,8 @@ export function tkeywordsFilter(store: Store, request: TKeywordsRequest | null):
   }
   const index = tkeywordIndex(store);
   const uriOf = (id: string) => index.get(String(Number(id)))?.uri ?? `missing:${id}`;
-  const uris = (r: StoredRecord) => new Set(((r.tkeywords as StoredRecord[] | undefined) ?? []).map((t) => String(t.uri)));
+  const uris = (r: StoredRecord) =>
+    new Set(((r.tkeywords as StoredRecord[] | undefined) ?? []).map((t) => String(t.uri)));
   if (request.forceAnd || request.ids.length === 1) {
     const wanted = request.ids.map(uriOf);
     return (r) => {
@@ -83,7 +87,11 @@ const STRTOBOOL_FALSE = new Set(['n', 'no', 'f', 'false', 'off', '0']);
  * FavoriteFilter: `favorite` read with Python's strtobool; true keeps the caller's favourites (none for anonymous).
  * GeoNode answers 500 for a value strtobool rejects; geostub answers 400 naming it.
  */
-export function favoriteFilter(query: URLSearchParams, store: Store, user: StoredRecord | null): RecordFilter | undefined {
+export function favoriteFilter(
+  query: URLSearchParams,
+  store: Store,
+  user: StoredRecord | null,
+): RecordFilter | undefined {
   const raw = lastParam(query, 'favorite');
   if (raw === null) return undefined;
   const value = raw.trim().toLowerCase();
@@ -103,7 +111,12 @@ export function favoriteFilter(query: URLSearchParams, store: Store, user: Store
  * Owners and keywords are listed only when some resource visible to the caller uses them (owners: also of the
  * `type` / with `title__icontains`); categories and regions follow `with_resources`.
  */
-export function facetListFilter(query: URLSearchParams, store: Store, user: StoredRecord | null, key: string): RecordFilter | undefined {
+export function facetListFilter(
+  query: URLSearchParams,
+  store: Store,
+  user: StoredRecord | null,
+  key: string,
+): RecordFilter | undefined {
   if (key === 'owners' || key === 'keywords') {
     const counts = facetCounts(store, user, key === 'owners' ? facetOptions(query) : { type: null, title: null });
     return (r) => (counts.get(facetId(key, r)) ?? 0) > 0;

@@ -14,13 +14,24 @@ const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
 export function metadataInstance(env: Env, res: StoredRecord): Obj {
   const code = (v: unknown) => (isObject(v) ? (v.identifier as string) : (v ?? null));
-  const category = isObject(res.category) ? env.store.collection('categories').all().find((c) => c.identifier === (res.category as Obj).identifier) : undefined;
-  const license = isObject(res.license) ? env.store.collection('licenses').all().find((l) => l.identifier === (res.license as Obj).identifier) : undefined;
+  const category = isObject(res.category)
+    ? env.store
+        .collection('categories')
+        .all()
+        .find((c) => c.identifier === (res.category as Obj).identifier)
+    : undefined;
+  const license = isObject(res.license)
+    ? env.store
+        .collection('licenses')
+        .all()
+        .find((l) => l.identifier === (res.license as Obj).identifier)
+    : undefined;
   const regions = env.store.collection('regions').all();
   const tk: Obj = Object.fromEntries(thesauri(env).map((t) => [t.slug, [] as unknown[]]));
   for (const k of (res.tkeywords as Obj[] | undefined) ?? []) {
     const slug = String((k.thesaurus as Obj | undefined)?.slug ?? '');
-    if (Array.isArray(tk[slug])) (tk[slug] as unknown[]).push({ id: k.uri ?? k.slug, label: (k.i18n as Obj | undefined)?.en ?? k.name });
+    if (Array.isArray(tk[slug]))
+      (tk[slug] as unknown[]).push({ id: k.uri ?? k.slug, label: (k.i18n as Obj | undefined)?.en ?? k.name });
   }
   const resources = env.store.collection('resources');
   const contacts: Obj = {};
@@ -89,7 +100,14 @@ function setError(errors: Errors, path: string[], msg: string): void {
 function schemaErrors(schema: Obj, instance: Obj, partial: boolean): Errors {
   const props = schema.properties as Obj;
   const checked = partial
-    ? { type: 'object', properties: Object.fromEntries(Object.keys(instance).filter((k) => k in props).map((k) => [k, props[k]])) }
+    ? {
+        type: 'object',
+        properties: Object.fromEntries(
+          Object.keys(instance)
+            .filter((k) => k in props)
+            .map((k) => [k, props[k]]),
+        ),
+      }
     : schema;
   const validate = validatorFor(checked);
   const errors: Errors = {};
@@ -101,7 +119,11 @@ function schemaErrors(schema: Obj, instance: Obj, partial: boolean): Errors {
     // `oneOf` of const choices reports every branch: one message per field is enough
     if (e.keyword === 'const' || (e.keyword === 'oneOf' && props[field] && (props[field] as Obj).oneOf)) {
       if (e.keyword === 'const') continue;
-      setError(errors, path, `metadata_error_store: '${String(instance[field])}' is not one of the choices of ${field}`);
+      setError(
+        errors,
+        path,
+        `metadata_error_store: '${String(instance[field])}' is not one of the choices of ${field}`,
+      );
       continue;
     }
     setError(errors, path, `metadata_error_store: ${path.join('/') || 'instance'} ${e.message ?? 'is not valid'}`);
@@ -112,7 +134,13 @@ function schemaErrors(schema: Obj, instance: Obj, partial: boolean): Errors {
 /** Write the instance's fields (those of `keys`) back to the stored resource, as the handlers do. */
 function storeFields(env: Env, res: StoredRecord, instance: Obj, keys: string[]): Obj {
   const patch: Obj = {};
-  const plain = (v: unknown) => (typeof v === 'string' ? v.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim() : v);
+  const plain = (v: unknown) =>
+    typeof v === 'string'
+      ? v
+          .replace(/<[^>]*>/g, ' ')
+          .replace(/\s+/g, ' ')
+          .trim()
+      : v;
   for (const key of keys) {
     const v = instance[key];
     switch (key) {
@@ -122,12 +150,22 @@ function storeFields(env: Env, res: StoredRecord, instance: Obj, keys: string[])
         patch.title = typeof v === 'string' ? v.replace(/,/g, '_') : v; // TitleSubHandler (GeoNode issue 8198)
         break;
       case 'category': {
-        const c = isObject(v) ? env.store.collection('categories').all().find((x) => x.identifier === v.id) : undefined;
+        const c = isObject(v)
+          ? env.store
+              .collection('categories')
+              .all()
+              .find((x) => x.identifier === v.id)
+          : undefined;
         patch.category = c ? { identifier: c.identifier, gn_description: c.gn_description } : null;
         break;
       }
       case 'license': {
-        const l = isObject(v) ? env.store.collection('licenses').all().find((x) => x.identifier === v.id) : undefined;
+        const l = isObject(v)
+          ? env.store
+              .collection('licenses')
+              .all()
+              .find((x) => x.identifier === v.id)
+          : undefined;
         patch.license = l ? { identifier: l.identifier } : null;
         break;
       }
@@ -144,16 +182,32 @@ function storeFields(env: Env, res: StoredRecord, instance: Obj, keys: string[])
         break;
       }
       case 'hkeywords':
-        patch.keywords = (Array.isArray(v) ? v : []).map((n) => ({ name: String(n), slug: String(n).toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') }));
+        patch.keywords = (Array.isArray(v) ? v : []).map((n) => ({
+          name: String(n),
+          slug: String(n)
+            .toLowerCase()
+            .replace(/[^a-z0-9]+/g, '-')
+            .replace(/^-|-$/g, ''),
+        }));
         break;
       case 'tkeywords': {
         const all = env.store.collection('tkeywords').all();
-        const ids = new Set(Object.values(isObject(v) ? v : {}).flatMap((list) => (Array.isArray(list) ? list : [])).map((k) => (isObject(k) ? String(k.id) : '')));
-        patch.tkeywords = all.filter((k) => ids.has(String(k.uri)) || ids.has(String(k.slug))).map((k) => ({ name: k.name, slug: k.slug, uri: k.uri, thesaurus: k.thesaurus, i18n: k.i18n }));
+        const ids = new Set(
+          Object.values(isObject(v) ? v : {})
+            .flatMap((list) => (Array.isArray(list) ? list : []))
+            .map((k) => (isObject(k) ? String(k.id) : '')),
+        );
+        patch.tkeywords = all
+          .filter((k) => ids.has(String(k.uri)) || ids.has(String(k.slug)))
+          .map((k) => ({ name: k.name, slug: k.slug, uri: k.uri, thesaurus: k.thesaurus, i18n: k.i18n }));
         break;
       }
       case 'linkedresources':
-        patch.linked_to = (Array.isArray(v) ? v : []).flatMap((r) => (isObject(r) && env.store.collection('resources').get(String(r.id)) && String(r.id) !== String(res.pk) ? [String(r.id)] : []));
+        patch.linked_to = (Array.isArray(v) ? v : []).flatMap((r) =>
+          isObject(r) && env.store.collection('resources').get(String(r.id)) && String(r.id) !== String(res.pk)
+            ? [String(r.id)]
+            : [],
+        );
         break;
       case 'contacts': {
         if (!isObject(v)) break;
@@ -173,7 +227,13 @@ function storeFields(env: Env, res: StoredRecord, instance: Obj, keys: string[])
       }
       default:
         patch[key] = v ?? null;
-        if (key === 'abstract' || key === 'purpose' || key === 'constraints_other' || key === 'supplemental_information' || key === 'data_quality_statement') {
+        if (
+          key === 'abstract' ||
+          key === 'purpose' ||
+          key === 'constraints_other' ||
+          key === 'supplemental_information' ||
+          key === 'data_quality_statement'
+        ) {
           patch[`raw_${key}`] = plain(v ?? null);
         }
     }
@@ -193,7 +253,9 @@ export const metadataRoot: Behaviour = (req) => {
 
 /** `GET /metadata/schema[/{pk}]`: `{pk}` must be digits (the action's `url_path` regex), any number is the same schema. */
 export const metadataSchemaAnswer: Behaviour = (req, env) =>
-  req.params.pk !== undefined && !/^\d+$/.test(req.params.pk) ? json(404, { detail: 'Not found.' }) : json(200, metadataSchema(env));
+  req.params.pk !== undefined && !/^\d+$/.test(req.params.pk)
+    ? json(404, { detail: 'Not found.' })
+    : json(200, metadataSchema(env));
 
 /**
  * `GET|PUT|PATCH /api/v2/metadata/instance/{pk}` (metadata/api/views.py:85-157): UserHasPerms with GET
@@ -214,10 +276,12 @@ export const metadataInstanceAnswer: Behaviour = async (req, env) => {
     return json(422, { message: 'Some errors were found while updating the resource', extraErrors: errors });
   }
   const partial = req.method === 'PATCH';
-  if (partial && !Object.keys(body).length) return json(200, { message: 'The resource was updated successfully', extraErrors: {} });
+  if (partial && !Object.keys(body).length)
+    return json(200, { message: 'The resource was updated successfully', extraErrors: {} });
   const schema = metadataSchema(env);
   const errors = schemaErrors(schema, body, partial);
-  if (Object.keys(errors).length) return json(422, { message: 'Some errors were found while updating the resource', extraErrors: errors });
+  if (Object.keys(errors).length)
+    return json(422, { message: 'Some errors were found while updating the resource', extraErrors: errors });
   const props = Object.keys(schema.properties as Obj);
   storeFields(env, res, body, partial ? props.filter((k) => k in body) : props);
   await env.persist();

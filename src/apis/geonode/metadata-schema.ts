@@ -55,18 +55,55 @@ const FREQUENCIES: [string, string][] = [
 
 /** A shortened ALL_LANGUAGES (base/enumerations.py): ISO 639-2 codes. */
 const LANGUAGES: [string, string][] = [
-  ['eng', 'English'], ['fre', 'French'], ['ger', 'German'], ['ita', 'Italian'], ['spa', 'Spanish'], ['por', 'Portuguese'],
-  ['dut', 'Dutch'], ['swe', 'Swedish'], ['nor', 'Norwegian'], ['dan', 'Danish'], ['fin', 'Finnish'], ['pol', 'Polish'],
-  ['cze', 'Czech'], ['gre', 'Greek'], ['rus', 'Russian'], ['ara', 'Arabic'], ['chi', 'Chinese'], ['jpn', 'Japanese'],
-  ['kor', 'Korean'], ['hin', 'Hindi'], ['ind', 'Indonesian'], ['tur', 'Turkish'], ['ukr', 'Ukrainian'], ['vie', 'Vietnamese'],
-  ['mao', 'Maori'], ['swa', 'Swahili'], ['amh', 'Amharic'], ['tgl', 'Tagalog'], ['per', 'Persian'], ['heb', 'Hebrew'],
+  ['eng', 'English'],
+  ['fre', 'French'],
+  ['ger', 'German'],
+  ['ita', 'Italian'],
+  ['spa', 'Spanish'],
+  ['por', 'Portuguese'],
+  ['dut', 'Dutch'],
+  ['swe', 'Swedish'],
+  ['nor', 'Norwegian'],
+  ['dan', 'Danish'],
+  ['fin', 'Finnish'],
+  ['pol', 'Polish'],
+  ['cze', 'Czech'],
+  ['gre', 'Greek'],
+  ['rus', 'Russian'],
+  ['ara', 'Arabic'],
+  ['chi', 'Chinese'],
+  ['jpn', 'Japanese'],
+  ['kor', 'Korean'],
+  ['hin', 'Hindi'],
+  ['ind', 'Indonesian'],
+  ['tur', 'Turkish'],
+  ['ukr', 'Ukrainian'],
+  ['vie', 'Vietnamese'],
+  ['mao', 'Maori'],
+  ['swa', 'Swahili'],
+  ['amh', 'Amharic'],
+  ['tgl', 'Tagalog'],
+  ['per', 'Persian'],
+  ['heb', 'Hebrew'],
 ];
 
 /** RestrictionCodeType and SpatialRepresentationType fixtures (base/fixtures/initial_data.json), ISO 19115 codes. */
-const RESTRICTIONS = ['copyright', 'intellectualPropertyRights', 'license', 'otherRestrictions', 'patent', 'patentPending', 'restricted', 'trademark'];
+const RESTRICTIONS = [
+  'copyright',
+  'intellectualPropertyRights',
+  'license',
+  'otherRestrictions',
+  'patent',
+  'patentPending',
+  'restricted',
+  'trademark',
+];
 const SPATIAL_TYPES = ['grid', 'stereoModel', 'tin', 'textTable', 'vector', 'video'];
 
-const idLabel = (idTitle = 'id') => ({ type: 'object', properties: { id: { type: 'string', title: idTitle }, label: { type: 'string', title: 'title' } } });
+const idLabel = (idTitle = 'id') => ({
+  type: 'object',
+  properties: { id: { type: 'string', title: idTitle }, label: { type: 'string', title: 'title' } },
+});
 const text = (title: string, maxLength: number | undefined, nullable: boolean, extra: Obj = {}): Obj => ({
   type: nullable ? ['string', 'null'] : 'string',
   title,
@@ -90,80 +127,175 @@ export function thesauri(env: Env): { id: number; slug: string; name: string; ur
 export function metadataSchema(env: Env): Obj {
   const props: Obj = {
     uuid: { type: 'string', title: 'UUID', maxLength: 36, readOnly: true, 'geonode:handler': 'base' },
-    title: text('Title', 255, false, { description: 'name by which the cited resource is known', 'geonode:handler': 'base', 'geonode:required': true }),
-    abstract: text('Abstract', 2000, false, { description: 'brief narrative summary of the content of the resource(s)', ...textarea, 'geonode:handler': 'base', 'geonode:required': true }),
+    title: text('Title', 255, false, {
+      description: 'name by which the cited resource is known',
+      'geonode:handler': 'base',
+      'geonode:required': true,
+    }),
+    abstract: text('Abstract', 2000, false, {
+      description: 'brief narrative summary of the content of the resource(s)',
+      ...textarea,
+      'geonode:handler': 'base',
+      'geonode:required': true,
+    }),
     date: { type: 'string', format: 'date-time', title: 'Date', 'geonode:required': true, 'geonode:handler': 'base' },
     date_type: {
-      type: 'string', title: 'date type', maxLength: 255, 'geonode:required': true, 'geonode:handler': 'base',
-      oneOf: ['Creation', 'Publication', 'Revision'].map((t) => ({ const: t.toLowerCase(), title: t })), default: 'Publication',
+      type: 'string',
+      title: 'date type',
+      maxLength: 255,
+      'geonode:required': true,
+      'geonode:handler': 'base',
+      oneOf: ['Creation', 'Publication', 'Revision'].map((t) => ({ const: t.toLowerCase(), title: t })),
+      default: 'Publication',
     },
     category: {
-      ...idLabel(), required: ['id'], title: 'Category', 'geonode:required': true, 'geonode:handler': 'base',
-      description: 'high-level geographic data thematic classification to assist in the grouping and search of available geographic data sets.',
+      ...idLabel(),
+      required: ['id'],
+      title: 'Category',
+      'geonode:required': true,
+      'geonode:handler': 'base',
+      description:
+        'high-level geographic data thematic classification to assist in the grouping and search of available geographic data sets.',
       'ui:options': { 'geonode-ui:autocomplete': `${AUTOCOMPLETE}/categories` },
     },
     language: {
-      type: 'string', title: 'Language', description: 'language used within the dataset', maxLength: 16, 'geonode:required': true, 'geonode:handler': 'base',
+      type: 'string',
+      title: 'Language',
+      description: 'language used within the dataset',
+      maxLength: 16,
+      'geonode:required': true,
+      'geonode:handler': 'base',
       oneOf: LANGUAGES.map(([c, t]) => ({ const: c, title: t })),
     },
     license: {
-      ...idLabel(), required: ['id'], title: 'License', description: 'license of the dataset', 'geonode:required': true, 'geonode:handler': 'base',
+      ...idLabel(),
+      required: ['id'],
+      title: 'License',
+      description: 'license of the dataset',
+      'geonode:required': true,
+      'geonode:handler': 'base',
       'ui:options': { 'geonode-ui:autocomplete': `${AUTOCOMPLETE}/licenses` },
     },
     attribution: text('Attribution', 2048, true, { 'geonode:handler': 'base' }),
     regions: {
-      type: 'array', title: 'Regions', description: 'keyword identifies a location', items: idLabel(), 'geonode:handler': 'region',
+      type: 'array',
+      title: 'Regions',
+      description: 'keyword identifies a location',
+      items: idLabel(),
+      'geonode:handler': 'region',
       'ui:options': { 'geonode-ui:autocomplete': `${AUTOCOMPLETE}/regions` },
     },
     data_quality_statement: text('data quality statement', 2000, true, { ...textarea, 'geonode:handler': 'base' }),
     restriction_code_type: {
-      type: 'string', title: 'restrictions', description: 'limitation(s) placed upon the access or use of the data.', maxLength: 255, 'geonode:handler': 'base',
+      type: 'string',
+      title: 'restrictions',
+      description: 'limitation(s) placed upon the access or use of the data.',
+      maxLength: 255,
+      'geonode:handler': 'base',
       oneOf: RESTRICTIONS.map((c) => ({ const: c, title: c })),
     },
     constraints_other: text('Other constraints', undefined, true, { ...textarea, 'geonode:handler': 'base' }),
     edition: text('edition', 255, true, { description: 'version of the cited resource', 'geonode:handler': 'base' }),
-    doi: text('DOI', 255, true, { description: 'a DOI will be added by Admin before publication.', 'geonode:handler': 'doi' }),
+    doi: text('DOI', 255, true, {
+      description: 'a DOI will be added by Admin before publication.',
+      'geonode:handler': 'doi',
+    }),
     purpose: text('purpose', 500, true, { ...textarea, 'geonode:handler': 'base' }),
-    supplemental_information: text('supplemental information', 2000, true, { default: 'No information provided', ...textarea, 'geonode:handler': 'base' }),
-    temporal_extent_start: text('temporal extent start', undefined, true, { format: 'date-time', 'geonode:handler': 'base' }),
-    temporal_extent_end: text('temporal extent end', undefined, true, { format: 'date-time', 'geonode:handler': 'base' }),
+    supplemental_information: text('supplemental information', 2000, true, {
+      default: 'No information provided',
+      ...textarea,
+      'geonode:handler': 'base',
+    }),
+    temporal_extent_start: text('temporal extent start', undefined, true, {
+      format: 'date-time',
+      'geonode:handler': 'base',
+    }),
+    temporal_extent_end: text('temporal extent end', undefined, true, {
+      format: 'date-time',
+      'geonode:handler': 'base',
+    }),
     maintenance_frequency: {
-      type: 'string', title: 'maintenance frequency', maxLength: 255, 'geonode:handler': 'base',
+      type: 'string',
+      title: 'maintenance frequency',
+      maxLength: 255,
+      'geonode:handler': 'base',
       description: 'frequency with which modifications and deletions are made to the data after it is first produced',
       oneOf: FREQUENCIES.map(([c, t]) => ({ const: c, title: t })),
     },
     spatial_representation_type: {
-      type: 'string', title: 'spatial representation type', maxLength: 255, 'geonode:handler': 'base',
+      type: 'string',
+      title: 'spatial representation type',
+      maxLength: 255,
+      'geonode:handler': 'base',
       description: 'method used to represent geographic information in the dataset.',
       oneOf: SPATIAL_TYPES.map((c) => ({ const: c, title: c })),
     },
     tkeywords: {
-      type: 'object', title: 'Keywords from Thesaurus', 'geonode:handler': 'thesaurus',
-      properties: Object.fromEntries(thesauri(env).map((t) => [t.slug, {
-        type: 'array', title: t.name, items: idLabel(),
-        'ui:options': { 'geonode-ui:autocomplete': `${AUTOCOMPLETE}/thesaurus/${t.id}/keywords` },
-      }])),
+      type: 'object',
+      title: 'Keywords from Thesaurus',
+      'geonode:handler': 'thesaurus',
+      properties: Object.fromEntries(
+        thesauri(env).map((t) => [
+          t.slug,
+          {
+            type: 'array',
+            title: t.name,
+            items: idLabel(),
+            'ui:options': { 'geonode-ui:autocomplete': `${AUTOCOMPLETE}/thesaurus/${t.id}/keywords` },
+          },
+        ]),
+      ),
     },
     hkeywords: {
-      type: 'array', title: 'Keywords', description: 'Hierarchical keywords', items: { type: 'string' }, 'geonode:handler': 'hkeyword',
+      type: 'array',
+      title: 'Keywords',
+      description: 'Hierarchical keywords',
+      items: { type: 'string' },
+      'geonode:handler': 'hkeyword',
       'ui:options': { 'geonode-ui:autocomplete': { url: `${AUTOCOMPLETE}/hkeywords`, creatable: true } },
     },
     linkedresources: {
-      type: 'array', title: 'Related resources', description: 'Resources related to this one', items: idLabel(), 'geonode:handler': 'linkedresource',
+      type: 'array',
+      title: 'Related resources',
+      description: 'Resources related to this one',
+      items: idLabel(),
+      'geonode:handler': 'linkedresource',
       'ui:options': { 'geonode-ui:autocomplete': `${AUTOCOMPLETE}/resources` },
     },
     contacts: {
-      type: 'object', title: 'contacts', 'geonode:handler': 'contact', 'geonode:required': true,
+      type: 'object',
+      title: 'contacts',
+      'geonode:handler': 'contact',
+      'geonode:required': true,
       required: ROLES.filter((r) => r[2]).map((r) => r[0]),
-      properties: Object.fromEntries(ROLES.map(([name, label, required, many]) => {
-        const user = { type: 'object', properties: { id: { type: 'string', title: 'User id' }, label: { type: 'string', title: 'User name' } } };
-        const auto = { 'ui:options': { 'geonode-ui:autocomplete': `${AUTOCOMPLETE}/users` } };
-        return [name, many ? { type: 'array', title: label, minItems: required ? 1 : 0, items: user, ...auto } : { ...user, title: label, ...auto, required: required ? ['id'] : [] }];
-      })),
+      properties: Object.fromEntries(
+        ROLES.map(([name, label, required, many]) => {
+          const user = {
+            type: 'object',
+            properties: { id: { type: 'string', title: 'User id' }, label: { type: 'string', title: 'User name' } },
+          };
+          const auto = { 'ui:options': { 'geonode-ui:autocomplete': `${AUTOCOMPLETE}/users` } };
+          return [
+            name,
+            many
+              ? { type: 'array', title: label, minItems: required ? 1 : 0, items: user, ...auto }
+              : { ...user, title: label, ...auto, required: required ? ['id'] : [] },
+          ];
+        }),
+      ),
     },
   };
-  const required = Object.entries(props).filter(([, s]) => (s as Obj)['geonode:required'] === true).map(([k]) => k);
-  return { $schema: 'https://json-schema.org/draft/2020-12/schema', $id: '/resource.json', title: 'GeoNode resource', type: 'object', properties: props, required };
+  const required = Object.entries(props)
+    .filter(([, s]) => (s as Obj)['geonode:required'] === true)
+    .map(([k]) => k);
+  return {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    $id: '/resource.json',
+    title: 'GeoNode resource',
+    type: 'object',
+    properties: props,
+    required,
+  };
 }
 
 const userLabel = (u: Obj) => {

@@ -8,7 +8,13 @@ import { pageEnvelope } from './crud-read.js';
 import { expandLevel } from './permissions.js';
 import { renderMapLayers, renderRecord } from './render.js';
 import { queryFieldSchema } from '../../contracts/query-schema.js';
-import { buildRequestFields, projectFields, QueryError, validateRequestFields, type FieldSchema } from '../../query/dynamic-rest/index.js';
+import {
+  buildRequestFields,
+  projectFields,
+  QueryError,
+  validateRequestFields,
+  type FieldSchema,
+} from '../../query/dynamic-rest/index.js';
 import { notAuthenticated } from './identity.js';
 
 /** `GET /api/v2/`: every DynamicRouter prefix → absolute list URL without trailing slash (facts §1.2). */
@@ -27,7 +33,8 @@ export const apiRoot: Behaviour = (req) => {
 export const schema: Behaviour = (req) => {
   const accept = req.headers.accept ?? '';
   const wantsJson = req.query.get('format') === 'json' || accept.includes('application/vnd.oai.openapi+json');
-  if (wantsJson) return { status: 200, body: req.op.contract.doc, contentType: 'application/vnd.oai.openapi+json; charset=utf-8' };
+  if (wantsJson)
+    return { status: 200, body: req.op.contract.doc, contentType: 'application/vnd.oai.openapi+json; charset=utf-8' };
   return { status: 200, text: req.op.contract.text, contentType: 'application/vnd.oai.openapi; charset=utf-8' };
 };
 
@@ -41,7 +48,15 @@ function simpleMapLayers(env: Env, datasetPk: unknown): unknown[] {
     .collection('maplayers')
     .where('dataset', datasetPk)
     .sort((a, b) => Number(a.order) - Number(b.order) || Number(a.pk) - Number(b.pk))
-    .map((l) => ({ pk: l.pk, name: l.name, extra_params: l.extra_params ?? null, current_style: l.current_style ?? null, order: l.order, visibility: l.visibility, opacity: l.opacity }));
+    .map((l) => ({
+      pk: l.pk,
+      name: l.name,
+      extra_params: l.extra_params ?? null,
+      current_style: l.current_style ?? null,
+      order: l.order,
+      visibility: l.visibility,
+      opacity: l.opacity,
+    }));
 }
 
 const isOwnedBy = (pk: unknown) => (r: StoredRecord) => (r.owner as StoredRecord | null)?.pk === pk;
@@ -69,18 +84,29 @@ export const relation: Behaviour = (req, env) => {
       // (4.4.3 layers/api/views.py:192-196: `dataset.maps`, no visibility filter)
       const pks = new Set(layers.filter((l) => String(l.dataset) === String(parent.pk)).map((l) => String(l.map)));
       const maps = [...pks].map((pk) => resources.get(pk)).filter((r): r is StoredRecord => !!r);
-      return json(200, maps.map((m) => ({
-        pk: Number(m.pk),
-        title: m.title,
-        detail_url: absoluteUrl(req.origin, m.detail_url),
-        link: `${req.origin}/api/v2/maps/${String(m.pk)}`,
-      })));
+      return json(
+        200,
+        maps.map((m) => ({
+          pk: Number(m.pk),
+          title: m.title,
+          detail_url: absoluteUrl(req.origin, m.detail_url),
+          link: `${req.origin}/api/v2/maps/${String(m.pk)}`,
+        })),
+      );
     }
     case 'datasets': {
       // DatasetSerializer(...).to_representation without a request: perms [] and favorite false (4.4.3 maps/api/views.py:108-112)
-      const pks = new Set(layers.filter((l) => String(l.map) === String(parent.pk) && l.dataset !== null).map((l) => String(l.dataset)));
+      const pks = new Set(
+        layers.filter((l) => String(l.map) === String(parent.pk) && l.dataset !== null).map((l) => String(l.dataset)),
+      );
       const noViewer = { ...ctx, user: null };
-      return json(200, [...pks].map((pk) => resources.get(pk)).filter((r): r is StoredRecord => !!r && visible(r)).map((r) => ({ ...renderRecord('datasets', r, noViewer), perms: [], favorite: false })));
+      return json(
+        200,
+        [...pks]
+          .map((pk) => resources.get(pk))
+          .filter((r): r is StoredRecord => !!r && visible(r))
+          .map((r) => ({ ...renderRecord('datasets', r, noViewer), perms: [], favorite: false })),
+      );
     }
     case 'members':
     case 'managers': {
@@ -89,17 +115,35 @@ export const relation: Behaviour = (req, env) => {
       const role = name === 'managers' ? 'manager' : undefined;
       const pks = memberships.filter((m) => m.group === parent.pk && (!role || m.role === role)).map((m) => m.user);
       const noViewer = { ...ctx, user: null };
-      return json(200, [...new Set(pks)].map((pk) => users.get(pk)).filter((u): u is StoredRecord => !!u).map((u) => renderRecord('users', u, noViewer)));
+      return json(
+        200,
+        [...new Set(pks)]
+          .map((pk) => users.get(pk))
+          .filter((u): u is StoredRecord => !!u)
+          .map((u) => renderRecord('users', u, noViewer)),
+      );
     }
     case 'groups': {
       const groups = env.store.collection('groups');
       const pks = new Set(memberships.filter((m) => m.user === parent.pk).map((m) => m.group));
-      return json(200, [...pks].map((pk) => groups.get(pk)).filter((g): g is StoredRecord => !!g).map((g) => renderRecord('groups', g, ctx)));
+      return json(
+        200,
+        [...pks]
+          .map((pk) => groups.get(pk))
+          .filter((g): g is StoredRecord => !!g)
+          .map((g) => renderRecord('groups', g, ctx)),
+      );
     }
     case 'resources': {
-      const match = key === 'groups' ? (r: StoredRecord) => (r.group as StoredRecord | null)?.pk === parent.pk : isOwnedBy(parent.pk);
+      const match =
+        key === 'groups'
+          ? (r: StoredRecord) => (r.group as StoredRecord | null)?.pk === parent.pk
+          : isOwnedBy(parent.pk);
       const records = resources.all().filter((r) => match(r) && visible(r));
-      return json(200, pageEnvelope(req, records, 'resources', (r) => renderRecord('resources', r, ctx, { listItem: true })));
+      return json(
+        200,
+        pageEnvelope(req, records, 'resources', (r) => renderRecord('resources', r, ctx, { listItem: true })),
+      );
     }
   }
   throw new Error(`unknown relation ${name}`);
@@ -113,7 +157,13 @@ export const resourceSubset: Behaviour = (req, env) => {
   let records: StoredRecord[];
   if (subset === 'favorites') {
     if (!req.user) throw notAuthenticated(req);
-    const mine = new Set(env.store.collection('favorites').all().filter((f) => f.user === req.user!.pk).map((f) => String(f.resource)));
+    const mine = new Set(
+      env.store
+        .collection('favorites')
+        .all()
+        .filter((f) => f.user === req.user!.pk)
+        .map((f) => String(f.resource)),
+    );
     records = resources.filter((r) => mine.has(String(r.pk)));
   } else {
     const field = subset === 'approved' ? 'is_approved' : subset === 'published' ? 'is_published' : 'featured';
@@ -122,10 +172,24 @@ export const resourceSubset: Behaviour = (req, env) => {
   const ctx = { ...renderContext(req, env), user: null };
   const plural = subset === 'favorites' ? 'favorites' : 'resources';
   // serialized without request context: `perms` is [] and `favorite` false, favourites list included (facts §1.6, §7.1)
-  return json(200, pageEnvelope(req, records, plural, (r) => ({ ...renderRecord('resources', r, ctx, { listItem: true }), perms: [], favorite: false })));
+  return json(
+    200,
+    pageEnvelope(req, records, plural, (r) => ({
+      ...renderRecord('resources', r, ctx, { listItem: true }),
+      perms: [],
+      favorite: false,
+    })),
+  );
 };
 
-const LABELS: Record<string, string> = { none: 'None', view: 'View', download: 'Download', edit: 'Edit', manage: 'Manage', owner: 'Owner' };
+const LABELS: Record<string, string> = {
+  none: 'None',
+  view: 'View',
+  download: 'Download',
+  edit: 'Edit',
+  manage: 'Manage',
+  owner: 'Owner',
+};
 
 /** `GET /resources/resource_types` (facts §7.5). */
 export const resourceTypes: Behaviour = (req, env) => {
@@ -143,7 +207,12 @@ export const resourceTypes: Behaviour = (req, env) => {
     const names = who === 'anonymous' ? ['none', 'view', 'download'] : ['none', 'view', 'download', 'edit', 'manage'];
     return names.filter((n) => n !== 'download' || t === 'dataset' || t === 'document');
   };
-  const label = (t: string, n: string) => (t === 'document' && n === 'view' ? 'View Metadata' : t === 'document' && n === 'download' ? 'View and Download' : LABELS[n]);
+  const label = (t: string, n: string) =>
+    t === 'document' && n === 'view'
+      ? 'View Metadata'
+      : t === 'document' && n === 'download'
+        ? 'View and Download'
+        : LABELS[n];
   const resource_types = [...counts.entries()].map(([name, count]) => {
     const who = ['anonymous', 'default', 'registered-members'] as const;
     const perms: Record<string, string[]> = {};
@@ -183,7 +252,8 @@ function rescoped(req: BehaviourRequest, field: string, schema: FieldSchema) {
     if (tree) validateRequestFields(tree, schema);
     return tree;
   } catch (error) {
-    if (error instanceof QueryError) throw apiError(error.code === 'parse_error' ? 'parseError' : 'invalid', error.message);
+    if (error instanceof QueryError)
+      throw apiError(error.code === 'parse_error' ? 'parseError' : 'invalid', error.message);
     throw error;
   }
 }
@@ -191,7 +261,8 @@ function rescoped(req: BehaviourRequest, field: string, schema: FieldSchema) {
 /** `GET /{prefix}/{pk}/{field_name}/` (facts §3.8): not paginated, enveloped by the related serializer's name. */
 export const relatedField: Behaviour = (req: BehaviourRequest, env: Env) => {
   const { key, c } = endpointOf(req);
-  for (const k of req.query.keys()) if (k.startsWith('filter{')) throw apiError('invalid', 'Filtering is not enabled on relation endpoints.');
+  for (const k of req.query.keys())
+    if (k.startsWith('filter{')) throw apiError('invalid', 'Filtering is not enabled on relation endpoints.');
   const rec = findRecord(req, env, c, undefined, { permsFirst: true });
   const field = req.params.field_name;
   const schema = queryFieldSchema(req.op.contract, c.itemSchema, c.singular);

@@ -3,8 +3,25 @@
  * characters, not a common password, not entirely numeric. Returns the first message, or undefined.
  */
 const COMMON = new Set([
-  'password', 'password1', 'password123', '12345678', '123456789', '1234567890', 'qwerty', 'qwertyuiop', 'iloveyou',
-  'admin123', 'letmein', 'welcome', 'abc12345', 'football', 'baseball', 'sunshine', 'princess', 'passw0rd', 'geonode',
+  'password',
+  'password1',
+  'password123',
+  '12345678',
+  '123456789',
+  '1234567890',
+  'qwerty',
+  'qwertyuiop',
+  'iloveyou',
+  'admin123',
+  'letmein',
+  'welcome',
+  'abc12345',
+  'football',
+  'baseball',
+  'sunshine',
+  'princess',
+  'passw0rd',
+  'geonode',
 ]);
 
 export function passwordProblem(password: unknown, attributes: Record<string, unknown>): string | undefined {
@@ -13,7 +30,13 @@ export function passwordProblem(password: unknown, attributes: Record<string, un
   for (const attr of ['username', 'first_name', 'last_name', 'email']) {
     const value = attributes[attr];
     if (typeof value !== 'string' || value.length < 3) continue;
-    const parts = [value.toLowerCase(), ...value.toLowerCase().split(/\W+/).filter((p) => p.length >= 3)];
+    const parts = [
+      value.toLowerCase(),
+      ...value
+        .toLowerCase()
+        .split(/\W+/)
+        .filter((p) => p.length >= 3),
+    ];
     if (parts.some((p) => lower.includes(p) || p.includes(lower))) {
       return `The password is too similar to the ${attr.replace('_', ' ')}.`;
     }

@@ -25,7 +25,8 @@ export function expandLevel(level: Level, resourceType: string): string[] {
     perms.push('change_resourcebase', 'change_resourcebase_metadata');
     if (resourceType === 'dataset') perms.push('change_dataset_data', 'change_dataset_style');
   }
-  if (rank(level) >= rank('manage')) perms.push('delete_resourcebase', 'change_resourcebase_permissions', 'publish_resourcebase');
+  if (rank(level) >= rank('manage'))
+    perms.push('delete_resourcebase', 'change_resourcebase_permissions', 'publish_resourcebase');
   return perms;
 }
 
@@ -60,5 +61,7 @@ export function resourcePerms(store: Store, resource: StoredRecord, user: Stored
 
 /** Global permissions shown on a user object (facts §2.6). */
 export function userPerms(user: StoredRecord): string[] {
-  return user.is_superuser || user.is_staff ? ['add_resource', 'change_resourcebase', 'delete_resourcebase'] : ['add_resource'];
+  return user.is_superuser || user.is_staff
+    ? ['add_resource', 'change_resourcebase', 'delete_resourcebase']
+    : ['add_resource'];
 }

@@ -14,14 +14,25 @@ const RESOURCE_TYPE_OF: Record<string, string> = { datasets: 'dataset', document
  * (geostubs's fixtures number them as a stock GeoNode 4.4 database does). django-polymorphic sets it on save
  * (polymorphic/models.py `pre_save_polymorphic`), so a new resource carries its type's id, never "".
  */
-export const POLYMORPHIC_CTYPE: Record<'dataset' | 'document' | 'map' | 'geoapp', string> = { dataset: '58', document: '61', map: '63', geoapp: '71' };
+export const POLYMORPHIC_CTYPE: Record<'dataset' | 'document' | 'map' | 'geoapp', string> = {
+  dataset: '58',
+  document: '61',
+  map: '63',
+  geoapp: '71',
+};
 
 function ctypeOf(resourceType: string): string {
-  return resourceType === 'dataset' || resourceType === 'document' || resourceType === 'map' ? POLYMORPHIC_CTYPE[resourceType] : POLYMORPHIC_CTYPE.geoapp;
+  return resourceType === 'dataset' || resourceType === 'document' || resourceType === 'map'
+    ? POLYMORPHIC_CTYPE[resourceType]
+    : POLYMORPHIC_CTYPE.geoapp;
 }
 
 /** Keys of a body that a client may write: contract properties that are not read-only. */
-export function writableChanges(contract: Contract, c: EndpointCollection, body: Record<string, unknown>): StoredRecord {
+export function writableChanges(
+  contract: Contract,
+  c: EndpointCollection,
+  body: Record<string, unknown>,
+): StoredRecord {
   const fs = fieldSet(contract, c.itemSchema);
   const out: StoredRecord = {};
   for (const [k, v] of Object.entries(body)) {
@@ -65,14 +76,26 @@ export function newRecord(
   const coll = store.collection(c.store);
   if (c.idField === 'slug') {
     rec.slug = body.slug; // the slug is the id: writable on create only (facts §2.10)
-    if (coll.has(rec.slug)) throw apiError('invalid', `slug: an object with slug "${String(rec.slug)}" already exists.`);
+    if (coll.has(rec.slug))
+      throw apiError('invalid', `slug: an object with slug "${String(rec.slug)}" already exists.`);
   } else {
     rec[c.idField] = coll.nextId();
   }
   if (c.store === 'resources') {
     const pk = String(rec.pk);
     rec.resource_type = RESOURCE_TYPE_OF[key] ?? rec.resource_type ?? 'dataset';
-    const world = { type: 'Polygon', coordinates: [[[-180, -90], [-180, 90], [180, 90], [180, -90], [-180, -90]]] };
+    const world = {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [-180, -90],
+          [-180, 90],
+          [180, 90],
+          [180, -90],
+          [-180, -90],
+        ],
+      ],
+    };
     const extent = rec.extent as { coords?: number[] } | null;
     if (!extent || !Array.isArray(extent.coords)) rec.extent = { coords: [-180, -90, 180, 90], srid: 'EPSG:4326' };
     rec.bbox_polygon ??= world;
@@ -101,7 +124,13 @@ export function newRecord(
       detail_url: `/catalogue/#/${rec.resource_type}/${pk}`,
       link: `/api/v2/resources/${pk}`,
     });
-    store.collection('grants').insert({ resource: pk, users: [{ id: user.pk, permissions: 'owner' }], groups: [], anonymous: 'download', registered: 'none' });
+    store.collection('grants').insert({
+      resource: pk,
+      users: [{ id: user.pk, permissions: 'owner' }],
+      groups: [],
+      anonymous: 'download',
+      registered: 'none',
+    });
   } else if (c.store === 'users') {
     rec.link = `/api/v2/users/${rec.pk}`;
     rec.avatar = rec.avatar || `https://www.gravatar.com/avatar/${String(rec.pk)}?s=240`;
@@ -115,15 +144,34 @@ export function newRecord(
     rec.last_updated = now;
   } else if (c.store === 'groups') {
     // GeoNode creates the Django auth group behind the profile, named by the slug
-    rec.slug ||= String(rec.title).toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
-    const groupPks = store.collection('groups').all().map((g) => Number((g.group as StoredRecord | null)?.pk ?? 0));
+    rec.slug ||= String(rec.title)
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '');
+    const groupPks = store
+      .collection('groups')
+      .all()
+      .map((g) => Number((g.group as StoredRecord | null)?.pk ?? 0));
     rec.group = { pk: Math.max(0, ...groupPks) + 1, name: rec.slug };
     rec.link = `/api/v2/groups/${String(rec.pk)}`;
   } else if (c.store === 'uploads') {
-    Object.assign(rec, { user: user.pk, date: now, create_date: now, state: 'READY', progress: 0, complete: false, link: `/api/v2/uploads/${String(rec.id)}` });
+    Object.assign(rec, {
+      user: user.pk,
+      date: now,
+      create_date: now,
+      state: 'READY',
+      progress: 0,
+      complete: false,
+      link: `/api/v2/uploads/${String(rec.id)}`,
+    });
   } else if (c.store === 'assets') {
     // a LocalAsset without files yet; the owner is the caller (geonode/assets/serializers.py: `{pk, username}`)
-    Object.assign(rec, { owner: { pk: user.pk, username: user.username }, created: now, asset_type: 'LocalAsset', subinfo: { locations: [] } });
+    Object.assign(rec, {
+      owner: { pk: user.pk, username: user.username },
+      created: now,
+      asset_type: 'LocalAsset',
+      subinfo: { locations: [] },
+    });
     if (rec.description === undefined || rec.description === '') rec.description = null;
   } else if ('link' in rec || fs.all.includes('link')) {
     rec.link = `/api/v2/${c.path}/${String(rec[c.idField])}`;
@@ -135,7 +183,8 @@ export function newRecord(
 export function deleteResource(store: Store, pk: string): void {
   store.collection('resources').remove(pk);
   store.collection('grants').remove(pk);
-  for (const name of ['favorites', 'ratings', 'extra_metadata']) store.collection(name).removeWhere((r) => String(r.resource) === pk);
+  for (const name of ['favorites', 'ratings', 'extra_metadata'])
+    store.collection(name).removeWhere((r) => String(r.resource) === pk);
   store.collection('maplayers').removeWhere((l) => String(l.map) === pk);
   for (const l of store.collection('maplayers').all()) if (String(l.dataset) === pk) l.dataset = null;
 }

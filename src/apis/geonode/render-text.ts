@@ -7,7 +7,21 @@ import { fieldSet, type FieldSet } from '../../contracts/fields.js';
 import type { StoredRecord } from '../../store/collection.js';
 import { plainRecord } from '../../store/lazy.js';
 import { GEONODE_COLLECTIONS, type EndpointCollection } from './collections.js';
-import { absolutize, embedUser, itemSchemaName, OMITTED, ownerForViewer, seesUserPerms, selected, subFields, URL_KEY, valueOf, VIEWER_FIELDS, type RenderContext, type RenderOptions } from './render.js';
+import {
+  absolutize,
+  embedUser,
+  itemSchemaName,
+  OMITTED,
+  ownerForViewer,
+  seesUserPerms,
+  selected,
+  subFields,
+  URL_KEY,
+  valueOf,
+  VIEWER_FIELDS,
+  type RenderContext,
+  type RenderOptions,
+} from './render.js';
 
 /**
  * The same rendering as `renderRecord`, as JSON text, for the read paths that answer text (list pages and details
@@ -17,7 +31,12 @@ import { absolutize, embedUser, itemSchemaName, OMITTED, ownerForViewer, seesUse
  * caller (`perms`, `favorite`, …, and the embedded owner for staff and the owner themself) are serialised per
  * request. The result still carries the marks: the caller passes the whole reply through `withOrigin`.
  */
-export function renderRecordText(key: string, record: StoredRecord, ctx: RenderContext, opts: RenderOptions = {}): string {
+export function renderRecordText(
+  key: string,
+  record: StoredRecord,
+  ctx: RenderContext,
+  opts: RenderOptions = {},
+): string {
   const c = GEONODE_COLLECTIONS[key];
   const schemaName = itemSchemaName(c, opts);
   const fs = fieldSet(ctx.contract, schemaName);
@@ -38,7 +57,10 @@ export function renderRecordText(key: string, record: StoredRecord, ctx: RenderC
     base = made;
     // scan-resistant: when full, newer renderings are not kept (a walk over more records than fit keeps hitting
     // the ones kept, where evicting the oldest would miss every time)
-    if (textCacheBytes + base.bytes <= (ctx.store.lazyRecords.records > 0 ? TEXT_CACHE_BYTES_ON_DISK : TEXT_CACHE_BYTES)) {
+    if (
+      textCacheBytes + base.bytes <=
+      (ctx.store.lazyRecords.records > 0 ? TEXT_CACHE_BYTES_ON_DISK : TEXT_CACHE_BYTES)
+    ) {
       textCache.set(id, base);
       textCacheBytes += base.bytes;
     }
@@ -51,9 +73,16 @@ export function renderRecordText(key: string, record: StoredRecord, ctx: RenderC
     const f = fs.all[i];
     if (f === 'owner') {
       // staff and the owner see the owner's perms; everyone else gets the kept text
-      if (ctx.user && record.owner && typeof record.owner === 'object' && seesUserPerms(ctx.user, (record.owner as StoredRecord).pk)) {
+      if (
+        ctx.user &&
+        record.owner &&
+        typeof record.owner === 'object' &&
+        seesUserPerms(ctx.user, (record.owner as StoredRecord).pk)
+      ) {
         const owner = absolutize(embedUser(ctx, record.owner, subFields(ctx, fs, 'owner')), ctx.origin, 'owner');
-        const t = JSON.stringify(owner && typeof owner === 'object' ? ownerForViewer(ctx, owner as StoredRecord) : owner);
+        const t = JSON.stringify(
+          owner && typeof owner === 'object' ? ownerForViewer(ctx, owner as StoredRecord) : owner,
+        );
         if (t?.includes('"\\u0001')) throw new TextUnsafe();
         if (t !== undefined) parts.push(`"owner":${t}`);
       } else if (base.owner) parts.push(base.owner);
@@ -71,7 +100,14 @@ export function renderRecordText(key: string, record: StoredRecord, ctx: RenderC
 }
 
 /** The viewer-independent text of a record: runs of fields between the per-caller ones; undefined when unsafe. */
-function baseText(key: string, record: StoredRecord, ctx: RenderContext, opts: RenderOptions, c: EndpointCollection, fs: FieldSet): BaseText | undefined {
+function baseText(
+  key: string,
+  record: StoredRecord,
+  ctx: RenderContext,
+  opts: RenderOptions,
+  c: EndpointCollection,
+  fs: FieldSet,
+): BaseText | undefined {
   const data = plainRecord(record);
   const runs: string[] = [];
   const gaps: number[] = [];

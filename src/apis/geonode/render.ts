@@ -41,7 +41,8 @@ export const URL_KEY = /(^link$|^href$|_url$|^url$|^avatar$|^logo$|^self$|^harve
 
 /** Make host-relative URLs absolute, in the places GeoNode puts URLs (a copy: rendered values never share objects with the store). */
 export function absolutize(value: unknown, origin: string, key = ''): unknown {
-  if (typeof value === 'string') return value.charCodeAt(0) === 47 /* "/" */ && URL_KEY.test(key) ? origin + value : value;
+  if (typeof value === 'string')
+    return value.charCodeAt(0) === 47 /* "/" */ && URL_KEY.test(key) ? origin + value : value;
   if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) {
     const itemKey = key === 'links' || key === 'download_urls' ? '' : key;
@@ -50,7 +51,8 @@ export function absolutize(value: unknown, origin: string, key = ''): unknown {
     return out;
   }
   const out: Record<string, unknown> = {};
-  for (const k of Object.keys(value)) if (k !== '__proto__') out[k] = absolutize((value as Record<string, unknown>)[k], origin, k);
+  for (const k of Object.keys(value))
+    if (k !== '__proto__') out[k] = absolutize((value as Record<string, unknown>)[k], origin, k);
   return out;
 }
 
@@ -84,16 +86,23 @@ export function selected(fs: FieldSet, f: string, opts: RenderOptions): boolean 
   return !fs.deferred.has(f) || !!opts.withDeferred || !!opts.include?.has(f);
 }
 
-export function renderRecord(key: string, record: StoredRecord, ctx: RenderContext, opts: RenderOptions = {}): Record<string, unknown> {
+export function renderRecord(
+  key: string,
+  record: StoredRecord,
+  ctx: RenderContext,
+  opts: RenderOptions = {},
+): Record<string, unknown> {
   const c = GEONODE_COLLECTIONS[key];
   const schemaName = itemSchemaName(c, opts);
   const fs = fieldSet(ctx.contract, schemaName);
   const cacheKey = `${(ctx.stamp ??= ctx.store.stamp())}|${ctx.origin}|${key}|${schemaName}|${opts.withDeferred ? '*' : [...(opts.include ?? [])].join(',')}`;
   let base = baseCache.get(record);
-  if (!base || base.key !== cacheKey || base.fs !== fs) { // fs: a reloaded contract (watch mode) renders afresh
+  if (!base || base.key !== cacheKey || base.fs !== fs) {
+    // fs: a reloaded contract (watch mode) renders afresh
     const value: Record<string, unknown> = {};
     const data = plainRecord(record); // a lazy record's own object: plain reads, not the proxy's traps
-    for (const f of fs.all) if (!VIEWER_FIELDS.has(f) && selected(fs, f, opts)) value[f] = valueOf(key, f, data, ctx, fs);
+    for (const f of fs.all)
+      if (!VIEWER_FIELDS.has(f) && selected(fs, f, opts)) value[f] = valueOf(key, f, data, ctx, fs);
     base = { key: cacheKey, fs, value: absolutize(value, ctx.origin) as Record<string, unknown> };
     baseCache.delete(record);
     baseCache.set(record, base);
@@ -105,7 +114,8 @@ export function renderRecord(key: string, record: StoredRecord, ctx: RenderConte
     const v = VIEWER_FIELDS.has(f) ? valueOf(key, f, record, ctx, fs) : base.value[f];
     if (v !== OMITTED) out[f] = v;
   }
-  if (c.store === 'resources' && out.owner && typeof out.owner === 'object') out.owner = ownerForViewer(ctx, out.owner as StoredRecord);
+  if (c.store === 'resources' && out.owner && typeof out.owner === 'object')
+    out.owner = ownerForViewer(ctx, out.owner as StoredRecord);
   return out;
 }
 
@@ -143,7 +153,12 @@ export function valueOf(key: string, field: string, record: StoredRecord, ctx: R
         return resourcePerms(ctx.store, record, ctx.user);
       case 'favorite':
         // the favorites index by resource: a scan of every favorite per rendered resource grew with the store
-        return ctx.user ? ctx.store.collection('favorites').where('resource', record.pk).some((f) => f.user === ctx.user!.pk) : false;
+        return ctx.user
+          ? ctx.store
+              .collection('favorites')
+              .where('resource', record.pk)
+              .some((f) => f.user === ctx.user!.pk)
+          : false;
       case 'owner':
         return embedUser(ctx, record.owner, subFields(ctx, fs, 'owner'));
       case 'maplayers':
@@ -181,8 +196,18 @@ function unfinishedExecutions(ctx: RenderContext, resource: StoredRecord): unkno
   return ctx.store
     .collection('execution_requests')
     .all()
-    .filter((e) => e.user === me.pk && String(e.geonode_resource) === String(resource.pk) && e.status !== 'finished' && e.status !== 'failed')
-    .map((e) => ({ exec_id: e.exec_id, ...executionStatusBody(e, me.username), status_url: statusUrl(ctx.origin, e.exec_id) }));
+    .filter(
+      (e) =>
+        e.user === me.pk &&
+        String(e.geonode_resource) === String(resource.pk) &&
+        e.status !== 'finished' &&
+        e.status !== 'failed',
+    )
+    .map((e) => ({
+      exec_id: e.exec_id,
+      ...executionStatusBody(e, me.username),
+      status_url: statusUrl(ctx.origin, e.exec_id),
+    }));
 }
 
 export function subFields(ctx: RenderContext, fs: FieldSet, field: string): FieldSet | undefined {

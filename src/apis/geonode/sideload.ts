@@ -20,10 +20,12 @@ function idBy(store: Store, collection: string, field: string): (embedded: Recor
   return (embedded) => index.get(String(embedded[field])) ?? null;
 }
 
-const byPk = (embedded: Record<string, unknown>) => (embedded.pk === undefined || embedded.pk === null ? null : (embedded.pk as number));
+const byPk = (embedded: Record<string, unknown>) =>
+  embedded.pk === undefined || embedded.pk === null ? null : (embedded.pk as number);
 
 /** geostub has no table of restriction codes or spatial representation types: their identifier stands for the pk. */
-const byIdentifier = (embedded: Record<string, unknown>) => (typeof embedded.identifier === 'string' ? embedded.identifier : null);
+const byIdentifier = (embedded: Record<string, unknown>) =>
+  typeof embedded.identifier === 'string' ? embedded.identifier : null;
 
 export function sideloadRules(key: string, store: Store): SideloadRule[] {
   if (key === 'groups') return [{ field: 'group', plural: 'groups', pkOf: byPk }];
@@ -53,12 +55,18 @@ export function relationPk(store: Store): (path: readonly string[], embedded: Re
   const byUri = idBy(store, 'tkeywords', 'uri');
   return (path, embedded) => {
     switch (path[path.length - 1]) {
-      case 'keywords': return bySlug(embedded);
-      case 'regions': return byCode(embedded);
-      case 'category': return byCategory(embedded);
-      case 'license': return byLicense(embedded);
-      case 'tkeywords': return byUri(embedded);
-      default: return embedded.pk ?? embedded.id ?? null;
+      case 'keywords':
+        return bySlug(embedded);
+      case 'regions':
+        return byCode(embedded);
+      case 'category':
+        return byCategory(embedded);
+      case 'license':
+        return byLicense(embedded);
+      case 'tkeywords':
+        return byUri(embedded);
+      default:
+        return embedded.pk ?? embedded.id ?? null;
     }
   };
 }

@@ -17,7 +17,9 @@ const PRESENTATIONS = ['LIST', 'DISCRETE_INTERVAL', 'CONTINUOUS_INTERVAL'];
 const STEPS = ['years', 'months', 'days', 'hours', 'minutes', 'seconds'];
 
 function timeChoices(ds: StoredRecord): number[] {
-  return ((ds.attribute_set as Obj[] | undefined) ?? []).filter((a) => a.attribute_type === 'xsd:dateTime' || a.attribute_type === 'xsd:date').map((a) => Number(a.pk));
+  return ((ds.attribute_set as Obj[] | undefined) ?? [])
+    .filter((a) => a.attribute_type === 'xsd:dateTime' || a.attribute_type === 'xsd:date')
+    .map((a) => Number(a.pk));
 }
 
 /** `ChoiceField` input: null/'' → null, else a choice (DRF compares the text of the value). */
@@ -35,10 +37,15 @@ export const timeseries: Behaviour = async (req, env) => {
   if (!ds || ds.resource_type !== 'dataset') throw apiError('notFound');
   const choices = timeChoices(ds);
   const vector = ds.subtype === 'vector' || ds.subtype === 'vector_time';
-  if (!vector || !choices.length) return json(200, { message: 'The time dimension is not supported for this dataset.' });
+  if (!vector || !choices.length)
+    return json(200, { message: 'The time dimension is not supported for this dataset.' });
   const stored = isObject(ds.time_info) ? ds.time_info : undefined;
   if (req.method === 'GET') {
-    const info = stored ?? (ds.has_time === true ? { attribute: choices[0], presentation: 'LIST', precision_value: null, precision_step: 'seconds' } : undefined);
+    const info =
+      stored ??
+      (ds.has_time === true
+        ? { attribute: choices[0], presentation: 'LIST', precision_value: null, precision_step: 'seconds' }
+        : undefined);
     if (ds.has_time !== true || !info) return json(404, { message: 'No time information available.' });
     return json(200, {
       has_time: true,
@@ -54,11 +61,13 @@ export const timeseries: Behaviour = async (req, env) => {
   if (hasTime === undefined) throw apiError('invalid', 'has_time: Must be a valid boolean.');
   const attribute = choice(body.attribute, choices, 'attribute');
   const endAttribute = choice(body.end_attribute, choices, 'end_attribute');
-  const presentation = body.presentation === undefined ? 'LIST' : choice(body.presentation, PRESENTATIONS, 'presentation');
+  const presentation =
+    body.presentation === undefined ? 'LIST' : choice(body.presentation, PRESENTATIONS, 'presentation');
   const step = body.precision_step === undefined ? 'seconds' : choice(body.precision_step, STEPS, 'precision_step');
   let precision: number | null = null;
   if (body.precision_value !== undefined && body.precision_value !== null && body.precision_value !== '') {
-    if (!/^\s*-?\d+\s*$/.test(String(body.precision_value))) throw apiError('invalid', 'precision_value: A valid integer is required.');
+    if (!/^\s*-?\d+\s*$/.test(String(body.precision_value)))
+      throw apiError('invalid', 'precision_value: A valid integer is required.');
     precision = Number(body.precision_value);
   }
   if (!hasTime) {
@@ -66,10 +75,17 @@ export const timeseries: Behaviour = async (req, env) => {
     await env.persist();
     return json(200, { message: 'The time dimension information for this layer was disabled' });
   }
-  if (attribute === null && endAttribute === null) return json(200, { message: 'Please select at least one option between the attribute and end_attribute' });
+  if (attribute === null && endAttribute === null)
+    return json(200, { message: 'Please select at least one option between the attribute and end_attribute' });
   env.store.collection('resources').update(ds.pk, {
     has_time: true,
-    time_info: { attribute, end_attribute: endAttribute, presentation, precision_value: precision, precision_step: step },
+    time_info: {
+      attribute,
+      end_attribute: endAttribute,
+      presentation,
+      precision_value: precision,
+      precision_step: step,
+    },
   });
   await env.persist();
   return json(200, { message: 'the time information data was updated successfully' });

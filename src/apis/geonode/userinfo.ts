@@ -10,10 +10,24 @@ import { json, type Behaviour } from '../../behaviours/types.js';
 export const userInfo: Behaviour = (req, env) => {
   const user = req.user;
   if (!user) return json(401, { success: false, status: 'error', errors: { user: ['User is not authenticated'] } });
-  const groupPks = new Set(env.store.collection('memberships').all().filter((m) => m.user === user.pk).map((m) => m.group));
-  const groups = env.store.collection('groups').all().filter((g) => groupPks.has(g.pk)).map((g) => String((g.group as { name?: unknown } | undefined)?.name ?? g.slug));
+  const groupPks = new Set(
+    env.store
+      .collection('memberships')
+      .all()
+      .filter((m) => m.user === user.pk)
+      .map((m) => m.group),
+  );
+  const groups = env.store
+    .collection('groups')
+    .all()
+    .filter((g) => groupPks.has(g.pk))
+    .map((g) => String((g.group as { name?: unknown } | undefined)?.name ?? g.slug));
   if (user.is_superuser === true) groups.push('admin');
-  const token = env.store.collection('tokens').all().find((t) => t.user === user.pk)?.token ?? null;
+  const token =
+    env.store
+      .collection('tokens')
+      .all()
+      .find((t) => t.user === user.pk)?.token ?? null;
   const first = String(user.first_name ?? '');
   const last = String(user.last_name ?? '');
   return json(

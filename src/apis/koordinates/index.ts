@@ -55,7 +55,13 @@ const items = (env: Env) => env.store.collection('kx_items').all() as unknown as
  */
 function visibleRefs(req: BehaviourRequest, refs: CatalogRefs): CatalogRefs {
   if (req.user) return refs;
-  return { ...refs, item: (id) => { const i = refs.item(id); return i?.public ? i : undefined; } };
+  return {
+    ...refs,
+    item: (id) => {
+      const i = refs.item(id);
+      return i?.public ? i : undefined;
+    },
+  };
 }
 
 /** `x-geostub-scopes`: a key needs one of the operation's scopes (anonymous callers see public items instead). */
@@ -66,10 +72,12 @@ function requireScope(req: BehaviourRequest): void {
   if (!wanted.some((s) => held.includes(String(s)))) throw apiError('catalogForbidden', wanted.map(String));
 }
 
-const scoped = (behaviour: Behaviour): Behaviour => (req, env) => {
-  requireScope(req);
-  return behaviour(req, env);
-};
+const scoped =
+  (behaviour: Behaviour): Behaviour =>
+  (req, env) => {
+    requireScope(req);
+    return behaviour(req, env);
+  };
 
 const catalogList: Behaviour = (req, env) => {
   const view = String(req.op.ext.view) as CatalogView;
@@ -78,23 +86,31 @@ const catalogList: Behaviour = (req, env) => {
   const refs = refsOf(env);
   const { filters, sort } = parsed.query;
   // repeated queries (a client walking pages) reuse the matching, sorted list until the catalogue changes
-  const found = env.store.memo(`catalog:${view}:${req.user ? 'key' : 'anonymous'}:${JSON.stringify([filters, sort])}`, CATALOG_COLLECTIONS, () =>
-    applyCatalogQuery(items(env), parsed.query, { view, isAnonymous: !req.user, refs }),
+  const found = env.store.memo(
+    `catalog:${view}:${req.user ? 'key' : 'anonymous'}:${JSON.stringify([filters, sort])}`,
+    CATALOG_COLLECTIONS,
+    () => applyCatalogQuery(items(env), parsed.query, { view, isAnonymous: !req.user, refs }),
   );
   const { page, pageSize } = parsed.query;
   const { start, end } = catalogPage(found.length, page, pageSize);
   const expand = expandsList(req.headers.expand);
   const shown = visibleRefs(req, refs);
-  return json(200, found.slice(start, end).map((i) => renderCatalogItem(i, view, expand, req.origin, shown)), {
-    'X-Paginate-By': String(pageSize),
-    'X-Resource-Range': resourceRange(start, end, found.length),
-    Link: catalogLinks(req.origin + req.pathname, req.query, page, pageSize, found.length),
-  });
+  return json(
+    200,
+    found.slice(start, end).map((i) => renderCatalogItem(i, view, expand, req.origin, shown)),
+    {
+      'X-Paginate-By': String(pageSize),
+      'X-Resource-Range': resourceRange(start, end, found.length),
+      Link: catalogLinks(req.origin + req.pathname, req.query, page, pageSize, found.length),
+    },
+  );
 };
 
 function itemOf(req: BehaviourRequest, env: Env, type: string): KxItem {
   const raw = req.params.id ?? '';
-  const item = /^\d{1,12}$/.test(raw) ? (env.store.collection('kx_items').get(Number(raw)) as unknown as KxItem | undefined) : undefined;
+  const item = /^\d{1,12}$/.test(raw)
+    ? (env.store.collection('kx_items').get(Number(raw)) as unknown as KxItem | undefined)
+    : undefined;
   if (!item || item.type !== type || (!req.user && !item.public)) throw apiError('catalogNotFound');
   return item;
 }
@@ -125,15 +141,21 @@ const catalogDetail: Behaviour = (req, env) => {
   const type = kind === 'version' ? String(req.op.ext.parent) : kind;
   const item = itemOf(req, env, type);
   const named = req.op.ext.version; // `versions/published/`, `versions/draft/` (python-koordinates get_published, get_draft)
-  const versionId = named === 'published' || named === 'draft'
-    ? (namedVersion(item, named)?.id ?? -1)
-    : kind === 'version' ? (/^\d{1,12}$/.test(req.params.version_id ?? '') ? Number(req.params.version_id) : -1) : undefined;
+  const versionId =
+    named === 'published' || named === 'draft'
+      ? (namedVersion(item, named)?.id ?? -1)
+      : kind === 'version'
+        ? /^\d{1,12}$/.test(req.params.version_id ?? '')
+          ? Number(req.params.version_id)
+          : -1
+        : undefined;
   const body = renderCatalogDetail(item, req.origin, visibleRefs(req, refs), versionId);
   if (body === undefined) throw apiError('catalogNotFound');
   return json(200, body);
 };
 
-const catalogVersions: Behaviour = (req, env) => json(200, renderVersionList(itemOf(req, env, String(req.op.ext.kind)), req.origin));
+const catalogVersions: Behaviour = (req, env) =>
+  json(200, renderVersionList(itemOf(req, env, String(req.op.ext.kind)), req.origin));
 
 export const KOORDINATES_BEHAVIOURS: Record<string, Behaviour> = {
   catalogList: scoped(catalogList),
@@ -149,8 +171,18 @@ export const koordinatesBinding: ApiBinding = {
   behaviours: KOORDINATES_BEHAVIOURS,
   identify(env, { headers, query }) {
     if (env.settings.auth === 'off') {
-      const full = env.store.collection('kx_keys').all().find((k) => (k.scopes as string[]).includes('catalog'));
-      return { user: full ? { ...(env.store.collection('kx_users').get(full.user) ?? { id: full.user }), scopes: [...(full.scopes as string[])] } : null };
+      const full = env.store
+        .collection('kx_keys')
+        .all()
+        .find((k) => (k.scopes as string[]).includes('catalog'));
+      return {
+        user: full
+          ? {
+              ...(env.store.collection('kx_users').get(full.user) ?? { id: full.user }),
+              scopes: [...(full.scopes as string[])],
+            }
+          : null,
+      };
     }
     const header = headers.authorization?.trim() ?? '';
     const m = /^key\s+(\S+)$/i.exec(header);

@@ -26,8 +26,18 @@ interface Envelope {
 export function envelopeProblems(body: unknown, items: unknown[], asked: PageAsked, where: string): Problem[] {
   const b = (body ?? {}) as Envelope;
   const out: Problem[] = [];
-  if (b.page !== asked.page) out.push({ expected: `page = ${asked.page} (echo of the query)`, actual: `page = ${show(b.page)}`, contractPath: where });
-  if (b.page_size !== asked.pageSize) out.push({ expected: `page_size = ${asked.pageSize} (echo of the query)`, actual: `page_size = ${show(b.page_size)}`, contractPath: where });
+  if (b.page !== asked.page)
+    out.push({
+      expected: `page = ${asked.page} (echo of the query)`,
+      actual: `page = ${show(b.page)}`,
+      contractPath: where,
+    });
+  if (b.page_size !== asked.pageSize)
+    out.push({
+      expected: `page_size = ${asked.pageSize} (echo of the query)`,
+      actual: `page_size = ${show(b.page_size)}`,
+      contractPath: where,
+    });
   if (typeof b.total !== 'number' || !Number.isInteger(b.total) || b.total < 0) {
     out.push({ expected: 'total: a whole number ≥ 0', actual: `total = ${show(b.total)}`, contractPath: where });
     return out;
@@ -35,7 +45,11 @@ export function envelopeProblems(body: unknown, items: unknown[], asked: PageAsk
   const slice = pageSlice(b.total, asked.page, asked.pageSize);
   const count = slice.inRange ? slice.end - slice.start : 0;
   if (items.length !== count) {
-    out.push({ expected: `${count} items on page ${asked.page} of ${asked.pageSize} when total = ${b.total}`, actual: `${items.length} items`, contractPath: where });
+    out.push({
+      expected: `${count} items on page ${asked.page} of ${asked.pageSize} when total = ${b.total}`,
+      actual: `${items.length} items`,
+      contractPath: where,
+    });
   }
   return out;
 }
@@ -48,13 +62,37 @@ export function envelopeLinkProblems(body: unknown, asked: PageAsked, where: str
   const hasNext = asked.page * asked.pageSize < b.total;
   const next = b.links?.next ?? null;
   const previous = b.links?.previous ?? null;
-  if (hasNext && next === null) out.push({ expected: `links.next on page ${asked.page} (${b.total} records, ${asked.pageSize} a page)`, actual: 'links.next = null', contractPath: where });
-  if (!hasNext && next !== null) out.push({ expected: `links.next = null on the last page ${asked.page}`, actual: `links.next = ${show(next)}`, contractPath: where });
-  if (asked.page > 1 && previous === null) out.push({ expected: `links.previous on page ${asked.page}`, actual: 'links.previous = null', contractPath: where });
-  if (asked.page === 1 && previous !== null) out.push({ expected: 'links.previous = null on page 1', actual: `links.previous = ${show(previous)}`, contractPath: where });
-  for (const [name, link] of [['next', next], ['previous', previous]] as const) {
+  if (hasNext && next === null)
+    out.push({
+      expected: `links.next on page ${asked.page} (${b.total} records, ${asked.pageSize} a page)`,
+      actual: 'links.next = null',
+      contractPath: where,
+    });
+  if (!hasNext && next !== null)
+    out.push({
+      expected: `links.next = null on the last page ${asked.page}`,
+      actual: `links.next = ${show(next)}`,
+      contractPath: where,
+    });
+  if (asked.page > 1 && previous === null)
+    out.push({
+      expected: `links.previous on page ${asked.page}`,
+      actual: 'links.previous = null',
+      contractPath: where,
+    });
+  if (asked.page === 1 && previous !== null)
+    out.push({
+      expected: 'links.previous = null on page 1',
+      actual: `links.previous = ${show(previous)}`,
+      contractPath: where,
+    });
+  for (const [name, link] of [
+    ['next', next],
+    ['previous', previous],
+  ] as const) {
     if (link === null) continue;
-    if (typeof link !== 'string' || !ABSOLUTE.test(link)) out.push({ expected: `links.${name}: an absolute URL`, actual: show(link), contractPath: where });
+    if (typeof link !== 'string' || !ABSOLUTE.test(link))
+      out.push({ expected: `links.${name}: an absolute URL`, actual: show(link), contractPath: where });
     else if (name === 'next' && new URL(link).searchParams.get('page') !== String(asked.page + 1)) {
       out.push({ expected: `links.next names page ${asked.page + 1}`, actual: link, contractPath: where });
     }
@@ -68,22 +106,47 @@ export function parseRange(header: string | undefined): { start: number; end: nu
 }
 
 /** `resource_range`: `X-Resource-Range` arithmetic and `X-Paginate-By` for a page of a bare-array list. */
-export function rangeProblems(headers: Record<string, string>, items: unknown[], asked: PageAsked, where: string): Problem[] {
+export function rangeProblems(
+  headers: Record<string, string>,
+  items: unknown[],
+  asked: PageAsked,
+  where: string,
+): Problem[] {
   const out: Problem[] = [];
   const raw = headers['x-resource-range'];
   const range = parseRange(raw);
   if (!range) return [{ expected: 'X-Resource-Range: start-end/total', actual: show(raw), contractPath: where }];
   const { start, end } = catalogPage(range.total, asked.page, asked.pageSize);
   const want = resourceRange(start, end, range.total);
-  if (raw !== want) out.push({ expected: `X-Resource-Range: ${want} (page ${asked.page} of ${asked.pageSize}, ${range.total} records)`, actual: `X-Resource-Range: ${raw}`, contractPath: where });
-  if (range.end - range.start !== items.length) out.push({ expected: `${range.end - range.start} items, as X-Resource-Range ${raw} says`, actual: `${items.length} items`, contractPath: where });
+  if (raw !== want)
+    out.push({
+      expected: `X-Resource-Range: ${want} (page ${asked.page} of ${asked.pageSize}, ${range.total} records)`,
+      actual: `X-Resource-Range: ${raw}`,
+      contractPath: where,
+    });
+  if (range.end - range.start !== items.length)
+    out.push({
+      expected: `${range.end - range.start} items, as X-Resource-Range ${raw} says`,
+      actual: `${items.length} items`,
+      contractPath: where,
+    });
   const by = headers['x-paginate-by'];
-  if (by !== String(asked.pageSize)) out.push({ expected: `X-Paginate-By: ${asked.pageSize}`, actual: `X-Paginate-By: ${show(by)}`, contractPath: where });
+  if (by !== String(asked.pageSize))
+    out.push({
+      expected: `X-Paginate-By: ${asked.pageSize}`,
+      actual: `X-Paginate-By: ${show(by)}`,
+      contractPath: where,
+    });
   return out;
 }
 
 /** `link_header`: the rels present are the right ones for the page, every URL absolute, next/last point where they should. */
-export function linkProblems(headers: Record<string, string>, asked: PageAsked, total: number, where: string): Problem[] {
+export function linkProblems(
+  headers: Record<string, string>,
+  asked: PageAsked,
+  total: number,
+  where: string,
+): Problem[] {
   const raw = headers.link;
   if (!raw) return [{ expected: 'a Link header', actual: '(absent)', contractPath: where }];
   const links = parseLinkHeader(raw);
@@ -98,16 +161,38 @@ export function linkProblems(headers: Record<string, string>, asked: PageAsked, 
     ['page-last', true],
   ];
   for (const [rel, present] of want) {
-    if (present && !rels.has(rel)) out.push({ expected: `rel="${rel}" on page ${asked.page} of ${last}`, actual: `Link: ${raw}`, contractPath: where });
-    if (!present && rels.has(rel)) out.push({ expected: `no rel="${rel}" on page ${asked.page} of ${last}`, actual: `Link: ${raw}`, contractPath: where });
+    if (present && !rels.has(rel))
+      out.push({
+        expected: `rel="${rel}" on page ${asked.page} of ${last}`,
+        actual: `Link: ${raw}`,
+        contractPath: where,
+      });
+    if (!present && rels.has(rel))
+      out.push({
+        expected: `no rel="${rel}" on page ${asked.page} of ${last}`,
+        actual: `Link: ${raw}`,
+        contractPath: where,
+      });
   }
-  for (const l of links) if (!ABSOLUTE.test(l.url)) out.push({ expected: `rel="${l.rel}": an absolute URL`, actual: l.url, contractPath: where });
+  for (const l of links)
+    if (!ABSOLUTE.test(l.url))
+      out.push({ expected: `rel="${l.rel}": an absolute URL`, actual: l.url, contractPath: where });
   const pageOf = (rel: string) => {
     const l = rels.get(rel);
     return l && ABSOLUTE.test(l.url) ? new URL(l.url).searchParams.get('page') : undefined;
   };
-  if (rels.has('page-next') && pageOf('page-next') !== String(asked.page + 1)) out.push({ expected: `rel="page-next" names page ${asked.page + 1}`, actual: rels.get('page-next')!.url, contractPath: where });
-  if (rels.has('page-last') && pageOf('page-last') !== String(last)) out.push({ expected: `rel="page-last" names page ${last}`, actual: rels.get('page-last')!.url, contractPath: where });
+  if (rels.has('page-next') && pageOf('page-next') !== String(asked.page + 1))
+    out.push({
+      expected: `rel="page-next" names page ${asked.page + 1}`,
+      actual: rels.get('page-next')!.url,
+      contractPath: where,
+    });
+  if (rels.has('page-last') && pageOf('page-last') !== String(last))
+    out.push({
+      expected: `rel="page-last" names page ${last}`,
+      actual: rels.get('page-last')!.url,
+      contractPath: where,
+    });
   return out;
 }
 

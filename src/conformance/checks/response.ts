@@ -7,7 +7,15 @@ import type { ContractValidators } from '../../contracts/validators.js';
 import { describeErrors } from '../../contracts/validators.js';
 import type { Exchange, Problem } from '../types.js';
 import { clip } from '../recorder.js';
-import { documentedHeaders, documentedResponse, documentedStatuses, isJsonMedia, mediaTypes, pointer, responseSchema } from '../contract-view.js';
+import {
+  documentedHeaders,
+  documentedResponse,
+  documentedStatuses,
+  isJsonMedia,
+  mediaTypes,
+  pointer,
+  responseSchema,
+} from '../contract-view.js';
 
 export interface CheckContext {
   validators: ContractValidators;
@@ -22,7 +30,13 @@ export const statusCodeDocumented: ResponseCheck = {
   name: 'status_code_documented',
   run({ op, response }) {
     if (!op || documentedResponse(op, response.status)) return [];
-    return [{ expected: `one of the documented statuses ${documentedStatuses(op).join(', ')}`, actual: `${response.status} ${clip(response.text, 200)}`, contractPath: pointer(op, 'responses') }];
+    return [
+      {
+        expected: `one of the documented statuses ${documentedStatuses(op).join(', ')}`,
+        actual: `${response.status} ${clip(response.text, 200)}`,
+        contractPath: pointer(op, 'responses'),
+      },
+    ];
   },
 };
 
@@ -35,7 +49,15 @@ export const contentType: ResponseCheck = {
     const where = pointer(op, 'responses', resp.key, 'content');
     const empty = response.text.length === 0;
     if (types.length === 0) {
-      return empty ? [] : [{ expected: 'an empty body (the contract documents none)', actual: `${response.mediaType || 'no content type'}: ${clip(response.text, 200)}`, contractPath: pointer(op, 'responses', resp.key) }];
+      return empty
+        ? []
+        : [
+            {
+              expected: 'an empty body (the contract documents none)',
+              actual: `${response.mediaType || 'no content type'}: ${clip(response.text, 200)}`,
+              contractPath: pointer(op, 'responses', resp.key),
+            },
+          ];
     }
     if (empty) {
       if (request.method === 'HEAD') return [];
@@ -44,7 +66,13 @@ export const contentType: ResponseCheck = {
     // OpenAPI media type ranges: `*/*` and `image/*` take any type, any image type
     const inRange = (t: string) => t === '*/*' || (t.endsWith('/*') && response.mediaType.startsWith(t.slice(0, -1)));
     if (types.includes(response.mediaType) || types.some(inRange)) return [];
-    return [{ expected: `Content-Type ${types.join(' or ')}`, actual: `Content-Type ${response.mediaType || '(none)'}`, contractPath: where }];
+    return [
+      {
+        expected: `Content-Type ${types.join(' or ')}`,
+        actual: `Content-Type ${response.mediaType || '(none)'}`,
+        contractPath: where,
+      },
+    ];
   },
 };
 
@@ -59,11 +87,18 @@ export const responseSchemaValid: ResponseCheck = {
     const schema = responseSchema(resp, media);
     if (schema === undefined) return [];
     const where = pointer(op, 'responses', resp.key, 'content', media, 'schema');
-    if (response.json === undefined) return [{ expected: 'a JSON body', actual: clip(response.text, 200), contractPath: where }];
+    if (response.json === undefined)
+      return [{ expected: 'a JSON body', actual: clip(response.text, 200), contractPath: where }];
     const validate = ctx.validators.forSchema(op.api, schema);
     if (validate(response.json)) return [];
     const errors = describeErrors(validate.errors).slice(0, 3);
-    return [{ expected: `a body valid against ${schemaName(schema)}`, actual: errors.map((e) => `${e.path}: ${e.message}`).join('; '), contractPath: where }];
+    return [
+      {
+        expected: `a body valid against ${schemaName(schema)}`,
+        actual: errors.map((e) => `${e.path}: ${e.message}`).join('; '),
+        contractPath: where,
+      },
+    ];
   },
 };
 
@@ -85,14 +120,23 @@ export const headersDocumented: ResponseCheck = {
       const typed = /^-?\d+(\.\d+)?$/.test(value) && !validate(value) ? Number(value) : value;
       if (!validate(typed)) {
         const [e] = describeErrors(validate.errors);
-        problems.push({ expected: `header ${h.name} valid against its schema`, actual: `${h.name}: ${clip(value, 200)} (${e?.message ?? 'invalid'})`, contractPath: where });
+        problems.push({
+          expected: `header ${h.name} valid against its schema`,
+          actual: `${h.name}: ${clip(value, 200)} (${e?.message ?? 'invalid'})`,
+          contractPath: where,
+        });
       }
     }
     return problems;
   },
 };
 
-export const RESPONSE_CHECKS: ResponseCheck[] = [statusCodeDocumented, contentType, responseSchemaValid, headersDocumented];
+export const RESPONSE_CHECKS: ResponseCheck[] = [
+  statusCodeDocumented,
+  contentType,
+  responseSchemaValid,
+  headersDocumented,
+];
 
 function schemaName(schema: unknown): string {
   const ref = schema && typeof schema === 'object' ? (schema as { $ref?: unknown }).$ref : undefined;

@@ -16,7 +16,9 @@ export function progressLine(out: Out): (p: Progress) => void {
     const line = `[${String(p.done).padStart(String(p.total).length)}/${p.total}] ${p.failed} failed · ${p.current}`;
     if (out.isTTY) {
       const cols = 110;
-      out.write(`\r${line.length > cols ? `${line.slice(0, cols - 1)}…` : line.padEnd(cols)}${p.done === p.total ? '\n' : ''}`);
+      out.write(
+        `\r${line.length > cols ? `${line.slice(0, cols - 1)}…` : line.padEnd(cols)}${p.done === p.total ? '\n' : ''}`,
+      );
       return;
     }
     const tenth = Math.floor((p.done / Math.max(1, p.total)) * 10);
@@ -47,10 +49,14 @@ export function renderConsole(report: RunReport): string {
   if (report.unreachable) return `UNREACHABLE: ${report.unreachable}; nothing was checked.\n`;
   if (report.unrecognised) return `NOT RECOGNISED: ${report.unrecognised}; nothing was checked.\n`;
   const parts: string[] = [];
-  parts.push(`geostub conform ${report.target} (${report.apis.join(', ')}${report.allowWrites ? ', writes allowed' : ', read-only'}${report.shard ? `, shard ${report.shard.index}/${report.shard.count}` : ''})`);
+  parts.push(
+    `geostub conform ${report.target} (${report.apis.join(', ')}${report.allowWrites ? ', writes allowed' : ', read-only'}${report.shard ? `, shard ${report.shard.index}/${report.shard.count}` : ''})`,
+  );
   if (report.geonode && !report.unreachable) {
     const g = report.geonode;
-    parts.push(`checked as GeoNode ${g.release === 5 ? '5.x' : '4.x'} (${g.how === 'given' ? `--geonode ${g.release}` : `--geonode auto: ${g.evidence.join('; ')}`})`);
+    parts.push(
+      `checked as GeoNode ${g.release === 5 ? '5.x' : '4.x'} (${g.how === 'given' ? `--geonode ${g.release}` : `--geonode auto: ${g.evidence.join('; ')}`})`,
+    );
   }
   for (const n of report.notes ?? []) parts.push(`NOTE: ${n}`);
   const byOp = new Map<string, { run: number; failed: number; checks: Set<string> }>();
@@ -68,25 +74,68 @@ export function renderConsole(report: RunReport): string {
     if (!c.ok) k.failed++;
     byCheck.set(c.check, k);
   }
-  parts.push('', 'Per operation', table([...byOp].sort(([a], [b]) => (a < b ? -1 : 1)).map(([op, s]) => [op, String(s.run), String(s.failed), [...s.checks].join(', ') || '-']), ['operation', 'checks', 'failed', 'failing checks']));
-  parts.push('', 'Per check', table([...byCheck].sort(([a], [b]) => (a < b ? -1 : 1)).map(([check, s]) => [check, String(s.run - s.failed), String(s.failed)]), ['check', 'passed', 'failed']));
-  if (report.failures.length) parts.push('', `Failures (${report.failures.length})`, ...report.failures.map((f, i) => failureText(f, i + 1)));
+  parts.push(
+    '',
+    'Per operation',
+    table(
+      [...byOp]
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([op, s]) => [op, String(s.run), String(s.failed), [...s.checks].join(', ') || '-']),
+      ['operation', 'checks', 'failed', 'failing checks'],
+    ),
+  );
+  parts.push(
+    '',
+    'Per check',
+    table(
+      [...byCheck]
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([check, s]) => [check, String(s.run - s.failed), String(s.failed)]),
+      ['check', 'passed', 'failed'],
+    ),
+  );
+  if (report.failures.length)
+    parts.push('', `Failures (${report.failures.length})`, ...report.failures.map((f, i) => failureText(f, i + 1)));
   const skipped = report.cases.filter((c) => c.status === 'skipped');
-  if (skipped.length) parts.push('', `Skipped or cut short (${skipped.length})`, ...skipped.map((c) => `  ${c.id}: ${c.reason}`));
+  if (skipped.length)
+    parts.push('', `Skipped or cut short (${skipped.length})`, ...skipped.map((c) => `  ${c.id}: ${c.reason}`));
   const q = report.queryCases;
   if (q?.total) {
-    parts.push('', `Query cases (${q.total}, --query-depth ${q.depth})`, table(Object.entries(q.byKind).sort(([a], [b]) => (a < b ? -1 : 1)).map(([kind, by]) => [kind, String(Object.values(by).reduce((x, y) => x + y, 0)), Object.entries(by).map(([l, n]) => `${l} ${n}`).join(', ')]), ['kind', 'cases', 'per lookup']));
+    parts.push(
+      '',
+      `Query cases (${q.total}, --query-depth ${q.depth})`,
+      table(
+        Object.entries(q.byKind)
+          .sort(([a], [b]) => (a < b ? -1 : 1))
+          .map(([kind, by]) => [
+            kind,
+            String(Object.values(by).reduce((x, y) => x + y, 0)),
+            Object.entries(by)
+              .map(([l, n]) => `${l} ${n}`)
+              .join(', '),
+          ]),
+        ['kind', 'cases', 'per lookup'],
+      ),
+    );
   }
   const cov = report.coverage;
-  parts.push('', `Coverage: ${cov.exercised}/${cov.total} operations exercised (GET ${cov.gets.exercised}/${cov.gets.total})`);
+  parts.push(
+    '',
+    `Coverage: ${cov.exercised}/${cov.total} operations exercised (GET ${cov.gets.exercised}/${cov.gets.total})`,
+  );
   const why = new Map<string, string[]>();
   for (const e of cov.operations.filter((x) => !x.exercised)) {
     const reason = (e.reason ?? '').replace(/ \([^()]*\)$/, '');
     why.set(reason, [...(why.get(reason) ?? []), e.operation]);
   }
-  for (const [reason, ops] of why) parts.push(`  not exercised (${ops.length}) — ${reason}:`, ...ops.map((o) => `    ${o}`));
-  if (report.leftovers.length) parts.push('', 'Left on the target (no operation removes them):', ...report.leftovers.map((l) => `  ${l}`));
+  for (const [reason, ops] of why)
+    parts.push(`  not exercised (${ops.length}) — ${reason}:`, ...ops.map((o) => `    ${o}`));
+  if (report.leftovers.length)
+    parts.push('', 'Left on the target (no operation removes them):', ...report.leftovers.map((l) => `  ${l}`));
   const s = report.summary;
-  parts.push('', `${s.checksFailed ? 'FAILED' : 'PASSED'}: ${s.checks - s.checksFailed}/${s.checks} checks passed in ${s.cases} cases (${s.casesFailed} failed, ${s.casesSkipped} skipped) in ${(report.ms / 1000).toFixed(1)} s`);
+  parts.push(
+    '',
+    `${s.checksFailed ? 'FAILED' : 'PASSED'}: ${s.checks - s.checksFailed}/${s.checks} checks passed in ${s.cases} cases (${s.casesFailed} failed, ${s.casesSkipped} skipped) in ${(report.ms / 1000).toFixed(1)} s`,
+  );
   return parts.join('\n') + '\n';
 }

@@ -39,7 +39,11 @@ export function matchesWhere(record: AnyRecord, where: Where | null, options?: C
   return compileWhere(where, options)(record);
 }
 
-export function applyFilter<T extends AnyRecord>(records: readonly T[], where: Where | null, options?: CompileOptions): T[] {
+export function applyFilter<T extends AnyRecord>(
+  records: readonly T[],
+  where: Where | null,
+  options?: CompileOptions,
+): T[] {
   if (!where) return records.slice();
   const predicate = compileWhere(where, options);
   const out: T[] = [];
@@ -122,7 +126,15 @@ function compileNode(where: Where, options: CompileOptions, rowOf: Map<FilterCon
 }
 
 const OP_COST: Partial<Record<FilterCondition['op'], number>> = {
-  eq: 1, in: 1, isnull: 1, gt: 2, gte: 2, lt: 2, lte: 2, range: 2, regex: 5,
+  eq: 1,
+  in: 1,
+  isnull: 1,
+  gt: 2,
+  gte: 2,
+  lt: 2,
+  lte: 2,
+  range: 2,
+  regex: 5,
 };
 
 function costOf(where: Where): number {

@@ -9,7 +9,10 @@ import { QueryError, type Box } from './types.js';
 export function parseExtent(raw: string): Box[] {
   const parts = raw.split(',');
   if (parts.length % 4 !== 0) {
-    throw new QueryError('invalid', `Invalid extent: ${parts.length} values; expected minx,miny,maxx,maxy (groups of 4).`);
+    throw new QueryError(
+      'invalid',
+      `Invalid extent: ${parts.length} values; expected minx,miny,maxx,maxy (groups of 4).`,
+    );
   }
   const numbers = parts.map((p) => {
     const t = p.trim();
@@ -27,13 +30,17 @@ export function parseExtent(raw: string): Box[] {
 /** A box split at the antimeridian when minx > maxx. */
 export function splitBox(box: Box): Box[] {
   if (box.minx <= box.maxx) return [box];
-  return [{ ...box, maxx: 180 }, { ...box, minx: -180 }];
+  return [
+    { ...box, maxx: 180 },
+    { ...box, minx: -180 },
+  ];
 }
 
 function scan(coords: unknown, env: Box): void {
   if (!Array.isArray(coords)) return;
   if (coords.length >= 2 && typeof coords[0] === 'number' && typeof coords[1] === 'number') {
-    const x = coords[0], y = coords[1];
+    const x = coords[0],
+      y = coords[1];
     if (x < env.minx) env.minx = x;
     if (x > env.maxx) env.maxx = x;
     if (y < env.miny) env.miny = y;

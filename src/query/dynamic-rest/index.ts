@@ -12,9 +12,22 @@ export { applySearch, compileSearch, parseSearch, searchTerms } from './search.j
 export { parseExtent, compileExtent, extentIntersects, envelopeOf, splitBox } from './extent.js';
 export { GEONODE_PRESETS, expandPresets, type PresetSpec, type PresetTable, type PresetExpansion } from './presets.js';
 export { serializeDynamicQuery, whereToJson, filterKey, type SerializeOptions } from './serialize.js';
-export { resolveFilterPath, resolveFilterField, resolveSortPath, buildRequestFields, validateRequestFields } from './schema.js';
 export {
-  isTruthy, parseDatetime, pyListRepr, pyStrRepr, djangoDatetime, djangoBoolean, postgresTimestampText, pythonInt,
+  resolveFilterPath,
+  resolveFilterField,
+  resolveSortPath,
+  buildRequestFields,
+  validateRequestFields,
+} from './schema.js';
+export {
+  isTruthy,
+  parseDatetime,
+  pyListRepr,
+  pyStrRepr,
+  djangoDatetime,
+  djangoBoolean,
+  postgresTimestampText,
+  pythonInt,
 } from './values.js';
 export { compileQueryPredicate, runDynamicQuery, type RunOptions } from './run.js';
 export { sideloadObjects, sideloadKey, type SideloadRule, type SideloadResult } from './sideload.js';

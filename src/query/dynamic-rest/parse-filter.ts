@@ -1,7 +1,15 @@
 /** `filter{…}` parameters → a Where tree (facts §3.1), validated against the serializer schema. */
 import { compileWhere } from './compile.js';
 import { resolveFilterField } from './schema.js';
-import { isFilterOperator, QueryError, type FieldSchema, type FilterCondition, type FilterOperator, type ValueKind, type Where } from './types.js';
+import {
+  isFilterOperator,
+  QueryError,
+  type FieldSchema,
+  type FilterCondition,
+  type FilterOperator,
+  type ValueKind,
+  type Where,
+} from './types.js';
 
 export interface ParsedFilters {
   where: Where | null;
@@ -28,7 +36,11 @@ export function extractFilterParams(params: URLSearchParams): Map<string, string
   for (const [key, values] of grouped) {
     if (key === 'filter{}') continue; // the JSON form, read on its own (viewsets.py:190-196)
     // `filter{}[]` reaches dynamic-rest as the spec '' and fails at `spec[0]` (filters.py:283, a 500 there)
-    if (key === 'filter{}[]') throw new QueryError('parse_error', '"filter{}[]" is not a well-formed filter key: send the JSON form as filter{}.');
+    if (key === 'filter{}[]')
+      throw new QueryError(
+        'parse_error',
+        '"filter{}[]" is not a well-formed filter key: send the JSON form as filter{}.',
+      );
     let spec: string;
     if (key.endsWith('}')) spec = key.slice(PREFIX.length, -1);
     else if (key.endsWith('}[]')) spec = key.slice(PREFIX.length, -3);
@@ -38,7 +50,11 @@ export function extractFilterParams(params: URLSearchParams): Map<string, string
   return specs;
 }
 
-interface SplitSpec { negate: boolean; path: string[]; op: FilterOperator }
+interface SplitSpec {
+  negate: boolean;
+  path: string[];
+  op: FilterOperator;
+}
 
 function splitSpec(spec: string, operatorNeedsPath: boolean): SplitSpec {
   const negate = spec.startsWith('-');
@@ -54,7 +70,14 @@ function splitSpec(spec: string, operatorNeedsPath: boolean): SplitSpec {
 
 function condition(schema: FieldSchema, split: SplitSpec, values: string[], form: 'params' | 'json'): FilterCondition {
   const { valueKind, manyAt, serializerBoolean } = resolveFilterField(schema, split.path);
-  const c: FilterCondition = { kind: 'condition', path: split.path, op: split.op, negate: split.negate, values, valueKind };
+  const c: FilterCondition = {
+    kind: 'condition',
+    path: split.path,
+    op: split.op,
+    negate: split.negate,
+    values,
+    valueKind,
+  };
   if (manyAt >= 0) c.manyAt = manyAt;
   if (form === 'params' && serializerBoolean) c.truthy = true;
   return c;
@@ -94,7 +117,10 @@ export function parseFilters(params: URLSearchParams, schema: FieldSchema): Pars
   // The order Django meets them in one filter() call: Q(**includes) sorts by key (filters.py:360), then each
   // exclude in turn (filters.py:363-364). It decides which value error is reported first, and an exclude on a
   // to-many path meets the join an include made (see compile.ts).
-  const list = [...[...includes.values()].sort((a, b) => (djangoKey(a) < djangoKey(b) ? -1 : djangoKey(a) > djangoKey(b) ? 1 : 0)), ...excludes.values()];
+  const list = [
+    ...[...includes.values()].sort((a, b) => (djangoKey(a) < djangoKey(b) ? -1 : djangoKey(a) > djangoKey(b) ? 1 : 0)),
+    ...excludes.values(),
+  ];
   const where: Where | null = list.length === 0 ? null : { kind: 'and', nodes: list };
   if (where) compileWhere(where); // value checks (datetimes, integers, booleans, regexes, lookups) raise here
   return { where, form: 'params', relationFilters };
@@ -136,7 +162,7 @@ function jsonClause(key: string, value: unknown, schema: FieldSchema): FilterCon
     c.values = list.map((v) => jsonScalar(v, c.valueKind)).filter((v): v is string => v !== null);
     if (split.op === 'range') c.values = c.values.slice(0, 2);
   } else {
-    const scalar = jsonScalar(Array.isArray(value) ? value[0] ?? null : value, c.valueKind);
+    const scalar = jsonScalar(Array.isArray(value) ? (value[0] ?? null) : value, c.valueKind);
     if (scalar === null) {
       // Q(field=None) is IS NULL; any other lookup with None is an error in Django.
       if (split.op !== 'eq') throw new QueryError('invalid', 'Cannot use None as a query value');
@@ -153,7 +179,10 @@ function jsonClause(key: string, value: unknown, schema: FieldSchema): FilterCon
  */
 function jsonNode(value: unknown, schema: FieldSchema): Where {
   if (!isPlainObject(value)) throw new QueryError('parse_error', 'filter{} must be a JSON object.');
-  for (const [names, kind] of [[['.or', '$or'], 'or'], [['.and', '$and'], 'and']] as const) {
+  for (const [names, kind] of [
+    [['.or', '$or'], 'or'],
+    [['.and', '$and'], 'and'],
+  ] as const) {
     const group = value[names[0]] || value[names[1]];
     if (group) {
       if (!Array.isArray(group)) throw new QueryError('parse_error', `"${names[1]}" must be a JSON array of objects.`);

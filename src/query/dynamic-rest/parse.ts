@@ -7,7 +7,14 @@ import { parseFilters } from './parse-filter.js';
 import { expandPresets, GEONODE_PRESETS, type PresetTable } from './presets.js';
 import { buildRequestFields, resolveSortPath, validateRequestFields } from './schema.js';
 import { parseSearch } from './search.js';
-import { QueryError, type DynamicQuery, type FieldSchema, type ParseResult, type Projection, type SortTerm } from './types.js';
+import {
+  QueryError,
+  type DynamicQuery,
+  type FieldSchema,
+  type ParseResult,
+  type Projection,
+  type SortTerm,
+} from './types.js';
 import { pyListRepr } from './values.js';
 
 export interface ParseOptions {
@@ -18,7 +25,11 @@ export interface ParseOptions {
   presets?: PresetTable | null;
 }
 
-export function parseDynamicQuery(params: URLSearchParams, schema: FieldSchema, options: ParseOptions = {}): ParseResult {
+export function parseDynamicQuery(
+  params: URLSearchParams,
+  schema: FieldSchema,
+  options: ParseOptions = {},
+): ParseResult {
   try {
     return { ok: true, query: parseOrThrow(params, schema, options) };
   } catch (error) {
@@ -57,9 +68,10 @@ function parseProjection(
 ): { projection: Projection; unknownPresets: string[] } {
   const requestedInclude = params.getAll('include[]');
   const requestedExclude = params.getAll('exclude[]');
-  const expanded = table && presets.length > 0
-    ? expandPresets(presets, requestedInclude, requestedExclude, table)
-    : { include: [...requestedInclude], exclude: [...requestedExclude], unknown: [] };
+  const expanded =
+    table && presets.length > 0
+      ? expandPresets(presets, requestedInclude, requestedExclude, table)
+      : { include: [...requestedInclude], exclude: [...requestedExclude], unknown: [] };
   const tree = buildRequestFields(expanded.include, expanded.exclude);
   if (tree) validateRequestFields(tree, schema);
   return {

@@ -39,7 +39,9 @@ function projectWith(obj: AnyRecord, tree: RequestFields | undefined, schema: Fi
       const requested = tree && Object.hasOwn(tree, key) ? tree[key] : undefined;
       const sub = typeof requested === 'object' ? requested : undefined;
       out[key] = Array.isArray(value)
-        ? value.map((e: unknown) => (e !== null && typeof e === 'object' && !Array.isArray(e) ? projectWith(e as AnyRecord, sub, nested) : e))
+        ? value.map((e: unknown) =>
+            e !== null && typeof e === 'object' && !Array.isArray(e) ? projectWith(e as AnyRecord, sub, nested) : e,
+          )
         : projectWith(value as AnyRecord, sub, nested);
     } else {
       out[key] = value;

@@ -35,7 +35,11 @@ export function compileQueryPredicate(query: DynamicQuery, options: RunOptions =
 }
 
 /** Filter, search, extent, then sort: the list a GeoNode server would page through. */
-export function runDynamicQuery<T extends AnyRecord>(records: readonly T[], query: DynamicQuery, options: RunOptions = {}): T[] {
+export function runDynamicQuery<T extends AnyRecord>(
+  records: readonly T[],
+  query: DynamicQuery,
+  options: RunOptions = {},
+): T[] {
   const predicate = compileQueryPredicate(query, options);
   const kept: T[] = [];
   for (let i = 0; i < records.length; i++) if (predicate(records[i]!)) kept.push(records[i]!);

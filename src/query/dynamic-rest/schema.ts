@@ -6,11 +6,16 @@ function kindOf(spec: FieldSpec | undefined, isPk: boolean): ValueKind {
   if (!spec) return 'text';
   if (spec.column) return spec.column;
   switch (spec.type) {
-    case 'integer': return 'integer';
-    case 'number': return 'float';
-    case 'boolean': return 'boolean';
-    case 'datetime': return 'datetime';
-    default: return spec.nested ? 'ref' : 'text';
+    case 'integer':
+      return 'integer';
+    case 'number':
+      return 'float';
+    case 'boolean':
+      return 'boolean';
+    case 'datetime':
+      return 'datetime';
+    default:
+      return spec.nested ? 'ref' : 'text';
   }
 }
 
@@ -90,7 +95,10 @@ export function resolveSearchPath(schema: FieldSchema, path: readonly string[]):
 export function buildRequestFields(include: readonly string[], exclude: readonly string[]): RequestFields | null {
   if (include.length === 0 && exclude.length === 0) return null;
   const root: RequestFields = Object.create(null) as RequestFields;
-  const passes: Array<[readonly string[], boolean]> = [[include, true], [exclude, false]];
+  const passes: Array<[readonly string[], boolean]> = [
+    [include, true],
+    [exclude, false],
+  ];
   for (const [values, flag] of passes) {
     for (const field of values) {
       const segments = field.split('.');

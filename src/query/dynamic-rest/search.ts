@@ -5,13 +5,30 @@
  */
 import { resolveSearchPath } from './schema.js';
 import { anyAlongPath } from './compile.js';
-import { QueryError, type AnyRecord, type FieldSchema, type Predicate, type SearchField, type SearchMode, type SearchQuery } from './types.js';
+import {
+  QueryError,
+  type AnyRecord,
+  type FieldSchema,
+  type Predicate,
+  type SearchField,
+  type SearchMode,
+  type SearchQuery,
+} from './types.js';
 import { asText, escapeRegExp } from './values.js';
 
-const PREFIXES: Readonly<Record<string, SearchMode>> = { '^': 'istartswith', '=': 'iexact', '@': 'search', '$': 'iregex' };
+const PREFIXES: Readonly<Record<string, SearchMode>> = {
+  '^': 'istartswith',
+  '=': 'iexact',
+  '@': 'search',
+  $: 'iregex',
+};
 
 export function searchTerms(text: string): string[] {
-  return text.replace(/\0/g, '').replace(/,/g, ' ').split(/\s+/).filter((t) => t !== '');
+  return text
+    .replace(/\0/g, '')
+    .replace(/,/g, ' ')
+    .split(/\s+/)
+    .filter((t) => t !== '');
 }
 
 export function parseSearchField(raw: string): SearchField {
@@ -42,17 +59,29 @@ export function parseSearch(params: URLSearchParams, schema: FieldSchema): Searc
 function termTest(term: string, mode: SearchMode): (v: unknown) => boolean {
   let re: RegExp | null;
   switch (mode) {
-    case 'iexact': re = new RegExp(`^${escapeRegExp(term)}$`, 'i'); break;
-    case 'istartswith': re = new RegExp(`^${escapeRegExp(term)}`, 'i'); break;
+    case 'iexact':
+      re = new RegExp(`^${escapeRegExp(term)}$`, 'i');
+      break;
+    case 'istartswith':
+      re = new RegExp(`^${escapeRegExp(term)}`, 'i');
+      break;
     case 'iregex':
-      try { re = new RegExp(term, 'i'); } catch { re = null; }
+      try {
+        re = new RegExp(term, 'i');
+      } catch {
+        re = null;
+      }
       break;
     // `@` is Postgres full-text search; approximated by a case-insensitive substring match.
-    default: re = new RegExp(escapeRegExp(term), 'i');
+    default:
+      re = new RegExp(escapeRegExp(term), 'i');
   }
   if (!re) return () => false;
   const pattern = re;
-  return (v) => { const s = asText(v); return s !== null && pattern.test(s); };
+  return (v) => {
+    const s = asText(v);
+    return s !== null && pattern.test(s);
+  };
 }
 
 /** One predicate for the whole search, or null when the search filters nothing. */

@@ -22,7 +22,8 @@ export interface SideloadResult {
   sideloaded: Record<string, unknown[]>;
 }
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** The top-level key of a related serializer: `+<plural>` when it is the primary serializer's own plural name. */
 export function sideloadKey(primaryPlural: string, plural: string): string {
@@ -33,7 +34,11 @@ export function sideloadKey(primaryPlural: string, plural: string): string {
  * Move the related objects named by `rules` out of `objects`. The same related object met twice is stored once
  * (keyed by pk; a later copy adds the fields an earlier one lacked, as the processor merges them).
  */
-export function sideloadObjects(primaryPlural: string, objects: readonly AnyRecord[], rules: readonly SideloadRule[]): SideloadResult {
+export function sideloadObjects(
+  primaryPlural: string,
+  objects: readonly AnyRecord[],
+  rules: readonly SideloadRule[],
+): SideloadResult {
   const buckets = new Map<string, Map<string, Record<string, unknown>>>();
   const store = (rule: SideloadRule, embedded: Record<string, unknown>, pk: string | number): void => {
     const key = sideloadKey(primaryPlural, rule.plural);

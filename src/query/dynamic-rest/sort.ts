@@ -36,8 +36,11 @@ function keyOf(kind: ValueKind, v: unknown, path: readonly string[], pkOf: SortO
       const b = asBoolean(v);
       return b === null ? null : b ? 1 : 0;
     }
-    case 'integer': case 'float': case 'ref': {
-      const r = kind === 'ref' && typeof v === 'object' ? (pkOf ? pkOf(path, v as Record<string, unknown>) : refValue(v)) : v;
+    case 'integer':
+    case 'float':
+    case 'ref': {
+      const r =
+        kind === 'ref' && typeof v === 'object' ? (pkOf ? pkOf(path, v as Record<string, unknown>) : refValue(v)) : v;
       if (r === null || r === undefined) return null;
       const n = toNumber(r);
       return Number.isNaN(n) ? asText(r) : n;
@@ -49,13 +52,23 @@ function keyOf(kind: ValueKind, v: unknown, path: readonly string[], pkOf: SortO
 }
 
 /** The sort key of one record: through a to-many relation, the smallest key ascending, the largest descending. */
-function extractor(term: SortTerm, compare: (a: Key, b: Key) => number, pkOf: SortOptions['pkOf']): (record: AnyRecord) => Key {
+function extractor(
+  term: SortTerm,
+  compare: (a: Key, b: Key) => number,
+  pkOf: SortOptions['pkOf'],
+): (record: AnyRecord) => Key {
   const { path, valueKind, desc } = term;
   if (path.length === 1) {
     const name = path[0]!;
     return (record) => {
       const v = (record as Record<string, unknown>)[name];
-      return Array.isArray(v) ? pick(v.map((e) => keyOf(valueKind, e, path, pkOf)), desc, compare) : keyOf(valueKind, v, path, pkOf);
+      return Array.isArray(v)
+        ? pick(
+            v.map((e) => keyOf(valueKind, e, path, pkOf)),
+            desc,
+            compare,
+          )
+        : keyOf(valueKind, v, path, pkOf);
     };
   }
   return (record) => {
@@ -92,7 +105,11 @@ function makeCompare(compareStrings: (a: string, b: string) => number): (a: Key,
   };
 }
 
-export function applySort<T extends AnyRecord>(records: readonly T[], terms: readonly SortTerm[], options: SortOptions = {}): T[] {
+export function applySort<T extends AnyRecord>(
+  records: readonly T[],
+  terms: readonly SortTerm[],
+  options: SortOptions = {},
+): T[] {
   if (terms.length === 0 || records.length < 2) return records.slice();
   const compare = makeCompare(options.compareStrings ?? localeCompareStrings);
   const n = records.length;
@@ -122,24 +139,31 @@ export function applySort<T extends AnyRecord>(records: readonly T[], terms: rea
     const col = single.column;
     const sign = single.desc ? -1 : 1;
     order.sort((a, b) => {
-      const x = col[a]!, y = col[b]!;
-      const xn = x !== x, yn = y !== y; // NaN check
+      const x = col[a]!,
+        y = col[b]!;
+      const xn = x !== x,
+        yn = y !== y; // NaN check
       if (xn || yn) return xn && yn ? a - b : xn ? sign : -sign;
-      return x === y ? a - b : (x < y ? -sign : sign);
+      return x === y ? a - b : x < y ? -sign : sign;
     });
   } else {
     order.sort((a, b) => {
       for (const { desc, column, keys } of columns) {
         let c: number;
         if (column) {
-          const x = column[a]!, y = column[b]!;
-          const xn = x !== x, yn = y !== y;
-          c = xn || yn ? (xn && yn ? 0 : xn ? 1 : -1) * (desc ? -1 : 1) : (x < y ? -1 : x > y ? 1 : 0) * (desc ? -1 : 1);
+          const x = column[a]!,
+            y = column[b]!;
+          const xn = x !== x,
+            yn = y !== y;
+          c =
+            xn || yn ? (xn && yn ? 0 : xn ? 1 : -1) * (desc ? -1 : 1) : (x < y ? -1 : x > y ? 1 : 0) * (desc ? -1 : 1);
         } else {
-          const x = keys![a]!, y = keys![b]!;
-          c = x === null || y === null
-            ? (x === null && y === null ? 0 : x === null ? 1 : -1) * (desc ? -1 : 1)
-            : compare(x, y) * (desc ? -1 : 1);
+          const x = keys![a]!,
+            y = keys![b]!;
+          c =
+            x === null || y === null
+              ? (x === null && y === null ? 0 : x === null ? 1 : -1) * (desc ? -1 : 1)
+              : compare(x, y) * (desc ? -1 : 1);
         }
         if (c !== 0) return c;
       }

@@ -4,7 +4,16 @@
  */
 
 /** Serializer field types, as far as filtering, sorting and projection need them. */
-export const FIELD_TYPES = ['string', 'integer', 'number', 'boolean', 'datetime', 'object', 'array', 'geometry'] as const;
+export const FIELD_TYPES = [
+  'string',
+  'integer',
+  'number',
+  'boolean',
+  'datetime',
+  'object',
+  'array',
+  'geometry',
+] as const;
 export type FieldType = (typeof FIELD_TYPES)[number];
 
 /**
@@ -36,8 +45,28 @@ export interface FieldSchema {
 
 /** dynamic-rest's VALID_FILTER_OPERATORS (plus GeoNode's `iexact`); no operator means `eq`. */
 export const FILTER_OPERATORS = [
-  'in', 'any', 'all', 'icontains', 'contains', 'startswith', 'istartswith', 'endswith', 'iendswith',
-  'year', 'month', 'day', 'week_day', 'regex', 'range', 'gt', 'lt', 'gte', 'lte', 'isnull', 'eq', 'iexact',
+  'in',
+  'any',
+  'all',
+  'icontains',
+  'contains',
+  'startswith',
+  'istartswith',
+  'endswith',
+  'iendswith',
+  'year',
+  'month',
+  'day',
+  'week_day',
+  'regex',
+  'range',
+  'gt',
+  'lt',
+  'gte',
+  'lte',
+  'isnull',
+  'eq',
+  'iexact',
 ] as const;
 export type FilterOperator = (typeof FILTER_OPERATORS)[number];
 
@@ -76,12 +105,20 @@ export interface FilterCondition {
   truthy?: boolean;
 }
 
-export interface WhereAnd { kind: 'and'; nodes: Where[] }
-export interface WhereOr { kind: 'or'; nodes: Where[] }
+export interface WhereAnd {
+  kind: 'and';
+  nodes: Where[];
+}
+export interface WhereOr {
+  kind: 'or';
+  nodes: Where[];
+}
 export type Where = FilterCondition | WhereAnd | WhereOr;
 
 /** dynamic-rest's request-fields tree: `true` include, `false` exclude, object = nested selection; key `*` = all. */
-export interface RequestFields { [field: string]: boolean | RequestFields }
+export interface RequestFields {
+  [field: string]: boolean | RequestFields;
+}
 
 export interface Projection {
   /** Effective `include[]` / `exclude[]` values (explicit ones, then preset expansions). */
@@ -105,7 +142,11 @@ export interface SortTerm {
 /** DRF SearchFilter prefixes: none → icontains, `^` istartswith, `=` iexact, `@` full-text, `$` iregex. */
 export type SearchMode = 'icontains' | 'istartswith' | 'iexact' | 'search' | 'iregex';
 
-export interface SearchField { raw: string; path: string[]; mode: SearchMode }
+export interface SearchField {
+  raw: string;
+  path: string[];
+  mode: SearchMode;
+}
 
 export interface SearchQuery {
   /** The last `search` value as sent, or null. */
@@ -117,7 +158,12 @@ export interface SearchQuery {
 }
 
 /** One `extent` box, EPSG:4326, as sent (a box with minx > maxx crosses the antimeridian). */
-export interface Box { minx: number; miny: number; maxx: number; maxy: number }
+export interface Box {
+  minx: number;
+  miny: number;
+  maxx: number;
+  maxy: number;
+}
 
 export interface DynamicQuery {
   /** Null: no filter. */
@@ -137,13 +183,19 @@ export interface DynamicQuery {
   unknownPresets: string[];
 }
 
-export interface DynamicQueryError { code: 'invalid' | 'parse_error'; message: string }
+export interface DynamicQueryError {
+  code: 'invalid' | 'parse_error';
+  message: string;
+}
 
 export type ParseResult = { ok: true; query: DynamicQuery } | { ok: false; error: DynamicQueryError };
 
 /** Thrown inside the module, turned into `{ ok: false, error }` by parseDynamicQuery. */
 export class QueryError extends Error {
-  constructor(readonly code: DynamicQueryError['code'], message: string) {
+  constructor(
+    readonly code: DynamicQueryError['code'],
+    message: string,
+  ) {
     super(message);
     this.name = 'QueryError';
   }

@@ -82,10 +82,23 @@ function micros(fraction: string | undefined): number {
  */
 export function parseDatetime(s: string): number {
   const n = s.length;
-  if (n >= 20 && n <= 27 && s.charCodeAt(n - 1) === 90 && s.charCodeAt(4) === 45 && s.charCodeAt(7) === 45 &&
-      s.charCodeAt(10) === 84 && s.charCodeAt(13) === 58 && s.charCodeAt(16) === 58) {
-    const c = digits2(s, 0), y2 = digits2(s, 2), mo = digits2(s, 5), d = digits2(s, 8);
-    const h = digits2(s, 11), mi = digits2(s, 14), sec = digits2(s, 17);
+  if (
+    n >= 20 &&
+    n <= 27 &&
+    s.charCodeAt(n - 1) === 90 &&
+    s.charCodeAt(4) === 45 &&
+    s.charCodeAt(7) === 45 &&
+    s.charCodeAt(10) === 84 &&
+    s.charCodeAt(13) === 58 &&
+    s.charCodeAt(16) === 58
+  ) {
+    const c = digits2(s, 0),
+      y2 = digits2(s, 2),
+      mo = digits2(s, 5),
+      d = digits2(s, 8);
+    const h = digits2(s, 11),
+      mi = digits2(s, 14),
+      sec = digits2(s, 17);
     if ((c | y2 | mo | d | h | mi | sec) >= 0) {
       let micro = 0;
       if (n > 20) {
@@ -128,10 +141,14 @@ export function datetimeOf(value: unknown): number {
 export function datePart(micro: number, part: 'year' | 'month' | 'day' | 'week_day'): number {
   const d = new Date(Math.floor(micro / 1000));
   switch (part) {
-    case 'year': return d.getUTCFullYear();
-    case 'month': return d.getUTCMonth() + 1;
-    case 'day': return d.getUTCDate();
-    case 'week_day': return d.getUTCDay() + 1;
+    case 'year':
+      return d.getUTCFullYear();
+    case 'month':
+      return d.getUTCMonth() + 1;
+    case 'day':
+      return d.getUTCDate();
+    case 'week_day':
+      return d.getUTCDay() + 1;
   }
 }
 
@@ -177,7 +194,10 @@ export function djangoDatetime(value: string): number {
       offsetMinutes = (tz[0] === '-' ? -1 : 1) * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4) || '0'));
     }
     if (!validDate(y, mo, d) || h > 23 || mi > 59 || s > 59 || Math.abs(offsetMinutes) >= 24 * 60) {
-      throw new QueryError('invalid', `\u201c${value}\u201d value has the correct format (YYYY-MM-DD HH:MM[:ss[.uuuuuu]][TZ]) but it is an invalid date/time.`);
+      throw new QueryError(
+        'invalid',
+        `\u201c${value}\u201d value has the correct format (YYYY-MM-DD HH:MM[:ss[.uuuuuu]][TZ]) but it is an invalid date/time.`,
+      );
     }
     return (utcMillis(y, mo, d, h, mi, s) - offsetMinutes * 60_000) * 1000 + micro;
   }
@@ -185,7 +205,10 @@ export function djangoDatetime(value: string): number {
   if (dm) {
     const [y, mo, d] = [+dm[1]!, +dm[2]!, +dm[3]!];
     if (!validDate(y, mo, d)) {
-      throw new QueryError('invalid', `\u201c${value}\u201d value has the correct format (YYYY-MM-DD) but it is an invalid date.`);
+      throw new QueryError(
+        'invalid',
+        `\u201c${value}\u201d value has the correct format (YYYY-MM-DD) but it is an invalid date.`,
+      );
     }
     return utcMillis(y, mo, d) * 1000;
   }
@@ -204,8 +227,10 @@ export function postgresTimestampText(micro: number): string {
   const d = new Date(ms);
   const frac = ((micro % 1_000_000) + 1_000_000) % 1_000_000;
   const fraction = frac === 0 ? '' : '.' + pad(frac, 6).replace(/0+$/, '');
-  return `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ` +
-    `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}${fraction}+00`;
+  return (
+    `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ` +
+    `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}${fraction}+00`
+  );
 }
 
 /** Python's int() of a string: surrounding whitespace, a sign, digits with single underscores between them; NaN otherwise. */
