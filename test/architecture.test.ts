@@ -14,8 +14,12 @@ async function files(dir: string): Promise<string[]> {
 }
 
 describe('architecture', () => {
-  it('src/query and src/behaviours do not import express or node:http', async () => {
-    for (const f of [...(await files('src/query')), ...(await files('src/behaviours'))]) {
+  it("src/query, src/core and the APIs' pure query modules do not import express or node:http", async () => {
+    for (const f of [
+      ...(await files('src/query')),
+      ...(await files('src/core')),
+      ...(await files('src/apis/koordinates/query')),
+    ]) {
       const text = await readFile(f, 'utf8');
       expect(text, f).not.toMatch(/from ['"](express|node:http|node:https)['"]/);
     }
@@ -26,7 +30,7 @@ describe('architecture', () => {
       ...(await files('src/store')),
       ...(await files('src/contracts')),
       ...(await files('src/server')),
-      ...(await files('src/behaviours')),
+      ...(await files('src/core')),
     ];
     for (const f of generic) {
       if (f.endsWith('start.ts')) continue; // the one place that plugs the APIs in

@@ -15,7 +15,7 @@ import { CaseRecorder } from './recorder.js';
 import { loadScenarios } from './scenario-load.js';
 import type { ApiName, CaseResult, ConformOptions, Exchange, QueryCaseCounts, RunReport } from './types.js';
 import { documentedResponse, isJsonMedia, responseSchema } from './contract-view.js';
-import { maskDeep } from '../behaviours/masking.js';
+import { maskDeep } from '../core/masking.js';
 
 const DEFAULT_CONCURRENCY = 6;
 

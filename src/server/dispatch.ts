@@ -2,10 +2,10 @@
  * The request path after express: route (contract route table) → trailing-slash rule → method → identity →
  * request validation (ajv) → behaviour → reply. Framework-free: it takes a plain request and returns a Reply.
  */
-import { apiError, ApiError } from '../errors/catalogue.js';
+import { apiError, ApiError } from '../core/errors.js';
 import { matchRoute, type Method, type Route } from '../contracts/route-table.js';
 import { describeErrors } from '../contracts/validators.js';
-import type { Behaviour, BehaviourRequest, Env, Reply } from '../behaviours/types.js';
+import type { Behaviour, BehaviourRequest, Env, Reply } from '../core/types.js';
 import { FORBIDDEN_KEYS, parseRawQuery } from '../query/raw-query.js';
 import type { StoredRecord } from '../store/collection.js';
 

@@ -8,7 +8,7 @@
  * scripts, styles and images, `kind: 'asset'`), only when asked.
  */
 import { EventEmitter } from 'node:events';
-import { maskHeaders, maskText, maskUrls } from '../behaviours/masking.js';
+import { maskHeaders, maskText, maskUrls } from '../core/masking.js';
 
 /** api: an API request (or anything not below); asset: a static file; own: geostub's own routes (`/__geostub/…`) */
 export type ExchangeKind = 'api' | 'asset' | 'own';

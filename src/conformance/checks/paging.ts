@@ -4,7 +4,13 @@
  * The expected values come from the same pure modules the mock uses (`src/query/pagination.ts`, `catalog-page.ts`).
  */
 import { pageSlice } from '../../query/pagination.js';
-import { catalogPage, lastPage, parseLinkHeader, resourceRange, type CatalogLink } from '../../query/catalog.js';
+import {
+  catalogPage,
+  lastPage,
+  parseLinkHeader,
+  resourceRange,
+  type CatalogLink,
+} from '../../apis/koordinates/query/index.js';
 import type { Problem } from '../types.js';
 import { show } from '../recorder.js';
 
