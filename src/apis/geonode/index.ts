@@ -27,7 +27,7 @@ export { GEONODE_STORE, GEONODE_COLLECTIONS } from './collections.js';
 export { geonodeIdentity } from './people/identity.js';
 
 import { apiError } from '../../core/errors.js';
-import type { ApiBinding } from '../../server/dispatch.js';
+import type { ApiBinding } from '../../core/binding.js';
 import type { Route } from '../../contracts/route-table.js';
 import { geonodeIdentity as identify } from './people/identity.js';
 

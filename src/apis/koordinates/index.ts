@@ -5,7 +5,7 @@
 import { apiError } from '../../core/errors.js';
 import { json, type Behaviour, type BehaviourRequest, type Env } from '../../core/types.js';
 import type { CollectionSpec, StoredRecord } from '../../store/collection.js';
-import type { ApiBinding } from '../../server/dispatch.js';
+import type { ApiBinding } from '../../core/binding.js';
 import { sameSecret } from '../../core/secret.js';
 import {
   applyCatalogQuery,
