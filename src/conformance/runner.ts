@@ -137,7 +137,7 @@ async function runAll(
 }
 
 /**
- * The report as the reporters write it: credentials masked (`src/behaviours/masking.ts`) — the Basic, Bearer and
+ * The report as the reporters write it: credentials masked (`src/core/masking.ts`) — the Basic, Bearer and
  * key values given, secret-like fields of request bodies (a scenario's new user's password), tokens in URLs —
  * unless `showSecrets`.
  */

@@ -114,7 +114,7 @@ export interface JobStart {
   since?: string;
 }
 
-/** The job scheduler as the rest of the code sees it (behaviours/jobs.ts implements it). */
+/** The job scheduler as the rest of the code sees it (core/jobs.ts implements it). */
 export interface JobRunner {
   readonly stepMs: number;
   /** the virtual clock the jobs run on */

@@ -6,7 +6,7 @@
  * other path, `/__geostub/…` included, is forwarded.
  *
  * What the proxy keeps and shows (its exchange log, the violations) has credentials masked unless `showSecrets`
- * (`src/behaviours/masking.ts`); what it forwards is untouched. Clearing the violations follows geostub's admin rule
+ * (`src/core/masking.ts`); what it forwards is untouched. Clearing the violations follows geostub's admin rule
  * (`src/server/admin-access.ts`): open when listening on loopback, else the `adminToken` (or `adminOpen`).
  */
 import {

@@ -36,7 +36,7 @@ export interface RecordOptions {
   progress?: (line: string) => void;
   /** told before each request (a progress display; the URL is masked unless `showSecrets`) */
   onRequest?: (count: number, url: string) => void;
-  /** keep credentials in what is written and reported (default: masked, `src/behaviours/masking.ts`) */
+  /** keep credentials in what is written and reported (default: masked, `src/core/masking.ts`) */
   showSecrets?: boolean;
 }
 

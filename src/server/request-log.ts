@@ -58,7 +58,7 @@ export function clip(text: string | undefined): string | undefined {
   return `${Buffer.from(text.slice(0, MAX_BODY), 'utf8').toString('utf8')}… (${text.length - MAX_BODY} more characters)`;
 }
 
-/** An exchange with its credentials masked (`src/behaviours/masking.ts`): URL, headers, bodies, violations. */
+/** An exchange with its credentials masked (`src/core/masking.ts`): URL, headers, bodies, violations. */
 export function maskExchange<E extends Omit<Exchange, 'id'>>(e: E): E {
   return {
     ...e,

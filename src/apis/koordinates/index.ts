@@ -1,6 +1,6 @@
 /**
  * The Koordinates catalogue binding: `/data/` and `/data/latest/` with their filters, sorts and headers, and the
- * detail objects the items' `url` fields point at (facts A.1–A.8). Query logic lives in `src/query/catalog.ts`.
+ * detail objects the items' `url` fields point at (facts A.1–A.8). Query logic lives in `query/` (pure).
  */
 import { apiError } from '../../core/errors.js';
 import { json, type Behaviour, type BehaviourRequest, type Env } from '../../core/types.js';

@@ -1,6 +1,6 @@
 /**
  * Making and changing resource records for the asynchronous actions (create, ingest, copy, update, import). With the
- * contract, new records get its blank fields (records.ts); without it (a caller that has only the store) they get the
+ * contract, new records get its blank fields (writing/records.ts); without it (a caller that has only the store) they get the
  * server-set fields and empty lists for the list-valued ones.
  */
 import { randomUUID } from 'node:crypto';

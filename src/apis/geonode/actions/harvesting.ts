@@ -1,7 +1,7 @@
 /**
  * Harvesting (facts §2.9, §6.3): the harvestable-resources list and batch PATCH, and the status rules of a harvester
- * create or update (`harvesterPatchRules`, called by the generic writes through lifecycle-hooks.ts). The background
- * work a status starts runs on the server's clock: lifecycle-harvesters.ts.
+ * create or update (`harvesterPatchRules`, called by the generic writes through lifecycles/hooks.ts). The background
+ * work a status starts runs on the server's clock: lifecycles/harvesters.ts.
  *
  * Sequence for the harvester update: `harvesterPatchRules(current, body)` (throws the GeoNode 400) → apply the body →
  * `startHarvesterWork` (busy status + session, or `regenerateHarvestableResources` when the plan says so) → render

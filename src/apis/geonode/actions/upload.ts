@@ -1,7 +1,7 @@
 /**
  * The importer's `POST /api/v2/uploads/upload` (facts §2.10, §6.4): the upload limits, then an `import` execution
  * request (source `upload`) and an `uploads` record that move through the importer's steps on the server's clock
- * (actions-lifecycle.ts), ending with a new dataset.
+ * (lifecycles/executions.ts), ending with a new dataset.
  */
 import { apiError } from '../../../core/errors.js';
 import { launchJob } from '../../../core/jobs.js';

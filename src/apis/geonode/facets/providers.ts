@@ -1,7 +1,7 @@
 /**
  * GeoNode's facet providers (geonode/facets/providers/*.py at 4.4.3, registered by settings.py:2347-2356): each
  * turns the prefiltered resources into topics `{key, label, count, …}`, most used first. Plain functions over the
- * store; the HTTP side (parameters, paging, links) is in actions-facets.ts.
+ * store; the HTTP side (parameters, paging, links) is in endpoints.ts.
  */
 import type { StoredRecord } from '../../../store/collection.js';
 import type { Store } from '../../../store/store.js';

@@ -1,6 +1,6 @@
 /**
  * GeoNode 5's metadata editor API, part 2: a resource read in the schema's shape (the "instance"), its PUT/PATCH
- * validated against the schema served (`metadata-schema.ts`) and written back to the resource, and the viewset's
+ * validated against the schema served (`schema.ts`) and written back to the resource, and the viewset's
  * list and schema answers (5.0.2 metadata/api/views.py:47-157, metadata/manager.py:88-210).
  */
 import { Ajv, type ValidateFunction } from 'ajv';

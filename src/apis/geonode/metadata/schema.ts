@@ -1,7 +1,7 @@
 /**
  * GeoNode 5's metadata editor API (5.0.2 `geonode/metadata/`), part 1: the JSON schema the editor renders (part 2,
- * `metadata-instance.ts`: a resource read in that schema's shape and its PUT/PATCH; part 3,
- * `metadata-autocomplete.ts`: the editor's autocompletes).
+ * `instance.ts`: a resource read in that schema's shape and its PUT/PATCH; part 3,
+ * `autocomplete.ts`: the editor's autocompletes).
  *
  * - The schema is what `MetadataManager.build_schema` (metadata/manager.py:57-77) assembles from the handlers of
  *   `METADATA_HANDLERS` (metadata/settings.py): the base fields of `schemas/base.json` with their sub-handlers

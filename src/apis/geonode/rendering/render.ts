@@ -76,7 +76,7 @@ export const VIEWER_FIELDS = new Set(['perms', 'favorite', 'executions', 'linked
 /**
  * The viewer-independent part of a rendering, cached per record until any collection changes. Bounded: a sweep over
  * every record of a large store (a crawler, a benchmark) would otherwise keep a rendered copy of each, doubling
- * memory; the pages people repeat are cached whole anyway (`memoAnswer` in crud-read.ts).
+ * memory; the pages people repeat are cached whole anyway (`memoAnswer` in reading/read.ts).
  */
 const baseCache = new Map<StoredRecord, { key: string; fs: FieldSet; value: Record<string, unknown> }>();
 const BASE_CACHE_RECORDS = 512;

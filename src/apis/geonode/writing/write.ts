@@ -1,4 +1,4 @@
-/** GeoNode create (single and bulk, all-or-nothing), update and delete (facts §4.1, §4.5); bulk update/delete: crud-bulk.ts. */
+/** GeoNode create (single and bulk, all-or-nothing), update and delete (facts §4.1, §4.5); bulk update/delete: bulk.ts. */
 import { apiError } from '../../../core/errors.js';
 import { json, type Behaviour, type BehaviourRequest, type Env } from '../../../core/types.js';
 import { pyStrRepr } from '../../../query/dynamic-rest/index.js';
