@@ -94,7 +94,7 @@ function addGeonodeDefaults(c: Record<string, Rec[]>, defaults: Record<string, R
 }
 
 /** geostub's catalogue keys and their users, on ids the recording left free. */
-function addCatalogDefaults(c: Record<string, Rec[]>, defaults: Record<string, Rec[]>): void {
+function addKoordinatesDefaults(c: Record<string, Rec[]>, defaults: Record<string, Rec[]>): void {
   const users = c.kx_users ?? [];
   let next = maxOf(users, 'id') + 1;
   const idOf = new Map<number, number>();
@@ -130,13 +130,13 @@ export async function recordFixtures(o: RecordOptions): Promise<RecordReport> {
   // what the live server answered is written to files: credentials it echoed (a token in a link, the key) masked
   const scrub = <T>(data: T): T => (o.showSecrets ? data : maskDeep(data, o.key ? [o.key] : []));
   const geonode = scrub(await new GeonodeRecording(ctx).record());
-  const catalog = scrub(await recordKoordinates(ctx));
+  const koordinates = scrub(await recordKoordinates(ctx));
   const defaults = {
     ...(await readCollectionsFile(join(PACKAGE_ROOT, 'fixtures', 'geonode.json'))).collections,
     ...(await readCollectionsFile(join(PACKAGE_ROOT, 'fixtures', 'koordinates.json'))).collections,
   };
   addGeonodeDefaults(geonode, defaults);
-  addCatalogDefaults(catalog, defaults);
+  addKoordinatesDefaults(koordinates, defaults);
 
   await mkdir(o.out, { recursive: true });
   const head = {
@@ -150,7 +150,7 @@ export async function recordFixtures(o: RecordOptions): Promise<RecordReport> {
   const counts: Record<string, number> = {};
   for (const [name, specs, data] of [
     ['geonode.json', GEONODE_STORE, geonode],
-    ['koordinates.json', KOORDINATES_STORE, catalog],
+    ['koordinates.json', KOORDINATES_STORE, koordinates],
   ] as const) {
     const entries = Object.keys(specs).map((k) => [k, data[k] ?? []] as const);
     for (const [k, v] of entries) counts[k] = v.length;
