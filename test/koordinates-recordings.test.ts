@@ -17,7 +17,7 @@ import { allOperations, buildRouteTable, type Operation } from '../src/contracts
 import { ContractValidators, describeErrors } from '../src/contracts/validators.js';
 import { responseSchemaValid } from '../src/conformance/checks/response.js';
 import { runConformance } from '../src/conformance/runner.js';
-import type { Exchange, RunReport } from '../src/conformance/types.js';
+import type { CheckedExchange, RunReport } from '../src/conformance/types.js';
 import { generateKoordinates } from '../src/fixtures/koordinates.js';
 import {
   koordinatesRefs,
@@ -43,7 +43,7 @@ beforeAll(async () => {
 /** The runner's `response_schema` check on a 200 answer of `op` carrying `body`. */
 function runnerSchemaProblems(op: Operation, body: unknown): string[] {
   const text = JSON.stringify(body);
-  const x: Exchange = {
+  const x: CheckedExchange = {
     op,
     request: { method: 'GET', url: op.path, headers: {} },
     response: {

@@ -16,7 +16,7 @@ import {
 import { parseKoordinatesQuery, displayName, type KoordinatesItem } from '../apis/koordinates/query/index.js';
 import type { Case, RunContext } from './context.js';
 import type { CaseRecorder } from './recorder.js';
-import type { Exchange, Problem } from './types.js';
+import type { CheckedExchange, Problem } from './types.js';
 import { componentSchema, listShape, pointer, queryParameter } from './contract-view.js';
 import { opKey } from './http.js';
 import { firstPage } from './list-cases.js';
@@ -278,8 +278,8 @@ function listTotal(x: { response: { json: unknown; headers: Record<string, strin
  * same records.
  */
 function sameRecords(
-  plain: { x: Exchange; items: unknown[] },
-  got: { x: Exchange; items: unknown[] },
+  plain: { x: CheckedExchange; items: unknown[] },
+  got: { x: CheckedExchange; items: unknown[] },
   asked: string,
   pageSize: number,
   where: string,

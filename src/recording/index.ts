@@ -18,7 +18,7 @@ import { GeonodeRecording } from './geonode.js';
 import { recordKoordinates } from './koordinates.js';
 import { maskDeep, maskUrls } from '../core/masking.js';
 
-export interface RecordOptions {
+export interface RecordingOptions {
   /** the live server's base URL */
   from: string;
   /** output directory (created) */
@@ -40,7 +40,7 @@ export interface RecordOptions {
   showSecrets?: boolean;
 }
 
-export interface RecordReport {
+export interface RecordingReport {
   files: string[];
   counts: Record<string, number>;
   requests: number;
@@ -110,7 +110,7 @@ function addKoordinatesDefaults(c: Record<string, Rec[]>, defaults: Record<strin
   c.kx_keys = (defaults.kx_keys ?? []).map((k) => ({ ...k, user: idOf.get(k.user as number) }));
 }
 
-export async function recordFixtures(o: RecordOptions): Promise<RecordReport> {
+export async function recordFixtures(o: RecordingOptions): Promise<RecordingReport> {
   const limit = o.limit ?? 100;
   if (!Number.isInteger(limit) || limit < 1)
     throw new Error(`--limit must be a positive whole number (got ${String(o.limit)})`);
@@ -163,7 +163,7 @@ export async function recordFixtures(o: RecordOptions): Promise<RecordReport> {
 }
 
 /** The report as lines for the console. */
-export function describeReport(r: RecordReport): string[] {
+export function describeReport(r: RecordingReport): string[] {
   const nonEmpty = Object.entries(r.counts)
     .filter(([, n]) => n > 0)
     .map(([k, n]) => `${k} ${n}`);
