@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../contracts/load.js';
 import { readCollectionsFile, writeCollectionsFile } from '../store/snapshot.js';
 import type { StoredRecord } from '../store/collection.js';
-import { GEONODE_STORE } from '../apis/geonode/collections.js';
+import { GEONODE_STORE } from '../apis/geonode/store-collections.js';
 import { KOORDINATES_STORE } from '../apis/koordinates/index.js';
 import { ACCOUNTS } from '../fixtures/geonode-people.js';
 import { RecorderHttp, type Unreadable } from './http.js';

@@ -12,7 +12,7 @@
  * - source list: id, url, url_html, title, type (the source type); the detail adds license, options, scans, …;
  * - the detailed shape (`Expand: list`, detail endpoints) of layers/tables adds data, group, license, version, …
  */
-import { latestVersion, publishedVersion, shownVersion } from './apply.js';
+import { latestVersion, publishedVersion, shownVersion } from './versions.js';
 import type {
   KoordinatesRefs,
   KoordinatesView,
