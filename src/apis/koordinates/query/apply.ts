@@ -1,5 +1,5 @@
 /**
- * Evaluates a parsed {@link CatalogQuery} over the stored catalogue items: view, visibility, filters (values of
+ * Evaluates a parsed {@link KoordinatesQuery} over the stored catalogue items: view, visibility, filters (values of
  * one name OR-ed, names AND-ed), search relevance and sort. Pure: no HTTP framework, no store.
  *
  * Speed: per-item keys (dates as epoch ms, lower-cased name and search text, publication state) and the rank of

@@ -160,7 +160,7 @@ export type KoordinatesRefs = {
   item(id: number): KoordinatesItem | undefined;
 };
 
-/** Builds {@link CatalogRefs} over the stored collections (O(1) lookups). */
+/** Builds {@link KoordinatesRefs} over the stored collections (O(1) lookups). */
 export function koordinatesRefs(collections: {
   kx_items?: readonly unknown[];
   kx_licenses?: readonly unknown[];
