@@ -10,12 +10,7 @@
  *
  * Every instance has its own store, clock, settings and request log: two instances in one process share nothing.
  */
-import {
-  startGeostub as startServer,
-  VERSION,
-  type GeostubOptions as ServerOptions,
-  type RunningGeostub,
-} from './server/start.js';
+import { startGeostub as startServer, VERSION, type ServerStartOptions, type RunningGeostub } from './server/start.js';
 import {
   parseSettings,
   settingsView,
@@ -28,7 +23,7 @@ import type { ConformOptions, RunReport } from './conformance/types.js';
 
 export const version = VERSION;
 
-export interface GeostubOptions extends Omit<ServerOptions, 'port' | 'inMemory' | 'log'> {
+export interface GeostubOptions extends Omit<ServerStartOptions, 'port' | 'inMemory' | 'log' | 'routeLookup'> {
   /** default 0: a free port (read it from `url` or `port`) */
   port?: number;
   /** default true: nothing is written to disk; false keeps the data in `db` (default `.geostub/db.json`) */

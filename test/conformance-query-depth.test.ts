@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runConformance } from '../src/conformance/runner.js';
 import { conformOptionsFrom, UsageError } from '../src/conformance/options.js';
-import { QUERY_FAULTS } from '../src/server/query-faults.js';
+import { QUERY_FAULTS } from '../src/server/faults/query.js';
 import { renderConsole } from '../src/conformance/reporters/console.js';
 import { renderJson } from '../src/conformance/reporters/json.js';
 import { startTestServer } from './helpers/server.js';

@@ -1,12 +1,13 @@
-/** Express assembly: CORS, body limit, due job steps, admin routes, then every API request goes through `dispatch`. */
+/** Express assembly: CORS, body limit, due job steps, admin routes, then every API request goes through the request
+ *  path (pipeline.ts). */
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { ApiError, apiError } from '../errors/catalogue.js';
 import type { Env, Reply } from '../behaviours/types.js';
-import type { Route } from '../contracts/route-table.js';
+import { matchRoute, type Route } from '../contracts/route-table.js';
 import { mountJobRoutes, runDueJobs } from './admin-jobs.js';
-import { bodyModeFor, parseBody } from './body.js';
-import { dispatch, type ApiBinding, type PlainRequest } from './dispatch.js';
-import { withFaults } from './faults.js';
+import type { ApiBinding } from './dispatch.js';
+import { errorReply, requestPipeline } from './pipeline.js';
+import type { RouteLookup } from './request.js';
 import { replyHeadersFit, urlLimit } from './limits.js';
 import { clip, exchangeKind, type ExchangeLog } from './request-log.js';
 import { mountSettingsRoutes } from './admin-settings.js';
@@ -34,6 +35,8 @@ export interface AppParts {
   exchanges: ExchangeLog;
   /** latency and injected errors (`src/server/resilience.ts`), applied around the API answer */
   resilience?: Resilience;
+  /** the route table's match function; default `matchRoute` (a test may count lookups with a wrapper) */
+  routeLookup?: RouteLookup;
   /** who may use the state-changing admin routes and the inspector (`admin-access.ts`) */
   admin: AdminGate;
   /** how many inspector event streams are open (reported by `/__geostub/health`) */
@@ -46,9 +49,8 @@ export function originOf(req: Request, tls: boolean): string {
   return `${proto}://${host}`;
 }
 
-function send(res: Response, reply: Reply, errorName?: string): void {
+function send(res: Response, reply: Reply): void {
   res.status(reply.status);
-  if (errorName) res.setHeader('X-Geostub-Error', errorName);
   for (const [k, v] of Object.entries(reply.headers ?? {})) res.setHeader(k, v);
   let text: string | undefined;
   if (reply.bytes !== undefined) {
@@ -113,7 +115,8 @@ export function buildApp(parts: AppParts): express.Express {
     });
     next();
   });
-  if (parts.cors) app.use(corsHeaders(parts.routes, { origins: parts.corsOrigins }));
+  const lookup = parts.routeLookup ?? matchRoute;
+  if (parts.cors) app.use(corsHeaders(parts.routes, { origins: parts.corsOrigins, lookup }));
   app.use(adminGuard(parts.admin));
 
   app.use(urlLimit()); // 414 in JSON (oversized header blocks are answered by answerClientErrors in start.ts)
@@ -166,19 +169,9 @@ export function buildApp(parts: AppParts): express.Express {
   mountDocs(app, parts.env.contracts, (req) => originOf(req, parts.tls)); // GeoNode's schema UIs, before dispatch
   app.use('/__geostub', (req, _res, next) => next(apiError('routeNotFound', req.originalUrl.split('?')[0])));
 
-  const run = (r: PlainRequest) => dispatch(parts.routes, parts.apis, parts.env, r);
-  // planted faults (`env.settings.faults`, none in normal use) are read per request: /__geostub/settings changes them
-  const planted = (r: PlainRequest) =>
-    parts.env.settings.faults?.length ? withFaults(parts.env.settings.faults, parts.routes, parts.env, run)(r) : run(r);
-  const answer = parts.resilience ? parts.resilience.around(planted) : planted;
+  const answer = requestPipeline({ ...parts, lookup });
   app.use(async (req: Request, res: Response, next: NextFunction) => {
     try {
-      const raw = Buffer.isBuffer(req.body) && req.body.length > 0 ? req.body : undefined;
-      const body = parseBody(
-        raw,
-        req.get('content-type'),
-        raw && bodyModeFor(parts.routes, req.method, req.originalUrl),
-      );
       const headers: Record<string, string | undefined> = {};
       for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
       const reply = await answer({
@@ -186,7 +179,7 @@ export function buildApp(parts: AppParts): express.Express {
         url: req.originalUrl,
         origin: originOf(req, parts.tls),
         headers,
-        body,
+        raw: Buffer.isBuffer(req.body) && req.body.length > 0 ? req.body : undefined,
         onIdentity: (user) => {
           if (user) res.locals.geostubUser = String(user.username ?? user.id ?? '');
         },
@@ -197,7 +190,8 @@ export function buildApp(parts: AppParts): express.Express {
     }
   });
 
-  // the one error handler: catalogued errors as the real API writes them, never a stack trace or HTML
+  // errors from before the request path (limits, body size) and from geostub's own routes, and bugs: catalogued
+  // errors as the real API writes them (through the request path's errorReply), never a stack trace or HTML
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     let e: ApiError;
     if (err instanceof ApiError) e = err;
@@ -212,7 +206,7 @@ export function buildApp(parts: AppParts): express.Express {
       e = apiError('internal');
     }
     if (res.headersSent) return;
-    send(res, { status: e.status, body: e.body, headers: e.headers }, e.errorName);
+    send(res, errorReply(e));
   });
   return app;
 }

@@ -1,30 +1,22 @@
 /**
- * The request path after express: route (contract route table) → trailing-slash rule → method → identity →
- * request validation (ajv) → behaviour → reply. Framework-free: it takes a plain request and returns a Reply.
+ * Stage 5 of the request path (pipeline.ts): the routed request answered — trailing-slash rule → query keys →
+ * identity → method → request validation (ajv) → behaviour → reply. Framework-free: it reads the routed request
+ * the first stage built (route and operation included: nothing is matched again) and returns a Reply or throws an
+ * ApiError.
  */
 import { apiError, ApiError } from '../errors/catalogue.js';
-import { matchRoute, type Method, type Route } from '../contracts/route-table.js';
+import type { Route } from '../contracts/route-table.js';
 import { describeErrors } from '../contracts/validators.js';
 import type { Behaviour, BehaviourRequest, Env, Reply } from '../behaviours/types.js';
-import { FORBIDDEN_KEYS, parseRawQuery } from '../query/raw-query.js';
+import { FORBIDDEN_KEYS } from '../query/raw-query.js';
 import type { StoredRecord } from '../store/collection.js';
-
-export interface PlainRequest {
-  method: string;
-  /** path + query as sent */
-  url: string;
-  origin: string;
-  headers: Record<string, string | undefined>;
-  body: { present: boolean; value: unknown };
-  /** told who the caller is, once known (for the exchange log) */
-  onIdentity?: (user: StoredRecord | null) => void;
-}
+import type { RoutedRequest } from './request.js';
 
 export interface ApiBinding {
   behaviours: Record<string, Behaviour>;
   identify(
     env: Env,
-    req: { headers: PlainRequest['headers']; query: URLSearchParams; route: Route },
+    req: { headers: RoutedRequest['headers']; query: URLSearchParams; route: Route },
   ): { user: StoredRecord | null; error?: ApiError };
   /** a method the route does not serve; `user` is the caller (a view may refuse an anonymous caller first) */
   methodNotAllowed(method: string, route: Route, user: StoredRecord | null): ApiError;
@@ -34,16 +26,8 @@ export interface ApiBinding {
   injectedError?(status: number): ApiError;
 }
 
-export function dispatch(
-  routes: Route[],
-  apis: Record<string, ApiBinding>,
-  env: Env,
-  req: PlainRequest,
-): Reply | Promise<Reply> {
-  const q = req.url.indexOf('?');
-  const pathname = q >= 0 ? req.url.slice(0, q) : req.url;
-  const search = q >= 0 ? req.url.slice(q + 1) : '';
-  const match = matchRoute(routes, pathname);
+export function dispatch(apis: Record<string, ApiBinding>, env: Env, req: RoutedRequest): Reply | Promise<Reply> {
+  const { match, pathname, search, query, op } = req;
   if (!match) throw apiError('routeNotFound', pathname);
   const { route, params, slashed } = match;
   if (route.slash === 'required' && !slashed) {
@@ -51,15 +35,12 @@ export function dispatch(
   }
   if (route.slash === 'none' && slashed) throw apiError('routeNotFound', pathname);
   const binding = apis[route.api];
-  const method = (req.method === 'HEAD' ? 'get' : req.method.toLowerCase()) as Method;
-  const query = parseRawQuery(search);
   for (const key of query.keys()) {
     if (key.split(/[[\]{}.]/).some((segment) => FORBIDDEN_KEYS.has(segment))) {
       throw apiError('parseError', `The query parameter "${key}" is not allowed.`);
     }
   }
-  const op = route.operations.get(method);
-  if (method === 'options' && !op) {
+  if (req.method === 'OPTIONS' && !op) {
     const allow = [...route.operations.keys()].map((m) => m.toUpperCase()).concat('OPTIONS');
     return {
       status: 200,
@@ -71,7 +52,7 @@ export function dispatch(
   req.onIdentity?.(identity.user);
   if (!op) {
     if (identity.error) throw identity.error;
-    throw binding.methodNotAllowed(req.method.toUpperCase(), route, identity.user);
+    throw binding.methodNotAllowed(req.method, route, identity.user);
   }
   if (identity.error) throw identity.error;
   const validate = env.validators.requestBody(op);
@@ -83,7 +64,7 @@ export function dispatch(
   if (!behaviour) throw new Error(`${op.operationId}: no behaviour named "${op.behaviour}"`);
   const breq: BehaviourRequest = {
     op,
-    method: req.method.toUpperCase() === 'HEAD' ? 'GET' : req.method.toUpperCase(),
+    method: req.method === 'HEAD' ? 'GET' : req.method,
     pathname,
     origin: req.origin,
     params,

@@ -15,7 +15,7 @@ import { apiError } from '../errors/catalogue.js';
 import type { Env, Reply } from '../behaviours/types.js';
 import { bookOf } from '../behaviours/jobs.js';
 import { PACKAGE_ROOT } from '../contracts/load.js';
-import { FAULTS } from './faults.js';
+import { FAULTS } from './faults/index.js';
 import type { Exchange, ExchangeLog } from './request-log.js';
 import { inspectorPage, signInPage } from './inspector-page.js';
 import { adminCaller, gateOpen, type AdminCaller, type AdminGate, type SuperuserAccess } from './admin-access.js';

@@ -15,7 +15,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { LatencyRange, ResilienceRule, ServerSettings } from '../behaviours/types.js';
-import { FAULTS, unknownFaults } from './faults.js';
+import { FAULTS, unknownFaults } from './faults/index.js';
 
 /** Statuses geostub can inject (each has the real servers' body in the error catalogue). */
 export const INJECTABLE_STATUSES = [429, 500, 502, 503, 504] as const;
@@ -229,7 +229,7 @@ export async function readResilienceConfig(file: string): Promise<Partial<Resili
   }
 }
 
-/** Resilience settings as a caller writes them (`GeostubOptions`), before validation. */
+/** Resilience settings as a caller writes them (`ServerStartOptions`, `GeostubOptions`), before validation. */
 export interface ResilienceOptions {
   /** ms: 300, "100-800" or {min, max} */
   latency?: number | string | LatencyRange | null;

@@ -1,0 +1,27 @@
+/** The shape of a planted fault (the catalogue in index.ts): a named transform of the request, the answer or the reply. */
+import type { Operation } from '../../contracts/route-table.js';
+import type { Env, Reply } from '../../behaviours/types.js';
+import type { RoutedRequest } from '../request.js';
+
+/** Where a fault is applied: the routed request as sent, before any fault rewrote it. */
+export interface At {
+  op?: Operation;
+  /** upper case */
+  method: string;
+  query: URLSearchParams;
+  env: Env;
+}
+
+export type Run = (req: RoutedRequest) => Reply | Promise<Reply>;
+
+export interface Fault {
+  name: string;
+  area: string;
+  description: string;
+  request?(req: RoutedRequest, at: At): RoutedRequest;
+  answer?(req: RoutedRequest, at: At): Reply | undefined;
+  /** applied to every answer of the faulted stages, errors included (seen as the reply they would be) */
+  reply?(reply: Reply, at: At): Reply;
+  /** answer in the server's place, using the honest server (`run`) to read what it needs; undefined: not this request */
+  around?(req: RoutedRequest, at: At, run: Run): Promise<Reply | undefined>;
+}

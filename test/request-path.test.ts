@@ -1,0 +1,124 @@
+/**
+ * One routed request: the contract route table is looked up once per API request, whatever the request carries
+ * (a body, a planted fault, latency, a `Prefer` header) — body parsing, faults, resilience and dispatch read the
+ * one routed request the first stage builds (src/server/pipeline.ts). The lookups are counted through the
+ * `routeLookup` start option, which wraps the route table's match function for this server only.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { matchRoute, type Route } from '../src/contracts/route-table.js';
+import { startTestServer, type TestServer } from './helpers/server.js';
+
+let server: TestServer;
+const looked: string[] = [];
+
+beforeAll(async () => {
+  server = await startTestServer({
+    jobDuration: 0,
+    routeLookup: (routes: Route[], pathname: string) => {
+      looked.push(pathname);
+      return matchRoute(routes, pathname);
+    },
+  });
+});
+afterAll(() => server.close());
+
+const settings = (patch: Record<string, unknown>) =>
+  server.request('PATCH', '/__geostub/settings', { body: patch }).then((r) => expect(r.status).toBe(200));
+
+beforeEach(async () => {
+  await settings({ faults: [], latency: null });
+  looked.length = 0;
+});
+
+/** The request, and how many route lookups answering it took. */
+async function lookups(...args: Parameters<TestServer['request']>): Promise<{ status: number; count: number }> {
+  looked.length = 0;
+  const res = await server.request(...args);
+  return { status: res.status, count: looked.length };
+}
+
+describe('route lookups per request', () => {
+  it('a plain GET, a GET with a query and a detail are routed once', async () => {
+    expect(await lookups('GET', '/api/v2/resources/')).toEqual({ status: 200, count: 1 });
+    expect(await lookups('GET', '/api/v2/resources/?page_size=2&sort[]=title')).toEqual({ status: 200, count: 1 });
+    expect(await lookups('GET', '/api/v2/users/1/')).toMatchObject({ count: 1 });
+    expect(await lookups('GET', '/services/api/v1/data/?kind=vector')).toMatchObject({ count: 1 });
+  });
+
+  it('a POST with a JSON body, with a form-or-json body and with a body that does not parse are routed once', async () => {
+    expect(await lookups('POST', '/api/v2/keywords/', { body: { name: 'x' } })).toMatchObject({ count: 1 });
+    expect(await lookups('PUT', '/api/v2/resources/1/copy/', { body: { title: 'copy' } })).toMatchObject({
+      count: 1,
+    });
+    const bad = await lookups('POST', '/api/v2/keywords/', {
+      raw: '{not json',
+      headers: { 'Content-Type': 'application/json' },
+    });
+    expect(bad).toEqual({ status: 400, count: 1 });
+  });
+
+  it('errors of every stage are routed once: a 404 path, a 405 method, a 401, a slash redirect', async () => {
+    // an unknown path is looked up once: the lookup is what finds there is no route (dispatch answers the 404)
+    expect(await lookups('GET', '/api/v2/no-such-thing/')).toEqual({ status: 404, count: 1 });
+    expect(await lookups('DELETE', '/api/v2/resources/')).toMatchObject({ count: 1 });
+    expect(await lookups('POST', '/api/v2/keywords/', { body: { name: 'x' }, as: null })).toMatchObject({ count: 1 });
+    expect(await lookups('GET', '/api/v2/resources?page=1', { as: null })).toMatchObject({ count: 1 });
+  });
+
+  it('a request under planted faults is routed once (request rewrites, answers in place, reply rewrites)', async () => {
+    await settings({ faults: ['filter-ignored', 'not-found-as-400', 'bulk-delete-noop', 'query-gt-as-gte'] });
+    looked.length = 0;
+    expect(await lookups('GET', '/api/v2/resources/?filter{title.icontains}=a')).toEqual({ status: 200, count: 1 });
+    expect(await lookups('GET', '/api/v2/resources/999999/')).toEqual({ status: 400, count: 1 });
+    expect(await lookups('GET', '/api/v2/no-such-thing/')).toEqual({ status: 400, count: 1 });
+    expect(await lookups('POST', '/api/v2/keywords/', { body: { name: 'y' } })).toMatchObject({ count: 1 });
+  });
+
+  it('a request under latency or a Prefer header is routed once', async () => {
+    await settings({ latency: 1 });
+    looked.length = 0;
+    const delayed = await server.request('GET', '/api/v2/resources/');
+    expect(delayed.headers.get('x-geostub-delay')).toBe('1');
+    expect(looked.length).toBe(1);
+    await settings({ latency: null });
+    // injected 503 (not documented: the API's error shape), a documented 404, a 2xx the operation answers itself
+    expect(await lookups('GET', '/api/v2/resources/', { headers: { Prefer: 'status=503' } })).toEqual({
+      status: 503,
+      count: 1,
+    });
+    expect(await lookups('GET', '/api/v2/resources/1/', { headers: { Prefer: 'status=404' } })).toEqual({
+      status: 404,
+      count: 1,
+    });
+    expect(await lookups('GET', '/api/v2/resources/', { headers: { Prefer: 'delay=1, status=200' } })).toEqual({
+      status: 200,
+      count: 1,
+    });
+  });
+
+  it('the worst case today — a body, a planted fault and Prefer together — is routed once', async () => {
+    await settings({ faults: ['create-answers-200'] });
+    looked.length = 0;
+    const r = await lookups('PUT', '/api/v2/resources/1/copy/', {
+      body: { title: 'copy' },
+      headers: { Prefer: 'status=200' },
+    });
+    expect(r.count).toBe(1);
+  });
+
+  it("geostub's own pages (docs, inspector, health, admin) are not API requests: no lookup", async () => {
+    expect(await lookups('GET', '/api/v2/schema/swagger-ui/')).toEqual({ status: 200, count: 0 });
+    expect(await lookups('GET', '/api/v2/schema/redoc/')).toEqual({ status: 200, count: 0 });
+    expect(await lookups('GET', '/__geostub/inspector/faults')).toEqual({ status: 200, count: 0 });
+    expect(await lookups('GET', '/__geostub/health')).toEqual({ status: 200, count: 0 });
+    expect(await lookups('GET', '/__geostub/no-such-page')).toEqual({ status: 404, count: 0 });
+  });
+
+  it('a CORS preflight is answered by the CORS stage from one lookup (the methods the path serves)', async () => {
+    const r = await lookups('OPTIONS', '/api/v2/resources/', {
+      as: null,
+      headers: { Origin: 'http://localhost:5173', 'Access-Control-Request-Method': 'PATCH' },
+    });
+    expect(r).toEqual({ status: 204, count: 1 });
+  });
+});
