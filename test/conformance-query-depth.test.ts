@@ -1,6 +1,6 @@
 /**
  * The query-depth cases: against the honest mock they pass read-only and say how many cases ran per field kind and
- * lookup; each planted query fault (src/server/query-faults.ts) fails the run on a query case of the lookup or
+ * lookup; each planted query fault (src/server/faults/query.ts) fails the run on a query case of the lookup or
  * combination it breaks, named with the expected and the actual pks.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -122,3 +122,51 @@ describe('route lookups per request', () => {
     expect(r).toEqual({ status: 204, count: 1 });
   });
 });
+
+describe('one error form: every stage throws an ApiError, one place names it in X-Geostub-Error', () => {
+  const named = async (...args: Parameters<TestServer['request']>) => {
+    const r = await server.request(...args);
+    return { status: r.status, error: r.headers.get('x-geostub-error'), delay: r.headers.get('x-geostub-delay') };
+  };
+
+  it('errors of the body stage, dispatch and resilience are named', async () => {
+    const bad = { raw: '{not json', headers: { 'Content-Type': 'application/json' } };
+    expect(await named('POST', '/api/v2/keywords/', bad)).toMatchObject({ status: 400, error: 'parseError' });
+    expect(await named('GET', '/api/v2/no-such-thing/')).toMatchObject({ status: 404, error: 'routeNotFound' });
+    expect(await named('GET', '/api/v2/resources/', { headers: { Prefer: 'status=503' } })).toMatchObject({
+      status: 503,
+      error: 'injectedGeonode',
+    });
+    await settings({ latency: 1 });
+    expect(await named('GET', '/api/v2/no-such-thing/')).toEqual({ status: 404, error: 'routeNotFound', delay: '1' });
+  });
+
+  it('an error a planted fault reshapes keeps its name; a reply the fault answers itself has none', async () => {
+    await settings({ faults: ['not-found-as-400', 'method-not-allowed-as-404'] });
+    const reshaped = await server.request('GET', '/api/v2/no-such-thing/');
+    expect(reshaped.status).toBe(400);
+    expect(reshaped.headers.get('x-geostub-error')).toBe('routeNotFound');
+    expect(reshaped.json).toEqual((await settingsOff(() => server.request('GET', '/api/v2/no-such-thing/'))).json);
+    const own = await server.request('DELETE', '/api/v2/resources/');
+    expect(own.status).toBe(404);
+    expect(own.json).toEqual({ detail: 'Not found.' });
+    expect(own.headers.get('x-geostub-error')).toBeNull();
+    await settings({ faults: ['error-body-text'] });
+    const text = await server.request('GET', '/api/v2/resources/?filter{no_such_field}=1');
+    expect([text.status, text.text, text.headers.get('x-geostub-error')]).toEqual([400, 'Bad Request', null]);
+    // the body stage comes before the faults: its errors are not theirs to rewrite
+    const bad = { raw: '{not json', headers: { 'Content-Type': 'application/json' } };
+    expect(await named('POST', '/api/v2/keywords/', bad)).toMatchObject({ status: 400, error: 'parseError' });
+  });
+});
+
+/** `f` with no planted fault, the faults planted now put back after. */
+async function settingsOff<T>(f: () => Promise<T>): Promise<T> {
+  const faults = server.env.settings.faults;
+  await settings({ faults: [] });
+  try {
+    return await f();
+  } finally {
+    await settings({ faults });
+  }
+}

@@ -193,7 +193,7 @@ export function settingsView(s: ResilienceSettings): ResilienceSettings {
   };
 }
 
-/** `["total-off-by-one", …]`: planted faults by name (`src/server/faults.ts`), each a known one. */
+/** `["total-off-by-one", …]`: planted faults by name (`src/server/faults/`), each a known one. */
 export function parseFaults(v: unknown, where = 'faults'): string[] {
   if (!Array.isArray(v) || v.some((n) => typeof n !== 'string'))
     throw new SettingsError(`${where} must be a list of fault names (got ${show(v)})`);
