@@ -7,8 +7,6 @@ import { apiError } from '../errors/catalogue.js';
 import { findForbiddenKey } from '../query/raw-query.js';
 import type { ParsedBody, RoutedRequest } from './request.js';
 
-export type { ParsedBody } from './request.js';
-
 export type BodyMode = 'form-or-json';
 
 function parseForm(text: string): Record<string, unknown> {

@@ -12,7 +12,8 @@
  *                                 it in `X-Geostub-Error` (express's error handler uses it for the rest)
  *
  * Every stage reads the routed request of stage 1: nothing matches a route or parses the URL again. Errors have
- * one form, a thrown ApiError, from any stage; a planted fault that rewrites an error throws it reshaped (faults/apply.ts).
+ * one form, a thrown ApiError, from any stage; a planted fault that rewrites an error throws it again, reshaped
+ * (faults/apply.ts). docs/development.md#the-request-path tells the same in prose.
  */
 import { ApiError } from '../errors/catalogue.js';
 import type { Env, Reply } from '../behaviours/types.js';

@@ -1,4 +1,4 @@
-/** The shape of a planted fault (the catalogue in index.ts): a named transform of the request, the answer or the reply. */
+/** The shape of a planted fault (the catalogue is index.ts): a named transform of the request, answer or reply. */
 import type { Operation } from '../../contracts/route-table.js';
 import type { Env, Reply } from '../../behaviours/types.js';
 import type { RoutedRequest } from '../request.js';
@@ -22,6 +22,6 @@ export interface Fault {
   answer?(req: RoutedRequest, at: At): Reply | undefined;
   /** applied to every answer of the faulted stages, errors included (seen as the reply they would be) */
   reply?(reply: Reply, at: At): Reply;
-  /** answer in the server's place, using the honest server (`run`) to read what it needs; undefined: not this request */
+  /** answer in the server's place, asking the honest server (`run`) what it needs; undefined: not this request */
   around?(req: RoutedRequest, at: At, run: Run): Promise<Reply | undefined>;
 }
