@@ -1,11 +1,11 @@
 /** Express assembly: CORS, body limit, due job steps, admin routes, then every API request goes through the request
  *  path (pipeline.ts). */
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { ApiError, apiError } from '../errors/catalogue.js';
-import type { Env, Reply } from '../behaviours/types.js';
+import { ApiError, apiError } from '../core/errors.js';
+import type { Env, Reply } from '../core/types.js';
 import { matchRoute, type Route } from '../contracts/route-table.js';
 import { mountJobRoutes, runDueJobs } from './admin-jobs.js';
-import type { ApiBinding } from './dispatch.js';
+import type { ApiBinding } from '../core/binding.js';
 import { errorReply, requestPipeline } from './pipeline.js';
 import type { RouteLookup } from './request.js';
 import { replyHeadersFit, urlLimit } from './limits.js';
@@ -16,7 +16,7 @@ import { mountDocs } from './docs-pages.js';
 import { mountInspector } from './inspector.js';
 import { corsHeaders } from './cors.js';
 import { adminGuard, type AdminGate } from './admin-access.js';
-import { flatHeaders, maskUrls } from '../behaviours/masking.js';
+import { flatHeaders, maskUrls } from '../core/masking.js';
 
 export interface AppParts {
   env: Env;

@@ -4,27 +4,12 @@
  * the first stage built (route and operation included: nothing is matched again) and returns a Reply or throws an
  * ApiError.
  */
-import { apiError, ApiError } from '../errors/catalogue.js';
-import type { Route } from '../contracts/route-table.js';
+import { apiError } from '../core/errors.js';
 import { describeErrors } from '../contracts/validators.js';
-import type { Behaviour, BehaviourRequest, Env, Reply } from '../behaviours/types.js';
+import type { BehaviourRequest, Env, Reply } from '../core/types.js';
 import { FORBIDDEN_KEYS } from '../query/raw-query.js';
-import type { StoredRecord } from '../store/collection.js';
+import type { ApiBinding } from '../core/binding.js';
 import type { RoutedRequest } from './request.js';
-
-export interface ApiBinding {
-  behaviours: Record<string, Behaviour>;
-  identify(
-    env: Env,
-    req: { headers: RoutedRequest['headers']; query: URLSearchParams; route: Route },
-  ): { user: StoredRecord | null; error?: ApiError };
-  /** a method the route does not serve; `user` is the caller (a view may refuse an anonymous caller first) */
-  methodNotAllowed(method: string, route: Route, user: StoredRecord | null): ApiError;
-  /** a validation problem → the API's 400 */
-  invalidBody(message: string, field: string | undefined): ApiError;
-  /** an injected failure (429/5xx, resilience testing) in the API's error shape */
-  injectedError?(status: number): ApiError;
-}
 
 export function dispatch(apis: Record<string, ApiBinding>, env: Env, req: RoutedRequest): Reply | Promise<Reply> {
   const { match, pathname, search, query, op } = req;

@@ -15,11 +15,12 @@
  * one form, a thrown ApiError, from any stage; a planted fault that rewrites an error throws it again, reshaped
  * (faults/apply.ts). docs/development.md#the-request-path tells the same in prose.
  */
-import { ApiError } from '../errors/catalogue.js';
-import type { Env, Reply } from '../behaviours/types.js';
+import { ApiError } from '../core/errors.js';
+import type { Env, Reply } from '../core/types.js';
 import type { Route } from '../contracts/route-table.js';
 import { readBody } from './body.js';
-import { dispatch, type ApiBinding } from './dispatch.js';
+import type { ApiBinding } from '../core/binding.js';
+import { dispatch } from './dispatch.js';
 import { applyFaults } from './faults/apply.js';
 import { faultsNamed } from './faults/index.js';
 import type { Resilience } from './resilience.js';

@@ -18,10 +18,10 @@
  * settings are read on every request, so `PATCH /__geostub/settings` takes effect at once. Pending delays end when
  * the server closes (their timers are cleared and the requests answered 503), so nothing keeps the process alive.
  */
-import { ApiError, apiError } from '../errors/catalogue.js';
+import { ApiError, apiError } from '../core/errors.js';
 import { documentedAnswer, documentedStatuses } from '../contracts/examples.js';
-import type { Env, Reply } from '../behaviours/types.js';
-import type { ApiBinding } from './dispatch.js';
+import type { Env, Reply } from '../core/types.js';
+import type { ApiBinding } from '../core/binding.js';
 import type { RoutedRequest } from './request.js';
 import { DEFAULT_ERROR_STATUSES, INJECTABLE_STATUSES, MAX_DELAY_MS, ruleMatches } from './resilience-config.js';
 

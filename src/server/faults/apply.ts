@@ -5,8 +5,8 @@
  * it a response. A fault that answers a reply of its own instead (a new reply, without the error's headers) speaks
  * for the server, and geostub's error name goes with the headers. Without faults this stage is not in the path.
  */
-import { ApiError } from '../../errors/catalogue.js';
-import type { Env, Reply } from '../../behaviours/types.js';
+import { ApiError } from '../../core/errors.js';
+import type { Env, Reply } from '../../core/types.js';
 import type { RoutedRequest } from '../request.js';
 import type { At, Fault, Run } from './types.js';
 

@@ -1,5 +1,5 @@
 /** What planted faults are written with: reading GeoNode and catalogue pages, rewriting requests and replies. */
-import type { Env, Reply } from '../../behaviours/types.js';
+import type { Env, Reply } from '../../core/types.js';
 import { withSearch, type RoutedRequest } from '../request.js';
 import type { At } from './types.js';
 

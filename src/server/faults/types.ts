@@ -1,6 +1,6 @@
 /** The shape of a planted fault (the catalogue is index.ts): a named transform of the request, answer or reply. */
 import type { Operation } from '../../contracts/route-table.js';
-import type { Env, Reply } from '../../behaviours/types.js';
+import type { Env, Reply } from '../../core/types.js';
 import type { RoutedRequest } from '../request.js';
 
 /** Where a fault is applied: the routed request as sent, before any fault rewrote it. */
