@@ -66,12 +66,24 @@ describe('route lookups per request', () => {
   });
 
   it('a request under planted faults is routed once (request rewrites, answers in place, reply rewrites)', async () => {
-    await settings({ faults: ['filter-ignored', 'not-found-as-400', 'bulk-delete-noop', 'query-gt-as-gte'] });
+    const faults = [
+      'filter-ignored',
+      'not-found-as-400',
+      'bulk-delete-noop',
+      'query-gt-as-gte',
+      'query-integer-as-text',
+    ];
+    await settings({ faults });
     looked.length = 0;
     expect(await lookups('GET', '/api/v2/resources/?filter{title.icontains}=a')).toEqual({ status: 200, count: 1 });
     expect(await lookups('GET', '/api/v2/resources/999999/')).toEqual({ status: 400, count: 1 });
     expect(await lookups('GET', '/api/v2/no-such-thing/')).toEqual({ status: 400, count: 1 });
     expect(await lookups('POST', '/api/v2/keywords/', { body: { name: 'y' } })).toMatchObject({ count: 1 });
+    // a fault that answers in the server's place, asking the honest server for the whole list (`around`)
+    const lte9 = '/api/v2/resources/?filter{pk.lte}=9&page_size=3';
+    expect(await lookups('GET', lte9)).toEqual({ status: 200, count: 1 });
+    const [faulted, honest] = [await server.request('GET', lte9), await settingsOff(() => server.request('GET', lte9))];
+    expect(faulted.json.total).toBeGreaterThan(honest.json.total); // "10" <= "9" as text: the fault did answer
   });
 
   it('a request under latency or a Prefer header is routed once', async () => {
