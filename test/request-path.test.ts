@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { matchRoute, type Route } from '../src/contracts/route-table.js';
+import { reroute, routeRequest } from '../src/server/request.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 
 let server: TestServer;
@@ -116,6 +117,26 @@ describe('route lookups per request', () => {
       headers: { Prefer: 'status=200' },
     });
     expect(r.count).toBe(1);
+  });
+
+  it('a fault that asks the honest server about another path routes that request itself (At.reroute)', () => {
+    const count = (routes: Route[], pathname: string) => {
+      looked.push(pathname);
+      return matchRoute(routes, pathname);
+    };
+    const incoming = { method: 'GET', url: '/services/api/v1/data/latest/?kind=vector', origin: '', headers: {} };
+    const latest = routeRequest({ ...incoming, raw: undefined }, server.routes, count);
+    const published = reroute(latest, '/services/api/v1/data/?page=2', server.routes, count);
+    expect([latest.match?.route.path, published.match?.route.path]).toEqual([
+      '/services/api/v1/data/latest/',
+      '/services/api/v1/data/',
+    ]);
+    expect([published.search, published.query.get('page'), published.op?.operationId]).toEqual([
+      'page=2',
+      '2',
+      server.routes.find((r) => r.path === '/services/api/v1/data/')?.operations.get('get')?.operationId,
+    ]);
+    expect(looked).toEqual(['/services/api/v1/data/latest/', '/services/api/v1/data/']);
   });
 
   it("geostub's own pages (docs, inspector, health, admin) are not API requests: no lookup", async () => {

@@ -24,7 +24,7 @@ import { dispatch } from './dispatch.js';
 import { applyFaults } from './faults/apply.js';
 import { faultsNamed } from './faults/index.js';
 import type { Resilience } from './resilience.js';
-import { routeRequest, type IncomingRequest, type RouteLookup, type RoutedRequest } from './request.js';
+import { reroute, routeRequest, type IncomingRequest, type RouteLookup, type RoutedRequest } from './request.js';
 
 export interface PipelineParts {
   env: Env;
@@ -45,9 +45,10 @@ export function requestPipeline(parts: PipelineParts): (incoming: IncomingReques
   const { env, routes, apis, lookup, resilience } = parts;
   const run = (req: RoutedRequest) => dispatch(apis, env, req); // 5
   // planted faults are read per request: /__geostub/settings changes them
+  const where = { env, reroute: (req: RoutedRequest, url: string) => reroute(req, url, routes, lookup) };
   const planted = (req: RoutedRequest) => {
     const names = env.settings.faults;
-    return names?.length ? applyFaults(faultsNamed(names), env, req, run) : run(req); // 4
+    return names?.length ? applyFaults(faultsNamed(names), where, req, run) : run(req); // 4
   };
   const resilient = resilience ? (req: RoutedRequest) => resilience.stage(req, planted) : planted; // 3
   return async (incoming) => {

@@ -76,3 +76,15 @@ export function routeRequest(incoming: IncomingRequest, routes: Route[], lookup:
 export function withSearch(req: RoutedRequest, search: string): RoutedRequest {
   return { ...req, search, query: new URLSearchParams(search) };
 }
+
+/**
+ * The request sent to another URL of the same server, routed anew (its own lookup): for a planted fault that asks
+ * the honest server about another path than the one asked (`At.reroute`). The body and caller stay the request's.
+ */
+export function reroute(req: RoutedRequest, url: string, routes: Route[], lookup: RouteLookup): RoutedRequest {
+  const { method, origin, headers, onIdentity } = req;
+  return {
+    ...routeRequest({ method, url, origin, headers, raw: undefined, onIdentity }, routes, lookup),
+    body: req.body,
+  };
+}

@@ -6,13 +6,18 @@
  * for the server, and geostub's error name goes with the headers. Without faults this stage is not in the path.
  */
 import { ApiError } from '../../core/errors.js';
-import type { Env, Reply } from '../../core/types.js';
+import type { Reply } from '../../core/types.js';
 import type { RoutedRequest } from '../request.js';
 import type { At, Fault, Run } from './types.js';
 
 /** Stage 4: `run` (dispatch) with the faults around it. */
-export async function applyFaults(faults: Fault[], env: Env, original: RoutedRequest, run: Run): Promise<Reply> {
-  const at: At = { op: original.op, method: original.method, query: original.query, env };
+export async function applyFaults(
+  faults: Fault[],
+  where: Pick<At, 'env' | 'reroute'>,
+  original: RoutedRequest,
+  run: Run,
+): Promise<Reply> {
+  const at: At = { op: original.op, method: original.method, query: original.query, ...where };
   let req = original;
   for (const f of faults) if (f.request) req = f.request(req, at);
   let reply: Reply | undefined;

@@ -10,6 +10,9 @@ export interface At {
   method: string;
   query: URLSearchParams;
   env: Env;
+  /** the request sent to another path (`/data/` for `/data/latest/`), routed anew: for `around` faults that ask
+   *  the honest server about another path (a lookup of its own; a fault changing only the query uses withSearch) */
+  reroute(req: RoutedRequest, url: string): RoutedRequest;
 }
 
 export type Run = (req: RoutedRequest) => Reply | Promise<Reply>;
