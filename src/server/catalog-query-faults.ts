@@ -1,0 +1,172 @@
+/**
+ * Planted catalogue query faults (`--fault NAME`, area `query language`): each gets one Koordinates catalogue
+ * filter subtly wrong — a licence matched by type, a type matched as a prefix, a jurisdiction's case, a version
+ * compared as text, a date bound made inclusive, a capitalised boolean, a search term's case — while every page
+ * stays well formed (X-Resource-Range, Link), so only the runner's catalogue query-depth cases can tell.
+ *
+ * Most answer the list themselves (`around`): the honest server is asked the request without the filter (the
+ * detailed items, `Expand: list`, show the licence), the wrong rule is applied to what it lists, and the page is
+ * cut from the result. A request without `Expand: list` is answered honestly.
+ */
+import { catalogLinks, catalogPage, resourceRange } from '../query/catalog-page.js';
+import { parseCatalogDate } from '../query/catalog-parse.js';
+import type { Reply } from '../behaviours/types.js';
+import type { PlainRequest } from './dispatch.js';
+import type { At, Fault } from './fault-types.js';
+
+type Obj = Record<string, unknown>;
+type Pair = [string, string];
+const WALK = 1000;
+
+const isCatalogList = (at: At) =>
+  at.method === 'GET' && at.op?.api === 'koordinates' && at.op.behaviour === 'catalogList';
+const expanded = (req: PlainRequest) => /^\s*list\s*$/i.test(req.headers.expand ?? '');
+const licence = (i: Obj) => (i.license && typeof i.license === 'object' ? (i.license as Obj) : undefined);
+
+/**
+ * The catalogue list answered by `keep` over what the honest server lists for the request without the names
+ * `twist` takes over; undefined (the honest answer) when `twist` does not apply.
+ */
+async function answerCatalogWith(
+  req: PlainRequest,
+  at: At,
+  run: (req: PlainRequest) => Reply | Promise<Reply>,
+  names: string[],
+  keep: (values: Map<string, string[]>) => ((item: Obj, all: Obj[]) => boolean) | undefined,
+): Promise<Reply | undefined> {
+  if (!isCatalogList(at) || !expanded(req)) return undefined;
+  const values = new Map(names.map((n) => [n, at.query.getAll(n).filter((v) => v !== '')]));
+  const rule = [...values.values()].some((v) => v.length) ? keep(values) : undefined;
+  if (!rule) return undefined;
+  const path = req.url.split('?')[0];
+  const rest: Pair[] = [...at.query].filter(([k]) => !names.includes(k) && k !== 'page' && k !== 'page_size');
+  const all: Obj[] = [];
+  let first: Reply | undefined;
+  for (let page = 1; ; page++) {
+    const q = new URLSearchParams([...rest, ['page', String(page)], ['page_size', String(WALK)]]);
+    const got = await run({ ...req, url: `${path}?${q.toString()}` });
+    if (got.status !== 200 || !Array.isArray(got.body)) return got;
+    first ??= got;
+    all.push(...(got.body as Obj[]));
+    const total = Number(/\/(\d+)$/.exec(got.headers?.['X-Resource-Range'] ?? '')?.[1] ?? all.length);
+    if (all.length >= total || !got.body.length) break;
+  }
+  const kept = all.filter((i) => rule(i, all));
+  const page = Number(at.query.get('page') ?? '1') || 1;
+  const size = Number(at.query.get('page_size') ?? '100') || 100;
+  const { start, end } = catalogPage(kept.length, page, size);
+  return {
+    ...first!,
+    sharedBody: false,
+    body: kept.slice(start, end),
+    headers: {
+      ...first!.headers,
+      'X-Paginate-By': String(size),
+      'X-Resource-Range': resourceRange(start, end, kept.length),
+      Link: catalogLinks(req.origin + path, at.query, page, size, kept.length),
+    },
+  };
+}
+
+/** The catalogue request's query rewritten pair by pair. */
+function rewriteCatalog(req: PlainRequest, at: At, f: (pairs: Pair[]) => Pair[]): PlainRequest {
+  const q = req.url.indexOf('?');
+  if (!isCatalogList(at) || q < 0) return req;
+  return {
+    ...req,
+    url: `${req.url.slice(0, q)}?${new URLSearchParams(f([...new URLSearchParams(req.url.slice(q + 1))])).toString()}`,
+  };
+}
+
+export const CATALOG_QUERY_FAULTS: Fault[] = [
+  {
+    name: 'catalog-license-by-type',
+    area: 'query language',
+    description:
+      'catalogue license=<id> matches every licence of that licence’s type (license=5, CC BY 3.0 NZ, also CC BY 4.0)',
+    around: (req, at, run) =>
+      answerCatalogWith(req, at, run, ['license'], (v) => {
+        const ids = v.get('license')!;
+        if (!ids.every((x) => /^\d+$/.test(x))) return undefined;
+        return (i, all) => {
+          const types = new Set(
+            all
+              .map(licence)
+              .filter((l) => l && ids.includes(String(l.id)))
+              .map((l) => l!.type),
+          );
+          return types.has(licence(i)?.type);
+        };
+      }),
+  },
+  {
+    name: 'catalog-license-type-prefix',
+    area: 'query language',
+    description: 'catalogue license.type=cc-by also matches the types that extend it (cc-by-nc, cc-by-sa, …)',
+    around: (req, at, run) =>
+      answerCatalogWith(req, at, run, ['license.type'], (v) => (i) => {
+        const t = String(licence(i)?.type ?? '');
+        return v.get('license.type')!.some((w) => t === w || t.startsWith(`${w}-`));
+      }),
+  },
+  {
+    name: 'catalog-license-jurisdiction-case-sensitive',
+    area: 'query language',
+    description: 'catalogue license.jurisdiction is compared case-sensitively (NZ matches no licence: they hold nz)',
+    around: (req, at, run) =>
+      answerCatalogWith(
+        req,
+        at,
+        run,
+        ['license.jurisdiction'],
+        (v) => (i) => v.get('license.jurisdiction')!.includes(String(licence(i)?.jurisdiction ?? '')),
+      ),
+  },
+  {
+    name: 'catalog-license-version-as-text',
+    area: 'query language',
+    description: 'catalogue license.version is compared as text (3 matches no 3.0 licence, where it means every 3.x)',
+    around: (req, at, run) =>
+      answerCatalogWith(
+        req,
+        at,
+        run,
+        ['license.version'],
+        (v) => (i) => v.get('license.version')!.includes(String(licence(i)?.version ?? '')),
+      ),
+  },
+  {
+    name: 'catalog-date-after-inclusive',
+    area: 'query language',
+    description: 'catalogue created_at.after / updated_at.after keep the items at the bound (>= instead of >)',
+    request: (req, at) =>
+      rewriteCatalog(req, at, (pairs) =>
+        pairs.map(([k, v]) => {
+          const t = /^(created|updated)_at\.after$/.test(k) ? parseCatalogDate(v) : undefined;
+          return [k, t === undefined ? v : new Date(t - 1).toISOString()];
+        }),
+      ),
+  },
+  {
+    name: 'catalog-public-capitalised-false',
+    area: 'query language',
+    description: 'catalogue public=True (capitalised, as the Python client sends it) is read as false',
+    request: (req, at) =>
+      rewriteCatalog(req, at, (pairs) =>
+        pairs.map(([k, v]) => [k, k === 'public' && v !== 'true' && v.toLowerCase() === 'true' ? 'false' : v]),
+      ),
+  },
+  {
+    name: 'catalog-q-case-sensitive',
+    area: 'query language',
+    description: 'catalogue q terms match case-sensitively (Road does not find “road”)',
+    around: (req, at, run) =>
+      answerCatalogWith(req, at, run, ['q'], (v) => {
+        const terms = v.get('q')!.flatMap((x) => x.split(/\s+/).filter(Boolean));
+        return (i) => {
+          const text = [i.title, i.name, i.description, ...((i.tags as string[] | undefined) ?? [])].join('\n');
+          return terms.some((t) => text.includes(t));
+        };
+      }),
+  },
+];
