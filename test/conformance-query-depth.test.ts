@@ -48,6 +48,7 @@ const NAMED_BY: Record<string, [check: string, queryCase: RegExp]> = {
     /\[catalogue ((created|updated)_at\.after|or)\] (created|updated)_at\.after=/,
   ],
   'catalog-public-capitalised-false': ['filter_complete', /\[catalogue public\] public=True/],
+  'catalog-version-status-published': ['filter_complete', /\[catalogue (version\.status|or)\] version\.status=/],
   'catalog-q-case-sensitive': ['filter_complete', /\[catalogue (q|or)\] q=[A-Z]+/],
 };
 
@@ -222,7 +223,10 @@ describe('planted query faults', () => {
           credentials: CREDENTIALS,
           timeoutMs: 30000,
           queryDepth,
-          only: catalogue ? ['GET /services/api/v1/data/ · query depth'] : ONLY,
+          // version.status is a filter of /data/latest/ only
+          only: catalogue
+            ? [`GET /services/api/v1/data/${fault.includes('version-status') ? 'latest/' : ''} · query depth`]
+            : ONLY,
         });
         const named = report.failures.filter((f) => check.split('|').includes(f.check) && queryCase.test(f.expected));
         expect(

@@ -24,8 +24,8 @@ const expanded = (req: PlainRequest) => /^\s*list\s*$/i.test(req.headers.expand 
 const licence = (i: Obj) => (i.license && typeof i.license === 'object' ? (i.license as Obj) : undefined);
 
 /**
- * The catalogue list answered by `keep` over what the honest server lists for the request without the names
- * `twist` takes over; undefined (the honest answer) when `twist` does not apply.
+ * The catalogue list answered by `keep`'s rule over what the honest server lists for the request without the
+ * `names` it takes over; undefined (the honest answer) when `keep` gives no rule.
  */
 async function answerCatalogWith(
   req: PlainRequest,
@@ -40,32 +40,44 @@ async function answerCatalogWith(
   if (!rule) return undefined;
   const path = req.url.split('?')[0];
   const rest: Pair[] = [...at.query].filter(([k]) => !names.includes(k) && k !== 'page' && k !== 'page_size');
-  const all: Obj[] = [];
-  let first: Reply | undefined;
-  for (let page = 1; ; page++) {
-    const q = new URLSearchParams([...rest, ['page', String(page)], ['page_size', String(WALK)]]);
-    const got = await run({ ...req, url: `${path}?${q.toString()}` });
-    if (got.status !== 200 || !Array.isArray(got.body)) return got;
-    first ??= got;
-    all.push(...(got.body as Obj[]));
-    const total = Number(/\/(\d+)$/.exec(got.headers?.['X-Resource-Range'] ?? '')?.[1] ?? all.length);
-    if (all.length >= total || !got.body.length) break;
-  }
+  const walked = await walkAll(req, run, path, rest);
+  if (!Array.isArray(walked)) return walked;
+  const [first, all] = walked;
   const kept = all.filter((i) => rule(i, all));
   const page = Number(at.query.get('page') ?? '1') || 1;
   const size = Number(at.query.get('page_size') ?? '100') || 100;
   const { start, end } = catalogPage(kept.length, page, size);
   return {
-    ...first!,
+    ...first,
     sharedBody: false,
     body: kept.slice(start, end),
     headers: {
-      ...first!.headers,
+      ...first.headers,
       'X-Paginate-By': String(size),
       'X-Resource-Range': resourceRange(start, end, kept.length),
       Link: catalogLinks(req.origin + path, at.query, page, size, kept.length),
     },
   };
+}
+
+/** Every item the honest server lists at `path` for `pairs` (with the first reply), or its reply when not a list. */
+async function walkAll(
+  req: PlainRequest,
+  run: (req: PlainRequest) => Reply | Promise<Reply>,
+  path: string,
+  pairs: Pair[],
+): Promise<[Reply, Obj[]] | Reply> {
+  const all: Obj[] = [];
+  let first: Reply | undefined;
+  for (let page = 1; ; page++) {
+    const q = new URLSearchParams([...pairs, ['page', String(page)], ['page_size', String(WALK)]]);
+    const got = await run({ ...req, url: `${path}?${q.toString()}` });
+    if (got.status !== 200 || !Array.isArray(got.body)) return got;
+    first ??= got;
+    all.push(...(got.body as Obj[]));
+    const total = Number(/\/(\d+)$/.exec(got.headers?.['X-Resource-Range'] ?? '')?.[1] ?? all.length);
+    if (all.length >= total || !got.body.length) return [first, all];
+  }
 }
 
 /** The catalogue request's query rewritten pair by pair. */
@@ -155,6 +167,23 @@ export const CATALOG_QUERY_FAULTS: Fault[] = [
       rewriteCatalog(req, at, (pairs) =>
         pairs.map(([k, v]) => [k, k === 'public' && v !== 'true' && v.toLowerCase() === 'true' ? 'false' : v]),
       ),
+  },
+  {
+    name: 'catalog-version-status-published',
+    area: 'query language',
+    description:
+      "catalogue /data/latest/ version.status reads the published version's status, not the latest version's (a draft in error still matches ok)",
+    around: async (req, at, run) => {
+      if (!isCatalogList(at) || at.op?.ext.view !== 'latest' || !at.query.getAll('version.status').length)
+        return undefined;
+      const published = await walkAll(req, run, req.url.split('?')[0].replace(/latest\/$/, ''), []);
+      if (!Array.isArray(published)) return undefined;
+      const status = new Map(published[1].map((i) => [i.id, (i.version as Obj | null | undefined)?.status]));
+      return answerCatalogWith(req, at, run, ['version.status'], (v) => (i) => {
+        const shown = status.has(i.id) ? status.get(i.id) : (i.version as Obj | null | undefined)?.status;
+        return v.get('version.status')!.includes(String(shown));
+      });
+    },
   },
   {
     name: 'catalog-q-case-sensitive',
