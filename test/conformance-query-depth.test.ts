@@ -34,6 +34,7 @@ const NAMED_BY: Record<string, [check: string, queryCase: RegExp]> = {
   'catalog-and-second-name-ignored': ['filter_complete', /\[catalogue and\]/],
   'catalog-sort-created-reversed': ['sort_honoured', /\[catalogue sort\] sort=-?created_at/],
   'catalog-license-by-type': ['filter_complete', /\[catalogue (license|or)\] license=\d+/],
+  'catalog-license-sets-always-match': ['filter_complete', /\[catalogue complement\] license=True \| license=false/],
   'catalog-license-type-prefix': ['filter_complete', /\[catalogue (license\.type|or)\] license\.type=/],
   'catalog-license-jurisdiction-case-sensitive': [
     'filter_complete',

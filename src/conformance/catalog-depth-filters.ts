@@ -23,6 +23,8 @@ export interface CatalogFilter {
   orPair?(v: string, w: string): [string, string];
   /** whether a value may be one of the two OR-ed (default: any) */
   pairable?(v: string): boolean;
+  /** the filter and value that answer the rest of the listing (catalog-depth-complement.ts), if any */
+  complement?(v: string): [string, string] | undefined;
 }
 
 const str = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
@@ -74,6 +76,7 @@ function dateFilter(field: 'created_at' | 'updated_at', dir: 'before' | 'after')
     },
     // the wider bound last: repeated values OR-ed and the last value alone answer the same
     orPair: (v, w) => (ms(v) < ms(w) === (dir === 'before') ? [v, w] : [w, v]),
+    complement: (v) => (dir === 'before' ? [`${field}.after`, v] : undefined),
   };
 }
 
@@ -90,6 +93,7 @@ export function catalogFilters(publicIds: Set<string> | undefined, latestView: b
       param: 'public',
       values: () => (publicIds ? ['True', 'false'] : []),
       matches: (i, v) => (publicIds ? publicIds.has(String(i.id)) === bool(v) : undefined),
+      complement: (v) => (bool(v) ? ['public', 'false'] : undefined),
     },
     {
       param: 'group',
@@ -110,6 +114,7 @@ export function catalogFilters(publicIds: Set<string> | undefined, latestView: b
         return [...defined([first]), 'True', 'false', ...defined([url]), ...ids.filter((x) => x !== first)];
       },
       pairable: (v) => /^\d+$/.test(v),
+      complement: (v) => (/^true$/i.test(v) ? ['license', 'false'] : undefined),
       matches: (i, v) => {
         if (/^(true|false)$/i.test(v)) {
           const l = licenceOf(i);

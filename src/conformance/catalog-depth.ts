@@ -15,6 +15,7 @@ import { opKey } from './http.js';
 import { firstPage } from './list-cases.js';
 import { identity, parseRange } from './checks/paging.js';
 import type { QueryDepth } from './query-depth-gen.js';
+import { complementCases, complementProblems, type ComplementCase } from './catalog-depth-complement.js';
 import { catalogFilters, triAnd, triOr, type CatalogFilter, type Obj, type Tri } from './catalog-depth-filters.js';
 
 const PAGE = 100;
@@ -28,6 +29,8 @@ interface DepthCase {
   params: [string, string][];
   /** per item of the listing: in the answer, not, or either (the listing does not show what it reads) */
   judge: (i: Obj) => Tri;
+  /** a complement case: the second filter, whose answer with this one's splits the listing */
+  other?: ComplementCase['other'];
 }
 
 /** The documented order of each `sort` choice, as a key and a direction (undefined: the item does not show the key). */
@@ -61,13 +64,25 @@ export function catalogDepthCase(op: Operation): Case | undefined {
       const filters = catalogFilters(publicIds, /\/latest\/?$/.test(op.path)).filter(
         (f) => queryParameter(op, f.param) || queryParameter(op, f.param.split('.')[0]),
       );
-      const cases = [...filterCases(filters, items, depth), ...sortCases(op)];
+      const complements = complementCases(filters, items).map((c) => ({ lookup: 'complement', ...c }));
+      const cases = [...filterCases(filters, items, depth), ...complements, ...sortCases(op)];
       const where = pointer(op, 'parameters');
       for (const c of cases) {
         rec.tally('catalogue', c.lookup);
         const got = await readAll(ctx, rec, op, c.params, budget);
         if (!got?.last) continue;
-        const name = `query case [catalogue ${c.lookup}] ${c.params.map(([k, v]) => `${k}=${v}`).join('&')}`;
+        const asked = (ps: [string, string][]) => ps.map(([k, v]) => `${k}=${v}`).join('&');
+        const name = `query case [catalogue ${c.lookup}] ${asked(c.params)}${c.other ? ` | ${asked(c.other.params)}` : ''}`;
+        if (c.other) {
+          const rest = await readAll(ctx, rec, op, c.other.params, budget);
+          if (rest?.last)
+            rec.record(
+              'filter_complete',
+              complementProblems(name, items, { ...c, other: c.other }, got, rest, where),
+              rest.last,
+            );
+          continue;
+        }
         const want = items.filter((i) => c.judge(i) === true);
         const either = items.filter((i) => c.judge(i) === undefined);
         rec.record(

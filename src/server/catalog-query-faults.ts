@@ -112,6 +112,22 @@ export const CATALOG_QUERY_FAULTS: Fault[] = [
       }),
   },
   {
+    name: 'catalog-license-sets-always-match',
+    area: 'query language',
+    description:
+      'catalogue license=… does not apply to sets (a set shows no licence): every set is in every license answer, license=true and license=false alike',
+    around: (req, at, run) =>
+      answerCatalogWith(req, at, run, ['license'], (v) => (i) => {
+        if (!('license' in i)) return true;
+        const id = licence(i)?.id;
+        return v.get('license')!.some((w) => {
+          const b = w.toLowerCase();
+          if (b === 'true' || b === 'false') return (id !== undefined) === (b === 'true');
+          return String(id) === (/(\d+)\/?$/.exec(w)?.[1] ?? '');
+        });
+      }),
+  },
+  {
     name: 'catalog-license-type-prefix',
     area: 'query language',
     description: 'catalogue license.type=cc-by also matches the types that extend it (cc-by-nc, cc-by-sa, …)',
