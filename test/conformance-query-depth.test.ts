@@ -121,6 +121,7 @@ describe('query depth against the honest mock', () => {
       'version.status',
       'or',
       'and',
+      'complement',
       'sort',
     ])
       expect(Object.keys(q.byKind.catalogue), lookup).toContain(lookup);
@@ -141,7 +142,7 @@ describe('query depth against the honest mock', () => {
       ),
     );
     expect((JSON.parse(renderJson(report)) as { queryCases: unknown }).queryCases).toEqual(q);
-  });
+  }, 120_000);
 
   it('quick runs fewer cases than normal, full more', async () => {
     const count = async (queryDepth: 'quick' | 'normal' | 'full') =>

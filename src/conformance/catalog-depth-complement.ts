@@ -71,7 +71,7 @@ export function complementProblems(
     `[${ids.slice(0, 12).join(', ')}${ids.length > 12 ? `, … ${ids.length - 12} more` : ''}]`;
   return [
     {
-      expected: `${name}: each of the ${expected} items of the listing in exactly one of the two answers, totals adding up to ${expected}${listing.length > expected ? ` (the other ${listing.length - expected} hold the bound itself: in neither)` : ''}`,
+      expected: `${name}: each of the ${expected} items of the listing (pks ${list(listing.map(identity))}) in exactly one of the two answers, totals adding up to ${expected}${listing.length > expected ? ` (the other ${listing.length - expected} hold the bound itself: in neither)` : ''}`,
       actual: [
         both.length ? `in both: pks ${list(both)}` : '',
         neither.length ? `in neither: pks ${list(neither)}` : '',
