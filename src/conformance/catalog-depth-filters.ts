@@ -58,6 +58,13 @@ function versionMatches(have: unknown, wanted: string): boolean {
   return major === wMajor && (wMinor === undefined || minor === wMinor);
 }
 
+/** What `q` searches: title/name, description and tags (spaces as dashes), lower-case, one per line. */
+const searchText = (i: Obj) =>
+  [i.title, i.name, i.description, ...((i.tags as string[] | undefined) ?? []).map(normaliseTag)]
+    .map((x) => str(x) ?? '')
+    .join('\n')
+    .toLowerCase();
+
 const ms = (v: unknown) => (typeof v === 'string' ? Date.parse(v) : NaN);
 /** A date filter: the item's shown date strictly before/after the value; values are dates items hold. */
 function dateFilter(field: 'created_at' | 'updated_at', dir: 'before' | 'after'): CatalogFilter {
@@ -174,7 +181,10 @@ export function catalogFilters(publicIds: Set<string> | undefined, latestView: b
       // space-separated terms, each a case-insensitive substring of the title/name, description or a tag; sent
       // upper-case (words of the titles, which hold them in another case)
       param: 'q',
+      // title words that occur nowhere inside a longer word, so a substring search and a whole-word search agree
       values: (items) => {
+        const texts = items.map(searchText);
+        const whole = (w: string) => texts.every((t) => !new RegExp(`[a-z0-9]${w}|${w}[a-z0-9]`).test(t));
         const words = byCount(
           items.flatMap((i) => [
             ...new Set(
@@ -184,20 +194,18 @@ export function catalogFilters(publicIds: Set<string> | undefined, latestView: b
                 .filter((w) => w.length >= 4),
             ),
           ]),
-        ).map((w) => w.toUpperCase());
+        )
+          .filter(whole)
+          .map((w) => w.toUpperCase());
         return words.length > 1 ? [words[0], `${words[1]} ${words[2] ?? words[0]}`, ...words.slice(1)] : words;
       },
       matches: (i, v) => {
-        const text = [i.title, i.name, i.description]
-          .map((x) => str(x) ?? '')
-          .join('\n')
-          .toLowerCase();
-        const tags = ((i.tags as string[] | undefined) ?? []).map(normaliseTag);
+        const text = searchText(i);
         return v
           .toLowerCase()
           .split(/\s+/)
           .filter(Boolean)
-          .some((t) => text.includes(t) || tags.some((g) => g.includes(t)));
+          .some((t) => text.includes(t));
       },
     },
     dateFilter('created_at', 'before'),

@@ -1,16 +1,17 @@
 /**
- * `· query depth` for the Koordinates catalogue list: every filter of the seed whose field the detailed item
- * (`Expand: list`) shows, one value, two values of one name (OR), two names (AND), every `sort` choice — each answer
- * (every page) compared with the unfiltered listing read at the start: the same records, the same
- * X-Resource-Range total, and for sorts the documented order (ties free).
+ * `· query depth` for the Koordinates catalogue list: every filter of the contract but `geotag`
+ * (catalog-depth-filters.ts), with values taken from the listing — single values, two values of one name (OR), two
+ * names (AND), complementary pairs (catalog-depth-complement.ts) — and every `sort` choice. Each answer (every page)
+ * is compared with the unfiltered listing read at the start (`Expand: list`): the same records and X-Resource-Range
+ * total as the listing says match, and for sorts the documented order (ties free). Items that do not show what a
+ * filter reads are left open by the single, OR and AND cases and placed by the complements.
  */
 import type { Operation } from '../contracts/route-table.js';
 import { localeCompareStrings } from '../query/dynamic-rest/index.js';
-import type { Case, RunContext } from './context.js';
+import { call, type Case, type RunContext } from './context.js';
 import type { CaseRecorder } from './recorder.js';
 import type { Exchange, Problem } from './types.js';
 import { listItems, listShape, pointer, queryParameter } from './contract-view.js';
-import { call } from './context.js';
 import { opKey } from './http.js';
 import { firstPage } from './list-cases.js';
 import { identity, parseRange } from './checks/paging.js';
