@@ -9,6 +9,10 @@ import { conformOptionsFrom, UsageError } from '../src/conformance/options.js';
 import { QUERY_FAULTS } from '../src/server/query-faults.js';
 import { renderConsole } from '../src/conformance/reporters/console.js';
 import { renderJson } from '../src/conformance/reporters/json.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeFixtures } from '../src/fixtures/index.js';
 import { startTestServer } from './helpers/server.js';
 
 const CREDENTIALS = { user: { name: 'admin', password: 'admin' }, key: 'geostub0koordinates0api0key00001' };
@@ -176,6 +180,30 @@ describe('query depth against the honest mock', () => {
     expect(report.cases[0].status).toBe('skipped');
     expect(report.cases[0].reason).toMatch(/more than --query-budget 50/);
   });
+});
+
+describe('catalogue query depth on other data', () => {
+  it('another seed and scale (7, 500) passes both views: the oracle follows the listing, not the default data', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'geostub-catdepth-'));
+    await writeFixtures({ seed: 7, scale: 500, out: dir });
+    const s = await startTestServer({ fixtures: dir });
+    try {
+      const report = await runConformance({
+        target: s.url,
+        apis: ['koordinates'],
+        allowWrites: false,
+        credentials: CREDENTIALS,
+        timeoutMs: 30000,
+        only: ['GET /services/api/v1/data/ · query depth', 'GET /services/api/v1/data/latest/ · query depth'],
+      });
+      expect(report.failures).toEqual([]);
+      expect(report.cases.map((c) => c.status)).toEqual(['passed', 'passed']);
+      expect(report.queryCases!.byKind.catalogue.complement).toBeGreaterThan(0);
+    } finally {
+      await s.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
 
 describe('--query-depth and --query-budget', () => {
