@@ -243,18 +243,18 @@ describe('planted query faults', () => {
     async (fault, [check, queryCase]) => {
       const s = await startTestServer({ faults: [fault] });
       try {
-        const catalogue = fault.startsWith('catalog');
+        const isKoordinates = fault.startsWith('catalog');
         // the quick depth already catches some faults (checked); the others need the default depth's cases
         const queryDepth = NEEDS_NORMAL_DEPTH.has(fault) ? 'normal' : 'quick';
         const report = await runConformance({
           target: s.url,
-          apis: [catalogue ? 'koordinates' : 'geonode'],
+          apis: [isKoordinates ? 'koordinates' : 'geonode'],
           allowWrites: false,
           credentials: CREDENTIALS,
           timeoutMs: 30000,
           queryDepth,
           // version.status is a filter of /data/latest/ only
-          only: catalogue
+          only: isKoordinates
             ? [`GET /services/api/v1/data/${fault.includes('version-status') ? 'latest/' : ''} · query depth`]
             : ONLY,
         });

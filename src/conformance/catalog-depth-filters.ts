@@ -8,7 +8,7 @@
  * version an item shows there (the published one on `/data/`, the latest on `/data/latest/`) is the version whose
  * licence, dates and status the filter is checked against. `geotag` is not checked: no item shows its geotags.
  */
-import { normaliseTag } from '../query/catalog-parse.js';
+import { normaliseTag } from '../apis/koordinates/query/parse.js';
 
 export type Obj = Record<string, unknown>;
 /** true / false, or undefined: the listing does not show what the filter reads */

@@ -10,7 +10,7 @@ import type { Operation } from '../contracts/route-table.js';
 import { localeCompareStrings } from '../query/dynamic-rest/index.js';
 import { call, type Case, type RunContext } from './context.js';
 import type { CaseRecorder } from './recorder.js';
-import type { Exchange, Problem } from './types.js';
+import type { CheckedExchange, Problem } from './types.js';
 import { listItems, listShape, pointer, queryParameter } from './contract-view.js';
 import { opKey } from './http.js';
 import { firstPage } from './list-cases.js';
@@ -225,7 +225,7 @@ interface Walked {
   items: unknown[];
   total: number;
   truncated: boolean;
-  last?: Exchange;
+  last?: CheckedExchange;
 }
 
 async function readAll(
@@ -237,7 +237,7 @@ async function readAll(
   anonymous = false,
 ): Promise<Walked | undefined> {
   const items: unknown[] = [];
-  let last: Exchange | undefined;
+  let last: CheckedExchange | undefined;
   for (let page = 1; ; page++) {
     const query = new URLSearchParams([...params, ['page', String(page)], ['page_size', String(PAGE)]]).toString();
     const got = anonymous

@@ -18,7 +18,7 @@ import { componentSchema, listShape, pointer, queryParameter } from './contract-
 import { opKey } from './http.js';
 import { firstPage } from './list-cases.js';
 import { filterProblems, projectionProblems, sortProblems } from './checks/query.js';
-import { catalogueCases } from './list-query-catalog.js';
+import { koordinatesCases } from './list-query-koordinates.js';
 import { filterCompleteness, sameRecords } from './list-query-complete.js';
 
 const SAMPLE = 20;
@@ -215,7 +215,7 @@ export function listQueryCases(op: Operation): Case[] {
       },
     });
   }
-  if (shape.kind === 'array') cases.push(...catalogueCases(op, base));
+  if (shape.kind === 'array') cases.push(...koordinatesCases(op, base));
   return cases;
 }
 

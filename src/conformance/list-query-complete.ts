@@ -7,7 +7,7 @@ import type { Operation } from '../contracts/route-table.js';
 import { parseDynamicQuery, type FieldSchema } from '../query/dynamic-rest/index.js';
 import type { RunContext } from './context.js';
 import type { CaseRecorder } from './recorder.js';
-import type { Exchange, Problem } from './types.js';
+import type { CheckedExchange, Problem } from './types.js';
 import { firstPage } from './list-cases.js';
 import { filterProblems } from './checks/query.js';
 import { identity, parseRange } from './checks/paging.js';
@@ -41,8 +41,8 @@ function listTotal(x: { response: { json: unknown; headers: Record<string, strin
  * same records.
  */
 export function sameRecords(
-  plain: { x: Exchange; items: unknown[] },
-  got: { x: Exchange; items: unknown[] },
+  plain: { x: CheckedExchange; items: unknown[] },
+  got: { x: CheckedExchange; items: unknown[] },
   asked: string,
   pageSize: number,
   where: string,

@@ -5,18 +5,18 @@
 import type { Operation } from '../contracts/route-table.js';
 import { call, type RunContext } from './context.js';
 import type { CaseRecorder } from './recorder.js';
-import { clip } from './recorder.js';
+import { shorten } from './recorder.js';
 import { identity } from './checks/paging.js';
-import type { Exchange, Problem } from './types.js';
+import type { CheckedExchange, Problem } from './types.js';
 
 /** Pages of the completeness walk: large, so a list of up to 1,000 records is walked in at most 10 requests. */
 const FULL_PAGE = 100;
 const FULL_PAGES = 10;
 
 export interface PageReader {
-  items(x: Exchange): unknown[] | undefined;
-  next(x: Exchange): string | undefined;
-  total(x: Exchange): number | undefined;
+  items(x: CheckedExchange): unknown[] | undefined;
+  next(x: CheckedExchange): string | undefined;
+  total(x: CheckedExchange): number | undefined;
 }
 
 /**
@@ -46,7 +46,7 @@ export async function walkComplete(
         [
           {
             expected: `page ${page} of the walk (${FULL_PAGE} a page) answers 200 with a list`,
-            actual: `${x.response.status} ${clip(x.response.text, 200)}`,
+            actual: `${x.response.status} ${shorten(x.response.text, 200)}`,
             contractPath: where,
           },
         ],

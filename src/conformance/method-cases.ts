@@ -9,7 +9,7 @@ import { expandPath, missingValue } from './params.js';
 import { NOT_IDS, SOURCES } from './samples.js';
 
 import type { CaseRecorder } from './recorder.js';
-import { clip } from './recorder.js';
+import { shorten } from './recorder.js';
 import type { ApiName } from './types.js';
 
 /** The constant a path parameter that is not an id takes (samples.ts). */
@@ -52,7 +52,7 @@ export function anonymousMethodCase(api: ApiName, path: string, ops: Operation[]
           : [
               {
                 expected: `401 or 403: ${path}'s writes need a login, and authentication is checked before the method`,
-                actual: `${x.response.status} ${clip(x.response.text, 200)}`,
+                actual: `${x.response.status} ${shorten(x.response.text, 200)}`,
                 contractPath: `#/paths/${path.replace(/~/g, '~0').replace(/\//g, '~1')}`,
               },
             ],
@@ -91,7 +91,7 @@ export function methodNotAllowedCase(api: ApiName, path: string, ops: Operation[
           : [
               {
                 expected: `405: the contract lists only ${[...listed].map((m) => m.toUpperCase()).join(', ')} for ${path}`,
-                actual: `${x.response.status} ${clip(x.response.text, 200)}`,
+                actual: `${x.response.status} ${shorten(x.response.text, 200)}`,
                 contractPath: `#/paths/${path.replace(/~/g, '~0').replace(/\//g, '~1')}`,
               },
             ],

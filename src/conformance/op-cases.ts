@@ -17,7 +17,7 @@ import {
 import { opKey } from './http.js';
 import { expandPath } from './params.js';
 import { NO_MISSING_ID, NOT_IDS } from './samples.js';
-import { clip } from './recorder.js';
+import { shorten } from './recorder.js';
 
 const DENIED = new Set([401, 403]);
 
@@ -48,7 +48,7 @@ export function requestCase(op: Operation): Case {
           : [
               {
                 expected: `${expected} for a valid request`,
-                actual: `${x.response.status} ${clip(x.response.text, 200)}`,
+                actual: `${x.response.status} ${shorten(x.response.text, 200)}`,
                 contractPath: pointer(op, 'responses', String(expected)),
               },
             ],
@@ -92,7 +92,7 @@ export function anonymousCase(op: Operation): Case | undefined {
           : [
               {
                 expected: `${expected.join(' or ')} without credentials${basic ? ', with WWW-Authenticate (Basic authentication comes first)' : ''}`,
-                actual: `${x.response.status} ${clip(x.response.text, 200)}`,
+                actual: `${x.response.status} ${shorten(x.response.text, 200)}`,
                 contractPath: pointer(op, 'security'),
               },
             ],
@@ -125,7 +125,7 @@ export function missingIdCase(op: Operation): Case | undefined {
           : [
               {
                 expected: `404 for {${resolved.replaced}} = ${resolved.params[resolved.replaced!]}`,
-                actual: `${x.response.status} ${clip(x.response.text, 200)}`,
+                actual: `${x.response.status} ${shorten(x.response.text, 200)}`,
                 contractPath: pointer(op, 'responses', '404'),
               },
             ],
@@ -215,7 +215,7 @@ export function invalidParamCase(op: Operation): Case | undefined {
           : [
               {
                 expected: `${errors.join(' or ')} for ${spoiled.name}=${spoiled.value}`,
-                actual: `${x.response.status} ${clip(x.response.text, 200)}`,
+                actual: `${x.response.status} ${shorten(x.response.text, 200)}`,
                 contractPath: param >= 0 ? pointer(op, 'parameters') : pointer(op, 'responses'),
               },
             ],

@@ -8,9 +8,9 @@
  * detailed items, `Expand: list`, show the licence), the wrong rule is applied to what it lists, and the page is
  * cut from the result. A request without `Expand: list` is answered honestly.
  */
-import { catalogLinks, catalogPage, resourceRange } from '../query/catalog-page.js';
-import { parseCatalogDate } from '../query/catalog-parse.js';
-import type { Reply } from '../behaviours/types.js';
+import { koordinatesLinks, koordinatesPage, resourceRange } from '../apis/koordinates/query/page.js';
+import { parseKoordinatesDate } from '../apis/koordinates/query/parse.js';
+import type { Reply } from '../core/types.js';
 import type { PlainRequest } from './dispatch.js';
 import type { At, Fault } from './fault-types.js';
 
@@ -46,7 +46,7 @@ async function answerCatalogWith(
   const kept = all.filter((i) => rule(i, all));
   const page = Number(at.query.get('page') ?? '1') || 1;
   const size = Number(at.query.get('page_size') ?? '100') || 100;
-  const { start, end } = catalogPage(kept.length, page, size);
+  const { start, end } = koordinatesPage(kept.length, page, size);
   return {
     ...first,
     sharedBody: false,
@@ -55,7 +55,7 @@ async function answerCatalogWith(
       ...first.headers,
       'X-Paginate-By': String(size),
       'X-Resource-Range': resourceRange(start, end, kept.length),
-      Link: catalogLinks(req.origin + path, at.query, page, size, kept.length),
+      Link: koordinatesLinks(req.origin + path, at.query, page, size, kept.length),
     },
   };
 }
@@ -170,7 +170,7 @@ export const CATALOG_QUERY_FAULTS: Fault[] = [
     request: (req, at) =>
       rewriteCatalog(req, at, (pairs) =>
         pairs.map(([k, v]) => {
-          const t = /^(created|updated)_at\.after$/.test(k) ? parseCatalogDate(v) : undefined;
+          const t = /^(created|updated)_at\.after$/.test(k) ? parseKoordinatesDate(v) : undefined;
           return [k, t === undefined ? v : new Date(t - 1).toISOString()];
         }),
       ),
