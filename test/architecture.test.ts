@@ -66,3 +66,23 @@ describe('architecture', () => {
     expect(cycles).toEqual([]);
   });
 });
+
+describe('comments cite sources a reader can open', () => {
+  async function allFiles(dir: string): Promise<string[]> {
+    const out: string[] = [];
+    for (const e of await readdir(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) out.push(...(await allFiles(p)));
+      else out.push(p);
+    }
+    return out;
+  }
+
+  it('no file in src, bin, scripts or test cites the facts notes by section: they are not in the repository', async () => {
+    const marker = ['facts', '§'].join(' '); // spelled apart so this file does not match itself
+    const offenders: string[] = [];
+    for (const dir of ['src', 'bin', 'scripts', 'test'])
+      for (const f of await allFiles(dir)) if ((await readFile(f, 'utf8')).includes(marker)) offenders.push(f);
+    expect(offenders).toEqual([]);
+  });
+});

@@ -1,8 +1,9 @@
 /**
- * Harvesters and uploads on the virtual clock (facts §2.9, §2.10, §6.3, §6.4): a PATCH of `status` starts work whose
- * session's `records_done` rises step by step until the harvester is `ready` again (busy → 400); an upload moves
- * READY → PENDING → WAITING → RUNNING → PROCESSED with GeoNode's progress values and ends with a new dataset; the
- * upload limits; failing on purpose; and a server that lets its process exit once closed.
+ * Harvesters and uploads on the virtual clock (`geonode/harvesting/api/serializers.py:163-228`,
+ * `geonode/upload/models.py:183-199` (4.4.3)): a PATCH of `status` starts work whose session's `records_done` rises
+ * step by step until the harvester is `ready` again (busy → 400); an upload moves READY → PENDING → WAITING → RUNNING →
+ * PROCESSED with GeoNode's progress values and ends with a new dataset; the upload limits; failing on purpose; and a
+ * server that lets its process exit once closed.
  */
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';

@@ -433,7 +433,7 @@ describe('include[] / exclude[]', () => {
 
 describe('sort[]', () => {
   const cases: Array<[string, string[]]> = [
-    // en_US collation by default (facts 11: GeoNode's usual database); the C order is asked for below
+    // en_US collation by default (the databases GeoNode's usual PostGIS images create); the C order is asked for below
     ['sort[]=title', ['3', '2', '4', '1']],
     ['sort[]=%20title%20', ['3', '2', '4', '1']],
     ['sort=title&ordering=-pk', ['1', '2', '3', '4']],

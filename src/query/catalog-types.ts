@@ -1,6 +1,6 @@
 /**
  * Koordinates Data Catalog: stored record types, the typed catalogue query and its vocabulary.
- * Pure module (no HTTP framework, no store). Facts: facts/koordinates-catalog.md §A.
+ * Pure module (no HTTP framework, no store). The API it models: contracts/koordinates-catalog.yaml.
  */
 
 export const CATALOG_VIEWS = ['published', 'latest'] as const;

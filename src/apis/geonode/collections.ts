@@ -1,5 +1,6 @@
 /**
- * GeoNode's resource table: every endpoint collection with its store collection, envelope keys (facts §1.5),
+ * GeoNode's resource table: every endpoint collection with its store collection, envelope keys (each serializer's
+ * `Meta.name`, pluralised by `dynamic_rest/serializers.py:351-363`),
  * id rules, component schemas and default order. The generic machinery reads this table; it never names a
  * GeoNode type itself.
  */

@@ -1,5 +1,6 @@
 /**
- * Types of the dynamic-rest query language as GeoNode exposes it (facts §3).
+ * Types of the dynamic-rest query language as GeoNode exposes it (`dynamic_rest/viewsets.py:81-91`,
+ * `dynamic_rest/filters.py:191`, and GeoNode's backends at `geonode/base/api/views.py:307-315` (4.4.3)).
  * Pure data: a parsed query is plain JSON-able objects, evaluated by compile.ts and written back by serialize.ts.
  */
 
