@@ -638,7 +638,7 @@ describe('serialize', () => {
 });
 
 describe('performance', () => {
-  it('filters and sorts 100,000 resources', () => {
+  it('filters and sorts 100,000 resources', { tags: ['slow'] }, () => {
     const words = ['road', 'river', 'lake', 'forest', 'city', 'coast', 'Roads', 'park', 'rail', 'soil'];
     const types = ['dataset', 'map', 'document', 'geostory'];
     const big = Array.from({ length: 100_000 }, (_, i) => ({
