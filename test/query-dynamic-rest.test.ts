@@ -637,8 +637,8 @@ describe('serialize', () => {
   });
 });
 
-describe('performance', () => {
-  it('filters and sorts 100,000 resources', { tags: ['slow'] }, () => {
+describe('at scale', () => {
+  it('filters and sorts 100,000 resources', () => {
     const words = ['road', 'river', 'lake', 'forest', 'city', 'coast', 'Roads', 'park', 'rail', 'soil'];
     const types = ['dataset', 'map', 'document', 'geostory'];
     const big = Array.from({ length: 100_000 }, (_, i) => ({
@@ -650,20 +650,12 @@ describe('performance', () => {
     }));
     const qs =
       'filter{title.icontains}=road&filter{resource_type.in}=dataset&filter{resource_type.in}=map&sort[]=-date';
-    const timings: number[] = [];
-    let result: typeof big = [];
-    for (let round = 0; round < 7; round++) {
-      const start = performance.now();
-      const query = parse(qs);
-      result = applySort(applyFilter(big, query.where), query.sort);
-      timings.push(performance.now() - start);
-    }
-    timings.sort((a, b) => a - b);
-    console.log(`100k: ${result.length} kept; median ${timings[3]!.toFixed(1)} ms, best ${timings[0]!.toFixed(1)} ms`);
+    const query = parse(qs);
+    const result = applySort(applyFilter(big, query.where), query.sort);
     expect(
       result.every((r) => /road/i.test(r.title) && (r.resource_type === 'dataset' || r.resource_type === 'map')),
     ).toBe(true);
     for (let i = 1; i < result.length; i++) expect(result[i - 1]!.date >= result[i]!.date).toBe(true);
-    // speed is measured by `npm run bench`, never asserted in a test (the timings above are only printed)
+    // a test checks what comes out, never how long it took
   });
 });
