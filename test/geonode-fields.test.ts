@@ -1,5 +1,5 @@
 /**
- * Field selection over HTTP (`dynamic_rest/viewsets.py:227-269`, `dynamic_rest/serializers.py:444-474`,
+ * Field selection over HTTP (`dynamic_rest/viewsets.py:227-268`, `dynamic_rest/serializers.py:444-475`,
  * `geonode/base/api/views.py:274-297` (4.4.3), `dynamic_rest/processors.py:44-162`): include[]/exclude[] with `*` and
  * dotted paths, deferred fields, write responses, api_preset (GeoNode's and the web front end's), sideloading.
  */
