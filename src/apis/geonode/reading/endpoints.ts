@@ -66,7 +66,7 @@ const isOwnedBy = (pk: unknown) => (r: StoredRecord) => (r.owner as StoredRecord
 
 /**
  * Relation lists: bare arrays, except `resources` which uses the page envelope (`geonode/base/api/views.py:143-174`,
- * `geonode/people/api/views.py:85-116`, `geonode/maps/api/views.py:100-115`, `geonode/layers/api/views.py:174-191`
+ * `geonode/people/api/views.py:85-116`, `geonode/maps/api/views.py:100-115`, `geonode/layers/api/views.py:174-189`
  * (4.4.3)).
  */
 export const relation: Behaviour = (req, env) => {
