@@ -1,6 +1,7 @@
 /**
  * `api_preset` expansion: GeoNode's ApiPresetsInitializer (`geonode/base/api/views.py:274-297` (4.4.3)) over
- * `REST_API_PRESETS` (`geonode/settings.py:557-560` (4.4.3)), plus the presets the MapStore client app registers.
+ * `REST_API_PRESETS` (`geonode/settings.py:557-560` (4.4.3)), plus the presets the MapStore client app registers
+ * (`run_setup_hooks` in geonode-mapstore-client's `geonode_mapstore_client/apps.py`; its lists grow between releases).
  */
 
 export interface PresetSpec {
