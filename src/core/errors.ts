@@ -113,7 +113,7 @@ export const ERRORS = {
     body: { detail: `No route matches ${path}. See GET /api/v2/ or GET /__geostub/health.` },
   }),
 
-  // ---- Koordinates (facts A.8: field-keyed 400s, {"error": …} otherwise) ----
+  // ---- Koordinates (field-keyed 400s, {"error": …} otherwise: contracts/koordinates-catalog.yaml) ----
   catalogInvalid: (errors: Record<string, string[]>) => fieldErrors(400, errors),
   catalogNotFound: () => ({ status: 404, body: { error: 'Not found.' } }),
   catalogUnauthorized: () => ({ status: 401, body: { error: 'Invalid API key.' } }),

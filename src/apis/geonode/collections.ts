@@ -27,7 +27,7 @@ export interface EndpointCollection {
    * HierarchicalKeyword its tree path, which `node_order_by = ['name']` keeps in name order)
    */
   defaultSort: string[];
-  /** fields a create request must carry (facts: mandatory fields) */
+  /** fields a create request must carry (the serializer's required fields) */
   requiredOnCreate?: string[];
   /** API path of the endpoint, for `link` fields */
   path: string;
@@ -37,7 +37,7 @@ export interface EndpointCollection {
   readers?: 'authenticated';
   /** `superuser`: only superusers read a single record (harvesters: the list is public, details are admin's) */
   detailReaders?: 'superuser';
-  /** status of a successful single DELETE (204 unless the facts say otherwise) */
+  /** status of a successful single DELETE (204 unless GeoNode's view answers otherwise) */
   deletedStatus?: number;
 }
 

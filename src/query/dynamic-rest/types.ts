@@ -20,8 +20,8 @@ export type FieldType = (typeof FIELD_TYPES)[number];
 /**
  * The model column behind a serializer field, where it differs from what the serializer renders: dynamic-rest hands
  * filter values to the ORM, so they are read by the column's type (GeoNode renders `pk` and the counters with
- * CharFields over integer columns; facts: dynamic-rest filters.py:610). Relations (`nested`) filter by the related
- * row's integer pk.
+ * CharFields over integer columns; the filter is applied at `dynamic_rest/filters.py:610`). Relations (`nested`) filter
+ * by the related row's integer pk.
  */
 export const COLUMN_TYPES = ['integer', 'float', 'boolean', 'datetime', 'text'] as const;
 export type ColumnType = (typeof COLUMN_TYPES)[number];
