@@ -20,7 +20,7 @@ describe('the fast and the slow tests', () => {
     const fast = fastTestFiles();
     for (const f of [
       'test/query-dynamic-rest.test.ts',
-      'test/query-catalog.test.ts',
+      'test/query-koordinates.test.ts',
       'test/store.test.ts',
       'test/journal.test.ts',
       'test/geonode-actions.test.ts',
