@@ -50,7 +50,7 @@ export interface ServerSettings {
   errorRate: number;
   /** per-route latency and errors; the first rule that matches a request applies */
   rules: ResilienceRule[];
-  /** planted faults by name (`src/server/faults.ts`), read on every request; `/__geostub/settings` changes them */
+  /** planted faults by name (`src/server/faults/`), read on every request; `/__geostub/settings` changes them */
   faults?: string[];
 }
 

@@ -86,7 +86,7 @@ export function conditions(w: Where): FilterCondition[] {
 export const mapConditions = (w: Where, f: (c: FilterCondition) => FilterCondition): Where =>
   w.kind === 'condition' ? f(w) : { ...w, nodes: w.nodes.map((n) => mapConditions(n, f)) };
 
-const isCatalogList = (at: At) =>
+export const isCatalogList = (at: At) =>
   at.method === 'GET' && at.op?.api === 'koordinates' && at.op.behaviour === 'catalogList';
 export const CATALOG_FILTER_NAMES = new Set([
   'kind',

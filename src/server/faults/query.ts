@@ -16,6 +16,7 @@ import {
   type Obj,
   type Pair,
 } from './query-kit.js';
+import { CATALOG_QUERY_FAULTS } from './catalog-query.js';
 import type { Fault } from './types.js';
 
 export const QUERY_FAULTS: Fault[] = [
@@ -190,4 +191,5 @@ export const QUERY_FAULTS: Fault[] = [
         ]),
       ),
   },
+  ...CATALOG_QUERY_FAULTS,
 ];

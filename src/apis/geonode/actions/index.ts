@@ -1,4 +1,7 @@
-/** GeoNode's action behaviours (facts §5.5, §6, §7), by the names the contract's `x-geostub-behaviour` uses. */
+/**
+ * GeoNode's action behaviours (the `@action`s of `geonode/base/api/views.py:380-1358` (4.4.3) and their kin), by the
+ * names the contract's `x-geostub-behaviour` uses.
+ */
 import type { Behaviour } from '../../../core/types.js';
 import { executionStart, executionStatus } from './execution.js';
 import { upload } from './upload.js';
@@ -67,7 +70,8 @@ export const ACTION_BEHAVIOURS: Record<string, Behaviour> = {
 };
 
 export { advanceExecution, settleExecution, EXECUTION_JOB } from '../lifecycles/executions.js';
-export { advanceJob, startJob, MANAGEMENT_COMMANDS, MANAGEMENT_JOB } from './management.js';
+export { advanceJob, startJob, MANAGEMENT_JOB } from './management.js';
+export { MANAGEMENT_COMMANDS } from './management-commands.js';
 export { harvesterPatchRules, regenerateHarvestableResources, type HarvesterWork } from './harvesting.js';
 export { advanceHarvester, HARVESTER_JOB, startHarvesterWork } from '../lifecycles/harvesters.js';
 export { linkedResourcesPayload } from '../metadata/extra-and-links.js';

@@ -1,5 +1,5 @@
 /**
- * https for clients that insist on it (facts A.1: the real API is SSL-only): the self-signed certificate geostub
+ * https for clients that insist on it (Koordinates documents its API as SSL-only): the self-signed certificate geostub
  * builds (`src/server/tls.ts`), `serve --tls` and `serve --tls-cert/--tls-key`, each answering a real https request.
  */
 import { get as httpsGet } from 'node:https';
@@ -13,7 +13,7 @@ import { derInteger, derOid, derTime, selfSignedCertificate } from '../src/serve
 import { launch } from '../src/cli/serve.js';
 import { fastServeArgs, type ServeArgs } from '../src/cli/serve-options.js';
 import { startGeostub, type RunningGeostub } from '../src/server/start.js';
-import { DATA, KEYED, parseLinks } from './helpers/catalog.js';
+import { DATA, KEYED, parseLinks } from './helpers/koordinates.js';
 
 const started: RunningGeostub[] = [];
 afterAll(async () => {

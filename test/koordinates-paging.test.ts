@@ -1,7 +1,8 @@
 /**
- * The catalogue's pagination as a real client uses it (facts A.5): walking `Link rel="page-next"` verbatim from the
- * first page to the end collects exactly the `X-Resource-Range` total of distinct items, all satisfying the filters;
- * the headers on first, middle, last, empty and past-the-end pages; absolute links honouring X-Forwarded-*.
+ * The catalogue's pagination as a real client uses it (the `catalogList` headers of the contract): walking `Link
+ * rel="page-next"` verbatim from the first page to the end collects exactly the `X-Resource-Range` total of distinct
+ * items, all satisfying the filters; the headers on first, middle, last, empty and past-the-end pages; absolute links
+ * honouring X-Forwarded-*.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from './helpers/server.js';
@@ -16,8 +17,8 @@ import {
   parseRange,
   storedLicense,
   walkPages,
-} from './helpers/catalog.js';
-import type { KxItem } from '../src/apis/koordinates/query/types.js';
+} from './helpers/koordinates.js';
+import type { KoordinatesItem } from '../src/apis/koordinates/query/types.js';
 
 let s: TestServer;
 beforeAll(async () => {
@@ -29,7 +30,7 @@ type Combo = {
   name: string;
   path: string;
   headers: Record<string, string>;
-  pred: (i: KxItem) => boolean;
+  pred: (i: KoordinatesItem) => boolean;
   view: 'published' | 'latest';
   pageSize: number;
 };
@@ -101,7 +102,7 @@ describe('walking page-next to the end (what the official client does)', () => {
         s.store
           .collection('kx_items')
           .all()
-          .map((i) => [i.id as number, i as unknown as KxItem]),
+          .map((i) => [i.id as number, i as unknown as KoordinatesItem]),
       );
       for (const id of ids) expect(c.pred(byId.get(id)!), `item ${id} matches`).toBe(true);
       if (c.headers.Expand)
