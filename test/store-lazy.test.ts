@@ -12,7 +12,7 @@ import { copyRecord } from '../src/store/collection.js';
 import { LazySource, RecordCache, isLazy, lazyRecord, saved } from '../src/store/lazy.js';
 
 const specs = {
-  things: { idField: 'id', idKind: 'int' as const, hot: ['kind', 'owner'] },
+  things: { idField: 'id', idKind: 'int' as const, onDisk: { inMemory: ['kind', 'owner'] } },
   small: { idField: 'id', idKind: 'int' as const },
 };
 const OWNER = { pk: 7, username: 'ann' };

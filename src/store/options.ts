@@ -1,6 +1,5 @@
 /** What a store is opened with (store.ts). */
-import type { CollectionSpec, StoredRecord } from './collection.js';
-import type { LazyOptions } from './lazy-files.js';
+import type { CollectionSpec, LazyOptions, StoredRecord } from './interface.js';
 
 export interface StoreData {
   version: 1;

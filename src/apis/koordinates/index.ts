@@ -31,7 +31,7 @@ import {
 } from '../../query/catalog.js';
 
 export const KOORDINATES_STORE: Record<string, CollectionSpec> = {
-  kx_items: { idField: 'id', idKind: 'int', hot: [] }, // large: kept on disk (see CollectionSpec.hot); filters read derived keys
+  kx_items: { idField: 'id', idKind: 'int', onDisk: { inMemory: [] } }, // filters read derived keys, kept elsewhere
   kx_groups: { idField: 'id', idKind: 'int' },
   kx_licenses: { idField: 'id', idKind: 'int' },
   kx_users: { idField: 'id', idKind: 'int' },
