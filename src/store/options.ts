@@ -1,11 +1,6 @@
 /** What a store is opened with (store.ts). */
 import type { CollectionSpec, LazyOptions, StoredRecord } from './interface.js';
 
-export interface StoreData {
-  version: 1;
-  collections: Record<string, StoredRecord[]>;
-}
-
 export interface StoreOptions {
   /** path of the snapshot JSON file; ignored when inMemory */
   file?: string;

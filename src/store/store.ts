@@ -28,7 +28,7 @@ import { isPaged, saved, writesOf } from './lazy.js';
 import { LazyFiles, type PlacedRecord } from './lazy-files.js';
 
 export type { LazyOptions } from './interface.js';
-export type { StoreData, StoreOptions } from './options.js';
+export type { StoreOptions } from './options.js';
 
 /** old name, until every caller goes through the interface (index.ts) */
 export { Database as Store };
