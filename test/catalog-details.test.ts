@@ -18,7 +18,7 @@ import {
   isPublished,
   stored,
 } from './helpers/catalog.js';
-import type { KxItem } from '../src/query/catalog-types.js';
+import type { KxItem } from '../src/apis/koordinates/query/types.js';
 
 let s: TestServer;
 let contract: CatalogContract;

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from './helpers/server.js';
 import { DATA, KEYED, LATEST, isPublished, oracle, sortedIds, stored, storedLicense } from './helpers/catalog.js';
-import type { KxItem } from '../src/query/catalog-types.js';
+import type { KxItem } from '../src/apis/koordinates/query/types.js';
 
 let s: TestServer;
 beforeAll(async () => {

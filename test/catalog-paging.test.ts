@@ -17,7 +17,7 @@ import {
   storedLicense,
   walkPages,
 } from './helpers/catalog.js';
-import type { KxItem } from '../src/query/catalog-types.js';
+import type { KxItem } from '../src/apis/koordinates/query/types.js';
 
 let s: TestServer;
 beforeAll(async () => {

@@ -75,7 +75,7 @@ describe('no false alarms: a read-only run without credentials', () => {
     const users = report.cases.find((c) => c.id === 'GET /api/v2/users/ · request')!;
     expect(users.status).toBe('skipped');
     expect(users.reason).toMatch(/requires credentials/);
-  });
+  }, 120_000); // a whole read-only run of both contracts: ~9 s alone, longer on a busy machine
 });
 
 /**

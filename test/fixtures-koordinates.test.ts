@@ -12,7 +12,7 @@ import {
   SOURCE_KINDS,
   VERSION_STATUSES,
   type KxItem,
-} from '../src/query/catalog-types.js';
+} from '../src/apis/koordinates/query/types.js';
 
 const fx = generateKoordinates({ seed: 42, scale: 300 });
 const items = fx.kx_items;

@@ -5,14 +5,14 @@ import {
   advanceExecution,
   advanceHarvester,
   harvesterPatchRules,
-} from '../src/apis/geonode/actions.js';
+} from '../src/apis/geonode/actions/index.js';
 import { GEONODE_STORE } from '../src/apis/geonode/collections.js';
-import { levelFor } from '../src/apis/geonode/permissions.js';
-import type { Env, Reply } from '../src/behaviours/types.js';
+import { levelFor } from '../src/apis/geonode/permissions/levels.js';
+import type { Env, Reply } from '../src/core/types.js';
 import { contractPath, loadContract, type Contract } from '../src/contracts/load.js';
 import { buildRouteTable, type Operation } from '../src/contracts/route-table.js';
 import type { ContractValidators } from '../src/contracts/validators.js';
-import { ApiError } from '../src/errors/catalogue.js';
+import { ApiError } from '../src/core/errors.js';
 import type { StoredRecord } from '../src/store/collection.js';
 import { Store } from '../src/store/store.js';
 

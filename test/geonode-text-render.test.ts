@@ -1,6 +1,6 @@
 /**
  * List pages and details are answered as JSON text built from each record's cached viewer-independent text, links
- * kept relative and made absolute per reply (src/apis/geonode/render.ts `renderRecordText`, `withOrigin`). These
+ * kept relative and made absolute per reply (src/apis/geonode/rendering/text.ts `renderRecordText`, `withOrigin`). These
  * tests hold that text to the object rendering it replaced: the same values as the include[]=* / sideloading
  * answers (which still render objects), links absolute for every origin, and stored strings that look like the
  * link mark passed through untouched.

@@ -26,7 +26,7 @@ import {
   renderLicense,
   renderVersionList,
   type KxItem,
-} from '../src/query/catalog.js';
+} from '../src/apis/koordinates/query/index.js';
 import { cite, loadRecordings, startReplayServer, type Recording, type ReplayServer } from './helpers/recordings.js';
 
 const recordings = loadRecordings();

@@ -23,7 +23,7 @@ import {
   renderLicense,
   renderVersionList,
   resourceRange,
-} from '../src/query/catalog.js';
+} from '../src/apis/koordinates/query/index.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // A small hand-made catalogue with known answers.

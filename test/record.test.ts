@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGeostub, type Geostub } from '../src/index.js';
-import { recordFixtures, describeReport, type RecordReport } from '../src/record/index.js';
+import { recordFixtures, describeReport, type RecordReport } from '../src/recording/index.js';
 
 const LIMIT = 30;
 const get = async (g: Geostub, path: string, headers: Record<string, string> = {}) => {

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isSecretName, maskHeader, maskJson, maskText, maskUrls } from '../src/behaviours/masking.js';
+import { isSecretName, maskHeader, maskJson, maskText, maskUrls } from '../src/core/masking.js';
 import { fastServeArgs } from '../src/cli/serve-options.js';
 import { launch } from '../src/cli/serve.js';
 import { proxyCommand, recordCommand } from '../src/cli/tools.js';

@@ -5,7 +5,7 @@
  * X-Resource-Range total, and for sorts the documented order (ties free).
  */
 import type { Operation } from '../contracts/route-table.js';
-import { normaliseTag } from '../query/catalog-parse.js';
+import { normaliseTag } from '../apis/koordinates/query/parse.js';
 import { localeCompareStrings } from '../query/dynamic-rest/index.js';
 import type { Case, RunContext } from './context.js';
 import type { CaseRecorder } from './recorder.js';

@@ -4,7 +4,7 @@
  */
 import type { ApiName, Credentials, Exchange, Received, SentRequest } from './types.js';
 import type { Operation } from '../contracts/route-table.js';
-import { maskHeaders } from '../behaviours/masking.js';
+import { maskHeaders } from '../core/masking.js';
 
 export class NoAnswer extends Error {
   constructor(

@@ -13,7 +13,7 @@ import {
   parseSort,
   type FieldSchema,
 } from '../query/dynamic-rest/index.js';
-import { parseCatalogQuery, displayName, type KxItem } from '../query/catalog.js';
+import { parseCatalogQuery, displayName, type KxItem } from '../apis/koordinates/query/index.js';
 import type { Case, RunContext } from './context.js';
 import type { CaseRecorder } from './recorder.js';
 import type { Exchange, Problem } from './types.js';

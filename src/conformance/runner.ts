@@ -15,7 +15,7 @@ import { CaseRecorder } from './recorder.js';
 import { loadScenarios } from './scenario-load.js';
 import type { ApiName, CaseResult, ConformOptions, Exchange, QueryCaseCounts, RunReport } from './types.js';
 import { documentedResponse, isJsonMedia, responseSchema } from './contract-view.js';
-import { maskDeep } from '../behaviours/masking.js';
+import { maskDeep } from '../core/masking.js';
 
 const DEFAULT_CONCURRENCY = 6;
 
@@ -137,7 +137,7 @@ async function runAll(
 }
 
 /**
- * The report as the reporters write it: credentials masked (`src/behaviours/masking.ts`) — the Basic, Bearer and
+ * The report as the reporters write it: credentials masked (`src/core/masking.ts`) — the Basic, Bearer and
  * key values given, secret-like fields of request bodies (a scenario's new user's password), tokens in URLs —
  * unless `showSecrets`.
  */

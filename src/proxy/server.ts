@@ -6,7 +6,7 @@
  * other path, `/__geostub/…` included, is forwarded.
  *
  * What the proxy keeps and shows (its exchange log, the violations) has credentials masked unless `showSecrets`
- * (`src/behaviours/masking.ts`); what it forwards is untouched. Clearing the violations follows geostub's admin rule
+ * (`src/core/masking.ts`); what it forwards is untouched. Clearing the violations follows geostub's admin rule
  * (`src/server/admin-access.ts`): open when listening on loopback, else the `adminToken` (or `adminOpen`).
  */
 import {
@@ -24,8 +24,8 @@ import { loadContracts } from '../contracts/load.js';
 import { buildRouteTable } from '../contracts/route-table.js';
 import { ContractValidators } from '../contracts/validators.js';
 import { ExchangeLog, clip } from '../server/request-log.js';
-import { maskText, maskUrls } from '../behaviours/masking.js';
-import { sameSecret } from '../behaviours/secret.js';
+import { maskText, maskUrls } from '../core/masking.js';
+import { sameSecret } from '../core/secret.js';
 import { adminRuleFor, checkAdminToken } from '../server/admin-access.js';
 import type { AdminRule } from '../server/admin-rules.js';
 import { checkAnswer, describeFinding, type Finding } from './check.js';

@@ -8,7 +8,7 @@ import { queryFieldSchema } from '../contracts/query-schema.js';
 import { resolveRef, type JsonObject } from '../contracts/load.js';
 import type { Operation } from '../contracts/route-table.js';
 import { compileWhere, parseDynamicQuery, type FilterCondition, type Where } from '../query/dynamic-rest/index.js';
-import type { Reply } from '../behaviours/types.js';
+import type { Reply } from '../core/types.js';
 import type { PlainRequest } from './dispatch.js';
 import type { At, Fault } from './fault-types.js';
 

@@ -18,10 +18,10 @@ import { checkFixtureFile, FixtureError, type FixtureSchemas } from '../contract
 import { GEONODE_FIXTURE_SCHEMAS, geonodeFixtureWarnings } from '../apis/geonode/fixtures-check.js';
 import { KOORDINATES_FIXTURE_SCHEMAS } from '../apis/koordinates/fixtures-check.js';
 import type { CollectionSpec } from '../store/collection.js';
-import type { Env, ServerSettings } from '../behaviours/types.js';
-import { Clock, isoAt } from '../behaviours/clock.js';
-import { JobScheduler } from '../behaviours/jobs.js';
-import { EXECUTION_JOB, HARVESTER_JOB, MANAGEMENT_JOB } from '../apis/geonode/actions.js';
+import type { Env, ServerSettings } from '../core/types.js';
+import { Clock, isoAt } from '../core/clock.js';
+import { JobScheduler } from '../core/jobs.js';
+import { EXECUTION_JOB, HARVESTER_JOB, MANAGEMENT_JOB } from '../apis/geonode/actions/index.js';
 import { geonodeBinding, GEONODE_STORE } from '../apis/geonode/index.js';
 import { koordinatesBinding, KOORDINATES_STORE } from '../apis/koordinates/index.js';
 import { geonodeInspectorAccess } from '../apis/geonode/inspector-access.js';

@@ -6,7 +6,7 @@ import { expect } from 'vitest';
 import { loadContracts } from '../../src/contracts/load.js';
 import { buildRouteTable, matchRoute, type Route } from '../../src/contracts/route-table.js';
 import { ContractValidators, describeErrors } from '../../src/contracts/validators.js';
-import type { KxItem, KxKey, KxLicense } from '../../src/query/catalog-types.js';
+import type { KxItem, KxKey, KxLicense } from '../../src/apis/koordinates/query/types.js';
 import type { TestServer } from './server.js';
 
 export const DATA = '/services/api/v1/data/';

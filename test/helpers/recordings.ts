@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { catalogLinks, catalogPage, resourceRange } from '../../src/query/catalog.js';
+import { catalogLinks, catalogPage, resourceRange } from '../../src/apis/koordinates/query/index.js';
 
 export const RECORDINGS_DIR = join(import.meta.dirname, '..', 'data', 'koordinates-recordings');
 

@@ -5,7 +5,7 @@
  * EventSource cannot set headers and passes it as `?token=`).
  */
 import type { Store } from '../../store/store.js';
-import { geonodeIdentity } from './identity.js';
+import { geonodeIdentity } from './people/identity.js';
 
 export interface InspectorUser {
   username: string;

@@ -1,12 +1,12 @@
 /**
  * The Koordinates catalogue binding: `/data/` and `/data/latest/` with their filters, sorts and headers, and the
- * detail objects the items' `url` fields point at (facts A.1–A.8). Query logic lives in `src/query/catalog.ts`.
+ * detail objects the items' `url` fields point at (facts A.1–A.8). Query logic lives in `query/` (pure).
  */
-import { apiError } from '../../errors/catalogue.js';
-import { json, type Behaviour, type BehaviourRequest, type Env } from '../../behaviours/types.js';
+import { apiError } from '../../core/errors.js';
+import { json, type Behaviour, type BehaviourRequest, type Env } from '../../core/types.js';
 import type { CollectionSpec, StoredRecord } from '../../store/collection.js';
-import type { ApiBinding } from '../../server/dispatch.js';
-import { sameSecret } from '../../behaviours/secret.js';
+import type { ApiBinding } from '../../core/binding.js';
+import { sameSecret } from '../../core/secret.js';
 import {
   applyCatalogQuery,
   catalogLinks,
@@ -28,7 +28,7 @@ import {
   type KxItem,
   type KxLicense,
   type KxVersion,
-} from '../../query/catalog.js';
+} from './query/index.js';
 
 export const KOORDINATES_STORE: Record<string, CollectionSpec> = {
   kx_items: { idField: 'id', idKind: 'int', onDisk: { inMemory: [] } }, // filters read derived keys, kept elsewhere

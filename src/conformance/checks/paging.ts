@@ -1,10 +1,16 @@
 /**
  * Pagination checks, as pure functions over what came back: GeoNode's page envelope (`total`, `page`,
  * `page_size`, `links.next/previous`) and the catalogue's headers (`X-Resource-Range`, `X-Paginate-By`, `Link`).
- * The expected values come from the same pure modules the mock uses (`src/query/pagination.ts`, `catalog-page.ts`).
+ * The expected values come from the same pure modules the mock uses (`src/query/pagination.ts`, `src/apis/koordinates/query/page.ts`).
  */
 import { pageSlice } from '../../query/pagination.js';
-import { catalogPage, lastPage, parseLinkHeader, resourceRange, type CatalogLink } from '../../query/catalog.js';
+import {
+  catalogPage,
+  lastPage,
+  parseLinkHeader,
+  resourceRange,
+  type CatalogLink,
+} from '../../apis/koordinates/query/index.js';
 import type { Problem } from '../types.js';
 import { show } from '../recorder.js';
 

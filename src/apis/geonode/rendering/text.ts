@@ -1,0 +1,223 @@
+/**
+ * GeoNode objects rendered as JSON text for the read paths that answer text (list pages and details without
+ * include[]/exclude[], sideloading or planted faults): the same bytes as `renderRecord` + `JSON.stringify`, with each
+ * record's viewer-independent fields kept as text and its links relative until `withOrigin` (issue 19's throughput).
+ */
+import { fieldSet, type FieldSet } from '../../../contracts/fields.js';
+import type { StoredRecord } from '../../../store/collection.js';
+import { plainRecord } from '../../../store/lazy.js';
+import { GEONODE_COLLECTIONS, type EndpointCollection } from '../collections.js';
+import {
+  absolutize,
+  embedUser,
+  itemSchemaName,
+  OMITTED,
+  ownerForViewer,
+  seesUserPerms,
+  selected,
+  subFields,
+  URL_KEY,
+  valueOf,
+  VIEWER_FIELDS,
+  type RenderContext,
+  type RenderOptions,
+} from './render.js';
+
+/**
+ * The same rendering as `renderRecord`, as JSON text, for the read paths that answer text (list pages and details
+ * without include[]/exclude[], sideloading or planted faults). Each record's viewer-independent fields are kept as
+ * text with their links relative (`LINK` in front of the host-relative URL, made absolute once per reply by
+ * `withOrigin`), so one cached rendering serves every origin and every caller; only the fields that depend on the
+ * caller (`perms`, `favorite`, …, and the embedded owner for staff and the owner themself) are serialised per
+ * request. The result still carries the marks: the caller passes the whole reply through `withOrigin`.
+ */
+export function renderRecordText(
+  key: string,
+  record: StoredRecord,
+  ctx: RenderContext,
+  opts: RenderOptions = {},
+): string {
+  const c = GEONODE_COLLECTIONS[key];
+  const schemaName = itemSchemaName(c, opts);
+  const fs = fieldSet(ctx.contract, schemaName);
+  const stamp = (ctx.stamp ??= ctx.store.stamp());
+  if (stamp !== textCacheStamp) {
+    // any change may show in any rendering (an embedded owner, a map's layers): the cache starts again
+    textCache.clear();
+    textCacheBytes = 0;
+    textCacheStamp = stamp;
+  }
+  // by collection and id, not by the record object: a record kept on disk is read into a new object each time, and
+  // holding those objects would keep what the on-disk mode frees
+  const id = `${key}|${schemaName}|${opts.withDeferred ? '*' : [...(opts.include ?? [])].join(',')}|${String(record[c.idField] ?? record.pk)}`;
+  let base = textCache.get(id);
+  if (!base || base.fs !== fs) {
+    const made = baseText(key, record, ctx, opts, c, fs);
+    if (!made) throw new TextUnsafe(); // a stored string that begins with the mark: the caller renders objects
+    base = made;
+    // scan-resistant: when full, newer renderings are not kept (a walk over more records than fit keeps hitting
+    // the ones kept, where evicting the oldest would miss every time)
+    if (
+      textCacheBytes + base.bytes <=
+      (ctx.store.lazyRecords.records > 0 ? TEXT_CACHE_BYTES_ON_DISK : TEXT_CACHE_BYTES)
+    ) {
+      textCache.set(id, base);
+      textCacheBytes += base.bytes;
+    }
+  }
+  const parts: string[] = [];
+  const { runs, gaps } = base;
+  for (let g = 0; g < gaps.length; g++) {
+    if (runs[g]) parts.push(runs[g]);
+    const i = gaps[g];
+    const f = fs.all[i];
+    if (f === 'owner') {
+      // staff and the owner see the owner's perms; everyone else gets the kept text
+      if (
+        ctx.user &&
+        record.owner &&
+        typeof record.owner === 'object' &&
+        seesUserPerms(ctx.user, (record.owner as StoredRecord).pk)
+      ) {
+        const owner = absolutize(embedUser(ctx, record.owner, subFields(ctx, fs, 'owner')), ctx.origin, 'owner');
+        const t = JSON.stringify(
+          owner && typeof owner === 'object' ? ownerForViewer(ctx, owner as StoredRecord) : owner,
+        );
+        if (t?.includes('"\\u0001')) throw new TextUnsafe();
+        if (t !== undefined) parts.push(`"owner":${t}`);
+      } else if (base.owner) parts.push(base.owner);
+      continue;
+    }
+    const v = valueOf(key, f, record, ctx, fs);
+    if (v === OMITTED) continue;
+    const t = JSON.stringify(v);
+    if (t === undefined) continue;
+    if (t.includes('"\\u0001')) throw new TextUnsafe(); // a string that begins with the mark: the caller renders objects
+    parts.push(`${JSON.stringify(f)}:${t}`);
+  }
+  if (runs[gaps.length]) parts.push(runs[gaps.length]);
+  return `{${parts.join(',')}}`;
+}
+
+/** The viewer-independent text of a record: runs of fields between the per-caller ones; undefined when unsafe. */
+function baseText(
+  key: string,
+  record: StoredRecord,
+  ctx: RenderContext,
+  opts: RenderOptions,
+  c: EndpointCollection,
+  fs: FieldSet,
+): BaseText | undefined {
+  const data = plainRecord(record);
+  const runs: string[] = [];
+  const gaps: number[] = [];
+  // each run is one object serialised once (fewer strings than a JSON.stringify per field)
+  let run: Record<string, unknown> = {};
+  let owner = '';
+  const close = () => {
+    const t = JSON.stringify(run);
+    runs.push(t.length > 2 ? t.slice(1, -1) : '');
+    run = {};
+  };
+  for (let i = 0; i < fs.all.length; i++) {
+    const f = fs.all[i];
+    if (!selected(fs, f, opts)) continue;
+    const perCaller = VIEWER_FIELDS.has(f);
+    const isOwner = f === 'owner' && c.store === 'resources';
+    if (perCaller || isOwner) {
+      close();
+      gaps.push(i);
+      if (perCaller) continue;
+    }
+    const marked = markLinks(valueOf(key, f, data, ctx, fs), f);
+    // a stored string that itself begins with the mark could not be told from a link: such a record is rendered whole
+    if (marked === UNSAFE) return undefined;
+    if (isOwner) {
+      const t = JSON.stringify(marked);
+      if (t !== undefined) owner = `"owner":${t}`; // an undefined value: the key is left out, as in the object
+    } else if (f !== '__proto__') run[f] = marked;
+  }
+  close();
+  let bytes = 96 + owner.length + gaps.length * 8;
+  for (const r of runs) bytes += r.length + 24;
+  return { fs, runs, gaps, owner, bytes };
+}
+
+/** Thrown by the text path when a per-caller value holds a string that begins with the link mark. */
+export class TextUnsafe extends Error {}
+
+interface BaseText {
+  fs: FieldSet;
+  /** the fields between the per-caller ones, as `"name":value,…` with links marked (gaps.length + 1 runs) */
+  runs: string[];
+  /** indexes in `fs.all` of the per-caller fields (and of the embedded owner of a resource) */
+  gaps: number[];
+  /** the embedded owner's text for callers who do not see its perms ('' when absent) */
+  owner: string;
+  bytes: number;
+}
+
+/**
+ * Records' viewer-independent JSON, bounded by size (the durability goal keeps RSS under 3× the JSON at 10,000
+ * resources, ~20 MB above what the store takes): about 3,000 list renderings fit in memory, 1,200 when the store
+ * keeps its records on disk. Cleared when the data changes.
+ */
+const textCache = new Map<string, BaseText>();
+let textCacheBytes = 0;
+let textCacheStamp = '';
+const TEXT_CACHE_BYTES = 10 * 1024 * 1024;
+/** When the store keeps records on disk (`--db` with a large store) memory is what that mode saves: less is kept. */
+const TEXT_CACHE_BYTES_ON_DISK = 4 * 1024 * 1024;
+
+const UNSAFE = Symbol('unsafe');
+
+/** What stands before a host-relative link in cached text: a control character JSON writes as `\u0001`. */
+const LINK = '\u0001';
+/**
+ * `absolutize` with the mark for an origin, copying only what changes (most values hold no host-relative link: no
+ * copy of them is made); UNSAFE when a stored string already begins with the mark.
+ */
+function markLinks(value: unknown, key: string): unknown {
+  if (typeof value === 'string') {
+    const c0 = value.charCodeAt(0);
+    if (c0 === 1) return UNSAFE;
+    return c0 === 47 && URL_KEY.test(key) ? LINK + value : value;
+  }
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    const itemKey = key === 'links' || key === 'download_urls' ? '' : key;
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const m = markLinks(value[i], itemKey);
+      if (m === UNSAFE) return UNSAFE;
+      if (m !== value[i]) (out ??= value.slice())[i] = m;
+    }
+    return out ?? value;
+  }
+  let out: Record<string, unknown> | undefined;
+  for (const k of Object.keys(value)) {
+    if (k === '__proto__') continue;
+    const v = (value as Record<string, unknown>)[k];
+    const m = markLinks(v, k);
+    if (m === UNSAFE) return UNSAFE;
+    if (m !== v) (out ??= { ...(value as Record<string, unknown>) })[k] = m;
+  }
+  return out ?? value;
+}
+
+/**
+ * Make the marked links of a reply's JSON text absolute. A mark only ever opens a string (a string begins after
+ * `:`, `[` or `,`; a quote inside a string is escaped), and `markLinks` refuses stored strings that begin with it.
+ */
+export function withOrigin(text: string, origin: string): string {
+  const pieces = text.split('"\\u0001');
+  if (pieces.length === 1) return text;
+  const link = `"${JSON.stringify(origin).slice(1, -1)}`;
+  let out = pieces[0];
+  for (let i = 1; i < pieces.length; i++) {
+    const prev = pieces[i - 1];
+    const c = prev.charCodeAt(prev.length - 1);
+    out += (c === 58 || c === 91 || c === 44 ? link : '"\\u0001') + pieces[i]; // after `:`, `[` or `,` only
+  }
+  return out;
+}
