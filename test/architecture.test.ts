@@ -1,6 +1,6 @@
 /** House rules frozen as tests: pure layers stay framework-free, generic code never names a GeoNode type. */
 import { readFile, readdir } from 'node:fs/promises';
-import { dirname, join, sep } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 async function files(dir: string): Promise<string[]> {
@@ -119,16 +119,11 @@ describe('architecture', () => {
 
   it('outside src/store, src/, bin/ and scripts/ reach the store only through its entry, src/store/index.ts', async () => {
     // the store's own tests (test/store-*.test.ts, test/journal.test.ts) may test its parts directly
-    const store = join('src', 'store') + sep;
     const offenders: string[] = [];
     for (const f of [...(await files('src')), ...(await files('bin')), ...(await files('scripts'))]) {
-      if (f.startsWith(store)) continue;
-      const text = await readFile(f, 'utf8');
-      // static imports and re-exports, side-effect imports and dynamic import()s
-      for (const m of text.matchAll(/(?:\bfrom\s+|\bimport\s*\(?\s*)['"](\.[^'"]+)['"]/g)) {
-        const target = join(dirname(f), m[1]);
-        if (target.startsWith(store) && target !== join('src', 'store', 'index.js')) offenders.push(`${f}: ${m[1]}`);
-      }
+      if (f.startsWith('src/store/')) continue;
+      for (const d of importsOf(f, await readFile(f, 'utf8')))
+        if (d.startsWith('src/store/') && d !== 'src/store/index.ts') offenders.push(`${f} → ${d}`);
     }
     expect(offenders).toEqual([]);
   });
