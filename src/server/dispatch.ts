@@ -7,7 +7,7 @@ import { matchRoute, type Method, type Route } from '../contracts/route-table.js
 import { describeErrors } from '../contracts/validators.js';
 import type { BehaviourRequest, Env, Reply } from '../core/types.js';
 import { FORBIDDEN_KEYS, parseRawQuery } from '../query/raw-query.js';
-import type { StoredRecord } from '../store/collection.js';
+import type { StoredRecord } from '../store/index.js';
 import type { ApiBinding } from '../core/binding.js';
 
 /** The binding type lives in src/core (the APIs implement it and may not import the server); re-exported here. */

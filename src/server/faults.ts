@@ -698,7 +698,7 @@ function superuserToken(env: Env): string {
   const users = env.store.collection('users');
   const t = env.store
     .collection('tokens')
-    .all()
+    .list()
     .find((x) => users.get(x.user as number)?.is_superuser === true);
   return String(t?.token ?? '');
 }

@@ -152,20 +152,6 @@ export class RecordCollection implements Collection {
     return removed;
   }
 
-  // old names, until every caller goes through the interface (index.ts)
-  all(): readonly StoredRecord[] {
-    return this.records;
-  }
-  has(id: unknown): boolean {
-    return this.index.has(String(id));
-  }
-  remove(id: unknown): boolean {
-    return this.delete(id);
-  }
-  removeWhere(pred: (r: StoredRecord) => boolean): number {
-    return this.deleteWhere(pred);
-  }
-
   /** The records whose `field` equals `value` (see `Collection.where`). */
   where(field: string, value: unknown): StoredRecord[] {
     if (!this.secondary.has(field)) {

@@ -30,9 +30,6 @@ import { LazyFiles, type PlacedRecord } from './lazy-files.js';
 export type { LazyOptions } from './interface.js';
 export type { StoreOptions } from './options.js';
 
-/** old name, until every caller goes through the interface (index.ts) */
-export { Database as Store };
-
 export class Database implements Store {
   /**
    * The root, a lowdb `Low`: `db.data` holds the head and every collection's records as the snapshot has them;
@@ -234,11 +231,6 @@ export class Database implements Store {
 
   /** The records kept on disk (large collections) and the cache of those in memory. */
   get diskRecords(): DiskRecordStats {
-    return this.lazy.stats;
-  }
-
-  /** old name, until every caller goes through the interface (index.ts) */
-  get lazyRecords(): DiskRecordStats {
     return this.lazy.stats;
   }
 

@@ -4,7 +4,7 @@
  */
 import { apiError } from '../../core/errors.js';
 import { json, type Behaviour, type BehaviourRequest, type Env } from '../../core/types.js';
-import type { CollectionSpec, StoredRecord } from '../../store/collection.js';
+import type { CollectionSpec, StoredRecord } from '../../store/index.js';
 import type { ApiBinding } from '../../core/binding.js';
 import { sameSecret } from '../../core/secret.js';
 import {
@@ -43,11 +43,11 @@ const CATALOG_COLLECTIONS = ['kx_items', 'kx_licenses', 'kx_groups', 'kx_users']
 /** Lookups over the catalogue collections, rebuilt when any of them changes. */
 function refsOf(env: Env): CatalogRefs {
   return env.store.memo('catalog:refs', CATALOG_COLLECTIONS, () =>
-    catalogRefs(Object.fromEntries(CATALOG_COLLECTIONS.map((n) => [n, env.store.collection(n).all()]))),
+    catalogRefs(Object.fromEntries(CATALOG_COLLECTIONS.map((n) => [n, env.store.collection(n).list()]))),
   );
 }
 
-const items = (env: Env) => env.store.collection('kx_items').all() as unknown as KxItem[];
+const items = (env: Env) => env.store.collection('kx_items').list() as unknown as KxItem[];
 
 /**
  * The lookups a rendering may use for this caller: an anonymous caller's sets list only public members, so every
@@ -173,7 +173,7 @@ export const koordinatesBinding: ApiBinding = {
     if (env.settings.auth === 'off') {
       const full = env.store
         .collection('kx_keys')
-        .all()
+        .list()
         .find((k) => (k.scopes as string[]).includes('catalog'));
       return {
         user: full
@@ -189,7 +189,7 @@ export const koordinatesBinding: ApiBinding = {
     const token = m?.[1] ?? query.get('key') ?? undefined;
     if (!token) return { user: null };
     let owner: StoredRecord | undefined;
-    for (const k of env.store.collection('kx_keys').all()) if (sameSecret(String(k.key), token)) owner = k;
+    for (const k of env.store.collection('kx_keys').list()) if (sameSecret(String(k.key), token)) owner = k;
     if (!owner) return { user: null, error: apiError('catalogUnauthorized') };
     const user = env.store.collection('kx_users').get(owner.user) ?? { id: owner.user };
     return { user: { ...user, scopes: Array.isArray(owner.scopes) ? [...owner.scopes] : [] } };
