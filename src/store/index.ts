@@ -6,6 +6,7 @@
  * (test/architecture.test.ts).
  */
 import { Database } from './store.js';
+import { writeCollectionsFile as writeFile } from './snapshot.js';
 import type { Store } from './interface.js';
 import type { StoreOptions } from './options.js';
 
@@ -31,4 +32,13 @@ export { plainRecord as readRecord } from './lazy.js';
  * Collections files (fixtures, recordings, `geostub seed`): `{ <head>, "collections": { name: [records] } }`, read
  * in any JSON layout and written one record per line (snapshot.ts).
  */
-export { readCollectionsFile, readFixtureFiles, writeCollectionsFile, type CollectionsFile } from './snapshot.js';
+export { readCollectionsFile, readFixtureFiles, type CollectionsFile } from './snapshot.js';
+
+/** Write a collections file, one record per line, whole or not at all (temporary file, fsync, rename); its bytes. */
+export function writeCollectionsFile(
+  file: string,
+  head: Record<string, unknown>,
+  collections: Iterable<readonly [string, readonly unknown[]]>,
+): Promise<number> {
+  return writeFile(file, head, collections);
+}
