@@ -324,4 +324,15 @@ describe('lazy records', () => {
     await s.close();
     expect(await readdir(dir)).toEqual(['db.json']);
   });
+
+  it('are only made for collections whose definition says onDisk: a large one without it stays in memory', async () => {
+    const file = join(await mkdtemp(join(tmpdir(), 'geostub-lazy-')), 'db.json');
+    const many = async () => ({ things: things(), small: Array.from({ length: 6 }, (_, i) => ({ id: i + 1 })) });
+    await (await openStore({ file, seed: many, specs, lazy: { from: 3 } })).close();
+    const s = await openStore({ file, seed: many, specs, lazy: { from: 3 } });
+    expect(s.collection('things').list().filter(isLazy)).toHaveLength(5);
+    expect(s.collection('small').list().filter(isLazy)).toHaveLength(0);
+    expect(s.diskRecords.records).toBe(5);
+    await s.close();
+  });
 });
