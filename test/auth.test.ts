@@ -269,8 +269,8 @@ describe('--auth off', () => {
         as: null,
       });
       expect(write.status).toBe(200);
-      const catalogue = await open.request('GET', '/services/api/v1/data/?public=false&page_size=1', { as: null });
-      expect(catalogue.status).toBe(200);
+      const koordinates = await open.request('GET', '/services/api/v1/data/?public=false&page_size=1', { as: null });
+      expect(koordinates.status).toBe(200);
     } finally {
       await open.close();
     }

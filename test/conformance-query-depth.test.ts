@@ -175,17 +175,17 @@ describe('planted query faults', () => {
     async (fault, [check, queryCase]) => {
       const s = await startTestServer({ faults: [fault] });
       try {
-        const catalogue = fault.startsWith('catalog');
+        const isKoordinates = fault.startsWith('catalog');
         // the quick depth already catches some faults (checked); the others need the default depth's cases
         const queryDepth = NEEDS_NORMAL_DEPTH.has(fault) ? 'normal' : 'quick';
         const report = await runConformance({
           target: s.url,
-          apis: [catalogue ? 'koordinates' : 'geonode'],
+          apis: [isKoordinates ? 'koordinates' : 'geonode'],
           allowWrites: false,
           credentials: CREDENTIALS,
           timeoutMs: 30000,
           queryDepth,
-          only: catalogue ? ['GET /services/api/v1/data/ · query depth'] : ONLY,
+          only: isKoordinates ? ['GET /services/api/v1/data/ · query depth'] : ONLY,
         });
         const named = report.failures.filter((f) => check.split('|').includes(f.check) && queryCase.test(f.expected));
         expect(

@@ -6,12 +6,12 @@ import {
   KOORDINATES_REFERENCE_DATE,
 } from '../src/fixtures/koordinates.js';
 import {
-  CATALOG_KINDS,
+  KOORDINATES_KINDS,
   ITEM_TYPES,
   LAYER_KINDS,
   SOURCE_KINDS,
   VERSION_STATUSES,
-  type KxItem,
+  type KoordinatesItem,
 } from '../src/apis/koordinates/query/types.js';
 
 const fx = generateKoordinates({ seed: 42, scale: 300 });
@@ -94,7 +94,7 @@ describe('generateKoordinates: integrity', () => {
     }
   });
   it('urls are host-relative API paths matching the type', () => {
-    const plural: Record<KxItem['type'], string> = {
+    const plural: Record<KoordinatesItem['type'], string> = {
       layer: 'layers',
       table: 'tables',
       set: 'sets',
@@ -129,7 +129,7 @@ describe('generateKoordinates: coverage at scale 300', () => {
         items.some((i) => i.type === t),
         t,
       ).toBe(true);
-    for (const k of CATALOG_KINDS)
+    for (const k of KOORDINATES_KINDS)
       expect(
         items.some((i) => i.kind === k),
         k,

@@ -6,7 +6,7 @@ import {
   advanceHarvester,
   harvesterPatchRules,
 } from '../src/apis/geonode/actions/index.js';
-import { GEONODE_STORE } from '../src/apis/geonode/collections.js';
+import { GEONODE_STORE } from '../src/apis/geonode/store-collections.js';
 import { levelFor } from '../src/apis/geonode/permissions/levels.js';
 import type { Env, Reply } from '../src/core/types.js';
 import { contractPath, loadContract, type Contract } from '../src/contracts/load.js';

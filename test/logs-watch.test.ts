@@ -202,10 +202,10 @@ describe('watch mode', () => {
       geonode.components.schemas.Region.required = geonode.components.schemas.Region.required.filter(
         (f: string) => f !== 'name_en',
       );
-      const catalog = parse(await readFile(join(dir, 'koordinates-catalog.yaml'), 'utf8'));
-      delete catalog.paths['/services/api/v1/users/{id}/'];
+      const koordinates = parse(await readFile(join(dir, 'koordinates-catalog.yaml'), 'utf8'));
+      delete koordinates.paths['/services/api/v1/users/{id}/'];
       await writeFile(join(dir, 'geonode-v2.yaml'), JSON.stringify(geonode)); // JSON is YAML
-      await writeFile(join(dir, 'koordinates-catalog.yaml'), JSON.stringify(catalog));
+      await writeFile(join(dir, 'koordinates-catalog.yaml'), JSON.stringify(koordinates));
       await until(() => events.length > 0, 'the contract reload');
       await watcher.idle();
       expect(events.at(-1)).toMatchObject({ what: 'contracts', ok: true });

@@ -129,10 +129,10 @@ describe('a server with latency and faults', () => {
   });
 
   it('injects errors in each API\'s shape: a catalogue {"error": …}, a GeoNode {"success": false, …}', async () => {
-    const kx = await timed(`${g.url}/services/api/v1/data/`);
-    expect(kx.res.status).toBe(503);
-    expect(kx.json).toEqual({ error: expect.stringMatching(/temporarily unavailable/) });
-    expect(kx.res.headers.get('retry-after')).toBe('1');
+    const koordinates = await timed(`${g.url}/services/api/v1/data/`);
+    expect(koordinates.res.status).toBe(503);
+    expect(koordinates.json).toEqual({ error: expect.stringMatching(/temporarily unavailable/) });
+    expect(koordinates.res.headers.get('retry-after')).toBe('1');
     const gn = await timed(`${g.url}/api/v2/resources/`, { headers: { Prefer: 'status=500' } });
     expect(gn.res.status).toBe(500);
     expect(gn.json).toEqual({ success: false, errors: ['A server error occurred.'], code: 'error' });

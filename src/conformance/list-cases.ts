@@ -18,7 +18,7 @@ import {
 import { opKey } from './http.js';
 import { expandPath } from './params.js';
 import type { CaseRecorder } from './recorder.js';
-import { clip } from './recorder.js';
+import { shorten } from './recorder.js';
 import {
   envelopeLinkProblems,
   envelopeProblems,
@@ -28,7 +28,7 @@ import {
   parseRange,
   rangeProblems,
 } from './checks/paging.js';
-import type { Exchange, Problem } from './types.js';
+import type { CheckedExchange, Problem } from './types.js';
 
 const PAGE = 2;
 const WALK_PAGES = 4;
@@ -41,7 +41,7 @@ export async function firstPage(
   query: string,
   headers?: Record<string, string>,
   schema = true,
-): Promise<{ base: string; x: Exchange; items: unknown[] } | undefined> {
+): Promise<{ base: string; x: CheckedExchange; items: unknown[] } | undefined> {
   if (requiresAuth(op) && !ctx.http.hasCredentials(op.api))
     return void (rec.skipped = 'the contract requires credentials and none were given');
   const resolved = await ctx.resolver.resolve(op);
@@ -60,7 +60,7 @@ export async function firstPage(
       [
         {
           expected: '200 for a valid list request',
-          actual: `${x.response.status} ${clip(x.response.text, 200)}`,
+          actual: `${x.response.status} ${shorten(x.response.text, 200)}`,
           contractPath: pointer(op, 'responses', '200'),
         },
       ],
@@ -130,7 +130,7 @@ async function walkEnvelope(ctx: RunContext, rec: CaseRecorder, op: Operation, s
         [
           {
             expected: `links.next of page ${page - 1} answers 200 with a list`,
-            actual: `${x.response.status} ${clip(x.response.text, 200)}`,
+            actual: `${x.response.status} ${shorten(x.response.text, 200)}`,
             contractPath: where,
           },
         ],
@@ -156,7 +156,7 @@ async function walkEnvelope(ctx: RunContext, rec: CaseRecorder, op: Operation, s
         [
           {
             expected: `200 for the last page (${last}) of ${total} records`,
-            actual: `${lx.response.status} ${clip(lx.response.text, 200)}`,
+            actual: `${lx.response.status} ${shorten(lx.response.text, 200)}`,
             contractPath: where,
           },
         ],
@@ -195,7 +195,7 @@ async function walkEnvelope(ctx: RunContext, rec: CaseRecorder, op: Operation, s
       : [
           {
             expected: `a documented 4xx for page ${last + 1}, past the last page`,
-            actual: `${past.response.status} ${clip(past.response.text, 200)}`,
+            actual: `${past.response.status} ${shorten(past.response.text, 200)}`,
             contractPath: pointer(op, 'parameters'),
           },
         ],
@@ -241,7 +241,7 @@ async function walkRanges(ctx: RunContext, rec: CaseRecorder, op: Operation): Pr
         [
           {
             expected: `rel="page-next" of page ${page - 1} answers 200 with a list`,
-            actual: `${x.response.status} ${clip(x.response.text, 200)}`,
+            actual: `${x.response.status} ${shorten(x.response.text, 200)}`,
             contractPath: where,
           },
         ],
@@ -288,9 +288,9 @@ const FULL_PAGE = 100;
 const FULL_PAGES = 10;
 
 interface PageReader {
-  items(x: Exchange): unknown[] | undefined;
-  next(x: Exchange): string | undefined;
-  total(x: Exchange): number | undefined;
+  items(x: CheckedExchange): unknown[] | undefined;
+  next(x: CheckedExchange): string | undefined;
+  total(x: CheckedExchange): number | undefined;
 }
 
 /**
@@ -320,7 +320,7 @@ async function walkComplete(
         [
           {
             expected: `page ${page} of the walk (${FULL_PAGE} a page) answers 200 with a list`,
-            actual: `${x.response.status} ${clip(x.response.text, 200)}`,
+            actual: `${x.response.status} ${shorten(x.response.text, 200)}`,
             contractPath: where,
           },
         ],

@@ -13,10 +13,10 @@ import {
   parseSort,
   type FieldSchema,
 } from '../query/dynamic-rest/index.js';
-import { parseCatalogQuery, displayName, type KxItem } from '../apis/koordinates/query/index.js';
+import { parseKoordinatesQuery, displayName, type KoordinatesItem } from '../apis/koordinates/query/index.js';
 import type { Case, RunContext } from './context.js';
 import type { CaseRecorder } from './recorder.js';
-import type { Exchange, Problem } from './types.js';
+import type { CheckedExchange, Problem } from './types.js';
 import { componentSchema, listShape, pointer, queryParameter } from './contract-view.js';
 import { opKey } from './http.js';
 import { firstPage } from './list-cases.js';
@@ -28,7 +28,7 @@ import {
   sortProblems,
 } from './checks/query.js';
 import { identity, parseRange } from './checks/paging.js';
-import { CATALOG_FILTERS } from './samples.js';
+import { KOORDINATES_FILTERS } from './samples.js';
 
 const SAMPLE = 20;
 const SCALAR = new Set(['string', 'integer', 'boolean']);
@@ -224,7 +224,7 @@ export function listQueryCases(op: Operation): Case[] {
       },
     });
   }
-  if (shape.kind === 'array') cases.push(...catalogueCases(op, base));
+  if (shape.kind === 'array') cases.push(...koordinatesCases(op, base));
   return cases;
 }
 
@@ -278,8 +278,8 @@ function listTotal(x: { response: { json: unknown; headers: Record<string, strin
  * same records.
  */
 function sameRecords(
-  plain: { x: Exchange; items: unknown[] },
-  got: { x: Exchange; items: unknown[] },
+  plain: { x: CheckedExchange; items: unknown[] },
+  got: { x: CheckedExchange; items: unknown[] },
   asked: string,
   pageSize: number,
   where: string,
@@ -381,12 +381,12 @@ async function filterCompleteness(
 }
 
 /** The catalogue's filters (on the detailed item shape, `Expand: list`) and its name sort. */
-function catalogueCases(op: Operation, base: Omit<Case, 'id' | 'run'>): Case[] {
+function koordinatesCases(op: Operation, base: Omit<Case, 'id' | 'run'>): Case[] {
   const cases: Case[] = [];
   const where = pointer(op, 'parameters');
   const view = op.ext.view === 'latest' ? 'latest' : 'published';
   const expand = { Expand: 'list' };
-  for (const f of CATALOG_FILTERS.filter((c) => queryParameter(op, c.param))) {
+  for (const f of KOORDINATES_FILTERS.filter((c) => queryParameter(op, c.param))) {
     cases.push({
       ...base,
       id: `${opKey(op)} · filter ${f.param}`,
@@ -401,7 +401,7 @@ function catalogueCases(op: Operation, base: Omit<Case, 'id' | 'run'>): Case[] {
         const value = values.find((v, i) => v !== null && v !== undefined && values.some((w, j) => j !== i && w !== v));
         if (value === undefined) return void (rec.skipped = `no two items differ in ${f.field}: nothing to filter on`);
         const params = new URLSearchParams({ [f.param]: String(value), page_size: '100' });
-        const parsed = parseCatalogQuery(params, view);
+        const parsed = parseKoordinatesQuery(params, view);
         if (!parsed.ok)
           return void (rec.skipped = `${f.param}=${String(value)} is not a valid filter: ${JSON.stringify(parsed.errors)}`);
         const got = await firstPage(ctx, rec, op, params.toString(), expand);
@@ -477,7 +477,7 @@ function catalogueCases(op: Operation, base: Omit<Case, 'id' | 'run'>): Case[] {
         for (const term of ['name', '-name']) {
           const got = await firstPage(ctx, rec, op, `sort=${term}&page_size=50`);
           if (!got) return;
-          const keys = got.items.map((i) => displayName(i as KxItem).toLowerCase());
+          const keys = got.items.map((i) => displayName(i as KoordinatesItem).toLowerCase());
           rec.record('sort_honoured', keyOrderProblems(keys, term.startsWith('-'), `sort=${term}`, where), got.x);
           rec.record('list_complete', sameRecords(plain, got, `sort=${term}`, 50, where), got.x);
         }

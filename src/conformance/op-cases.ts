@@ -20,7 +20,7 @@ import { NO_MISSING_ID, NOT_IDS, SOURCES } from './samples.js';
 
 const constantOf = (name: string) => String((SOURCES['*'][name] as { value?: string } | undefined)?.value ?? 'x');
 import type { CaseRecorder } from './recorder.js';
-import { clip } from './recorder.js';
+import { shorten } from './recorder.js';
 import type { ApiName } from './types.js';
 
 const DENIED = new Set([401, 403]);
@@ -52,7 +52,7 @@ export function requestCase(op: Operation): Case {
           : [
               {
                 expected: `${expected} for a valid request`,
-                actual: `${x.response.status} ${clip(x.response.text, 200)}`,
+                actual: `${x.response.status} ${shorten(x.response.text, 200)}`,
                 contractPath: pointer(op, 'responses', String(expected)),
               },
             ],
@@ -96,7 +96,7 @@ export function anonymousCase(op: Operation): Case | undefined {
           : [
               {
                 expected: `${expected.join(' or ')} without credentials${basic ? ', with WWW-Authenticate (Basic authentication comes first)' : ''}`,
-                actual: `${x.response.status} ${clip(x.response.text, 200)}`,
+                actual: `${x.response.status} ${shorten(x.response.text, 200)}`,
                 contractPath: pointer(op, 'security'),
               },
             ],
@@ -129,7 +129,7 @@ export function missingIdCase(op: Operation): Case | undefined {
           : [
               {
                 expected: `404 for {${resolved.replaced}} = ${resolved.params[resolved.replaced!]}`,
-                actual: `${x.response.status} ${clip(x.response.text, 200)}`,
+                actual: `${x.response.status} ${shorten(x.response.text, 200)}`,
                 contractPath: pointer(op, 'responses', '404'),
               },
             ],
@@ -219,7 +219,7 @@ export function invalidParamCase(op: Operation): Case | undefined {
           : [
               {
                 expected: `${errors.join(' or ')} for ${spoiled.name}=${spoiled.value}`,
-                actual: `${x.response.status} ${clip(x.response.text, 200)}`,
+                actual: `${x.response.status} ${shorten(x.response.text, 200)}`,
                 contractPath: param >= 0 ? pointer(op, 'parameters') : pointer(op, 'responses'),
               },
             ],
@@ -266,7 +266,7 @@ export function anonymousMethodCase(api: ApiName, path: string, ops: Operation[]
           : [
               {
                 expected: `401 or 403: ${path}'s writes need a login, and authentication is checked before the method`,
-                actual: `${x.response.status} ${clip(x.response.text, 200)}`,
+                actual: `${x.response.status} ${shorten(x.response.text, 200)}`,
                 contractPath: `#/paths/${path.replace(/~/g, '~0').replace(/\//g, '~1')}`,
               },
             ],
@@ -305,7 +305,7 @@ export function methodNotAllowedCase(api: ApiName, path: string, ops: Operation[
           : [
               {
                 expected: `405: the contract lists only ${[...listed].map((m) => m.toUpperCase()).join(', ')} for ${path}`,
-                actual: `${x.response.status} ${clip(x.response.text, 200)}`,
+                actual: `${x.response.status} ${shorten(x.response.text, 200)}`,
                 contractPath: `#/paths/${path.replace(/~/g, '~0').replace(/\//g, '~1')}`,
               },
             ],

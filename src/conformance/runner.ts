@@ -13,7 +13,7 @@ import { HttpClient, NoAnswer } from './http.js';
 import { ParamResolver } from './params.js';
 import { CaseRecorder } from './recorder.js';
 import { loadScenarios } from './scenario-load.js';
-import type { ApiName, CaseResult, ConformOptions, Exchange, QueryCaseCounts, RunReport } from './types.js';
+import type { ApiName, CaseResult, ConformOptions, CheckedExchange, QueryCaseCounts, RunReport } from './types.js';
 import { documentedResponse, isJsonMedia, responseSchema } from './contract-view.js';
 import { maskDeep } from '../core/masking.js';
 
@@ -57,7 +57,7 @@ async function recognise(
   for (const api of apis) {
     const op = ops.find((o) => o.api === api && o.method === 'get' && !o.path.includes('{'));
     if (!op) continue;
-    let x: Exchange;
+    let x: CheckedExchange;
     try {
       x = await http.send(api, { method: 'GET', path: op.path });
     } catch (err) {

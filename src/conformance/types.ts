@@ -26,12 +26,15 @@ export interface Received {
   ms: number;
 }
 
-export interface Exchange {
+/** A request the runner sent and the answer it checked (the server's logged exchange is `Exchange`, request-log.ts). */
+export interface CheckedExchange {
   request: SentRequest;
   response: Received;
   /** the contract operation the request was meant for */
   op?: Operation;
 }
+/** The old name, kept only for catalog-depth.ts (another branch edits it); remove once that file says CheckedExchange. */
+export type Exchange = CheckedExchange;
 
 /** What a check found wrong, before the runner adds where it happened. */
 export interface Problem {

@@ -8,7 +8,7 @@ import type { StoredRecord } from '../store/index.js';
 import type { RecorderHttp } from './http.js';
 import type { Pseudonyms } from './people.js';
 
-export interface RecordContext {
+export interface RecordingContext {
   http: RecorderHttp;
   people: Pseudonyms;
   /** most records of each large collection (resources, groups, owners; catalogue items) */
@@ -31,7 +31,7 @@ const COMPUTED = ['perms', 'favorite', 'executions', 'linked_resources', 'metada
 
 /** Walk a GeoNode list (`{links: {next}, <key>: […]}`) up to `max` items. */
 export async function walkList(
-  ctx: RecordContext,
+  ctx: RecordingContext,
   what: string,
   path: string,
   key: string,
@@ -51,7 +51,7 @@ export async function walkList(
 }
 
 /** Every URL on the recorded server made host-relative (as the store keeps them). */
-function relativize(ctx: RecordContext, v: unknown): unknown {
+function relativize(ctx: RecordingContext, v: unknown): unknown {
   if (typeof v === 'string') return ctx.http.relative(v);
   if (Array.isArray(v)) return v.map((x) => relativize(ctx, x));
   if (isObj(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, relativize(ctx, x)]));
@@ -71,7 +71,7 @@ export class GeonodeRecording {
   users = new Map<number, Rec>();
   collections: Record<string, Rec[]> = {};
 
-  constructor(private readonly ctx: RecordContext) {}
+  constructor(private readonly ctx: RecordingContext) {}
 
   /** A user as the store keeps it (pseudonymised), added to `users`; returns the embedded form, same keys as given. */
   private person(u: Rec): Rec {

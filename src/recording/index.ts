@@ -8,7 +8,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../contracts/load.js';
 import { readCollectionsFile, type StoredRecord, writeCollectionsFile } from '../store/index.js';
-import { GEONODE_STORE } from '../apis/geonode/collections.js';
+import { GEONODE_STORE } from '../apis/geonode/store-collections.js';
 import { KOORDINATES_STORE } from '../apis/koordinates/index.js';
 import { ACCOUNTS } from '../fixtures/geonode-people.js';
 import { RecorderHttp, type Unreadable } from './http.js';
@@ -17,7 +17,7 @@ import { GeonodeRecording } from './geonode.js';
 import { recordKoordinates } from './koordinates.js';
 import { maskDeep, maskUrls } from '../core/masking.js';
 
-export interface RecordOptions {
+export interface RecordingOptions {
   /** the live server's base URL */
   from: string;
   /** output directory (created) */
@@ -39,7 +39,7 @@ export interface RecordOptions {
   showSecrets?: boolean;
 }
 
-export interface RecordReport {
+export interface RecordingReport {
   files: string[];
   counts: Record<string, number>;
   requests: number;
@@ -93,7 +93,7 @@ function addGeonodeDefaults(c: Record<string, Rec[]>, defaults: Record<string, R
 }
 
 /** geostub's catalogue keys and their users, on ids the recording left free. */
-function addCatalogDefaults(c: Record<string, Rec[]>, defaults: Record<string, Rec[]>): void {
+function addKoordinatesDefaults(c: Record<string, Rec[]>, defaults: Record<string, Rec[]>): void {
   const users = c.kx_users ?? [];
   let next = maxOf(users, 'id') + 1;
   const idOf = new Map<number, number>();
@@ -109,7 +109,7 @@ function addCatalogDefaults(c: Record<string, Rec[]>, defaults: Record<string, R
   c.kx_keys = (defaults.kx_keys ?? []).map((k) => ({ ...k, user: idOf.get(k.user as number) }));
 }
 
-export async function recordFixtures(o: RecordOptions): Promise<RecordReport> {
+export async function recordFixtures(o: RecordingOptions): Promise<RecordingReport> {
   const limit = o.limit ?? 100;
   if (!Number.isInteger(limit) || limit < 1)
     throw new Error(`--limit must be a positive whole number (got ${String(o.limit)})`);
@@ -129,13 +129,13 @@ export async function recordFixtures(o: RecordOptions): Promise<RecordReport> {
   // what the live server answered is written to files: credentials it echoed (a token in a link, the key) masked
   const scrub = <T>(data: T): T => (o.showSecrets ? data : maskDeep(data, o.key ? [o.key] : []));
   const geonode = scrub(await new GeonodeRecording(ctx).record());
-  const catalog = scrub(await recordKoordinates(ctx));
+  const koordinates = scrub(await recordKoordinates(ctx));
   const defaults = {
     ...(await readCollectionsFile(join(PACKAGE_ROOT, 'fixtures', 'geonode.json'))).collections,
     ...(await readCollectionsFile(join(PACKAGE_ROOT, 'fixtures', 'koordinates.json'))).collections,
   };
   addGeonodeDefaults(geonode, defaults);
-  addCatalogDefaults(catalog, defaults);
+  addKoordinatesDefaults(koordinates, defaults);
 
   await mkdir(o.out, { recursive: true });
   const head = {
@@ -149,7 +149,7 @@ export async function recordFixtures(o: RecordOptions): Promise<RecordReport> {
   const counts: Record<string, number> = {};
   for (const [name, specs, data] of [
     ['geonode.json', GEONODE_STORE, geonode],
-    ['koordinates.json', KOORDINATES_STORE, catalog],
+    ['koordinates.json', KOORDINATES_STORE, koordinates],
   ] as const) {
     const entries = Object.keys(specs).map((k) => [k, data[k] ?? []] as const);
     for (const [k, v] of entries) counts[k] = v.length;
@@ -162,7 +162,7 @@ export async function recordFixtures(o: RecordOptions): Promise<RecordReport> {
 }
 
 /** The report as lines for the console. */
-export function describeReport(r: RecordReport): string[] {
+export function describeReport(r: RecordingReport): string[] {
   const nonEmpty = Object.entries(r.counts)
     .filter(([, n]) => n > 0)
     .map(([k, n]) => `${k} ${n}`);

@@ -5,7 +5,7 @@
  * rebuilt from the `sort=popularity` order, so both orders come out the same when the recording is served.
  */
 import type { StoredRecord } from '../store/index.js';
-import type { RecordContext } from './geonode.js';
+import type { RecordingContext } from './geonode.js';
 
 type Rec = StoredRecord;
 const isObj = (v: unknown): v is Rec => !!v && typeof v === 'object' && !Array.isArray(v);
@@ -24,8 +24,8 @@ const idIn = (url: unknown, after = ''): number | null => {
 };
 
 /** Walk a catalogue list (bare arrays; `X-Resource-Range: 0-100/242` or a `rel="page-next"` link says there is more) up to `max` items. */
-async function walkCatalog(
-  ctx: RecordContext,
+async function walkKoordinates(
+  ctx: RecordingContext,
   what: string,
   path: string,
   max: number,
@@ -51,19 +51,19 @@ async function walkCatalog(
   return out;
 }
 
-export async function recordKoordinates(ctx: RecordContext): Promise<Record<string, Rec[]>> {
+export async function recordKoordinates(ctx: RecordingContext): Promise<Record<string, Rec[]>> {
   const rel = (v: unknown) => (typeof v === 'string' ? ctx.http.relative(v) : (v ?? null));
-  let listed = await walkCatalog(ctx, 'catalogue items', '/services/api/v1/data/latest/', ctx.limit, {
+  let listed = await walkKoordinates(ctx, 'catalogue items', '/services/api/v1/data/latest/', ctx.limit, {
     Expand: 'list',
   });
   if (!listed.length)
-    listed = await walkCatalog(ctx, 'catalogue items', '/services/api/v1/data/', ctx.limit, { Expand: 'list' });
+    listed = await walkKoordinates(ctx, 'catalogue items', '/services/api/v1/data/', ctx.limit, { Expand: 'list' });
   if (!listed.length) {
     ctx.progress('Koordinates: no catalogue at /services/api/v1/data/ (recording GeoNode only)');
     return {};
   }
   ctx.progress(`Koordinates: ${listed.length} catalogue items listed; reading versions and licenses`);
-  const ranked = await walkCatalog(
+  const ranked = await walkKoordinates(
     ctx,
     'the popularity order',
     '/services/api/v1/data/latest/?sort=popularity',

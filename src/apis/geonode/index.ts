@@ -23,7 +23,8 @@ export const GEONODE_BEHAVIOURS: Record<string, Behaviour> = {
   ...ACTION_BEHAVIOURS,
 };
 
-export { GEONODE_STORE, GEONODE_COLLECTIONS } from './collections.js';
+export { GEONODE_COLLECTIONS } from './collections.js';
+export { GEONODE_STORE } from './store-collections.js';
 export { geonodeIdentity } from './people/identity.js';
 
 import { apiError } from '../../core/errors.js';

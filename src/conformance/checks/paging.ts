@@ -5,11 +5,11 @@
  */
 import { pageSlice } from '../../query/pagination.js';
 import {
-  catalogPage,
+  koordinatesPage,
   lastPage,
   parseLinkHeader,
   resourceRange,
-  type CatalogLink,
+  type KoordinatesLink,
 } from '../../apis/koordinates/query/index.js';
 import type { Problem } from '../types.js';
 import { show } from '../recorder.js';
@@ -122,7 +122,7 @@ export function rangeProblems(
   const raw = headers['x-resource-range'];
   const range = parseRange(raw);
   if (!range) return [{ expected: 'X-Resource-Range: start-end/total', actual: show(raw), contractPath: where }];
-  const { start, end } = catalogPage(range.total, asked.page, asked.pageSize);
+  const { start, end } = koordinatesPage(range.total, asked.page, asked.pageSize);
   const want = resourceRange(start, end, range.total);
   if (raw !== want)
     out.push({
@@ -157,7 +157,7 @@ export function linkProblems(
   if (!raw) return [{ expected: 'a Link header', actual: '(absent)', contractPath: where }];
   const links = parseLinkHeader(raw);
   const out: Problem[] = [];
-  const rels = new Map<string, CatalogLink>(links.map((l) => [l.rel, l]));
+  const rels = new Map<string, KoordinatesLink>(links.map((l) => [l.rel, l]));
   const last = lastPage(total, asked.pageSize);
   const want: [string, boolean][] = [
     ['sort-name', true],

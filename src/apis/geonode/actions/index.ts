@@ -67,7 +67,8 @@ export const ACTION_BEHAVIOURS: Record<string, Behaviour> = {
 };
 
 export { advanceExecution, settleExecution, EXECUTION_JOB } from '../lifecycles/executions.js';
-export { advanceJob, startJob, MANAGEMENT_COMMANDS, MANAGEMENT_JOB } from './management.js';
+export { advanceJob, startJob, MANAGEMENT_JOB } from './management.js';
+export { MANAGEMENT_COMMANDS } from './management-commands.js';
 export { harvesterPatchRules, regenerateHarvestableResources, type HarvesterWork } from './harvesting.js';
 export { advanceHarvester, HARVESTER_JOB, startHarvesterWork } from '../lifecycles/harvesters.js';
 export { linkedResourcesPayload } from '../metadata/extra-and-links.js';

@@ -8,7 +8,8 @@ import { json, type Behaviour, type Reply } from '../../../core/types.js';
 import type { StoredRecord } from '../../../store/index.js';
 import { GEONODE_COLLECTIONS } from '../collections.js';
 import { canSee, endpointOf, findRecord, isSuperuser, renderContext } from '../context.js';
-import { pageEnvelope, parseListQuery, projected, visibleRecords } from '../reading/read.js';
+import { pageEnvelope, projected } from '../reading/read.js';
+import { parseListQuery, visibleRecords } from '../reading/queryset.js';
 
 /** AssetViewSet.list (views.py:56-78): superusers see all, users their own, anonymous callers nothing. */
 export const assetList: Behaviour = (req, env) => {

@@ -8,8 +8,9 @@ import { json, type Behaviour, type BehaviourRequest, type Env } from '../../../
 import type { StoredRecord } from '../../../store/index.js';
 import { GEONODE_COLLECTIONS } from '../collections.js';
 import { canSee } from '../context.js';
-import { parseListQuery, visibleRecords } from '../reading/read.js';
-import { facetProviders, type FacetProvider, type TopicQuery } from './providers.js';
+import { parseListQuery, visibleRecords } from '../reading/queryset.js';
+import { facetProviders } from './providers.js';
+import type { FacetProvider, TopicQuery } from './topics.js';
 
 /** DEFAULT_FACET_PAGE_SIZE (facets/models.py:21). */
 const DEFAULT_PAGE_SIZE = 10;

@@ -8,7 +8,8 @@ import addFormatsModule from 'ajv-formats';
 import { json, type Behaviour, type Env } from '../../../core/types.js';
 import type { StoredRecord } from '../../../store/index.js';
 import { denied, hasLevel, isObject } from '../actions/common.js';
-import { ROLES, metadataSchema, thesauri, userEntry, type Obj } from './schema.js';
+import { metadataSchema, thesauri, userEntry, type Obj } from './schema.js';
+import { ROLES } from './vocabularies.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 

@@ -9,7 +9,7 @@ import { parsePatchAll, pyStrRepr, QueryError, type PatchAllMode } from '../../.
 import type { StoredRecord } from '../../../store/index.js';
 import type { EndpointCollection } from '../collections.js';
 import { endpointOf, renderContext } from '../context.js';
-import { parseListQuery, visibleRecords } from '../reading/read.js';
+import { parseListQuery, visibleRecords } from '../reading/queryset.js';
 import {
   bulkItems,
   checkChanges,

@@ -10,16 +10,15 @@
  */
 import { normaliseTag } from './parse.js';
 import type {
-  CatalogContext,
-  CatalogFilters,
-  CatalogQuery,
-  CatalogRefs,
-  CatalogSort,
-  CatalogView,
-  KxItem,
-  KxLicense,
-  KxVersion,
+  KoordinatesContext,
+  KoordinatesFilters,
+  KoordinatesQuery,
+  KoordinatesRefs,
+  KoordinatesSort,
+  KoordinatesItem,
+  KoordinatesLicense,
 } from './types.js';
+import { displayName, publishedVersion, latestVersion } from './versions.js';
 
 type Derived = {
   createdMs: number;
@@ -41,7 +40,7 @@ type Derived = {
   popularity: number;
 };
 
-function derive(item: KxItem): Derived {
+function derive(item: KoordinatesItem): Derived {
   return {
     createdMs: Date.parse(item.created_at),
     updatedMs: Date.parse(item.updated_at),
@@ -61,24 +60,24 @@ function derive(item: KxItem): Derived {
   };
 }
 
-type CatalogIndex = {
-  snapshot: KxItem[];
+type KoordinatesIndex = {
+  snapshot: KoordinatesItem[];
   derived: Derived[];
   /** 1 where the item has a published version (dense, for the view scan) */
   published: Uint8Array;
   /** rank of each position under a sort, built on first use */
-  ranks: Map<CatalogSort, Int32Array>;
+  ranks: Map<KoordinatesSort, Int32Array>;
 };
 
-const indexCache = new WeakMap<readonly KxItem[], CatalogIndex>();
+const indexCache = new WeakMap<readonly KoordinatesItem[], KoordinatesIndex>();
 
-function indexFor(items: readonly KxItem[]): CatalogIndex {
+function indexFor(items: readonly KoordinatesItem[]): KoordinatesIndex {
   const cached = indexCache.get(items);
   if (cached && sameRecords(cached.snapshot, items)) return cached;
   const derived = items.map(derive);
   const published = new Uint8Array(items.length);
   derived.forEach((d, i) => (published[i] = d.published ? 1 : 0));
-  const index: CatalogIndex = { snapshot: [...items], derived, published, ranks: new Map() };
+  const index: KoordinatesIndex = { snapshot: [...items], derived, published, ranks: new Map() };
   indexCache.set(items, index);
   return index;
 }
@@ -87,42 +86,14 @@ function indexFor(items: readonly KxItem[]): CatalogIndex {
  * Builds the per-collection index now (derived keys; sort ranks stay lazy) so the first request after a start
  * or a reset does not pay for it (~0.5 s at 100,000 items).
  */
-export function prepareCatalogIndex(items: readonly KxItem[]): void {
+export function prepareKoordinatesIndex(items: readonly KoordinatesItem[]): void {
   indexFor(items);
 }
 
-function sameRecords(snapshot: readonly KxItem[], items: readonly KxItem[]): boolean {
+function sameRecords(snapshot: readonly KoordinatesItem[], items: readonly KoordinatesItem[]): boolean {
   if (snapshot.length !== items.length) return false;
   for (let i = 0; i < items.length; i++) if (snapshot[i] !== items[i]) return false;
   return true;
-}
-
-/** The name shown for an item: `title`, falling back to `name`. */
-export function displayName(item: KxItem): string {
-  return item.title ?? item.name ?? '';
-}
-
-/** The published version of an item, if it has one. */
-export function publishedVersion(item: KxItem): KxVersion | undefined {
-  return item.versions.find((v) => v.published);
-}
-
-/** The latest version (the last one; versions are stored oldest first). */
-export function latestVersion(item: KxItem): KxVersion | undefined {
-  return item.versions.at(-1);
-}
-
-/**
- * The version a view shows: the published one on `/data/`, the latest one on `/data/latest/`. An item never
- * published (absent from `/data/`, but a detail endpoint may still show it) falls back to its latest version.
- */
-export function shownVersion(item: KxItem, view: CatalogView): KxVersion | undefined {
-  return (view === 'published' ? publishedVersion(item) : undefined) ?? latestVersion(item);
-}
-
-/** Whether a view lists the item at all: `/data/` only lists items with a published version. */
-export function inView(item: KxItem, view: CatalogView): boolean {
-  return view === 'latest' || publishedVersion(item) !== undefined;
 }
 
 function score(d: Derived, terms: readonly string[]): number {
@@ -139,14 +110,14 @@ function score(d: Derived, terms: readonly string[]): number {
  * Search relevance: for each term, one point per field (title/name, description, tags) containing it.
  * 0 means no term matched. Terms are lower-cased substrings (`road` matches `Roads`).
  */
-export function relevance(item: KxItem, terms: readonly string[]): number {
+export function relevance(item: KoordinatesItem, terms: readonly string[]): number {
   return score(
     derive(item),
     terms.map((t) => t.toLowerCase()),
   );
 }
 
-type Predicate = (item: KxItem, d: Derived) => boolean;
+type Predicate = (item: KoordinatesItem, d: Derived) => boolean;
 
 const underPath = (paths: readonly string[], value: string) =>
   paths.some((p) => {
@@ -161,12 +132,12 @@ function versionMatches(licenseVersion: string | null, wanted: string): boolean 
   return major === wMajor && (wMinor === undefined || minor === wMinor);
 }
 
-function licenseOf(d: Derived, refs: CatalogRefs): KxLicense | undefined {
+function licenseOf(d: Derived, refs: KoordinatesRefs): KoordinatesLicense | undefined {
   return d.license == null ? undefined : refs.license(d.license);
 }
 
 /** One predicate per filter name present (each OR-s its values). */
-function catalogPredicates(filters: CatalogFilters, refs: CatalogRefs): Predicate[] {
+function koordinatesPredicates(filters: KoordinatesFilters, refs: KoordinatesRefs): Predicate[] {
   const p: Predicate[] = [];
   const f = filters;
   if (f.kind.length) {
@@ -227,7 +198,7 @@ type Keyed = { id: number; d: Derived; popularity: number; score: number; pos: n
 const byId = (a: Keyed, b: Keyed) => a.id - b.id;
 const strAsc = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-const COMPARATORS: Record<CatalogSort | 'relevance', (a: Keyed, b: Keyed) => number> = {
+const COMPARATORS: Record<KoordinatesSort | 'relevance', (a: Keyed, b: Keyed) => number> = {
   name: (a, b) => strAsc(a.d.nameKey, b.d.nameKey) || byId(a, b),
   '-name': (a, b) => strAsc(b.d.nameKey, a.d.nameKey) || byId(a, b),
   // The help page's words: `created_at` is new→old, `-created_at` old→new (facts A.4); updated_at alike.
@@ -240,7 +211,7 @@ const COMPARATORS: Record<CatalogSort | 'relevance', (a: Keyed, b: Keyed) => num
   relevance: (a, b) => b.score - a.score || byId(a, b),
 };
 
-function ranksFor(index: CatalogIndex, sort: CatalogSort): Int32Array {
+function ranksFor(index: KoordinatesIndex, sort: KoordinatesSort): Int32Array {
   let ranks = index.ranks.get(sort);
   if (!ranks) {
     const keyed: Keyed[] = index.snapshot.map((item, pos) => ({
@@ -264,11 +235,15 @@ function ranksFor(index: CatalogIndex, sort: CatalogSort): Int32Array {
  * Order: the `sort` choice (ties by ascending id); with `q` and no `sort`, relevance (ties by id); with neither,
  * the stored order (the real API calls it undefined).
  */
-export function applyCatalogQuery(items: readonly KxItem[], query: CatalogQuery, ctx: CatalogContext): KxItem[] {
+export function applyKoordinatesQuery(
+  items: readonly KoordinatesItem[],
+  query: KoordinatesQuery,
+  ctx: KoordinatesContext,
+): KoordinatesItem[] {
   const index = indexFor(items);
   const latest = ctx.view === 'latest';
   const visible: Predicate | null = ctx.isVisible ?? (ctx.isAnonymous ? (_, d) => d.isPublic === true : null);
-  const predicates = catalogPredicates(query.filters, ctx.refs);
+  const predicates = koordinatesPredicates(query.filters, ctx.refs);
   const matched: number[] = [];
   const { published, derived } = index;
   const plain = !visible && predicates.length === 0;
@@ -288,7 +263,7 @@ export function applyCatalogQuery(items: readonly KxItem[], query: CatalogQuery,
     const ranks = ranksFor(index, query.sort);
     const slots = new Int32Array(items.length).fill(-1);
     for (const pos of matched) slots[ranks[pos]] = pos;
-    const out: KxItem[] = [];
+    const out: KoordinatesItem[] = [];
     for (const pos of slots) if (pos >= 0) out.push(items[pos]);
     return out;
   }

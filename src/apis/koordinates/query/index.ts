@@ -2,12 +2,14 @@
  * Koordinates Data Catalog queries (`/services/api/v1/data/`, `/data/latest/`): one entry point for the pure
  * modules — types and vocabulary, parsing, evaluation, pagination and links, rendering.
  *
- *   parseCatalogQuery(params, view) ─► CatalogQuery ─► applyCatalogQuery(items, query, ctx) ─► KxItem[]
- *   ─► catalogPage / resourceRange / catalogLinks ─► renderCatalogItem(item, view, expand, origin, refs)
+ *   parseKoordinatesQuery(params, view) ─► KoordinatesQuery ─► applyKoordinatesQuery(items, query, ctx)
+ *   ─► KoordinatesItem[] ─► koordinatesPage / resourceRange / koordinatesLinks
+ *   ─► renderKoordinatesItem(item, view, expand, origin, refs)
  */
 export * from './types.js';
 export * from './parse.js';
 export * from './apply.js';
+export * from './versions.js';
 export * from './page.js';
 export * from './render.js';
 

@@ -7,7 +7,7 @@
  * The 0-based, end-exclusive window of a 1-based page. A page past the last one is empty and clamped to the
  * total (`start == end == total`), so `end - start` is always the number of records returned.
  */
-export function catalogPage(total: number, page: number, pageSize: number): { start: number; end: number } {
+export function koordinatesPage(total: number, page: number, pageSize: number): { start: number; end: number } {
   const start = Math.min((page - 1) * pageSize, total);
   const end = Math.min(start + pageSize, total);
   return { start, end };
@@ -23,7 +23,7 @@ export function lastPage(total: number, pageSize: number): number {
   return Math.max(1, Math.ceil(total / pageSize));
 }
 
-export type CatalogLink = { rel: string; url: string };
+export type KoordinatesLink = { rel: string; url: string };
 
 /**
  * The links of a catalogue list response, in header order: `sort-name`, `sort-name-desc` (current parameters,
@@ -32,13 +32,13 @@ export type CatalogLink = { rel: string; url: string };
  *
  * @param baseUrl absolute URL of the list view, e.g. `https://host/services/api/v1/data/` (a query is dropped)
  */
-export function catalogLinkList(
+export function koordinatesLinkList(
   baseUrl: string,
   params: URLSearchParams,
   page: number,
   pageSize: number,
   total: number,
-): CatalogLink[] {
+): KoordinatesLink[] {
   const base = baseUrl.split(/[?#]/)[0];
   const href = (mutate: (p: URLSearchParams) => void) => {
     const p = new URLSearchParams(params);
@@ -53,7 +53,7 @@ export function catalogLinkList(
     });
   const pageLink = (n: number) => href((p) => p.set('page', String(n)));
   const last = lastPage(total, pageSize);
-  const links: CatalogLink[] = [
+  const links: KoordinatesLink[] = [
     { rel: 'sort-name', url: sortLink('name') },
     { rel: 'sort-name-desc', url: sortLink('-name') },
   ];
@@ -64,21 +64,21 @@ export function catalogLinkList(
 }
 
 /** The `Link` header value: `<url>; rel="name", …`. */
-export function catalogLinks(
+export function koordinatesLinks(
   baseUrl: string,
   params: URLSearchParams,
   page: number,
   pageSize: number,
   total: number,
 ): string {
-  return catalogLinkList(baseUrl, params, page, pageSize, total)
+  return koordinatesLinkList(baseUrl, params, page, pageSize, total)
     .map((l) => `<${l.url}>; rel="${l.rel}"`)
     .join(', ');
 }
 
 /** Parses a `Link` header back into links (for tests and the conformance runner). */
-export function parseLinkHeader(header: string): CatalogLink[] {
-  const out: CatalogLink[] = [];
+export function parseLinkHeader(header: string): KoordinatesLink[] {
+  const out: KoordinatesLink[] = [];
   const re = /<([^>]*)>\s*;\s*rel="([^"]*)"/g;
   for (let m = re.exec(header); m; m = re.exec(header)) out.push({ rel: m[2], url: m[1] });
   return out;

@@ -11,14 +11,14 @@
  * - `sort`, `page`, `page_size` take the last value when repeated (Django's `QueryDict.get`).
  */
 import {
-  CATALOG_DEFAULT_PAGE_SIZE,
-  CATALOG_KINDS,
-  CATALOG_MAX_PAGE_SIZE,
-  CATALOG_SORTS,
-  type CatalogFilters,
-  type CatalogKind,
-  type CatalogQueryResult,
-  type CatalogView,
+  KOORDINATES_DEFAULT_PAGE_SIZE,
+  KOORDINATES_KINDS,
+  KOORDINATES_MAX_PAGE_SIZE,
+  KOORDINATES_SORTS,
+  type KoordinatesFilters,
+  type KoordinatesKind,
+  type KoordinatesQueryResult,
+  type KoordinatesView,
   type FieldErrors,
   isOneOf,
   LICENSE_JURISDICTION_PATTERN,
@@ -29,7 +29,7 @@ import {
   type VersionStatus,
 } from './types.js';
 
-export const CATALOG_MESSAGES = {
+export const KOORDINATES_MESSAGES = {
   invalidChoice: (value: string) => `Select a valid choice. ${value} is not one of the available choices.`,
   invalidModelChoice: 'Select a valid choice. That choice is not one of the available choices.',
   invalidDateTime: 'Enter a valid date/time.',
@@ -45,7 +45,7 @@ const DATE_PATTERN =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
 
 /** ISO 8601 date or date-time to epoch ms; no zone means UTC. `undefined` if invalid. */
-export function parseCatalogDate(value: string): number | undefined {
+export function parseKoordinatesDate(value: string): number | undefined {
   const m = DATE_PATTERN.exec(value.trim());
   if (!m) return undefined;
   const [, y, mo, d, h = '0', mi = '0', s = '0', frac = '', zone] = m;
@@ -88,14 +88,14 @@ function parseBoolean(value: string): boolean | undefined {
 }
 
 function parseInteger(value: string, min: number, max: number | null): { value: number } | { error: string } {
-  if (!/^\s*[+-]?\d+\s*$/.test(value)) return { error: CATALOG_MESSAGES.invalidInteger };
+  if (!/^\s*[+-]?\d+\s*$/.test(value)) return { error: KOORDINATES_MESSAGES.invalidInteger };
   const n = Number(value);
-  if (n < min) return { error: CATALOG_MESSAGES.minValue(min) };
-  if (max !== null && n > max) return { error: CATALOG_MESSAGES.maxValue(max) };
+  if (n < min) return { error: KOORDINATES_MESSAGES.minValue(min) };
+  if (max !== null && n > max) return { error: KOORDINATES_MESSAGES.maxValue(max) };
   return { value: n };
 }
 
-export function emptyCatalogFilters(): CatalogFilters {
+export function emptyKoordinatesFilters(): KoordinatesFilters {
   return {
     kind: [],
     public: [],
@@ -119,7 +119,7 @@ export function emptyCatalogFilters(): CatalogFilters {
 const DATE_FILTERS = ['created_at.before', 'created_at.after', 'updated_at.before', 'updated_at.after'] as const;
 
 /** The parameter names this module reads (everything else is ignored, e.g. `key`, `format`). */
-export const CATALOG_QUERY_PARAMS = [
+export const KOORDINATES_QUERY_PARAMS = [
   'kind',
   'public',
   'group',
@@ -138,44 +138,44 @@ export const CATALOG_QUERY_PARAMS = [
   'page_size',
 ] as const;
 
-export function parseCatalogQuery(params: URLSearchParams, view: CatalogView): CatalogQueryResult {
+export function parseKoordinatesQuery(params: URLSearchParams, view: KoordinatesView): KoordinatesQueryResult {
   const errors: FieldErrors = {};
   const fail = (name: string, message: string) => {
     (errors[name] ??= []).push(message);
   };
   const values = (name: string) => params.getAll(name).filter((v) => v !== '');
-  const filters = emptyCatalogFilters();
+  const filters = emptyKoordinatesFilters();
 
   for (const v of values('kind')) {
-    if (isOneOf<CatalogKind>(CATALOG_KINDS, v)) filters.kind.push(v);
-    else fail('kind', CATALOG_MESSAGES.invalidChoice(v));
+    if (isOneOf<KoordinatesKind>(KOORDINATES_KINDS, v)) filters.kind.push(v);
+    else fail('kind', KOORDINATES_MESSAGES.invalidChoice(v));
   }
   for (const v of values('public')) {
     const b = parseBoolean(v);
-    if (b === undefined) fail('public', CATALOG_MESSAGES.invalidChoice(v));
+    if (b === undefined) fail('public', KOORDINATES_MESSAGES.invalidChoice(v));
     else filters.public.push(b);
   }
   for (const v of values('group')) {
     const id = parseRef(v, GROUP_URL);
-    if (id === undefined) fail('group', CATALOG_MESSAGES.invalidModelChoice);
+    if (id === undefined) fail('group', KOORDINATES_MESSAGES.invalidModelChoice);
     else filters.group.push(id);
   }
   for (const v of values('license')) {
     const ref: LicenseRef | undefined = parseBoolean(v) ?? parseRef(v, LICENSE_URL);
-    if (ref === undefined) fail('license', CATALOG_MESSAGES.invalidModelChoice);
+    if (ref === undefined) fail('license', KOORDINATES_MESSAGES.invalidModelChoice);
     else filters.license.push(ref);
   }
   for (const v of values('license.type')) {
     if (LICENSE_TYPE_PATTERN.test(v)) filters['license.type'].push(v);
-    else fail('license.type', CATALOG_MESSAGES.invalidChoice(v));
+    else fail('license.type', KOORDINATES_MESSAGES.invalidChoice(v));
   }
   for (const v of values('license.jurisdiction')) {
     if (LICENSE_JURISDICTION_PATTERN.test(v)) filters['license.jurisdiction'].push(v.toLowerCase());
-    else fail('license.jurisdiction', CATALOG_MESSAGES.invalidJurisdiction);
+    else fail('license.jurisdiction', KOORDINATES_MESSAGES.invalidJurisdiction);
   }
   for (const v of values('license.version')) {
     if (LICENSE_VERSION_PATTERN.test(v)) filters['license.version'].push(v);
-    else fail('license.version', CATALOG_MESSAGES.invalidLicenseVersion);
+    else fail('license.version', KOORDINATES_MESSAGES.invalidLicenseVersion);
   }
   for (const name of ['category', 'geotag'] as const) {
     for (const v of values(name)) filters[name].push(v.toLowerCase().replace(/^\/+|\/+$/g, ''));
@@ -186,22 +186,22 @@ export function parseCatalogQuery(params: URLSearchParams, view: CatalogView): C
   }
   for (const name of DATE_FILTERS) {
     for (const v of values(name)) {
-      const ms = parseCatalogDate(v);
-      if (ms === undefined) fail(name, CATALOG_MESSAGES.invalidDateTime);
+      const ms = parseKoordinatesDate(v);
+      if (ms === undefined) fail(name, KOORDINATES_MESSAGES.invalidDateTime);
       else filters[name].push(ms);
     }
   }
   for (const v of values('version.status')) {
-    if (view !== 'latest') fail('version.status', CATALOG_MESSAGES.latestOnly);
+    if (view !== 'latest') fail('version.status', KOORDINATES_MESSAGES.latestOnly);
     else if (isOneOf<VersionStatus>(VERSION_STATUSES, v)) filters['version.status'].push(v);
-    else fail('version.status', CATALOG_MESSAGES.invalidChoice(v));
+    else fail('version.status', KOORDINATES_MESSAGES.invalidChoice(v));
   }
 
-  let sort: (typeof CATALOG_SORTS)[number] | null = null;
+  let sort: (typeof KOORDINATES_SORTS)[number] | null = null;
   const rawSort = params.getAll('sort').at(-1);
   if (rawSort !== undefined && rawSort !== '') {
-    if (isOneOf(CATALOG_SORTS, rawSort)) sort = rawSort;
-    else fail('sort', CATALOG_MESSAGES.invalidChoice(rawSort));
+    if (isOneOf(KOORDINATES_SORTS, rawSort)) sort = rawSort;
+    else fail('sort', KOORDINATES_MESSAGES.invalidChoice(rawSort));
   }
 
   let page = 1;
@@ -211,10 +211,10 @@ export function parseCatalogQuery(params: URLSearchParams, view: CatalogView): C
     if ('error' in r) fail('page', r.error);
     else page = r.value;
   }
-  let pageSize = CATALOG_DEFAULT_PAGE_SIZE;
+  let pageSize = KOORDINATES_DEFAULT_PAGE_SIZE;
   const rawSize = params.getAll('page_size').at(-1);
   if (rawSize !== undefined) {
-    const r = parseInteger(rawSize, 1, CATALOG_MAX_PAGE_SIZE);
+    const r = parseInteger(rawSize, 1, KOORDINATES_MAX_PAGE_SIZE);
     if ('error' in r) fail('page_size', r.error);
     else pageSize = r.value;
   }

@@ -12,8 +12,14 @@
  * - source list: id, url, url_html, title, type (the source type); the detail adds license, options, scans, …;
  * - the detailed shape (`Expand: list`, detail endpoints) of layers/tables adds data, group, license, version, …
  */
-import { latestVersion, publishedVersion, shownVersion } from './apply.js';
-import type { CatalogRefs, CatalogView, KxItem, KxLicense, KxVersion } from './types.js';
+import { latestVersion, publishedVersion, shownVersion } from './versions.js';
+import type {
+  KoordinatesRefs,
+  KoordinatesView,
+  KoordinatesItem,
+  KoordinatesLicense,
+  KoordinatesVersion,
+} from './types.js';
 
 type Json = Record<string, unknown>;
 
@@ -36,12 +42,12 @@ export function formatFileSize(bytes: number): string {
   return `${value.toFixed(1)} ${units[unit]}`;
 }
 
-export function renderGroupRef(id: number | null, origin: string, refs: CatalogRefs): Json | null {
+export function renderGroupRef(id: number | null, origin: string, refs: KoordinatesRefs): Json | null {
   const g = id == null ? undefined : refs.group(id);
   return g ? { id: g.id, url: absoluteUrl(origin, g.url), name: g.name, country: g.country } : null;
 }
 
-export function renderUserRef(id: number | null, origin: string, refs: CatalogRefs): Json | null {
+export function renderUserRef(id: number | null, origin: string, refs: KoordinatesRefs): Json | null {
   const u = id == null ? undefined : refs.user(id);
   return u
     ? {
@@ -55,7 +61,7 @@ export function renderUserRef(id: number | null, origin: string, refs: CatalogRe
 }
 
 /** `/licenses/{id}/` (with `url_fulltext`); `embedded` drops `url_fulltext` as a layer detail does. */
-export function renderLicense(l: KxLicense, origin: string, embedded = false): Json {
+export function renderLicense(l: KoordinatesLicense, origin: string, embedded = false): Json {
   const out: Json = {
     id: l.id,
     title: l.title,
@@ -69,17 +75,21 @@ export function renderLicense(l: KxLicense, origin: string, embedded = false): J
   return out;
 }
 
-function renderLicenseRef(id: number | null, origin: string, refs: CatalogRefs): Json | null {
+function renderLicenseRef(id: number | null, origin: string, refs: KoordinatesRefs): Json | null {
   const l = id == null ? undefined : refs.license(id);
   return l ? renderLicense(l, origin, true) : null;
 }
 
-export function versionUrl(item: KxItem, version: KxVersion | undefined, origin: string): string | null {
+export function versionUrl(
+  item: KoordinatesItem,
+  version: KoordinatesVersion | undefined,
+  origin: string,
+): string | null {
   return version ? absoluteUrl(origin, `${item.url}versions/${version.id}/`) : null;
 }
 
 /** A version summary (`/layers/{id}/versions/` entries and the `version` of a layer detail). */
-export function renderVersion(item: KxItem, v: KxVersion, origin: string): Json {
+export function renderVersion(item: KoordinatesItem, v: KoordinatesVersion, origin: string): Json {
   return {
     id: v.id,
     url: versionUrl(item, v, origin),
@@ -92,17 +102,17 @@ export function renderVersion(item: KxItem, v: KxVersion, origin: string): Json 
 }
 
 /** `/layers/{id}/versions/` (and `/tables/{id}/versions/`): every version, oldest first. */
-export function renderVersionList(item: KxItem, origin: string): Json[] {
+export function renderVersionList(item: KoordinatesItem, origin: string): Json[] {
   return item.versions.map((v) => renderVersion(item, v, origin));
 }
 
-function ownerFields(item: KxItem, origin: string, refs: CatalogRefs): Json {
+function ownerFields(item: KoordinatesItem, origin: string, refs: KoordinatesRefs): Json {
   return item.group != null
     ? { group: renderGroupRef(item.group, origin, refs) }
     : { user: renderUserRef(item.user, origin, refs) };
 }
 
-function metadataUrls(item: KxItem, origin: string): Json | null {
+function metadataUrls(item: KoordinatesItem, origin: string): Json | null {
   const m = item.metadata;
   return m
     ? { iso: absoluteUrl(origin, m.iso), dc: absoluteUrl(origin, m.dc), native: absoluteUrl(origin, m.native) }
@@ -110,11 +120,11 @@ function metadataUrls(item: KxItem, origin: string): Json | null {
 }
 
 function renderLayer(
-  item: KxItem,
-  version: KxVersion | undefined,
+  item: KoordinatesItem,
+  version: KoordinatesVersion | undefined,
   expand: boolean,
   origin: string,
-  refs: CatalogRefs,
+  refs: KoordinatesRefs,
 ): Json {
   const out: Json = {
     id: item.id,
@@ -150,7 +160,7 @@ function renderLayer(
   });
 }
 
-function renderSet(item: KxItem, origin: string, refs: CatalogRefs): Json {
+function renderSet(item: KoordinatesItem, origin: string, refs: KoordinatesRefs): Json {
   const items: string[] = [];
   for (const id of item.items ?? []) {
     const member = refs.item(id);
@@ -174,7 +184,7 @@ function renderSet(item: KxItem, origin: string, refs: CatalogRefs): Json {
   };
 }
 
-function renderDocument(item: KxItem, expand: boolean, origin: string, refs: CatalogRefs): Json {
+function renderDocument(item: KoordinatesItem, expand: boolean, origin: string, refs: KoordinatesRefs): Json {
   const out: Json = {
     id: item.id,
     name: item.name,
@@ -203,7 +213,7 @@ function renderDocument(item: KxItem, expand: boolean, origin: string, refs: Cat
   });
 }
 
-function renderSource(item: KxItem, expand: boolean, origin: string, refs: CatalogRefs): Json {
+function renderSource(item: KoordinatesItem, expand: boolean, origin: string, refs: KoordinatesRefs): Json {
   const out: Json = {
     id: item.id,
     url: absoluteUrl(origin, item.url),
@@ -236,12 +246,12 @@ function renderSource(item: KxItem, expand: boolean, origin: string, refs: Catal
  * One catalogue entry: the list shape, or the detailed shape when `expand` (`Expand: list`).
  * `view` picks the version a layer/table detail shows (`this_version`, `version`).
  */
-export function renderCatalogItem(
-  item: KxItem,
-  view: CatalogView,
+export function renderKoordinatesItem(
+  item: KoordinatesItem,
+  view: KoordinatesView,
   expand: boolean,
   origin: string,
-  refs: CatalogRefs,
+  refs: KoordinatesRefs,
 ): Json {
   switch (item.type) {
     case 'layer':
@@ -261,10 +271,10 @@ export function renderCatalogItem(
  * `/layers/{id}/versions/{version_id}/` with `versionId`). Without `versionId` the published version is shown,
  * or the latest one when the item was never published. Returns undefined for an unknown `versionId`.
  */
-export function renderCatalogDetail(
-  item: KxItem,
+export function renderKoordinatesDetail(
+  item: KoordinatesItem,
   origin: string,
-  refs: CatalogRefs,
+  refs: KoordinatesRefs,
   versionId?: number,
 ): Json | undefined {
   if (item.type === 'layer' || item.type === 'table') {
@@ -274,5 +284,5 @@ export function renderCatalogDetail(
     return renderLayer(item, version, true, origin, refs);
   }
   if (versionId !== undefined) return undefined;
-  return renderCatalogItem(item, 'published', true, origin, refs);
+  return renderKoordinatesItem(item, 'published', true, origin, refs);
 }

@@ -3,8 +3,8 @@
  * Pure module (no HTTP framework, no store). Facts: facts/koordinates-catalog.md §A.
  */
 
-export const CATALOG_VIEWS = ['published', 'latest'] as const;
-export type CatalogView = (typeof CATALOG_VIEWS)[number];
+export const KOORDINATES_VIEWS = ['published', 'latest'] as const;
+export type KoordinatesView = (typeof KOORDINATES_VIEWS)[number];
 
 export const ITEM_TYPES = ['layer', 'table', 'set', 'document', 'source'] as const;
 export type ItemType = (typeof ITEM_TYPES)[number];
@@ -14,14 +14,14 @@ export const LAYER_KINDS = ['vector', 'raster', 'grid', 'attribute-grid'] as con
 export const TABLE_KINDS = ['table'] as const;
 /** Source types, facts A.3. */
 export const SOURCE_KINDS = ['info', 'arcgis', 'cifs', 'upload', 'postgres', 'wfs'] as const;
-export const CATALOG_KINDS = [...LAYER_KINDS, ...TABLE_KINDS, ...SOURCE_KINDS] as const;
-export type CatalogKind = (typeof CATALOG_KINDS)[number];
+export const KOORDINATES_KINDS = [...LAYER_KINDS, ...TABLE_KINDS, ...SOURCE_KINDS] as const;
+export type KoordinatesKind = (typeof KOORDINATES_KINDS)[number];
 
 export const VERSION_STATUSES = ['ok', 'error', 'importing', 'cancelled', 'new'] as const;
 export type VersionStatus = (typeof VERSION_STATUSES)[number];
 
 /** The seven documented sort choices plus `-popularity` (the Python client can send it). */
-export const CATALOG_SORTS = [
+export const KOORDINATES_SORTS = [
   'name',
   '-name',
   'created_at',
@@ -31,10 +31,10 @@ export const CATALOG_SORTS = [
   'popularity',
   '-popularity',
 ] as const;
-export type CatalogSort = (typeof CATALOG_SORTS)[number];
+export type KoordinatesSort = (typeof KOORDINATES_SORTS)[number];
 
-export const CATALOG_DEFAULT_PAGE_SIZE = 100;
-export const CATALOG_MAX_PAGE_SIZE = 1000;
+export const KOORDINATES_DEFAULT_PAGE_SIZE = 100;
+export const KOORDINATES_MAX_PAGE_SIZE = 1000;
 
 export const LICENSE_TYPE_PATTERN = /^(public-domain|custom|commercial|cc(-by|-nc|-nd|-sa)*)$/;
 export const LICENSE_VERSION_PATTERN = /^\d(\.\d)?$/;
@@ -48,7 +48,7 @@ export function isOneOf<T extends string>(choices: readonly T[], value: string):
 // Stored records (collections kx_items, kx_groups, kx_licenses, kx_users, kx_keys). URLs are
 // host-relative (`/services/api/v1/layers/123/`); renderers make them absolute.
 
-export type KxVersion = {
+export type KoordinatesVersion = {
   id: number;
   status: VersionStatus;
   created_at: string;
@@ -61,24 +61,24 @@ export type KxVersion = {
   published: boolean;
 };
 
-export type KxCategory = { name: string; slug: string };
+export type KoordinatesCategory = { name: string; slug: string };
 
-export type KxField = { name: string; type: string };
+export type KoordinatesField = { name: string; type: string };
 
-export type KxData = {
+export type KoordinatesData = {
   encoding: string | null;
   crs: string | null;
   primary_key_fields: string[];
   datasources: { id: number }[];
   geometry_field: string | null;
-  fields: KxField[];
+  fields: KoordinatesField[];
   /** GeoJSON Polygon, null for tables. */
   extent: { type: 'Polygon'; coordinates: number[][][] } | null;
   feature_count: number | null;
   tile_revision: number | null;
 };
 
-export type KxItem = {
+export type KoordinatesItem = {
   id: number;
   type: ItemType;
   /** layer data type, `table` for tables, source type for sources, null for sets and documents. */
@@ -93,7 +93,7 @@ export type KxItem = {
   group: number | null;
   user: number | null;
   license: number | null;
-  categories: KxCategory[];
+  categories: KoordinatesCategory[];
   geotags: string[];
   tags: string[];
   description: string;
@@ -104,14 +104,14 @@ export type KxItem = {
   published_at: string | null;
   popularity: number;
   /** oldest first; the last one is the latest version. */
-  versions: KxVersion[];
+  versions: KoordinatesVersion[];
   url: string;
   url_html: string;
   /** `{iso, dc, native}` host-relative URLs, or null. */
   metadata: { iso: string; dc: string; native: string } | null;
   publish_to_catalog_services: boolean;
   // layers and tables
-  data?: KxData | null;
+  data?: KoordinatesData | null;
   collected_at?: [string, string] | null;
   elevation_field?: string | null;
   // documents
@@ -127,9 +127,9 @@ export type KxItem = {
   url_remote?: string | null;
 };
 
-export type KxGroup = { id: number; name: string; country: string; url: string };
+export type KoordinatesGroup = { id: number; name: string; country: string; url: string };
 
-export type KxLicense = {
+export type KoordinatesLicense = {
   id: number;
   title: string;
   type: string;
@@ -140,7 +140,7 @@ export type KxLicense = {
   url_fulltext: string;
 };
 
-export type KxUser = {
+export type KoordinatesUser = {
   id: number;
   first_name: string;
   last_name: string;
@@ -149,30 +149,30 @@ export type KxUser = {
   url: string;
 };
 
-export type KxKey = { key: string; user: number; scopes: string[] };
+export type KoordinatesKey = { key: string; user: number; scopes: string[] };
 
 /** Lookups the filters (license.*) and the renderers (group, license, user objects) need. */
-export type CatalogRefs = {
-  license(id: number): KxLicense | undefined;
-  group(id: number): KxGroup | undefined;
-  user(id: number): KxUser | undefined;
+export type KoordinatesRefs = {
+  license(id: number): KoordinatesLicense | undefined;
+  group(id: number): KoordinatesGroup | undefined;
+  user(id: number): KoordinatesUser | undefined;
   /** a catalogue item by id (set members) */
-  item(id: number): KxItem | undefined;
+  item(id: number): KoordinatesItem | undefined;
 };
 
 /** Builds {@link CatalogRefs} over the stored collections (O(1) lookups). */
-export function catalogRefs(collections: {
+export function koordinatesRefs(collections: {
   kx_items?: readonly unknown[];
   kx_licenses?: readonly unknown[];
   kx_groups?: readonly unknown[];
   kx_users?: readonly unknown[];
-}): CatalogRefs {
+}): KoordinatesRefs {
   const index = <T extends { id: number }>(rows: readonly unknown[] | undefined): Map<number, T> =>
     new Map(((rows ?? []) as T[]).map((r) => [r.id, r]));
-  const licenses = index<KxLicense>(collections.kx_licenses);
-  const groups = index<KxGroup>(collections.kx_groups);
-  const users = index<KxUser>(collections.kx_users);
-  const items = index<KxItem>(collections.kx_items);
+  const licenses = index<KoordinatesLicense>(collections.kx_licenses);
+  const groups = index<KoordinatesGroup>(collections.kx_groups);
+  const users = index<KoordinatesUser>(collections.kx_users);
+  const items = index<KoordinatesItem>(collections.kx_items);
   return {
     license: (id) => licenses.get(id),
     group: (id) => groups.get(id),
@@ -187,8 +187,8 @@ export function catalogRefs(collections: {
 
 export type LicenseRef = number | boolean;
 
-export type CatalogFilters = {
-  kind: CatalogKind[];
+export type KoordinatesFilters = {
+  kind: KoordinatesKind[];
   public: boolean[];
   group: number[];
   license: LicenseRef[];
@@ -208,10 +208,10 @@ export type CatalogFilters = {
   'version.status': VersionStatus[];
 };
 
-export type CatalogQuery = {
-  view: CatalogView;
-  filters: CatalogFilters;
-  sort: CatalogSort | null;
+export type KoordinatesQuery = {
+  view: KoordinatesView;
+  filters: KoordinatesFilters;
+  sort: KoordinatesSort | null;
   /** 1-based */
   page: number;
   pageSize: number;
@@ -219,15 +219,15 @@ export type CatalogQuery = {
 
 export type FieldErrors = Record<string, string[]>;
 
-export type CatalogQueryResult = { ok: true; query: CatalogQuery } | { ok: false; errors: FieldErrors };
+export type KoordinatesQueryResult = { ok: true; query: KoordinatesQuery } | { ok: false; errors: FieldErrors };
 
-export type CatalogContext = {
-  view: CatalogView;
+export type KoordinatesContext = {
+  view: KoordinatesView;
   isAnonymous: boolean;
-  refs: CatalogRefs;
+  refs: KoordinatesRefs;
   /**
    * Optional visibility predicate (e.g. an authenticated user's permissions). When absent, an anonymous
    * caller sees public items only and an authenticated caller sees everything.
    */
-  isVisible?: (item: KxItem) => boolean;
+  isVisible?: (item: KoordinatesItem) => boolean;
 };

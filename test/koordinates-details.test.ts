@@ -7,29 +7,29 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from './helpers/server.js';
 import {
-  CatalogContract,
+  KoordinatesContract,
   DATA,
   FULL_KEY,
   KEYED,
   LATEST,
   LAYERS_KEY,
-  catalogOnlyKey,
+  koordinatesOnlyKey,
   getUrl,
   isPublished,
   stored,
-} from './helpers/catalog.js';
-import type { KxItem } from '../src/apis/koordinates/query/types.js';
+} from './helpers/koordinates.js';
+import type { KoordinatesItem } from '../src/apis/koordinates/query/types.js';
 
 let s: TestServer;
-let contract: CatalogContract;
+let contract: KoordinatesContract;
 beforeAll(async () => {
   s = await startTestServer();
-  contract = await CatalogContract.load();
+  contract = await KoordinatesContract.load();
 });
 afterAll(() => s.close());
 
 const API = '/services/api/v1';
-const first = (pred: (i: KxItem) => boolean) => {
+const first = (pred: (i: KoordinatesItem) => boolean) => {
   const hit = stored(s).find(pred);
   if (!hit) throw new Error('no such fixture item');
   return hit;
@@ -298,7 +298,7 @@ describe('keys, scopes and visibility', () => {
       expect((await as(LAYERS_KEY, path)).status, path).toBe(200);
     }
     for (const path of [DATA, LATEST, set.url, doc.url, source.url, layer.url, table.url]) {
-      expect((await as(catalogOnlyKey(s), path)).status, path).toBe(200);
+      expect((await as(koordinatesOnlyKey(s), path)).status, path).toBe(200);
     }
   });
 });

@@ -16,8 +16,8 @@ import {
   parseRange,
   storedLicense,
   walkPages,
-} from './helpers/catalog.js';
-import type { KxItem } from '../src/apis/koordinates/query/types.js';
+} from './helpers/koordinates.js';
+import type { KoordinatesItem } from '../src/apis/koordinates/query/types.js';
 
 let s: TestServer;
 beforeAll(async () => {
@@ -29,7 +29,7 @@ type Combo = {
   name: string;
   path: string;
   headers: Record<string, string>;
-  pred: (i: KxItem) => boolean;
+  pred: (i: KoordinatesItem) => boolean;
   view: 'published' | 'latest';
   pageSize: number;
 };
@@ -101,7 +101,7 @@ describe('walking page-next to the end (what the official client does)', () => {
         s.store
           .collection('kx_items')
           .list()
-          .map((i) => [i.id as number, i as unknown as KxItem]),
+          .map((i) => [i.id as number, i as unknown as KoordinatesItem]),
       );
       for (const id of ids) expect(c.pred(byId.get(id)!), `item ${id} matches`).toBe(true);
       if (c.headers.Expand)

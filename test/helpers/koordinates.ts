@@ -6,7 +6,7 @@ import { expect } from 'vitest';
 import { loadContracts } from '../../src/contracts/load.js';
 import { buildRouteTable, matchRoute, type Route } from '../../src/contracts/route-table.js';
 import { ContractValidators, describeErrors } from '../../src/contracts/validators.js';
-import type { KxItem, KxKey, KxLicense } from '../../src/apis/koordinates/query/types.js';
+import type { KoordinatesItem, KoordinatesKey, KoordinatesLicense } from '../../src/apis/koordinates/query/types.js';
 import type { TestServer } from './server.js';
 
 export const DATA = '/services/api/v1/data/';
@@ -18,23 +18,23 @@ export const LAYERS_KEY = 'geostub0koordinates0api0key00002';
 export const KEYED = { Authorization: `key ${FULL_KEY}` };
 
 /** A key whose only scope is `catalog` (from the fixtures). */
-export function catalogOnlyKey(s: TestServer): string {
-  const k = (s.store.collection('kx_keys').list() as unknown as KxKey[]).find(
+export function koordinatesOnlyKey(s: TestServer): string {
+  const k = (s.store.collection('kx_keys').list() as unknown as KoordinatesKey[]).find(
     (x) => x.scopes.length === 1 && x.scopes[0] === 'catalog',
   );
   if (!k) throw new Error('the fixtures have no catalog-only key');
   return k.key;
 }
 
-export const stored = (s: TestServer) => s.store.collection('kx_items').list() as unknown as KxItem[];
+export const stored = (s: TestServer) => s.store.collection('kx_items').list() as unknown as KoordinatesItem[];
 export const storedLicense = (s: TestServer, id: number | null) =>
-  id == null ? undefined : (s.store.collection('kx_licenses').get(id) as unknown as KxLicense | undefined);
-export const isPublished = (i: KxItem) => i.versions.some((v) => v.published);
+  id == null ? undefined : (s.store.collection('kx_licenses').get(id) as unknown as KoordinatesLicense | undefined);
+export const isPublished = (i: KoordinatesItem) => i.versions.some((v) => v.published);
 
 /** Ids of the stored items a view lists for a keyed caller, filtered by `pred`. */
 export function oracle(
   s: TestServer,
-  pred: (i: KxItem) => boolean,
+  pred: (i: KoordinatesItem) => boolean,
   view: 'published' | 'latest' = 'published',
 ): number[] {
   return stored(s)
@@ -121,15 +121,15 @@ export async function walkPages(firstUrl: string, headers: Record<string, string
 }
 
 /** Contract validation of whatever a catalogue URL answered, by matching the URL against the contract's routes. */
-export class CatalogContract {
+export class KoordinatesContract {
   private constructor(
     private readonly routes: Route[],
     private readonly validators: ContractValidators,
   ) {}
 
-  static async load(): Promise<CatalogContract> {
+  static async load(): Promise<KoordinatesContract> {
     const contracts = await loadContracts();
-    return new CatalogContract(buildRouteTable(contracts), new ContractValidators(contracts));
+    return new KoordinatesContract(buildRouteTable(contracts), new ContractValidators(contracts));
   }
 
   /** Problems of `body` against the documented response of GET `url` with `status` ([] when valid). */

@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from './helpers/server.js';
-import { DATA, KEYED, LATEST, isPublished, oracle, sortedIds, stored, storedLicense } from './helpers/catalog.js';
-import type { KxItem } from '../src/apis/koordinates/query/types.js';
+import { DATA, KEYED, LATEST, isPublished, oracle, sortedIds, stored, storedLicense } from './helpers/koordinates.js';
+import type { KoordinatesItem } from '../src/apis/koordinates/query/types.js';
 
 let s: TestServer;
 beforeAll(async () => {
@@ -23,7 +23,11 @@ async function list(path: string, headers: Record<string, string> = KEYED) {
 }
 
 /** The ids a filter URL lists equal the oracle's, which is neither empty nor the whole view (the filter bites). */
-async function expectFilter(query: string, pred: (i: KxItem) => boolean, view: 'published' | 'latest' = 'published') {
+async function expectFilter(
+  query: string,
+  pred: (i: KoordinatesItem) => boolean,
+  view: 'published' | 'latest' = 'published',
+) {
   const path = `${view === 'latest' ? LATEST : DATA}?${query}`;
   const want = oracle(s, pred, view);
   expect(want.length, `${query}: the fixtures exercise it`).toBeGreaterThan(0);
@@ -31,7 +35,7 @@ async function expectFilter(query: string, pred: (i: KxItem) => boolean, view: '
   expect(sortedIds(await list(path)), path).toEqual(want);
 }
 
-const lic = (i: KxItem) => storedLicense(s, i.license);
+const lic = (i: KoordinatesItem) => storedLicense(s, i.license);
 const ms = (iso: string) => Date.parse(iso);
 const underPath = (paths: string[], p: string) => paths.some((x) => x === p || x.startsWith(`${p}/`));
 
@@ -117,7 +121,7 @@ describe('each filter', () => {
   });
 
   it('category and geotag: URL-encoded slug paths; a parent matches its descendants', async () => {
-    const slugs = (i: KxItem) => i.categories.map((c) => c.slug);
+    const slugs = (i: KoordinatesItem) => i.categories.map((c) => c.slug);
     await expectFilter('category=topographic%2Felevation', (i) => slugs(i).includes('topographic/elevation'));
     await expectFilter('category=topographic', (i) => underPath(slugs(i), 'topographic'));
     await expectFilter(
@@ -136,7 +140,8 @@ describe('each filter', () => {
   });
 
   it('q: space-separated terms, any term matching; relevance order when no sort', async () => {
-    const text = (i: KxItem) => `${i.title ?? ''} ${i.name ?? ''} ${i.description} ${i.tags.join(' ')}`.toLowerCase();
+    const text = (i: KoordinatesItem) =>
+      `${i.title ?? ''} ${i.name ?? ''} ${i.description} ${i.tags.join(' ')}`.toLowerCase();
     await expectFilter('q=railway+parcels', (i) => text(i).includes('railway') || text(i).includes('parcels'));
     // relevance as the contract documents it: one point per term per field (title/name, description, tags)
     const terms = ['railway', 'lines'];
@@ -194,7 +199,7 @@ describe('each filter', () => {
   });
 
   it('version.status on /data/latest/: the status of each item’s latest version; repeats OR-ed', async () => {
-    const latest = (i: KxItem) => i.versions.at(-1)!.status;
+    const latest = (i: KoordinatesItem) => i.versions.at(-1)!.status;
     await expectFilter('version.status=importing', (i) => latest(i) === 'importing', 'latest');
     await expectFilter(
       'version.status=error&version.status=new',
@@ -234,8 +239,8 @@ describe('combining filters (facts A.2)', () => {
 
 describe('sort: the seven choices in the seed’s words (ties by id)', () => {
   // the name shown: `title`, else `name` (a real layer carries one or both; the fixtures have each alone too)
-  const shown = (i: KxItem) => (i.title ?? i.name ?? '').toLowerCase();
-  const cases: [string, (i: KxItem) => string | number, 'asc' | 'desc'][] = [
+  const shown = (i: KoordinatesItem) => (i.title ?? i.name ?? '').toLowerCase();
+  const cases: [string, (i: KoordinatesItem) => string | number, 'asc' | 'desc'][] = [
     ['name', shown, 'asc'],
     ['-name', shown, 'desc'],
     ['created_at', (i) => ms(i.created_at), 'desc'], // new→old, as the help page says

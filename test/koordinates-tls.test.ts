@@ -13,7 +13,7 @@ import { derInteger, derOid, derTime, selfSignedCertificate } from '../src/serve
 import { launch } from '../src/cli/serve.js';
 import { fastServeArgs, type ServeArgs } from '../src/cli/serve-options.js';
 import { startGeostub, type RunningGeostub } from '../src/server/start.js';
-import { DATA, KEYED, parseLinks } from './helpers/catalog.js';
+import { DATA, KEYED, parseLinks } from './helpers/koordinates.js';
 
 const started: RunningGeostub[] = [];
 afterAll(async () => {

@@ -4,22 +4,22 @@ import addFormatsModule from 'ajv-formats';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateKoordinates } from '../src/fixtures/koordinates.js';
 import {
-  applyCatalogQuery,
-  catalogLinkList,
-  catalogLinks,
-  catalogPage,
-  catalogRefs,
+  applyKoordinatesQuery,
+  koordinatesLinkList,
+  koordinatesLinks,
+  koordinatesPage,
+  koordinatesRefs,
   expandsList,
   formatFileSize,
-  type CatalogView,
+  type KoordinatesView,
   type FieldErrors,
-  type KxItem,
-  type KxLicense,
-  parseCatalogDate,
-  parseCatalogQuery,
+  type KoordinatesItem,
+  type KoordinatesLicense,
+  parseKoordinatesDate,
+  parseKoordinatesQuery,
   parseLinkHeader,
-  renderCatalogDetail,
-  renderCatalogItem,
+  renderKoordinatesDetail,
+  renderKoordinatesItem,
   renderLicense,
   renderVersionList,
   resourceRange,
@@ -31,9 +31,9 @@ import {
 const NZ = 'global/oceania/new-zealand';
 let nextVersion = 1;
 function mk(
-  p: Partial<KxItem> & Pick<KxItem, 'id' | 'type' | 'title'>,
+  p: Partial<KoordinatesItem> & Pick<KoordinatesItem, 'id' | 'type' | 'title'>,
   states: ('pub' | 'ok' | 'error' | 'importing' | 'new' | 'cancelled')[] = ['pub'],
-): KxItem {
+): KoordinatesItem {
   const plural = p.type === 'source' ? 'sources' : `${p.type}s`;
   const created = p.created_at ?? '2015-01-01T00:00:00.000Z';
   return {
@@ -70,7 +70,7 @@ function mk(
   };
 }
 
-const ITEMS: KxItem[] = [
+const ITEMS: KoordinatesItem[] = [
   mk({
     id: 1,
     type: 'layer',
@@ -164,7 +164,7 @@ const ITEMS: KxItem[] = [
     ['error'],
   ),
 ];
-const LICENSES: KxLicense[] = [
+const LICENSES: KoordinatesLicense[] = [
   {
     id: 1,
     title: 'CC BY 3.0 NZ',
@@ -210,18 +210,18 @@ const USERS = [
     url: '/services/api/v1/users/1/',
   },
 ];
-const refs = catalogRefs({ kx_items: ITEMS, kx_licenses: LICENSES, kx_groups: GROUPS, kx_users: USERS });
+const refs = koordinatesRefs({ kx_items: ITEMS, kx_licenses: LICENSES, kx_groups: GROUPS, kx_users: USERS });
 
-function run(qs: string, view: CatalogView = 'published', isAnonymous = false): number[] | FieldErrors {
-  const parsed = parseCatalogQuery(new URLSearchParams(qs), view);
+function run(qs: string, view: KoordinatesView = 'published', isAnonymous = false): number[] | FieldErrors {
+  const parsed = parseKoordinatesQuery(new URLSearchParams(qs), view);
   if (!parsed.ok) return parsed.errors;
-  return applyCatalogQuery(ITEMS, parsed.query, { view, isAnonymous, refs }).map((i) => i.id);
+  return applyKoordinatesQuery(ITEMS, parsed.query, { view, isAnonymous, refs }).map((i) => i.id);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 
 describe('filters (published view unless stated)', () => {
-  const cases: [qs: string, expected: number[], view?: CatalogView][] = [
+  const cases: [qs: string, expected: number[], view?: KoordinatesView][] = [
     ['', [1, 2, 3, 4, 5, 6]],
     ['', [1, 2, 3, 4, 5, 6, 7], 'latest'],
     ['format=json&key=whatever&unknown=1', [1, 2, 3, 4, 5, 6]],
@@ -314,9 +314,9 @@ describe('filters (published view unless stated)', () => {
     expect(run('', 'latest', true)).toEqual([1, 3, 4, 5, 6, 7]);
   });
   it('an isVisible predicate replaces the anonymous rule', () => {
-    const parsed = parseCatalogQuery(new URLSearchParams(''), 'published');
+    const parsed = parseKoordinatesQuery(new URLSearchParams(''), 'published');
     if (!parsed.ok) throw new Error('unexpected');
-    const ids = applyCatalogQuery(ITEMS, parsed.query, {
+    const ids = applyKoordinatesQuery(ITEMS, parsed.query, {
       view: 'published',
       isAnonymous: true,
       refs,
@@ -327,7 +327,7 @@ describe('filters (published view unless stated)', () => {
 });
 
 describe('sort', () => {
-  const cases: [qs: string, expected: number[], view?: CatalogView][] = [
+  const cases: [qs: string, expected: number[], view?: KoordinatesView][] = [
     ['sort=name', [6, 1, 3, 5, 4, 2]],
     ['sort=-name', [2, 4, 5, 3, 1, 6]],
     // the help page's words: created_at is new→old, -created_at old→new
@@ -347,17 +347,17 @@ describe('sort', () => {
   });
   it('ties break by ascending id', () => {
     const twins = [mk({ id: 20, type: 'layer', title: 'Same' }), mk({ id: 10, type: 'layer', title: 'same' })];
-    const parsed = parseCatalogQuery(new URLSearchParams('sort=-name'), 'published');
+    const parsed = parseKoordinatesQuery(new URLSearchParams('sort=-name'), 'published');
     if (!parsed.ok) throw new Error('unexpected');
     expect(
-      applyCatalogQuery(twins, parsed.query, { view: 'published', isAnonymous: false, refs }).map((i) => i.id),
+      applyKoordinatesQuery(twins, parsed.query, { view: 'published', isAnonymous: false, refs }).map((i) => i.id),
     ).toEqual([10, 20]);
   });
 });
 
 describe('errors (DRF field-keyed)', () => {
   const choice = (v: string) => `Select a valid choice. ${v} is not one of the available choices.`;
-  const cases: [qs: string, errors: FieldErrors, view?: CatalogView][] = [
+  const cases: [qs: string, errors: FieldErrors, view?: KoordinatesView][] = [
     ['kind=bogus', { kind: [choice('bogus')] }],
     ['kind=vector&kind=bogus&kind=nope', { kind: [choice('bogus'), choice('nope')] }],
     ['kind=Vector', { kind: [choice('Vector')] }],
@@ -409,7 +409,7 @@ describe('errors (DRF field-keyed)', () => {
 
 describe('parseCatalogQuery structure', () => {
   it('keeps every value of a name, typed', () => {
-    const r = parseCatalogQuery(
+    const r = parseKoordinatesQuery(
       new URLSearchParams(
         'kind=vector&kind=raster&public=True&license=3&license=true&q=Road%20 parcels&q=road&created_at.before=2013-12-03T03:56:55Z&page=2&page_size=5&sort=-name',
       ),
@@ -425,7 +425,7 @@ describe('parseCatalogQuery structure', () => {
     expect(r.query).toMatchObject({ view: 'published', page: 2, pageSize: 5, sort: '-name' });
   });
   it('defaults: page 1, page_size 100, no sort', () => {
-    const r = parseCatalogQuery(new URLSearchParams(''), 'latest');
+    const r = parseKoordinatesQuery(new URLSearchParams(''), 'latest');
     expect(r.ok && r.query).toMatchObject({ view: 'latest', page: 1, pageSize: 100, sort: null });
   });
   const dates: [string, number | undefined][] = [
@@ -442,7 +442,7 @@ describe('parseCatalogQuery structure', () => {
     ['', undefined],
   ];
   it.each(dates)('parseCatalogDate(%s)', (input, expected) => {
-    expect(parseCatalogDate(input)).toBe(expected);
+    expect(parseKoordinatesDate(input)).toBe(expected);
   });
 });
 
@@ -462,7 +462,7 @@ describe('pagination arithmetic', () => {
     [[100, 1, 100], { start: 0, end: 100 }, '0-100/100'],
   ];
   it.each(cases)('catalogPage(%j)', ([total, page, size], window, range) => {
-    const w = catalogPage(total, page, size);
+    const w = koordinatesPage(total, page, size);
     expect(w).toEqual(window);
     expect(resourceRange(w.start, w.end, total)).toBe(range);
   });
@@ -471,7 +471,9 @@ describe('pagination arithmetic', () => {
 describe('Link header', () => {
   const base = 'https://k.example/services/api/v1/data/';
   const rels = (qs: string, page: number, size: number, total: number) =>
-    Object.fromEntries(catalogLinkList(base, new URLSearchParams(qs), page, size, total).map((l) => [l.rel, l.url]));
+    Object.fromEntries(
+      koordinatesLinkList(base, new URLSearchParams(qs), page, size, total).map((l) => [l.rel, l.url]),
+    );
   const cases: [args: [qs: string, page: number, size: number, total: number], expected: Record<string, string>][] = [
     [
       ['kind=raster&page=2&format=json', 2, 10, 35],
@@ -528,7 +530,7 @@ describe('Link header', () => {
     expect(rels(qs, page, size, total)).toEqual(expected);
   });
   it('is RFC 5988 with rels in order, and parses back', () => {
-    const header = catalogLinks(`${base}?ignored=1`, new URLSearchParams('page=2'), 2, 10, 30);
+    const header = koordinatesLinks(`${base}?ignored=1`, new URLSearchParams('page=2'), 2, 10, 30);
     expect(header).toBe(
       `<${base}?sort=name>; rel="sort-name", <${base}?sort=-name>; rel="sort-name-desc", ` +
         `<${base}?page=1>; rel="page-previous", <${base}?page=3>; rel="page-next", <${base}?page=3>; rel="page-last"`,
@@ -548,7 +550,7 @@ describe('rendering', () => {
   const byId = (id: number) => ITEMS.find((i) => i.id === id)!;
 
   it('layer list shape: both name and title, absolute url', () => {
-    expect(renderCatalogItem(byId(1), 'published', false, origin, refs)).toEqual({
+    expect(renderKoordinatesItem(byId(1), 'published', false, origin, refs)).toEqual({
       id: 1,
       url: 'https://k.example/services/api/v1/layers/1/',
       type: 'layer',
@@ -561,8 +563,8 @@ describe('rendering', () => {
   it('layer detailed shape follows the view for this_version/version', () => {
     const item = byId(2);
     const [pub, latest] = item.versions;
-    const p = renderCatalogItem(item, 'published', true, `${origin}/`, refs);
-    const l = renderCatalogItem(item, 'latest', true, origin, refs);
+    const p = renderKoordinatesItem(item, 'published', true, `${origin}/`, refs);
+    const l = renderKoordinatesItem(item, 'latest', true, origin, refs);
     expect(p.this_version).toBe(`${origin}/services/api/v1/layers/2/versions/${pub.id}/`);
     expect(l.this_version).toBe(`${origin}/services/api/v1/layers/2/versions/${latest.id}/`);
     expect(p.published_version).toBe(p.this_version);
@@ -586,37 +588,37 @@ describe('rendering', () => {
     expect(p.permissions).toBe(`${origin}/services/api/v1/layers/2/permissions/`);
   });
   it('set: item URLs (missing members dropped), owner group', () => {
-    const s = renderCatalogItem(byId(4), 'published', false, origin, refs);
+    const s = renderKoordinatesItem(byId(4), 'published', false, origin, refs);
     expect(s.items).toEqual([`${origin}/services/api/v1/layers/1/`, `${origin}/services/api/v1/tables/3/`]);
     expect(s).not.toHaveProperty('type');
     expect((s.group as { id: number }).id).toBe(1);
   });
   it('document: file size formatted, no type key', () => {
-    const d = renderCatalogItem(byId(5), 'published', false, origin, refs);
+    const d = renderKoordinatesItem(byId(5), 'published', false, origin, refs);
     expect(d.file_size_formatted).toBe('21.3 MB');
     expect(d.url_download).toBe(`${origin}/document/5-x/download/`);
     expect(d).not.toHaveProperty('type');
   });
   it('source: type is the source type; url_remote on arcgis detail', () => {
-    expect(renderCatalogItem(byId(6), 'published', false, origin, refs)).toEqual({
+    expect(renderKoordinatesItem(byId(6), 'published', false, origin, refs)).toEqual({
       id: 6,
       url: `${origin}/services/api/v1/sources/6/`,
       url_html: `${origin}/source/6-x/`,
       title: 'ArcGIS Roads Server',
       type: 'arcgis',
     });
-    expect(renderCatalogItem(byId(6), 'published', true, origin, refs).url_remote).toBe(
+    expect(renderKoordinatesItem(byId(6), 'published', true, origin, refs).url_remote).toBe(
       'https://gis.example.com/arcgis',
     );
   });
   it('detail endpoints and versions', () => {
-    expect(renderCatalogDetail(byId(7), origin, refs)!.version).toMatchObject({ status: 'error' });
+    expect(renderKoordinatesDetail(byId(7), origin, refs)!.version).toMatchObject({ status: 'error' });
     const v = byId(2).versions[0];
-    expect(renderCatalogDetail(byId(2), origin, refs, v.id)!.this_version).toBe(
+    expect(renderKoordinatesDetail(byId(2), origin, refs, v.id)!.this_version).toBe(
       `${origin}/services/api/v1/layers/2/versions/${v.id}/`,
     );
-    expect(renderCatalogDetail(byId(2), origin, refs, 999_999)).toBeUndefined();
-    expect(renderCatalogDetail(byId(4), origin, refs, 1)).toBeUndefined();
+    expect(renderKoordinatesDetail(byId(2), origin, refs, 999_999)).toBeUndefined();
+    expect(renderKoordinatesDetail(byId(4), origin, refs, 1)).toBeUndefined();
     expect(renderVersionList(byId(2), origin).map((x) => x.status)).toEqual(['ok', 'importing']);
   });
   const sizes: [number, string][] = [
@@ -642,7 +644,7 @@ describe('rendered output validates against the contract', () => {
   type Validate = ((data: unknown) => boolean) & { errors?: unknown };
   const v: Record<string, Validate> = {};
   const fx = generateKoordinates({ seed: 3, scale: 300 });
-  const fxRefs = catalogRefs(fx);
+  const fxRefs = koordinatesRefs(fx);
   const origin = 'http://127.0.0.1:8080';
 
   beforeAll(async () => {
@@ -662,7 +664,8 @@ describe('rendered output validates against the contract', () => {
   it('every list entry, both views, plain and expanded, is a CatalogEntry', () => {
     for (const view of ['published', 'latest'] as const) {
       for (const expand of [false, true]) {
-        for (const item of fx.kx_items) check('CatalogEntry', renderCatalogItem(item, view, expand, origin, fxRefs));
+        for (const item of fx.kx_items)
+          check('CatalogEntry', renderKoordinatesItem(item, view, expand, origin, fxRefs));
       }
     }
   });
@@ -682,8 +685,8 @@ describe('rendered output validates against the contract', () => {
       source: 'SourceDetail',
     };
     for (const item of fx.kx_items) {
-      check(list[item.type], renderCatalogItem(item, 'published', false, origin, fxRefs));
-      check(detail[item.type], renderCatalogDetail(item, origin, fxRefs));
+      check(list[item.type], renderKoordinatesItem(item, 'published', false, origin, fxRefs));
+      check(detail[item.type], renderKoordinatesDetail(item, origin, fxRefs));
       if (item.type === 'layer' || item.type === 'table') {
         for (const ver of renderVersionList(item, origin)) check('VersionSummary', ver);
       }
@@ -695,7 +698,7 @@ describe('rendered output validates against the contract', () => {
       check('Group', { id: g.id, url: `${origin}${g.url}`, name: g.name, country: g.country });
   });
   it('error bodies', () => {
-    const r = parseCatalogQuery(new URLSearchParams('kind=bogus&page=0'), 'published');
+    const r = parseKoordinatesQuery(new URLSearchParams('kind=bogus&page=0'), 'published');
     expect(r.ok).toBe(false);
     if (!r.ok) check('FieldErrors', r.errors);
     check('ErrorBody', { error: 'Not found.' });
