@@ -1,4 +1,7 @@
-/** GeoNode action behaviours called directly (facts §5.5, §6, §7): success and error bodies, store effects. */
+/**
+ * GeoNode action behaviours called directly (`geonode/base/api/views.py:380-1358` (4.4.3)): success and error bodies,
+ * store effects.
+ */
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   ACTION_BEHAVIOURS,

@@ -11,6 +11,7 @@ import { compileWhere, parseDynamicQuery, type FilterCondition, type Where } fro
 import type { Reply } from '../core/types.js';
 import type { PlainRequest } from './dispatch.js';
 import type { At, Fault } from './fault-types.js';
+import { CATALOG_QUERY_FAULTS } from './catalog-query-faults.js';
 
 type Obj = Record<string, unknown>;
 type Pair = [string, string];
@@ -300,4 +301,5 @@ export const QUERY_FAULTS: Fault[] = [
         ]),
       ),
   },
+  ...CATALOG_QUERY_FAULTS,
 ];

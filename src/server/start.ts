@@ -37,7 +37,7 @@ import { normaliseOrigin } from './cors.js';
 export interface GeostubOptions extends ResilienceOptions {
   port?: number;
   host?: string;
-  /** lowdb file; default `.geostub/db.json` under the working directory */
+  /** database file (its journal lives beside it); default `.geostub/db.json` under the working directory */
   db?: string;
   inMemory?: boolean;
   /** directory holding geonode.json and koordinates.json; default the package's `fixtures/` */

@@ -91,7 +91,7 @@ export function requireUser(req: BehaviourRequest): StoredRecord {
   return req.user;
 }
 
-/** Resource rights by compact level (facts §5.4): superusers always pass. */
+/** Resource rights by compact level (`geonode/security/permissions.py:80-137` (4.4.3)): superusers always pass. */
 export function requireLevel(env: Env, req: BehaviourRequest, resource: StoredRecord, needed: Level): void {
   const user = requireUser(req);
   const have = levelFor(env.store, resource, user);

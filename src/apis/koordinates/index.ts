@@ -1,6 +1,7 @@
 /**
  * The Koordinates catalogue binding: `/data/` and `/data/latest/` with their filters, sorts and headers, and the
- * detail objects the items' `url` fields point at (facts A.1–A.8). Query logic lives in `query/` (pure).
+ * detail objects the items' `url` fields point at (contracts/koordinates-catalog.yaml). Query logic lives in `query/`
+ * (pure).
  */
 import { apiError } from '../../core/errors.js';
 import { json, type Behaviour, type BehaviourRequest, type Env } from '../../core/types.js';
@@ -166,8 +167,8 @@ export const KOORDINATES_BEHAVIOURS: Record<string, Behaviour> = {
 };
 
 /**
- * `Authorization: key <token>` or `?key=<token>` (facts A.1); an unknown key is a 401. The caller is the key's
- * user with the key's `scopes` (a copy: the stored user is untouched).
+ * `Authorization: key <token>` or `?key=<token>` (the contract's `keyHeader` and `keyQuery` schemes); an unknown key is
+ * a 401. The caller is the key's user with the key's `scopes` (a copy: the stored user is untouched).
  */
 export const koordinatesBinding: ApiBinding = {
   behaviours: KOORDINATES_BEHAVIOURS,

@@ -1,8 +1,9 @@
 /**
- * The resource service (facts §6.1): `POST /resources/create|ingest/{type}`, `PUT /resources/{pk}/update|copy`,
- * `DELETE /resources/{pk}/delete` and the execution status. Each action stores a `ready` execution request and
- * starts it on the server's clock (`EXECUTION_JOB`); the effect happens when it finishes. The importer's
- * `POST /uploads/upload` is in upload.ts.
+ * The resource service (`geonode/base/api/views.py:736-1147`, `geonode/resource/api/views.py:95-126` (4.4.3)): `POST
+ * /resources/create|ingest/{type}`, `PUT /resources/{pk}/update|copy`, `DELETE /resources/{pk}/delete` and the
+ * execution status. Each action stores a `ready` execution request and starts it on the server's clock
+ * (`EXECUTION_JOB`); the effect happens when it finishes. The importer's `POST /uploads/upload` is in
+ * upload.ts.
  *
  * Permission order follows GeoNode's views: `IsAuthenticated` (anonymous → 403 not_authenticated), then
  * `UserHasPerms` (unknown pk → 404 `{"detail": "Not found."}`, missing right → 403 permission_denied), then the

@@ -1,7 +1,9 @@
 /**
- * Harvesting (facts §2.9, §6.3): the harvestable-resources list and batch PATCH, and the status rules of a harvester
- * create or update (`harvesterPatchRules`, called by the generic writes through lifecycles/hooks.ts). The background
- * work a status starts runs on the server's clock: lifecycles/harvesters.ts.
+ * Harvesting: the harvestable-resources list and batch PATCH (`geonode/harvesting/api/views.py:70-87`,
+ * `geonode/harvesting/api/mixins.py:28-42` (4.4.3)), and the status rules of a harvester create or update
+ * (`geonode/harvesting/api/serializers.py:153-228` (4.4.3)) (`harvesterPatchRules`, called by the generic writes
+ * through lifecycles/hooks.ts). The background work a status starts runs on the server's clock:
+ * lifecycles/harvesters.ts.
  *
  * Sequence for the harvester update: `harvesterPatchRules(current, body)` (throws the GeoNode 400) → apply the body →
  * `startHarvesterWork` (busy status + session, or `regenerateHarvestableResources` when the plan says so) → render

@@ -1,6 +1,7 @@
 /**
- * Small resource actions (facts §7.1–7.3): favorite, ratings [≤4.2], set_thumbnail and set_thumbnail_from_bbox,
- * with GeoNode's literal messages and statuses.
+ * Small resource actions, with GeoNode's literal messages and statuses: favorite (`geonode/base/api/views.py:380-398`
+ * (4.4.3)), ratings [≤4.2] (`geonode/base/api/views.py:1363-1397` (4.2.2, 6f7108b7)), set_thumbnail (`:1152-1208`
+ * (4.4.3)) and set_thumbnail_from_bbox (`:669-731` (4.4.3)).
  */
 import { createHash } from 'node:crypto';
 import { apiError } from '../../../core/errors.js';

@@ -1,5 +1,6 @@
 /**
- * The importer's `POST /api/v2/uploads/upload` (facts §2.10, §6.4): the upload limits, then an `import` execution
+ * The importer's `POST /api/v2/uploads/upload` (`geonode/upload/api/views.py:131-211` (5.0.2); 4.4.3 took it from the
+ * geonode-importer package): the upload limits, then an `import` execution
  * request (source `upload`) and an `uploads` record that move through the importer's steps on the server's clock
  * (lifecycles/executions.ts), ending with a new dataset.
  */

@@ -1,6 +1,7 @@
 /**
  * Facets: the `count` of owners, categories, keywords and regions, which owners and keywords are listed, and the
- * `with_resources` filter of categories and regions (facts §2.8, §3.6). Counts are over the resources the caller may
+ * `with_resources` filter of categories and regions (`geonode/base/api/serializers.py:790-806`,
+ * `geonode/base/api/filters.py:117-133` (4.4.3)). Counts are over the resources the caller may
  * see (GeoNode's get_resources_with_perms), restricted by the `type` and `title__icontains` query parameters.
  */
 import { apiError } from '../../../core/errors.js';

@@ -1,5 +1,6 @@
 /**
- * The background work of a busy harvester (facts §2.9, §6.3), on the server's clock (`HARVESTER_JOB`). A discovery
+ * The background work of a busy harvester (statuses: `geonode/harvesting/models.py:42-58,294-321,394-413` (4.4.3)),
+ * on the server's clock (`HARVESTER_JOB`). A discovery
  * (`updating-harvestable-resources`) or a harvest (`harvesting-resources`) runs a harvesting session whose
  * `records_done` rises, a quarter of `total_records_to_process` per step, while the records it works on show
  * `updating-harvestable-resource` / `harvesting-resource`; a check (`checking-availability`) or an abort takes one

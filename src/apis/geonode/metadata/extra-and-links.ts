@@ -1,5 +1,5 @@
 /**
- * Extra metadata (facts §7.4) and linked resources (§7.7).
+ * Extra metadata (`geonode/base/api/views.py:1213-1285` (4.4.3)) and linked resources (`:1304-1358`).
  *
  * Links are stored on the source resource record as the internal field `linked_to: ["<pk>", …]` (never rendered:
  * no contract schema lists it); map → dataset links through map layers are derived (`internal: true`).
@@ -144,7 +144,10 @@ function linksFrom(store: Store, r: StoredRecord): Link[] {
   return uniqueLinks([...internal, ...external]);
 }
 
-/** `{linked_to, linked_by}` of a resource as the caller may see it (facts §7.7), with GeoNode's optional filters. */
+/**
+ * `{linked_to, linked_by}` of a resource as the caller may see it (`base_linked_resources_payload`,
+ * `geonode/base/api/views.py:1368` (4.4.3)), with GeoNode's optional filters.
+ */
 export function linkedResourcesPayload(
   store: Store,
   resource: StoredRecord,

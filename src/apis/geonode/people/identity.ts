@@ -1,4 +1,7 @@
-/** Who is calling GeoNode: Basic, Bearer or `?access_token=` (facts §5.3). Tokens compared in constant time. */
+/**
+ * Who is calling GeoNode: Basic, Bearer or `?access_token=` (the authentication classes of
+ * `geonode/settings.py:537-541` (4.4.3); OAuth2 takes the header or the parameter). Tokens compared in constant time.
+ */
 import { apiError, type ApiError } from '../../../core/errors.js';
 import { sameSecret } from '../../../core/secret.js';
 import type { Store, StoredRecord } from '../../../store/index.js';

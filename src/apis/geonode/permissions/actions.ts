@@ -1,8 +1,8 @@
 /**
- * `GET/PUT/PATCH/DELETE /api/v2/resources/{pk}/permissions` (facts §5.5). GET answers the compact spec; the writes
- * start a `permissions` execution request (`set_permissions` / `remove_permissions`) and answer like the resource
- * service. Anonymous → 403 not_authenticated; unknown pk → 404; no `change_resourcebase_permissions` (manage) or an
- * invalid spec → 403 / 400 with an empty body.
+ * `GET/PUT/PATCH/DELETE /api/v2/resources/{pk}/permissions` (`geonode/base/api/views.py:532-662` (4.4.3)). GET answers
+ * the compact spec; the writes start a `permissions` execution request (`set_permissions` / `remove_permissions`) and
+ * answer like the resource service. Anonymous → 403 not_authenticated; unknown pk → 404; no
+ * `change_resourcebase_permissions` (manage) or an invalid spec → 403 / 400 with an empty body.
  */
 import { apiError } from '../../../core/errors.js';
 import { json, type Behaviour, type Env } from '../../../core/types.js';

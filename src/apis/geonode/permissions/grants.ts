@@ -1,8 +1,9 @@
 /**
- * The compact permission spec of a resource (facts §5.5) and the `grants` collection it is stored in:
- * `{resource, users: [{id, permissions}], groups: [{id, permissions}], anonymous, registered}` where `groups` holds
- * group-profile pks (organizations). The two special Django groups have fixed ids here: `anonymous` = 1 and
- * `registered-members` = 2 (group profile pks start at 3); the anonymous *user* is id -1, as in GeoNode.
+ * The compact permission spec of a resource (`PermSpec.compact`, `geonode/security/permissions.py:401-577` (4.4.3)) and
+ * the `grants` collection it is stored in: `{resource, users: [{id, permissions}], groups: [{id, permissions}],
+ * anonymous, registered}` where `groups` holds group-profile pks (organizations). The two special Django groups have
+ * fixed ids here: `anonymous` = 1 and `registered-members` = 2 (group profile pks start at 3); the anonymous *user* is
+ * id -1, as in GeoNode.
  */
 import { absolutize } from '../rendering/render.js';
 import type { Store, StoredRecord } from '../../../store/index.js';

@@ -17,7 +17,10 @@ import {
 } from '../../../query/dynamic-rest/index.js';
 import { notAuthenticated } from '../people/identity.js';
 
-/** `GET /api/v2/`: every DynamicRouter prefix → absolute list URL without trailing slash (facts §1.2). */
+/**
+ * `GET /api/v2/`: every DynamicRouter prefix → absolute list URL without trailing slash
+ * (`dynamic_rest/routers.py:107-125`).
+ */
 export const apiRoot: Behaviour = (req) => {
   const prefixes = new Set<string>();
   for (const path of Object.keys((req.op.contract.doc.paths ?? {}) as object)) {
@@ -61,7 +64,11 @@ function simpleMapLayers(env: Env, datasetPk: unknown): unknown[] {
 
 const isOwnedBy = (pk: unknown) => (r: StoredRecord) => (r.owner as StoredRecord | null)?.pk === pk;
 
-/** Relation lists (facts §1.6): bare arrays, except `resources` which uses the page envelope. */
+/**
+ * Relation lists: bare arrays, except `resources` which uses the page envelope (`geonode/base/api/views.py:143-174`,
+ * `geonode/people/api/views.py:85-116`, `geonode/maps/api/views.py:100-115`, `geonode/layers/api/views.py:174-189`
+ * (4.4.3)).
+ */
 export const relation: Behaviour = (req, env) => {
   const { key, c } = endpointOf(req);
   if (c.readers === 'authenticated') requireUser(req); // /users/{id}/… needs a login, as /users/ does
@@ -95,7 +102,8 @@ export const relation: Behaviour = (req, env) => {
       );
     }
     case 'datasets': {
-      // DatasetSerializer(...).to_representation without a request: perms [] and favorite false (4.4.3 maps/api/views.py:108-112)
+      // DatasetSerializer(...).to_representation without a request: perms [] and favorite false (4.4.3
+      // maps/api/views.py:108-112)
       const pks = new Set(
         layers.filter((l) => String(l.map) === String(parent.pk) && l.dataset !== null).map((l) => String(l.dataset)),
       );
@@ -149,7 +157,10 @@ export const relation: Behaviour = (req, env) => {
   throw new Error(`unknown relation ${name}`);
 };
 
-/** approved / published / featured / favorites (facts §1.6, §7.6): perms [] and favorite false without context. */
+/**
+ * approved / published / featured / favorites (`geonode/base/api/views.py:320-373` (4.4.3)): perms [] and favorite
+ * false without context.
+ */
 export const resourceSubset: Behaviour = (req, env) => {
   const subset = String(req.op.ext.subset);
   const resources = env.store.collection('resources').list();
@@ -171,7 +182,8 @@ export const resourceSubset: Behaviour = (req, env) => {
   }
   const ctx = { ...renderContext(req, env), user: null };
   const plural = subset === 'favorites' ? 'favorites' : 'resources';
-  // serialized without request context: `perms` is [] and `favorite` false, favourites list included (facts §1.6, §7.1)
+  // serialized without request context (`geonode/base/api/views.py:325,372` (4.4.3)): `perms` is [] and `favorite`
+  // false, favourites list included
   return json(
     200,
     pageEnvelope(req, records, plural, (r) => ({
@@ -191,7 +203,7 @@ const LABELS: Record<string, string> = {
   owner: 'Owner',
 };
 
-/** `GET /resources/resource_types` (facts §7.5). */
+/** `GET /resources/resource_types` (`geonode/base/api/views.py:431-505` (4.4.3)). */
 export const resourceTypes: Behaviour = (req, env) => {
   const counts = new Map<string, number>([
     ['dataset', 0],
@@ -228,10 +240,12 @@ export const resourceTypes: Behaviour = (req, env) => {
 };
 
 /**
- * Envelope keys of the related-object endpoint: the related serializer's plural name (facts §3.8):
- * SimpleHierarchicalKeywordSerializer "HierarchicalKeyword", SimpleThesaurusKeywordSerializer "ThesaurusKeyword",
- * SimpleRegionSerializer "Region", ExtraMetadataSerializer "ExtraMetadata" (inflection keeps "-data"),
- * StyleSerializer "style", AttributeSerializer "attribute". Other fields keep their own name.
+ * Envelope keys of the related-object endpoint: the related serializer's plural name
+ * (`dynamic_rest/viewsets.py:358-419`; names from `geonode/base/api/serializers.py:146-252`,
+ * `geonode/layers/api/serializers.py:36-57` (4.4.3)): SimpleHierarchicalKeywordSerializer "HierarchicalKeyword",
+ * SimpleThesaurusKeywordSerializer "ThesaurusKeyword", SimpleRegionSerializer "Region", ExtraMetadataSerializer
+ * "ExtraMetadata" (inflection keeps "-data"), StyleSerializer "style", AttributeSerializer "attribute". Other fields
+ * keep their own name.
  */
 const RELATED_KEYS: Record<string, string> = {
   keywords: 'HierarchicalKeywords',
@@ -258,7 +272,10 @@ function rescoped(req: BehaviourRequest, field: string, schema: FieldSchema) {
   }
 }
 
-/** `GET /{prefix}/{pk}/{field_name}/` (facts §3.8): not paginated, enveloped by the related serializer's name. */
+/**
+ * `GET /{prefix}/{pk}/{field_name}/` (`dynamic_rest/routers.py:330-355`, `dynamic_rest/viewsets.py:358-419`): not
+ * paginated, enveloped by the related serializer's name.
+ */
 export const relatedField: Behaviour = (req: BehaviourRequest, env: Env) => {
   const { key, c } = endpointOf(req);
   for (const k of req.query.keys())

@@ -1,7 +1,8 @@
 /**
- * GeoNode's own filter backends around dynamic-rest's (facts §3.1, §3.6): TKeywordsFilter (`filter{tkeywords}` with
- * per-thesaurus semantics and `force_and`), FavoriteFilter (`favorite=true`), and the facet rules of owners,
- * keywords, categories and regions. Each returns a predicate over stored records, or undefined when it filters nothing.
+ * GeoNode's own filter backends around dynamic-rest's (`geonode/base/api/filters.py:51-133` (4.4.3)): TKeywordsFilter
+ * (`filter{tkeywords}` with per-thesaurus semantics and `force_and`), FavoriteFilter (`favorite=true`), and the facet
+ * rules of owners, keywords, categories and regions. Each returns a predicate over stored records, or undefined when it
+ * filters nothing.
  */
 import { apiError } from '../../../core/errors.js';
 import { lastParam } from '../../../query/dynamic-rest/index.js';

@@ -46,7 +46,7 @@ function viewerKey(user: StoredRecord | null): string {
   return user.is_superuser ? 'superuser' : `user:${String(user.pk)}`;
 }
 
-/** GeoNode's advertised rule for resource lists (facts §3.6). */
+/** GeoNode's advertised rule for resource lists (`geonode/base/api/mixins.py:24-47` (4.4.3)). */
 function advertisedFilter(req: BehaviourRequest): ((r: StoredRecord) => boolean) | undefined {
   const explicit = lastParam(req.query, 'advertised');
   if (explicit !== null) {

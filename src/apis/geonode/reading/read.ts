@@ -1,6 +1,7 @@
 /**
- * GeoNode list and detail (facts §1.3–1.5, §3): the page envelope, include[]/exclude[] and sideloading, the answer
- * cache, one-key detail. Which records a list holds, and in which order, is `queryset.ts`.
+ * GeoNode list and detail (`geonode/base/api/views.py:300-318` (4.4.3), `dynamic_rest/viewsets.py:315-323`): the
+ * page envelope, include[]/exclude[] and sideloading, the answer cache, one-key detail. Which records a list holds,
+ * and in which order, is `queryset.ts`.
  */
 import { apiError } from '../../../core/errors.js';
 import { json, type Behaviour, type BehaviourRequest, type Env } from '../../../core/types.js';
@@ -84,7 +85,9 @@ function textOrNull<T>(make: () => T): T | null {
   }
 }
 
-/** Whether a read may be answered as text: no field projection, no sideloading, no planted fault (faults edit bodies). */
+/**
+ * Whether a read may be answered as text: no field projection, no sideloading, no planted fault (faults edit bodies).
+ */
 function answersText(req: BehaviourRequest, env: Env, q: ParsedListQuery): boolean {
   return !q.query.projection.tree && !parseSideloading(req.query) && !env.settings.faults?.length;
 }
@@ -107,7 +110,10 @@ export function projected(
   return projectFields(renderRecord(key, r, ctx, { ...opts, include }), q.query.projection, q.schema);
 }
 
-/** `?sideloading=true`: related objects move to top-level keys after the primary key (facts §3.7). */
+/**
+ * `?sideloading=true`: related objects move to top-level keys (`dynamic_rest/processors.py:52-75`). geostub puts
+ * them after the primary key; the processor's dict puts them before it (key order only).
+ */
 function sideloads(key: string, env: Env, req: BehaviourRequest, plural: string, items: Record<string, unknown>[]) {
   if (!parseSideloading(req.query)) return { primary: items, sideloaded: {} };
   return sideloadObjects(plural, items, sideloadRules(key, env.store));

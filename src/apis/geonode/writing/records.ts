@@ -74,7 +74,7 @@ export function newRecord(
   Object.assign(rec, writableChanges(contract, c, body));
   const coll = store.collection(c.store);
   if (c.idField === 'slug') {
-    rec.slug = body.slug; // the slug is the id: writable on create only (facts §2.10)
+    rec.slug = body.slug; // the slug is the id (`geonode/upload/models.py:256-263` (4.4.3)): writable on create only
     if (coll.get(rec.slug) !== undefined)
       throw apiError('invalid', `slug: an object with slug "${String(rec.slug)}" already exists.`);
   } else {

@@ -1,4 +1,7 @@
-/** GeoNode create (single and bulk, all-or-nothing), update and delete (facts §4.1, §4.5); bulk update/delete: bulk.ts. */
+/**
+ * GeoNode create (single and bulk, all-or-nothing: `dynamic_rest/viewsets.py:612-697`, `dynamic_rest/conf.py:30`),
+ * update and delete; bulk update/delete: bulk.ts.
+ */
 import { apiError } from '../../../core/errors.js';
 import { json, type Behaviour, type BehaviourRequest, type Env } from '../../../core/types.js';
 import { pyStrRepr } from '../../../query/dynamic-rest/index.js';
@@ -56,7 +59,10 @@ export function requireChangeRight(
   writer(req, c);
 }
 
-/** The item list of a bulk body, or undefined for a single object (facts §4.1: empty lists are not bulk). */
+/**
+ * The item list of a bulk body, or undefined for a single object (empty lists are not bulk:
+ * `dynamic_rest/viewsets.py:436-442,693-694`).
+ */
 export function bulkItems(body: unknown, plural: string): unknown[] | undefined {
   if (Array.isArray(body)) return body.length ? body : undefined;
   if (isObject(body)) {
