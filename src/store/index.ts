@@ -5,7 +5,7 @@
  * snapshot and its lowdb root are this folder's business; nothing outside it imports another file of it
  * (test/architecture.test.ts).
  */
-import { Database } from './store.js';
+import { Database } from './database.js';
 import { writeCollectionsFile as writeFile } from './snapshot.js';
 import type { Store } from './interface.js';
 import type { StoreOptions } from './options.js';

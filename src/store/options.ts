@@ -1,4 +1,4 @@
-/** What a store is opened with (store.ts). */
+/** What a store is opened with (`openStore`, database.ts). */
 import type { CollectionSpec, LazyOptions, StoredRecord } from './interface.js';
 
 export interface StoreOptions {
