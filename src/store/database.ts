@@ -1,6 +1,7 @@
 /**
- * The store: named collections held in memory, made durable by a journal and a snapshot; the one place that
- * orders the journal, the snapshots and the files of lazy records through open, persist, snapshot, close and reset.
+ * `Database`, the store behind the `Store` interface (interface.ts, opened by index.ts's `openStore`): named
+ * collections held in memory, made durable by a journal and a snapshot; the one place that orders the journal, the
+ * snapshots and the files of lazy records through open, persist, snapshot, close and reset.
  *
  * - Snapshot: the JSON file users read and edit (`.geostub/db.json`, `{ "version": 1, "journal": n,
  *   "collections": {…} }`, one record per line), read and written through the lowdb root `db` and its adapter
