@@ -17,7 +17,7 @@ import {
   type ResilienceOptions,
   type ResilienceSettings,
 } from './server/resilience-config.js';
-import type { Store } from './store/store.js';
+import type { Store } from './store/index.js';
 import type { ExchangeLog } from './server/request-log.js';
 import type { ConformOptions, RunReport } from './conformance/types.js';
 
@@ -105,6 +105,6 @@ export { startProxy, type ProxyOptions, type RunningProxy, type Violation } from
 export type { ResilienceOptions, ResilienceSettings } from './server/resilience-config.js';
 export type { LatencyRange, ResilienceRule } from './core/types.js';
 export type { Exchange, ExchangeLog } from './server/request-log.js';
-export type { Store } from './store/store.js';
+export type { Store } from './store/index.js';
 export type { RunningGeostub } from './server/start.js';
 export type { ApiName, CaseResult, ConformOptions, Credentials, Progress, RunReport } from './conformance/types.js';

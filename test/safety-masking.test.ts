@@ -260,10 +260,10 @@ describe('record: progress, report and files', () => {
       .collection('kx_keys')
       .insert({ key: KEY, user: 1, scopes: ['catalog', 'layers:read', 'sets:read', 'documents:read'] });
     const resources = source.store.collection('resources');
-    for (const r of resources.all().slice(0, 40))
+    for (const r of resources.list().slice(0, 40))
       resources.update(String(r.pk), { thumbnail_url: `/thumbs/${String(r.pk)}.png?access_token=${TOKEN}` });
     const items = source.store.collection('kx_items');
-    for (const i of items.all().slice(0, 40))
+    for (const i of items.list().slice(0, 40))
       items.update(String(i.id), { description: `see https://example.org/wms?key=${KEY}&layer=1 or ${KEY}` });
   });
   afterAll(() => source.close());

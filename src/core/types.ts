@@ -2,8 +2,7 @@
 import type { Contract } from '../contracts/load.js';
 import type { Operation } from '../contracts/route-table.js';
 import type { ContractValidators } from '../contracts/validators.js';
-import type { StoredRecord } from '../store/collection.js';
-import type { Store } from '../store/store.js';
+import type { Store, StoredRecord } from '../store/index.js';
 
 export interface BehaviourRequest {
   op: Operation;

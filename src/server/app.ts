@@ -126,7 +126,7 @@ export function buildApp(parts: AppParts): express.Express {
   app.get('/__geostub/health', (_req, res) => {
     const counts: Record<string, number> = {};
     for (const name of parts.env.store.names()) counts[name] = parts.env.store.collection(name).size;
-    const { persistent, lazyRecords } = parts.env.store;
+    const { persistent, diskRecords } = parts.env.store;
     send(res, {
       status: 200,
       body: {
@@ -135,7 +135,7 @@ export function buildApp(parts: AppParts): express.Express {
         profile: { geonode: parts.env.settings.geonode },
         persistent,
         collections: counts,
-        lazy: lazyRecords,
+        lazy: diskRecords,
         event_streams: parts.streams?.open ?? 0,
         memory: memory(),
       },

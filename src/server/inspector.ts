@@ -72,13 +72,13 @@ export function jobRows(env: Env, limit = 100): JobRow[] {
   const rows: JobRow[] = [];
   for (const name of env.store.names()) {
     const coll = env.store.collection(name);
-    for (const rec of coll.all()) {
+    for (const rec of coll.list()) {
       const book = bookOf(rec);
       if (!book) continue;
       const state = rec.status ?? rec.state;
       rows.push({
         collection: name,
-        id: String(rec[coll.spec.idField]),
+        id: String(rec[coll.idField]),
         kind: book.kind,
         state: state === undefined || state === null ? null : String(state),
         pending: book.due !== null,

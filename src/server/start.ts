@@ -12,12 +12,10 @@ import {
   type GeonodeRelease,
 } from '../contracts/release.js';
 import { ContractValidators } from '../contracts/validators.js';
-import { Store, type LazyOptions } from '../store/store.js';
-import { readFixtureFiles } from '../store/snapshot.js';
+import { openStore, readFixtureFiles, type CollectionSpec, type LazyOptions, type Store } from '../store/index.js';
 import { checkFixtureFile, FixtureError, type FixtureSchemas } from '../contracts/fixture-check.js';
 import { GEONODE_FIXTURE_SCHEMAS, geonodeFixtureWarnings } from '../apis/geonode/fixtures-check.js';
 import { KOORDINATES_FIXTURE_SCHEMAS } from '../apis/koordinates/fixtures-check.js';
-import type { CollectionSpec } from '../store/collection.js';
 import type { Env, ServerSettings } from '../core/types.js';
 import { Clock, isoAt } from '../core/clock.js';
 import { JobScheduler } from '../core/jobs.js';
@@ -169,7 +167,7 @@ export async function createGeostubApp(options: ServerStartOptions = {}): Promis
   const fixturesDir = resolve(options.fixtures ?? join(PACKAGE_ROOT, 'fixtures'));
   const specs = STORE_SPECS;
   const warnings: string[] = [];
-  const store = await Store.open({
+  const store = await openStore({
     file: options.inMemory ? undefined : resolve(options.db ?? join(process.cwd(), '.geostub', 'db.json')),
     inMemory: options.inMemory,
     seed: () =>

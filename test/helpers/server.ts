@@ -73,5 +73,5 @@ export function bothProfiles(options: ServerStartOptions = {}): ProfileServers {
 export const userPk = (s: TestServer, name: string) =>
   s.store
     .collection('users')
-    .all()
+    .list()
     .find((u) => u.username === name)!.pk as number;

@@ -83,7 +83,7 @@ export function superuserToken(env: Env): string {
   const users = env.store.collection('users');
   const t = env.store
     .collection('tokens')
-    .all()
+    .list()
     .find((x) => users.get(x.user as number)?.is_superuser === true);
   return String(t?.token ?? '');
 }

@@ -12,7 +12,7 @@ import {
   projectFields,
   sideloadObjects,
 } from '../../../query/dynamic-rest/index.js';
-import type { StoredRecord } from '../../../store/collection.js';
+import type { StoredRecord } from '../../../store/index.js';
 import { endpointOf, findRecord, isSuperuser, renderContext, requireUser } from '../context.js';
 import { facetListFilter } from './list-filters.js';
 import { renderRecord, type RenderOptions } from '../rendering/render.js';

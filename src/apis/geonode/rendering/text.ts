@@ -4,8 +4,7 @@
  * record's viewer-independent fields kept as text and its links relative until `withOrigin` (issue 19's throughput).
  */
 import { fieldSet, type FieldSet } from '../../../contracts/fields.js';
-import type { StoredRecord } from '../../../store/collection.js';
-import { plainRecord } from '../../../store/lazy.js';
+import { readRecord, type StoredRecord } from '../../../store/index.js';
 import { GEONODE_COLLECTIONS, type EndpointCollection } from '../collections.js';
 import {
   absolutize,
@@ -59,7 +58,7 @@ export function renderRecordText(
     // the ones kept, where evicting the oldest would miss every time)
     if (
       textCacheBytes + base.bytes <=
-      (ctx.store.lazyRecords.records > 0 ? TEXT_CACHE_BYTES_ON_DISK : TEXT_CACHE_BYTES)
+      (ctx.store.diskRecords.records > 0 ? TEXT_CACHE_BYTES_ON_DISK : TEXT_CACHE_BYTES)
     ) {
       textCache.set(id, base);
       textCacheBytes += base.bytes;
@@ -108,7 +107,7 @@ function baseText(
   c: EndpointCollection,
   fs: FieldSet,
 ): BaseText | undefined {
-  const data = plainRecord(record);
+  const data = readRecord(record);
   const runs: string[] = [];
   const gaps: number[] = [];
   // each run is one object serialised once (fewer strings than a JSON.stringify per field)
