@@ -65,3 +65,23 @@ describe('GeoNode answers rendered as text', () => {
     await s.request('POST', '/__geostub/reset');
   });
 });
+
+describe('withOrigin', () => {
+  it('makes every marked link absolute and leaves marks that do not open a string', async () => {
+    const { withOrigin } = await import('../src/apis/geonode/render-text.js');
+    const text = '{"a":"\\u0001/x","b":["\\u0001/y","\\u0001/z"],"c":"q\\"\\u0001/w"}';
+    expect(JSON.parse(withOrigin(text, 'http://h'))).toEqual({
+      a: 'http://h/x',
+      b: ['http://h/y', 'http://h/z'],
+      c: 'q"\u0001/w',
+    });
+    expect(withOrigin('{"a":1}', 'http://h')).toBe('{"a":1}');
+  });
+
+  it('writes an origin holding `$` or a quote as it is (no replacement patterns, JSON-escaped)', async () => {
+    const { withOrigin } = await import('../src/apis/geonode/render-text.js');
+    for (const origin of ['http://a$&b', "http://$1$'$`$$", 'http://x"y']) {
+      expect(JSON.parse(withOrigin('{"a":"\\u0001/p"}', origin))).toEqual({ a: `${origin}/p` });
+    }
+  });
+});

@@ -69,8 +69,12 @@ function send(res: Response, reply: Reply, errorName?: string): void {
     text = reply.sharedBody ? sharedText(reply.body) : JSON.stringify(reply.body);
   }
   res.locals.geostubBody = text; // the exchange log keeps (a clip of) what was sent, serialised once
-  res.end(text);
+  // a long text goes out as bytes: node would join the header to a string body and copy both on the heap
+  res.end(text !== undefined && text.length > LONG_TEXT ? Buffer.from(text) : text);
 }
+
+/** Above this many characters a reply's text is written as a Buffer (the same bytes, no copy on the JS heap). */
+const LONG_TEXT = 2048;
 
 /** JSON texts of shared (cached, never mutated) bodies, alive as long as the body is. */
 const sharedTexts = new WeakMap<object, string>();

@@ -214,8 +214,13 @@ function pageEnvelopeText(
   envelope[plural] = [];
   const headText = JSON.stringify(envelope);
   if (headText.includes('"\\u0001')) throw new TextUnsafe();
-  const text = `${headText.slice(0, -3)}[${items.join(',')}]}`;
   const count = items.length;
+  // one join copies the page once into a flat string (a template around the joined items made a rope to copy again)
+  const head = `${headText.slice(0, -3)}[`;
+  if (items.length) items[0] = head + items[0];
+  else items.push(head);
+  items[items.length - 1] += ']}';
+  const text = items.join(',');
   items = [];
   return new PageText(text, count);
 }
