@@ -68,7 +68,9 @@ function send(res: Response, reply: Reply, errorName?: string): void {
     if (!res.getHeader('Content-Type')) res.setHeader('Content-Type', reply.contentType ?? 'application/json');
     text = reply.sharedBody ? sharedText(reply.body) : JSON.stringify(reply.body);
   }
-  res.locals.geostubBody = text; // the exchange log keeps (a clip of) what was sent, serialised once
+  // the exchange log keeps a clip of what was sent, serialised once; clipped now, so a long page is not held (and
+  // carried through young-generation collections) until the socket has taken it
+  res.locals.geostubBody = clip(text);
   // a long text goes out as bytes: node would join the header to a string body and copy both on the heap
   res.end(text !== undefined && text.length > LONG_TEXT ? Buffer.from(text) : text);
 }
@@ -112,7 +114,7 @@ export function buildApp(parts: AppParts): express.Express {
         requestHeaders: flatHeaders(req.headers),
         requestBody: Buffer.isBuffer(req.body) && req.body.length ? clip(req.body.toString('utf8')) : undefined,
         responseHeaders: flatHeaders(res.getHeaders()),
-        responseBody: clip(res.locals.geostubBody as string | undefined),
+        responseBody: res.locals.geostubBody as string | undefined, // clipped by send
       });
     });
     next();

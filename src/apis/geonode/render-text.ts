@@ -141,8 +141,8 @@ function baseText(
     } else if (f !== '__proto__') run[f] = marked;
   }
   close();
-  let bytes = 96 + owner.length + gaps.length * 8;
-  for (const r of runs) bytes += r.length + 24;
+  let bytes = 96 + heapBytes(owner) + gaps.length * 8;
+  for (const r of runs) bytes += heapBytes(r) + 24;
   return { fs, runs, gaps, owner, bytes };
 }
 
@@ -160,16 +160,23 @@ interface BaseText {
   bytes: number;
 }
 
+/** What a string takes on the heap: a character a byte, two when one of them is beyond Latin-1 (a dash, a macron). */
+function heapBytes(text: string): number {
+  return WIDE.test(text) ? text.length * 2 : text.length;
+}
+const WIDE = /[^ -\u00ff]/; // JSON text holds no character below a space (they are written as escapes)
+
 /**
- * Records' viewer-independent JSON, bounded by size (the durability goal keeps RSS under 3× the JSON at 10,000
- * resources, ~20 MB above what the store takes): about 3,000 list renderings fit in memory, 1,200 when the store
- * keeps its records on disk. Cleared when the data changes.
+ * Records' viewer-independent JSON, bounded by its size on the heap and cleared when the data changes. With the
+ * records in memory 32 MiB hold about 5,500 list renderings of the 10,000-resource fixtures (~6 KB each, a
+ * third of them two bytes a character): a front end paging through the whole store keeps hitting them (the
+ * in-memory store itself takes ~5× its JSON, this adds ~5%). When the store keeps its records on disk, memory is
+ * what that mode saves: 4 MiB (the durability goal keeps RSS under 3× the JSON at 10,000 resources).
  */
 const textCache = new Map<string, BaseText>();
 let textCacheBytes = 0;
 let textCacheStamp = '';
-const TEXT_CACHE_BYTES = 10 * 1024 * 1024;
-/** When the store keeps records on disk (`--db` with a large store) memory is what that mode saves: less is kept. */
+const TEXT_CACHE_BYTES = 32 * 1024 * 1024;
 const TEXT_CACHE_BYTES_ON_DISK = 4 * 1024 * 1024;
 
 const UNSAFE = Symbol('unsafe');
@@ -213,12 +220,23 @@ function markLinks(value: unknown, key: string): unknown {
  * `:`, `[` or `,`; a quote inside a string is escaped), and `markLinks` refuses stored strings that begin with it.
  */
 export function withOrigin(text: string, origin: string): string {
-  if (!text.includes('"\\u0001')) return text;
-  // one native pass that builds a flat string: a split and `+=` made a 32 KB page into ~30 pieces and a rope that
-  // the socket write then copied again (issue 19's allocation profile)
-  const link = `"${JSON.stringify(origin).slice(1, -1)}`.replaceAll('$', '$$$$');
-  return text.replace(MARKED_LINK, `$1${link}`);
+  let at = text.indexOf(MARK_TEXT);
+  if (at < 0) return text;
+  // the pieces between marks are slices (no copy) and one join builds a flat string: a split and `+=` made a rope
+  // that the socket write then copied again; a regular expression scanned each character (issue 19's profiles)
+  const link = `"${JSON.stringify(origin).slice(1, -1)}`;
+  const pieces: string[] = [];
+  let from = 0;
+  for (; at >= 0; at = text.indexOf(MARK_TEXT, at + MARK_TEXT.length)) {
+    const c = text.charCodeAt(at - 1);
+    if (c !== 58 && c !== 91 && c !== 44) continue; // after `:`, `[` or `,` only
+    pieces.push(text.slice(from, at), link);
+    from = at + MARK_TEXT.length;
+  }
+  if (from === 0) return text;
+  pieces.push(text.slice(from));
+  return pieces.join('');
 }
 
-/** A mark after `:`, `[` or `,` only (a quote inside a string is escaped: `\"\u0001` is left alone). */
-const MARKED_LINK = /([:[,])"\\u0001/g;
+/** The link mark as it stands in JSON text: a string's opening quote and `\u0001` written out. */
+const MARK_TEXT = '"\\u0001';
