@@ -15,7 +15,7 @@ import { mountDocs } from './docs-pages.js';
 import { mountInspector } from './inspector.js';
 import { corsHeaders } from './cors.js';
 import { adminGuard, type AdminGate } from './admin-access.js';
-import { flatHeaders, maskUrls } from '../behaviours/masking.js';
+import { maskUrls } from '../behaviours/masking.js';
 
 export interface AppParts {
   env: Env;
@@ -96,24 +96,30 @@ export function buildApp(parts: AppParts): express.Express {
   app.use((req, res, next) => {
     const started = process.hrtime.bigint();
     res.on('finish', () => {
-      const line = {
-        method: req.method,
-        url: parts.exchanges.showSecrets ? req.originalUrl : maskUrls(req.originalUrl),
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      const error = res.getHeader('X-Geostub-Error') as string | undefined;
+      const { method, originalUrl: url } = req;
+      parts.onRequest?.({
+        method,
+        url: parts.exchanges.showSecrets ? url : maskUrls(url),
         status: res.statusCode,
-        ms: Number(process.hrtime.bigint() - started) / 1e6,
-        error: res.getHeader('X-Geostub-Error') as string | undefined,
-      };
-      parts.onRequest?.(line);
-      parts.exchanges.add({
-        ...line,
-        url: req.originalUrl, // the log masks what it keeps (unless --show-secrets)
-        kind: exchangeKind(req.originalUrl),
+        ms,
+        error,
+      });
+      // the log masks what it keeps (unless --show-secrets), and flattens the headers, once someone reads it
+      parts.exchanges.record({
+        method,
+        url,
+        status: res.statusCode,
+        ms,
+        error,
+        kind: exchangeKind(url),
         at: new Date().toISOString(),
         user: (res.locals.geostubUser as string | undefined) ?? null,
         violations: (res.locals.geostubViolations as string[] | undefined) ?? [],
-        requestHeaders: flatHeaders(req.headers),
+        requestHeaders: req.headers,
         requestBody: Buffer.isBuffer(req.body) && req.body.length ? clip(req.body.toString('utf8')) : undefined,
-        responseHeaders: flatHeaders(res.getHeaders()),
+        responseHeaders: res.getHeaders(),
         responseBody: res.locals.geostubBody as string | undefined, // clipped by send
       });
     });
