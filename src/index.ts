@@ -108,7 +108,7 @@ export async function runConformance(options: ConformOptions): Promise<RunReport
 
 export { startProxy, type ProxyOptions, type RunningProxy, type Violation } from './proxy/server.js';
 export type { ResilienceOptions, ResilienceSettings } from './server/resilience-config.js';
-export type { LatencyRange, ResilienceRule } from './behaviours/types.js';
+export type { LatencyRange, ResilienceRule } from './core/types.js';
 export type { Exchange, ExchangeLog } from './server/request-log.js';
 export type { Store } from './store/store.js';
 export type { RunningGeostub } from './server/start.js';

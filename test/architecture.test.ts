@@ -13,9 +13,60 @@ async function files(dir: string): Promise<string[]> {
   return out;
 }
 
+/**
+ * The layers of src/, lowest first. A file may import from its own layer or a lower one, never a higher one (type-only
+ * and dynamic imports included). The APIs' pure query modules (`src/apis/<api>/query/`) sit with src/query: the
+ * fixture generators and the conformance cases read their types and parsers. The core's behaviour types name the
+ * store and the contract, so the core sits above them.
+ */
+const LAYERS: [name: string, files: RegExp][] = [
+  ['query (pure)', /^src\/(query|apis\/[^/]+\/query)\//],
+  ['store, contracts', /^src\/(store|contracts)\//],
+  ['core', /^src\/core\//],
+  ['fixtures', /^src\/fixtures\//],
+  ['apis', /^src\/apis\//],
+  ['server', /^src\/server\//],
+  ['cli, conformance, inspector, proxy, recording', /^src\/(cli|conformance|inspector|proxy|recording)\//],
+  ['programmatic API', /^src\/index\.ts$/],
+];
+
+/** The src/ files a file imports: static, type-only, re-exports and dynamic `import('…')`. */
+function importsOf(f: string, text: string): string[] {
+  const specs = [
+    ...text.matchAll(/^(?:import|export)\b[^'"]*?from\s+'(\.[^']+)'/gm),
+    ...text.matchAll(/\bimport\(\s*'(\.[^']+)'\s*\)/g),
+  ];
+  return specs.map((m) => join(dirname(f), m[1]).replace(/\.js$/, '.ts'));
+}
+
+/** The imports of src/ that run against the layer rule, as `from → to (layer → layer)`. */
+async function upwardImports(): Promise<string[]> {
+  const layerOf = (f: string) => LAYERS.findIndex(([, re]) => re.test(f));
+  const found: string[] = [];
+  for (const f of await files('src')) {
+    const from = layerOf(f);
+    if (from < 0) found.push(`${f} is in no layer: add its folder to LAYERS`);
+    for (const d of importsOf(f, await readFile(f, 'utf8'))) {
+      const to = layerOf(d);
+      if (to > from) found.push(`${f} → ${d} (${LAYERS[from][0]} → ${LAYERS[to][0]})`);
+      const [fromApi, toApi] = [f, d].map((p) => /^src\/apis\/([^/]+)\//.exec(p)?.[1]);
+      if (fromApi && toApi && fromApi !== toApi) found.push(`${f} → ${d} (one API imports another)`);
+    }
+  }
+  return found;
+}
+
 describe('architecture', () => {
-  it('src/query and src/behaviours do not import express or node:http', async () => {
-    for (const f of [...(await files('src/query')), ...(await files('src/behaviours'))]) {
+  it('no upward import between the layers of src/, and no API imports another', async () => {
+    expect(await upwardImports()).toEqual([]);
+  });
+
+  it("src/query, src/core and the APIs' pure query modules do not import express or node:http", async () => {
+    for (const f of [
+      ...(await files('src/query')),
+      ...(await files('src/core')),
+      ...(await files('src/apis/koordinates/query')),
+    ]) {
       const text = await readFile(f, 'utf8');
       expect(text, f).not.toMatch(/from ['"](express|node:http|node:https)['"]/);
     }
@@ -26,7 +77,7 @@ describe('architecture', () => {
       ...(await files('src/store')),
       ...(await files('src/contracts')),
       ...(await files('src/server')),
-      ...(await files('src/behaviours')),
+      ...(await files('src/core')),
     ];
     for (const f of generic) {
       if (f.endsWith('start.ts')) continue; // the one place that plugs the APIs in
@@ -64,5 +115,44 @@ describe('architecture', () => {
     };
     for (const f of graph.keys()) visit(f, []);
     expect(cycles).toEqual([]);
+  });
+});
+
+describe('comments cite sources a reader can open', () => {
+  async function allFiles(dir: string): Promise<string[]> {
+    const out: string[] = [];
+    for (const e of await readdir(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) out.push(...(await allFiles(p)));
+      else out.push(p);
+    }
+    return out;
+  }
+
+  it('no file in src, bin, scripts or test cites the facts notes by section: they are not in the repository', async () => {
+    // a section of the facts notes (§3.1, A.5) or one of their files by name, written so this file does not match
+    const notes = new RegExp(
+      [
+        'facts [§A]',
+        'dynamic-rest-sem' + 'antics',
+        'geonode-(api|releases|clients)\\.md',
+        'koordinates-catalog\\.md',
+      ].join('|'),
+    );
+    const offenders: string[] = [];
+    for (const dir of ['src', 'bin', 'scripts', 'test'])
+      for (const f of await allFiles(dir)) if (notes.test(await readFile(f, 'utf8'))) offenders.push(f);
+    expect(offenders).toEqual([]);
+  });
+});
+
+describe('tests wait by polling and count instead of timing', () => {
+  it('no test sleeps for a fixed time or measures how long something took (test/helpers/poll.ts is the one wait)', async () => {
+    const clockUse =
+      /\bsetTimeout\(|\bsetInterval\(|performance\.now\(|timers\/promises|Date\.now\(\)\s*-|-\s*Date\.now\(\)/;
+    const offenders: string[] = [];
+    for (const f of await files('test'))
+      if (f !== join('test', 'helpers', 'poll.ts') && clockUse.test(await readFile(f, 'utf8'))) offenders.push(f);
+    expect(offenders).toEqual([]);
   });
 });

@@ -1,4 +1,8 @@
-/** Authentication and permissions as GeoNode applies them (facts §5): 401 vs 403, visibility, rights, users, groups. */
+/**
+ * Authentication and permissions as GeoNode applies them (`geonode/settings.py:537-541`,
+ * `geonode/base/api/permissions.py`, `geonode/security/permissions.py` (4.4.3)): 401 vs 403, visibility, rights,
+ * users, groups.
+ */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from './helpers/server.js';
 
@@ -269,8 +273,8 @@ describe('--auth off', () => {
         as: null,
       });
       expect(write.status).toBe(200);
-      const catalogue = await open.request('GET', '/services/api/v1/data/?public=false&page_size=1', { as: null });
-      expect(catalogue.status).toBe(200);
+      const koordinates = await open.request('GET', '/services/api/v1/data/?public=false&page_size=1', { as: null });
+      expect(koordinates.status).toBe(200);
     } finally {
       await open.close();
     }

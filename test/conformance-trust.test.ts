@@ -75,7 +75,7 @@ describe('no false alarms: a read-only run without credentials', () => {
     const users = report.cases.find((c) => c.id === 'GET /api/v2/users/ · request')!;
     expect(users.status).toBe('skipped');
     expect(users.reason).toMatch(/requires credentials/);
-  });
+  }, 120_000); // a whole read-only run of both contracts: ~9 s alone, longer on a busy machine
 });
 
 /**
@@ -260,7 +260,7 @@ describe('no silent passes: a target that is not an API the runner checks', () =
       ]);
       expect(report.cases.map((c) => c.id)).toEqual(['GET /api/v2/ · request']);
       // asked for catalogue cases only: nothing is left to check, and the line names only what the target is not
-      const catalogueOnly = await runConformance({
+      const koordinatesOnly = await runConformance({
         target: report.target,
         apis: ['geonode', 'koordinates'],
         allowWrites: false,
@@ -268,10 +268,10 @@ describe('no silent passes: a target that is not an API the runner checks', () =
         timeoutMs: 2000,
         only: ['GET /services/api/v1/data/ · request'],
       });
-      expect(catalogueOnly.unrecognised).toMatch(
+      expect(koordinatesOnly.unrecognised).toMatch(
         /^http:\/\/127\.0\.0\.1:\d+ is not a Koordinates catalogue: GET \/services\/api\/v1\/data\/ answered 404/,
       );
-      expect(exitCode(catalogueOnly)).toBe(3);
+      expect(exitCode(koordinatesOnly)).toBe(3);
     } finally {
       await new Promise((r) => geonodeOnly.close(r));
     }

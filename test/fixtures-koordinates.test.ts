@@ -6,13 +6,13 @@ import {
   KOORDINATES_REFERENCE_DATE,
 } from '../src/fixtures/koordinates.js';
 import {
-  CATALOG_KINDS,
+  KOORDINATES_KINDS,
   ITEM_TYPES,
   LAYER_KINDS,
   SOURCE_KINDS,
   VERSION_STATUSES,
-  type KxItem,
-} from '../src/query/catalog-types.js';
+  type KoordinatesItem,
+} from '../src/apis/koordinates/query/types.js';
 
 const fx = generateKoordinates({ seed: 42, scale: 300 });
 const items = fx.kx_items;
@@ -94,7 +94,7 @@ describe('generateKoordinates: integrity', () => {
     }
   });
   it('urls are host-relative API paths matching the type', () => {
-    const plural: Record<KxItem['type'], string> = {
+    const plural: Record<KoordinatesItem['type'], string> = {
       layer: 'layers',
       table: 'tables',
       set: 'sets',
@@ -129,7 +129,7 @@ describe('generateKoordinates: coverage at scale 300', () => {
         items.some((i) => i.type === t),
         t,
       ).toBe(true);
-    for (const k of CATALOG_KINDS)
+    for (const k of KOORDINATES_KINDS)
       expect(
         items.some((i) => i.kind === k),
         k,
@@ -205,12 +205,10 @@ describe('API keys', () => {
 });
 
 describe('scale', () => {
-  it('generates 100,000 items in a few seconds', { timeout: 60_000 }, () => {
-    const t = performance.now();
+  // its speed is not asserted against a clock (tests count, they do not time); the timeout only ends a hang
+  it('generates 100,000 items with distinct ids', { timeout: 60_000, tags: ['slow'] }, () => {
     const big = generateKoordinates({ seed: 7, scale: 100_000 });
-    const ms = performance.now() - t;
     expect(big.kx_items).toHaveLength(100_000);
     expect(new Set(big.kx_items.map((i) => i.id)).size).toBe(100_000);
-    expect(ms).toBeLessThan(20_000);
   });
 });

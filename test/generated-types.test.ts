@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contractPath, PACKAGE_ROOT } from '../src/contracts/load.js';
-import { FULL_KEY } from './helpers/catalog.js';
+import { FULL_KEY } from './helpers/koordinates.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 
 const run = promisify(execFile);
@@ -72,14 +72,15 @@ afterAll(async () => {
 describe('TypeScript types generated from the contracts (openapi-typescript)', () => {
   it('have every path of each contract', async () => {
     const geonode = await readFile(join(dir, 'geonode.ts'), 'utf8');
-    const catalog = await readFile(join(dir, 'koordinates.ts'), 'utf8');
+    const koordinatesTypes = await readFile(join(dir, 'koordinates.ts'), 'utf8');
     for (const p of [
       '/api/v2/resources/',
       '/api/v2/datasets/{id}/',
       '/api/v2/resource-service/execution-status/{execution_id}',
     ])
       expect(geonode).toContain(`"${p}": {`);
-    for (const p of ['/services/api/v1/data/', '/services/api/v1/layers/{id}/']) expect(catalog).toContain(`"${p}": {`);
+    for (const p of ['/services/api/v1/data/', '/services/api/v1/layers/{id}/'])
+      expect(koordinatesTypes).toContain(`"${p}": {`);
     // readOnly written beside an allOf-wrapped $ref reaches the generated types
     expect(geonode).toMatch(/readonly owner: components\["schemas"\]\["UserEmbed"\];/);
   });

@@ -1,18 +1,21 @@
-/** GeoNode action behaviours called directly (facts §5.5, §6, §7): success and error bodies, store effects. */
+/**
+ * GeoNode action behaviours called directly (`geonode/base/api/views.py:380-1358` (4.4.3)): success and error bodies,
+ * store effects.
+ */
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   ACTION_BEHAVIOURS,
   advanceExecution,
   advanceHarvester,
   harvesterPatchRules,
-} from '../src/apis/geonode/actions.js';
-import { GEONODE_STORE } from '../src/apis/geonode/collections.js';
-import { levelFor } from '../src/apis/geonode/permissions.js';
-import type { Env, Reply } from '../src/behaviours/types.js';
+} from '../src/apis/geonode/actions/index.js';
+import { GEONODE_STORE } from '../src/apis/geonode/store-collections.js';
+import { levelFor } from '../src/apis/geonode/permissions/levels.js';
+import type { Env, Reply } from '../src/core/types.js';
 import { contractPath, loadContract, type Contract } from '../src/contracts/load.js';
 import { buildRouteTable, type Operation } from '../src/contracts/route-table.js';
 import type { ContractValidators } from '../src/contracts/validators.js';
-import { ApiError } from '../src/errors/catalogue.js';
+import { ApiError } from '../src/core/errors.js';
 import type { StoredRecord } from '../src/store/collection.js';
 import { Store } from '../src/store/store.js';
 

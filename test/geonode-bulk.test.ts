@@ -1,7 +1,8 @@
 /**
- * Bulk writes over HTTP (facts §4): bulk create (four body forms, all-or-nothing, dynamic-rest's error body), bulk
- * update (id or pk, restricted to the filtered queryset), bulk delete (body forms, only /resources and /groups,
- * 405 with an empty body without a bulk body), patch-all (count, validation, values, --no-patch-all).
+ * Bulk writes over HTTP (`dynamic_rest/viewsets.py:430-734`): bulk create (four body forms, all-or-nothing,
+ * dynamic-rest's error body), bulk update (id or pk, restricted to the filtered queryset), bulk delete (body forms,
+ * only /resources and /groups, 405 with an empty body without a bulk body), patch-all (count, validation, values,
+ * --no-patch-all).
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from './helpers/server.js';

@@ -1,5 +1,5 @@
 /**
- * Repeated list pages are answered from a cache (src/apis/geonode/crud-read.ts `list`): these tests show the cache
+ * Repeated list pages are answered from a cache (src/apis/geonode/reading/read.ts `list`): these tests show the cache
  * never answers a page that is out of date, belongs to another caller or origin, or was changed by a planted fault.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,5 +1,6 @@
 /**
- * GeoNode's own list parameters over HTTP (facts §3.1 special cases, §3.4, §3.6, §2.8): search, extent, advertised,
+ * GeoNode's own list parameters over HTTP (`geonode/base/api/filters.py:35-133`, `geonode/base/api/mixins.py:24-47`,
+ * `geonode/base/api/serializers.py:790-806` (4.4.3)): search, extent, advertised,
  * favorite, metadata_only, filter{tkeywords} (+ force_and), with_resources, and the owners' / taxonomies' `type` and
  * `title__icontains` with their `count`s. Expected results are computed here from the unfiltered lists and the store.
  */
@@ -232,7 +233,7 @@ describe('categories and regions: with_resources and counts', () => {
 });
 
 describe("taxonomies in their models' order", () => {
-  // text orders in the database's collation: en_US.UTF-8 on GeoNode's usual PostGIS (dynamic-rest-semantics fact 11)
+  // text orders in the database's collation: en_US.UTF-8 on GeoNode's usual PostGIS
   const collation = new Intl.Collator('en-US').compare;
   it.each([
     ['categories', 'identifier'],

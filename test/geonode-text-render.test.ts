@@ -1,6 +1,6 @@
 /**
  * List pages and details are answered as JSON text built from each record's cached viewer-independent text, links
- * cut where they begin and the request's origin written between the pieces (src/apis/geonode/render-text.ts
+ * cut where they begin and the request's origin written between the pieces (src/apis/geonode/rendering/text.ts
  * `writeRecordText`). These
  * tests hold that text to the object rendering it replaced: the same values as the include[]=* / sideloading
  * answers (which still render objects), links absolute for every origin, and stored strings that look like the

@@ -17,16 +17,16 @@ import { allOperations, buildRouteTable, type Operation } from '../src/contracts
 import { ContractValidators, describeErrors } from '../src/contracts/validators.js';
 import { responseSchemaValid } from '../src/conformance/checks/response.js';
 import { runConformance } from '../src/conformance/runner.js';
-import type { Exchange, RunReport } from '../src/conformance/types.js';
+import type { CheckedExchange, RunReport } from '../src/conformance/types.js';
 import { generateKoordinates } from '../src/fixtures/koordinates.js';
 import {
-  catalogRefs,
-  renderCatalogDetail,
-  renderCatalogItem,
+  koordinatesRefs,
+  renderKoordinatesDetail,
+  renderKoordinatesItem,
   renderLicense,
   renderVersionList,
-  type KxItem,
-} from '../src/query/catalog.js';
+  type KoordinatesItem,
+} from '../src/apis/koordinates/query/index.js';
 import { cite, loadRecordings, startReplayServer, type Recording, type ReplayServer } from './helpers/recordings.js';
 
 const recordings = loadRecordings();
@@ -43,7 +43,7 @@ beforeAll(async () => {
 /** The runner's `response_schema` check on a 200 answer of `op` carrying `body`. */
 function runnerSchemaProblems(op: Operation, body: unknown): string[] {
   const text = JSON.stringify(body);
-  const x: Exchange = {
+  const x: CheckedExchange = {
     op,
     request: { method: 'GET', url: op.path, headers: {} },
     response: {
@@ -126,8 +126,8 @@ describe('recorded real answers validate against the contract', () => {
     const counts: Record<string, number> = {};
     const failures: string[] = [];
     for (const r of recordings) {
-      const isCatalogue = r.answers?.some((a) => a.operation === 'catalogList');
-      if (!r.entries && !isCatalogue) continue;
+      const isKoordinatesList = r.answers?.some((a) => a.operation === 'catalogList');
+      if (!r.entries && !isKoordinatesList) continue;
       for (const e of r.body as { id: number; url: string }[]) {
         const schema = r.entries?.schema ?? entrySchema(e);
         counts[schema] = (counts[schema] ?? 0) + 1;
@@ -162,14 +162,11 @@ describe('recorded real answers validate against the contract', () => {
   });
 
   it('a catalogue entry with neither name nor title is a schema alarm for the runner', () => {
-    const catalogue = recordings.find((r) => r.name === 'catalog-license-false.json')!.body as Record<
-      string,
-      unknown
-    >[];
-    const broken = catalogue.map((e, i) =>
+    const entries = recordings.find((r) => r.name === 'catalog-license-false.json')!.body as Record<string, unknown>[];
+    const broken = entries.map((e, i) =>
       i === 0 ? Object.fromEntries(Object.entries(e).filter(([k]) => k !== 'title' && k !== 'name')) : e,
     );
-    expect(runnerSchemaProblems(ops.get('catalogList')!, catalogue)).toEqual([]);
+    expect(runnerSchemaProblems(ops.get('catalogList')!, entries)).toEqual([]);
     expect(runnerSchemaProblems(ops.get('catalogList')!, broken)).toHaveLength(1);
   });
 });
@@ -299,9 +296,9 @@ describe("the runner's catalogue sort check reads the name shown, title or name"
 
 describe('the mock shows what the real answers show', () => {
   const fx = generateKoordinates({ seed: 42, scale: 300 });
-  const refs = catalogRefs(fx);
+  const refs = koordinatesRefs(fx);
   const origin = 'http://127.0.0.1:8080';
-  const published = (i: KxItem) => i.versions.some((v) => v.published);
+  const published = (i: KoordinatesItem) => i.versions.some((v) => v.published);
 
   /** `key:type` for each top-level key (`first_published_at:null`), plus which of name/title an entry carries. */
   function features(e: Record<string, unknown>): string[] {
@@ -319,19 +316,19 @@ describe('the mock shows what the real answers show', () => {
     const layers = items.filter((i) => i.type === 'layer');
     switch (operation) {
       case 'catalogList':
-        return items.filter(published).map((i) => renderCatalogItem(i, 'published', false, origin, refs));
+        return items.filter(published).map((i) => renderKoordinatesItem(i, 'published', false, origin, refs));
       case 'catalogLatest':
-        return items.map((i) => renderCatalogItem(i, 'latest', false, origin, refs));
+        return items.map((i) => renderKoordinatesItem(i, 'latest', false, origin, refs));
       case 'layerDetail':
-        return layers.map((i) => renderCatalogDetail(i, origin, refs)!);
+        return layers.map((i) => renderKoordinatesDetail(i, origin, refs)!);
       case 'layerVersionDetail':
-        return layers.flatMap((i) => i.versions.map((v) => renderCatalogDetail(i, origin, refs, v.id)!));
+        return layers.flatMap((i) => i.versions.map((v) => renderKoordinatesDetail(i, origin, refs, v.id)!));
       case 'layerVersions':
         return layers.flatMap((i) => renderVersionList(i, origin));
       case 'setDetail':
-        return items.filter((i) => i.type === 'set').map((i) => renderCatalogDetail(i, origin, refs)!);
+        return items.filter((i) => i.type === 'set').map((i) => renderKoordinatesDetail(i, origin, refs)!);
       case 'sourceDetail':
-        return items.filter((i) => i.type === 'source').map((i) => renderCatalogDetail(i, origin, refs)!);
+        return items.filter((i) => i.type === 'source').map((i) => renderKoordinatesDetail(i, origin, refs)!);
       case 'licenseDetail':
         return fx.kx_licenses.map((l) => renderLicense(l, origin));
       default:

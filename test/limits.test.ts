@@ -2,9 +2,9 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from './helpers/server.js';
-import { pageEnvelope } from '../src/apis/geonode/crud-read.js';
+import { pageEnvelope } from '../src/apis/geonode/reading/read.js';
 import { MAX_PAGE_RECORDS } from '../src/query/pagination.js';
-import type { BehaviourRequest } from '../src/behaviours/types.js';
+import type { BehaviourRequest } from '../src/core/types.js';
 
 let s: TestServer;
 beforeAll(async () => {

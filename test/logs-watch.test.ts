@@ -10,20 +10,13 @@ import { formatExchange, useColor } from '../src/cli/log-format.js';
 import { startGeostub } from '../src/index.js';
 import { watchGeostub, type ReloadEvent } from '../src/server/watch.js';
 import { readCollectionsFile, writeCollectionsFile } from '../src/store/snapshot.js';
+import { until } from './helpers/poll.js';
 
 const ARGS: ServeArgs = fastServeArgs(['serve', '--port', '0', '--in-memory'])!;
 const ADMIN = {
   Authorization: 'Basic ' + Buffer.from('admin:admin').toString('base64'),
   'Content-Type': 'application/json',
 };
-
-async function until(check: () => boolean | Promise<boolean>, what: string, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe('request logs', () => {
   const exchange = {
@@ -202,10 +195,10 @@ describe('watch mode', () => {
       geonode.components.schemas.Region.required = geonode.components.schemas.Region.required.filter(
         (f: string) => f !== 'name_en',
       );
-      const catalog = parse(await readFile(join(dir, 'koordinates-catalog.yaml'), 'utf8'));
-      delete catalog.paths['/services/api/v1/users/{id}/'];
+      const koordinates = parse(await readFile(join(dir, 'koordinates-catalog.yaml'), 'utf8'));
+      delete koordinates.paths['/services/api/v1/users/{id}/'];
       await writeFile(join(dir, 'geonode-v2.yaml'), JSON.stringify(geonode)); // JSON is YAML
-      await writeFile(join(dir, 'koordinates-catalog.yaml'), JSON.stringify(catalog));
+      await writeFile(join(dir, 'koordinates-catalog.yaml'), JSON.stringify(koordinates));
       await until(() => events.length > 0, 'the contract reload');
       await watcher.idle();
       expect(events.at(-1)).toMatchObject({ what: 'contracts', ok: true });

@@ -24,9 +24,9 @@ describe('Prefer: status=N', () => {
     expect(r.status).toBe(404);
     expect(r.json).toEqual({ detail: 'Not found.' });
     expect(r.headers.get('preference-applied')).toBe('status=404');
-    const kx = await g.request('GET', '/services/api/v1/layers/1001/', prefer(404));
-    expect(kx.status).toBe(404);
-    expect(kx.json).toEqual({ error: expect.any(String) });
+    const koordinates = await g.request('GET', '/services/api/v1/layers/1001/', prefer(404));
+    expect(koordinates.status).toBe(404);
+    expect(koordinates.json).toEqual({ error: expect.any(String) });
   });
 
   it('carries the documented headers: 401 on a Basic-first view has WWW-Authenticate', async () => {
@@ -71,9 +71,9 @@ describe('Prefer: status=N', () => {
         ),
       ],
     });
-    const kx = await g.request('GET', '/services/api/v1/layers/1001/', prefer(409));
-    expect(kx.status).toBe(400);
-    expect(kx.json).toEqual({
+    const koordinates = await g.request('GET', '/services/api/v1/layers/1001/', prefer(409));
+    expect(koordinates.status).toBe(400);
+    expect(koordinates.json).toEqual({
       non_field_errors: [
         expect.stringMatching(
           /status=409 is not documented for GET \/services\/api\/v1\/layers\/\{id\}\/ .*documents 200, 401, 403, 404/,

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGeostub, type Geostub } from '../src/index.js';
-import { recordFixtures, describeReport, type RecordReport } from '../src/record/index.js';
+import { recordFixtures, describeReport, type RecordingReport } from '../src/recording/index.js';
 
 const LIMIT = 30;
 const get = async (g: Geostub, path: string, headers: Record<string, string> = {}) => {
@@ -42,7 +42,7 @@ describe('geostub record', () => {
   let source: Geostub;
   let replay: Geostub;
   let dir: string;
-  let report: RecordReport;
+  let report: RecordingReport;
   const lines: string[] = [];
 
   beforeAll(async () => {
@@ -135,7 +135,7 @@ describe('geostub record', () => {
       expect(text).not.toContain(`"${String(u.email)}"`);
       expect(text).not.toContain(`"username":"${String(u.username)}"`);
     }
-    const kx = await readFile(join(dir, 'koordinates.json'), 'utf8');
+    const koordinates = await readFile(join(dir, 'koordinates.json'), 'utf8');
     const keyOwners = new Set(
       source.store
         .collection('kx_keys')
@@ -143,7 +143,7 @@ describe('geostub record', () => {
         .map((k) => k.user),
     );
     for (const u of source.store.collection('kx_users').all())
-      if (!keyOwners.has(u.id)) expect(kx).not.toContain(String(u.email));
+      if (!keyOwners.has(u.id)) expect(koordinates).not.toContain(String(u.email));
     expect(
       (
         await get(replay, '/services/api/v1/data/?page_size=1', {

@@ -67,9 +67,9 @@ describe('preflights', () => {
     expect(c.headers).toEqual(['Accept', 'Authorization', 'Content-Type', 'Prefer', 'X-CSRFToken']);
     const detail = cors(await preflight(s, '/api/v2/categories/1/', 'http://127.0.0.1:3000', 'GET'));
     expect(detail.methods).toEqual(['GET', 'HEAD', 'OPTIONS']); // read-only in the contract
-    const catalog = cors(await preflight(s, '/services/api/v1/data/', 'http://[::1]:5173', 'GET'));
-    expect(catalog.headers).toContain('Expand'); // the catalogue's header parameter
-    expect(catalog.origin).toBe('http://[::1]:5173');
+    const koordinates = cors(await preflight(s, '/services/api/v1/data/', 'http://[::1]:5173', 'GET'));
+    expect(koordinates.headers).toContain('Expand'); // the catalogue's header parameter
+    expect(koordinates.origin).toBe('http://[::1]:5173');
   });
 
   it('from an origin given with --cors-origin: credentials too', async () => {

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isSecretName, maskHeader, maskJson, maskText, maskUrls } from '../src/behaviours/masking.js';
+import { isSecretName, maskHeader, maskJson, maskText, maskUrls } from '../src/core/masking.js';
 import { fastServeArgs } from '../src/cli/serve-options.js';
 import { launch } from '../src/cli/serve.js';
 import { proxyCommand, recordCommand } from '../src/cli/tools.js';
@@ -26,7 +26,7 @@ const S = {
   queryToken: 'geostub-alice-token',
   cookie: 'Cookie-Secret-4711',
   csrf: 'Csrf-Secret-4712',
-  catalogKey: 'geostub0koordinates0api0key00001',
+  koordinatesKey: 'geostub0koordinates0api0key00001',
   password: 'Body-Password-4713',
   nested: 'Nested-Key-4714',
   form: 'Form-Password-4715',
@@ -113,8 +113,8 @@ async function sendSecrets(base: string): Promise<void> {
   });
   await send(`/api/v2/resources/?page_size=1&access_token=${S.queryToken}`); // links.next repeats the token
   await send('/api/v2/categories/?page_size=1', { headers: { Authorization: `Bearer ${S.bearer}` } });
-  await send(`/services/api/v1/data/?page_size=1&key=${S.catalogKey}`); // so does the Link header
-  await send('/services/api/v1/data/?page_size=1', { headers: { Authorization: `key ${S.catalogKey}` } });
+  await send(`/services/api/v1/data/?page_size=1&key=${S.koordinatesKey}`); // so does the Link header
+  await send('/services/api/v1/data/?page_size=1', { headers: { Authorization: `key ${S.koordinatesKey}` } });
   await send('/api/v2/users/', {
     method: 'POST',
     headers: { Authorization: `Bearer ${S.bearer}`, 'Content-Type': 'application/json' },
@@ -192,7 +192,7 @@ describe('serve: request log and inspector', () => {
     await sendSecrets(s.url);
     await expect.poll(() => lines.filter((l) => l.includes('/api/v2/users/')).length).toBe(1);
     expect(lines.join('\n')).toMatch(/secrets: +SHOWN/);
-    expect(found(lines.join('\n'))).toEqual([S.queryToken, S.catalogKey]); // the log prints URLs only
+    expect(found(lines.join('\n'))).toEqual([S.queryToken, S.koordinatesKey]); // the log prints URLs only
     const served = await inspectorTexts(s);
     expect(found(served).sort()).toEqual(SECRETS.filter((x) => x !== S.setCookie && x !== S.answerToken).sort());
   });
@@ -327,7 +327,7 @@ describe('conform: console and report files', () => {
           {
             target: faulty.url,
             token: S.bearer,
-            key: S.catalogKey,
+            key: S.koordinatesKey,
             'allow-writes': true,
             only: ['scenario geonode-users'],
             report: [`json:${join(dir, 'r.json')}`, `junit:${join(dir, 'r.xml')}`],
@@ -350,7 +350,7 @@ describe('conform: console and report files', () => {
           expect(all).toContain(password);
         } else {
           expect(all).toContain('"password":"***"');
-          expect([password, S.bearer, S.catalogKey].filter((x) => all.includes(x))).toEqual([]);
+          expect([password, S.bearer, S.koordinatesKey].filter((x) => all.includes(x))).toEqual([]);
         }
       },
     );

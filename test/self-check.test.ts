@@ -132,7 +132,7 @@ describe('self-check: every write operation answers what its contract documents'
 describe('fixtures validate against their contract schemas', () => {
   it('every stored record of every GeoNode endpoint, rendered in full (deferred fields too), is a valid detail object', async () => {
     const { GEONODE_COLLECTIONS } = await import('../src/apis/geonode/collections.js');
-    const { renderRecord } = await import('../src/apis/geonode/render.js');
+    const { renderRecord } = await import('../src/apis/geonode/rendering/render.js');
     const geonode = contracts.find((c) => c.api === 'geonode')!;
     const admin = s.store.collection('users').get(1000)!;
     let checked = 0;

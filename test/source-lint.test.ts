@@ -35,7 +35,7 @@ describe('the source under Prettier and typescript-eslint', () => {
     const bad: string[] = [];
     for (const f of files) if (!(await isFormatted(f, await readFile(f, 'utf8')))) bad.push(f);
     expect(bad, 'run `npm run format`').toEqual([]);
-  });
+  }, 120_000);
 
   it('ESLint reports no problem', async () => {
     expect(problems(await eslint.lintFiles(SOURCE_DIRS))).toEqual([]);

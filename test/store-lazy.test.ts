@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { Store } from '../src/store/store.js';
 import { copyRecord } from '../src/store/collection.js';
 import { LazySource, RecordCache, isLazy, lazyRecord, saved } from '../src/store/lazy.js';
+import { until } from './helpers/poll.js';
 
 const specs = {
   things: { idField: 'id', idKind: 'int' as const, hot: ['kind', 'owner'] },
@@ -31,11 +32,6 @@ async function fresh(): Promise<string> {
   const first = await Store.open({ file, seed, specs, lazy: { from: 3 } });
   await first.close();
   return file;
-}
-
-/** Poll `done` every 10 ms, at most `tries` times. */
-async function until(done: () => boolean | Promise<boolean>, tries = 200): Promise<void> {
-  for (let i = 0; i < tries && !(await done()); i++) await new Promise((r) => setTimeout(r, 10));
 }
 
 /** Let the event loop turn (the record cache lets records go between turns). */
@@ -240,7 +236,13 @@ describe('lazy records', () => {
     c.update(4, { name: 'FOUR' });
     c.remove(3);
     await s.persist();
-    await until(async () => !(await readdir(join(file, '..'))).some((n) => n.includes('journal')));
+    await until(
+      async () => !(await readdir(join(file, '..'))).some((n) => n.includes('journal')),
+      'the journal deleted',
+      {
+        every: 10,
+      },
+    );
     expect((await readdir(join(file, '..'))).sort()).toEqual(['db.json', 'db.json.index']);
     await turn();
     await turn();
@@ -259,7 +261,7 @@ describe('lazy records', () => {
     expect(s.collection('things').get(5)!.name).toBe('FIVE (edited)');
     // a new index is written for the next start
     const indexed = async () => JSON.parse(await readFile(`${file}.index`, 'utf8')).size === (await stat(file)).size;
-    await until(indexed);
+    await until(indexed, 'the new index', { every: 10 });
     expect(await indexed()).toBe(true);
     await s.close();
     const next = await Store.open({ file, seed, specs, lazy: { from: 3 } });

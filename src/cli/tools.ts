@@ -8,7 +8,7 @@ import { formatExchange, parseLogFormat, useColor } from './log-format.js';
 import type { Exchange } from '../server/request-log.js';
 import { progress } from './progress.js';
 import { UsageError } from './usage.js';
-import { maskUrls } from '../behaviours/masking.js';
+import { maskUrls } from '../core/masking.js';
 
 export const PROXY_OPTIONS = {
   target: {
@@ -158,7 +158,7 @@ export async function recordCommand(args: RecordArgs, print: (line: string) => v
     if (!Number.isInteger(v) || v < min)
       throw new UsageError(`${name} must be a whole number, ${min} or more (got ${String(v)})`);
   }
-  const { recordFixtures, describeReport } = await import('../record/index.js');
+  const { recordFixtures, describeReport } = await import('../recording/index.js');
   const p = progress(print);
   const show = args['show-secrets'] === true;
   p.line(

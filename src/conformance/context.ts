@@ -8,7 +8,7 @@ import { RESPONSE_CHECKS } from './checks/response.js';
 import { opKey, type HttpClient, type RequestSpec } from './http.js';
 import type { ParamResolver } from './params.js';
 import type { CaseRecorder } from './recorder.js';
-import type { ApiName, ConformOptions, Exchange } from './types.js';
+import type { ApiName, ConformOptions, CheckedExchange } from './types.js';
 
 export interface RunContext {
   http: HttpClient;
@@ -50,7 +50,7 @@ export async function call(
   api: ApiName,
   spec: RequestSpec,
   options: CallOptions = {},
-): Promise<Exchange> {
+): Promise<CheckedExchange> {
   const x = await ctx.http.send(api, spec);
   if (spec.op) {
     rec.exercised.add(opKey(spec.op));

@@ -8,7 +8,7 @@
  */
 import { getPath } from './params.js';
 import { show } from './recorder.js';
-import type { Exchange, Problem } from './types.js';
+import type { CheckedExchange, Problem } from './types.js';
 
 export type Matcher = unknown;
 
@@ -136,7 +136,7 @@ function quantified(word: string, value: unknown, spec: Record<string, Matcher>)
 }
 
 /** Problems of one exchange against an expectation (paths of `body` are dotted; `''` is the body itself). */
-export function expectationProblems(x: Exchange, e: Expectation, where?: string): Problem[] {
+export function expectationProblems(x: CheckedExchange, e: Expectation, where?: string): Problem[] {
   const out: Problem[] = [];
   const r = x.response;
   if (e.status !== undefined) {
@@ -164,7 +164,7 @@ export function expectationProblems(x: Exchange, e: Expectation, where?: string)
   return out;
 }
 
-export function matches(x: Exchange, e: Expectation): boolean {
+export function matches(x: CheckedExchange, e: Expectation): boolean {
   return expectationProblems(x, e).length === 0;
 }
 

@@ -2,9 +2,9 @@
  * The runner's HTTP client: one request in, one Exchange out (credentials masked in what is recorded). A request
  * that gets no HTTP answer at all throws `NoAnswer`; the runner reports it, it never counts as a pass.
  */
-import type { ApiName, Credentials, Exchange, Received, SentRequest } from './types.js';
+import type { ApiName, Credentials, CheckedExchange, Received, SentRequest } from './types.js';
 import type { Operation } from '../contracts/route-table.js';
-import { maskHeaders } from '../behaviours/masking.js';
+import { maskHeaders } from '../core/masking.js';
 
 export class NoAnswer extends Error {
   constructor(
@@ -61,7 +61,7 @@ export class HttpClient {
       : this.target.replace(/\/+$/, '') + (path.startsWith('/') ? path : `/${path}`);
   }
 
-  async send(api: ApiName, spec: RequestSpec): Promise<Exchange> {
+  async send(api: ApiName, spec: RequestSpec): Promise<CheckedExchange> {
     const url = this.url(spec.path);
     const headers: Record<string, string> = { Accept: 'application/json', ...(spec.headers ?? {}) };
     const auth = spec.as === 'anonymous' ? undefined : this.authorization(api);

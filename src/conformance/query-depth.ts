@@ -10,7 +10,7 @@ import type { Operation } from '../contracts/route-table.js';
 import { codeUnitCompareStrings, localeCompareStrings, type FieldSchema } from '../query/dynamic-rest/index.js';
 import type { Case, RunContext } from './context.js';
 import type { CaseRecorder } from './recorder.js';
-import type { Exchange, Problem } from './types.js';
+import type { CheckedExchange, Problem } from './types.js';
 import { listShape, pointer, queryParameter } from './contract-view.js';
 import { opKey } from './http.js';
 import { firstPage } from './list-cases.js';
@@ -64,7 +64,7 @@ interface Walked {
   items: unknown[];
   total: number;
   truncated: boolean;
-  last?: Exchange;
+  last?: CheckedExchange;
 }
 
 /** Every page of a query (within `budget` records), read-only. */
@@ -77,7 +77,7 @@ async function readAll(
 ): Promise<Walked | undefined> {
   const items: unknown[] = [];
   let total = 0;
-  let last: Exchange | undefined;
+  let last: CheckedExchange | undefined;
   for (let page = 1; ; page++) {
     const q = new URLSearchParams([...params, ['page', String(page)], ['page_size', String(PAGE)]]);
     const got = await firstPage(ctx, rec, op, q.toString(), undefined, false);

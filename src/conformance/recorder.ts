@@ -1,6 +1,6 @@
 /** Collects what the checks of one case found, as CheckRecords with full Failures. */
 import { opKey } from './http.js';
-import type { CheckRecord, Exchange, Failure, Problem } from './types.js';
+import type { CheckRecord, CheckedExchange, Failure, Problem } from './types.js';
 
 export class CaseRecorder {
   readonly checks: CheckRecord[] = [];
@@ -13,7 +13,7 @@ export class CaseRecorder {
   constructor(readonly caseId: string) {}
 
   /** Record one check: passed when `problems` is empty, else one failure per problem. */
-  record(check: string, problems: Problem[], x?: Exchange, operation?: string, step?: string): boolean {
+  record(check: string, problems: Problem[], x?: CheckedExchange, operation?: string, step?: string): boolean {
     const op = operation ?? (x?.op ? opKey(x.op) : '-');
     if (problems.length === 0) {
       this.checks.push({ check, operation: op, ok: true });
@@ -32,7 +32,7 @@ export class CaseRecorder {
               request: {
                 method: x.request.method,
                 url: x.request.url,
-                ...(x.request.body !== undefined ? { body: clip(x.request.body, 600) } : {}),
+                ...(x.request.body !== undefined ? { body: shorten(x.request.body, 600) } : {}),
               },
             }
           : {}),
@@ -54,7 +54,7 @@ export class CaseRecorder {
   }
 }
 
-export function clip(text: string, max = 300): string {
+export function shorten(text: string, max = 300): string {
   return text.length > max ? `${text.slice(0, max)}… (${text.length} characters)` : text;
 }
 
@@ -62,5 +62,5 @@ export function clip(text: string, max = 300): string {
 export function show(value: unknown, max = 300): string {
   if (value === undefined) return '(absent)';
   const text = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
-  return clip(text, max);
+  return shorten(text, max);
 }

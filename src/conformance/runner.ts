@@ -13,9 +13,9 @@ import { HttpClient, NoAnswer } from './http.js';
 import { ParamResolver } from './params.js';
 import { CaseRecorder } from './recorder.js';
 import { loadScenarios } from './scenario-load.js';
-import type { ApiName, CaseResult, ConformOptions, Exchange, QueryCaseCounts, RunReport } from './types.js';
+import type { ApiName, CaseResult, ConformOptions, CheckedExchange, QueryCaseCounts, RunReport } from './types.js';
 import { documentedResponse, isJsonMedia, responseSchema } from './contract-view.js';
-import { maskDeep } from '../behaviours/masking.js';
+import { maskDeep } from '../core/masking.js';
 
 const DEFAULT_CONCURRENCY = 6;
 
@@ -57,7 +57,7 @@ async function recognise(
   for (const api of apis) {
     const op = ops.find((o) => o.api === api && o.method === 'get' && !o.path.includes('{'));
     if (!op) continue;
-    let x: Exchange;
+    let x: CheckedExchange;
     try {
       x = await http.send(api, { method: 'GET', path: op.path });
     } catch (err) {
@@ -137,7 +137,7 @@ async function runAll(
 }
 
 /**
- * The report as the reporters write it: credentials masked (`src/behaviours/masking.ts`) — the Basic, Bearer and
+ * The report as the reporters write it: credentials masked (`src/core/masking.ts`) — the Basic, Bearer and
  * key values given, secret-like fields of request bodies (a scenario's new user's password), tokens in URLs —
  * unless `showSecrets`.
  */

@@ -33,12 +33,12 @@ export const NO_MISSING_ID = new Set(['/api/v2/management/commands/{cmd_name}/jo
 /** Path parameters that are not ids: never replaced by a missing id. */
 export const NOT_IDS = new Set(['field_name', 'resource_type', 'path']);
 
-const catalogue = (type: string): ParamSource => ({
+const koordinatesItem = (type: string): ParamSource => ({
   list: '/services/api/v1/data/?page_size=1000',
   field: 'id',
   where: { field: 'url', contains: `/${type}/` },
 });
-const catalogueRef = (field: string): ParamSource => ({
+const koordinatesRef = (field: string): ParamSource => ({
   list: '/services/api/v1/data/?page_size=200',
   field,
   headers: { Expand: 'list' },
@@ -63,32 +63,32 @@ export const SOURCES: Record<string, Record<string, ParamSource>> = {
   // a dataset some map uses, so its maps and map layers lists have items to check
   '/api/v2/datasets/{id}/maps/': { id: { list: '/api/v2/maps/?page_size=10', field: 'maplayers.0.dataset.pk' } },
   '/api/v2/datasets/{id}/maplayers/': { id: { list: '/api/v2/maps/?page_size=10', field: 'maplayers.0.dataset.pk' } },
-  '/services/api/v1/layers/{id}/': { id: catalogue('layers') },
-  '/services/api/v1/layers/{id}/versions/': { id: catalogue('layers') },
-  '/services/api/v1/layers/{id}/versions/{version_id}/': { id: catalogue('layers') },
-  '/services/api/v1/layers/{id}/versions/published/': { id: catalogue('layers') },
-  '/services/api/v1/layers/{id}/versions/draft/': { id: catalogue('layers') },
+  '/services/api/v1/layers/{id}/': { id: koordinatesItem('layers') },
+  '/services/api/v1/layers/{id}/versions/': { id: koordinatesItem('layers') },
+  '/services/api/v1/layers/{id}/versions/{version_id}/': { id: koordinatesItem('layers') },
+  '/services/api/v1/layers/{id}/versions/published/': { id: koordinatesItem('layers') },
+  '/services/api/v1/layers/{id}/versions/draft/': { id: koordinatesItem('layers') },
   // GeoNode 5's metadata editor: an instance is a resource; a thesaurus is named by its id or identifier
   '/api/v2/metadata/instance/{pk}/': { pk: { list: '/api/v2/resources/', field: 'pk' } },
   // any number names the one schema GeoNode serves (5.0.2 metadata/api/views.py:67)
   '/api/v2/metadata/schema/{pk}/': { pk: { value: '1' } },
   '/api/v2/metadata/autocomplete/thesaurus/{thesaurusid}/keywords': { thesaurusid: { value: '1' } },
-  '/services/api/v1/tables/{id}/': { id: catalogue('tables') },
-  '/services/api/v1/tables/{id}/versions/': { id: catalogue('tables') },
-  '/services/api/v1/tables/{id}/versions/{version_id}/': { id: catalogue('tables') },
-  '/services/api/v1/sets/{id}/': { id: catalogue('sets') },
-  '/services/api/v1/documents/{id}/': { id: catalogue('documents') },
-  '/services/api/v1/sources/{id}/': { id: catalogue('sources') },
-  '/services/api/v1/licenses/{id}/': { id: catalogueRef('license.id') },
-  '/services/api/v1/groups/{id}/': { id: catalogueRef('group.id') },
-  '/services/api/v1/users/{id}/': { id: catalogueRef('user.id') },
+  '/services/api/v1/tables/{id}/': { id: koordinatesItem('tables') },
+  '/services/api/v1/tables/{id}/versions/': { id: koordinatesItem('tables') },
+  '/services/api/v1/tables/{id}/versions/{version_id}/': { id: koordinatesItem('tables') },
+  '/services/api/v1/sets/{id}/': { id: koordinatesItem('sets') },
+  '/services/api/v1/documents/{id}/': { id: koordinatesItem('documents') },
+  '/services/api/v1/sources/{id}/': { id: koordinatesItem('sources') },
+  '/services/api/v1/licenses/{id}/': { id: koordinatesRef('license.id') },
+  '/services/api/v1/groups/{id}/': { id: koordinatesRef('group.id') },
+  '/services/api/v1/users/{id}/': { id: koordinatesRef('user.id') },
 };
 
 /** Page sizes the runner asks for when it reads a list to find ids. */
 export const LOOKUP_PAGE_SIZE = 10;
 
 /** Catalogue filters the runner checks, and where an item of the detailed shape (`Expand: list`) shows the value. */
-export const CATALOG_FILTERS: { param: string; field: string }[] = [
+export const KOORDINATES_FILTERS: { param: string; field: string }[] = [
   { param: 'kind', field: 'kind' },
   { param: 'group', field: 'group.id' },
 ];

@@ -11,10 +11,10 @@ import { expectationProblems, matches, type Expectation } from './expect.js';
 import { opKey, type RequestSpec } from './http.js';
 import { getPath } from './params.js';
 import type { CaseRecorder } from './recorder.js';
-import { clip, show } from './recorder.js';
+import { shorten, show } from './recorder.js';
 import type { Scenario, Step } from './scenario-load.js';
 import { walkPages } from './scenario-walk.js';
-import type { Exchange } from './types.js';
+import type { CheckedExchange } from './types.js';
 
 type Vars = Record<string, unknown>;
 type Outcome = 'ok' | 'stop';
@@ -148,7 +148,7 @@ async function runStep(
   }
   if (step.contract !== false) spec.op = op;
   const where = `scenario ${s.file} · ${step.name}`;
-  let x: Exchange;
+  let x: CheckedExchange;
   if (step.poll) {
     x = await poll(ctx, rec, s, step, spec);
   } else {
@@ -158,7 +158,7 @@ async function runStep(
   if (cleanup) {
     if (x.response.status >= 400 && x.response.status !== 404)
       ctx.leftovers.push(
-        `${s.name}: ${method} ${x.request.url} answered ${x.response.status} ${clip(x.response.text, 120)}`,
+        `${s.name}: ${method} ${x.request.url} answered ${x.response.status} ${shorten(x.response.text, 120)}`,
       );
     return 'ok';
   }
@@ -188,7 +188,7 @@ async function runStep(
         [
           {
             expected: `${path} in the answer (captured as {{${name}}})`,
-            actual: `${x.response.status} ${clip(x.response.text, 200)}`,
+            actual: `${x.response.status} ${shorten(x.response.text, 200)}`,
             contractPath: where,
           },
         ],
@@ -208,7 +208,13 @@ function formOf(values: Record<string, unknown>): Record<string, string> {
 }
 
 /** Repeat a request until its answer matches `poll.until` or `--timeout` has passed; the last answer is checked. */
-async function poll(ctx: RunContext, rec: CaseRecorder, s: Scenario, step: Step, spec: RequestSpec): Promise<Exchange> {
+async function poll(
+  ctx: RunContext,
+  rec: CaseRecorder,
+  s: Scenario,
+  step: Step,
+  spec: RequestSpec,
+): Promise<CheckedExchange> {
   const until: Expectation = step.poll!.until;
   const deadline = Date.now() + ctx.options.timeoutMs;
   let interval = step.poll!['interval-ms'] ?? 50;
@@ -243,7 +249,7 @@ async function poll(ctx: RunContext, rec: CaseRecorder, s: Scenario, step: Step,
   }
 }
 
-function summarise(x: Exchange, until: Expectation): string {
+function summarise(x: CheckedExchange, until: Expectation): string {
   const parts = [String(x.response.status)];
   for (const path of Object.keys(until.body ?? {})) parts.push(`${path}=${show(getPath(x.response.json, path), 60)}`);
   return parts.join(' ');

@@ -7,19 +7,19 @@ import { call, type RunContext } from './context.js';
 import { identity, linkTo, parseRange } from './checks/paging.js';
 import { getPath } from './params.js';
 import type { CaseRecorder } from './recorder.js';
-import { clip } from './recorder.js';
+import { shorten } from './recorder.js';
 import type { Step, Walk } from './scenario-load.js';
-import type { ApiName, Exchange } from './types.js';
+import type { ApiName, CheckedExchange } from './types.js';
 
 const DEFAULT_MAX_PAGES = 50;
 
-function nextOf(walk: Walk, x: Exchange): string | undefined {
+function nextOf(walk: Walk, x: CheckedExchange): string | undefined {
   if ('link' in walk.next) return linkTo(x.response.headers, walk.next.link);
   const v = getPath(x.response.json, walk.next.body);
   return typeof v === 'string' && v ? v : undefined;
 }
 
-function totalOf(walk: Walk, x: Exchange): number | undefined {
+function totalOf(walk: Walk, x: CheckedExchange): number | undefined {
   if (!walk.total) return undefined;
   if ('header' in walk.total) {
     const raw = x.response.headers[walk.total.header.toLowerCase()];
@@ -35,7 +35,7 @@ export async function walkPages(
   api: ApiName,
   op: Operation,
   step: Step,
-  first: Exchange,
+  first: CheckedExchange,
 ): Promise<void> {
   const walk = step.walk!;
   const check = step.expect?.check ?? 'page_walk';
@@ -52,7 +52,7 @@ export async function walkPages(
         [
           {
             expected: `page ${page} answers 200 with a list`,
-            actual: `${x.response.status} ${clip(x.response.text, 200)}`,
+            actual: `${x.response.status} ${shorten(x.response.text, 200)}`,
             contractPath: where,
           },
         ],

@@ -26,7 +26,8 @@ export interface Received {
   ms: number;
 }
 
-export interface Exchange {
+/** A request the runner sent and the answer it checked (the server's logged exchange is `Exchange`, request-log.ts). */
+export interface CheckedExchange {
   request: SentRequest;
   response: Received;
   /** the contract operation the request was meant for */

@@ -16,7 +16,7 @@ export function setBearer(token: string | null): void {
 
 export const bearerToken = (): string | null => bearer;
 
-export interface Answer {
+export interface CallAnswer {
   status: number;
   headers: Headers;
   text: string;
@@ -26,7 +26,7 @@ export interface Answer {
 }
 
 /** Call geostub; the catalogue (its own key scheme) is called without credentials. */
-export async function call(method: string, url: string, body?: unknown): Promise<Answer> {
+export async function call(method: string, url: string, body?: unknown): Promise<CallAnswer> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (bearer && !url.startsWith('/services/')) headers.Authorization = `Bearer ${bearer}`;
   if (body !== undefined) headers['Content-Type'] = 'application/json';

@@ -1,7 +1,7 @@
 /** Collections and their counts, the reset button, and a record browser that sends the API the user's query. */
 import { byId, call, debounce, el, fill, statusClass } from './http.js';
 
-const CATALOGUE_LISTS = ['/services/api/v1/data/', '/services/api/v1/data/latest/'];
+const KOORDINATES_LISTS = ['/services/api/v1/data/', '/services/api/v1/data/latest/'];
 const ENVELOPE = ['links', 'total', 'page', 'page_size'];
 const COLUMNS = [
   'pk',
@@ -46,7 +46,7 @@ async function loadEndpoints(): Promise<void> {
     root.status === 200 ? Object.keys(root.json as object).map((p) => `/api/v2/${p}/`) : ['/api/v2/resources/'];
   const group = (label: string, paths: string[]) =>
     el('optgroup', { label }, ...paths.map((p) => el('option', { value: p }, p)));
-  fill(select, [group('GeoNode', geonode), group('Koordinates catalogue', CATALOGUE_LISTS)]);
+  fill(select, [group('GeoNode', geonode), group('Koordinates catalogue', KOORDINATES_LISTS)]);
   select.value = geonode.includes('/api/v2/resources/') ? '/api/v2/resources/' : geonode[0];
 }
 

@@ -5,7 +5,7 @@
 import { matchRoute, type Method, type Route } from '../contracts/route-table.js';
 import type { ContractValidators } from '../contracts/validators.js';
 import { RESPONSE_CHECKS } from '../conformance/checks/response.js';
-import type { Exchange as CheckedExchange, Received } from '../conformance/types.js';
+import type { CheckedExchange, Received } from '../conformance/types.js';
 
 export interface Finding {
   check: string;

@@ -16,8 +16,8 @@
  */
 import type { NextFunction, Request, Response } from 'express';
 import { isIP } from 'node:net';
-import { apiError } from '../errors/catalogue.js';
-import { sameSecret } from '../behaviours/secret.js';
+import { apiError } from '../core/errors.js';
+import { sameSecret } from '../core/secret.js';
 import { credentialedOrigin } from './cors.js';
 
 export { ADMIN_RULES, type AdminCaller, type AdminGate, type AdminRule, type SuperuserAccess } from './admin-rules.js';

@@ -9,10 +9,10 @@
  * Bad bodies get 400 `{"error": …}`.
  */
 import type { Express, NextFunction, Request, Response } from 'express';
-import { apiError } from '../errors/catalogue.js';
-import type { Env, Reply } from '../behaviours/types.js';
-import type { JobRunner } from '../behaviours/types.js';
-import { isoAt } from '../behaviours/clock.js';
+import { apiError } from '../core/errors.js';
+import type { Env, Reply } from '../core/types.js';
+import type { JobRunner } from '../core/types.js';
+import { isoAt } from '../core/clock.js';
 
 /** The largest single move of the clock (a hundred years). */
 const MAX_ADVANCE = 100 * 365.25 * 24 * 3600 * 1000;

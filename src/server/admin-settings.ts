@@ -9,8 +9,8 @@
  * A bad body changes nothing and gets 400 `{"error": …}` naming the setting.
  */
 import type { Express, NextFunction, Request, Response } from 'express';
-import { apiError } from '../errors/catalogue.js';
-import type { Env, Reply } from '../behaviours/types.js';
+import { apiError } from '../core/errors.js';
+import type { Env, Reply } from '../core/types.js';
 import { parseSettings, settingsView, SettingsError } from './resilience-config.js';
 
 function bodyOf(raw: unknown): unknown {

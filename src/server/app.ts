@@ -1,7 +1,7 @@
 /** Express assembly: CORS, body limit, due job steps, admin routes, then every API request goes through `dispatch`. */
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { ApiError, apiError } from '../errors/catalogue.js';
-import type { Env, Reply } from '../behaviours/types.js';
+import { ApiError, apiError } from '../core/errors.js';
+import type { Env, Reply } from '../core/types.js';
 import type { Route } from '../contracts/route-table.js';
 import { mountJobRoutes, runDueJobs } from './admin-jobs.js';
 import { bodyModeFor, parseBody } from './body.js';
@@ -15,7 +15,7 @@ import { mountDocs } from './docs-pages.js';
 import { mountInspector } from './inspector.js';
 import { corsHeaders } from './cors.js';
 import { adminGuard, type AdminGate } from './admin-access.js';
-import { maskUrls } from '../behaviours/masking.js';
+import { maskUrls } from '../core/masking.js';
 
 export interface AppParts {
   env: Env;

@@ -3,7 +3,7 @@
  * `x-geostub-body: form-or-json` in its contract (GeoNode's resource-service actions, which parse the raw body as a
  * form whatever the Content-Type) takes a JSON object or a form under any content type.
  */
-import { apiError } from '../errors/catalogue.js';
+import { apiError } from '../core/errors.js';
 import { matchRoute, type Method, type Route } from '../contracts/route-table.js';
 import { findForbiddenKey } from '../query/raw-query.js';
 

@@ -2,12 +2,16 @@
  * The request path after express: route (contract route table) → trailing-slash rule → method → identity →
  * request validation (ajv) → behaviour → reply. Framework-free: it takes a plain request and returns a Reply.
  */
-import { apiError, ApiError } from '../errors/catalogue.js';
+import { apiError } from '../core/errors.js';
 import { matchRoute, type Method, type Route } from '../contracts/route-table.js';
 import { describeErrors } from '../contracts/validators.js';
-import type { Behaviour, BehaviourRequest, Env, Reply } from '../behaviours/types.js';
+import type { BehaviourRequest, Env, Reply } from '../core/types.js';
 import { FORBIDDEN_KEYS, parseRawQuery } from '../query/raw-query.js';
 import type { StoredRecord } from '../store/collection.js';
+import type { ApiBinding } from '../core/binding.js';
+
+/** The binding type lives in src/core (the APIs implement it and may not import the server); re-exported here. */
+export type { ApiBinding };
 
 export interface PlainRequest {
   method: string;
@@ -18,20 +22,6 @@ export interface PlainRequest {
   body: { present: boolean; value: unknown };
   /** told who the caller is, once known (for the exchange log) */
   onIdentity?: (user: StoredRecord | null) => void;
-}
-
-export interface ApiBinding {
-  behaviours: Record<string, Behaviour>;
-  identify(
-    env: Env,
-    req: { headers: PlainRequest['headers']; query: URLSearchParams; route: Route },
-  ): { user: StoredRecord | null; error?: ApiError };
-  /** a method the route does not serve; `user` is the caller (a view may refuse an anonymous caller first) */
-  methodNotAllowed(method: string, route: Route, user: StoredRecord | null): ApiError;
-  /** a validation problem → the API's 400 */
-  invalidBody(message: string, field: string | undefined): ApiError;
-  /** an injected failure (429/5xx, resilience testing) in the API's error shape */
-  injectedError?(status: number): ApiError;
 }
 
 export function dispatch(

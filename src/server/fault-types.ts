@@ -1,6 +1,6 @@
 /** The shape of a planted fault (faults.ts, query-faults.ts): a named transform of the request, the answer or the reply. */
 import type { Operation } from '../contracts/route-table.js';
-import type { Env, Reply } from '../behaviours/types.js';
+import type { Env, Reply } from '../core/types.js';
 import type { PlainRequest } from './dispatch.js';
 
 export interface At {

@@ -4,9 +4,9 @@
  * point of the request path (around `dispatch`, in app.ts): a fault may rewrite the request, answer in its place,
  * or rewrite the reply (errors included). Without faults the request path is untouched.
  */
-import { ApiError } from '../errors/catalogue.js';
+import { ApiError } from '../core/errors.js';
 import { matchRoute, type Method, type Route } from '../contracts/route-table.js';
-import type { Env, Reply } from '../behaviours/types.js';
+import type { Env, Reply } from '../core/types.js';
 import type { PlainRequest } from './dispatch.js';
 import { QUERY_FAULTS } from './query-faults.js';
 

@@ -11,9 +11,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Express, Request, Response } from 'express';
-import { apiError } from '../errors/catalogue.js';
-import type { Env, Reply } from '../behaviours/types.js';
-import { bookOf } from '../behaviours/jobs.js';
+import { apiError } from '../core/errors.js';
+import type { Env, Reply } from '../core/types.js';
+import { bookOf } from '../core/jobs.js';
 import { PACKAGE_ROOT } from '../contracts/load.js';
 import { FAULTS } from './faults.js';
 import type { Exchange, ExchangeLog } from './request-log.js';

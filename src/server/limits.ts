@@ -11,8 +11,8 @@
 import { STATUS_CODES, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { NextFunction, Request, Response } from 'express';
-import { apiError, type ApiError } from '../errors/catalogue.js';
-import type { Reply } from '../behaviours/types.js';
+import { apiError, type ApiError } from '../core/errors.js';
+import type { Reply } from '../core/types.js';
 
 /** Longest request target (path and query) served; nginx and Apache refuse request lines past 8 KB as well. */
 export const MAX_URL_BYTES = 8192;

@@ -8,9 +8,10 @@ import { queryFieldSchema } from '../contracts/query-schema.js';
 import { resolveRef, type JsonObject } from '../contracts/load.js';
 import type { Operation } from '../contracts/route-table.js';
 import { compileWhere, parseDynamicQuery, type FilterCondition, type Where } from '../query/dynamic-rest/index.js';
-import type { Reply } from '../behaviours/types.js';
+import type { Reply } from '../core/types.js';
 import type { PlainRequest } from './dispatch.js';
 import type { At, Fault } from './fault-types.js';
+import { CATALOG_QUERY_FAULTS } from './catalog-query-faults.js';
 
 type Obj = Record<string, unknown>;
 type Pair = [string, string];
@@ -300,4 +301,5 @@ export const QUERY_FAULTS: Fault[] = [
         ]),
       ),
   },
+  ...CATALOG_QUERY_FAULTS,
 ];

@@ -8,7 +8,7 @@
  * scripts, styles and images, `kind: 'asset'`), only when asked.
  */
 import { EventEmitter } from 'node:events';
-import { flatHeaders, maskHeaders, maskText, maskUrls } from '../behaviours/masking.js';
+import { flatHeaders, maskHeaders, maskText, maskUrls } from '../core/masking.js';
 
 /** api: an API request (or anything not below); asset: a static file; own: geostub's own routes (`/__geostub/…`) */
 export type ExchangeKind = 'api' | 'asset' | 'own';
@@ -58,7 +58,7 @@ export function clip(text: string | undefined): string | undefined {
   return `${Buffer.from(text.slice(0, MAX_BODY), 'utf8').toString('utf8')}… (${text.length - MAX_BODY} more characters)`;
 }
 
-/** An exchange with its credentials masked (`src/behaviours/masking.ts`): URL, headers, bodies, violations. */
+/** An exchange with its credentials masked (`src/core/masking.ts`): URL, headers, bodies, violations. */
 export function maskExchange<E extends Omit<Exchange, 'id'>>(e: E): E {
   return {
     ...e,

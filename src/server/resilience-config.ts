@@ -14,7 +14,7 @@
  * ```
  */
 import { readFile } from 'node:fs/promises';
-import type { LatencyRange, ResilienceRule, ServerSettings } from '../behaviours/types.js';
+import type { LatencyRange, ResilienceRule, ServerSettings } from '../core/types.js';
 import { FAULTS, unknownFaults } from './faults.js';
 
 /** Statuses geostub can inject (each has the real servers' body in the error catalogue). */

@@ -17,10 +17,10 @@
  * settings are read on every request, so `PATCH /__geostub/settings` takes effect at once. Pending delays end when
  * the server closes (their timers are cleared and the requests answered 503), so nothing keeps the process alive.
  */
-import { ApiError, apiError } from '../errors/catalogue.js';
+import { ApiError, apiError } from '../core/errors.js';
 import { matchRoute, type Method, type Operation, type Route } from '../contracts/route-table.js';
 import { documentedAnswer, documentedStatuses } from '../contracts/examples.js';
-import type { Env, Reply } from '../behaviours/types.js';
+import type { Env, Reply } from '../core/types.js';
 import type { ApiBinding, PlainRequest } from './dispatch.js';
 import { DEFAULT_ERROR_STATUSES, INJECTABLE_STATUSES, MAX_DELAY_MS, ruleMatches } from './resilience-config.js';
 

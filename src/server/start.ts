@@ -18,10 +18,10 @@ import { checkFixtureFile, FixtureError, type FixtureSchemas } from '../contract
 import { GEONODE_FIXTURE_SCHEMAS, geonodeFixtureWarnings } from '../apis/geonode/fixtures-check.js';
 import { KOORDINATES_FIXTURE_SCHEMAS } from '../apis/koordinates/fixtures-check.js';
 import type { CollectionSpec } from '../store/collection.js';
-import type { Env, ServerSettings } from '../behaviours/types.js';
-import { Clock, isoAt } from '../behaviours/clock.js';
-import { JobScheduler } from '../behaviours/jobs.js';
-import { EXECUTION_JOB, HARVESTER_JOB, MANAGEMENT_JOB } from '../apis/geonode/actions.js';
+import type { Env, ServerSettings } from '../core/types.js';
+import { Clock, isoAt } from '../core/clock.js';
+import { JobScheduler } from '../core/jobs.js';
+import { EXECUTION_JOB, HARVESTER_JOB, MANAGEMENT_JOB } from '../apis/geonode/actions/index.js';
 import { geonodeBinding, GEONODE_STORE } from '../apis/geonode/index.js';
 import { koordinatesBinding, KOORDINATES_STORE } from '../apis/koordinates/index.js';
 import { geonodeInspectorAccess } from '../apis/geonode/inspector-access.js';
@@ -39,7 +39,7 @@ import { normaliseOrigin } from './cors.js';
 export interface GeostubOptions extends ResilienceOptions {
   port?: number;
   host?: string;
-  /** lowdb file; default `.geostub/db.json` under the working directory */
+  /** database file (its journal lives beside it); default `.geostub/db.json` under the working directory */
   db?: string;
   inMemory?: boolean;
   /** directory holding geonode.json and koordinates.json; default the package's `fixtures/` */

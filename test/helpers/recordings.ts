@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { catalogLinks, catalogPage, resourceRange } from '../../src/query/catalog.js';
+import { koordinatesLinks, koordinatesPage, resourceRange } from '../../src/apis/koordinates/query/index.js';
 
 export const RECORDINGS_DIR = join(import.meta.dirname, '..', 'data', 'koordinates-recordings');
 
@@ -71,7 +71,7 @@ export async function startReplayServer(
 ): Promise<ReplayServer> {
   const byPath = new Map<string, unknown[]>();
   const add = (path: string, body: unknown) => byPath.set(path, [...(byPath.get(path) ?? []), body]);
-  const catalogue: Entry[] = [];
+  const koordinatesEntries: Entry[] = [];
   const details: Entry[] = [];
   for (const r of recordings) {
     for (const a of r.answers ?? []) {
@@ -80,7 +80,7 @@ export async function startReplayServer(
       if (!Array.isArray(r.body) && !details.some((d) => d.url === (r.body as Entry).url))
         details.push(r.body as Entry);
     }
-    if (r.answers?.some((a) => a.operation === 'catalogList')) catalogue.push(...(r.body as Entry[]));
+    if (r.answers?.some((a) => a.operation === 'catalogList')) koordinatesEntries.push(...(r.body as Entry[]));
   }
   for (const r of recordings) {
     if (!r.entries) continue;
@@ -89,7 +89,7 @@ export async function startReplayServer(
   }
   const list = [
     ...details.filter((d) => /\/(layers|tables|sets|documents|sources)\/\d+\/$/.test(String(d.url))),
-    ...catalogue,
+    ...koordinatesEntries,
   ];
   const turn = new Map<string, number>();
   const served = new Map<string, number>();
@@ -115,11 +115,11 @@ export async function startReplayServer(
               (a, b) => (sort === 'name' ? 1 : -1) * key(a).localeCompare(key(b)) || Number(a.id) - Number(b.id),
             )
           : list;
-      const { start, end } = catalogPage(ordered.length, page, pageSize);
+      const { start, end } = koordinatesPage(ordered.length, page, pageSize);
       return send(200, ordered.slice(start, end), {
         'X-Paginate-By': String(pageSize),
         'X-Resource-Range': resourceRange(start, end, list.length),
-        Link: catalogLinks(origin + u.pathname, u.searchParams, page, pageSize, list.length),
+        Link: koordinatesLinks(origin + u.pathname, u.searchParams, page, pageSize, list.length),
       });
     }
     const bodies = byPath.get(u.pathname);

@@ -1,9 +1,9 @@
 /**
- * GeoNode's resource table: every endpoint collection with its store collection, envelope keys (facts §1.5),
+ * GeoNode's resource table: every endpoint collection with its store collection, envelope keys (each serializer's
+ * `Meta.name`, pluralised by `dynamic_rest/serializers.py:351-363`),
  * id rules, component schemas and default order. The generic machinery reads this table; it never names a
  * GeoNode type itself.
  */
-import type { CollectionSpec } from '../../store/collection.js';
 import type { StoredRecord } from '../../store/collection.js';
 
 export interface EndpointCollection {
@@ -26,7 +26,7 @@ export interface EndpointCollection {
    * HierarchicalKeyword its tree path, which `node_order_by = ['name']` keeps in name order)
    */
   defaultSort: string[];
-  /** fields a create request must carry (facts: mandatory fields) */
+  /** fields a create request must carry (the serializer's required fields) */
   requiredOnCreate?: string[];
   /** API path of the endpoint, for `link` fields */
   path: string;
@@ -36,7 +36,7 @@ export interface EndpointCollection {
   readers?: 'authenticated';
   /** `superuser`: only superusers read a single record (harvesters: the list is public, details are admin's) */
   detailReaders?: 'superuser';
-  /** status of a successful single DELETE (204 unless the facts say otherwise) */
+  /** status of a successful single DELETE (204 unless GeoNode's view answers otherwise) */
   deletedStatus?: number;
 }
 
@@ -281,61 +281,6 @@ export const GEONODE_COLLECTIONS: Record<string, EndpointCollection> = {
     path: 'management/jobs',
     writers: 'superuser',
   },
-};
-
-/** Store collections and their id rules. */
-export const GEONODE_STORE: Record<string, CollectionSpec> = {
-  users: { idField: 'pk', idKind: 'int' },
-  groups: { idField: 'pk', idKind: 'int' },
-  memberships: { idField: 'id', idKind: 'int' },
-  tokens: { idField: 'token', idKind: 'given' },
-  categories: { idField: 'id', idKind: 'int' },
-  keywords: { idField: 'id', idKind: 'int' },
-  tkeywords: { idField: 'id', idKind: 'int' },
-  regions: { idField: 'id', idKind: 'int' },
-  licenses: { idField: 'id', idKind: 'int' },
-  // hot: what visibility, the advertised rule, endpoint scopes, default orders, facets, the usual filters and the
-  // linked_by lookup (`where('linked_to')`, in every detail's linked_resources) read across every resource (a large
-  // store keeps the rest on disk)
-  resources: {
-    idField: 'pk',
-    idKind: 'intString',
-    hot: [
-      'pk',
-      'created',
-      'owner',
-      'advertised',
-      'resource_type',
-      'subtype',
-      'metadata_only',
-      'is_published',
-      'is_approved',
-      'featured',
-      'title',
-      'date',
-      'last_updated',
-      'category',
-      'keywords',
-      'regions',
-      'tkeywords',
-      'group',
-      'linked_to',
-    ],
-  },
-  maplayers: { idField: 'pk', idKind: 'int', hot: ['map', 'dataset'] }, // maps find their layers by index
-  uploads: { idField: 'id', idKind: 'int' },
-  upload_size_limits: { idField: 'slug', idKind: 'given' },
-  upload_parallelism_limits: { idField: 'slug', idKind: 'given' },
-  execution_requests: { idField: 'exec_id', idKind: 'given' },
-  management_jobs: { idField: 'id', idKind: 'int' },
-  harvesters: { idField: 'id', idKind: 'int' },
-  harvestable_resources: { idField: 'id', idKind: 'int' },
-  harvesting_sessions: { idField: 'id', idKind: 'int' },
-  favorites: { idField: 'id', idKind: 'int' },
-  ratings: { idField: 'id', idKind: 'int' },
-  extra_metadata: { idField: 'id', idKind: 'int' },
-  grants: { idField: 'resource', idKind: 'given' },
-  assets: { idField: 'pk', idKind: 'int' },
 };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -1,12 +1,12 @@
 /** Shared helpers of the GeoNode behaviours: finding the endpoint collection, records, visibility, rights. */
-import { apiError } from '../../errors/catalogue.js';
-import type { BehaviourRequest, Env } from '../../behaviours/types.js';
+import { apiError } from '../../core/errors.js';
+import type { BehaviourRequest, Env } from '../../core/types.js';
 import type { StoredRecord } from '../../store/collection.js';
 import { GEONODE_COLLECTIONS, isWellFormedId, type EndpointCollection } from './collections.js';
-import { facetOptions } from './facets.js';
-import { levelFor, LEVELS, type Level } from './permissions.js';
-import type { RenderContext } from './render.js';
-import { notAuthenticated } from './identity.js';
+import { facetOptions } from './facets/counts.js';
+import { levelFor, LEVELS, type Level } from './permissions/levels.js';
+import type { RenderContext } from './rendering/render.js';
+import { notAuthenticated } from './people/identity.js';
 
 export function endpointOf(req: BehaviourRequest): { key: string; c: EndpointCollection } {
   const key = String(req.op.ext.collection ?? '');
@@ -91,7 +91,7 @@ export function requireUser(req: BehaviourRequest): StoredRecord {
   return req.user;
 }
 
-/** Resource rights by compact level (facts §5.4): superusers always pass. */
+/** Resource rights by compact level (`geonode/security/permissions.py:80-137` (4.4.3)): superusers always pass. */
 export function requireLevel(env: Env, req: BehaviourRequest, resource: StoredRecord, needed: Level): void {
   const user = requireUser(req);
   const have = levelFor(env.store, resource, user);

@@ -6,8 +6,8 @@ import type { FixtureSchemas } from '../../contracts/fixture-check.js';
 import type { StoredRecord } from '../../store/collection.js';
 import { GEONODE_COLLECTIONS } from './collections.js';
 
-/** fields stored in another form than rendered: computed per request or per origin (facts: stored URLs are paths) */
-// featureinfo_custom_template is stored as the custom template ('' when none) and computed on read (feature-info.ts)
+/** fields stored in another form than rendered: computed per request or per origin (URLs are stored as paths) */
+// featureinfo_custom_template is stored as the custom template ('' when none) and computed on read (rendering/feature-info.ts)
 const COMPUTED = [
   'perms',
   'favorite',

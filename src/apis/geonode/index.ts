@@ -1,10 +1,10 @@
 /** GeoNode's behaviour table: the names the contract's `x-geostub-behaviour` uses, bound to code. */
-import type { Behaviour } from '../../behaviours/types.js';
-import { list, retrieve } from './crud-read.js';
-import { bulkDelete, bulkUpdate } from './crud-bulk.js';
-import { create, destroy, update } from './crud-write.js';
-import { apiRoot, relatedField, relation, resourceSubset, resourceTypes, schema } from './misc.js';
-import { ACTION_BEHAVIOURS } from './actions.js';
+import type { Behaviour } from '../../core/types.js';
+import { list, retrieve } from './reading/read.js';
+import { bulkDelete, bulkUpdate } from './writing/bulk.js';
+import { create, destroy, update } from './writing/write.js';
+import { apiRoot, relatedField, relation, resourceSubset, resourceTypes, schema } from './reading/endpoints.js';
+import { ACTION_BEHAVIOURS } from './actions/index.js';
 
 export const GEONODE_BEHAVIOURS: Record<string, Behaviour> = {
   apiRoot,
@@ -23,13 +23,14 @@ export const GEONODE_BEHAVIOURS: Record<string, Behaviour> = {
   ...ACTION_BEHAVIOURS,
 };
 
-export { GEONODE_STORE, GEONODE_COLLECTIONS } from './collections.js';
-export { geonodeIdentity } from './identity.js';
+export { GEONODE_COLLECTIONS } from './collections.js';
+export { GEONODE_STORE } from './store-collections.js';
+export { geonodeIdentity } from './people/identity.js';
 
-import { apiError } from '../../errors/catalogue.js';
-import type { ApiBinding } from '../../server/dispatch.js';
+import { apiError } from '../../core/errors.js';
+import type { ApiBinding } from '../../core/binding.js';
 import type { Route } from '../../contracts/route-table.js';
-import { geonodeIdentity as identify } from './identity.js';
+import { geonodeIdentity as identify } from './people/identity.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** Views whose permission classes start with IsAuthenticated or IsAuthenticatedOrReadOnly (base/api/views.py:120,306, people/api/views.py, resource/api/views.py in 4.4.3). */

@@ -5,7 +5,7 @@
  * EventSource cannot set headers and passes it as `?token=`).
  */
 import type { Store } from '../../store/store.js';
-import { geonodeIdentity } from './identity.js';
+import { geonodeIdentity } from './people/identity.js';
 
 export interface InspectorUser {
   username: string;
@@ -13,9 +13,9 @@ export interface InspectorUser {
   token: string | null;
 }
 
-export type InspectorAccess = (authorization: string | undefined, query: URLSearchParams) => InspectorUser | null;
+export type InspectorLoginCheck = (authorization: string | undefined, query: URLSearchParams) => InspectorUser | null;
 
-export function geonodeInspectorAccess(store: Store): InspectorAccess {
+export function geonodeInspectorAccess(store: Store): InspectorLoginCheck {
   return (authorization, query) => {
     const token = query.get('token');
     const q = new URLSearchParams(token ? { access_token: token } : {});

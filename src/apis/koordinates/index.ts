@@ -1,35 +1,37 @@
 /**
  * The Koordinates catalogue binding: `/data/` and `/data/latest/` with their filters, sorts and headers, and the
- * detail objects the items' `url` fields point at (facts A.1–A.8). Query logic lives in `src/query/catalog.ts`.
+ * detail objects the items' `url` fields point at (contracts/koordinates-catalog.yaml). Query logic lives in `query/`
+ * (pure).
  */
-import { apiError } from '../../errors/catalogue.js';
-import { json, type Behaviour, type BehaviourRequest, type Env } from '../../behaviours/types.js';
+import { apiError } from '../../core/errors.js';
+import { json, type Behaviour, type BehaviourRequest, type Env } from '../../core/types.js';
 import type { CollectionSpec, StoredRecord } from '../../store/collection.js';
-import type { ApiBinding } from '../../server/dispatch.js';
-import { sameSecret } from '../../behaviours/secret.js';
+import type { ApiBinding } from '../../core/binding.js';
+import { sameSecret } from '../../core/secret.js';
 import {
-  applyCatalogQuery,
-  catalogLinks,
-  catalogPage,
-  catalogRefs,
+  applyKoordinatesQuery,
+  koordinatesLinks,
+  koordinatesPage,
+  koordinatesRefs,
   expandsList,
   latestVersion,
-  parseCatalogQuery,
+  parseKoordinatesQuery,
   publishedVersion,
-  renderCatalogDetail,
-  renderCatalogItem,
+  renderKoordinatesDetail,
+  renderKoordinatesItem,
   renderGroupRef,
   renderLicense,
   renderUserRef,
   renderVersionList,
   resourceRange,
-  type CatalogRefs,
-  type CatalogView,
-  type KxItem,
-  type KxLicense,
-  type KxVersion,
-} from '../../query/catalog.js';
+  type KoordinatesRefs,
+  type KoordinatesView,
+  type KoordinatesItem,
+  type KoordinatesLicense,
+  type KoordinatesVersion,
+} from './query/index.js';
 
+// The collection keys keep their `kx_` names: they are data in users' db files and fixture files.
 export const KOORDINATES_STORE: Record<string, CollectionSpec> = {
   kx_items: { idField: 'id', idKind: 'int', hot: [] }, // large: kept on disk (see CollectionSpec.hot); filters read derived keys
   kx_groups: { idField: 'id', idKind: 'int' },
@@ -38,22 +40,22 @@ export const KOORDINATES_STORE: Record<string, CollectionSpec> = {
   kx_keys: { idField: 'key', idKind: 'given' },
 };
 
-const CATALOG_COLLECTIONS = ['kx_items', 'kx_licenses', 'kx_groups', 'kx_users'] as const;
+const KOORDINATES_COLLECTIONS = ['kx_items', 'kx_licenses', 'kx_groups', 'kx_users'] as const;
 
 /** Lookups over the catalogue collections, rebuilt when any of them changes. */
-function refsOf(env: Env): CatalogRefs {
-  return env.store.memo('catalog:refs', CATALOG_COLLECTIONS, () =>
-    catalogRefs(Object.fromEntries(CATALOG_COLLECTIONS.map((n) => [n, env.store.collection(n).all()]))),
+function refsOf(env: Env): KoordinatesRefs {
+  return env.store.memo('catalog:refs', KOORDINATES_COLLECTIONS, () =>
+    koordinatesRefs(Object.fromEntries(KOORDINATES_COLLECTIONS.map((n) => [n, env.store.collection(n).all()]))),
   );
 }
 
-const items = (env: Env) => env.store.collection('kx_items').all() as unknown as KxItem[];
+const items = (env: Env) => env.store.collection('kx_items').all() as unknown as KoordinatesItem[];
 
 /**
  * The lookups a rendering may use for this caller: an anonymous caller's sets list only public members, so every
  * URL in a response can be followed by whoever received it.
  */
-function visibleRefs(req: BehaviourRequest, refs: CatalogRefs): CatalogRefs {
+function visibleRefs(req: BehaviourRequest, refs: KoordinatesRefs): KoordinatesRefs {
   if (req.user) return refs;
   return {
     ...refs,
@@ -79,58 +81,58 @@ const scoped =
     return behaviour(req, env);
   };
 
-const catalogList: Behaviour = (req, env) => {
-  const view = String(req.op.ext.view) as CatalogView;
-  const parsed = parseCatalogQuery(req.query, view);
+const koordinatesList: Behaviour = (req, env) => {
+  const view = String(req.op.ext.view) as KoordinatesView;
+  const parsed = parseKoordinatesQuery(req.query, view);
   if (!parsed.ok) throw apiError('catalogInvalid', parsed.errors);
   const refs = refsOf(env);
   const { filters, sort } = parsed.query;
   // repeated queries (a client walking pages) reuse the matching, sorted list until the catalogue changes
   const found = env.store.memo(
     `catalog:${view}:${req.user ? 'key' : 'anonymous'}:${JSON.stringify([filters, sort])}`,
-    CATALOG_COLLECTIONS,
-    () => applyCatalogQuery(items(env), parsed.query, { view, isAnonymous: !req.user, refs }),
+    KOORDINATES_COLLECTIONS,
+    () => applyKoordinatesQuery(items(env), parsed.query, { view, isAnonymous: !req.user, refs }),
   );
   const { page, pageSize } = parsed.query;
-  const { start, end } = catalogPage(found.length, page, pageSize);
+  const { start, end } = koordinatesPage(found.length, page, pageSize);
   const expand = expandsList(req.headers.expand);
   const shown = visibleRefs(req, refs);
   return json(
     200,
-    found.slice(start, end).map((i) => renderCatalogItem(i, view, expand, req.origin, shown)),
+    found.slice(start, end).map((i) => renderKoordinatesItem(i, view, expand, req.origin, shown)),
     {
       'X-Paginate-By': String(pageSize),
       'X-Resource-Range': resourceRange(start, end, found.length),
-      Link: catalogLinks(req.origin + req.pathname, req.query, page, pageSize, found.length),
+      Link: koordinatesLinks(req.origin + req.pathname, req.query, page, pageSize, found.length),
     },
   );
 };
 
-function itemOf(req: BehaviourRequest, env: Env, type: string): KxItem {
+function itemOf(req: BehaviourRequest, env: Env, type: string): KoordinatesItem {
   const raw = req.params.id ?? '';
   const item = /^\d{1,12}$/.test(raw)
-    ? (env.store.collection('kx_items').get(Number(raw)) as unknown as KxItem | undefined)
+    ? (env.store.collection('kx_items').get(Number(raw)) as unknown as KoordinatesItem | undefined)
     : undefined;
   if (!item || item.type !== type || (!req.user && !item.public)) throw apiError('catalogNotFound');
   return item;
 }
 
 /** The published version, or the draft: the latest version when it is newer than the published one. */
-function namedVersion(item: KxItem, name: 'published' | 'draft'): KxVersion | undefined {
+function namedVersion(item: KoordinatesItem, name: 'published' | 'draft'): KoordinatesVersion | undefined {
   const published = publishedVersion(item);
   if (name === 'published') return published;
   const latest = latestVersion(item);
   return latest && latest !== published && !latest.published ? latest : undefined;
 }
 
-const catalogDetail: Behaviour = (req, env) => {
+const koordinatesDetail: Behaviour = (req, env) => {
   const kind = String(req.op.ext.kind);
   const refs = refsOf(env);
   if (kind === 'license' || kind === 'group' || kind === 'user') {
     const raw = req.params.id ?? '';
     const id = /^\d{1,12}$/.test(raw) ? Number(raw) : NaN;
     if (kind === 'license') {
-      const l = env.store.collection('kx_licenses').get(id) as unknown as KxLicense | undefined;
+      const l = env.store.collection('kx_licenses').get(id) as unknown as KoordinatesLicense | undefined;
       if (!l) throw apiError('catalogNotFound');
       return json(200, renderLicense(l, req.origin));
     }
@@ -149,23 +151,24 @@ const catalogDetail: Behaviour = (req, env) => {
           ? Number(req.params.version_id)
           : -1
         : undefined;
-  const body = renderCatalogDetail(item, req.origin, visibleRefs(req, refs), versionId);
+  const body = renderKoordinatesDetail(item, req.origin, visibleRefs(req, refs), versionId);
   if (body === undefined) throw apiError('catalogNotFound');
   return json(200, body);
 };
 
-const catalogVersions: Behaviour = (req, env) =>
+const koordinatesVersions: Behaviour = (req, env) =>
   json(200, renderVersionList(itemOf(req, env, String(req.op.ext.kind)), req.origin));
 
+// Keyed by the contract's `x-geostub-behaviour` names (contracts/koordinates-catalog.yaml), which stay as written.
 export const KOORDINATES_BEHAVIOURS: Record<string, Behaviour> = {
-  catalogList: scoped(catalogList),
-  catalogDetail: scoped(catalogDetail),
-  catalogVersions: scoped(catalogVersions),
+  catalogList: scoped(koordinatesList),
+  catalogDetail: scoped(koordinatesDetail),
+  catalogVersions: scoped(koordinatesVersions),
 };
 
 /**
- * `Authorization: key <token>` or `?key=<token>` (facts A.1); an unknown key is a 401. The caller is the key's
- * user with the key's `scopes` (a copy: the stored user is untouched).
+ * `Authorization: key <token>` or `?key=<token>` (the contract's `keyHeader` and `keyQuery` schemes); an unknown key is
+ * a 401. The caller is the key's user with the key's `scopes` (a copy: the stored user is untouched).
  */
 export const koordinatesBinding: ApiBinding = {
   behaviours: KOORDINATES_BEHAVIOURS,

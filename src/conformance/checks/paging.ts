@@ -1,10 +1,16 @@
 /**
  * Pagination checks, as pure functions over what came back: GeoNode's page envelope (`total`, `page`,
  * `page_size`, `links.next/previous`) and the catalogue's headers (`X-Resource-Range`, `X-Paginate-By`, `Link`).
- * The expected values come from the same pure modules the mock uses (`src/query/pagination.ts`, `catalog-page.ts`).
+ * The expected values come from the same pure modules the mock uses (`src/query/pagination.ts`, `src/apis/koordinates/query/page.ts`).
  */
 import { pageSlice } from '../../query/pagination.js';
-import { catalogPage, lastPage, parseLinkHeader, resourceRange, type CatalogLink } from '../../query/catalog.js';
+import {
+  koordinatesPage,
+  lastPage,
+  parseLinkHeader,
+  resourceRange,
+  type KoordinatesLink,
+} from '../../apis/koordinates/query/index.js';
 import type { Problem } from '../types.js';
 import { show } from '../recorder.js';
 
@@ -116,7 +122,7 @@ export function rangeProblems(
   const raw = headers['x-resource-range'];
   const range = parseRange(raw);
   if (!range) return [{ expected: 'X-Resource-Range: start-end/total', actual: show(raw), contractPath: where }];
-  const { start, end } = catalogPage(range.total, asked.page, asked.pageSize);
+  const { start, end } = koordinatesPage(range.total, asked.page, asked.pageSize);
   const want = resourceRange(start, end, range.total);
   if (raw !== want)
     out.push({
@@ -151,7 +157,7 @@ export function linkProblems(
   if (!raw) return [{ expected: 'a Link header', actual: '(absent)', contractPath: where }];
   const links = parseLinkHeader(raw);
   const out: Problem[] = [];
-  const rels = new Map<string, CatalogLink>(links.map((l) => [l.rel, l]));
+  const rels = new Map<string, KoordinatesLink>(links.map((l) => [l.rel, l]));
   const last = lastPage(total, asked.pageSize);
   const want: [string, boolean][] = [
     ['sort-name', true],

@@ -5,8 +5,8 @@
  */
 import type { ContractValidators } from '../../contracts/validators.js';
 import { describeErrors } from '../../contracts/validators.js';
-import type { Exchange, Problem } from '../types.js';
-import { clip } from '../recorder.js';
+import type { CheckedExchange, Problem } from '../types.js';
+import { shorten } from '../recorder.js';
 import {
   documentedHeaders,
   documentedResponse,
@@ -23,7 +23,7 @@ export interface CheckContext {
 
 export interface ResponseCheck {
   name: string;
-  run(x: Exchange, ctx: CheckContext): Problem[];
+  run(x: CheckedExchange, ctx: CheckContext): Problem[];
 }
 
 export const statusCodeDocumented: ResponseCheck = {
@@ -33,7 +33,7 @@ export const statusCodeDocumented: ResponseCheck = {
     return [
       {
         expected: `one of the documented statuses ${documentedStatuses(op).join(', ')}`,
-        actual: `${response.status} ${clip(response.text, 200)}`,
+        actual: `${response.status} ${shorten(response.text, 200)}`,
         contractPath: pointer(op, 'responses'),
       },
     ];
@@ -54,7 +54,7 @@ export const contentType: ResponseCheck = {
         : [
             {
               expected: 'an empty body (the contract documents none)',
-              actual: `${response.mediaType || 'no content type'}: ${clip(response.text, 200)}`,
+              actual: `${response.mediaType || 'no content type'}: ${shorten(response.text, 200)}`,
               contractPath: pointer(op, 'responses', resp.key),
             },
           ];
@@ -88,7 +88,7 @@ export const responseSchemaValid: ResponseCheck = {
     if (schema === undefined) return [];
     const where = pointer(op, 'responses', resp.key, 'content', media, 'schema');
     if (response.json === undefined)
-      return [{ expected: 'a JSON body', actual: clip(response.text, 200), contractPath: where }];
+      return [{ expected: 'a JSON body', actual: shorten(response.text, 200), contractPath: where }];
     const validate = ctx.validators.forSchema(op.api, schema);
     if (validate(response.json)) return [];
     const errors = describeErrors(validate.errors).slice(0, 3);
@@ -122,7 +122,7 @@ export const headersDocumented: ResponseCheck = {
         const [e] = describeErrors(validate.errors);
         problems.push({
           expected: `header ${h.name} valid against its schema`,
-          actual: `${h.name}: ${clip(value, 200)} (${e?.message ?? 'invalid'})`,
+          actual: `${h.name}: ${shorten(value, 200)} (${e?.message ?? 'invalid'})`,
           contractPath: where,
         });
       }
