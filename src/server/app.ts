@@ -8,7 +8,7 @@ import { bodyModeFor, parseBody } from './body.js';
 import { dispatch, type ApiBinding, type PlainRequest } from './dispatch.js';
 import { withFaults } from './faults.js';
 import { replyHeadersFit, urlLimit } from './limits.js';
-import { clip, exchangeKind, type ExchangeLog } from './request-log.js';
+import { clip, clipLater, exchangeKind, type ClippedBody, type ExchangeLog } from './request-log.js';
 import { mountSettingsRoutes } from './admin-settings.js';
 import type { Resilience } from './resilience.js';
 import { mountDocs } from './docs-pages.js';
@@ -70,7 +70,7 @@ function send(res: Response, reply: Reply, errorName?: string): void {
   }
   // the exchange log keeps a clip of what was sent, serialised once; clipped now, so a long page is not held (and
   // carried through young-generation collections) until the socket has taken it
-  res.locals.geostubBody = clip(text);
+  res.locals.geostubBody = clipLater(text);
   // a long text goes out as bytes: node would join the header to a string body and copy both on the heap
   res.end(text !== undefined && text.length > LONG_TEXT ? Buffer.from(text) : text);
 }
@@ -120,7 +120,7 @@ export function buildApp(parts: AppParts): express.Express {
         requestHeaders: req.headers,
         requestBody: Buffer.isBuffer(req.body) && req.body.length ? clip(req.body.toString('utf8')) : undefined,
         responseHeaders: res.getHeaders(),
-        responseBody: res.locals.geostubBody as string | undefined, // clipped by send
+        responseBody: res.locals.geostubBody as string | ClippedBody | undefined, // clipped by send
       });
     });
     next();

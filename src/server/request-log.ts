@@ -58,6 +58,27 @@ export function clip(text: string | undefined): string | undefined {
   return `${Buffer.from(text.slice(0, MAX_BODY), 'utf8').toString('utf8')}… (${text.length - MAX_BODY} more characters)`;
 }
 
+/**
+ * `clip` for the server's exchange log: the first 4 KB kept as bytes (off the JS heap, so the 500 clips the ring
+ * holds are not copied by each young-generation collection: issue 19) and made the same string as `clip` when the
+ * exchange is first read.
+ */
+export function clipLater(text: string | undefined): string | ClippedBody | undefined {
+  if (text === undefined || text.length <= MAX_BODY) return text;
+  return new ClippedBody(Buffer.from(text.slice(0, MAX_BODY), 'utf8'), text.length - MAX_BODY);
+}
+
+export class ClippedBody {
+  constructor(
+    readonly head: Buffer,
+    readonly more: number,
+  ) {}
+
+  toString(): string {
+    return `${this.head.toString('utf8')}… (${this.more} more characters)`;
+  }
+}
+
 /** An exchange with its credentials masked (`src/core/masking.ts`): URL, headers, bodies, violations. */
 export function maskExchange<E extends Omit<Exchange, 'id'>>(e: E): E {
   return {
@@ -72,13 +93,19 @@ export function maskExchange<E extends Omit<Exchange, 'id'>>(e: E): E {
 }
 
 /** An exchange as the server records it: headers as node holds them (flattened to strings when read). */
-export type RecordedExchange = Omit<Exchange, 'id' | 'requestHeaders' | 'responseHeaders'> & {
+export type RecordedExchange = Omit<Exchange, 'id' | 'requestHeaders' | 'responseHeaders' | 'responseBody'> & {
   requestHeaders: Record<string, unknown>;
   responseHeaders: Record<string, unknown>;
+  responseBody?: string | ClippedBody;
 };
 
 function flattened(e: RecordedExchange): Omit<Exchange, 'id'> {
-  return { ...e, requestHeaders: flatHeaders(e.requestHeaders), responseHeaders: flatHeaders(e.responseHeaders) };
+  return {
+    ...e,
+    requestHeaders: flatHeaders(e.requestHeaders),
+    responseHeaders: flatHeaders(e.responseHeaders),
+    responseBody: e.responseBody instanceof ClippedBody ? e.responseBody.toString() : e.responseBody,
+  };
 }
 
 export interface ExchangeLogOptions {
