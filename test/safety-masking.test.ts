@@ -173,6 +173,20 @@ describe('serve: request log and inspector', () => {
     }
   });
 
+  it('masks them with --quiet too, where nothing listens and the log masks what it keeps when it is read', async () => {
+    const { s } = await start(['--quiet']);
+    expect(s.exchanges.listenerCount('exchange')).toBe(0);
+    await sendSecrets(s.url);
+    await expect.poll(() => s.exchanges.recent().filter((e) => e.url.startsWith('/api/v2/users/')).length).toBe(1);
+    const one = s.exchanges.recent()[0];
+    expect(one.requestHeaders.cookie).toBe('sessionid=***; csrftoken=***');
+    expect(one.responseHeaders['content-type']).toMatch(/^application\/json/); // flattened, as when announced
+    const served = await inspectorTexts(s);
+    expect(served).toContain('\\"password\\":\\"***\\"');
+    expect(served).toContain('Basic ***');
+    expect(found(served)).toEqual([]);
+  });
+
   it('shows them with --show-secrets, and says so in the banner (so the search above can fail)', async () => {
     const { s, lines } = await start(['--show-secrets']);
     await sendSecrets(s.url);

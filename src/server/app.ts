@@ -9,14 +9,14 @@ import type { ApiBinding } from '../core/binding.js';
 import { errorReply, requestPipeline } from './pipeline.js';
 import type { RouteLookup } from './request.js';
 import { replyHeadersFit, urlLimit } from './limits.js';
-import { clip, exchangeKind, type ExchangeLog } from './request-log.js';
+import { clip, clipLater, exchangeKind, type ClippedBody, type ExchangeLog } from './request-log.js';
 import { mountSettingsRoutes } from './admin-settings.js';
 import type { Resilience } from './resilience.js';
 import { mountDocs } from './docs-pages.js';
 import { mountInspector } from './inspector.js';
 import { corsHeaders } from './cors.js';
 import { adminGuard, type AdminGate } from './admin-access.js';
-import { flatHeaders, maskUrls } from '../core/masking.js';
+import { maskUrls } from '../core/masking.js';
 
 export interface AppParts {
   env: Env;
@@ -70,9 +70,15 @@ function send(res: Response, reply: Reply): void {
     if (!res.getHeader('Content-Type')) res.setHeader('Content-Type', reply.contentType ?? 'application/json');
     text = reply.sharedBody ? sharedText(reply.body) : JSON.stringify(reply.body);
   }
-  res.locals.geostubBody = text; // the exchange log keeps (a clip of) what was sent, serialised once
-  res.end(text);
+  // the exchange log keeps a clip of what was sent, serialised once; clipped now, so a long page is not held (and
+  // carried through young-generation collections) until the socket has taken it
+  res.locals.geostubBody = clipLater(text);
+  // a long text goes out as bytes: node would join the header to a string body and copy both on the heap
+  res.end(text !== undefined && text.length > LONG_TEXT ? Buffer.from(text) : text);
 }
+
+/** Above this many characters a reply's text is written as a Buffer (the same bytes, no copy on the JS heap). */
+const LONG_TEXT = 2048;
 
 /** JSON texts of shared (cached, never mutated) bodies, alive as long as the body is. */
 const sharedTexts = new WeakMap<object, string>();
@@ -92,25 +98,31 @@ export function buildApp(parts: AppParts): express.Express {
   app.use((req, res, next) => {
     const started = process.hrtime.bigint();
     res.on('finish', () => {
-      const line = {
-        method: req.method,
-        url: parts.exchanges.showSecrets ? req.originalUrl : maskUrls(req.originalUrl),
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      const error = res.getHeader('X-Geostub-Error') as string | undefined;
+      const { method, originalUrl: url } = req;
+      parts.onRequest?.({
+        method,
+        url: parts.exchanges.showSecrets ? url : maskUrls(url),
         status: res.statusCode,
-        ms: Number(process.hrtime.bigint() - started) / 1e6,
-        error: res.getHeader('X-Geostub-Error') as string | undefined,
-      };
-      parts.onRequest?.(line);
-      parts.exchanges.add({
-        ...line,
-        url: req.originalUrl, // the log masks what it keeps (unless --show-secrets)
-        kind: exchangeKind(req.originalUrl),
+        ms,
+        error,
+      });
+      // the log masks what it keeps (unless --show-secrets), and flattens the headers, once someone reads it
+      parts.exchanges.record({
+        method,
+        url,
+        status: res.statusCode,
+        ms,
+        error,
+        kind: exchangeKind(url),
         at: new Date().toISOString(),
         user: (res.locals.geostubUser as string | undefined) ?? null,
         violations: (res.locals.geostubViolations as string[] | undefined) ?? [],
-        requestHeaders: flatHeaders(req.headers),
+        requestHeaders: req.headers,
         requestBody: Buffer.isBuffer(req.body) && req.body.length ? clip(req.body.toString('utf8')) : undefined,
-        responseHeaders: flatHeaders(res.getHeaders()),
-        responseBody: clip(res.locals.geostubBody as string | undefined),
+        responseHeaders: res.getHeaders(),
+        responseBody: res.locals.geostubBody as string | ClippedBody | undefined, // clipped by send
       });
     });
     next();
