@@ -1,14 +1,18 @@
 /**
  * The query-depth cases: against the honest mock they pass read-only and say how many cases ran per field kind and
- * lookup; each planted query fault (src/server/query-faults.ts) fails the run on a query case of the lookup or
+ * lookup; each planted query fault (src/server/faults/query.ts) fails the run on a query case of the lookup or
  * combination it breaks, named with the expected and the actual pks.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runConformance } from '../src/conformance/runner.js';
 import { conformOptionsFrom, UsageError } from '../src/conformance/options.js';
-import { QUERY_FAULTS } from '../src/server/query-faults.js';
+import { QUERY_FAULTS } from '../src/server/faults/query.js';
 import { renderConsole } from '../src/conformance/reporters/console.js';
 import { renderJson } from '../src/conformance/reporters/json.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeFixtures } from '../src/fixtures/index.js';
 import { startTestServer } from './helpers/server.js';
 
 const CREDENTIALS = { user: { name: 'admin', password: 'admin' }, key: 'geostub0koordinates0api0key00001' };
@@ -33,6 +37,24 @@ const NAMED_BY: Record<string, [check: string, queryCase: RegExp]> = {
   'query-integer-as-text': ['filter_honoured', /\[integer (gt|gte|lt|lte|range)\]/],
   'catalog-and-second-name-ignored': ['filter_complete', /\[catalogue and\]/],
   'catalog-sort-created-reversed': ['sort_honoured', /\[catalogue sort\] sort=-?created_at/],
+  'catalog-license-by-type': ['filter_complete', /\[catalogue (license|or)\] license=\d+/],
+  'catalog-license-sets-always-match': ['filter_complete', /\[catalogue complement\] license=True \| license=false/],
+  'catalog-license-type-prefix': ['filter_complete', /\[catalogue (license\.type|or)\] license\.type=/],
+  'catalog-license-jurisdiction-case-sensitive': [
+    'filter_complete',
+    /\[catalogue (license\.jurisdiction|or)\] license\.jurisdiction=[A-Z]{2}/,
+  ],
+  'catalog-license-version-as-text': [
+    'filter_complete',
+    /\[catalogue (license\.version|or)\] license\.version=\d(&|:)/,
+  ],
+  'catalog-date-after-inclusive': [
+    'filter_complete',
+    /\[catalogue ((created|updated)_at\.after|or)\] (created|updated)_at\.after=/,
+  ],
+  'catalog-public-capitalised-false': ['filter_complete', /\[catalogue public\] public=True/],
+  'catalog-version-status-published': ['filter_complete', /\[catalogue (version\.status|or)\] version\.status=/],
+  'catalog-q-case-sensitive': ['filter_complete', /\[catalogue (q|or)\] q=[A-Z]+/],
 };
 
 describe('query depth against the honest mock', () => {
@@ -84,8 +106,30 @@ describe('query depth against the honest mock', () => {
       expect(Object.keys(q.byKind.integer), lookup).toContain(lookup);
     for (const lookup of ['and', 'not', 'same-row', 'json'])
       expect(Object.keys(q.byKind.combination), lookup).toContain(lookup);
-    for (const lookup of ['kind', 'group', 'tag', 'or', 'and', 'sort'])
+    // every filter of the catalogue contract but geotag (no item shows its geotags), on /data/ and /data/latest/
+    for (const lookup of [
+      'kind',
+      'public',
+      'group',
+      'license',
+      'license.type',
+      'license.jurisdiction',
+      'license.version',
+      'category',
+      'tag',
+      'q',
+      'created_at.before',
+      'created_at.after',
+      'updated_at.before',
+      'updated_at.after',
+      'version.status',
+      'or',
+      'and',
+      'complement',
+      'sort',
+    ])
       expect(Object.keys(q.byKind.catalogue), lookup).toContain(lookup);
+    expect(report.cases.find((c) => c.id === 'GET /services/api/v1/data/latest/ · query depth')?.status).toBe('passed');
     expect(report.cases.find((c) => c.id === 'GET /services/api/v1/data/ · query depth')?.status).toBe('passed');
     for (const lookup of ['sort-1', 'sort-2', 'sort-3']) expect(Object.keys(q.byKind.sort), lookup).toContain(lookup);
     expect(q.total).toBe(
@@ -102,7 +146,7 @@ describe('query depth against the honest mock', () => {
       ),
     );
     expect((JSON.parse(renderJson(report)) as { queryCases: unknown }).queryCases).toEqual(q);
-  });
+  }, 120_000);
 
   it('quick runs fewer cases than normal, full more', async () => {
     const count = async (queryDepth: 'quick' | 'normal' | 'full') =>
@@ -136,6 +180,30 @@ describe('query depth against the honest mock', () => {
     expect(report.cases[0].status).toBe('skipped');
     expect(report.cases[0].reason).toMatch(/more than --query-budget 50/);
   });
+});
+
+describe('catalogue query depth on other data', () => {
+  it('another seed and scale (7, 500) passes both views: the oracle follows the listing, not the default data', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'geostub-catdepth-'));
+    await writeFixtures({ seed: 7, scale: 500, out: dir });
+    const s = await startTestServer({ fixtures: dir });
+    try {
+      const report = await runConformance({
+        target: s.url,
+        apis: ['koordinates'],
+        allowWrites: false,
+        credentials: CREDENTIALS,
+        timeoutMs: 30000,
+        only: ['GET /services/api/v1/data/ · query depth', 'GET /services/api/v1/data/latest/ · query depth'],
+      });
+      expect(report.failures).toEqual([]);
+      expect(report.cases.map((c) => c.status)).toEqual(['passed', 'passed']);
+      expect(report.queryCases!.byKind.catalogue.complement).toBeGreaterThan(0);
+    } finally {
+      await s.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
 
 describe('--query-depth and --query-budget', () => {
@@ -185,7 +253,10 @@ describe('planted query faults', () => {
           credentials: CREDENTIALS,
           timeoutMs: 30000,
           queryDepth,
-          only: isKoordinates ? ['GET /services/api/v1/data/ · query depth'] : ONLY,
+          // version.status is a filter of /data/latest/ only
+          only: isKoordinates
+            ? [`GET /services/api/v1/data/${fault.includes('version-status') ? 'latest/' : ''} · query depth`]
+            : ONLY,
         });
         const named = report.failures.filter((f) => check.split('|').includes(f.check) && queryCase.test(f.expected));
         expect(

@@ -9,14 +9,8 @@ import { paginationCase } from './list-cases.js';
 import { listQueryCases } from './list-query-cases.js';
 import { queryDepthCase } from './query-depth.js';
 import { catalogDepthCase } from './catalog-depth.js';
-import {
-  anonymousCase,
-  anonymousMethodCase,
-  invalidParamCase,
-  methodNotAllowedCase,
-  missingIdCase,
-  requestCase,
-} from './op-cases.js';
+import { anonymousCase, invalidParamCase, missingIdCase, requestCase } from './op-cases.js';
+import { anonymousMethodCase, methodNotAllowedCase } from './method-cases.js';
 import type { Scenario } from './scenario-load.js';
 import { scenarioCase } from './scenario-run.js';
 import type { ApiName } from './types.js';

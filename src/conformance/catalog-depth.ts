@@ -1,61 +1,38 @@
 /**
- * `· query depth` for the Koordinates catalogue list: every filter of the seed whose field the detailed item
- * (`Expand: list`) shows, one value, two values of one name (OR), two names (AND), every `sort` choice — each answer
- * (every page) compared with the unfiltered listing read at the start: the same records, the same
- * X-Resource-Range total, and for sorts the documented order (ties free).
+ * `· query depth` for the Koordinates catalogue list: every filter of the contract but `geotag`
+ * (catalog-depth-filters.ts), with values taken from the listing — single values, two values of one name (OR), two
+ * names (AND), complementary pairs (catalog-depth-complement.ts) — and every `sort` choice. Each answer (every page)
+ * is compared with the unfiltered listing read at the start (`Expand: list`): the same records and X-Resource-Range
+ * total as the listing says match, and for sorts the documented order (ties free). Items that do not show what a
+ * filter reads are left open by the single, OR and AND cases and placed by the complements.
  */
 import type { Operation } from '../contracts/route-table.js';
-import { normaliseTag } from '../apis/koordinates/query/parse.js';
 import { localeCompareStrings } from '../query/dynamic-rest/index.js';
-import type { Case, RunContext } from './context.js';
+import { call, type Case, type RunContext } from './context.js';
 import type { CaseRecorder } from './recorder.js';
-import type { Exchange, Problem } from './types.js';
-import { listShape, pointer, queryParameter } from './contract-view.js';
+import type { CheckedExchange, Problem } from './types.js';
+import { listItems, listShape, pointer, queryParameter } from './contract-view.js';
 import { opKey } from './http.js';
 import { firstPage } from './list-cases.js';
 import { identity, parseRange } from './checks/paging.js';
 import type { QueryDepth } from './query-depth-gen.js';
+import { complementCases, complementProblems, type ComplementCase } from './catalog-depth-complement.js';
+import { catalogFilters, triAnd, triOr, type CatalogFilter, type Obj, type Tri } from './catalog-depth-filters.js';
 
-type Obj = Record<string, unknown>;
 const PAGE = 100;
 const EXPAND = { Expand: 'list' };
-
-const str = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
-const obj = (v: unknown) => (v && typeof v === 'object' ? (v as Obj) : {});
-const under = (values: string[], wanted: string) =>
-  values.some((p) => p.toLowerCase() === wanted || p.toLowerCase().startsWith(`${wanted}/`));
-
-/** A filter name, the values an item offers for it, and whether an item matches a value (the catalogue's rule). */
-interface Filter {
-  param: string;
-  offered(i: Obj): string[];
-  matches(i: Obj, v: string): boolean;
-}
 const ms = (v: unknown) => Date.parse(String(v));
-// license and the date filters read the stored item, which the rendered one does not show faithfully (a rendered
-// item's license and dates are its shown version's), so the runner cannot compute their answer from the listing
-const FILTERS: Filter[] = [
-  { param: 'kind', offered: (i) => [str(i.kind)].filter((x): x is string => !!x), matches: (i, v) => i.kind === v },
-  {
-    param: 'group',
-    offered: (i) => [str(obj(i.group).id)].filter((x): x is string => !!x),
-    matches: (i, v) => str(obj(i.group).id) === v,
-  },
-  {
-    param: 'category',
-    offered: (i) => ((i.categories as Obj[] | undefined) ?? []).map((c) => String(c.slug).split('/')[0]),
-    matches: (i, v) =>
-      under(
-        ((i.categories as Obj[] | undefined) ?? []).map((c) => String(c.slug)),
-        v,
-      ),
-  },
-  {
-    param: 'tag',
-    offered: (i) => ((i.tags as string[] | undefined) ?? []).map(normaliseTag),
-    matches: (i, v) => ((i.tags as string[] | undefined) ?? []).map(normaliseTag).includes(v),
-  },
-];
+/** single-value cases per filter name at each depth */
+const SINGLES: Record<QueryDepth, number> = { quick: 1, normal: 2, full: 6 };
+
+interface DepthCase {
+  lookup: string;
+  params: [string, string][];
+  /** per item of the listing: in the answer, not, or either (the listing does not show what it reads) */
+  judge: (i: Obj) => Tri;
+  /** a complement case: the second filter, whose answer with this one's splits the listing */
+  other?: ComplementCase['other'];
+}
 
 /** The documented order of each `sort` choice, as a key and a direction (undefined: the item does not show the key). */
 const SORT_KEYS: Record<string, ((i: Obj) => string | number) | undefined> = {
@@ -82,58 +59,36 @@ export function catalogDepthCase(op: Operation): Case | undefined {
       if (all.truncated)
         return void (rec.skipped = `the list holds ${all.total} items, more than --query-budget ${budget}: raise the budget to check it in depth`);
       const items = all.items.filter((i): i is Obj => !!i && typeof i === 'object');
-      const where = pointer(op, 'parameters');
-      const cases: { lookup: string; params: [string, string][]; want: Obj[] }[] = [];
-      const picks: { f: Filter; v: string; w: string | undefined }[] = [];
-      for (const f of FILTERS.filter((x) => queryParameter(op, x.param.split('.')[0]) || queryParameter(op, x.param))) {
-        const counts = new Map<string, number>();
-        for (const i of items) for (const v of new Set(f.offered(i))) counts.set(v, (counts.get(v) ?? 0) + 1);
-        const values = [...counts.keys()].filter((v) => {
-          const n = items.filter((i) => f.matches(i, v)).length;
-          return n > 0 && n < items.length;
-        });
-        if (f.param.includes('_at.')) values.sort();
-        const v = f.param.includes('_at.') ? values[Math.floor(values.length / 2)] : values[0];
-        if (v === undefined) continue;
-        const w = values.find((x) => x !== v && !f.param.includes('_at.'));
-        picks.push({ f, v, w });
-        cases.push({ lookup: f.param, params: [[f.param, v]], want: items.filter((i) => f.matches(i, v)) });
-        if (w !== undefined)
-          cases.push({
-            lookup: 'or',
-            params: [
-              [f.param, v],
-              [f.param, w],
-            ],
-            want: items.filter((i) => f.matches(i, v) || f.matches(i, w)),
-          });
-      }
-      for (let a = 0; a < picks.length; a++)
-        for (let b = a + 1; b < picks.length && (depth !== 'quick' || b === a + 1); b++) {
-          const [x, y] = [picks[a], picks[b]];
-          const want = items.filter((i) => x.f.matches(i, x.v) && y.f.matches(i, y.v));
-          if (want.length && want.length < items.filter((i) => x.f.matches(i, x.v)).length)
-            cases.push({
-              lookup: 'and',
-              params: [
-                [x.f.param, x.v],
-                [y.f.param, y.v],
-              ],
-              want,
-            });
-        }
-      const choices = ((queryParameter(op, 'sort')?.schema as { enum?: unknown[] } | undefined)?.enum ?? []).map(
-        String,
+      // with a key, the anonymous listing tells which items are public (anonymous callers see those only)
+      const anonymous = ctx.http.hasCredentials(op.api) ? await readAll(ctx, rec, op, [], budget, true) : undefined;
+      const publicIds = anonymous && !anonymous.truncated ? new Set(anonymous.items.map(identity)) : undefined;
+      const filters = catalogFilters(publicIds, /\/latest\/?$/.test(op.path)).filter(
+        (f) => queryParameter(op, f.param) || queryParameter(op, f.param.split('.')[0]),
       );
-      for (const s of choices) cases.push({ lookup: 'sort', params: [['sort', s]], want: items });
+      const complements = complementCases(filters, items).map((c) => ({ lookup: 'complement', ...c }));
+      const cases = [...filterCases(filters, items, depth), ...complements, ...sortCases(op)];
+      const where = pointer(op, 'parameters');
       for (const c of cases) {
         rec.tally('catalogue', c.lookup);
         const got = await readAll(ctx, rec, op, c.params, budget);
         if (!got?.last) continue;
-        const name = `query case [catalogue ${c.lookup}] ${c.params.map(([k, v]) => `${k}=${v}`).join('&')}`;
+        const asked = (ps: [string, string][]) => ps.map(([k, v]) => `${k}=${v}`).join('&');
+        const name = `query case [catalogue ${c.lookup}] ${asked(c.params)}${c.other ? ` | ${asked(c.other.params)}` : ''}`;
+        if (c.other) {
+          const rest = await readAll(ctx, rec, op, c.other.params, budget);
+          if (rest?.last)
+            rec.record(
+              'filter_complete',
+              complementProblems(name, items, { ...c, other: c.other }, got, rest, where),
+              rest.last,
+            );
+          continue;
+        }
+        const want = items.filter((i) => c.judge(i) === true);
+        const either = items.filter((i) => c.judge(i) === undefined);
         rec.record(
           c.lookup === 'sort' ? 'list_complete' : 'filter_complete',
-          setProblems(name, c.want, got, where),
+          setProblems(name, want, either, got, where),
           got.last,
         );
         if (c.lookup === 'sort') {
@@ -151,24 +106,86 @@ export function catalogDepthCase(op: Operation): Case | undefined {
   };
 }
 
-function setProblems(name: string, want: Obj[], got: Walked, where: string): Problem[] {
+/** Whether a judgement separates the listing: some item surely in the answer, some surely not. */
+const separates = (items: Obj[], judge: (i: Obj) => Tri) =>
+  items.some((i) => judge(i) === true) && items.some((i) => judge(i) === false);
+
+/** Per filter name: single values, two values OR-ed; then two names AND-ed (the first value of each). */
+function filterCases(filters: CatalogFilter[], items: Obj[], depth: QueryDepth): DepthCase[] {
+  const cases: DepthCase[] = [];
+  const picks: { f: CatalogFilter; v: string }[] = [];
+  for (const f of filters) {
+    const values = f.values(items).filter((v) => separates(items, (i) => f.matches(i, v)));
+    for (const v of values.slice(0, SINGLES[depth]))
+      cases.push({ lookup: f.param, params: [[f.param, v]], judge: (i) => f.matches(i, v) });
+    if (values.length) picks.push({ f, v: values[0] });
+    const pair = values.filter((v) => f.pairable?.(v) ?? true).slice(0, 2);
+    if (pair.length < 2) continue;
+    const [v, w] = f.orPair?.(pair[0], pair[1]) ?? pair;
+    const judge = (i: Obj) => triOr(f.matches(i, v), f.matches(i, w));
+    if (separates(items, judge))
+      cases.push({
+        lookup: 'or',
+        params: [
+          [f.param, v],
+          [f.param, w],
+        ],
+        judge,
+      });
+  }
+  // quick: each name with the next; normal: with the next two; full: every pair
+  const reach = depth === 'quick' ? 1 : depth === 'normal' ? 2 : picks.length;
+  for (let a = 0; a < picks.length; a++)
+    for (let b = a + 1; b < picks.length && b <= a + reach; b++) {
+      const [x, y] = [picks[a], picks[b]];
+      const judge = (i: Obj) => triAnd(x.f.matches(i, x.v), y.f.matches(i, y.v));
+      // the second name must leave out some item the first lets in
+      if (
+        items.some((i) => judge(i) === true) &&
+        items.some((i) => x.f.matches(i, x.v) && y.f.matches(i, y.v) === false)
+      )
+        cases.push({
+          lookup: 'and',
+          params: [
+            [x.f.param, x.v],
+            [y.f.param, y.v],
+          ],
+          judge,
+        });
+    }
+  return cases;
+}
+
+/** Every `sort` choice of the contract: the same records as the listing, in the documented order. */
+function sortCases(op: Operation): DepthCase[] {
+  const choices = ((queryParameter(op, 'sort')?.schema as { enum?: unknown[] } | undefined)?.enum ?? []).map(String);
+  return choices.map((s) => ({ lookup: 'sort', params: [['sort', s]], judge: () => true }));
+}
+
+function setProblems(name: string, want: Obj[], either: Obj[], got: Walked, where: string): Problem[] {
   const w = want.map(identity);
   const h = got.items.map(identity);
-  const ws = new Set(w);
+  const ok = new Set([...w, ...either.map(identity)]);
   const hs = new Set(h);
-  const extra = h.filter((p) => !ws.has(p));
+  const extra = h.filter((p) => !ok.has(p));
   const missing = w.filter((p) => !hs.has(p));
-  if (!extra.length && !missing.length && got.total === w.length) return [];
+  const total = either.length ? got.total === h.length : got.total === w.length;
+  if (!extra.length && !missing.length && total) return [];
   const list = (ids: string[]) =>
     `[${ids.slice(0, 12).join(', ')}${ids.length > 12 ? `, … ${ids.length - 12} more` : ''}]`;
+  const open = either.length
+    ? `, and any of ${either.length} items that do not show what it reads (pks ${list(either.map(identity).sort(byNumber))})`
+    : '';
   return [
     {
-      expected: `${name}: X-Resource-Range total ${w.length}, pks ${list([...w].sort())}`,
-      actual: `${extra.length ? `extra pks ${list(extra)}; ` : ''}${missing.length ? `missing pks ${list(missing)}; ` : ''}total ${got.total}`,
+      expected: `${name}: X-Resource-Range total ${either.length ? `${w.length}–${w.length + either.length}` : w.length}, pks ${list([...w].sort(byNumber))}${open}`,
+      actual: `${extra.length ? `extra pks ${list(extra)}; ` : ''}${missing.length ? `missing pks ${list(missing)}; ` : ''}total ${got.total}, pks ${list([...h].sort(byNumber))}`,
       contractPath: where,
     },
   ];
 }
+
+const byNumber = (a: string, b: string) => Number(a) - Number(b) || (a < b ? -1 : a > b ? 1 : 0);
 
 function orderProblems(
   name: string,
@@ -208,7 +225,7 @@ interface Walked {
   items: unknown[];
   total: number;
   truncated: boolean;
-  last?: Exchange;
+  last?: CheckedExchange;
 }
 
 async function readAll(
@@ -217,18 +234,15 @@ async function readAll(
   op: Operation,
   params: [string, string][],
   budget: number,
+  anonymous = false,
 ): Promise<Walked | undefined> {
   const items: unknown[] = [];
-  let last: Exchange | undefined;
+  let last: CheckedExchange | undefined;
   for (let page = 1; ; page++) {
-    const got = await firstPage(
-      ctx,
-      rec,
-      op,
-      new URLSearchParams([...params, ['page', String(page)], ['page_size', String(PAGE)]]).toString(),
-      EXPAND,
-      false,
-    );
+    const query = new URLSearchParams([...params, ['page', String(page)], ['page_size', String(PAGE)]]).toString();
+    const got = anonymous
+      ? await anonymousPage(ctx, rec, op, query)
+      : await firstPage(ctx, rec, op, query, EXPAND, false);
     if (!got) return undefined;
     last = got.x;
     const total = parseRange(got.x.response.headers['x-resource-range'])?.total ?? items.length + got.items.length;
@@ -236,4 +250,17 @@ async function readAll(
     if (items.length >= total || !got.items.length) return { items, total, truncated: false, last };
     if (items.length >= budget) return { items, total, truncated: true, last };
   }
+}
+
+/** A page as an anonymous caller sees it (undefined unless a 200 list). */
+async function anonymousPage(ctx: RunContext, rec: CaseRecorder, op: Operation, query: string) {
+  const x = await call(
+    ctx,
+    rec,
+    op.api,
+    { method: 'GET', path: `${op.path}?${query}`, op, headers: EXPAND, as: 'anonymous' },
+    { schema: false },
+  );
+  const items = x.response.status === 200 ? listItems(listShape(op)!, x.response.json) : undefined;
+  return items && { x, items };
 }

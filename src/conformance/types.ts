@@ -33,8 +33,6 @@ export interface CheckedExchange {
   /** the contract operation the request was meant for */
   op?: Operation;
 }
-/** The old name, kept only for catalog-depth.ts (another branch edits it); remove once that file says CheckedExchange. */
-export type Exchange = CheckedExchange;
 
 /** What a check found wrong, before the runner adds where it happened. */
 export interface Problem {

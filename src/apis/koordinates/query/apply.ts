@@ -201,7 +201,7 @@ const strAsc = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const COMPARATORS: Record<KoordinatesSort | 'relevance', (a: Keyed, b: Keyed) => number> = {
   name: (a, b) => strAsc(a.d.nameKey, b.d.nameKey) || byId(a, b),
   '-name': (a, b) => strAsc(b.d.nameKey, a.d.nameKey) || byId(a, b),
-  // The help page's words: `created_at` is new→old, `-created_at` old→new (facts A.4); updated_at alike.
+  // The help page's words: `created_at` is new→old, `-created_at` old→new (the contract's `sort`); updated_at alike.
   created_at: (a, b) => b.d.createdMs - a.d.createdMs || byId(a, b),
   '-created_at': (a, b) => a.d.createdMs - b.d.createdMs || byId(a, b),
   updated_at: (a, b) => b.d.updatedMs - a.d.updatedMs || byId(a, b),

@@ -1,5 +1,5 @@
 /**
- * Renders stored catalogue records into the response shapes of facts A.7 with absolute URLs.
+ * Renders stored catalogue records into the response shapes of contracts/koordinates-catalog.yaml with absolute URLs.
  * Pure: no HTTP framework, no store (lookups come in through {@link KoordinatesRefs}).
  *
  * Shapes (contracts/koordinates-catalog.yaml):
