@@ -10,7 +10,7 @@
  *
  * Every instance has its own store, clock, settings and request log: two instances in one process share nothing.
  */
-import { startGeostub as startServer, VERSION, type ServerStartOptions, type RunningGeostub } from './server/start.js';
+import { startServer, VERSION, type ServerStartOptions, type RunningGeostub } from './server/start.js';
 import {
   parseSettings,
   settingsView,

@@ -120,6 +120,24 @@ describe('architecture', () => {
     expect(cycles).toEqual([]);
   });
 
+  it('no exported name is declared in two modules of src/: one name, one thing', async () => {
+    // `export { x } from` re-exports the same binding and is not a declaration; overloads repeat a name in one file.
+    // The one exception: src/index.ts declares `runConformance` as the door that loads conformance/runner.ts's on
+    // first use, so both public entries (geostub and geostub/conformance) keep the name.
+    const DOORS = new Map([['runConformance', ['src/conformance/runner.ts', 'src/index.ts']]]);
+    const declared =
+      /^export\s+(?:declare\s+)?(?:async\s+)?(?:abstract\s+)?(?:function\*?|const|let|var|class|interface|type|enum)\s+([A-Za-z_$][\w$]*)/gm;
+    const where = new Map<string, Set<string>>();
+    for (const f of await files('src'))
+      for (const m of (await readFile(f, 'utf8')).matchAll(declared))
+        where.set(m[1], (where.get(m[1]) ?? new Set()).add(f));
+    const twice = [...where]
+      .filter(([name, fs]) => fs.size > 1 && String([...fs].sort()) !== String(DOORS.get(name)))
+      .map(([name, fs]) => `${name}: ${[...fs].sort().join(', ')}`)
+      .sort();
+    expect(twice).toEqual([]);
+  });
+
   it('outside src/store, src/, bin/ and scripts/ reach the store only through its entry, src/store/index.ts', async () => {
     // the store's own tests (test/store-*.test.ts, test/journal.test.ts) may test its parts directly
     const offenders: string[] = [];

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { runConformance } from '../src/conformance/runner.js';
 import { FAULTS } from '../src/server/faults/index.js';
 import { QUERY_FAULTS } from '../src/server/faults/query.js';
-import { startGeostub } from '../src/server/start.js';
+import { startServer } from '../src/server/start.js';
 import { startTestServer } from './helpers/server.js';
 
 const CREDENTIALS = { user: { name: 'admin', password: 'admin' }, key: 'geostub0koordinates0api0key00001' };
@@ -114,7 +114,7 @@ describe('planted faults', () => {
   });
 
   it('an unknown fault name is refused, listing the known ones', async () => {
-    await expect(startGeostub({ port: 0, inMemory: true, faults: ['no-such-fault'] })).rejects.toThrow(
+    await expect(startServer({ port: 0, inMemory: true, faults: ['no-such-fault'] })).rejects.toThrow(
       /unknown fault "no-such-fault"; the faults are: envelope-key-renamed, /,
     );
   });

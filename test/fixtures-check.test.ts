@@ -8,7 +8,7 @@ import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { startGeostub } from '../src/server/start.js';
+import { startServer } from '../src/server/start.js';
 import { launch } from '../src/cli/serve.js';
 import { fastServeArgs } from '../src/cli/serve-options.js';
 import { loadContracts } from '../src/contracts/load.js';
@@ -74,7 +74,7 @@ describe('fixtures checked on load', () => {
       (g.collections.keywords as unknown[])[3] = 'not a record';
       k.collections.kx_licenses[0].title = ['a list'];
     });
-    const err = await startGeostub({ port: 0, inMemory: true, fixtures: dir }).then(
+    const err = await startServer({ port: 0, inMemory: true, fixtures: dir }).then(
       (g) => (void g.close(), undefined),
       (e: unknown) => e,
     );
@@ -118,7 +118,7 @@ describe('fixtures checked on load', () => {
       g.collections.tokens = [];
       g.collections.widgets = [{ id: 1 }];
     });
-    const g = await startGeostub({ port: 0, inMemory: true, fixtures: dir });
+    const g = await startServer({ port: 0, inMemory: true, fixtures: dir });
     try {
       expect(g.warnings).toEqual([
         expect.stringMatching(/^geonode\.json: collection "widgets" is not one geostub knows/),
@@ -134,7 +134,7 @@ describe('fixtures checked on load', () => {
     const withToken = await fixtures((g) => {
       for (const u of g.collections.users) delete u.password;
     });
-    const g2 = await startGeostub({ port: 0, inMemory: true, fixtures: withToken });
+    const g2 = await startServer({ port: 0, inMemory: true, fixtures: withToken });
     expect(g2.warnings).toEqual([]);
     await g2.close();
   });

@@ -12,7 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { derInteger, derOid, derTime, selfSignedCertificate } from '../src/server/tls.js';
 import { launch } from '../src/cli/serve.js';
 import { fastServeArgs, type ServeArgs } from '../src/cli/serve-options.js';
-import { startGeostub, type RunningGeostub } from '../src/server/start.js';
+import { startServer, type RunningGeostub } from '../src/server/start.js';
 import { DATA, KEYED, parseLinks } from './helpers/koordinates.js';
 
 const started: RunningGeostub[] = [];
@@ -84,9 +84,9 @@ describe('the self-signed certificate', () => {
 });
 
 describe('serving https', () => {
-  it('startGeostub({ tls }) answers the catalogue over https with https links, and serves its certificate', async () => {
+  it('startServer({ tls }) answers the catalogue over https with https links, and serves its certificate', async () => {
     const pair = selfSignedCertificate();
-    const running = await startGeostub({ port: 0, inMemory: true, tls: pair });
+    const running = await startServer({ port: 0, inMemory: true, tls: pair });
     started.push(running);
     expect(running.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
     const res = await getTls(`${running.url}${DATA}?page_size=2&kind=vector`, pair.cert, KEYED);

@@ -227,8 +227,8 @@ describe('closing', () => {
     { timeout: 60_000 },
     async () => {
       const script = `
-      import { startGeostub } from ${JSON.stringify(`${process.cwd()}/src/server/start.ts`)};
-      const s = await startGeostub({ port: 0, inMemory: true, jobDuration: 600000 });
+      import { startServer } from ${JSON.stringify(`${process.cwd()}/src/server/start.ts`)};
+      const s = await startServer({ port: 0, inMemory: true, jobDuration: 600000 });
       const auth = { Authorization: 'Basic ' + Buffer.from('admin:admin').toString('base64') };
       await fetch(s.url + '/api/v2/management/commands/ping_mngmt_commands_http/', { method: 'POST', headers: auth });
       const r = await fetch(s.url + '/api/v2/resources/create/dataset/', { method: 'POST', headers: auth });

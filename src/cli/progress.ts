@@ -4,7 +4,7 @@
  * lasting lines are written, so logs stay clean.
  */
 
-export interface Progress {
+export interface ProgressDisplay {
   /** what is going on now (redrawn in place on a terminal) */
   status(text: string): void;
   /** a line that stays */
@@ -18,7 +18,7 @@ const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '
 export function progress(
   print: (line: string) => void = console.log,
   stream: NodeJS.WriteStream = process.stderr,
-): Progress {
+): ProgressDisplay {
   const live = !!stream.isTTY && !process.env.CI;
   const started = Date.now();
   let text = '';

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { ServeArgs } from './serve-options.js';
 import { SERVE_OPTIONS } from './serve-options.js';
 import { faultUsage, unknownFaults } from '../server/faults/index.js';
+import { FIXTURE_FILES } from '../fixtures/files.js';
 import {
   fileWords,
   givenText,
@@ -20,8 +21,6 @@ import {
 
 /** A size express's body parser reads: bytes, or a number with kb, mb, gb, tb or pb. */
 const SIZE = /^\d+(\.\d+)? *(b|kb|mb|gb|tb|pb)?$/i;
-
-export const FIXTURE_FILES = ['geonode.json', 'koordinates.json'] as const;
 
 /** A fixtures folder holds geonode.json and koordinates.json (what `geostub seed` and `geostub record` write). */
 export async function checkFixturesFolder(flag: string, path: string): Promise<void> {

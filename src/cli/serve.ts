@@ -1,5 +1,5 @@
 /** `geostub serve`: start the mock and say where it is. */
-import { startGeostub, VERSION, type RunningGeostub } from '../server/start.js';
+import { startServer, VERSION, type RunningGeostub } from '../server/start.js';
 import type { ServeArgs } from './serve-options.js';
 import { readTlsFiles, selfSignedCertificate, type TlsMaterial } from '../server/tls.js';
 import { parseErrorRate, parseLatency, readResilienceConfig } from '../server/resilience-config.js';
@@ -68,7 +68,7 @@ export async function launch(
   const corsOrigins = (args['cors-origin'] ?? []).map((o) => normaliseOrigin(o, '--cors-origin'));
   if (corsOrigins.length && !args.cors)
     throw new Error('--cors-origin goes with CORS on: drop --no-cors (or the --cors-origin)');
-  const running = await startGeostub({
+  const running = await startServer({
     tls,
     port: args.port,
     host: args.host,
@@ -180,7 +180,7 @@ export async function launch(
  * long-lived mock pays for in garbage headroom. Once the store is loaded (a phase that wants the default, fewer
  * collections while it allocates), the CLI server lets the heap grow by 50% instead: more frequent collections for
  * less resident memory, which matters most when large collections are held in memory rather than on disk. Only the
- * CLI does this: `startGeostub` runs in its caller's process, whose settings are the caller's.
+ * CLI does this: `startServer` runs in its caller's process, whose settings are the caller's.
  */
 const HEAP_GROWTH_FLAG = '--heap-growing-percent=50';
 

@@ -9,8 +9,9 @@
  * licence, dates and status the filter is checked against. `geotag` is not checked: no item shows its geotags.
  */
 import { normaliseTag } from '../apis/koordinates/query/parse.js';
+import type { Obj } from '../core/types.js';
 
-export type Obj = Record<string, unknown>;
+export type { Obj };
 /** true / false, or undefined: the listing does not show what the filter reads */
 export type Tri = boolean | undefined;
 

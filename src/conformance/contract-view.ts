@@ -24,13 +24,14 @@ export function documentedResponse(op: Operation, status: number): DocumentedRes
   return key ? { key, node: resolveRef<JsonObject>(op.contract.doc, r[key]) } : undefined;
 }
 
-export function documentedStatuses(op: Operation): string[] {
+/** The keys of the operation's `responses` as written: status codes, ranges such as `4XX`, and `default`. */
+export function documentedResponseKeys(op: Operation): string[] {
   return Object.keys(op.responses);
 }
 
 /** The documented success status (the lowest 2xx), 200 when the contract lists none. */
 export function successStatus(op: Operation): number {
-  const codes = documentedStatuses(op)
+  const codes = documentedResponseKeys(op)
     .filter((c) => /^2\d\d$/.test(c))
     .map(Number)
     .sort((a, b) => a - b);

@@ -6,14 +6,14 @@ import { METHODS, type Method, type Operation } from '../contracts/route-table.j
 import type { Case, RunContext } from './context.js';
 import { pathParameterNames, requiresAuth } from './contract-view.js';
 import { expandPath, missingValue } from './params.js';
-import { NOT_IDS, SOURCES } from './samples.js';
+import { NOT_IDS, PARAM_SOURCES } from './samples.js';
 
 import type { CaseRecorder } from './recorder.js';
 import { shorten } from './recorder.js';
 import type { ApiName } from './types.js';
 
 /** The constant a path parameter that is not an id takes (samples.ts). */
-const constantOf = (name: string) => String((SOURCES['*'][name] as { value?: string } | undefined)?.value ?? 'x');
+const constantOf = (name: string) => String((PARAM_SOURCES['*'][name] as { value?: string } | undefined)?.value ?? 'x');
 
 const PROBE_ORDER: Method[] = ['put', 'patch', 'post', 'delete'];
 

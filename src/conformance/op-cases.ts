@@ -7,7 +7,7 @@ import { type Operation } from '../contracts/route-table.js';
 import { call, type Case } from './context.js';
 import {
   documentedResponse,
-  documentedStatuses,
+  documentedResponseKeys,
   listShape,
   pathParameterNames,
   pointer,
@@ -61,7 +61,7 @@ export function requestCase(op: Operation): Case {
 /** Anonymous on an operation whose security needs credentials: the documented 401 or 403. */
 export function anonymousCase(op: Operation): Case | undefined {
   if (!requiresAuth(op)) return undefined;
-  const refusals: string[] = documentedStatuses(op).filter((s) => s === '401' || s === '403');
+  const refusals: string[] = documentedResponseKeys(op).filter((s) => s === '401' || s === '403');
   if (!refusals.length) return undefined;
   return {
     id: `${opKey(op)} · anonymous`,
@@ -187,7 +187,7 @@ export function invalidParameter(op: Operation): { name: string; value: string }
 /** An invalid parameter: a documented 4xx with its documented body. */
 export function invalidParamCase(op: Operation): Case | undefined {
   const spoiled = invalidParameter(op);
-  const errors = documentedStatuses(op).filter((s) => /^4\d\d$/.test(s) && s !== '401' && s !== '403');
+  const errors = documentedResponseKeys(op).filter((s) => /^4\d\d$/.test(s) && s !== '401' && s !== '403');
   if (!spoiled || !errors.length) return undefined;
   return {
     id: `${opKey(op)} · invalid parameter ${spoiled.name}`,

@@ -3,6 +3,7 @@
  * `conformOptionsFrom` turns parsed arguments into ConformOptions or a usage error (exit 2). No heavy imports.
  */
 import type { ApiName, ConformOptions } from './types.js';
+import { UsageError } from '../cli/usage.js';
 
 export const CONFORM_OPTIONS = {
   target: {
@@ -86,7 +87,8 @@ export interface ReportTarget {
   file: string;
 }
 
-export class UsageError extends Error {}
+/** The CLI's one kind of command-line mistake (exit 2), so `geostub conform` and the other commands share it. */
+export { UsageError } from '../cli/usage.js';
 
 export function conformOptionsFrom(args: ConformArgs): { options: ConformOptions; reports: ReportTarget[] } {
   const target = args.target ?? '';

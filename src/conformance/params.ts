@@ -6,7 +6,7 @@ import type { Operation } from '../contracts/route-table.js';
 import type { HttpClient } from './http.js';
 import type { ApiName } from './types.js';
 import { listItems, listShape, pathParameterNames, queryParameter } from './contract-view.js';
-import { LOOKUP_PAGE_SIZE, MISSING_IDS, NOT_IDS, SOURCES, type ParamSource } from './samples.js';
+import { LOOKUP_PAGE_SIZE, MISSING_IDS, NOT_IDS, PARAM_SOURCES, type ParamSource } from './samples.js';
 
 export type Resolved = { ok: true; params: Record<string, string> } | { ok: false; reason: string };
 
@@ -38,7 +38,7 @@ export class ParamResolver {
   async resolve(op: Operation): Promise<Resolved> {
     const params: Record<string, string> = {};
     for (const name of pathParameterNames(op.path)) {
-      const source = SOURCES[op.path]?.[name] ?? SOURCES['*'][name] ?? this.defaultSource(op, name, params);
+      const source = PARAM_SOURCES[op.path]?.[name] ?? PARAM_SOURCES['*'][name] ?? this.defaultSource(op, name, params);
       if (typeof source === 'string') return { ok: false, reason: source };
       const value = await this.valueOf(op.api, source, name, params);
       if (typeof value !== 'string') return { ok: false, reason: value.reason };
@@ -58,9 +58,9 @@ export class ParamResolver {
       const found = await this.resolve(op);
       if (!found.ok) return found;
       Object.assign(params, found.params);
-    } else for (const n of before) params[n] = String((SOURCES['*'][n] as { value?: string })?.value ?? 'x');
+    } else for (const n of before) params[n] = String((PARAM_SOURCES['*'][n] as { value?: string })?.value ?? 'x');
     for (const n of names.slice(names.indexOf(last) + 1))
-      params[n] = String((SOURCES['*'][n] as { value?: string })?.value ?? 'x');
+      params[n] = String((PARAM_SOURCES['*'][n] as { value?: string })?.value ?? 'x');
     params[last] = missingValue(op, last);
     return { ok: true, params, replaced: last };
   }

@@ -11,6 +11,9 @@ import {
   type FieldSpec,
   type Where,
 } from '../query/dynamic-rest/index.js';
+import type { Obj } from '../core/types.js';
+
+export type { Obj };
 
 export const QUERY_DEPTHS = ['quick', 'normal', 'full'] as const;
 export type QueryDepth = (typeof QUERY_DEPTHS)[number];
@@ -36,8 +39,6 @@ export interface QueryCase {
   lookup: string;
   params: [string, string][];
 }
-
-export type Obj = Record<string, unknown>;
 
 export const at = (o: unknown, path: string[]): unknown[] => {
   let cur: unknown[] = [o];

@@ -3,7 +3,7 @@
  * runner never sees the target's store: it reads a list the contract documents and takes an id from it.
  *
  * Resolution order for `{param}` of a path template:
- *   1. SOURCES[`<template>`][param], then SOURCES[`*`][param]  (a constant, or a list to read);
+ *   1. PARAM_SOURCES[`<template>`][param], then PARAM_SOURCES[`*`][param]  (a constant, or a list to read);
  *   2. the list at the path prefix before `{param}` (`/api/v2/maps/{id}/datasets/` → `/api/v2/maps/`), taking the
  *      item's `param` field, else `pk`, else `id` (a list of strings gives the string itself).
  */
@@ -44,7 +44,7 @@ const koordinatesRef = (field: string): ParamSource => ({
   headers: { Expand: 'list' },
 });
 
-export const SOURCES: Record<string, Record<string, ParamSource>> = {
+export const PARAM_SOURCES: Record<string, Record<string, ParamSource>> = {
   '*': {
     field_name: { value: 'keywords' },
     resource_type: { value: 'dataset' },

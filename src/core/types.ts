@@ -4,6 +4,9 @@ import type { Operation } from '../contracts/route-table.js';
 import type { ContractValidators } from '../contracts/validators.js';
 import type { Store, StoredRecord } from '../store/index.js';
 
+/** A JSON object read loosely, field by field: a parsed body, a stored record, an item of an answer. */
+export type Obj = Record<string, unknown>;
+
 export interface BehaviourRequest {
   op: Operation;
   method: string; // upper case

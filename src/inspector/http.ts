@@ -26,7 +26,7 @@ export interface CallAnswer {
 }
 
 /** Call geostub; the catalogue (its own key scheme) is called without credentials. */
-export async function call(method: string, url: string, body?: unknown): Promise<CallAnswer> {
+export async function callGeostub(method: string, url: string, body?: unknown): Promise<CallAnswer> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (bearer && !url.startsWith('/services/')) headers.Authorization = `Bearer ${bearer}`;
   if (body !== undefined) headers['Content-Type'] = 'application/json';

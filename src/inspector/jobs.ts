@@ -1,6 +1,6 @@
 /** Jobs in flight (and those that ended) with their states, and the virtual clock's controls. */
 import type { JobRow } from '../server/inspector.js'; // a type only: erased in the browser build
-import { byId, call, debounce, el, fill, timeOf } from './http.js';
+import { byId, callGeostub, debounce, el, fill, timeOf } from './http.js';
 
 let stepMs = 0;
 
@@ -10,7 +10,10 @@ function badge(j: JobRow): HTMLElement {
 }
 
 export async function refreshJobs(): Promise<void> {
-  const [clock, jobs] = await Promise.all([call('GET', '/__geostub/clock'), call('GET', '/__geostub/inspector/jobs')]);
+  const [clock, jobs] = await Promise.all([
+    callGeostub('GET', '/__geostub/clock'),
+    callGeostub('GET', '/__geostub/inspector/jobs'),
+  ]);
   if (clock.status === 200) {
     byId('clock-now').textContent = timeOf(clock.json.now);
     byId('clock-ahead').textContent =
@@ -42,7 +45,7 @@ export async function refreshJobs(): Promise<void> {
 async function act(label: string, method: string, url: string, body?: unknown): Promise<void> {
   const status = byId('jobs-status');
   status.textContent = `${label}…`;
-  const answer = await call(method, url, body);
+  const answer = await callGeostub(method, url, body);
   status.textContent =
     answer.status === 200
       ? `${label}: ${answer.json.ran ?? answer.json.settled ?? 0} step(s) ran`

@@ -1,6 +1,6 @@
 /** The live request log: server-sent events from `/__geostub/inspector/events`, and one exchange in full. */
 import type { Exchange } from '../server/request-log.js';
-import { bearerToken, byId, call, el, fill, pretty, statusClass, timeOf } from './http.js';
+import { bearerToken, byId, callGeostub, el, fill, pretty, statusClass, timeOf } from './http.js';
 
 /** What the live log's event stream carries of an exchange (the server's type; erased when compiled). */
 type Summary = Pick<Exchange, 'id' | 'at' | 'method' | 'url' | 'status' | 'ms' | 'user' | 'error' | 'violations'>;
@@ -53,7 +53,7 @@ async function show(id: number): Promise<void> {
   for (const tr of byId('log').querySelectorAll('tr.chosen')) tr.classList.remove('chosen');
   byId('log').querySelector(`tr[data-id="${id}"]`)?.classList.add('chosen');
   const detail = byId('log-detail');
-  const answer = await call('GET', `/__geostub/inspector/exchanges/${id}`);
+  const answer = await callGeostub('GET', `/__geostub/inspector/exchanges/${id}`);
   if (chosen !== id) return;
   if (answer.status !== 200) {
     fill(detail, [el('span', { class: 'mute' }, `exchange #${id} is no longer kept (${answer.status})`)]);

@@ -1,12 +1,12 @@
 /** The inspector page's entry point: who is signed in, then each panel. */
-import { byId, call, setBearer } from './http.js';
+import { byId, callGeostub, setBearer } from './http.js';
 import { initJobs } from './jobs.js';
 import { initLog } from './log.js';
 import { initRecords } from './records.js';
 import { initSettings } from './settings.js';
 
 async function start(): Promise<void> {
-  const session = await call('GET', '/__geostub/inspector/session');
+  const session = await callGeostub('GET', '/__geostub/inspector/session');
   const who = byId('who');
   if (session.status !== 200) {
     who.textContent = 'not signed in as a superuser';

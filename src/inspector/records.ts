@@ -1,5 +1,5 @@
 /** Collections and their counts, the reset button, and a record browser that sends the API the user's query. */
-import { byId, call, debounce, el, fill, statusClass } from './http.js';
+import { byId, callGeostub, debounce, el, fill, statusClass } from './http.js';
 
 const KOORDINATES_LISTS = ['/services/api/v1/data/', '/services/api/v1/data/latest/'];
 const ENVELOPE = ['links', 'total', 'page', 'page_size'];
@@ -26,7 +26,7 @@ const COLUMNS = [
 ];
 
 export async function refreshCounts(): Promise<void> {
-  const health = await call('GET', '/__geostub/health');
+  const health = await callGeostub('GET', '/__geostub/health');
   if (health.status !== 200) return;
   const counts = health.json.collections as Record<string, number>;
   const profile = (health.json.profile as { geonode?: number } | undefined)?.geonode;
@@ -41,7 +41,7 @@ export async function refreshCounts(): Promise<void> {
 
 async function loadEndpoints(): Promise<void> {
   const select = byId<HTMLSelectElement>('browse-endpoint');
-  const root = await call('GET', '/api/v2/');
+  const root = await callGeostub('GET', '/api/v2/');
   const geonode =
     root.status === 200 ? Object.keys(root.json as object).map((p) => `/api/v2/${p}/`) : ['/api/v2/resources/'];
   const group = (label: string, paths: string[]) =>
@@ -90,7 +90,7 @@ function specFor(path: string): Promise<Spec | undefined> {
   if (!specs.has(url))
     specs.set(
       url,
-      call('GET', url).then((a) => (a.status === 200 ? (a.json as Spec) : undefined)),
+      callGeostub('GET', url).then((a) => (a.status === 200 ? (a.json as Spec) : undefined)),
     );
   return specs.get(url) as Promise<Spec | undefined>;
 }
@@ -126,7 +126,7 @@ async function browse(): Promise<void> {
   const url = query ? `${path}?${query}` : path;
   const status = byId('browse-status');
   status.textContent = `GET ${url} …`;
-  const answer = await call('GET', url);
+  const answer = await callGeostub('GET', url);
   byId('browse-raw').textContent = answer.json === undefined ? answer.text : JSON.stringify(answer.json, null, 2);
   const { items, note } = answer.status < 300 ? itemsOf(answer.json) : { items: [], note: '' };
   const range = answer.headers.get('X-Resource-Range');
@@ -152,7 +152,7 @@ async function reset(): Promise<void> {
   if (!window.confirm('Restore the seed fixtures? Every change made since is lost.')) return;
   const status = byId('reset-status');
   status.textContent = 'resetting…';
-  const answer = await call('POST', '/__geostub/reset');
+  const answer = await callGeostub('POST', '/__geostub/reset');
   status.textContent =
     answer.status === 200
       ? `data reset to the seed fixtures at ${new Date().toLocaleTimeString()}`

@@ -1,5 +1,5 @@
 /** The latency / error-rate / fault switches, read from and written to `GET|PATCH /__geostub/settings`. */
-import { byId, call, el, fill } from './http.js';
+import { byId, callGeostub, el, fill } from './http.js';
 
 interface Settings {
   latency: { min: number; max: number } | null;
@@ -34,8 +34,8 @@ function show(s: Settings): void {
 
 async function load(): Promise<void> {
   const [settings, faults] = await Promise.all([
-    call('GET', '/__geostub/settings'),
-    call('GET', '/__geostub/inspector/faults'),
+    callGeostub('GET', '/__geostub/settings'),
+    callGeostub('GET', '/__geostub/inspector/faults'),
   ]);
   if (settings.status !== 200) {
     byId('settings-status').textContent = `settings unavailable (${settings.status})`;
@@ -65,7 +65,7 @@ async function load(): Promise<void> {
 
 async function apply(patch: Record<string, unknown>): Promise<void> {
   const status = byId('settings-status');
-  const answer = await call('PATCH', '/__geostub/settings', patch);
+  const answer = await callGeostub('PATCH', '/__geostub/settings', patch);
   if (answer.status === 200) {
     show(answer.json as Settings);
     status.textContent = `applied at ${new Date().toLocaleTimeString()}`;

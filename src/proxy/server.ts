@@ -28,7 +28,7 @@ import { sameSecret } from '../core/secret.js';
 import { adminRuleFor, checkAdminToken } from '../server/admin-access.js';
 import type { AdminRule } from '../server/admin-rules.js';
 import { checkAnswer, describeFinding, type Finding } from './check.js';
-import { HOP_BY_HOP, bodyText, flatten, readBody } from './wire.js';
+import { HOP_BY_HOP, bodyText, flatten, readBodyBytes } from './wire.js';
 
 export interface ProxyOptions {
   /** the live server: `https://demo.geonode.org` (a path prefix is kept) */
@@ -159,7 +159,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     }
     let body: Buffer;
     try {
-      body = await readBody(req, options.maxBodyBytes ?? 50 << 20);
+      body = await readBodyBytes(req, options.maxBodyBytes ?? 50 << 20);
     } catch (err) {
       return json(res, 413, { error: `geostub proxy: ${(err as Error).message}` });
     }

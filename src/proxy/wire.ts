@@ -24,7 +24,8 @@ export function flatten(h: IncomingHttpHeaders): Record<string, string> {
   return out;
 }
 
-export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+/** The whole body of an incoming request as bytes, refused past `limit` bytes. */
+export function readBodyBytes(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((ok, fail) => {
     const chunks: Buffer[] = [];
     let size = 0;

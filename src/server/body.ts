@@ -59,7 +59,7 @@ export function parseBody(raw: Buffer | undefined, contentType: string | undefin
 }
 
 /** Stage 2: the routed request's raw body, read by its content type or by its operation's body mode. */
-export function readBody(raw: Buffer | undefined, req: RoutedRequest): ParsedBody {
+export function parseRoutedBody(raw: Buffer | undefined, req: RoutedRequest): ParsedBody {
   if (!raw || raw.length === 0) return req.body;
   // a HEAD request has no operation of its own for a body mode (the mode is its method's, as sent)
   const mode = req.method !== 'HEAD' && req.op?.ext.body === 'form-or-json' ? 'form-or-json' : undefined;

@@ -18,7 +18,7 @@
 import { ApiError } from '../core/errors.js';
 import type { Env, Reply } from '../core/types.js';
 import type { Route } from '../contracts/route-table.js';
-import { readBody } from './body.js';
+import { parseRoutedBody } from './body.js';
 import type { ApiBinding } from '../core/binding.js';
 import { dispatch } from './dispatch.js';
 import { applyFaults } from './faults/apply.js';
@@ -54,7 +54,7 @@ export function requestPipeline(parts: PipelineParts): (incoming: IncomingReques
   return async (incoming) => {
     const req = routeRequest(incoming, routes, lookup); // 1
     try {
-      req.body = readBody(incoming.raw, req); // 2
+      req.body = parseRoutedBody(incoming.raw, req); // 2
       const reply = await resilient(req);
       return req.replyHeaders ? { ...reply, headers: { ...reply.headers, ...req.replyHeaders } } : reply; // 6
     } catch (err) {

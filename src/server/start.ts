@@ -35,7 +35,7 @@ import { adminRuleFor, checkAdminToken } from './admin-access.js';
 import type { AdminGate, AdminRule } from './admin-rules.js';
 import { normaliseOrigin } from './cors.js';
 
-/** What `startGeostub` / `createGeostubApp` take (the CLI's serve options; the programmatic API's `GeostubOptions`
+/** What `startServer` / `createGeostubApp` take (the CLI's serve options; the programmatic API's `GeostubOptions`
  *  in src/index.ts is built on it). */
 export interface ServerStartOptions extends ResilienceOptions {
   port?: number;
@@ -207,7 +207,7 @@ export async function createGeostubApp(options: ServerStartOptions = {}): Promis
   if (env.jobs.load().failed > 0) await store.persist(); // unfinished jobs resume; unusable ones end failed
   const exchanges = new ExchangeLog({ showSecrets: options.showSecrets });
   const admin: AdminGate = {
-    rule: 'guarded', // until the server listens (startGeostub) and the address is known
+    rule: 'guarded', // until the server listens (startServer) and the address is known
     token: checkAdminToken(options.adminToken, 'adminToken'),
     origins: new Set((options.corsOrigins ?? []).map((o) => normaliseOrigin(o, 'corsOrigins').toLowerCase())),
     access: geonodeInspectorAccess(store),
@@ -235,7 +235,8 @@ export async function createGeostubApp(options: ServerStartOptions = {}): Promis
   return { app, env, routes, store, contracts, exchanges, resilience, warnings, admin, streams };
 }
 
-export async function startGeostub(options: ServerStartOptions = {}): Promise<RunningGeostub> {
+/** Listen with the options `geostub serve` gives; the programmatic `startGeostub` (src/index.ts) wraps this. */
+export async function startServer(options: ServerStartOptions = {}): Promise<RunningGeostub> {
   const { app, env, store, routes, exchanges, resilience, warnings, admin, streams } = await createGeostubApp(options);
   const server = options.tls ? createHttps({ cert: options.tls.cert, key: options.tls.key }, app) : createHttp(app);
   answerClientErrors(server); // JSON 414/431/400 for requests node's parser refuses

@@ -18,12 +18,12 @@ import { basename, join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { CONTRACT_FILES, loadContract, PACKAGE_ROOT, type Contract } from '../contracts/load.js';
 import { allOperations, buildRouteTable } from '../contracts/route-table.js';
+import { FIXTURE_FILES } from '../fixtures/files.js';
 import { forRelease, type GeonodeRelease } from '../contracts/release.js';
 import { ContractValidators } from '../contracts/validators.js';
 import { readFixtureFiles, type Store, type StoredRecord } from '../store/index.js';
 import { readCheckedFixtures, STORE_SPECS, type RunningGeostub } from './start.js';
 
-export const FIXTURE_FILES = ['geonode.json', 'koordinates.json'];
 export const CONTRACT_NAMES = Object.values(CONTRACT_FILES).map((f) => basename(f));
 
 export interface WatchOptions {
@@ -58,7 +58,7 @@ export interface MergeSummary {
 
 type Snapshot = Map<string, Map<string, string>>;
 
-async function hashFiles(dir: string, names: string[]): Promise<string> {
+async function hashFiles(dir: string, names: readonly string[]): Promise<string> {
   const h = createHash('sha256');
   for (const n of names) h.update(await readFile(join(dir, n)).catch(() => Buffer.from('(missing)'))).update('\0');
   return h.digest('hex');

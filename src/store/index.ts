@@ -6,7 +6,7 @@
  * (test/architecture.test.ts).
  */
 import { Database } from './database.js';
-import { writeCollectionsFile as writeFile } from './snapshot.js';
+import { writeLineLayout } from './snapshot.js';
 import type { Store } from './interface.js';
 import type { StoreOptions } from './options.js';
 
@@ -40,5 +40,5 @@ export function writeCollectionsFile(
   head: Record<string, unknown>,
   collections: Iterable<readonly [string, readonly unknown[]]>,
 ): Promise<number> {
-  return writeFile(file, head, collections);
+  return writeLineLayout(file, head, collections);
 }

@@ -15,7 +15,7 @@ import { access, stat } from 'node:fs/promises';
 import type { Adapter } from 'lowdb';
 import type { StoredRecord } from './collection.js';
 import type { LazySource, RecordCache } from './record-cache.js';
-import { readCollectionsFile, SnapshotFormatError, writeCollectionsFile } from './snapshot.js';
+import { readCollectionsFile, SnapshotFormatError, writeLineLayout } from './snapshot.js';
 import { readIndexedSnapshot, type IndexedSnapshot, type IndexPlan } from './snapshot-index.js';
 
 /** What `db.data` holds: the head fields (`version`, `journal`) and every collection's records. */
@@ -65,7 +65,7 @@ export class SnapshotAdapter implements Adapter<SnapshotData> {
     const lists = Object.entries(data.collections).map(([name, records]) => [name, records.slice()] as const);
     const { placed } = this;
     this.placed = undefined;
-    this.bytes = await writeCollectionsFile(this.file, { ...data.head }, lists, this.plan(), placed);
+    this.bytes = await writeLineLayout(this.file, { ...data.head }, lists, this.plan(), placed);
   }
 }
 

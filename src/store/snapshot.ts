@@ -27,7 +27,7 @@ import { forEachLine } from './lines.js';
 import { plainRecord, storedJson } from './lazy.js';
 import { LayoutRecorder, writeIndex, type IndexPlan } from './snapshot-index.js';
 
-export type Rec = Record<string, unknown>;
+type Rec = Record<string, unknown>;
 
 export interface CollectionsFile {
   /** the fields before `collections` (`version`, `journal`; `generator`, `seed`, `scale` in fixtures) */
@@ -131,7 +131,7 @@ async function readLineLayout(file: string): Promise<LayoutResult> {
  * rename (snapshot-index.ts), and `placed` hears where each record of those large collections was written (called as
  * each is serialised; the file is in place once this resolves). Resolves to the number of bytes written.
  */
-export async function writeCollectionsFile(
+export async function writeLineLayout(
   file: string,
   head: Rec,
   collections: Iterable<readonly [string, readonly unknown[]]>,

@@ -1,6 +1,6 @@
 /** Start a real geostub on a free port for a test file, with helpers for real HTTP requests. */
 import { afterAll, beforeAll } from 'vitest';
-import { startGeostub, type ServerStartOptions, type RunningGeostub } from '../../src/server/start.js';
+import { startServer, type ServerStartOptions, type RunningGeostub } from '../../src/server/start.js';
 
 export const BASIC = {
   admin: 'Basic ' + Buffer.from('admin:admin').toString('base64'),
@@ -25,7 +25,7 @@ export interface TestResponse {
 }
 
 export async function startTestServer(options: ServerStartOptions = {}): Promise<TestServer> {
-  const running = await startGeostub({ port: 0, inMemory: true, ...options });
+  const running = await startServer({ port: 0, inMemory: true, ...options });
   const request: TestServer['request'] = async (method, path, init = {}) => {
     const headers: Record<string, string> = { ...(init.headers ?? {}) };
     const as = init.as === undefined ? 'admin' : init.as;

@@ -10,7 +10,7 @@ import { shorten } from '../recorder.js';
 import {
   documentedHeaders,
   documentedResponse,
-  documentedStatuses,
+  documentedResponseKeys,
   isJsonMedia,
   mediaTypes,
   pointer,
@@ -32,7 +32,7 @@ export const statusCodeDocumented: ResponseCheck = {
     if (!op || documentedResponse(op, response.status)) return [];
     return [
       {
-        expected: `one of the documented statuses ${documentedStatuses(op).join(', ')}`,
+        expected: `one of the documented statuses ${documentedResponseKeys(op).join(', ')}`,
         actual: `${response.status} ${shorten(response.text, 200)}`,
         contractPath: pointer(op, 'responses'),
       },

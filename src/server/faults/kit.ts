@@ -1,9 +1,9 @@
 /** What planted faults are written with: reading GeoNode and catalogue pages, rewriting requests and replies. */
-import type { Env, Reply } from '../../core/types.js';
+import type { Env, Obj, Reply } from '../../core/types.js';
 import { withSearch, type RoutedRequest } from '../request.js';
 import type { At } from './types.js';
 
-export type Obj = Record<string, unknown>;
+export type { Obj } from '../../core/types.js';
 export const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v);
 export const ENVELOPE_HEAD = ['links', 'total', 'page', 'page_size'];
 /** A GeoNode page envelope `{links, total, page, page_size, <key>: [...]}` and its items key. */

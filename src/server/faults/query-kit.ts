@@ -3,11 +3,11 @@ import { queryFieldSchema } from '../../contracts/query-schema.js';
 import { resolveRef, type JsonObject } from '../../contracts/load.js';
 import type { Operation } from '../../contracts/route-table.js';
 import { compileWhere, parseDynamicQuery, type FilterCondition, type Where } from '../../query/dynamic-rest/index.js';
-import type { Reply } from '../../core/types.js';
+import type { Obj, Reply } from '../../core/types.js';
 import { withSearch, type RoutedRequest } from '../request.js';
 import type { At, Run } from './types.js';
 
-export type Obj = Record<string, unknown>;
+export type { Obj } from '../../core/types.js';
 export type Pair = [string, string];
 const isGeonodeList = (at: At) =>
   at.method === 'GET' &&

@@ -11,7 +11,8 @@ import { GEONODE_COLLECTIONS } from '../collections.js';
 import { LEVELS, levelFor, type Level } from '../permissions/levels.js';
 import { notAuthenticated } from '../people/identity.js';
 
-export const isObject = (v: unknown): v is Record<string, unknown> =>
+/** A JSON object (as parsed from a body): not null, not an array, not the raw bytes of a multipart or binary body. */
+export const isJsonObject = (v: unknown): v is Record<string, unknown> =>
   !!v && typeof v === 'object' && !Array.isArray(v) && !Buffer.isBuffer(v);
 
 /** The first URL path parameter present among the names (contracts may name the same segment differently). */
@@ -86,7 +87,7 @@ export function parseMultipart(contentType: string, raw: Buffer): Record<string,
 
 /** Every file sent under `name` in a multipart body (Django's `request.FILES.getlist(name)`). */
 export function multipartFiles(body: unknown, name: string): UploadedFile[] {
-  if (!(isObject(body) && body.__multipart === true && Buffer.isBuffer(body.raw))) return [];
+  if (!(isJsonObject(body) && body.__multipart === true && Buffer.isBuffer(body.raw))) return [];
   return multipartParts(String(body.contentType ?? ''), body.raw)
     .filter((p) => p.name === name && isUploadedFile(p.value))
     .map((p) => p.value as UploadedFile);
@@ -94,16 +95,16 @@ export function multipartFiles(body: unknown, name: string): UploadedFile[] {
 
 /** The body as a flat object of parameters, whatever form it came in (JSON object, form, multipart, raw text). */
 export function bodyParams(body: unknown): Record<string, unknown> {
-  if (isObject(body) && body.__multipart === true && Buffer.isBuffer(body.raw)) {
+  if (isJsonObject(body) && body.__multipart === true && Buffer.isBuffer(body.raw)) {
     return parseMultipart(String(body.contentType ?? ''), body.raw);
   }
-  if (isObject(body)) return { ...body };
+  if (isJsonObject(body)) return { ...body };
   if (typeof body === 'string' || Buffer.isBuffer(body)) {
     const text = body.toString().trim();
     if (text.startsWith('{')) {
       try {
         const parsed = JSON.parse(text) as unknown;
-        if (isObject(parsed)) return parsed;
+        if (isJsonObject(parsed)) return parsed;
       } catch {
         // not JSON: read it as a form, as GeoNode's QueryDict(request.body) does
       }
@@ -246,7 +247,8 @@ export const FAIL_MARKER = 'geostub:fail';
 function markerIn(v: unknown): boolean {
   if (typeof v === 'string') return v.includes(FAIL_MARKER);
   if (Buffer.isBuffer(v)) return false;
-  if (isObject(v) && Buffer.isBuffer(v.data)) return typeof v.filename === 'string' && v.filename.includes(FAIL_MARKER);
+  if (isJsonObject(v) && Buffer.isBuffer(v.data))
+    return typeof v.filename === 'string' && v.filename.includes(FAIL_MARKER);
   return JSON.stringify(v ?? null).includes(FAIL_MARKER);
 }
 

@@ -12,7 +12,7 @@
 import { apiError } from '../../../core/errors.js';
 import { json, type Behaviour } from '../../../core/types.js';
 import type { Store, StoredRecord } from '../../../store/index.js';
-import { drfBool, isObject, param } from './common.js';
+import { drfBool, isJsonObject, param } from './common.js';
 import { renderContext } from '../context.js';
 import { pageEnvelope } from '../reading/read.js';
 import { renderRecord } from '../rendering/render.js';
@@ -44,7 +44,7 @@ function pyType(v: unknown): string {
 }
 
 const truthy = (v: unknown) =>
-  !!v && (!isObject(v) || Object.keys(v).length > 0) && (!Array.isArray(v) || v.length > 0);
+  !!v && (!isJsonObject(v) || Object.keys(v).length > 0) && (!Array.isArray(v) || v.length > 0);
 
 export type HarvesterWork =
   | 'none'
@@ -59,7 +59,7 @@ export type HarvesterWork =
  * GeoNode body on a violation, else says what background work the change starts.
  */
 export function harvesterPatchRules(harvester: StoredRecord | null, body: unknown): { work: HarvesterWork } {
-  const data = isObject(body) ? body : {};
+  const data = isJsonObject(body) ? body : {};
   const status = data.status;
   if (status !== undefined && status !== null && !(HARVESTER_STATUSES as readonly unknown[]).includes(status)) {
     throw apiError('invalid', `"${String(status)}" is not a valid choice.`);
@@ -69,7 +69,7 @@ export function harvesterPatchRules(harvester: StoredRecord | null, body: unknow
     throw apiError('invalid', `"${String(data.harvester_type)}" is not a valid choice.`);
   }
   const config = data[CONFIG] !== undefined ? data[CONFIG] : harvester?.[CONFIG];
-  if (type !== undefined && type !== null && config !== undefined && config !== null && !isObject(config)) {
+  if (type !== undefined && type !== null && config !== undefined && config !== null && !isJsonObject(config)) {
     throw apiError('invalid', `Invalid '${CONFIG}' configuration`);
   }
   if (truthy(status) && truthy(data[CONFIG])) {
@@ -137,11 +137,11 @@ export const harvestableResources: Behaviour = async (req, env) => {
     .sort((a, b) => Number(a.id) - Number(b.id));
   if (req.method === 'GET') return json(200, pageEnvelope(req, mine, 'harvestable_resources', render));
   const body =
-    isObject(req.body) && Array.isArray(req.body.harvestable_resources) ? req.body.harvestable_resources : req.body;
+    isJsonObject(req.body) && Array.isArray(req.body.harvestable_resources) ? req.body.harvestable_resources : req.body;
   if (!Array.isArray(body)) throw apiError('invalid', `Expected a list of items but got type "${pyType(body)}".`);
   const changes: { rec: StoredRecord; value: boolean }[] = [];
   for (const item of body) {
-    if (!isObject(item)) throw apiError('invalid', `Invalid data. Expected a dictionary, but got ${pyType(item)}.`);
+    if (!isJsonObject(item)) throw apiError('invalid', `Invalid data. Expected a dictionary, but got ${pyType(item)}.`);
     const uid = item.unique_identifier;
     if (uid === undefined) throw apiError('invalid', 'This field is required.');
     if (uid === null) throw apiError('invalid', 'This field may not be null.');

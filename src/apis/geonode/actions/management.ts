@@ -11,7 +11,7 @@ import { apiError } from '../../../core/errors.js';
 import { bookOf, launchJob, type JobKind } from '../../../core/jobs.js';
 import { json, type Behaviour, type BehaviourRequest, type Env } from '../../../core/types.js';
 import type { StoredRecord } from '../../../store/index.js';
-import { drfBool, failureRequested, isObject, param } from './common.js';
+import { drfBool, failureRequested, isJsonObject, param } from './common.js';
 import { FAIL_ON_PURPOSE } from '../lifecycles/executions.js';
 import { isAdmin, renderContext } from '../context.js';
 import { pageEnvelope } from '../reading/read.js';
@@ -31,7 +31,7 @@ const render = (req: BehaviourRequest, env: Env, job: StoredRecord, brief = fals
 const forcedException = (job: StoredRecord) =>
   job.command === 'ping_mngmt_commands_http' &&
   ((Array.isArray(job.args) && job.args.includes('--force_exception')) ||
-    (isObject(job.kwargs) && !!job.kwargs.force_exception));
+    (isJsonObject(job.kwargs) && !!job.kwargs.force_exception));
 
 /**
  * Why a job's command raised (the ping's `--force_exception`, a failure on purpose, a job geostub could not go on
@@ -48,7 +48,7 @@ function failure(job: StoredRecord): string | undefined {
 function sleepMs(job: StoredRecord): number {
   if (job.command !== 'ping_mngmt_commands_http') return 0;
   const args = Array.isArray(job.args) ? job.args.map(String) : [];
-  let v: unknown = isObject(job.kwargs) ? job.kwargs.sleep : undefined;
+  let v: unknown = isJsonObject(job.kwargs) ? job.kwargs.sleep : undefined;
   const at = args.findIndex((a) => a === '--sleep' || a.startsWith('--sleep='));
   if (at >= 0) v = args[at].includes('=') ? args[at].slice(8) : args[at + 1];
   const seconds = Number(v);
@@ -135,7 +135,7 @@ function jsonField(v: unknown, form: boolean): { value: unknown; bad?: boolean }
 /** `POST /management/commands/[{cmd_name}/[jobs/]]` and `POST /management/jobs/`: 201 with the job. */
 export const managementJobCreate: Behaviour = async (req, env) => {
   const user = requireAdmin(req);
-  const body = isObject(req.body) ? req.body : {};
+  const body = isJsonObject(req.body) ? req.body : {};
   const fromPath = param(req, 'cmd_name', 'command');
   const command = 'command' in body ? body.command : fromPath || null;
   if (command === null || command === undefined) throw apiError('invalid', 'This field may not be null.');
@@ -149,7 +149,7 @@ export const managementJobCreate: Behaviour = async (req, env) => {
   if (args.value.includes('--help')) throw apiError('invalid', 'Forbidden argument: "--help"');
   const kwargs = jsonField(body.kwargs ?? {}, form);
   if (kwargs.bad) throw apiError('invalid', 'Value must be valid JSON.');
-  if (!isObject(kwargs.value)) throw apiError('invalid', 'kwargs must be a dict');
+  if (!isJsonObject(kwargs.value)) throw apiError('invalid', 'kwargs must be a dict');
   const autostart = body.autostart === undefined ? true : drfBool(body.autostart);
   if (autostart === undefined) throw apiError('invalid', 'Must be a valid boolean.');
   const job = env.store.collection('management_jobs').insert({

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { apiError } from '../../../core/errors.js';
 import { json, type Behaviour } from '../../../core/types.js';
 import type { StoredRecord } from '../../../store/index.js';
-import { bodyParams, hasLevel, isObject, param, requireResourceLevel, resourceById } from './common.js';
+import { bodyParams, hasLevel, isJsonObject, param, requireResourceLevel, resourceById } from './common.js';
 import { GEONODE_COLLECTIONS } from '../collections.js';
 import { findRecord } from '../context.js';
 import { notAuthenticated } from '../people/identity.js';
@@ -131,7 +131,7 @@ export const setThumbnail: Behaviour = async (req, env) => {
         throw apiError('jsonString', 400, 'The url must be of an image with format (png, jpeg or jpg)');
       url = file;
     }
-  } else if (isObject(file) && Buffer.isBuffer(file.data)) {
+  } else if (isJsonObject(file) && Buffer.isBuffer(file.data)) {
     if (file.data.length > 1_000_000) throw apiError('invalid', 'File must not exceed 1MB');
     if (!decodeImage(`data:image/png;base64,${file.data.toString('base64')}`))
       throw apiError('invalid', 'Invalid data provided');

@@ -8,7 +8,7 @@ import { apiError } from '../../../core/errors.js';
 import { launchJob } from '../../../core/jobs.js';
 import { json, type Behaviour, type Env } from '../../../core/types.js';
 import type { StoredRecord } from '../../../store/index.js';
-import { bodyParams, drfBool, failureRequested, isObject, newExecution } from './common.js';
+import { bodyParams, drfBool, failureRequested, isJsonObject, newExecution } from './common.js';
 import { EXECUTION_JOB } from '../lifecycles/executions.js';
 
 const HANDLERS: Record<string, string> = {
@@ -38,7 +38,7 @@ const FILE_PARAMS = [
 /** The file name of an uploaded part (multipart file, or a name/path sent as text). */
 function fileName(v: unknown): string | undefined {
   if (typeof v === 'string' && v) return v.replace(/^.*[\\/]/, '');
-  if (isObject(v))
+  if (isJsonObject(v))
     for (const k of ['filename', 'name', 'originalname'])
       if (typeof v[k] === 'string' && v[k]) return String(v[k]).replace(/^.*[\\/]/, '');
   return undefined;
@@ -91,7 +91,7 @@ function checkLimits(env: Env, user: StoredRecord, fileBytes: number): void {
 export const upload: Behaviour = async (req, env) => {
   if (!req.user) throw apiError('notAuthenticatedBasic'); // the importer lists Basic authentication first
   const user = req.user;
-  checkRequestSize(env, isObject(req.body) && Buffer.isBuffer(req.body.raw) ? req.body.raw.length : 0);
+  checkRequestSize(env, isJsonObject(req.body) && Buffer.isBuffer(req.body.raw) ? req.body.raw.length : 0);
   const params = bodyParams(req.body);
   const base = fileName(params.base_file) ?? fileName(params.zip_file);
   if (!base) throw apiError('invalid', 'This field is required.');
@@ -102,7 +102,7 @@ export const upload: Behaviour = async (req, env) => {
     if (req.op.contract.release === 5) throw apiError('importerNoHandler');
     return json(200, []);
   }
-  const sizes = Object.values(params).map((v) => (isObject(v) && typeof v.size === 'number' ? v.size : 0));
+  const sizes = Object.values(params).map((v) => (isJsonObject(v) && typeof v.size === 'number' ? v.size : 0));
   checkLimits(
     env,
     user,

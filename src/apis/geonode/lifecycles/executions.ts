@@ -9,7 +9,7 @@
 import type { Contract } from '../../../contracts/load.js';
 import type { JobKind } from '../../../core/jobs.js';
 import type { Store, StoredRecord } from '../../../store/index.js';
-import { isObject, jsonValue } from '../actions/common.js';
+import { isJsonObject, jsonValue } from '../actions/common.js';
 import { applyVals, buildResource, copyResource, keyOfType, slugName } from '../actions/build.js';
 import { applySpec, clearGrants, type CompactSpec } from '../permissions/grants.js';
 import { deleteResource } from '../writing/records.js';
@@ -38,13 +38,13 @@ function mustExist<T>(v: T | undefined, what: string): T {
 
 function objectParam(v: unknown, name: string): Record<string, unknown> {
   const parsed = jsonValue(v, {});
-  if (!isObject(parsed)) throw new Error(`'${name}' must be a JSON object`);
+  if (!isJsonObject(parsed)) throw new Error(`'${name}' must be a JSON object`);
   return parsed;
 }
 
 /** Run the effect of a request; throws (→ `failed`) when GeoNode's task would. */
 function runEffect(store: Store, exec: StoredRecord, now: string, contract?: Contract): Outcome {
-  const input = (isObject(exec.input_params) ? exec.input_params : {}) as Record<string, unknown>;
+  const input = (isJsonObject(exec.input_params) ? exec.input_params : {}) as Record<string, unknown>;
   const requester = store.collection('users').get(exec.user);
   switch (exec.action) {
     case 'create':
@@ -109,7 +109,7 @@ function importEffect(
   owner: StoredRecord,
   now: string,
 ): Outcome {
-  const files = (isObject(input.files) ? input.files : {}) as Record<string, unknown>;
+  const files = (isJsonObject(input.files) ? input.files : {}) as Record<string, unknown>;
   const base = String(files.base_file ?? '');
   const ext = base.includes('.') ? base.slice(base.lastIndexOf('.') + 1).toLowerCase() : '';
   if (ext === 'shp') {

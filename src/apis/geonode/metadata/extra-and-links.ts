@@ -9,7 +9,7 @@
 import { apiError } from '../../../core/errors.js';
 import { json, type Behaviour } from '../../../core/types.js';
 import type { Store, StoredRecord } from '../../../store/index.js';
-import { denied, hasLevel, isObject, param, requireResourceLevel, resourceById } from '../actions/common.js';
+import { denied, hasLevel, isJsonObject, param, requireResourceLevel, resourceById } from '../actions/common.js';
 import { levelFor } from '../permissions/levels.js';
 
 /** Python's `repr` of JSON data (for GeoNode's schema error texts). */
@@ -28,7 +28,7 @@ function pyRepr(v: unknown): string {
 /** Python's `json.dumps` with its default separators and ASCII escaping. */
 function pyDumps(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(pyDumps).join(', ')}]`;
-  if (isObject(v))
+  if (isJsonObject(v))
     return `{${Object.entries(v)
       .map(([k, x]) => `${pyDumps(k)}: ${pyDumps(x)}`)
       .join(', ')}}`;
@@ -42,13 +42,14 @@ const METADATA_KEYS = ['filter_header', 'field_name', 'field_label', 'field_valu
 
 /** `validate_extra_metadata` against the default schema; returns the error text of the first bad item. */
 function metadataProblem(data: unknown, needId: boolean): string | undefined {
-  if (!data || (Array.isArray(data) && !data.length) || (isObject(data) && !Object.keys(data).length)) return undefined;
+  if (!data || (Array.isArray(data) && !data.length) || (isJsonObject(data) && !Object.keys(data).length))
+    return undefined;
   if (typeof data !== 'object')
     return `'${typeof data === 'number' ? (Number.isInteger(data) ? 'int' : 'float') : 'bool'}' object is not iterable`;
   const items: unknown[] = Array.isArray(data) ? data : Object.keys(data as object);
   for (const [index, item] of items.entries()) {
     const at = ` at index ${index} for input json: ${pyDumps(item)}`;
-    if (!isObject(item)) return `${pyRepr(item)} should be instance of 'dict'${at}`;
+    if (!isJsonObject(item)) return `${pyRepr(item)} should be instance of 'dict'${at}`;
     const missing = [...METADATA_KEYS, ...(needId ? ['id'] : [])]
       .filter((k) => !(k in item))
       .map((k) => `'${k}'`)
@@ -210,7 +211,7 @@ export const linkedResources: Behaviour = async (req, env) => {
   }
   if (!hasLevel(env, res, req.user, 'view')) throw apiError('notFound');
   if (req.method === 'GET') return json(200, linkedResourcesPayload(env.store, res, req.user, req.origin, req.query));
-  const target = isObject(req.body) ? req.body.target : undefined;
+  const target = isJsonObject(req.body) ? req.body.target : undefined;
   if (!Array.isArray(target)) throw apiError('invalid', 'Payload is not valid');
   const ids = [...new Set(target.map((t) => (typeof t === 'string' && /^\d+$/.test(t) ? Number(t) : t)))].sort(
     (a, b) => Number(a) - Number(b),

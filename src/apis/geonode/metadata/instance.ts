@@ -7,21 +7,21 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { json, type Behaviour, type Env } from '../../../core/types.js';
 import type { StoredRecord } from '../../../store/index.js';
-import { denied, hasLevel, isObject } from '../actions/common.js';
+import { denied, hasLevel, isJsonObject } from '../actions/common.js';
 import { metadataSchema, thesauri, userEntry, type Obj } from './schema.js';
 import { ROLES } from './vocabularies.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
 export function metadataInstance(env: Env, res: StoredRecord): Obj {
-  const code = (v: unknown) => (isObject(v) ? (v.identifier as string) : (v ?? null));
-  const category = isObject(res.category)
+  const code = (v: unknown) => (isJsonObject(v) ? (v.identifier as string) : (v ?? null));
+  const category = isJsonObject(res.category)
     ? env.store
         .collection('categories')
         .list()
         .find((c) => c.identifier === (res.category as Obj).identifier)
     : undefined;
-  const license = isObject(res.license)
+  const license = isJsonObject(res.license)
     ? env.store
         .collection('licenses')
         .list()
@@ -38,7 +38,13 @@ export function metadataInstance(env: Env, res: StoredRecord): Obj {
   const contacts: Obj = {};
   for (const [name, , , many, field] of ROLES) {
     const v = res[field];
-    contacts[name] = many ? (Array.isArray(v) ? (v as Obj[]).map(userEntry) : []) : isObject(v) ? userEntry(v) : null;
+    contacts[name] = many
+      ? Array.isArray(v)
+        ? (v as Obj[]).map(userEntry)
+        : []
+      : isJsonObject(v)
+        ? userEntry(v)
+        : null;
   }
   return {
     uuid: res.uuid,
@@ -151,7 +157,7 @@ function storeFields(env: Env, res: StoredRecord, instance: Obj, keys: string[])
         patch.title = typeof v === 'string' ? v.replace(/,/g, '_') : v; // TitleSubHandler (GeoNode issue 8198)
         break;
       case 'category': {
-        const c = isObject(v)
+        const c = isJsonObject(v)
           ? env.store
               .collection('categories')
               .list()
@@ -161,7 +167,7 @@ function storeFields(env: Env, res: StoredRecord, instance: Obj, keys: string[])
         break;
       }
       case 'license': {
-        const l = isObject(v)
+        const l = isJsonObject(v)
           ? env.store
               .collection('licenses')
               .list()
@@ -177,7 +183,7 @@ function storeFields(env: Env, res: StoredRecord, instance: Obj, keys: string[])
       case 'regions': {
         const all = env.store.collection('regions').list();
         patch.regions = (Array.isArray(v) ? v : []).flatMap((r) => {
-          const found = isObject(r) ? all.find((x) => String(x.id) === String(r.id)) : undefined;
+          const found = isJsonObject(r) ? all.find((x) => String(x.id) === String(r.id)) : undefined;
           return found ? [{ code: found.code, name: found.name }] : [];
         });
         break;
@@ -194,9 +200,9 @@ function storeFields(env: Env, res: StoredRecord, instance: Obj, keys: string[])
       case 'tkeywords': {
         const all = env.store.collection('tkeywords').list();
         const ids = new Set(
-          Object.values(isObject(v) ? v : {})
+          Object.values(isJsonObject(v) ? v : {})
             .flatMap((list) => (Array.isArray(list) ? list : []))
-            .map((k) => (isObject(k) ? String(k.id) : '')),
+            .map((k) => (isJsonObject(k) ? String(k.id) : '')),
         );
         patch.tkeywords = all
           .filter((k) => ids.has(String(k.uri)) || ids.has(String(k.slug)))
@@ -205,16 +211,16 @@ function storeFields(env: Env, res: StoredRecord, instance: Obj, keys: string[])
       }
       case 'linkedresources':
         patch.linked_to = (Array.isArray(v) ? v : []).flatMap((r) =>
-          isObject(r) && env.store.collection('resources').get(String(r.id)) && String(r.id) !== String(res.pk)
+          isJsonObject(r) && env.store.collection('resources').get(String(r.id)) && String(r.id) !== String(res.pk)
             ? [String(r.id)]
             : [],
         );
         break;
       case 'contacts': {
-        if (!isObject(v)) break;
+        if (!isJsonObject(v)) break;
         const users = env.store.collection('users');
         const embed = (e: unknown) => {
-          const u = isObject(e) ? users.get(Number(e.id)) : undefined;
+          const u = isJsonObject(e) ? users.get(Number(e.id)) : undefined;
           if (!u) return undefined;
           const { pk, username, first_name, last_name, avatar, is_superuser, is_staff, email, link } = u;
           return { pk, username, first_name, last_name, avatar, is_superuser, is_staff, email, link };
@@ -271,7 +277,7 @@ export const metadataInstanceAnswer: Behaviour = async (req, env) => {
   if (!hasLevel(env, res, req.user, write ? 'edit' : 'view')) denied(req);
   if (!write) return { status: 200, body: metadataInstance(env, res), contentType: 'application/schema-instance+json' };
   const body = req.body;
-  if (!isObject(body)) {
+  if (!isJsonObject(body)) {
     const errors: Errors = {};
     setError(errors, [], 'metadata_error_save: the instance must be a JSON object');
     return json(422, { message: 'Some errors were found while updating the resource', extraErrors: errors });

@@ -16,10 +16,10 @@
  *   (metadata/api/views.py:137-152, handlers/abstract.py `_set_error`). GeoNode stores the fields its handlers took
  *   and reports the others; geostub stores nothing when any field is refused.
  */
-import type { Env } from '../../../core/types.js';
+import type { Env, Obj } from '../../../core/types.js';
 import { ROLES, FREQUENCIES, LANGUAGES, RESTRICTIONS, SPATIAL_TYPES } from './vocabularies.js';
 
-export type Obj = Record<string, unknown>;
+export type { Obj } from '../../../core/types.js';
 
 export const AUTOCOMPLETE = '/api/v2/metadata/autocomplete';
 

@@ -9,7 +9,7 @@
 import { apiError } from '../../../core/errors.js';
 import { json, type Behaviour } from '../../../core/types.js';
 import type { StoredRecord } from '../../../store/index.js';
-import { drfBool, isObject, param } from '../actions/common.js';
+import { drfBool, isJsonObject, param } from '../actions/common.js';
 import { requireUser } from '../context.js';
 
 type Obj = Record<string, unknown>;
@@ -39,7 +39,7 @@ export const timeseries: Behaviour = async (req, env) => {
   const vector = ds.subtype === 'vector' || ds.subtype === 'vector_time';
   if (!vector || !choices.length)
     return json(200, { message: 'The time dimension is not supported for this dataset.' });
-  const stored = isObject(ds.time_info) ? ds.time_info : undefined;
+  const stored = isJsonObject(ds.time_info) ? ds.time_info : undefined;
   if (req.method === 'GET') {
     const info =
       stored ??
@@ -56,7 +56,7 @@ export const timeseries: Behaviour = async (req, env) => {
       precision_step: info.precision_step ?? 'seconds',
     });
   }
-  const body: Obj = isObject(req.body) ? req.body : {};
+  const body: Obj = isJsonObject(req.body) ? req.body : {};
   const hasTime = body.has_time === undefined ? false : drfBool(body.has_time);
   if (hasTime === undefined) throw apiError('invalid', 'has_time: Must be a valid boolean.');
   const attribute = choice(body.attribute, choices, 'attribute');

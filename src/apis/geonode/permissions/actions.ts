@@ -13,7 +13,7 @@ import {
   executionAccepted,
   failureRequested,
   hasLevel,
-  isObject,
+  isJsonObject,
   newExecution,
   param,
   resourceById,
@@ -37,7 +37,7 @@ export const permissions: Behaviour = async (req, env) => {
   if (!hasLevel(env, res, user, 'manage')) throw apiError('emptyResponse', 403);
   if (req.method === 'GET') return json(200, renderSpec(env.store, res, req.origin));
   const pk = Number(res.pk);
-  const body = isObject(req.body) ? req.body : {};
+  const body = isJsonObject(req.body) ? req.body : {};
   const ownerName = String((res.owner as { username?: unknown } | null)?.username ?? '');
   let exec;
   if (req.method === 'DELETE') {
@@ -89,7 +89,7 @@ function setPermissions5(env: Env, user: StoredRecord, res: StoredRecord, body: 
       : {
           ...body,
           groups: body.groups.filter(
-            (g) => !(isObject(g) && (g.id === ANONYMOUS_GROUP.id || g.id === REGISTERED_GROUP.id)),
+            (g) => !(isJsonObject(g) && (g.id === ANONYMOUS_GROUP.id || g.id === REGISTERED_GROUP.id)),
           ),
         };
   const given = parseSpec(env.store, filtered);

@@ -7,7 +7,7 @@
  */
 import { absolutize } from '../rendering/render.js';
 import type { Store, StoredRecord } from '../../../store/index.js';
-import { embedOwner, isObject } from '../actions/common.js';
+import { embedOwner, isJsonObject } from '../actions/common.js';
 import { isLevel, LEVELS, type Level } from './levels.js';
 
 export const ANONYMOUS_GROUP = { id: 1, title: 'anonymous', name: 'anonymous' } as const;
@@ -112,14 +112,14 @@ export function renderSpec(store: Store, resource: StoredRecord, origin: string)
  * non-integer `id`, an unknown level, an unknown user or group, `owner` given to a group or to two users.
  */
 export function parseSpec(store: Store, body: unknown): CompactSpec | undefined {
-  if (!isObject(body)) return undefined;
+  if (!isJsonObject(body)) return undefined;
   const out: CompactSpec = { users: [], organizations: [], groups: [] };
   for (const key of ['users', 'organizations', 'groups'] as const) {
     const raw = body[key];
     if (raw === undefined || raw === null) continue;
     if (!Array.isArray(raw)) return undefined;
     for (const item of raw) {
-      if (!isObject(item)) return undefined;
+      if (!isJsonObject(item)) return undefined;
       const id = typeof item.id === 'string' && /^-?\d+$/.test(item.id) ? Number(item.id) : item.id;
       if (typeof id !== 'number' || !Number.isInteger(id) || !isLevel(item.permissions)) return undefined;
       const level = item.permissions;

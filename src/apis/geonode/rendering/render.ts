@@ -57,7 +57,7 @@ export function absolutize(value: unknown, origin: string, key = ''): unknown {
   return out;
 }
 
-export function embedUser(ctx: RenderContext, ref: unknown, fields: FieldSet | undefined): unknown {
+export function renderEmbeddedUser(ctx: RenderContext, ref: unknown, fields: FieldSet | undefined): unknown {
   if (!ref || typeof ref !== 'object') return ref;
   const pk = (ref as StoredRecord).pk;
   const fresh = ctx.store.collection('users').get(pk) ?? (ref as StoredRecord);
@@ -164,7 +164,7 @@ export function valueOf(key: string, field: string, record: StoredRecord, ctx: R
               .some((f) => f.user === ctx.user!.pk)
           : false;
       case 'owner':
-        return embedUser(ctx, record.owner, subFields(ctx, fs, 'owner'));
+        return renderEmbeddedUser(ctx, record.owner, subFields(ctx, fs, 'owner'));
       case 'maplayers':
         return renderMapLayers(ctx, 'map', record.pk);
       case 'link':

@@ -9,7 +9,7 @@ import { readRecord, type StoredRecord } from '../../../store/index.js';
 import { GEONODE_COLLECTIONS, type EndpointCollection } from '../collections.js';
 import {
   absolutize,
-  embedUser,
+  renderEmbeddedUser,
   itemSchemaName,
   OMITTED,
   ownerForViewer,
@@ -88,7 +88,11 @@ export function writeRecordText(
         typeof record.owner === 'object' &&
         seesUserPerms(ctx.user, (record.owner as StoredRecord).pk)
       ) {
-        const owner = absolutize(embedUser(ctx, record.owner, subFields(ctx, fs, 'owner')), ctx.origin, 'owner');
+        const owner = absolutize(
+          renderEmbeddedUser(ctx, record.owner, subFields(ctx, fs, 'owner')),
+          ctx.origin,
+          'owner',
+        );
         const t = JSON.stringify(
           owner && typeof owner === 'object' ? ownerForViewer(ctx, owner as StoredRecord) : owner,
         );
