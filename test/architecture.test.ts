@@ -149,7 +149,7 @@ describe('comments cite sources a reader can open', () => {
 describe('tests wait by polling and count instead of timing', () => {
   it('no test sleeps for a fixed time or measures how long something took (test/helpers/poll.ts is the one wait)', async () => {
     const clockUse =
-      /\bsetTimeout\(|\bsetInterval\(|performance\.now\(|timers\/promises|Date\.now\(\)\s*-|-\s*Date\.now\(\)/;
+      /\bsetTimeout\(|\bsetInterval\(|performance\.now\(|timers\/promises|Date\.now\(\)\s*-|-\s*Date\.now\(\)|\bms\)\.toBeLessThan\(/;
     const offenders: string[] = [];
     for (const f of await files('test'))
       if (f !== join('test', 'helpers', 'poll.ts') && clockUse.test(await readFile(f, 'utf8'))) offenders.push(f);
