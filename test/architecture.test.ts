@@ -116,6 +116,17 @@ describe('architecture', () => {
     for (const f of graph.keys()) visit(f, []);
     expect(cycles).toEqual([]);
   });
+
+  it('outside src/store, src/, bin/ and scripts/ reach the store only through its entry, src/store/index.ts', async () => {
+    // the store's own tests (test/store-*.test.ts, test/journal.test.ts) may test its parts directly
+    const offenders: string[] = [];
+    for (const f of [...(await files('src')), ...(await files('bin')), ...(await files('scripts'))]) {
+      if (f.startsWith('src/store/')) continue;
+      for (const d of importsOf(f, await readFile(f, 'utf8')))
+        if (d.startsWith('src/store/') && d !== 'src/store/index.ts') offenders.push(`${f} → ${d}`);
+    }
+    expect(offenders).toEqual([]);
+  });
 });
 
 describe('comments cite sources a reader can open', () => {

@@ -134,7 +134,7 @@ describe('visibility', () => {
     const favs = await s.request('GET', '/api/v2/resources/favorites/?page_size=100', { as: 'alice' });
     const aliceFavs = s.store
       .collection('favorites')
-      .all()
+      .list()
       .filter((f) => f.user === 1002)
       .map((f) => String(f.resource))
       .sort();

@@ -14,7 +14,7 @@ import { fastServeArgs } from '../src/cli/serve-options.js';
 import { loadContracts } from '../src/contracts/load.js';
 import { ContractValidators } from '../src/contracts/validators.js';
 import { checkFixtureFile, FixtureError } from '../src/contracts/fixture-check.js';
-import { readFixtureFiles } from '../src/store/snapshot.js';
+import { readFixtureFiles } from '../src/store/index.js';
 import { GEONODE_STORE } from '../src/apis/geonode/index.js';
 import { KOORDINATES_STORE } from '../src/apis/koordinates/index.js';
 import { GEONODE_FIXTURE_SCHEMAS } from '../src/apis/geonode/fixtures-check.js';

@@ -156,7 +156,7 @@ describe('sideloading', () => {
       expect(r.poc).toEqual(e.poc);
       const cat = s.store
         .collection('categories')
-        .all()
+        .list()
         .find((c) => c.identifier === e.category?.identifier);
       expect(r.category).toBe(e.category ? cat!.id : null);
       if (e.category) expect(body.TopicCategories).toContainEqual(e.category);

@@ -80,7 +80,7 @@ describe('favorite=true', () => {
   it("keeps only the caller's favourites", async () => {
     const favs = s.store
       .collection('favorites')
-      .all()
+      .list()
       .filter((f) => f.user === 1002)
       .map((f) => String(f.resource));
     expectSubset(
@@ -109,7 +109,7 @@ describe('filter{metadata_only}', () => {
 });
 
 describe('filter{tkeywords}: AND across thesauri, OR within one', () => {
-  const tk = () => s.store.collection('tkeywords').all();
+  const tk = () => s.store.collection('tkeywords').list();
   const uri = (id: number) => String(tk().find((k) => k.id === id)!.uri);
   const has = (r: Item, id: number) => r.tkeywords.some((k: Item) => k.uri === uri(id));
   const inUse = () => tk().filter((k) => all.filter((r) => r.tkeywords.some((x: Item) => x.uri === k.uri)).length >= 2);
@@ -244,7 +244,7 @@ describe("taxonomies in their models' order", () => {
     const values = (await listAll(s, `/api/v2/${path}`)).map((i) => String(i[field]));
     expect(values.length).toBeGreaterThan(5);
     expect(values).toEqual([...values].sort(collation));
-    const byId = [...s.store.collection(path).all()]
+    const byId = [...s.store.collection(path).list()]
       .sort((a, b) => Number(a.id) - Number(b.id))
       .map((r) => String(r[field]));
     expect(values).not.toEqual(byId); // not the id order the fixtures were written in

@@ -4,7 +4,7 @@
  * exactly as GeoNode answers them, compared with the store.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StoredRecord } from '../src/store/collection.js';
+import type { StoredRecord } from '../src/store/index.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 import { expectGeonodeError, listAll, pks, q, refused, type Item } from './helpers/geonode.js';
 
@@ -14,7 +14,7 @@ beforeAll(async () => {
 });
 afterAll(() => s.close());
 
-const coll = (name: string) => s.store.collection(name).all();
+const coll = (name: string) => s.store.collection(name).list();
 const sorted = (xs: unknown[]) => xs.map(String).sort();
 const ENVELOPE = ['links', 'total', 'page', 'page_size'];
 

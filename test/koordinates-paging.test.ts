@@ -101,7 +101,7 @@ describe('walking page-next to the end (what the official client does)', () => {
       const byId = new Map(
         s.store
           .collection('kx_items')
-          .all()
+          .list()
           .map((i) => [i.id as number, i as unknown as KoordinatesItem]),
       );
       for (const id of ids) expect(c.pred(byId.get(id)!), `item ${id} matches`).toBe(true);

@@ -160,7 +160,7 @@ describe('a server with latency and faults', () => {
     expect(
       g.store
         .collection('users')
-        .all()
+        .list()
         .some((u) => u.username === 'never.written'),
     ).toBe(false);
     expect(g.store.collection('categories').size).toBe(before);

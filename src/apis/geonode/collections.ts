@@ -4,7 +4,7 @@
  * id rules, component schemas and default order. The generic machinery reads this table; it never names a
  * GeoNode type itself.
  */
-import type { StoredRecord } from '../../store/collection.js';
+import type { StoredRecord } from '../../store/index.js';
 
 export interface EndpointCollection {
   /** store collection holding the records */

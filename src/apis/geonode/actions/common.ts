@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { apiError } from '../../../core/errors.js';
 import { json, type BehaviourRequest, type Env, type Reply } from '../../../core/types.js';
-import type { StoredRecord } from '../../../store/collection.js';
+import type { StoredRecord } from '../../../store/index.js';
 import { GEONODE_COLLECTIONS } from '../collections.js';
 import { LEVELS, levelFor, type Level } from '../permissions/levels.js';
 import { notAuthenticated } from '../people/identity.js';

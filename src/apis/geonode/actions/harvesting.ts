@@ -11,8 +11,7 @@
  */
 import { apiError } from '../../../core/errors.js';
 import { json, type Behaviour } from '../../../core/types.js';
-import type { StoredRecord } from '../../../store/collection.js';
-import type { Store } from '../../../store/store.js';
+import type { Store, StoredRecord } from '../../../store/index.js';
 import { drfBool, isObject, param } from './common.js';
 import { renderContext } from '../context.js';
 import { pageEnvelope } from '../reading/read.js';
@@ -111,7 +110,7 @@ export function harvesterPatchRules(harvester: StoredRecord | null, body: unknow
 /** A changed worker configuration: the harvestable resources are listed again, with the harvester's default choice. */
 export function regenerateHarvestableResources(store: Store, harvester: StoredRecord, now: string): void {
   const coll = store.collection('harvestable_resources');
-  for (const r of coll.all().filter((x) => x.harvester === harvester.id)) {
+  for (const r of coll.list().filter((x) => x.harvester === harvester.id)) {
     coll.update(r.id, {
       should_be_harvested: harvester.harvest_new_resources_by_default === true,
       status: 'ready',
@@ -133,7 +132,7 @@ export const harvestableResources: Behaviour = async (req, env) => {
   const render = (r: StoredRecord) => renderRecord('harvestable_resources', r, ctx, { listItem: true });
   const coll = env.store.collection('harvestable_resources');
   const mine = coll
-    .all()
+    .list()
     .filter((r) => r.harvester === harvester.id)
     .sort((a, b) => Number(a.id) - Number(b.id));
   if (req.method === 'GET') return json(200, pageEnvelope(req, mine, 'harvestable_resources', render));

@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { apiError } from '../../../core/errors.js';
 import { bookOf, launchJob, type JobKind } from '../../../core/jobs.js';
 import { json, type Behaviour, type BehaviourRequest, type Env } from '../../../core/types.js';
-import type { StoredRecord } from '../../../store/collection.js';
+import type { StoredRecord } from '../../../store/index.js';
 import { drfBool, failureRequested, isObject, param } from './common.js';
 import { FAIL_ON_PURPOSE } from '../lifecycles/executions.js';
 import { isAdmin, renderContext } from '../context.js';
@@ -180,7 +180,7 @@ export const managementJobs: Behaviour = (req, env) => {
   const cmd = param(req, 'cmd_name', 'command');
   const jobs = env.store
     .collection('management_jobs')
-    .all()
+    .list()
     .filter((j) => !cmd || j.command === cmd)
     .sort((a, b) => Number(b.id) - Number(a.id));
   return json(

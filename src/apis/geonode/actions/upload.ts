@@ -7,7 +7,7 @@
 import { apiError } from '../../../core/errors.js';
 import { launchJob } from '../../../core/jobs.js';
 import { json, type Behaviour, type Env } from '../../../core/types.js';
-import type { StoredRecord } from '../../../store/collection.js';
+import type { StoredRecord } from '../../../store/index.js';
 import { bodyParams, drfBool, failureRequested, isObject, newExecution } from './common.js';
 import { EXECUTION_JOB } from '../lifecycles/executions.js';
 
@@ -77,7 +77,7 @@ function checkLimits(env: Env, user: StoredRecord, fileBytes: number): void {
   if (typeof max !== 'number') return;
   const running = env.store
     .collection('uploads')
-    .all()
+    .list()
     .filter(
       (u) => u.user === user.pk && u.complete !== true && u.state !== 'INVALID' && u.state !== 'PROCESSED',
     ).length;

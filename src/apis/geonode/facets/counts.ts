@@ -6,8 +6,7 @@
  */
 import { apiError } from '../../../core/errors.js';
 import { lastParam } from '../../../query/dynamic-rest/index.js';
-import type { StoredRecord } from '../../../store/collection.js';
-import type { Store } from '../../../store/store.js';
+import type { Store, StoredRecord } from '../../../store/index.js';
 import { levelFor } from '../permissions/levels.js';
 
 export interface FacetOptions {
@@ -33,7 +32,7 @@ export function facetResources(store: Store, user: StoredRecord | null, opts: Fa
     const title = opts.title?.toLowerCase();
     return store
       .collection('resources')
-      .all()
+      .list()
       .filter(
         (r) =>
           (!opts.type || r.resource_type === opts.type) &&
@@ -108,7 +107,7 @@ export function withResourcesFilter(
   else throw apiError('invalid', `Invalid with_resources value "${raw}": use True or False.`);
   const used = store.memo(`facet-used:${key}`, ['resources'], () => {
     const ids = new Set<string>();
-    for (const r of store.collection('resources').all()) {
+    for (const r of store.collection('resources').list()) {
       if (key === 'categories') {
         const cat = r.category as StoredRecord | null;
         if (cat) ids.add(String(cat.identifier));

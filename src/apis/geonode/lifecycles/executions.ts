@@ -8,8 +8,7 @@
  */
 import type { Contract } from '../../../contracts/load.js';
 import type { JobKind } from '../../../core/jobs.js';
-import type { StoredRecord } from '../../../store/collection.js';
-import type { Store } from '../../../store/store.js';
+import type { Store, StoredRecord } from '../../../store/index.js';
 import { isObject, jsonValue } from '../actions/common.js';
 import { applyVals, buildResource, copyResource, keyOfType, slugName } from '../actions/build.js';
 import { applySpec, clearGrants, type CompactSpec } from '../permissions/grants.js';
@@ -24,12 +23,12 @@ interface Outcome {
 const byUuid = (store: Store, uuid: unknown) =>
   store
     .collection('resources')
-    .all()
+    .list()
     .find((r) => r.uuid === uuid);
 const byUsername = (store: Store, name: unknown) =>
   store
     .collection('users')
-    .all()
+    .list()
     .find((u) => u.username === name);
 
 function mustExist<T>(v: T | undefined, what: string): T {
@@ -124,7 +123,7 @@ function importEffect(
   const name = slugName(stem) || `dataset_${String(store.collection('resources').nextId())}`;
   const existing = store
     .collection('resources')
-    .all()
+    .list()
     .find((r) => r.resource_type === 'dataset' && r.name === name);
   let dataset: StoredRecord;
   if (existing && input.overwrite_existing_layer === true) {
@@ -144,7 +143,7 @@ function importEffect(
   }
   const detailUrl = `/catalogue/#/dataset/${String(dataset.pk)}`;
   const uploads = store.collection('uploads');
-  const upload = uploads.all().find((u) => u.execution_id === exec.exec_id);
+  const upload = uploads.list().find((u) => u.execution_id === exec.exec_id);
   if (upload) {
     uploads.update(upload.id, {
       state: 'PROCESSED',
@@ -178,7 +177,7 @@ export const FAIL_ON_PURPOSE =
 const uploadOf = (store: Store, exec: StoredRecord) =>
   store
     .collection('uploads')
-    .all()
+    .list()
     .find((u) => u.execution_id === exec.exec_id);
 
 /** End a request as failed with GeoNode's error output (an import: its upload INVALID). */

@@ -8,8 +8,7 @@
  */
 import { apiError } from '../../../core/errors.js';
 import { json, type Behaviour } from '../../../core/types.js';
-import type { StoredRecord } from '../../../store/collection.js';
-import type { Store } from '../../../store/store.js';
+import type { Store, StoredRecord } from '../../../store/index.js';
 import { denied, hasLevel, isObject, param, requireResourceLevel, resourceById } from '../actions/common.js';
 import { levelFor } from '../permissions/levels.js';
 
@@ -82,7 +81,7 @@ export const extraMetadata: Behaviour = async (req, env) => {
   const pk = String(res.pk);
   const mine = () =>
     coll
-      .all()
+      .list()
       .filter((m) => String(m.resource) === pk)
       .sort((a, b) => Number(a.id) - Number(b.id));
   const render = (list: readonly StoredRecord[]) =>
@@ -113,7 +112,7 @@ export const extraMetadata: Behaviour = async (req, env) => {
       if (own.has(Number(m.id))) coll.update(m.id, Object.fromEntries(METADATA_KEYS.map((k) => [k, m[k]])));
   } else {
     const ids = new Set(items.map((i) => Number(i)));
-    coll.removeWhere((m) => String(m.resource) === pk && ids.has(Number(m.id)));
+    coll.deleteWhere((m) => String(m.resource) === pk && ids.has(Number(m.id)));
   }
   await env.persist();
   return json(req.method === 'POST' ? 201 : 200, render(mine()));
@@ -221,7 +220,7 @@ export const linkedResources: Behaviour = async (req, env) => {
   const resources = env.store.collection('resources');
   const linked = ((res.linked_to as unknown[] | undefined) ?? []).map(String);
   for (const id of ids) {
-    const exists = Number.isInteger(id) && resources.has(String(id));
+    const exists = Number.isInteger(id) && resources.get(String(id)) !== undefined;
     const key = String(id);
     const has = linked.includes(key);
     if (!exists || key === String(res.pk) || has === (req.method === 'POST')) {

@@ -6,7 +6,7 @@
  */
 import { apiError } from '../../../core/errors.js';
 import { json, type Behaviour, type Env } from '../../../core/types.js';
-import type { StoredRecord } from '../../../store/collection.js';
+import type { StoredRecord } from '../../../store/index.js';
 import { isAdmin } from '../context.js';
 import { launchJob } from '../../../core/jobs.js';
 import {
@@ -114,7 +114,7 @@ function setPermissions5(env: Env, user: StoredRecord, res: StoredRecord, body: 
 function isDirty(env: Env, res: StoredRecord): boolean {
   return env.store
     .collection('execution_requests')
-    .all()
+    .list()
     .some(
       (e) =>
         e.func_name === 'set_permissions' &&

@@ -2,8 +2,7 @@
  * GeoNode's compact permission levels (`geonode/security/permissions.py:80-137` (4.4.3)) and what they expand to,
  * computed for a requesting user from the resource's grants. Pure functions over store data.
  */
-import type { StoredRecord } from '../../../store/collection.js';
-import type { Store } from '../../../store/store.js';
+import type { Store, StoredRecord } from '../../../store/index.js';
 
 export const LEVELS = ['none', 'view', 'download', 'edit', 'manage', 'owner'] as const;
 export type Level = (typeof LEVELS)[number];

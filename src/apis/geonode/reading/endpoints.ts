@@ -1,7 +1,7 @@
 /** GeoNode's API root, schema, relation lists, resource subsets, resource types and related-field endpoints. */
 import { apiError } from '../../../core/errors.js';
 import { json, type Behaviour, type BehaviourRequest, type Env } from '../../../core/types.js';
-import type { StoredRecord } from '../../../store/collection.js';
+import type { StoredRecord } from '../../../store/index.js';
 import { GEONODE_COLLECTIONS } from '../collections.js';
 import { canSee, endpointOf, findRecord, renderContext, requireUser } from '../context.js';
 import { pageEnvelope } from './read.js';
@@ -77,9 +77,9 @@ export const relation: Behaviour = (req, env) => {
   const name = String(req.op.ext.relation);
   const resources = env.store.collection('resources');
   const visible = (r: StoredRecord) => canSee(env, GEONODE_COLLECTIONS.resources, r, req.user);
-  const layers = env.store.collection('maplayers').all();
+  const layers = env.store.collection('maplayers').list();
   const users = env.store.collection('users');
-  const memberships = env.store.collection('memberships').all();
+  const memberships = env.store.collection('memberships').list();
   switch (name) {
     case 'maplayers': {
       if (key === 'maps') return json(200, renderMapLayers(ctx, 'map', parent.pk));
@@ -147,7 +147,7 @@ export const relation: Behaviour = (req, env) => {
         key === 'groups'
           ? (r: StoredRecord) => (r.group as StoredRecord | null)?.pk === parent.pk
           : isOwnedBy(parent.pk);
-      const records = resources.all().filter((r) => match(r) && visible(r));
+      const records = resources.list().filter((r) => match(r) && visible(r));
       return json(
         200,
         pageEnvelope(req, records, 'resources', (r) => renderRecord('resources', r, ctx, { listItem: true })),
@@ -163,7 +163,7 @@ export const relation: Behaviour = (req, env) => {
  */
 export const resourceSubset: Behaviour = (req, env) => {
   const subset = String(req.op.ext.subset);
-  const resources = env.store.collection('resources').all();
+  const resources = env.store.collection('resources').list();
   const visible = (r: StoredRecord) => canSee(env, GEONODE_COLLECTIONS.resources, r, req.user);
   let records: StoredRecord[];
   if (subset === 'favorites') {
@@ -171,7 +171,7 @@ export const resourceSubset: Behaviour = (req, env) => {
     const mine = new Set(
       env.store
         .collection('favorites')
-        .all()
+        .list()
         .filter((f) => f.user === req.user!.pk)
         .map((f) => String(f.resource)),
     );
@@ -210,7 +210,7 @@ export const resourceTypes: Behaviour = (req, env) => {
     ['map', 0],
     ['document', 0],
   ]);
-  for (const r of env.store.collection('resources').all()) {
+  for (const r of env.store.collection('resources').list()) {
     if (!canSee(env, GEONODE_COLLECTIONS.resources, r, req.user)) continue;
     const t = String(r.resource_type);
     counts.set(t, (counts.get(t) ?? 0) + 1);

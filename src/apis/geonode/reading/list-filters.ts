@@ -6,8 +6,7 @@
  */
 import { apiError } from '../../../core/errors.js';
 import { lastParam } from '../../../query/dynamic-rest/index.js';
-import type { StoredRecord } from '../../../store/collection.js';
-import type { Store } from '../../../store/store.js';
+import type { Store, StoredRecord } from '../../../store/index.js';
 import { facetCounts, facetId, facetOptions, withResourcesFilter } from '../facets/counts.js';
 
 export type RecordFilter = (r: StoredRecord) => boolean;
@@ -37,7 +36,7 @@ export function takeTKeywords(query: URLSearchParams): { params: URLSearchParams
 function tkeywordIndex(store: Store): Map<string, { uri: string; thesaurus: string }> {
   return store.memo('tkeyword-index', ['tkeywords'], () => {
     const index = new Map<string, { uri: string; thesaurus: string }>();
-    for (const t of store.collection('tkeywords').all()) {
+    for (const t of store.collection('tkeywords').list()) {
       index.set(String(t.id), {
         uri: String(t.uri),
         thesaurus: String((t.thesaurus as StoredRecord | null)?.slug ?? ''),
@@ -101,7 +100,7 @@ export function favoriteFilter(
   const mine = new Set(
     store
       .collection('favorites')
-      .all()
+      .list()
       .filter((f) => user && f.user === user.pk)
       .map((f) => String(f.resource)),
   );

@@ -5,9 +5,7 @@
  */
 import type { Contract } from '../../../contracts/load.js';
 import { fieldSet, fieldSetOf, type FieldSet } from '../../../contracts/fields.js';
-import type { StoredRecord } from '../../../store/collection.js';
-import { plainRecord } from '../../../store/lazy.js';
-import type { Store } from '../../../store/store.js';
+import { readRecord, type Store, type StoredRecord } from '../../../store/index.js';
 import { GEONODE_COLLECTIONS, type EndpointCollection } from '../collections.js';
 import { resourcePerms, userPerms } from '../permissions/levels.js';
 import { linkedResourcesPayload } from '../metadata/extra-and-links.js';
@@ -103,7 +101,7 @@ export function renderRecord(
   if (!base || base.key !== cacheKey || base.fs !== fs) {
     // fs: a reloaded contract (watch mode) renders afresh
     const value: Record<string, unknown> = {};
-    const data = plainRecord(record); // a lazy record's own object: plain reads, not the proxy's traps
+    const data = readRecord(record); // a lazy record's own object: plain reads, not the proxy's traps
     for (const f of fs.all)
       if (!VIEWER_FIELDS.has(f) && selected(fs, f, opts)) value[f] = valueOf(key, f, data, ctx, fs);
     base = { key: cacheKey, fs, value: absolutize(value, ctx.origin) as Record<string, unknown> };
@@ -204,7 +202,7 @@ function unfinishedExecutions(ctx: RenderContext, resource: StoredRecord): unkno
   const me = ctx.user!;
   return ctx.store
     .collection('execution_requests')
-    .all()
+    .list()
     .filter(
       (e) =>
         e.user === me.pk &&

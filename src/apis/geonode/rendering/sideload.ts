@@ -7,7 +7,7 @@
  * roles, keywords, tkeywords, links, perms, data and executions have custom representations and stay inline.
  */
 import type { SideloadRule } from '../../../query/dynamic-rest/index.js';
-import type { Store } from '../../../store/store.js';
+import type { Store } from '../../../store/index.js';
 
 const RESOURCE_FAMILY = new Set(['resources', 'datasets', 'documents', 'maps', 'geoapps']);
 
@@ -15,7 +15,7 @@ const RESOURCE_FAMILY = new Set(['resources', 'datasets', 'documents', 'maps', '
 function idBy(store: Store, collection: string, field: string): (embedded: Record<string, unknown>) => number | null {
   const index = store.memo(`sideload-index:${collection}:${field}`, [collection], () => {
     const map = new Map<string, number>();
-    for (const r of store.collection(collection).all()) map.set(String(r[field]), Number(r.id));
+    for (const r of store.collection(collection).list()) map.set(String(r[field]), Number(r.id));
     return map;
   });
   return (embedded) => index.get(String(embedded[field])) ?? null;

@@ -7,7 +7,7 @@ import { apiError } from '../../../core/errors.js';
 import { json, type Behaviour, type BehaviourRequest, type Env } from '../../../core/types.js';
 import { fieldSet } from '../../../contracts/fields.js';
 import { parsePatchAll, pyStrRepr, QueryError, type PatchAllMode } from '../../../query/dynamic-rest/index.js';
-import type { StoredRecord } from '../../../store/collection.js';
+import type { StoredRecord } from '../../../store/index.js';
 import type { EndpointCollection } from '../collections.js';
 import { endpointOf, renderContext } from '../context.js';
 import { parseListQuery, visibleRecords } from '../reading/queryset.js';
@@ -133,7 +133,7 @@ async function patchAll(req: BehaviourRequest, env: Env, mode: PatchAllMode) {
   const coll = env.store.collection(c.store);
   for (const field of UNIQUE[key] ?? []) {
     if (!(field in changes)) continue;
-    const taken = coll.all().some((r) => r[field] === changes[field] && !ids.has(String(r[c.idField])));
+    const taken = coll.list().some((r) => r[field] === changes[field] && !ids.has(String(r[c.idField])));
     if (ids.size > 1 || (ids.size === 1 && taken)) {
       const what = mode === 'query' ? 'Failed to bulk-update records' : 'Failed to update records';
       throw apiError(
