@@ -45,7 +45,10 @@ async function upwardImports(): Promise<string[]> {
   const found: string[] = [];
   for (const f of await files('src')) {
     const from = layerOf(f);
-    if (from < 0) found.push(`${f} is in no layer: add its folder to LAYERS`);
+    if (from < 0) {
+      found.push(`${f} is in no layer: add its folder to LAYERS`);
+      continue;
+    }
     for (const d of importsOf(f, await readFile(f, 'utf8'))) {
       const to = layerOf(d);
       if (to > from) found.push(`${f} → ${d} (${LAYERS[from][0]} → ${LAYERS[to][0]})`);
