@@ -15,12 +15,9 @@ else await runYargs();
 async function runYargs(): Promise<void> {
   const { default: yargs } = await import('yargs');
   const { hideBin } = await import('yargs/helpers');
-  const { contractPath, loadContract } = await import('../src/contracts/load.js');
-  const { buildRouteTable, allOperations } = await import('../src/contracts/route-table.js');
   const { CONFORM_OPTIONS } = await import('../src/conformance/options.js');
   const { PROXY_OPTIONS, RECORD_OPTIONS } = await import('../src/cli/tools.js');
   const {
-    UsageError,
     isUsageError,
     requireValues,
     switchValueProblem,
@@ -32,7 +29,6 @@ async function runYargs(): Promise<void> {
     wholeNumber,
     writableFolder,
     writableFilePath,
-    fileProblem,
   } = await import('../src/cli/usage.js');
   const DEFAULT_SEED = 42;
   const DEFAULT_SCALE = 300;
@@ -195,34 +191,8 @@ async function runYargs(): Promise<void> {
           .options(requireValues(SEED_OPTIONS))
           .example('$0 seed --seed 7 --scale 10000 --out /tmp/big', 'a 10,000-resource data set'),
       async (argv) => {
-        if (!Number.isInteger(argv.scale) || argv.scale < 1)
-          fail(
-            `--scale must be a positive whole number (got "${raw('scale') ?? argv.scale}"): the number of GeoNode resources and of catalogue items, e.g. --scale 1000`,
-          );
-        if (!Number.isInteger(argv.seed))
-          fail(`--seed must be a whole number (got "${raw('seed') ?? argv.seed}"), e.g. --seed 7`);
-        await writableFolder('out', argv.out, 'a folder to write geonode.json and koordinates.json to');
-        const started = Date.now();
-        const { writeFixtures } = await import('../src/fixtures/index.js');
-        const { progress } = await import('../src/cli/progress.js');
-        const p = progress();
-        const { files, bytes } = await writeFixtures({
-          seed: argv.seed,
-          scale: argv.scale,
-          out: argv.out,
-          starting: (name) => p.status(`generating and writing ${name} (scale ${argv.scale})`),
-          progress: (l) => p.line(l),
-        })
-          .catch((err: unknown) => {
-            const words = fileProblem(err);
-            if (words)
-              throw new UsageError(
-                `--out ${argv.out}: cannot write the fixtures (${words}); give a folder you can write`,
-              );
-            throw err;
-          })
-          .finally(() => p.done());
-        console.log(`wrote ${files.join(', ')} (${(bytes / 1e6).toFixed(1)} MB) in ${Date.now() - started} ms`);
+        const { seedCommand } = await import('../src/cli/seed-command.js');
+        await seedCommand(argv, raw);
       },
     )
     .command(
@@ -237,46 +207,8 @@ async function runYargs(): Promise<void> {
           })
           .example('$0 lint', 'check contracts/geonode-v2.yaml and contracts/koordinates-catalog.yaml'),
       async (argv) => {
-        const files = argv.files?.length ? argv.files : [contractPath('geonode'), contractPath('koordinates')];
-        const { stat } = await import('node:fs/promises');
-        for (const file of files) {
-          const s = await stat(file).catch((err: unknown) =>
-            fail(
-              `lint: ${fileProblem(err) ?? `cannot read ${file}`}; give an OpenAPI contract file (YAML or JSON), or nothing to check geostub's own`,
-            ),
-          );
-          if (!s.isFile())
-            fail(
-              `lint: ${file} is a folder; give an OpenAPI contract file (YAML or JSON), or nothing to check geostub's own`,
-            );
-        }
-        const { lintContract } = await import('../src/contracts/lint.js');
-        const problems: string[] = [];
-        let count = 0;
-        for (const file of files) {
-          const found = await lintContract(file);
-          if (!found.length) {
-            const contract = await loadContract(file).catch(
-              (err: Error) => (problems.push(`${file}: ${err.message}`), undefined),
-            );
-            if (contract) {
-              const ops = allOperations(buildRouteTable([contract]));
-              count += ops.length;
-              for (const op of ops)
-                if (op.behaviour === 'unbound')
-                  found.push(
-                    `${file}: ${op.operationId} (${op.method.toUpperCase()} ${op.path}) has no x-geostub-behaviour`,
-                  );
-            }
-          }
-          problems.push(...found);
-        }
-        if (problems.length) {
-          for (const p of problems) console.error(p);
-          console.error(`geostub lint: ${problems.length} problem(s)`);
-          process.exit(1);
-        }
-        console.log(`contracts OK: ${count} operations in ${files.join(', ')}`);
+        const { lintCommand } = await import('../src/cli/lint-command.js');
+        await lintCommand(argv.files);
       },
     )
     .demandCommand(1, 'Name a command: serve, conform, proxy, record, seed or lint (geostub --help lists them).')

@@ -10,25 +10,20 @@
  *
  * Every instance has its own store, clock, settings and request log: two instances in one process share nothing.
  */
-import {
-  startGeostub as startServer,
-  VERSION,
-  type GeostubOptions as ServerOptions,
-  type RunningGeostub,
-} from './server/start.js';
+import { startGeostub as startServer, VERSION, type ServerStartOptions, type RunningGeostub } from './server/start.js';
 import {
   parseSettings,
   settingsView,
   type ResilienceOptions,
   type ResilienceSettings,
 } from './server/resilience-config.js';
-import type { Store } from './store/store.js';
+import type { Store } from './store/index.js';
 import type { ExchangeLog } from './server/request-log.js';
 import type { ConformOptions, RunReport } from './conformance/types.js';
 
 export const version = VERSION;
 
-export interface GeostubOptions extends Omit<ServerOptions, 'port' | 'inMemory' | 'log'> {
+export interface GeostubOptions extends Omit<ServerStartOptions, 'port' | 'inMemory' | 'log' | 'routeLookup'> {
   /** default 0: a free port (read it from `url` or `port`) */
   port?: number;
   /** default true: nothing is written to disk; false keeps the data in `db` (default `.geostub/db.json`) */
@@ -110,6 +105,6 @@ export { startProxy, type ProxyOptions, type RunningProxy, type Violation } from
 export type { ResilienceOptions, ResilienceSettings } from './server/resilience-config.js';
 export type { LatencyRange, ResilienceRule } from './core/types.js';
 export type { Exchange, ExchangeLog } from './server/request-log.js';
-export type { Store } from './store/store.js';
+export type { Store } from './store/index.js';
 export type { RunningGeostub } from './server/start.js';
 export type { ApiName, CaseResult, ConformOptions, Credentials, Progress, RunReport } from './conformance/types.js';

@@ -43,13 +43,13 @@ describe('startGeostub()', () => {
     expect(
       a.store
         .collection('users')
-        .all()
+        .list()
         .some((u) => u.username === 'only.on.a'),
     ).toBe(true);
     expect(
       b.store
         .collection('users')
-        .all()
+        .list()
         .some((u) => u.username === 'only.on.a'),
     ).toBe(false);
     await a.reset();

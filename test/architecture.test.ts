@@ -116,4 +116,54 @@ describe('architecture', () => {
     for (const f of graph.keys()) visit(f, []);
     expect(cycles).toEqual([]);
   });
+
+  it('outside src/store, src/, bin/ and scripts/ reach the store only through its entry, src/store/index.ts', async () => {
+    // the store's own tests (test/store-*.test.ts, test/journal.test.ts) may test its parts directly
+    const offenders: string[] = [];
+    for (const f of [...(await files('src')), ...(await files('bin')), ...(await files('scripts'))]) {
+      if (f.startsWith('src/store/')) continue;
+      for (const d of importsOf(f, await readFile(f, 'utf8')))
+        if (d.startsWith('src/store/') && d !== 'src/store/index.ts') offenders.push(`${f} → ${d}`);
+    }
+    expect(offenders).toEqual([]);
+  });
+});
+
+describe('comments cite sources a reader can open', () => {
+  async function allFiles(dir: string): Promise<string[]> {
+    const out: string[] = [];
+    for (const e of await readdir(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) out.push(...(await allFiles(p)));
+      else out.push(p);
+    }
+    return out;
+  }
+
+  it('no file in src, bin, scripts or test cites the facts notes by section: they are not in the repository', async () => {
+    // a section of the facts notes (§3.1, A.5) or one of their files by name, written so this file does not match
+    const notes = new RegExp(
+      [
+        'facts [§A]',
+        'dynamic-rest-sem' + 'antics',
+        'geonode-(api|releases|clients)\\.md',
+        'koordinates-catalog\\.md',
+      ].join('|'),
+    );
+    const offenders: string[] = [];
+    for (const dir of ['src', 'bin', 'scripts', 'test'])
+      for (const f of await allFiles(dir)) if (notes.test(await readFile(f, 'utf8'))) offenders.push(f);
+    expect(offenders).toEqual([]);
+  });
+});
+
+describe('tests wait by polling and count instead of timing', () => {
+  it('no test sleeps for a fixed time or measures how long something took (test/helpers/poll.ts is the one wait)', async () => {
+    const clockUse =
+      /\bsetTimeout\(|\bsetInterval\(|performance\.now\(|timers\/promises|Date\.now\(\)\s*-|-\s*Date\.now\(\)/;
+    const offenders: string[] = [];
+    for (const f of await files('test'))
+      if (f !== join('test', 'helpers', 'poll.ts') && clockUse.test(await readFile(f, 'utf8'))) offenders.push(f);
+    expect(offenders).toEqual([]);
+  });
 });

@@ -1,4 +1,8 @@
-/** Authentication and permissions as GeoNode applies them (facts §5): 401 vs 403, visibility, rights, users, groups. */
+/**
+ * Authentication and permissions as GeoNode applies them (`geonode/settings.py:537-541`,
+ * `geonode/base/api/permissions.py`, `geonode/security/permissions.py` (4.4.3)): 401 vs 403, visibility, rights,
+ * users, groups.
+ */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from './helpers/server.js';
 
@@ -130,7 +134,7 @@ describe('visibility', () => {
     const favs = await s.request('GET', '/api/v2/resources/favorites/?page_size=100', { as: 'alice' });
     const aliceFavs = s.store
       .collection('favorites')
-      .all()
+      .list()
       .filter((f) => f.user === 1002)
       .map((f) => String(f.resource))
       .sort();

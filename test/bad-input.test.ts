@@ -57,8 +57,8 @@ describe('malformed requests answer GeoNode 4xx bodies and change nothing', () =
     });
   }
 
-  // page_size ≤ 0 is DRF's default size with the value echoed (dynamic-rest-semantics fact 13, test/geonode-query-facts);
-  // what int() cannot read is a 500 on GeoNode (its pagination.py echo) and a 400 here
+  // page_size ≤ 0 is DRF's default size with the value echoed (`geonode/base/api/pagination.py:38` (4.4.3),
+  // test/geonode-query-facts); what int() cannot read is a 500 on GeoNode (that echo) and a 400 here
   for (const size of ['abc', '2.5', '']) {
     it(`page_size=${size} → 400 invalid naming page_size`, async () => {
       const res = await s.request('GET', `/api/v2/datasets/?page_size=${size}`);

@@ -110,7 +110,7 @@ describe('the inspector', { timeout: 60_000 }, () => {
   });
 
   it('moves a job to finished with the clock controls', async () => {
-    const pk = s.store.collection('resources').all()[0].pk;
+    const pk = s.store.collection('resources').list()[0].pk;
     const started = await s.request('PUT', `/api/v2/resources/${pk}/copy/`, { body: {} });
     expect(started.status).toBe(200);
     const id = started.json.execution_id as string;
@@ -155,7 +155,7 @@ describe('the inspector', { timeout: 60_000 }, () => {
   });
 
   it('resets the data', async () => {
-    const victim = s.store.collection('resources').all()[5].pk;
+    const victim = s.store.collection('resources').list()[5].pk;
     const before = s.store.collection('resources').size;
     expect((await s.request('DELETE', `/api/v2/resources/${victim}/`)).status).toBe(204);
     await expect.poll(() => countOf('resources')).toBe(String(before - 1));

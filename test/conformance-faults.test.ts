@@ -4,8 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { runConformance } from '../src/conformance/runner.js';
-import { FAULTS } from '../src/server/faults.js';
-import { QUERY_FAULTS } from '../src/server/query-faults.js';
+import { FAULTS } from '../src/server/faults/index.js';
+import { QUERY_FAULTS } from '../src/server/faults/query.js';
 import { startGeostub } from '../src/server/start.js';
 import { startTestServer } from './helpers/server.js';
 

@@ -1,12 +1,12 @@
 /**
  * The query-depth cases: against the honest mock they pass read-only and say how many cases ran per field kind and
- * lookup; each planted query fault (src/server/query-faults.ts) fails the run on a query case of the lookup or
+ * lookup; each planted query fault (src/server/faults/query.ts) fails the run on a query case of the lookup or
  * combination it breaks, named with the expected and the actual pks.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runConformance } from '../src/conformance/runner.js';
 import { conformOptionsFrom, UsageError } from '../src/conformance/options.js';
-import { QUERY_FAULTS } from '../src/server/query-faults.js';
+import { QUERY_FAULTS } from '../src/server/faults/query.js';
 import { renderConsole } from '../src/conformance/reporters/console.js';
 import { renderJson } from '../src/conformance/reporters/json.js';
 import { mkdtemp, rm } from 'node:fs/promises';

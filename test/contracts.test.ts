@@ -21,7 +21,7 @@ describe('contracts', () => {
     expect(missing).toEqual([]);
   });
 
-  it('pass swagger-parser validation', async () => {
+  it('pass swagger-parser validation', { tags: ['slow'] }, async () => {
     expect(await lintContract(contractPath('geonode'))).toEqual([]);
     expect(await lintContract(contractPath('koordinates'))).toEqual([]);
   });

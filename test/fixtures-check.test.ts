@@ -14,11 +14,12 @@ import { fastServeArgs } from '../src/cli/serve-options.js';
 import { loadContracts } from '../src/contracts/load.js';
 import { ContractValidators } from '../src/contracts/validators.js';
 import { checkFixtureFile, FixtureError } from '../src/contracts/fixture-check.js';
-import { readFixtureFiles } from '../src/store/snapshot.js';
+import { readFixtureFiles } from '../src/store/index.js';
 import { GEONODE_STORE } from '../src/apis/geonode/index.js';
 import { KOORDINATES_STORE } from '../src/apis/koordinates/index.js';
 import { GEONODE_FIXTURE_SCHEMAS } from '../src/apis/geonode/fixtures-check.js';
 import { KOORDINATES_FIXTURE_SCHEMAS } from '../src/apis/koordinates/fixtures-check.js';
+import { until } from './helpers/poll.js';
 
 type Rec = Record<string, unknown>;
 type Data = { collections: Record<string, Rec[]> };
@@ -151,8 +152,7 @@ describe('fixtures checked on load', () => {
       const before = running.store.collection('resources').get(pk as string)?.title;
       data.collections.resources[0].title = 404;
       await writeFile(join(dir, 'geonode.json'), JSON.stringify(data));
-      for (let i = 0; i < 400 && !lines.some((l) => l.startsWith('could not reload fixtures')); i++)
-        await new Promise((r) => setTimeout(r, 25));
+      await until(() => lines.some((l) => l.startsWith('could not reload fixtures')), 'the failed reload');
       expect(lines.find((l) => l.startsWith('could not reload fixtures'))).toMatch(
         /geonode\.json: resources record 0 \(pk "?\d+"?\): field "title" must be string/,
       );

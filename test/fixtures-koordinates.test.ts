@@ -205,12 +205,10 @@ describe('API keys', () => {
 });
 
 describe('scale', () => {
-  it('generates 100,000 items in a few seconds', { timeout: 60_000 }, () => {
-    const t = performance.now();
+  // its speed is not asserted against a clock (tests count, they do not time); the timeout only ends a hang
+  it('generates 100,000 items with distinct ids', { timeout: 60_000, tags: ['slow'] }, () => {
     const big = generateKoordinates({ seed: 7, scale: 100_000 });
-    const ms = performance.now() - t;
     expect(big.kx_items).toHaveLength(100_000);
     expect(new Set(big.kx_items.map((i) => i.id)).size).toBe(100_000);
-    expect(ms).toBeLessThan(20_000);
   });
 });

@@ -1,4 +1,7 @@
-/** GeoNode action behaviours called directly (facts §5.5, §6, §7): success and error bodies, store effects. */
+/**
+ * GeoNode action behaviours called directly (`geonode/base/api/views.py:380-1358` (4.4.3)): success and error bodies,
+ * store effects.
+ */
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   ACTION_BEHAVIOURS,
@@ -13,8 +16,7 @@ import { contractPath, loadContract, type Contract } from '../src/contracts/load
 import { buildRouteTable, type Operation } from '../src/contracts/route-table.js';
 import type { ContractValidators } from '../src/contracts/validators.js';
 import { ApiError } from '../src/core/errors.js';
-import type { StoredRecord } from '../src/store/collection.js';
-import { Store } from '../src/store/store.js';
+import { openStore, type StoredRecord } from '../src/store/index.js';
 
 const ORIGIN = 'http://127.0.0.1:8000';
 const T0 = '2025-06-01T12:00:00.000000Z';
@@ -193,7 +195,7 @@ beforeAll(async () => {
 });
 
 beforeEach(async () => {
-  const store = await Store.open({ inMemory: true, seed: async () => seed(), specs: GEONODE_STORE });
+  const store = await openStore({ inMemory: true, seed: async () => seed(), specs: GEONODE_STORE });
   let tick = 0;
   env = {
     store,
@@ -216,7 +218,7 @@ const as = (name: string | null) =>
   name
     ? (env.store
         .collection('users')
-        .all()
+        .list()
         .find((u) => u.username === name) ?? null)
     : null;
 
@@ -292,7 +294,7 @@ describe('resource service: executionStart + executionStatus', () => {
       expect(exec.output_params).toEqual({ output: { uuid } });
       const created = env.store
         .collection('resources')
-        .all()
+        .list()
         .find((r) => r.uuid === uuid)!;
       expect(created).toMatchObject({ title: 'x', resource_type: 'dataset', owner: { pk: 1002 } });
       expect(levelFor(env.store, created, as('alice'))).toBe('owner');
@@ -403,13 +405,13 @@ describe('resource service: executionStart + executionStatus', () => {
     const copyUuid = (execOf(c).output_params as { output: { uuid: string } }).output.uuid;
     const copy = env.store
       .collection('resources')
-      .all()
+      .list()
       .find((r) => r.uuid === copyUuid)!;
     expect(copy).toMatchObject({ title: 'Copy', resource_type: 'map', owner: { pk: 1002 } });
     expect(
       env.store
         .collection('maplayers')
-        .all()
+        .list()
         .filter((l) => String(l.map) === String(copy.pk)),
     ).toHaveLength(1);
     expect(execOf(c).input_params).toEqual({ instance: 2, owner: 'alice', defaults: '{"title":"Copy"}' });
@@ -457,7 +459,7 @@ describe('resource service: executionStart + executionStatus', () => {
     expect(
       env.store
         .collection('resources')
-        .all()
+        .list()
         .find((r) => r.uuid === uuid),
     ).toMatchObject({ title: 'R1', owner: { pk: 1003 }, name: expect.stringMatching(/^roads_\d+$/) });
     const i = await call('ingestResourceAsync', 'bob', {
@@ -832,7 +834,7 @@ describe('upload (importer)', () => {
     const ds = res(String(exec.geonode_resource))!;
     expect(ds).toMatchObject({ resource_type: 'dataset', name: 'rivers', owner: { pk: 1003 } });
     expect(exec.output_params).toEqual({ detail_url: [`/catalogue/#/dataset/${String(ds.pk)}`] });
-    expect(env.store.collection('uploads').all()[0]).toMatchObject({
+    expect(env.store.collection('uploads').list()[0]).toMatchObject({
       state: 'PROCESSED',
       complete: true,
       user: 1003,
@@ -844,7 +846,7 @@ describe('upload (importer)', () => {
     expect(execOf(await call('uploadDataset', 'bob', { body: multipart({ base_file: 'rivers.shp' }) }))).toMatchObject({
       status: 'failed',
     });
-    expect(env.store.collection('uploads').all()[0]).toMatchObject({ state: 'INVALID' });
+    expect(env.store.collection('uploads').list()[0]).toMatchObject({ state: 'INVALID' });
     const anon = await call('uploadDataset', null, { body: multipart({ base_file: 'a.gpkg' }) });
     expect([anon.status, anon.headers['WWW-Authenticate']]).toEqual([401, 'Basic realm="api"']);
     expect(await call('uploadDataset', 'bob', { body: multipart({ base_file: 'notes.txt' }) })).toMatchObject({
@@ -1004,7 +1006,7 @@ describe('harvesting', () => {
   });
 
   it('harvesterPatchRules enforces the status rules; advanceHarvester brings a busy harvester back to ready', () => {
-    const [ready, busy] = env.store.collection('harvesters').all();
+    const [ready, busy] = env.store.collection('harvesters').list();
     const msg = (f: () => unknown) => {
       try {
         f();

@@ -13,7 +13,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => s.close());
 
-const assets = () => s.store.collection('assets').all();
+const assets = () => s.store.collection('assets').list();
 const ownedBy = (username: string) => assets().filter((a) => (a.owner as { username: string }).username === username);
 
 describe('asset lists and details', () => {
@@ -57,7 +57,7 @@ describe('asset lists and details', () => {
     const a = ownedBy('alice')[0];
     const doc = s.store
       .collection('resources')
-      .all()
+      .list()
       .find((r) => (r.links as any[]).some((l) => l.url === `/api/v2/assets/${String(a.pk)}/link`))!;
     const res = await s.request('GET', `/api/v2/resources/${String(doc.pk)}`);
     const link = res.json.resource.links.find((l: any) => l.extras);
@@ -164,7 +164,7 @@ describe('asset files', () => {
     const visible = ownedBy('alice').find((a) =>
       s.store
         .collection('resources')
-        .all()
+        .list()
         .some(
           (r) =>
             (r.links as any[]).some((l) => l.url === `/api/v2/assets/${String(a.pk)}/link`) && r.advertised !== false,

@@ -1,7 +1,8 @@
 /**
- * Bulk writes over HTTP (facts §4): bulk create (four body forms, all-or-nothing, dynamic-rest's error body), bulk
- * update (id or pk, restricted to the filtered queryset), bulk delete (body forms, only /resources and /groups,
- * 405 with an empty body without a bulk body), patch-all (count, validation, values, --no-patch-all).
+ * Bulk writes over HTTP (`dynamic_rest/viewsets.py:430-734`): bulk create (four body forms, all-or-nothing,
+ * dynamic-rest's error body), bulk update (id or pk, restricted to the filtered queryset), bulk delete (body forms,
+ * only /resources and /groups, 405 with an empty body without a bulk body), patch-all (count, validation, values,
+ * --no-patch-all).
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from './helpers/server.js';
@@ -23,7 +24,7 @@ const resources = () => s.store.collection('resources');
 const stored = (pk: string) => resources().get(pk)!;
 const ofType = (type: string) =>
   resources()
-    .all()
+    .list()
     .filter((r) => r.resource_type === type);
 
 describe('bulk create', () => {
@@ -41,7 +42,7 @@ describe('bulk create', () => {
       const made: Item[] = n === 1 ? [res.json.resource] : res.json.resources;
       expect(Object.keys(res.json)).toEqual([n === 1 ? 'resource' : 'resources']);
       expect(made.map((r) => r.title)).toEqual(items.slice(0, n).map((i) => i.title));
-      expect(resources().all()).toHaveLength(300 + n);
+      expect(resources().list()).toHaveLength(300 + n);
       for (const r of made) expect(stored(r.pk).title).toBe(r.title);
     });
   }
@@ -164,10 +165,10 @@ describe('bulk update', () => {
       'Could not find all objects to update: 2 != 1.',
     );
     const mine = resources()
-      .all()
+      .list()
       .find((r) => (r.owner as Item).username === 'alice')!;
     const editableByNobody = resources()
-      .all()
+      .list()
       .find(
         (r) => (r.owner as Item).username === 'bob' && s.store.collection('grants').get(r.pk)?.anonymous !== 'none',
       )!;
@@ -215,7 +216,7 @@ describe('bulk delete', () => {
       expect(res.status).toBe(204);
       expect(res.text).toBe('');
       for (const pk of victims) expect(resources().get(pk)).toBeUndefined();
-      expect(resources().all()).toHaveLength(298);
+      expect(resources().list()).toHaveLength(298);
     });
   }
   it('groups allow it too', async () => {
@@ -230,10 +231,10 @@ describe('bulk delete', () => {
   });
   it('all or nothing: one record the caller may not delete refuses the request', async () => {
     const mine = resources()
-      .all()
+      .list()
       .find((r) => (r.owner as Item).username === 'alice')!;
     const theirs = resources()
-      .all()
+      .list()
       .find((r) => (r.owner as Item).username === 'admin')!;
     expectGeonodeError(
       await refused(s, () =>
@@ -277,13 +278,13 @@ describe('patch-all', () => {
     const maps = ofType('map');
     const before = new Map(
       resources()
-        .all()
+        .list()
         .map((r) => [r.pk, r.abstract]),
     );
     const res = await patchAll({ 'filter{resource_type}': 'map', 'patch-all': 'true' }, { abstract: 'patched' });
     expect(res.status, res.text).toBe(200);
     expect(res.json).toEqual({ meta: { updated: maps.length } });
-    for (const r of resources().all())
+    for (const r of resources().list())
       expect(r.abstract, r.pk as string).toBe(r.resource_type === 'map' ? 'patched' : before.get(r.pk));
   });
   it('N is what the caller can see through the filters (search and extent included)', async () => {
@@ -302,7 +303,7 @@ describe('patch-all', () => {
     expect(visible.length).toBeLessThan(ofType('dataset').length);
     expect(
       resources()
-        .all()
+        .list()
         .filter((r) => r.purpose === 'by alice')
         .map((r) => r.pk)
         .sort(),
@@ -363,7 +364,7 @@ describe('patch-all', () => {
     expectGeonodeError(res, 400, 'invalid', /URL keyword argument named "pk"/);
     const [map] = off.store
       .collection('resources')
-      .all()
+      .list()
       .filter((r) => r.resource_type === 'map');
     const bulk = await patchAll({ 'patch-all': 'true' }, [{ id: map!.pk, title: 'still bulk' }], off);
     expect(bulk.status).toBe(200);

@@ -135,7 +135,7 @@ describe('GET /api/v2/facets/{facet}', () => {
       .items[0];
     const all = s.store
       .collection('categories')
-      .all()
+      .list()
       .map((c) => String(c.identifier));
     const usedKeys = new Set(
       (await s.request('GET', `/api/v2/facets/category?${maps}&page_size=100`, { as: null })).json.topics.items.map(

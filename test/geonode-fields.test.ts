@@ -1,6 +1,7 @@
 /**
- * Field selection over HTTP (facts §3.2, §3.5, §3.7, §2 deferred fields): include[]/exclude[] with `*` and dotted
- * paths, deferred fields, write responses, api_preset (GeoNode's and the web front end's), sideloading.
+ * Field selection over HTTP (`dynamic_rest/viewsets.py:227-268`, `dynamic_rest/serializers.py:444-475`,
+ * `geonode/base/api/views.py:274-297` (4.4.3), `dynamic_rest/processors.py:44-162`): include[]/exclude[] with `*` and
+ * dotted paths, deferred fields, write responses, api_preset (GeoNode's and the web front end's), sideloading.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GEONODE_PRESETS } from '../src/query/dynamic-rest/index.js';
@@ -155,7 +156,7 @@ describe('sideloading', () => {
       expect(r.poc).toEqual(e.poc);
       const cat = s.store
         .collection('categories')
-        .all()
+        .list()
         .find((c) => c.identifier === e.category?.identifier);
       expect(r.category).toBe(e.category ? cat!.id : null);
       if (e.category) expect(body.TopicCategories).toContainEqual(e.category);

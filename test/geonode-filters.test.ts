@@ -1,7 +1,7 @@
 /**
- * filter{…} over HTTP (facts §3.1): every operator, dotted paths through relations, negation, repeated values,
- * `filter{x}[]`, the JSON form, the boolean rule, and the 400s. Each filtered list is compared with the same
- * predicate computed here over the unfiltered list, and must exclude something.
+ * filter{…} over HTTP (`dynamic_rest/filters.py:202-226,262-324`): every operator, dotted paths through relations,
+ * negation, repeated values, `filter{x}[]`, the JSON form, the boolean rule, and the 400s. Each filtered list is
+ * compared with the same predicate computed here over the unfiltered list, and must exclude something.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestServer } from './helpers/server.js';

@@ -1,5 +1,6 @@
 /**
- * GeoNode's own list parameters over HTTP (facts §3.1 special cases, §3.4, §3.6, §2.8): search, extent, advertised,
+ * GeoNode's own list parameters over HTTP (`geonode/base/api/filters.py:35-133`, `geonode/base/api/mixins.py:24-47`,
+ * `geonode/base/api/serializers.py:790-806` (4.4.3)): search, extent, advertised,
  * favorite, metadata_only, filter{tkeywords} (+ force_and), with_resources, and the owners' / taxonomies' `type` and
  * `title__icontains` with their `count`s. Expected results are computed here from the unfiltered lists and the store.
  */
@@ -79,7 +80,7 @@ describe('favorite=true', () => {
   it("keeps only the caller's favourites", async () => {
     const favs = s.store
       .collection('favorites')
-      .all()
+      .list()
       .filter((f) => f.user === 1002)
       .map((f) => String(f.resource));
     expectSubset(
@@ -108,7 +109,7 @@ describe('filter{metadata_only}', () => {
 });
 
 describe('filter{tkeywords}: AND across thesauri, OR within one', () => {
-  const tk = () => s.store.collection('tkeywords').all();
+  const tk = () => s.store.collection('tkeywords').list();
   const uri = (id: number) => String(tk().find((k) => k.id === id)!.uri);
   const has = (r: Item, id: number) => r.tkeywords.some((k: Item) => k.uri === uri(id));
   const inUse = () => tk().filter((k) => all.filter((r) => r.tkeywords.some((x: Item) => x.uri === k.uri)).length >= 2);
@@ -232,7 +233,7 @@ describe('categories and regions: with_resources and counts', () => {
 });
 
 describe("taxonomies in their models' order", () => {
-  // text orders in the database's collation: en_US.UTF-8 on GeoNode's usual PostGIS (dynamic-rest-semantics fact 11)
+  // text orders in the database's collation: en_US.UTF-8 on GeoNode's usual PostGIS
   const collation = new Intl.Collator('en-US').compare;
   it.each([
     ['categories', 'identifier'],
@@ -243,7 +244,7 @@ describe("taxonomies in their models' order", () => {
     const values = (await listAll(s, `/api/v2/${path}`)).map((i) => String(i[field]));
     expect(values.length).toBeGreaterThan(5);
     expect(values).toEqual([...values].sort(collation));
-    const byId = [...s.store.collection(path).all()]
+    const byId = [...s.store.collection(path).list()]
       .sort((a, b) => Number(a.id) - Number(b.id))
       .map((r) => String(r[field]));
     expect(values).not.toEqual(byId); // not the id order the fixtures were written in

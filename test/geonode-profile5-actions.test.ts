@@ -3,7 +3,7 @@
  * assets/utils.py:204-258, people/api/views.py:167-218), shown in profile 5 and absent (or the 4.4 form) in 4.
  */
 import { describe, expect, it } from 'vitest';
-import type { StoredRecord } from '../src/store/collection.js';
+import type { StoredRecord } from '../src/store/index.js';
 import { BASIC, bothProfiles, userPk, type TestServer } from './helpers/server.js';
 
 const servers = bothProfiles({ jobDuration: 0 });
@@ -11,7 +11,7 @@ const servers = bothProfiles({ jobDuration: 0 });
 const owned = (s: TestServer, username: string) =>
   s.store
     .collection('resources')
-    .all()
+    .list()
     .find((r) => (r.owner as StoredRecord).username === username && r.resource_type === 'document')!;
 
 async function upload(
@@ -143,7 +143,7 @@ describe('transfer_resources: the 5.x payload (people/api/views.py:167-218)', ()
     ).toBe(404);
     const before = servers.v5.store
       .collection('resources')
-      .all()
+      .list()
       .filter((r) => (r.owner as StoredRecord).pk === alice).length;
     const ok = await servers.v5.request('POST', `/api/v2/users/${alice}/transfer_resources`, {
       as: 'admin',
@@ -154,7 +154,7 @@ describe('transfer_resources: the 5.x payload (people/api/views.py:167-218)', ()
     expect(
       servers.v5.store
         .collection('resources')
-        .all()
+        .list()
         .filter((r) => (r.owner as StoredRecord).pk === alice).length,
     ).toBe(before - 1);
   });
@@ -170,7 +170,7 @@ describe('transfer_resources: the 5.x payload (people/api/views.py:167-218)', ()
     expect(
       servers.v4.store
         .collection('resources')
-        .all()
+        .list()
         .some((r) => (r.owner as StoredRecord).pk === bob),
     ).toBe(false);
   });

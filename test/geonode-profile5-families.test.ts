@@ -4,7 +4,7 @@
  * and the OAuth2 user-info endpoint both profiles serve. Sources: GeoNode 5.0.2 (commit 93492398a27f), file:line.
  */
 import { describe, expect, it } from 'vitest';
-import type { StoredRecord } from '../src/store/collection.js';
+import type { StoredRecord } from '../src/store/index.js';
 import { bothProfiles, type TestServer } from './helpers/server.js';
 
 const servers = bothProfiles({ jobDuration: 0 });
@@ -12,7 +12,7 @@ const servers = bothProfiles({ jobDuration: 0 });
 const owned = (s: TestServer, username: string, type = 'dataset', extra: (r: StoredRecord) => boolean = () => true) =>
   s.store
     .collection('resources')
-    .all()
+    .list()
     .find((r) => r.resource_type === type && (r.owner as StoredRecord).username === username && extra(r))!;
 
 describe('5.x-only routes are absent in profile 4', () => {
@@ -273,7 +273,7 @@ describe('dataset timeseries (5.0.2 layers/api/views.py:198-296)', () => {
       ) ??
       servers.v5.store
         .collection('resources')
-        .all()
+        .list()
         .find(
           (d) =>
             d.resource_type === 'dataset' && d.subtype === 'vector' && dateAttrs(d).length > 0 && d.has_time !== true,
@@ -311,7 +311,7 @@ describe('dataset timeseries (5.0.2 layers/api/views.py:198-296)', () => {
     expect((await servers.v5.request('GET', path)).status).toBe(404);
     const raster = servers.v5.store
       .collection('resources')
-      .all()
+      .list()
       .find((d) => d.resource_type === 'dataset' && d.subtype === 'raster')!;
     expect((await servers.v5.request('GET', `/api/v2/datasets/${String(raster.pk)}/timeseries`)).json).toEqual({
       message: 'The time dimension is not supported for this dataset.',

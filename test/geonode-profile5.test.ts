@@ -3,7 +3,7 @@
  * and shown absent in profile 4. Sources: GeoNode 5.0.2 (commit 93492398a27f) and 4.4.3 (842fc887), file:line.
  */
 import { describe, expect, it } from 'vitest';
-import type { StoredRecord } from '../src/store/collection.js';
+import type { StoredRecord } from '../src/store/index.js';
 import { startTestServer, bothProfiles, userPk, type TestServer } from './helpers/server.js';
 
 const servers = bothProfiles({ jobDuration: 0 });
@@ -11,7 +11,7 @@ const servers = bothProfiles({ jobDuration: 0 });
 const aliceResource = (s: TestServer, type = 'dataset') =>
   s.store
     .collection('resources')
-    .all()
+    .list()
     .find((r) => r.resource_type === type && (r.owner as StoredRecord).username === 'alice')!;
 
 describe('which release runs is said everywhere', () => {
@@ -54,7 +54,7 @@ describe('authentication: Basic first everywhere in 5.0 (5.0.2 settings.py:544-5
   it('a favorite, a hidden resource and an unserved method answer 401 too', async () => {
     const visible = servers.v5.store
       .collection('resources')
-      .all()
+      .list()
       .find((r) => r.advertised !== false)!;
     expect(
       (await servers.v5.request('POST', `/api/v2/resources/${String(visible.pk)}/favorite`, { as: null })).status,

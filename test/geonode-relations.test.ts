@@ -1,9 +1,10 @@
 /**
- * Relation lists, the related-object endpoint, resource subsets and resource types over HTTP (facts §1.6, §3.8,
- * §7.5–7.7): bare arrays or envelopes exactly as GeoNode answers them, compared with the store.
+ * Relation lists, the related-object endpoint, resource subsets and resource types over HTTP
+ * (`geonode/base/api/views.py:143-505,1304-1358` (4.4.3), `dynamic_rest/viewsets.py:358-419`): bare arrays or envelopes
+ * exactly as GeoNode answers them, compared with the store.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StoredRecord } from '../src/store/collection.js';
+import type { StoredRecord } from '../src/store/index.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 import { expectGeonodeError, listAll, pks, q, refused, type Item } from './helpers/geonode.js';
 
@@ -13,11 +14,11 @@ beforeAll(async () => {
 });
 afterAll(() => s.close());
 
-const coll = (name: string) => s.store.collection(name).all();
+const coll = (name: string) => s.store.collection(name).list();
 const sorted = (xs: unknown[]) => xs.map(String).sort();
 const ENVELOPE = ['links', 'total', 'page', 'page_size'];
 
-describe('relation lists (facts §1.6)', () => {
+describe('relation lists', () => {
   const layers = () => coll('maplayers');
   const busyDataset = () => {
     const counts = new Map<string, number>();
@@ -36,7 +37,8 @@ describe('relation lists (facts §1.6)', () => {
       ),
     );
     expect(ml.json.length).toBeGreaterThan(1);
-    // SimpleMapLayerSerializer: no embedded dataset (4.4.3 layers/api/views.py:181-190, maps/api/serializers.py:155-160)
+    // SimpleMapLayerSerializer: no embedded dataset (4.4.3 layers/api/views.py:181-190,
+    // maps/api/serializers.py:155-160)
     for (const l of ml.json)
       expect(Object.keys(l)).toEqual(['pk', 'name', 'extra_params', 'current_style', 'order', 'visibility', 'opacity']);
     const maps = await s.request('GET', `/api/v2/datasets/${ds}/maps/`);
@@ -107,7 +109,7 @@ describe('relation lists (facts §1.6)', () => {
   });
 });
 
-describe('linked resources (facts §7.7)', () => {
+describe('linked resources', () => {
   it('POST links, GET shows linked_to / linked_by, DELETE unlinks; a non-list target is a 400', async () => {
     const [a, b] = coll('resources').filter((r) => r.resource_type === 'document');
     const post = await s.request('POST', `/api/v2/resources/${a!.pk}/linked_resources`, {
@@ -133,7 +135,7 @@ describe('linked resources (facts §7.7)', () => {
   });
 });
 
-describe('the related-object endpoint GET /{prefix}/{pk}/{field_name}/ (facts §3.8)', () => {
+describe('the related-object endpoint GET /{prefix}/{pk}/{field_name}/', () => {
   const withKeywords = () =>
     coll('resources').find(
       (r) =>
@@ -184,7 +186,7 @@ describe('the related-object endpoint GET /{prefix}/{pk}/{field_name}/ (facts §
   });
 });
 
-describe('resource subsets (facts §7.6, §7.1)', () => {
+describe('resource subsets', () => {
   for (const [subset, flag] of [
     ['approved', 'is_approved'],
     ['published', 'is_published'],
@@ -224,7 +226,7 @@ describe('resource subsets (facts §7.6, §7.1)', () => {
   });
 });
 
-describe('/resources/resource_types (facts §7.5)', () => {
+describe('/resources/resource_types', () => {
   it('counts what the caller may see, per type, with allowed_perms', async () => {
     for (const as of ['admin', null] as const) {
       const visible = await listAll(s, '/api/v2/resources?advertised=all', as);

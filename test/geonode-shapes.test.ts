@@ -4,7 +4,7 @@
  * resource, and the order in which authentication, rights and the method are checked.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StoredRecord } from '../src/store/collection.js';
+import type { StoredRecord } from '../src/store/index.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 import type { Item } from './helpers/geonode.js';
 
@@ -14,7 +14,7 @@ beforeAll(async () => {
 });
 afterAll(() => s.close());
 
-const coll = (name: string) => s.store.collection(name).all();
+const coll = (name: string) => s.store.collection(name).list();
 const userPk = (username: string) => coll('users').find((u) => u.username === username)!.pk;
 
 describe('map layers embed their dataset with an integer pk (4.4.3 maps/api/serializers.py:100-117)', () => {

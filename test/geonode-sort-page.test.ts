@@ -1,7 +1,8 @@
 /**
- * sort[] and default orders over HTTP (facts §1.5, §3.3), and paging through a filtered, sorted list (§1.3).
- * Orders are checked against a sort computed here (en_US string order — dynamic-rest-semantics fact 11, GeoNode's
- * usual database collation — stable over the default order).
+ * sort[] (`dynamic_rest/filters.py:665-804`) and default orders (e.g. `geonode/base/api/views.py:316` (4.4.3)) over
+ * HTTP, and paging through a filtered, sorted list (`geonode/base/api/pagination.py:28-41` (4.4.3)). Orders are
+ * checked against a sort computed here (en_US string order, the collation of the databases GeoNode's usual PostGIS
+ * images create, stable over the default order).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestServer } from './helpers/server.js';
@@ -50,7 +51,7 @@ function sortBy(items: Item[], ...keys: [(i: Item) => unknown, boolean][]): Item
     .map((e) => e.item);
 }
 
-describe('default orders (facts §1.5)', () => {
+describe('default orders', () => {
   it('resources and the typed endpoints: -created', async () => {
     const created = all.map((r) => Date.parse(r.created));
     expect(created).toEqual([...created].sort((a, b) => b - a));

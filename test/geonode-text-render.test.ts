@@ -1,6 +1,7 @@
 /**
  * List pages and details are answered as JSON text built from each record's cached viewer-independent text, links
- * kept relative and made absolute per reply (src/apis/geonode/rendering/text.ts `renderRecordText`, `withOrigin`). These
+ * cut where they begin and the request's origin written between the pieces (src/apis/geonode/rendering/text.ts
+ * `writeRecordText`). These
  * tests hold that text to the object rendering it replaced: the same values as the include[]=* / sideloading
  * answers (which still render objects), links absolute for every origin, and stored strings that look like the
  * link mark passed through untouched.
@@ -63,5 +64,37 @@ describe('GeoNode answers rendered as text', () => {
     expect((page.json.resources as Item[])[0].title).toBe(odd);
     expect((page.json.resources as Item[])[0].link).toMatch(/^http:\/\//);
     await s.request('POST', '/__geostub/reset');
+  });
+
+  it('a mark inside a stored string (after an escaped quote) is not a link: answered as stored', async () => {
+    const list = await s.request('GET', '/api/v2/resources/?page_size=1', { as: 'admin' });
+    const pk = (list.json.resources as Item[])[0].pk;
+    const odd = 'say "\u0001/not-a-link" and ,"\u0001/nor-this"';
+    const patched = await s.request('PATCH', `/api/v2/resources/${pk}/`, { body: { title: odd } });
+    expect(patched.status, patched.text).toBe(200);
+    const detail = await s.request('GET', `/api/v2/resources/${pk}`, { as: 'admin' });
+    expect(detail.json.resource.title).toBe(odd);
+    expect(detail.json).toEqual(
+      (await s.request('GET', `/api/v2/resources/${pk}?sideloading=false`, { as: 'admin' })).json,
+    );
+    await s.request('POST', '/__geostub/reset');
+  });
+
+  it('an origin holding `$`, `&` or a quote is written as it is, JSON-escaped, as the object rendering writes it', async () => {
+    for (const host of ['maps$&.example.org', "a$1$'b", 'x"y']) {
+      const headers = { 'X-Forwarded-Host': host, 'X-Forwarded-Proto': 'https' };
+      const text = await s.request('GET', '/api/v2/resources/?page_size=2&page=4', { headers });
+      const objects = await s.request('GET', '/api/v2/resources/?page_size=2&page=4&sideloading=false', { headers });
+      expect(text.status, text.text).toBe(200);
+      expect((text.json.resources as Item[])[0].link).toBe(
+        `https://${host}/api/v2/resources/${(text.json.resources as Item[])[0].pk}`,
+      );
+      expect(text.json.resources).toEqual(objects.json.resources);
+      const pk = (text.json.resources as Item[])[0].pk;
+      const detail = await s.request('GET', `/api/v2/resources/${pk}`, { headers });
+      expect(detail.json).toEqual(
+        (await s.request('GET', `/api/v2/resources/${pk}?sideloading=false`, { headers })).json,
+      );
+    }
   });
 });

@@ -16,7 +16,7 @@ afterAll(() => s.close());
 const ownedBy = (pk: number) =>
   s.store
     .collection('resources')
-    .all()
+    .list()
     .filter((r) => (r.owner as { pk: number }).pk === pk)
     .map((r) => String(r.pk));
 
@@ -73,7 +73,7 @@ describe('POST /api/v2/users/{id}/remove_from_group_manager', () => {
   const managed = (user: number) =>
     s.store
       .collection('memberships')
-      .all()
+      .list()
       .filter((m) => m.user === user && m.role === 'manager');
   const authPk = (profilePk: unknown) =>
     (s.store.collection('groups').get(profilePk as number)!.group as { pk: number }).pk;
@@ -98,12 +98,12 @@ describe('POST /api/v2/users/{id}/remove_from_group_manager', () => {
   it('ALL demotes everywhere; ids of other groups make it a 400 with both messages; no ids a 400', async () => {
     const other = s.store
       .collection('groups')
-      .all()
+      .list()
       .find(
         (g) =>
           !s.store
             .collection('memberships')
-            .all()
+            .list()
             .some((m) => m.group === g.pk && m.user === 1002),
       )!;
     const mine = managed(1002)[0];
@@ -156,7 +156,7 @@ describe('PUT /api/v2/datasets/{id}/metadata', () => {
   const dataset = () =>
     s.store
       .collection('resources')
-      .all()
+      .list()
       .find((r) => r.resource_type === 'dataset' && (r.owner as { pk: number }).pk === 1002)!;
 
   it('replaces title, abstract and keywords from an ISO file', async () => {
@@ -226,7 +226,7 @@ describe('PUT /api/v2/datasets/{id}/metadata', () => {
     );
     const doc = s.store
       .collection('resources')
-      .all()
+      .list()
       .find((r) => r.resource_type === 'document')!;
     expectGeonodeError(
       await put('admin', String(doc.pk), empty),

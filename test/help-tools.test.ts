@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { SERVE_OPTIONS } from '../src/cli/serve-options.js';
 import { PROXY_OPTIONS, RECORD_OPTIONS } from '../src/cli/tools.js';
 import { startGeostub } from '../src/index.js';
+import { until } from './helpers/poll.js';
 
 const run = promisify(execFile);
 const CLI = join(process.cwd(), 'dist', 'bin', 'geostub.js');
@@ -105,7 +106,7 @@ describe('the tool commands end to end', () => {
         child.on('exit', (code) => fail(new Error(`proxy exited ${code}: ${out}`)));
       });
       await (await fetch(`${url}/api/v2/resources/?page_size=1`)).text();
-      for (let i = 0; i < 100 && !/✗/.test(out); i++) await new Promise((r) => setTimeout(r, 50)); // the first check compiles the schemas
+      await until(() => /✗/.test(out), 'the violation report (the first check compiles the schemas)', { every: 50 });
       expect(out).toMatch(
         /GET +\/api\/v2\/resources\/\?page_size=1 200 [\d.]+ ms \d+ violations?\n +✗ response_schema: /,
       );

@@ -3,9 +3,8 @@ import { appendFile, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promi
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Store } from '../src/store/store.js';
 import { Journal, decodeLine, encodeEntry } from '../src/store/journal.js';
-import { readCollectionsFile, writeCollectionsFile } from '../src/store/snapshot.js';
+import { openStore, readCollectionsFile, writeCollectionsFile, type Store } from '../src/store/index.js';
 
 const specs = {
   things: { idField: 'id', idKind: 'int' as const },
@@ -24,7 +23,7 @@ async function fresh(options: { snapshotDelayMs?: number } = {}) {
   const file = join(dir, 'db.json');
   const warnings: string[] = [];
   const open = () =>
-    Store.open({
+    openStore({
       file,
       seed,
       specs,
@@ -42,10 +41,10 @@ async function churn(s: Store): Promise<void> {
   const two = things.get(2)!;
   two.name = 'changed in place';
   things.update(2, {}); // the in-place signal
-  things.remove(3);
+  things.delete(3);
   things.insert({ name: 'four' });
   s.collection('named').insert({ slug: 'b', label: 'é ✓ \u2028 "quoted"\nnewline' });
-  s.collection('named').removeWhere((r) => r.slug === 'a');
+  s.collection('named').deleteWhere((r) => r.slug === 'a');
   await s.persist();
 }
 
@@ -114,7 +113,7 @@ describe('journal', () => {
     expect(
       b
         .collection('things')
-        .all()
+        .list()
         .map((t) => t.name),
     ).toEqual(['one', 'two', 'after reset']);
   });

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { call, startChild } from './helpers/child.js';
+import { until } from './helpers/poll.js';
 
 const WRITERS = 32;
 const ROUNDS = 10;
@@ -65,7 +66,8 @@ describe('kill -9', () => {
     for (let round = 0; round < ROUNDS; round++) {
       const stop = { now: false, acks: 0 };
       const storm = Array.from({ length: WRITERS }, (_, i) => writer(s.url, round * 100 + i, known, stop));
-      await new Promise((r) => setTimeout(r, 300 + Math.random() * 400));
+      const killAt = 40 + Math.floor(Math.random() * 120); // a different point of the storm each round
+      await until(() => stop.acks >= killAt, `${killAt} acknowledged writes`);
       await s.kill9(); // mid-storm: requests are in flight
       stop.now = true;
       await Promise.all(storm);
@@ -125,7 +127,8 @@ describe('kill -9 on a store kept on disk', () => {
           if (n > (acked.get(pk) ?? 0)) acked.set(pk, n);
         }
       });
-      await new Promise((r) => setTimeout(r, 300 + Math.random() * 300));
+      const killAt = acks + 40 + Math.floor(Math.random() * 120); // a different point of the storm each round
+      await until(() => acks >= killAt, `${killAt} acknowledged writes`);
       await s.kill9();
       stop.now = true;
       await Promise.all(storm);

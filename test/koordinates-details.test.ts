@@ -325,7 +325,7 @@ describe('trailing slashes', () => {
 describe('bad input: 400 with a field-keyed body, nothing else changes', () => {
   const snapshot = () =>
     JSON.stringify(
-      ['kx_items', 'kx_groups', 'kx_licenses', 'kx_users', 'kx_keys'].map((n) => s.store.collection(n).all()),
+      ['kx_items', 'kx_groups', 'kx_licenses', 'kx_users', 'kx_keys'].map((n) => s.store.collection(n).list()),
     );
 
   it('each invalid value names its parameter', async () => {

@@ -1,7 +1,7 @@
 /**
- * The catalogue's filters and sorts over real HTTP (facts A.2–A.4): each filter in each of its documented forms,
- * different names AND-ed and repeats OR-ed, Python's `True`, dates with and without a zone, `version.status` on
- * /data/latest/, and the seven sorts in the seed's words. The stored fixtures are the oracle.
+ * The catalogue's filters and sorts over real HTTP (the `catalogList` parameters of the contract): each filter in each
+ * of its documented forms, different names AND-ed and repeats OR-ed, Python's `True`, dates with and without a zone,
+ * `version.status` on /data/latest/, and the seven sorts in the seed's words. The stored fixtures are the oracle.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from './helpers/server.js';
@@ -215,7 +215,7 @@ describe('each filter', () => {
   });
 });
 
-describe('combining filters (facts A.2)', () => {
+describe('combining filters', () => {
   it('different names are AND-ed, repeats of one name OR-ed: kind=vector&kind=raster&public=True', async () => {
     await expectFilter(
       'kind=vector&kind=raster&public=True',

@@ -1,7 +1,8 @@
 /**
- * The catalogue's pagination as a real client uses it (facts A.5): walking `Link rel="page-next"` verbatim from the
- * first page to the end collects exactly the `X-Resource-Range` total of distinct items, all satisfying the filters;
- * the headers on first, middle, last, empty and past-the-end pages; absolute links honouring X-Forwarded-*.
+ * The catalogue's pagination as a real client uses it (the `catalogList` headers of the contract): walking `Link
+ * rel="page-next"` verbatim from the first page to the end collects exactly the `X-Resource-Range` total of distinct
+ * items, all satisfying the filters; the headers on first, middle, last, empty and past-the-end pages; absolute links
+ * honouring X-Forwarded-*.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from './helpers/server.js';
@@ -100,7 +101,7 @@ describe('walking page-next to the end (what the official client does)', () => {
       const byId = new Map(
         s.store
           .collection('kx_items')
-          .all()
+          .list()
           .map((i) => [i.id as number, i as unknown as KoordinatesItem]),
       );
       for (const id of ids) expect(c.pred(byId.get(id)!), `item ${id} matches`).toBe(true);

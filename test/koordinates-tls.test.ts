@@ -1,5 +1,5 @@
 /**
- * https for clients that insist on it (facts A.1: the real API is SSL-only): the self-signed certificate geostub
+ * https for clients that insist on it (Koordinates documents its API as SSL-only): the self-signed certificate geostub
  * builds (`src/server/tls.ts`), `serve --tls` and `serve --tls-cert/--tls-key`, each answering a real https request.
  */
 import { get as httpsGet } from 'node:https';

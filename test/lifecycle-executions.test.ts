@@ -1,5 +1,6 @@
 /**
- * Resource-service executions on the virtual clock (facts §5.5, §6.1): ready → running → finished | failed, the
+ * Resource-service executions on the virtual clock (`geonode/base/api/views.py:532-1147`,
+ * `geonode/resource/api/tasks.py:84-150` (4.4.3)): ready → running → finished | failed, the
  * effect only at the end, the clock controls, failing on purpose, bad input, and jobs surviving a restart.
  */
 import { mkdtemp } from 'node:fs/promises';

@@ -1,13 +1,15 @@
 /**
- * Harvesters and uploads on the virtual clock (facts §2.9, §2.10, §6.3, §6.4): a PATCH of `status` starts work whose
- * session's `records_done` rises step by step until the harvester is `ready` again (busy → 400); an upload moves
- * READY → PENDING → WAITING → RUNNING → PROCESSED with GeoNode's progress values and ends with a new dataset; the
- * upload limits; failing on purpose; and a server that lets its process exit once closed.
+ * Harvesters and uploads on the virtual clock (`geonode/harvesting/api/serializers.py:163-228`,
+ * `geonode/upload/models.py:183-199` (4.4.3)): a PATCH of `status` starts work whose session's `records_done` rises
+ * step by step until the harvester is `ready` again (busy → 400); an upload moves READY → PENDING → WAITING → RUNNING →
+ * PROCESSED with GeoNode's progress values and ends with a new dataset; the upload limits; failing on purpose; and a
+ * server that lets its process exit once closed.
  */
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { TestServer } from './helpers/server.js';
 import { advance, execStatus, settle, startLifecycleServer, STEP, uploadFiles } from './helpers/lifecycle.js';
+import { until } from './helpers/poll.js';
 
 let s: TestServer;
 beforeAll(async () => {
@@ -220,8 +222,11 @@ describe('uploads', () => {
 });
 
 describe('closing', () => {
-  it('close() stops the job timer: a process with a server and pending jobs exits once it is closed', async () => {
-    const script = `
+  it(
+    'close() stops the job timer: a process with a server and pending jobs exits once it is closed',
+    { timeout: 60_000 },
+    async () => {
+      const script = `
       import { startGeostub } from ${JSON.stringify(`${process.cwd()}/src/server/start.ts`)};
       const s = await startGeostub({ port: 0, inMemory: true, jobDuration: 600000 });
       const auth = { Authorization: 'Basic ' + Buffer.from('admin:admin').toString('base64') };
@@ -231,24 +236,22 @@ describe('closing', () => {
       console.log(r.status, jobs.jobs.length);
       await s.close();
     `;
-    const child = spawn(
-      process.execPath,
-      ['--import', './test/helpers/ts-register.mjs', '--input-type=module', '-e', script],
-      { cwd: process.cwd() },
-    );
-    let out = '';
-    child.stdout.on('data', (d) => (out += String(d)));
-    child.stderr.on('data', (d) => (out += String(d)));
-    const code = await new Promise<number | string>((done) => {
-      const timer = setTimeout(() => {
-        child.kill();
-        done('still running 20 s after close()');
-      }, 20_000);
-      child.on('exit', (c) => {
-        clearTimeout(timer);
-        done(c ?? -1);
-      });
-    });
-    expect([code, out.trim()]).toEqual([0, '200 2']);
-  });
+      const child = spawn(
+        process.execPath,
+        ['--import', './test/helpers/ts-register.mjs', '--input-type=module', '-e', script],
+        { cwd: process.cwd() },
+      );
+      let out = '';
+      child.stdout.on('data', (d) => (out += String(d)));
+      child.stderr.on('data', (d) => (out += String(d)));
+      let code: number | null = null;
+      child.on('exit', (c) => (code = c ?? -1));
+      try {
+        await until(() => code !== null, 'the process to exit once its server is closed', { tries: 2000 });
+      } finally {
+        if (code === null) child.kill();
+      }
+      expect([code, out.trim()]).toEqual([0, '200 2']);
+    },
+  );
 });

@@ -1,5 +1,6 @@
 /**
- * Management command jobs on the virtual clock (facts §2.12, §6.2): CREATED → QUEUED → STARTED → FINISHED, the
+ * Management command jobs on the virtual clock (`geonode/management_commands_http/views.py:46-169`,
+ * `geonode/management_commands_http/utils/jobs.py:25-31` (4.4.3)): CREATED → QUEUED → STARTED → FINISHED, the
  * ping's --sleep and --force_exception, failing on purpose, the celery result, admin-only access, bad input.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';

@@ -9,21 +9,14 @@ import { fastServeArgs, type ServeArgs } from '../src/cli/serve-options.js';
 import { formatExchange, useColor } from '../src/cli/log-format.js';
 import { startGeostub } from '../src/index.js';
 import { watchGeostub, type ReloadEvent } from '../src/server/watch.js';
-import { readCollectionsFile, writeCollectionsFile } from '../src/store/snapshot.js';
+import { readCollectionsFile, writeCollectionsFile } from '../src/store/index.js';
+import { until } from './helpers/poll.js';
 
 const ARGS: ServeArgs = fastServeArgs(['serve', '--port', '0', '--in-memory'])!;
 const ADMIN = {
   Authorization: 'Basic ' + Buffer.from('admin:admin').toString('base64'),
   'Content-Type': 'application/json',
 };
-
-async function until(check: () => boolean | Promise<boolean>, what: string, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe('request logs', () => {
   const exchange = {
@@ -151,7 +144,7 @@ describe('watch mode', () => {
       expect(
         running.store
           .collection('users')
-          .all()
+          .list()
           .some((u) => u.username === 'written.user'),
       ).toBe(true);
       expect(running.store.collection('categories').get(999)).toMatchObject({ identifier: 'added_in_file' });

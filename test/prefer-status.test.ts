@@ -44,7 +44,7 @@ describe('Prefer: status=N', () => {
     expect(
       g.store
         .collection('groups')
-        .all()
+        .list()
         .some((x) => x.title === 'never written'),
     ).toBe(false);
     expect(g.store.collection('regions').size + g.store.collection('groups').size).toBe(before);

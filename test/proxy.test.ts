@@ -33,7 +33,7 @@ describe('geostub proxy in front of a conforming server', () => {
     expect(
       mock.store
         .collection('users')
-        .all()
+        .list()
         .some((u) => u.username === 'via.proxy'),
     ).toBe(true);
     const redirect = await fetch(`${proxy.url}/services/api/v1/data?page_size=1`, { redirect: 'manual' });

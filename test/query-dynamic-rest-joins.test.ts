@@ -1,5 +1,6 @@
 /**
- * Table tests of the pure pieces behind dynamic-rest-semantics facts 1–9: one filter() call's shared related rows
+ * Table tests of the pure pieces behind the dynamic-rest behaviour test/geonode-query-facts.test.ts pins
+ * (`dynamic_rest/filters.py:360-364,610-617`): one filter() call's shared related rows
  * (compile.ts), and the values Django reads (values.ts). The HTTP twins are in test/geonode-query-facts.test.ts.
  */
 import { describe, expect, it } from 'vitest';

@@ -433,7 +433,7 @@ describe('include[] / exclude[]', () => {
 
 describe('sort[]', () => {
   const cases: Array<[string, string[]]> = [
-    // en_US collation by default (facts 11: GeoNode's usual database); the C order is asked for below
+    // en_US collation by default (the databases GeoNode's usual PostGIS images create); the C order is asked for below
     ['sort[]=title', ['3', '2', '4', '1']],
     ['sort[]=%20title%20', ['3', '2', '4', '1']],
     ['sort=title&ordering=-pk', ['1', '2', '3', '4']],
@@ -637,7 +637,7 @@ describe('serialize', () => {
   });
 });
 
-describe('performance', () => {
+describe('at scale', () => {
   it('filters and sorts 100,000 resources', () => {
     const words = ['road', 'river', 'lake', 'forest', 'city', 'coast', 'Roads', 'park', 'rail', 'soil'];
     const types = ['dataset', 'map', 'document', 'geostory'];
@@ -650,20 +650,12 @@ describe('performance', () => {
     }));
     const qs =
       'filter{title.icontains}=road&filter{resource_type.in}=dataset&filter{resource_type.in}=map&sort[]=-date';
-    const timings: number[] = [];
-    let result: typeof big = [];
-    for (let round = 0; round < 7; round++) {
-      const start = performance.now();
-      const query = parse(qs);
-      result = applySort(applyFilter(big, query.where), query.sort);
-      timings.push(performance.now() - start);
-    }
-    timings.sort((a, b) => a - b);
-    console.log(`100k: ${result.length} kept; median ${timings[3]!.toFixed(1)} ms, best ${timings[0]!.toFixed(1)} ms`);
+    const query = parse(qs);
+    const result = applySort(applyFilter(big, query.where), query.sort);
     expect(
       result.every((r) => /road/i.test(r.title) && (r.resource_type === 'dataset' || r.resource_type === 'map')),
     ).toBe(true);
     for (let i = 1; i < result.length; i++) expect(result[i - 1]!.date >= result[i]!.date).toBe(true);
-    // speed is measured by `npm run bench`, never asserted in a test (the timings above are only printed)
+    // a test checks what comes out, never how long it took
   });
 });

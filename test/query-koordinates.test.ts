@@ -407,7 +407,7 @@ describe('errors (DRF field-keyed)', () => {
   });
 });
 
-describe('parseCatalogQuery structure', () => {
+describe('parseKoordinatesQuery structure', () => {
   it('keeps every value of a name, typed', () => {
     const r = parseKoordinatesQuery(
       new URLSearchParams(
@@ -441,7 +441,7 @@ describe('parseCatalogQuery structure', () => {
     ['20131203', undefined],
     ['', undefined],
   ];
-  it.each(dates)('parseCatalogDate(%s)', (input, expected) => {
+  it.each(dates)('parseKoordinatesDate(%s)', (input, expected) => {
     expect(parseKoordinatesDate(input)).toBe(expected);
   });
 });
@@ -461,7 +461,7 @@ describe('pagination arithmetic', () => {
     [[1, 1, 100], { start: 0, end: 1 }, '0-1/1'],
     [[100, 1, 100], { start: 0, end: 100 }, '0-100/100'],
   ];
-  it.each(cases)('catalogPage(%j)', ([total, page, size], window, range) => {
+  it.each(cases)('koordinatesPage(%j)', ([total, page, size], window, range) => {
     const w = koordinatesPage(total, page, size);
     expect(w).toEqual(window);
     expect(resourceRange(w.start, w.end, total)).toBe(range);

@@ -94,7 +94,7 @@ describe('geostub record', () => {
       const recorded = new Set(
         replay.store
           .collection('resources')
-          .all()
+          .list()
           .map((r) => String(r.pk)),
       );
       expect(comparable(y.json, replay.url, recorded), detail).toEqual(comparable(x.json, source.url, recorded));
@@ -123,7 +123,7 @@ describe('geostub record', () => {
     const text = await readFile(join(dir, 'geonode.json'), 'utf8');
     const realPeople = source.store
       .collection('users')
-      .all()
+      .list()
       .filter((u) => Number(u.pk) > 1003);
     const recorded = (
       await get(replay, '/api/v2/users/?page_size=1000', {
@@ -139,10 +139,10 @@ describe('geostub record', () => {
     const keyOwners = new Set(
       source.store
         .collection('kx_keys')
-        .all()
+        .list()
         .map((k) => k.user),
     );
-    for (const u of source.store.collection('kx_users').all())
+    for (const u of source.store.collection('kx_users').list())
       if (!keyOwners.has(u.id)) expect(koordinates).not.toContain(String(u.email));
     expect(
       (

@@ -173,6 +173,20 @@ describe('serve: request log and inspector', () => {
     }
   });
 
+  it('masks them with --quiet too, where nothing listens and the log masks what it keeps when it is read', async () => {
+    const { s } = await start(['--quiet']);
+    expect(s.exchanges.listenerCount('exchange')).toBe(0);
+    await sendSecrets(s.url);
+    await expect.poll(() => s.exchanges.recent().filter((e) => e.url.startsWith('/api/v2/users/')).length).toBe(1);
+    const one = s.exchanges.recent()[0];
+    expect(one.requestHeaders.cookie).toBe('sessionid=***; csrftoken=***');
+    expect(one.responseHeaders['content-type']).toMatch(/^application\/json/); // flattened, as when announced
+    const served = await inspectorTexts(s);
+    expect(served).toContain('\\"password\\":\\"***\\"');
+    expect(served).toContain('Basic ***');
+    expect(found(served)).toEqual([]);
+  });
+
   it('shows them with --show-secrets, and says so in the banner (so the search above can fail)', async () => {
     const { s, lines } = await start(['--show-secrets']);
     await sendSecrets(s.url);
@@ -260,10 +274,10 @@ describe('record: progress, report and files', () => {
       .collection('kx_keys')
       .insert({ key: KEY, user: 1, scopes: ['catalog', 'layers:read', 'sets:read', 'documents:read'] });
     const resources = source.store.collection('resources');
-    for (const r of resources.all().slice(0, 40))
+    for (const r of resources.list().slice(0, 40))
       resources.update(String(r.pk), { thumbnail_url: `/thumbs/${String(r.pk)}.png?access_token=${TOKEN}` });
     const items = source.store.collection('kx_items');
-    for (const i of items.all().slice(0, 40))
+    for (const i of items.list().slice(0, 40))
       items.update(String(i.id), { description: `see https://example.org/wms?key=${KEY}&layer=1 or ${KEY}` });
   });
   afterAll(() => source.close());

@@ -138,7 +138,7 @@ describe('fixtures validate against their contract schemas', () => {
     let checked = 0;
     for (const [key, c] of Object.entries(GEONODE_COLLECTIONS)) {
       const validate = validators.forSchema('geonode', { $ref: `#/components/schemas/${c.itemSchema}` });
-      for (const record of s.store.collection(c.store).all()) {
+      for (const record of s.store.collection(c.store).list()) {
         if (c.scope && !c.scope(record)) continue;
         const rendered = renderRecord(
           key,

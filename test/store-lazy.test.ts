@@ -7,12 +7,12 @@ import { mkdtemp, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Store } from '../src/store/store.js';
-import { copyRecord } from '../src/store/collection.js';
+import { copyRecord, openStore } from '../src/store/index.js';
 import { LazySource, RecordCache, isLazy, lazyRecord, saved } from '../src/store/lazy.js';
+import { until } from './helpers/poll.js';
 
 const specs = {
-  things: { idField: 'id', idKind: 'int' as const, hot: ['kind', 'owner'] },
+  things: { idField: 'id', idKind: 'int' as const, onDisk: { inMemory: ['kind', 'owner'] } },
   small: { idField: 'id', idKind: 'int' as const },
 };
 const OWNER = { pk: 7, username: 'ann' };
@@ -28,14 +28,9 @@ const seed = async () => ({ things: things(), small: [{ id: 1 }] });
 async function fresh(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'geostub-lazy-'));
   const file = join(dir, 'db.json');
-  const first = await Store.open({ file, seed, specs, lazy: { from: 3 } });
+  const first = await openStore({ file, seed, specs, lazy: { from: 3 } });
   await first.close();
   return file;
-}
-
-/** Poll `done` every 10 ms, at most `tries` times. */
-async function until(done: () => boolean | Promise<boolean>, tries = 200): Promise<void> {
-  for (let i = 0; i < tries && !(await done()); i++) await new Promise((r) => setTimeout(r, 10));
 }
 
 /** Let the event loop turn (the record cache lets records go between turns). */
@@ -58,20 +53,20 @@ describe('lazy records', () => {
   it('are indexed on first start and not parsed on the next, while their hot fields answer', async () => {
     const file = await fresh();
     expect(await readdir(join(file, '..'))).toEqual(['db.json', 'db.json.index']);
-    const s = await Store.open({ file, seed, specs, lazy: { from: 3 }, snapshotDelayMs: 60_000 });
+    const s = await openStore({ file, seed, specs, lazy: { from: 3 }, snapshotDelayMs: 60_000 });
     const c = s.collection('things');
-    expect(c.all().every(isLazy)).toBe(true);
-    expect(s.collection('small').all().some(isLazy)).toBe(false); // no hot fields: always parsed
-    expect(c.all().map((r) => [r.id, r.kind, r.owner])).toEqual(things().map((t) => [t.id, t.kind, t.owner]));
+    expect(c.list().every(isLazy)).toBe(true);
+    expect(s.collection('small').list().some(isLazy)).toBe(false); // no hot fields: always parsed
+    expect(c.list().map((r) => [r.id, r.kind, r.owner])).toEqual(things().map((t) => [t.id, t.kind, t.owner]));
     expect(c.get(3)!.kind).toBeUndefined(); // absent, not null
     expect(c.get(2)!.kind).toBeNull();
     expect(['kind' in c.get(2)!, 'kind' in c.get(3)!]).toEqual([true, false]);
-    expect(c.all().every(isLazy)).toBe(true); // hot fields and ids did not parse anything
+    expect(c.list().every(isLazy)).toBe(true); // hot fields and ids did not parse anything
     expect(c.get(4)!.name).toBe('fo\u00fcr \u2603'); // a cold field parses that record only
     expect(isLazy(c.get(4)!)).toBe(false);
     expect(
       c
-        .all()
+        .list()
         .filter(isLazy)
         .map((r) => r.id),
     ).toEqual([1, 2, 3, 5]);
@@ -87,18 +82,18 @@ describe('lazy records', () => {
   it('copies unparsed records into the next snapshot byte for byte, and journals changed ones', async () => {
     const file = await fresh();
     const before = await recordLines(file);
-    const s = await Store.open({ file, seed, specs, lazy: { from: 3 }, snapshotDelayMs: 60_000 });
+    const s = await openStore({ file, seed, specs, lazy: { from: 3 }, snapshotDelayMs: 60_000 });
     const c = s.collection('things');
     c.update(2, { name: 'TWO' });
-    c.remove(3);
+    c.delete(3);
     c.insert({ name: 'six', kind: 'c', owner: OWNER });
     await s.persist();
     // reopen while the first store is still running (as after kill -9): the journal is replayed over lazy records
-    const replayed = await Store.open({ file, seed, specs, lazy: { from: 3 } });
+    const replayed = await openStore({ file, seed, specs, lazy: { from: 3 } });
     expect(
       replayed
         .collection('things')
-        .all()
+        .list()
         .map((r) => [r.id, r.name]),
     ).toEqual([
       [1, 'one'],
@@ -111,11 +106,11 @@ describe('lazy records', () => {
     const after = await recordLines(file);
     expect(after.filter((l) => before.includes(l)).length).toBe(4); // 1, 4, 5 untouched, and "small"'s record
     expect(after.some((l) => l.includes('"TWO"'))).toBe(true);
-    const again = await Store.open({ file, seed, specs, lazy: { from: 3 } });
+    const again = await openStore({ file, seed, specs, lazy: { from: 3 } });
     expect(
       again
         .collection('things')
-        .all()
+        .list()
         .map((r) => r.name),
     ).toEqual(['one', 'TWO', 'fo\u00fcr \u2603', 'five', 'six']);
     expect(again.collection('things').get(6)!.kind).toBe('c');
@@ -126,29 +121,29 @@ describe('lazy records', () => {
   it('keep at most the cache budget in memory: older records are let go on the next turn and read again', async () => {
     const file = await fresh();
     const budget = 150; // bytes: about two records
-    const s = await Store.open({ file, seed, specs, lazy: { from: 3, cacheMB: budget / 1024 / 1024 } });
+    const s = await openStore({ file, seed, specs, lazy: { from: 3, cacheMB: budget / 1024 / 1024 } });
     const c = s.collection('things');
     const ids = [1, 2, 3, 4, 5];
     expect(ids.map((id) => c.get(id)!.name)).toEqual(things().map((t) => t.name)); // all five loaded in one turn
-    expect(c.all().some(isLazy)).toBe(false); // never let go in the middle of a request's work
+    expect(c.list().some(isLazy)).toBe(false); // never let go in the middle of a request's work
     await turn();
     await turn(); // the first pass gives each a second chance, a later one lets them go
     void c.get(5)!.name; // in use: kept
     await turn();
     const loaded = c
-      .all()
+      .list()
       .filter((r) => !isLazy(r))
       .map((r) => r.id);
     expect(loaded.length).toBeLessThanOrEqual(2);
-    expect(s.lazyRecords).toMatchObject({ records: 5, loaded: loaded.length });
-    expect(c.all().map((r) => ({ ...r }))).toEqual(things()); // read again, the same
-    expect(s.lazyRecords.reads).toBeGreaterThanOrEqual(5 + 5 - loaded.length);
+    expect(s.diskRecords).toMatchObject({ records: 5, loaded: loaded.length });
+    expect(c.list().map((r) => ({ ...r }))).toEqual(things()); // read again, the same
+    expect(s.diskRecords.reads).toBeGreaterThanOrEqual(5 + 5 - loaded.length);
     await s.close();
   });
 
   it('keep a changed record in memory until its journal line is on disk, then read it from there', async () => {
     const file = await fresh();
-    const s = await Store.open({ file, seed, specs, lazy: { from: 3, cacheMB: 0 }, snapshotDelayMs: 60_000 });
+    const s = await openStore({ file, seed, specs, lazy: { from: 3, cacheMB: 0 }, snapshotDelayMs: 60_000 });
     const c = s.collection('things');
     c.update(2, { name: 'TWO', kind: 'z' });
     const tags = c.get(1)!.tags as string[];
@@ -179,7 +174,7 @@ describe('lazy records', () => {
 
   it('keep their hot columns in step with changes, objects included, once the change is stored', async () => {
     const file = await fresh();
-    const s = await Store.open({ file, seed, specs, lazy: { from: 3, cacheMB: 0 }, snapshotDelayMs: 60_000 });
+    const s = await openStore({ file, seed, specs, lazy: { from: 3, cacheMB: 0 }, snapshotDelayMs: 60_000 });
     const c = s.collection('things');
     c.update(1, { owner: { pk: 9, username: 'zed' } });
     c.update(5, { kind: undefined }); // JSON drops it: absent once stored
@@ -189,7 +184,7 @@ describe('lazy records', () => {
     await s.persist();
     await turn();
     await turn();
-    expect(c.all().every(isLazy)).toBe(true);
+    expect(c.list().every(isLazy)).toBe(true);
     expect([c.get(1)!.owner, 'kind' in c.get(5)!, 'owner' in c.get(3)!, c.get(2)!.owner]).toEqual([
       { pk: 9, username: 'zed' },
       false,
@@ -197,9 +192,9 @@ describe('lazy records', () => {
       OWNER,
     ]);
     expect(Object.isFrozen(c.get(1)!.owner)).toBe(true); // a column value is shared: never changed in place
-    expect(c.all().every(isLazy)).toBe(true);
+    expect(c.list().every(isLazy)).toBe(true);
     await s.close();
-    const again = await Store.open({ file, seed, specs, lazy: { from: 3 } });
+    const again = await openStore({ file, seed, specs, lazy: { from: 3 } });
     expect(again.collection('things').get(1)!.owner).toEqual({ pk: 9, username: 'zed' });
     await again.close();
   });
@@ -226,27 +221,33 @@ describe('lazy records', () => {
 
   it('refuse a record cache or threshold that is not a size', async () => {
     const file = await fresh();
-    await expect(Store.open({ file, seed, specs, lazy: { cacheMB: -1 } })).rejects.toThrow(
+    await expect(openStore({ file, seed, specs, lazy: { cacheMB: -1 } })).rejects.toThrow(
       /--cache-mb.*0 or more MB, not -1/,
     );
-    await expect(Store.open({ file, seed, specs, lazy: { cacheMB: Number.NaN } })).rejects.toThrow(/not NaN/);
-    await expect(Store.open({ file, seed, specs, lazy: { from: 0.5 } })).rejects.toThrow(/--lazy-from.*whole number/);
+    await expect(openStore({ file, seed, specs, lazy: { cacheMB: Number.NaN } })).rejects.toThrow(/not NaN/);
+    await expect(openStore({ file, seed, specs, lazy: { from: 0.5 } })).rejects.toThrow(/--lazy-from.*whole number/);
   });
 
   it('are read from the next snapshot once it is written, and the journal segments it includes are deleted', async () => {
     const file = await fresh();
-    const s = await Store.open({ file, seed, specs, lazy: { from: 3, cacheMB: 0 }, snapshotDelayMs: 20 });
+    const s = await openStore({ file, seed, specs, lazy: { from: 3, cacheMB: 0 }, snapshotDelayMs: 20 });
     const c = s.collection('things');
     c.update(4, { name: 'FOUR' });
-    c.remove(3);
+    c.delete(3);
     await s.persist();
-    await until(async () => !(await readdir(join(file, '..'))).some((n) => n.includes('journal')));
+    await until(
+      async () => !(await readdir(join(file, '..'))).some((n) => n.includes('journal')),
+      'the journal deleted',
+      {
+        every: 10,
+      },
+    );
     expect((await readdir(join(file, '..'))).sort()).toEqual(['db.json', 'db.json.index']);
     await turn();
     await turn();
-    expect(c.all().every(isLazy)).toBe(true);
-    expect(c.all().map((r) => r.name)).toEqual(['one', 'two', 'FOUR', 'five']);
-    expect(s.lazyRecords.records).toBe(4);
+    expect(c.list().every(isLazy)).toBe(true);
+    expect(c.list().map((r) => r.name)).toEqual(['one', 'two', 'FOUR', 'five']);
+    expect(s.diskRecords.records).toBe(4);
     await s.close();
   });
 
@@ -254,16 +255,16 @@ describe('lazy records', () => {
     const file = await fresh();
     const text = await readFile(file, 'utf8');
     await writeFile(file, text.replace('"name":"five"', '"name":"FIVE (edited)"'));
-    const s = await Store.open({ file, seed, specs, lazy: { from: 3 }, snapshotDelayMs: 10 });
-    expect(s.collection('things').all().some(isLazy)).toBe(false);
+    const s = await openStore({ file, seed, specs, lazy: { from: 3 }, snapshotDelayMs: 10 });
+    expect(s.collection('things').list().some(isLazy)).toBe(false);
     expect(s.collection('things').get(5)!.name).toBe('FIVE (edited)');
     // a new index is written for the next start
     const indexed = async () => JSON.parse(await readFile(`${file}.index`, 'utf8')).size === (await stat(file)).size;
-    await until(indexed);
+    await until(indexed, 'the new index', { every: 10 });
     expect(await indexed()).toBe(true);
     await s.close();
-    const next = await Store.open({ file, seed, specs, lazy: { from: 3 } });
-    expect(next.collection('things').all().every(isLazy)).toBe(true);
+    const next = await openStore({ file, seed, specs, lazy: { from: 3 } });
+    expect(next.collection('things').list().every(isLazy)).toBe(true);
     expect(next.collection('things').get(5)!.name).toBe('FIVE (edited)');
     await next.close();
   });
@@ -276,12 +277,12 @@ describe('lazy records', () => {
         if (c.lazy) c.lazy.offsets = c.lazy.offsets.map((o: number) => o + 3);
       }
     });
-    const s = await Store.open({ file, seed, specs, lazy: { from: 3 } });
-    expect(s.collection('things').all().some(isLazy)).toBe(false);
+    const s = await openStore({ file, seed, specs, lazy: { from: 3 } });
+    expect(s.collection('things').list().some(isLazy)).toBe(false);
     expect(
       s
         .collection('things')
-        .all()
+        .list()
         .map((r) => ({ ...r })),
     ).toEqual(things());
     await s.close();
@@ -294,7 +295,7 @@ describe('lazy records', () => {
     await writeFile(file, text.replace(line, '{' + '#'.repeat(line.length - 1))); // same size
     const { mtimeMs } = await stat(file);
     await editIndex(file, (index) => void (index.mtimeMs = mtimeMs)); // as if the damage kept the mtime
-    const s = await Store.open({ file, seed, specs, lazy: { from: 3 } });
+    const s = await openStore({ file, seed, specs, lazy: { from: 3 } });
     expect(s.collection('things').get(5)!.name).toBe('five');
     expect(() => s.collection('things').get(3)!.name).toThrow(/JSON/);
     expect(s.collection('things').get(3)!.kind).toBeUndefined(); // its hot fields still answer
@@ -303,16 +304,16 @@ describe('lazy records', () => {
 
   it('a reset replaces them, at run time and when the journal replays one at start', async () => {
     const file = await fresh();
-    const s = await Store.open({ file, seed, specs, lazy: { from: 3 } });
-    expect(s.lazyRecords.records).toBe(5);
+    const s = await openStore({ file, seed, specs, lazy: { from: 3 } });
+    expect(s.diskRecords.records).toBe(5);
     await s.reset();
-    expect(s.lazyRecords.records).toBe(0);
-    const replayed = await Store.open({ file, seed, specs, lazy: { from: 3 } }); // as after kill -9
-    expect(replayed.lazyRecords.records).toBe(0);
+    expect(s.diskRecords.records).toBe(0);
+    const replayed = await openStore({ file, seed, specs, lazy: { from: 3 } }); // as after kill -9
+    expect(replayed.diskRecords.records).toBe(0);
     expect(
       replayed
         .collection('things')
-        .all()
+        .list()
         .map((r) => r.name),
     ).toEqual(things().map((t) => t.name));
     await replayed.close();
@@ -321,8 +322,19 @@ describe('lazy records', () => {
 
   it('a collection under the threshold is written without an index', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'geostub-lazy-'));
-    const s = await Store.open({ file: join(dir, 'db.json'), seed, specs, lazy: { from: 6 } });
+    const s = await openStore({ file: join(dir, 'db.json'), seed, specs, lazy: { from: 6 } });
     await s.close();
     expect(await readdir(dir)).toEqual(['db.json']);
+  });
+
+  it('are only made for collections whose definition says onDisk: a large one without it stays in memory', async () => {
+    const file = join(await mkdtemp(join(tmpdir(), 'geostub-lazy-')), 'db.json');
+    const many = async () => ({ things: things(), small: Array.from({ length: 6 }, (_, i) => ({ id: i + 1 })) });
+    await (await openStore({ file, seed: many, specs, lazy: { from: 3 } })).close();
+    const s = await openStore({ file, seed: many, specs, lazy: { from: 3 } });
+    expect(s.collection('things').list().filter(isLazy)).toHaveLength(5);
+    expect(s.collection('small').list().filter(isLazy)).toHaveLength(0);
+    expect(s.diskRecords.records).toBe(5);
+    await s.close();
   });
 });

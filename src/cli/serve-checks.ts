@@ -6,7 +6,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ServeArgs } from './serve-options.js';
 import { SERVE_OPTIONS } from './serve-options.js';
-import { faultUsage, unknownFaults } from '../server/faults.js';
+import { faultUsage, unknownFaults } from '../server/faults/index.js';
 import {
   fileWords,
   givenText,

@@ -178,10 +178,9 @@ export async function launch(
 /**
  * V8 grows its heap by up to 4× the live data between full collections while a server allocates fast, which a
  * long-lived mock pays for in garbage headroom. Once the store is loaded (a phase that wants the default, fewer
- * collections while it allocates), the CLI server lets the heap grow by 50% instead. Chosen when large stores were
- * held in memory (RSS at 100,000 resources 2.95× → 2.17× the JSON); with them on disk the heap is small and the
- * flag matters less (25% instead saved ~7 MB at 10,000 resources, within run-to-run noise). Only the CLI does this:
- * `startGeostub` runs in its caller's process, whose settings are the caller's.
+ * collections while it allocates), the CLI server lets the heap grow by 50% instead: more frequent collections for
+ * less resident memory, which matters most when large collections are held in memory rather than on disk. Only the
+ * CLI does this: `startGeostub` runs in its caller's process, whose settings are the caller's.
  */
 const HEAP_GROWTH_FLAG = '--heap-growing-percent=50';
 

@@ -1,6 +1,6 @@
 /** What an API plugs into the server: its behaviours and its answers to the generic request path's questions. */
 import type { Route } from '../contracts/route-table.js';
-import type { StoredRecord } from '../store/collection.js';
+import type { StoredRecord } from '../store/index.js';
 import type { ApiError } from './errors.js';
 import type { Behaviour, Env } from './types.js';
 

@@ -29,13 +29,16 @@ const injectedHeaders = (status: number): Record<string, string> =>
   status === 429 || status === 503 ? { 'Retry-After': '1' } : {};
 
 export const ERRORS = {
-  // ---- GeoNode (facts §5.1: {"success": false, "errors": [msg], "code"}) ----
+  // ---- GeoNode ({"success": false, "errors": [msg], "code"}: geonode/base/api/exceptions.py:30-43 (4.4.3)) ----
   invalidPage: () => geonode(404, 'Invalid page.', 'not_found'),
   notFound: () => ({ status: 404, body: { detail: 'Not found.' } }),
   geonodeNotFound: (message: string) => geonode(404, message, 'not_found'),
   methodNotAllowed: (method: string) => geonode(405, `Method "${method}" not allowed.`, 'method_not_allowed'),
   invalid: (message: string) => geonode(400, message, 'invalid'),
-  /** GeoNode's DocumentException (geonode/documents/api/exceptions.py): a document create with no file, both, a bad extension */
+  /**
+   * GeoNode's DocumentException (geonode/documents/api/exceptions.py): a document create with no file, both, a bad
+   * extension
+   */
   documentException: (message: string) => geonode(400, message, 'document_exception'),
   parseError: (message: string) => geonode(400, message, 'parse_error'),
   notAuthenticated: () => geonode(403, 'Authentication credentials were not provided.', 'not_authenticated'),
@@ -92,7 +95,10 @@ export const ERRORS = {
       `Total upload size exceeds ${limitLabel}. Please try again with smaller files.`,
       'total_upload_size_exceeded',
     ),
-  /** GeoNode 5.0's importer when no handler takes the files (5.0.2 upload/api/views.py:207, ImportException: a deliberate 500) */
+  /**
+   * GeoNode 5.0's importer when no handler takes the files (5.0.2 upload/api/views.py:207, ImportException: a
+   * deliberate 500)
+   */
   importerNoHandler: () => geonode(500, 'No handlers found for this dataset type/action', 'importer_exception'),
   uploadParallelismLimitExceeded: (max: number) =>
     geonode(
@@ -107,7 +113,7 @@ export const ERRORS = {
     body: { detail: `No route matches ${path}. See GET /api/v2/ or GET /__geostub/health.` },
   }),
 
-  // ---- Koordinates (facts A.8: field-keyed 400s, {"error": …} otherwise) ----
+  // ---- Koordinates (field-keyed 400s, {"error": …} otherwise: contracts/koordinates-catalog.yaml) ----
   catalogInvalid: (errors: Record<string, string[]>) => fieldErrors(400, errors),
   catalogNotFound: () => ({ status: 404, body: { error: 'Not found.' } }),
   catalogUnauthorized: () => ({ status: 401, body: { error: 'Invalid API key.' } }),

@@ -9,7 +9,7 @@
  * after a restart (or ends it as failed, with the reason, when it cannot go on).
  */
 import type { Env, JobBook, JobKind, JobRunner, JobStart } from './types.js';
-import type { StoredRecord } from '../store/collection.js';
+import type { StoredRecord } from '../store/index.js';
 import { Clock, isoAt, msOf, Schedule } from './clock.js';
 
 export const JOB_FIELD = 'geostub_job';
@@ -32,7 +32,7 @@ export function launchJob(env: Env, kind: JobKind, rec: StoredRecord, start: Job
   for (let i = 0; i < 10_000 && kind.step(env, rec, env.now(), book, 0) !== null; i++);
 }
 
-const idOf = (env: Env, kind: JobKind, rec: StoredRecord) => rec[env.store.collection(kind.collection).spec.idField];
+const idOf = (env: Env, kind: JobKind, rec: StoredRecord) => rec[env.store.collection(kind.collection).idField];
 
 export class JobScheduler implements JobRunner {
   private readonly schedule = new Schedule();
@@ -152,10 +152,10 @@ export class JobScheduler implements JobRunner {
     const now = isoAt(this.clock.now());
     for (const kind of this.kinds.values()) {
       const coll = this.env.store.collection(kind.collection);
-      for (const rec of coll.all()) {
+      for (const rec of coll.list()) {
         const book = bookOf(rec);
         if (!book || book.due === null) continue;
-        const id = rec[coll.spec.idField];
+        const id = rec[coll.idField];
         if (!kind.pending(rec)) {
           coll.update(id, { [JOB_FIELD]: { ...book, due: null } });
           continue;

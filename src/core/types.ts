@@ -2,8 +2,7 @@
 import type { Contract } from '../contracts/load.js';
 import type { Operation } from '../contracts/route-table.js';
 import type { ContractValidators } from '../contracts/validators.js';
-import type { StoredRecord } from '../store/collection.js';
-import type { Store } from '../store/store.js';
+import type { Store, StoredRecord } from '../store/index.js';
 
 export interface BehaviourRequest {
   op: Operation;
@@ -50,7 +49,7 @@ export interface ServerSettings {
   errorRate: number;
   /** per-route latency and errors; the first rule that matches a request applies */
   rules: ResilienceRule[];
-  /** planted faults by name (`src/server/faults.ts`), read on every request; `/__geostub/settings` changes them */
+  /** planted faults by name (`src/server/faults/`), read on every request; `/__geostub/settings` changes them */
   faults?: string[];
 }
 

@@ -19,7 +19,6 @@ import {
 } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import { loadContracts } from '../contracts/load.js';
 import { buildRouteTable } from '../contracts/route-table.js';
 import { ContractValidators } from '../contracts/validators.js';
@@ -29,6 +28,7 @@ import { sameSecret } from '../core/secret.js';
 import { adminRuleFor, checkAdminToken } from '../server/admin-access.js';
 import type { AdminRule } from '../server/admin-rules.js';
 import { checkAnswer, describeFinding, type Finding } from './check.js';
+import { HOP_BY_HOP, bodyText, flatten, readBody } from './wire.js';
 
 export interface ProxyOptions {
   /** the live server: `https://demo.geonode.org` (a path prefix is kept) */
@@ -76,56 +76,7 @@ export interface RunningProxy {
   close(): Promise<void>;
 }
 
-const HOP_BY_HOP = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-authenticate',
-  'proxy-authorization',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-  'host',
-]);
 const KEEP = 1000;
-
-function flatten(h: IncomingHttpHeaders): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(h)) if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
-  return out;
-}
-
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((ok, fail) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > limit) fail(new Error(`request body over ${limit} bytes`));
-      else chunks.push(c);
-    });
-    req.on('end', () => ok(Buffer.concat(chunks)));
-    req.on('error', fail);
-  });
-}
-
-/** The body as text for checking (decompressed when the target compressed it); '' when it is not text. */
-function bodyText(body: Buffer, headers: IncomingHttpHeaders): string {
-  try {
-    const enc = String(headers['content-encoding'] ?? '').toLowerCase();
-    const raw =
-      enc === 'gzip'
-        ? gunzipSync(body)
-        : enc === 'br'
-          ? brotliDecompressSync(body)
-          : enc === 'deflate'
-            ? inflateSync(body)
-            : body;
-    return raw.toString('utf8');
-  } catch {
-    return '';
-  }
-}
 
 export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   let target: URL;

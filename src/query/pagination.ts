@@ -1,6 +1,7 @@
 /**
- * GeoNode's page-number pagination (facts §1.3), as pure functions: parse `page`/`page_size`, slice, and build the
- * `{links:{next,previous}, total, page, page_size}` envelope with DRF's link rules.
+ * GeoNode's page-number pagination (`geonode/base/api/pagination.py:28-41` (4.4.3)), as pure functions: parse
+ * `page`/`page_size`, slice, and build the `{links:{next,previous}, total, page, page_size}` envelope with DRF's link
+ * rules.
  */
 import { pythonInt } from './dynamic-rest/values.js';
 import { drfQueryString } from './raw-query.js';

@@ -4,7 +4,7 @@
  * categories, keywords, thesaurus keywords, regions, upload limits), turned back into stored records: URLs made
  * host-relative, request-dependent fields dropped, anonymous `perms` turned into grants, people pseudonymised.
  */
-import type { StoredRecord } from '../store/collection.js';
+import type { StoredRecord } from '../store/index.js';
 import type { RecorderHttp } from './http.js';
 import type { Pseudonyms } from './people.js';
 

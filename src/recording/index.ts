@@ -7,8 +7,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../contracts/load.js';
-import { readCollectionsFile, writeCollectionsFile } from '../store/snapshot.js';
-import type { StoredRecord } from '../store/collection.js';
+import { readCollectionsFile, type StoredRecord, writeCollectionsFile } from '../store/index.js';
 import { GEONODE_STORE } from '../apis/geonode/store-collections.js';
 import { KOORDINATES_STORE } from '../apis/koordinates/index.js';
 import { ACCOUNTS } from '../fixtures/geonode-people.js';

@@ -4,7 +4,7 @@
  * users the items point at. The stored order is the catalogue's own order, and `popularity` (never sent) is
  * rebuilt from the `sort=popularity` order, so both orders come out the same when the recording is served.
  */
-import type { StoredRecord } from '../store/collection.js';
+import type { StoredRecord } from '../store/index.js';
 import type { RecordingContext } from './geonode.js';
 
 type Rec = StoredRecord;

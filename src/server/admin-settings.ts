@@ -4,7 +4,7 @@
  * - `GET   /__geostub/settings` → `{"latency": {"min", "max"} | null, "errorRate": 0.05, "rules": [...], "faults": [...]}`
  * - `PATCH /__geostub/settings` body: any of `latency` (300, "100-800", {min, max} or null), `errorRate` (0 to 1,
  *   or "5%"), `rules` (the whole list, as in a `--config` file; null clears it), `faults` (planted faults by name,
- *   `faults.ts`; [] for none) → the settings now
+ *   `faults/`; [] for none) → the settings now
  *
  * A bad body changes nothing and gets 400 `{"error": …}` naming the setting.
  */

@@ -1,21 +1,22 @@
-/** Express assembly: CORS, body limit, due job steps, admin routes, then every API request goes through `dispatch`. */
+/** Express assembly: CORS, body limit, due job steps, admin routes, then every API request goes through the request
+ *  path (pipeline.ts). */
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { ApiError, apiError } from '../core/errors.js';
 import type { Env, Reply } from '../core/types.js';
-import type { Route } from '../contracts/route-table.js';
+import { matchRoute, type Route } from '../contracts/route-table.js';
 import { mountJobRoutes, runDueJobs } from './admin-jobs.js';
-import { bodyModeFor, parseBody } from './body.js';
-import { dispatch, type ApiBinding, type PlainRequest } from './dispatch.js';
-import { withFaults } from './faults.js';
+import type { ApiBinding } from '../core/binding.js';
+import { errorReply, requestPipeline } from './pipeline.js';
+import type { RouteLookup } from './request.js';
 import { replyHeadersFit, urlLimit } from './limits.js';
-import { clip, exchangeKind, type ExchangeLog } from './request-log.js';
+import { clip, clipLater, exchangeKind, type ClippedBody, type ExchangeLog } from './request-log.js';
 import { mountSettingsRoutes } from './admin-settings.js';
 import type { Resilience } from './resilience.js';
 import { mountDocs } from './docs-pages.js';
 import { mountInspector } from './inspector.js';
 import { corsHeaders } from './cors.js';
 import { adminGuard, type AdminGate } from './admin-access.js';
-import { flatHeaders, maskUrls } from '../core/masking.js';
+import { maskUrls } from '../core/masking.js';
 
 export interface AppParts {
   env: Env;
@@ -34,6 +35,8 @@ export interface AppParts {
   exchanges: ExchangeLog;
   /** latency and injected errors (`src/server/resilience.ts`), applied around the API answer */
   resilience?: Resilience;
+  /** the route table's match function; default `matchRoute` (a test may count lookups with a wrapper) */
+  routeLookup?: RouteLookup;
   /** who may use the state-changing admin routes and the inspector (`admin-access.ts`) */
   admin: AdminGate;
   /** how many inspector event streams are open (reported by `/__geostub/health`) */
@@ -46,9 +49,8 @@ export function originOf(req: Request, tls: boolean): string {
   return `${proto}://${host}`;
 }
 
-function send(res: Response, reply: Reply, errorName?: string): void {
+function send(res: Response, reply: Reply): void {
   res.status(reply.status);
-  if (errorName) res.setHeader('X-Geostub-Error', errorName);
   for (const [k, v] of Object.entries(reply.headers ?? {})) res.setHeader(k, v);
   let text: string | undefined;
   if (reply.bytes !== undefined) {
@@ -68,9 +70,15 @@ function send(res: Response, reply: Reply, errorName?: string): void {
     if (!res.getHeader('Content-Type')) res.setHeader('Content-Type', reply.contentType ?? 'application/json');
     text = reply.sharedBody ? sharedText(reply.body) : JSON.stringify(reply.body);
   }
-  res.locals.geostubBody = text; // the exchange log keeps (a clip of) what was sent, serialised once
-  res.end(text);
+  // the exchange log keeps a clip of what was sent, serialised once; clipped now, so a long page is not held (and
+  // carried through young-generation collections) until the socket has taken it
+  res.locals.geostubBody = clipLater(text);
+  // a long text goes out as bytes: node would join the header to a string body and copy both on the heap
+  res.end(text !== undefined && text.length > LONG_TEXT ? Buffer.from(text) : text);
 }
+
+/** Above this many characters a reply's text is written as a Buffer (the same bytes, no copy on the JS heap). */
+const LONG_TEXT = 2048;
 
 /** JSON texts of shared (cached, never mutated) bodies, alive as long as the body is. */
 const sharedTexts = new WeakMap<object, string>();
@@ -90,30 +98,37 @@ export function buildApp(parts: AppParts): express.Express {
   app.use((req, res, next) => {
     const started = process.hrtime.bigint();
     res.on('finish', () => {
-      const line = {
-        method: req.method,
-        url: parts.exchanges.showSecrets ? req.originalUrl : maskUrls(req.originalUrl),
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      const error = res.getHeader('X-Geostub-Error') as string | undefined;
+      const { method, originalUrl: url } = req;
+      parts.onRequest?.({
+        method,
+        url: parts.exchanges.showSecrets ? url : maskUrls(url),
         status: res.statusCode,
-        ms: Number(process.hrtime.bigint() - started) / 1e6,
-        error: res.getHeader('X-Geostub-Error') as string | undefined,
-      };
-      parts.onRequest?.(line);
-      parts.exchanges.add({
-        ...line,
-        url: req.originalUrl, // the log masks what it keeps (unless --show-secrets)
-        kind: exchangeKind(req.originalUrl),
+        ms,
+        error,
+      });
+      // the log masks what it keeps (unless --show-secrets), and flattens the headers, once someone reads it
+      parts.exchanges.record({
+        method,
+        url,
+        status: res.statusCode,
+        ms,
+        error,
+        kind: exchangeKind(url),
         at: new Date().toISOString(),
         user: (res.locals.geostubUser as string | undefined) ?? null,
         violations: (res.locals.geostubViolations as string[] | undefined) ?? [],
-        requestHeaders: flatHeaders(req.headers),
+        requestHeaders: req.headers,
         requestBody: Buffer.isBuffer(req.body) && req.body.length ? clip(req.body.toString('utf8')) : undefined,
-        responseHeaders: flatHeaders(res.getHeaders()),
-        responseBody: clip(res.locals.geostubBody as string | undefined),
+        responseHeaders: res.getHeaders(),
+        responseBody: res.locals.geostubBody as string | ClippedBody | undefined, // clipped by send
       });
     });
     next();
   });
-  if (parts.cors) app.use(corsHeaders(parts.routes, { origins: parts.corsOrigins }));
+  const lookup = parts.routeLookup ?? matchRoute;
+  if (parts.cors) app.use(corsHeaders(parts.routes, { origins: parts.corsOrigins, lookup }));
   app.use(adminGuard(parts.admin));
 
   app.use(urlLimit()); // 414 in JSON (oversized header blocks are answered by answerClientErrors in start.ts)
@@ -123,7 +138,7 @@ export function buildApp(parts: AppParts): express.Express {
   app.get('/__geostub/health', (_req, res) => {
     const counts: Record<string, number> = {};
     for (const name of parts.env.store.names()) counts[name] = parts.env.store.collection(name).size;
-    const { persistent, lazyRecords } = parts.env.store;
+    const { persistent, diskRecords } = parts.env.store;
     send(res, {
       status: 200,
       body: {
@@ -132,7 +147,7 @@ export function buildApp(parts: AppParts): express.Express {
         profile: { geonode: parts.env.settings.geonode },
         persistent,
         collections: counts,
-        lazy: lazyRecords,
+        lazy: diskRecords,
         event_streams: parts.streams?.open ?? 0,
         memory: memory(),
       },
@@ -166,19 +181,9 @@ export function buildApp(parts: AppParts): express.Express {
   mountDocs(app, parts.env.contracts, (req) => originOf(req, parts.tls)); // GeoNode's schema UIs, before dispatch
   app.use('/__geostub', (req, _res, next) => next(apiError('routeNotFound', req.originalUrl.split('?')[0])));
 
-  const run = (r: PlainRequest) => dispatch(parts.routes, parts.apis, parts.env, r);
-  // planted faults (`env.settings.faults`, none in normal use) are read per request: /__geostub/settings changes them
-  const planted = (r: PlainRequest) =>
-    parts.env.settings.faults?.length ? withFaults(parts.env.settings.faults, parts.routes, parts.env, run)(r) : run(r);
-  const answer = parts.resilience ? parts.resilience.around(planted) : planted;
+  const answer = requestPipeline({ ...parts, lookup });
   app.use(async (req: Request, res: Response, next: NextFunction) => {
     try {
-      const raw = Buffer.isBuffer(req.body) && req.body.length > 0 ? req.body : undefined;
-      const body = parseBody(
-        raw,
-        req.get('content-type'),
-        raw && bodyModeFor(parts.routes, req.method, req.originalUrl),
-      );
       const headers: Record<string, string | undefined> = {};
       for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
       const reply = await answer({
@@ -186,7 +191,7 @@ export function buildApp(parts: AppParts): express.Express {
         url: req.originalUrl,
         origin: originOf(req, parts.tls),
         headers,
-        body,
+        raw: Buffer.isBuffer(req.body) && req.body.length > 0 ? req.body : undefined,
         onIdentity: (user) => {
           if (user) res.locals.geostubUser = String(user.username ?? user.id ?? '');
         },
@@ -197,7 +202,8 @@ export function buildApp(parts: AppParts): express.Express {
     }
   });
 
-  // the one error handler: catalogued errors as the real API writes them, never a stack trace or HTML
+  // errors from before the request path (limits, body size) and from geostub's own routes, and bugs: catalogued
+  // errors as the real API writes them (through the request path's errorReply), never a stack trace or HTML
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     let e: ApiError;
     if (err instanceof ApiError) e = err;
@@ -212,7 +218,7 @@ export function buildApp(parts: AppParts): express.Express {
       e = apiError('internal');
     }
     if (res.headersSent) return;
-    send(res, { status: e.status, body: e.body, headers: e.headers }, e.errorName);
+    send(res, errorReply(e));
   });
   return app;
 }

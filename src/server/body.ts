@@ -4,13 +4,8 @@
  * form whatever the Content-Type) takes a JSON object or a form under any content type.
  */
 import { apiError } from '../core/errors.js';
-import { matchRoute, type Method, type Route } from '../contracts/route-table.js';
 import { findForbiddenKey } from '../query/raw-query.js';
-
-export interface ParsedBody {
-  present: boolean;
-  value: unknown;
-}
+import type { ParsedBody, RoutedRequest } from './request.js';
 
 export type BodyMode = 'form-or-json';
 
@@ -63,20 +58,10 @@ export function parseBody(raw: Buffer | undefined, contentType: string | undefin
   return { present: true, value };
 }
 
-const marked = new WeakMap<Route[], Route[]>();
-
-/** The `x-geostub-body` mode of the operation a request goes to; looked up only for requests that carry a body. */
-export function bodyModeFor(routes: Route[], method: string, url: string): BodyMode | undefined {
-  let lenient = marked.get(routes);
-  if (!lenient) {
-    lenient = routes.filter((r) => [...r.operations.values()].some((op) => op.ext.body !== undefined));
-    marked.set(routes, lenient);
-  }
-  if (lenient.length === 0) return undefined;
-  const q = url.indexOf('?');
-  const pathname = q >= 0 ? url.slice(0, q) : url;
-  const bare = pathname.length > 1 && pathname.endsWith('/') ? pathname.slice(0, -1) : pathname;
-  if (!lenient.some((r) => r.regex.test(bare))) return undefined;
-  const op = matchRoute(routes, pathname)?.route.operations.get(method.toLowerCase() as Method);
-  return op?.ext.body === 'form-or-json' ? 'form-or-json' : undefined;
+/** Stage 2: the routed request's raw body, read by its content type or by its operation's body mode. */
+export function readBody(raw: Buffer | undefined, req: RoutedRequest): ParsedBody {
+  if (!raw || raw.length === 0) return req.body;
+  // a HEAD request has no operation of its own for a body mode (the mode is its method's, as sent)
+  const mode = req.method !== 'HEAD' && req.op?.ext.body === 'form-or-json' ? 'form-or-json' : undefined;
+  return parseBody(raw, req.headers['content-type'], mode);
 }

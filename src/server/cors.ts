@@ -17,11 +17,14 @@
  */
 import type { NextFunction, Request, Response } from 'express';
 import { matchRoute, type Operation, type Route } from '../contracts/route-table.js';
+import type { RouteLookup } from './request.js';
 import type { JsonObject } from '../contracts/load.js';
 
 export interface CorsOptions {
   /** origins allowed with credentials besides loopback ones (`--cors-origin`, exact `scheme://host[:port]`) */
   origins?: string[];
+  /** the route table's match function (default `matchRoute`) */
+  lookup?: RouteLookup;
 }
 
 const EXPOSED = 'Link, X-Paginate-By, X-Resource-Range, X-Geostub-Error, Location, Preference-Applied, Retry-After';
@@ -91,10 +94,11 @@ function securityHeaders(op: Operation): string[] {
 export function preflightAllows(
   routes: Route[],
   pathname: string,
+  lookup: RouteLookup = matchRoute,
 ): { methods: string[]; headers: string[] } | undefined {
   if (pathname === '/__geostub' || pathname.startsWith('/__geostub/'))
     return { methods: ADMIN_METHODS, headers: ADMIN_HEADERS };
-  const match = matchRoute(routes, pathname);
+  const match = lookup(routes, pathname);
   if (!match) return undefined;
   const methods = new Set<string>();
   const headers = new Set<string>(ALWAYS_ALLOWED_HEADERS);
@@ -123,7 +127,7 @@ export function corsHeaders(routes: Route[], options: CorsOptions = {}) {
     } else res.setHeader('Access-Control-Allow-Origin', '*');
     res.setHeader('Access-Control-Expose-Headers', EXPOSED);
     if (req.method === 'OPTIONS' && req.get('access-control-request-method')) {
-      const allows = preflightAllows(routes, req.path);
+      const allows = preflightAllows(routes, req.path, options.lookup);
       if (allows) {
         res.setHeader('Access-Control-Allow-Methods', allows.methods.join(', '));
         res.setHeader('Access-Control-Allow-Headers', allows.headers.join(', '));

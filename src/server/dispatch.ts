@@ -1,39 +1,18 @@
 /**
- * The request path after express: route (contract route table) → trailing-slash rule → method → identity →
- * request validation (ajv) → behaviour → reply. Framework-free: it takes a plain request and returns a Reply.
+ * Stage 5 of the request path (pipeline.ts): the routed request answered — trailing-slash rule → query keys →
+ * identity → method → request validation (ajv) → behaviour → reply. Framework-free: it reads the routed request
+ * the first stage built (route and operation included: nothing is matched again) and returns a Reply or throws an
+ * ApiError.
  */
 import { apiError } from '../core/errors.js';
-import { matchRoute, type Method, type Route } from '../contracts/route-table.js';
 import { describeErrors } from '../contracts/validators.js';
 import type { BehaviourRequest, Env, Reply } from '../core/types.js';
-import { FORBIDDEN_KEYS, parseRawQuery } from '../query/raw-query.js';
-import type { StoredRecord } from '../store/collection.js';
+import { FORBIDDEN_KEYS } from '../query/raw-query.js';
 import type { ApiBinding } from '../core/binding.js';
+import type { RoutedRequest } from './request.js';
 
-/** The binding type lives in src/core (the APIs implement it and may not import the server); re-exported here. */
-export type { ApiBinding };
-
-export interface PlainRequest {
-  method: string;
-  /** path + query as sent */
-  url: string;
-  origin: string;
-  headers: Record<string, string | undefined>;
-  body: { present: boolean; value: unknown };
-  /** told who the caller is, once known (for the exchange log) */
-  onIdentity?: (user: StoredRecord | null) => void;
-}
-
-export function dispatch(
-  routes: Route[],
-  apis: Record<string, ApiBinding>,
-  env: Env,
-  req: PlainRequest,
-): Reply | Promise<Reply> {
-  const q = req.url.indexOf('?');
-  const pathname = q >= 0 ? req.url.slice(0, q) : req.url;
-  const search = q >= 0 ? req.url.slice(q + 1) : '';
-  const match = matchRoute(routes, pathname);
+export function dispatch(apis: Record<string, ApiBinding>, env: Env, req: RoutedRequest): Reply | Promise<Reply> {
+  const { match, pathname, search, query, op } = req;
   if (!match) throw apiError('routeNotFound', pathname);
   const { route, params, slashed } = match;
   if (route.slash === 'required' && !slashed) {
@@ -41,15 +20,12 @@ export function dispatch(
   }
   if (route.slash === 'none' && slashed) throw apiError('routeNotFound', pathname);
   const binding = apis[route.api];
-  const method = (req.method === 'HEAD' ? 'get' : req.method.toLowerCase()) as Method;
-  const query = parseRawQuery(search);
   for (const key of query.keys()) {
     if (key.split(/[[\]{}.]/).some((segment) => FORBIDDEN_KEYS.has(segment))) {
       throw apiError('parseError', `The query parameter "${key}" is not allowed.`);
     }
   }
-  const op = route.operations.get(method);
-  if (method === 'options' && !op) {
+  if (req.method === 'OPTIONS' && !op) {
     const allow = [...route.operations.keys()].map((m) => m.toUpperCase()).concat('OPTIONS');
     return {
       status: 200,
@@ -61,7 +37,7 @@ export function dispatch(
   req.onIdentity?.(identity.user);
   if (!op) {
     if (identity.error) throw identity.error;
-    throw binding.methodNotAllowed(req.method.toUpperCase(), route, identity.user);
+    throw binding.methodNotAllowed(req.method, route, identity.user);
   }
   if (identity.error) throw identity.error;
   const validate = env.validators.requestBody(op);
@@ -73,7 +49,7 @@ export function dispatch(
   if (!behaviour) throw new Error(`${op.operationId}: no behaviour named "${op.behaviour}"`);
   const breq: BehaviourRequest = {
     op,
-    method: req.method.toUpperCase() === 'HEAD' ? 'GET' : req.method.toUpperCase(),
+    method: req.method === 'HEAD' ? 'GET' : req.method,
     pathname,
     origin: req.origin,
     params,

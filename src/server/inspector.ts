@@ -15,7 +15,7 @@ import { apiError } from '../core/errors.js';
 import type { Env, Reply } from '../core/types.js';
 import { bookOf } from '../core/jobs.js';
 import { PACKAGE_ROOT } from '../contracts/load.js';
-import { FAULTS } from './faults.js';
+import { FAULTS } from './faults/index.js';
 import type { Exchange, ExchangeLog } from './request-log.js';
 import { inspectorPage, signInPage } from './inspector-page.js';
 import { adminCaller, gateOpen, type AdminCaller, type AdminGate, type SuperuserAccess } from './admin-access.js';
@@ -72,13 +72,13 @@ export function jobRows(env: Env, limit = 100): JobRow[] {
   const rows: JobRow[] = [];
   for (const name of env.store.names()) {
     const coll = env.store.collection(name);
-    for (const rec of coll.all()) {
+    for (const rec of coll.list()) {
       const book = bookOf(rec);
       if (!book) continue;
       const state = rec.status ?? rec.state;
       rows.push({
         collection: name,
-        id: String(rec[coll.spec.idField]),
+        id: String(rec[coll.idField]),
         kind: book.kind,
         state: state === undefined || state === null ? null : String(state),
         pending: book.due !== null,

@@ -13,6 +13,7 @@ import type { Duplex } from 'node:stream';
 import type { NextFunction, Request, Response } from 'express';
 import { apiError, type ApiError } from '../core/errors.js';
 import type { Reply } from '../core/types.js';
+import { errorReply } from './pipeline.js';
 
 /** Longest request target (path and query) served; nginx and Apache refuse request lines past 8 KB as well. */
 export const MAX_URL_BYTES = 8192;
@@ -36,11 +37,14 @@ export function urlLimit(limit = MAX_URL_BYTES) {
     req.url.length > limit ? next(apiError('uriTooLong', limit)) : next();
 }
 
+/** The error written straight to the socket (there is no express response): its headers are errorReply's. */
 function writeError(socket: Duplex, e: ApiError): void {
-  const body = JSON.stringify(e.body);
+  const reply = errorReply(e);
+  const body = JSON.stringify(reply.body);
+  const headers = Object.entries(reply.headers ?? {}).map(([k, v]) => `${k}: ${v}\r\n`);
   socket.end(
-    `HTTP/1.1 ${e.status} ${STATUS_CODES[e.status]}\r\nContent-Type: application/json\r\n` +
-      `Content-Length: ${Buffer.byteLength(body)}\r\nX-Geostub-Error: ${e.errorName}\r\nConnection: close\r\n\r\n${body}`,
+    `HTTP/1.1 ${reply.status} ${STATUS_CODES[reply.status]}\r\nContent-Type: application/json\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n${headers.join('')}Connection: close\r\n\r\n${body}`,
   );
 }
 

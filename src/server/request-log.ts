@@ -8,7 +8,7 @@
  * scripts, styles and images, `kind: 'asset'`), only when asked.
  */
 import { EventEmitter } from 'node:events';
-import { maskHeaders, maskText, maskUrls } from '../core/masking.js';
+import { flatHeaders, maskHeaders, maskText, maskUrls } from '../core/masking.js';
 
 /** api: an API request (or anything not below); asset: a static file; own: geostub's own routes (`/__geostub/…`) */
 export type ExchangeKind = 'api' | 'asset' | 'own';
@@ -58,6 +58,27 @@ export function clip(text: string | undefined): string | undefined {
   return `${Buffer.from(text.slice(0, MAX_BODY), 'utf8').toString('utf8')}… (${text.length - MAX_BODY} more characters)`;
 }
 
+/**
+ * `clip` for the server's exchange log: the first 4 KB kept as bytes (off the JS heap, so the 500 clips the ring
+ * holds are not copied by each young-generation collection: issue 19) and made the same string as `clip` when the
+ * exchange is first read.
+ */
+export function clipLater(text: string | undefined): string | ClippedBody | undefined {
+  if (text === undefined || text.length <= MAX_BODY) return text;
+  return new ClippedBody(Buffer.from(text.slice(0, MAX_BODY), 'utf8'), text.length - MAX_BODY);
+}
+
+export class ClippedBody {
+  constructor(
+    readonly head: Buffer,
+    readonly more: number,
+  ) {}
+
+  toString(): string {
+    return `${this.head.toString('utf8')}… (${this.more} more characters)`;
+  }
+}
+
 /** An exchange with its credentials masked (`src/core/masking.ts`): URL, headers, bodies, violations. */
 export function maskExchange<E extends Omit<Exchange, 'id'>>(e: E): E {
   return {
@@ -68,6 +89,22 @@ export function maskExchange<E extends Omit<Exchange, 'id'>>(e: E): E {
     responseHeaders: maskHeaders(e.responseHeaders),
     responseBody: maskText(e.responseBody),
     violations: e.violations.map((v) => maskText(v)),
+  };
+}
+
+/** An exchange as the server records it: headers as node holds them (flattened to strings when read). */
+export type RecordedExchange = Omit<Exchange, 'id' | 'requestHeaders' | 'responseHeaders' | 'responseBody'> & {
+  requestHeaders: Record<string, unknown>;
+  responseHeaders: Record<string, unknown>;
+  responseBody?: string | ClippedBody;
+};
+
+function flattened(e: RecordedExchange): Omit<Exchange, 'id'> {
+  return {
+    ...e,
+    requestHeaders: flatHeaders(e.requestHeaders),
+    responseHeaders: flatHeaders(e.responseHeaders),
+    responseBody: e.responseBody instanceof ClippedBody ? e.responseBody.toString() : e.responseBody,
   };
 }
 
@@ -85,6 +122,8 @@ export class ExchangeLog extends EventEmitter {
   /** geostub's own requests, in a ring of their own */
   private own: Exchange[] = [];
   private nextId = 1;
+  /** exchanges kept by `record` and not read yet: unmasked, headers as node held them */
+  private unread = new WeakSet<object>();
   readonly capacity: number;
   /** geostub's own requests are kept in a smaller ring */
   readonly ownCapacity: number;
@@ -113,14 +152,49 @@ export class ExchangeLog extends EventEmitter {
     return exchange;
   }
 
+  /**
+   * Keeps an exchange the server answered, like `add`; with no one listening for it (`--quiet`, no inspector
+   * stream open) it is masked when first read instead, so exchanges pushed out of the ring unread are never
+   * masked: masking and flattening headers cost a third of a busy server's throughput (issue 19). Nothing is
+   * announced then (no one listens), and every way out of the log (`recent`, `get`, the events) masks first.
+   */
+  record(e: RecordedExchange): void {
+    const own = e.kind === 'own';
+    if (this.showSecrets || this.listenerCount(own ? 'own-exchange' : 'exchange') > 0) {
+      this.add(flattened(e));
+      return;
+    }
+    const pending = Object.assign(e, { id: this.nextId++ });
+    this.unread.add(pending);
+    const ring = own ? this.own : this.buffer;
+    ring.push(pending as unknown as Exchange);
+    if (ring.length > (own ? this.ownCapacity : this.capacity)) ring.shift();
+  }
+
   /** The newest `n` exchanges, oldest first; geostub's own requests too with `withOwn`. */
   recent(n = this.capacity, withOwn = false): Exchange[] {
+    this.settle(this.buffer);
     if (!withOwn) return this.buffer.slice(-n);
+    this.settle(this.own);
     return [...this.buffer, ...this.own].sort((a, b) => a.id - b.id).slice(-n);
   }
 
   get(id: number): Exchange | undefined {
-    return this.buffer.find((e) => e.id === id) ?? this.own.find((e) => e.id === id);
+    for (const ring of [this.buffer, this.own]) {
+      const i = ring.findIndex((e) => e.id === id);
+      if (i < 0) continue;
+      this.settle(ring, i, i + 1);
+      return ring[i];
+    }
+    return undefined;
+  }
+
+  /** Mask (and flatten) the exchanges of a ring from `from` up to `to` that were recorded and not read yet. */
+  private settle(ring: Exchange[], from = 0, to = ring.length): void {
+    for (let i = from; i < to; i++) {
+      const e = ring[i];
+      if (this.unread.delete(e)) ring[i] = { ...maskExchange(flattened(e as unknown as RecordedExchange)), id: e.id };
+    }
   }
 
   clear(): void {

@@ -15,7 +15,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { LatencyRange, ResilienceRule, ServerSettings } from '../core/types.js';
-import { FAULTS, unknownFaults } from './faults.js';
+import { FAULTS, unknownFaults } from './faults/index.js';
 
 /** Statuses geostub can inject (each has the real servers' body in the error catalogue). */
 export const INJECTABLE_STATUSES = [429, 500, 502, 503, 504] as const;
@@ -193,7 +193,7 @@ export function settingsView(s: ResilienceSettings): ResilienceSettings {
   };
 }
 
-/** `["total-off-by-one", …]`: planted faults by name (`src/server/faults.ts`), each a known one. */
+/** `["total-off-by-one", …]`: planted faults by name (`src/server/faults/`), each a known one. */
 export function parseFaults(v: unknown, where = 'faults'): string[] {
   if (!Array.isArray(v) || v.some((n) => typeof n !== 'string'))
     throw new SettingsError(`${where} must be a list of fault names (got ${show(v)})`);
@@ -229,7 +229,7 @@ export async function readResilienceConfig(file: string): Promise<Partial<Resili
   }
 }
 
-/** Resilience settings as a caller writes them (`GeostubOptions`), before validation. */
+/** Resilience settings as a caller writes them (`ServerStartOptions`, `GeostubOptions`), before validation. */
 export interface ResilienceOptions {
   /** ms: 300, "100-800" or {min, max} */
   latency?: number | string | LatencyRange | null;

@@ -1,7 +1,8 @@
 /**
- * Latency and injected failures for resilience testing, applied at one point of the request path: around the API
- * answer (after the admin routes, around planted faults and `dispatch`). geostub's own `/__geostub` routes are
- * never delayed or failed.
+ * Latency and injected failures for resilience testing: stage 3 of the request path (pipeline.ts), around planted
+ * faults and `dispatch`. geostub's own `/__geostub` routes are never delayed or failed. It reads the routed request
+ * (path, operation, API) and matches nothing itself; the headers it adds (`X-Geostub-Delay`, `Preference-Applied`,
+ * `X-Geostub-Prefer-Ignored`) go into `req.replyHeaders`, which the pipeline adds to the answer, reply or error.
  *
  * What applies to a request, strongest first:
  * 1. the request's `Prefer` header (RFC 7240): `Prefer: status=503`, `Prefer: delay=2000`, or both
@@ -18,10 +19,10 @@
  * the server closes (their timers are cleared and the requests answered 503), so nothing keeps the process alive.
  */
 import { ApiError, apiError } from '../core/errors.js';
-import { matchRoute, type Method, type Operation, type Route } from '../contracts/route-table.js';
 import { documentedAnswer, documentedStatuses } from '../contracts/examples.js';
 import type { Env, Reply } from '../core/types.js';
-import type { ApiBinding, PlainRequest } from './dispatch.js';
+import type { ApiBinding } from '../core/binding.js';
+import type { RoutedRequest } from './request.js';
 import { DEFAULT_ERROR_STATUSES, INJECTABLE_STATUSES, MAX_DELAY_MS, ruleMatches } from './resilience-config.js';
 
 export interface Preferences {
@@ -94,7 +95,7 @@ export function decide(
   return { delay, status, applied: applied.length ? applied.join(', ') : undefined, ignored: prefer.ignored };
 }
 
-type Answer = (req: PlainRequest) => Reply | Promise<Reply>;
+type Next = (req: RoutedRequest) => Reply | Promise<Reply>;
 
 /** Takes `status=N` out of `Preference-Applied` (a delay honoured stays). */
 function notApplied(extra: Record<string, string>, status: number): void {
@@ -109,99 +110,66 @@ export class Resilience {
 
   constructor(
     private readonly env: Env,
-    private readonly routes: Route[],
     private readonly apis: Record<string, ApiBinding>,
     private readonly random: () => number = Math.random,
   ) {}
 
   /** Nothing configured and no `Prefer` header: the request goes straight through. */
-  private idle(req: PlainRequest): boolean {
+  private idle(req: RoutedRequest): boolean {
     const s = this.env.settings;
     return !s.latency && !(s.errorRate > 0) && s.rules.length === 0 && !req.headers.prefer;
   }
 
-  /** `answer` with latency and injected errors around it. */
-  around(answer: Answer): Answer {
-    return (req) => (this.idle(req) ? answer(req) : this.apply(req, answer));
+  /** Stage 3: `next` (faults and dispatch) with latency and injected errors around it. */
+  stage(req: RoutedRequest, next: Next): Reply | Promise<Reply> {
+    return this.idle(req) ? next(req) : this.apply(req, next);
   }
 
-  private async apply(req: PlainRequest, answer: Answer): Promise<Reply> {
-    const q = req.url.indexOf('?');
-    const pathname = q >= 0 ? req.url.slice(0, q) : req.url;
-    const d = decide(this.env.settings, req.method, pathname, parsePrefer(req.headers.prefer), this.random);
+  private async apply(req: RoutedRequest, next: Next): Promise<Reply> {
+    const prefer = parsePrefer(req.headers.prefer);
+    const d = decide(this.env.settings, req.method, req.pathname, prefer, this.random);
     const extra: Record<string, string> = {};
     if (d.applied) extra['Preference-Applied'] = d.applied;
     if (d.ignored.length) extra['X-Geostub-Prefer-Ignored'] = d.ignored.join('; ');
     if (d.delay > 0) extra['X-Geostub-Delay'] = String(Math.round(d.delay)); // how long this answer was held back (ms)
-    if (d.delay > 0 && !(await this.sleep(d.delay))) throw this.injected(pathname, 503, extra);
-    const asked = parsePrefer(req.headers.prefer).status;
-    if (asked !== undefined && d.status === asked) return this.preferred(req, pathname, asked, extra, answer);
-    if (d.status !== undefined) throw this.injected(pathname, d.status, extra);
-    if (!Object.keys(extra).length) return answer(req);
-    return this.withHeaders(answer, req, extra);
-  }
-
-  /** `answer`, with `extra` headers on its reply or its error. */
-  private async withHeaders(answer: Answer, req: PlainRequest, extra: Record<string, string>): Promise<Reply> {
-    try {
-      const reply = await answer(req);
-      return { ...reply, headers: { ...(reply.headers ?? {}), ...extra } };
-    } catch (err) {
-      if (err instanceof ApiError)
-        throw new ApiError(err.errorName, {
-          status: err.status,
-          body: err.body,
-          headers: { ...err.headers, ...extra },
-        });
-      throw err;
-    }
-  }
-
-  /** The operation a request is for (HEAD is GET's), when a contract route has it. */
-  private operation(method: string, pathname: string): Operation | undefined {
-    const route = matchRoute(this.routes, pathname)?.route;
-    return route?.operations.get((method === 'HEAD' ? 'get' : method.toLowerCase()) as Method);
+    if (Object.keys(extra).length) req.replyHeaders = extra; // on whatever answers the request, reply or error
+    if (d.delay > 0 && !(await this.sleep(d.delay))) throw this.injected(req, 503);
+    if (prefer.status !== undefined && d.status === prefer.status) return this.preferred(req, prefer.status, next);
+    if (d.status !== undefined) throw this.injected(req, d.status);
+    return next(req);
   }
 
   /** `Prefer: status=N`: the documented answer for N (a 2xx the operation gives itself is kept as it is). */
-  private async preferred(
-    req: PlainRequest,
-    pathname: string,
-    status: number,
-    extra: Record<string, string>,
-    answer: Answer,
-  ): Promise<Reply> {
-    const op = this.operation(req.method, pathname);
+  private async preferred(req: RoutedRequest, status: number, next: Next): Promise<Reply> {
+    const extra = (req.replyHeaders ??= {});
+    const { op } = req;
     const documented = op ? documentedAnswer(op.contract.doc, op.responses, status) : undefined;
     if (!documented) {
-      if ((INJECTABLE_STATUSES as readonly number[]).includes(status)) throw this.injected(pathname, status, extra);
+      if ((INJECTABLE_STATUSES as readonly number[]).includes(status)) throw this.injected(req, status);
       if (!op) {
         // no operation here (the API answers its own 404 or 405): nothing is documented to choose from
         notApplied(extra, status);
         extra['X-Geostub-Prefer-Ignored'] = [
           extra['X-Geostub-Prefer-Ignored'],
-          `status=${status} (no operation of the contracts answers ${req.method} ${pathname})`,
+          `status=${status} (no operation of the contracts answers ${req.method} ${req.pathname})`,
         ]
           .filter(Boolean)
           .join('; ');
-        return this.withHeaders(answer, req, extra);
+        return next(req);
       }
       const statuses = documentedStatuses(op.responses);
       const message = `Prefer: status=${status} is not documented for ${op.method.toUpperCase()} ${op.path} (${op.operationId}); it documents ${statuses.join(', ')}${statuses.length ? ', and' : ''} geostub also injects ${INJECTABLE_STATUSES.join(', ')}.`;
       const e = this.apis[op.api]?.invalidBody(message, undefined) ?? apiError('adminBadRequest', message);
       notApplied(extra, status);
-      throw apiError('preferStatusUndocumented', {
-        status: e.status,
-        body: e.body,
-        headers: { ...e.headers, ...extra },
-      });
+      throw apiError('preferStatusUndocumented', { status: e.status, body: e.body, headers: e.headers });
     }
     if (status < 300) {
-      const reply = await Promise.resolve(answer(req)).catch((err: unknown) => {
-        if (err instanceof ApiError) return undefined; // the operation answered an error: the documented 2xx instead
-        throw err;
+      const reply = await Promise.resolve(next(req)).catch((err: unknown) => {
+        if (!(err instanceof ApiError)) throw err;
+        if (err.status === status) throw err; // a planted fault made the error this 2xx: it stays what it is
+        return undefined; // the operation answered an error: the documented 2xx instead
       });
-      if (reply?.status === status) return { ...reply, headers: { ...(reply.headers ?? {}), ...extra } };
+      if (reply?.status === status) return reply;
     }
     const body = documented.body;
     return {
@@ -209,18 +177,16 @@ export class Resilience {
       body: body === undefined ? undefined : structuredClone(body),
       ...(documented.contentType ? (typeof body === 'string' ? { text: body, body: undefined } : {}) : {}),
       ...(documented.contentType ? { contentType: documented.contentType } : {}),
-      headers: { ...documented.headers, ...extra },
+      headers: { ...documented.headers },
     };
   }
 
-  /** The injected error in the shape of the API the path belongs to. */
-  private injected(pathname: string, status: number, extra: Record<string, string>): ApiError {
-    const api = matchRoute(this.routes, pathname)?.route.api;
+  /** The injected error in the shape of the API the request's route belongs to. */
+  private injected(req: RoutedRequest, status: number): ApiError {
+    const api = req.match?.route.api;
     const binding = (api && this.apis[api]) || Object.values(this.apis)[0];
-    const e = binding?.injectedError?.(status) ?? apiError('internal');
-    return new ApiError(e.errorName, { status: e.status, body: e.body, headers: { ...e.headers, ...extra } });
+    return binding?.injectedError?.(status) ?? apiError('internal');
   }
-
   /** Resolves true after `ms`, or false at once when the server closes meanwhile. */
   private sleep(ms: number): Promise<boolean> {
     if (this.closed) return Promise.resolve(false);

@@ -12,12 +12,10 @@ import {
   type GeonodeRelease,
 } from '../contracts/release.js';
 import { ContractValidators } from '../contracts/validators.js';
-import { Store, type LazyOptions } from '../store/store.js';
-import { readFixtureFiles } from '../store/snapshot.js';
+import { openStore, readFixtureFiles, type CollectionSpec, type LazyOptions, type Store } from '../store/index.js';
 import { checkFixtureFile, FixtureError, type FixtureSchemas } from '../contracts/fixture-check.js';
 import { GEONODE_FIXTURE_SCHEMAS, geonodeFixtureWarnings } from '../apis/geonode/fixtures-check.js';
 import { KOORDINATES_FIXTURE_SCHEMAS } from '../apis/koordinates/fixtures-check.js';
-import type { CollectionSpec } from '../store/collection.js';
 import type { Env, ServerSettings } from '../core/types.js';
 import { Clock, isoAt } from '../core/clock.js';
 import { JobScheduler } from '../core/jobs.js';
@@ -27,7 +25,8 @@ import { koordinatesBinding, KOORDINATES_STORE } from '../apis/koordinates/index
 import { geonodeInspectorAccess } from '../apis/geonode/inspector-access.js';
 import { buildApp } from './app.js';
 import { ExchangeLog } from './request-log.js';
-import { faultUsage, unknownFaults } from './faults.js';
+import { faultUsage, unknownFaults } from './faults/index.js';
+import type { RouteLookup } from './request.js';
 import { answerClientErrors } from './limits.js';
 import { Resilience } from './resilience.js';
 import { resilienceSettings, type ResilienceOptions } from './resilience-config.js';
@@ -36,10 +35,12 @@ import { adminRuleFor, checkAdminToken } from './admin-access.js';
 import type { AdminGate, AdminRule } from './admin-rules.js';
 import { normaliseOrigin } from './cors.js';
 
-export interface GeostubOptions extends ResilienceOptions {
+/** What `startGeostub` / `createGeostubApp` take (the CLI's serve options; the programmatic API's `GeostubOptions`
+ *  in src/index.ts is built on it). */
+export interface ServerStartOptions extends ResilienceOptions {
   port?: number;
   host?: string;
-  /** lowdb file; default `.geostub/db.json` under the working directory */
+  /** database file (its journal lives beside it); default `.geostub/db.json` under the working directory */
   db?: string;
   inMemory?: boolean;
   /** directory holding geonode.json and koordinates.json; default the package's `fixtures/` */
@@ -64,13 +65,15 @@ export interface GeostubOptions extends ResilienceOptions {
   /** ms each step of an asynchronous job takes on the server's virtual clock (default 1500; 0 = jobs end before
    *  the request that started them is answered) */
   jobDuration?: number;
-  /** planted faults, by name (`src/server/faults.ts`; the conformance tests use them); an unknown name throws */
+  /** planted faults, by name (`src/server/faults/`; the conformance tests use them); an unknown name throws */
   faults?: string[];
   /**
    * collections of `from` records or more (default 5,000) stay on disk (the db file and its journal) and are read
    * record by record when needed; `cacheMB` of their JSON (default 8) are kept in memory once read
    */
   lazy?: LazyOptions;
+  /** the route table's match function (default `matchRoute`); a test wraps it to count lookups per request */
+  routeLookup?: RouteLookup;
   /** one line per request */
   log?: (line: { method: string; url: string; status: number; ms: number; error?: string }) => void;
 }
@@ -153,7 +156,7 @@ export interface GeostubApp {
   streams: { open: number };
 }
 
-export async function createGeostubApp(options: GeostubOptions = {}): Promise<GeostubApp> {
+export async function createGeostubApp(options: ServerStartOptions = {}): Promise<GeostubApp> {
   if (options.faults && unknownFaults(options.faults).length) throw new Error(faultUsage(options.faults));
   const release = options.geonode ?? DEFAULT_GEONODE_RELEASE;
   if (!isGeonodeRelease(release))
@@ -164,7 +167,7 @@ export async function createGeostubApp(options: GeostubOptions = {}): Promise<Ge
   const fixturesDir = resolve(options.fixtures ?? join(PACKAGE_ROOT, 'fixtures'));
   const specs = STORE_SPECS;
   const warnings: string[] = [];
-  const store = await Store.open({
+  const store = await openStore({
     file: options.inMemory ? undefined : resolve(options.db ?? join(process.cwd(), '.geostub', 'db.json')),
     inMemory: options.inMemory,
     seed: () =>
@@ -211,7 +214,7 @@ export async function createGeostubApp(options: GeostubOptions = {}): Promise<Ge
   };
   const streams = { open: 0 };
   const apis = { geonode: geonodeBinding, koordinates: koordinatesBinding };
-  const resilience = new Resilience(env, routes, apis);
+  const resilience = new Resilience(env, apis);
   const app = buildApp({
     exchanges,
     admin,
@@ -227,11 +230,12 @@ export async function createGeostubApp(options: GeostubOptions = {}): Promise<Ge
     certificate: options.tls ? String(options.tls.cert) : undefined,
     version: VERSION,
     onRequest: options.log,
+    routeLookup: options.routeLookup,
   });
   return { app, env, routes, store, contracts, exchanges, resilience, warnings, admin, streams };
 }
 
-export async function startGeostub(options: GeostubOptions = {}): Promise<RunningGeostub> {
+export async function startGeostub(options: ServerStartOptions = {}): Promise<RunningGeostub> {
   const { app, env, store, routes, exchanges, resilience, warnings, admin, streams } = await createGeostubApp(options);
   const server = options.tls ? createHttps({ cert: options.tls.cert, key: options.tls.key }, app) : createHttp(app);
   answerClientErrors(server); // JSON 414/431/400 for requests node's parser refuses

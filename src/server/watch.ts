@@ -20,9 +20,7 @@ import { CONTRACT_FILES, loadContract, PACKAGE_ROOT, type Contract } from '../co
 import { allOperations, buildRouteTable } from '../contracts/route-table.js';
 import { forRelease, type GeonodeRelease } from '../contracts/release.js';
 import { ContractValidators } from '../contracts/validators.js';
-import type { Store } from '../store/store.js';
-import { readFixtureFiles } from '../store/snapshot.js';
-import type { StoredRecord } from '../store/collection.js';
+import { readFixtureFiles, type Store, type StoredRecord } from '../store/index.js';
 import { readCheckedFixtures, STORE_SPECS, type RunningGeostub } from './start.js';
 
 export const FIXTURE_FILES = ['geonode.json', 'koordinates.json'];
@@ -70,7 +68,7 @@ async function hashFiles(dir: string, names: string[]): Promise<string> {
 function snapshotOf(store: Store, data: Record<string, StoredRecord[]>): Snapshot {
   const out: Snapshot = new Map();
   for (const name of store.names()) {
-    const idField = store.collection(name).spec.idField;
+    const idField = store.collection(name).idField;
     out.set(name, new Map((data[name] ?? []).map((r) => [String(r[idField]), JSON.stringify(r)])));
   }
   return out;
@@ -81,7 +79,7 @@ export function mergeFixtures(store: Store, base: Snapshot, next: Record<string,
   const sum: MergeSummary = { updated: 0, added: 0, removed: 0, kept: 0 };
   for (const name of store.names()) {
     const c = store.collection(name);
-    const idField = c.spec.idField;
+    const idField = c.idField;
     const was = base.get(name) ?? new Map<string, string>();
     const incoming = new Map((next[name] ?? []).map((r) => [String(r[idField]), r]));
     for (const id of new Set([...was.keys(), ...incoming.keys()])) {
@@ -96,7 +94,7 @@ export function mergeFixtures(store: Store, base: Snapshot, next: Record<string,
         continue;
       }
       if (!fresh) {
-        c.remove(id);
+        c.delete(id);
         sum.removed++;
       } else if (!now) {
         c.insert(structuredClone(fresh));

@@ -1,22 +1,12 @@
-/** One named collection: records in insertion order plus an id index (O(1) lookup by id). */
+/**
+ * One named collection (the `Collection` of interface.ts): records in insertion order plus an id index (O(1) lookup
+ * by id) and secondary indexes (`where`); it also records its changes for the journal and applies the journal's
+ * entries while the store loads.
+ */
 import { changed, forget } from './lazy.js';
+import type { Collection, CollectionSpec, StoredRecord } from './interface.js';
 
-import type { StoredRecord } from './record.js';
-
-export type { StoredRecord } from './record.js';
-
-export interface CollectionSpec {
-  /** the record field holding the id (`pk`, `id`, `exec_id`, `slug`, …) */
-  idField: string;
-  /** how new ids are made: `int` (max + 1), `intString` (max + 1 as a string, GeoNode resource pks), or `given` */
-  idKind: 'int' | 'intString' | 'given';
-  /**
-   * fields read across every record by default lists (visibility, default order): a large collection that names
-   * them (even none) keeps them in the snapshot index and its records on disk, read when needed (lazy.ts); a
-   * collection without `hot` (small records read everywhere, like grants) is always held in memory
-   */
-  hot?: readonly string[];
-}
+export type { CollectionSpec, StoredRecord } from './interface.js';
 
 /**
  * A change recorded since the journal last took the collection's changes: a new record (`ins`), a changed record
@@ -39,12 +29,12 @@ function assign(target: StoredRecord, source: StoredRecord | undefined): void {
   for (const k of Object.keys(source)) if (k !== '__proto__') target[k] = source[k];
 }
 
-export class Collection {
+export class RecordCollection implements Collection {
   private records: StoredRecord[];
   private index = new Map<string, StoredRecord>();
   private maxId = 0;
   /** bumped on every change; renderers and caches key on it */
-  version = 0;
+  stamp = 0;
   /** changes not yet journaled (null: not recording, as in memory or while replaying) */
   private changes: Map<string, Change> | null = null;
   /** records removed during a replay, dropped from `records` in one pass by `endReplay` */
@@ -71,20 +61,20 @@ export class Collection {
     if (Number.isInteger(n) && n > this.maxId) this.maxId = n;
   }
 
+  get idField(): string {
+    return this.spec.idField;
+  }
+
   get size(): number {
     return this.records.length;
   }
 
-  all(): readonly StoredRecord[] {
+  list(): readonly StoredRecord[] {
     return this.records;
   }
 
   get(id: unknown): StoredRecord | undefined {
     return this.index.get(String(id));
-  }
-
-  has(id: unknown): boolean {
-    return this.index.has(String(id));
   }
 
   /** The id the next insert would get (for `int`/`intString` collections). */
@@ -104,7 +94,7 @@ export class Collection {
     if (this.index.has(key)) throw new Error(`duplicate id ${key} in ${this.name}`);
     this.records.push(record);
     this.indexRecord(record);
-    this.version++;
+    this.stamp++;
     this.record(key, 'ins');
     for (const field of this.secondary.keys()) this.reindex(field, record);
     return record;
@@ -119,7 +109,7 @@ export class Collection {
       rec[k] = v;
     }
     changed(rec); // a lazy record stays in memory until its new state is stored (even if only nested values changed)
-    this.version++;
+    this.stamp++;
     if (this.changes) {
       const key = String(id);
       if (!this.changes.has(key)) this.changes.set(key, 'put'); // an `ins` not yet journaled stays one
@@ -128,7 +118,7 @@ export class Collection {
     return rec;
   }
 
-  remove(id: unknown): boolean {
+  delete(id: unknown): boolean {
     const key = String(id);
     const rec = this.index.get(key);
     if (!rec) return false;
@@ -136,13 +126,13 @@ export class Collection {
     const at = this.records.indexOf(rec);
     if (at >= 0) this.records.splice(at, 1);
     forget(rec);
-    this.version++;
+    this.stamp++;
     this.record(key, 'del');
     for (const field of this.secondary.keys()) this.reindex(field, rec, true);
     return true;
   }
 
-  removeWhere(pred: (r: StoredRecord) => boolean): number {
+  deleteWhere(pred: (r: StoredRecord) => boolean): number {
     const keep: StoredRecord[] = [];
     let removed = 0;
     for (const r of this.records) {
@@ -157,16 +147,12 @@ export class Collection {
     }
     if (removed) {
       this.records = keep;
-      this.version++;
+      this.stamp++;
     }
     return removed;
   }
 
-  /**
-   * The records whose `field` equals `value` (or, for an array field, holds it), compared as strings, from an index
-   * built on first use and kept up to date by insert, update and remove (so fields changed in place need an
-   * `update(id, {})`, as for the journal). Order is not the collection's.
-   */
+  /** The records whose `field` equals `value` (see `Collection.where`). */
   where(field: string, value: unknown): StoredRecord[] {
     if (!this.secondary.has(field)) {
       this.secondary.set(field, { byValue: new Map(), keysOf: new WeakMap() });
@@ -247,6 +233,6 @@ export class Collection {
     const gone = this.replayRemoved;
     this.records = this.records.filter((r) => !gone.has(r));
     this.replayRemoved = null;
-    this.version++;
+    this.stamp++;
   }
 }

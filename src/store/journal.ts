@@ -17,7 +17,8 @@ import { crc32 } from 'node:zlib';
 import { open, readdir, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { syncDirectory } from './snapshot.js';
-import type { Change, Collection, StoredRecord } from './collection.js';
+import type { Change, RecordCollection } from './collection.js';
+import type { StoredRecord } from './interface.js';
 import { isPaged, plainRecord, writesOf } from './lazy.js';
 
 export type JournalEntry =
@@ -66,12 +67,12 @@ export interface JournaledRecord {
 }
 
 /**
- * The journal lines for a collection's recorded changes (see `Collection.takeChanges`), appended to `out`; where the
+ * The journal lines for a collection's recorded changes (see `RecordCollection.takeChanges`), appended to `out`; where the
  * JSON of each lazy record sits in its line goes to `stored`. A line is `encodeEntry`'s, built from its parts.
  */
 export function changeLines(
   name: string,
-  collection: Collection,
+  collection: RecordCollection,
   changes: Map<string, Change>,
   out: string[],
   stored?: JournaledRecord[],

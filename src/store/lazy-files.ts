@@ -4,32 +4,11 @@
  * includes it. Also the record cache they share, and what `/__geostub/health` says of them.
  */
 import { open } from 'node:fs/promises';
-import type { StoredRecord } from './collection.js';
+import type { DiskRecordStats, LazyOptions, StoredRecord } from './interface.js';
 import { LazySource, RecordCache, saved } from './lazy.js';
 
 /** A lazy record's copy written into a snapshot: the record, its change count then, and where its line is. */
 export type PlacedRecord = [record: StoredRecord, writes: number, offset: number, length: number];
-
-export interface LazyStats {
-  /** records kept on disk */
-  records: number;
-  /** of which in memory now */
-  loaded: number;
-  /** MB of JSON in memory now, and at most */
-  loadedMB: number;
-  cacheMB: number;
-  /** records read from disk so far */
-  reads: number;
-}
-
-/**
- * `from`: collections of at least this many records are indexed beside the snapshot and kept on disk, read record by
- * record when needed; `cacheMB`: how much of their JSON is kept in memory once read.
- */
-export interface LazyOptions {
-  from?: number;
-  cacheMB?: number;
-}
 
 export const LAZY_DEFAULTS = { from: 5_000, cacheMB: 8 } as const;
 
@@ -122,7 +101,7 @@ export class LazyFiles {
     for (const s of [...this.snapshots, ...this.segments.values()]) s.close();
   }
 
-  get stats(): LazyStats {
+  get stats(): DiskRecordStats {
     let records = 0;
     for (const s of this.snapshots) {
       if (s.open) records += s.records;

@@ -1,11 +1,5 @@
-/** What a store is opened with (store.ts). */
-import type { CollectionSpec, StoredRecord } from './collection.js';
-import type { LazyOptions } from './lazy-files.js';
-
-export interface StoreData {
-  version: 1;
-  collections: Record<string, StoredRecord[]>;
-}
+/** What a store is opened with (`openStore`, database.ts). */
+import type { CollectionSpec, LazyOptions, StoredRecord } from './interface.js';
 
 export interface StoreOptions {
   /** path of the snapshot JSON file; ignored when inMemory */

@@ -19,14 +19,14 @@ export const KEYED = { Authorization: `key ${FULL_KEY}` };
 
 /** A key whose only scope is `catalog` (from the fixtures). */
 export function koordinatesOnlyKey(s: TestServer): string {
-  const k = (s.store.collection('kx_keys').all() as unknown as KoordinatesKey[]).find(
+  const k = (s.store.collection('kx_keys').list() as unknown as KoordinatesKey[]).find(
     (x) => x.scopes.length === 1 && x.scopes[0] === 'catalog',
   );
   if (!k) throw new Error('the fixtures have no catalog-only key');
   return k.key;
 }
 
-export const stored = (s: TestServer) => s.store.collection('kx_items').all() as unknown as KoordinatesItem[];
+export const stored = (s: TestServer) => s.store.collection('kx_items').list() as unknown as KoordinatesItem[];
 export const storedLicense = (s: TestServer, id: number | null) =>
   id == null ? undefined : (s.store.collection('kx_licenses').get(id) as unknown as KoordinatesLicense | undefined);
 export const isPublished = (i: KoordinatesItem) => i.versions.some((v) => v.published);

@@ -3,11 +3,11 @@
  * step during a test, so only `/__geostub/clock/advance` moves a job: deterministic), and small request shortcuts.
  */
 import { BASIC, startTestServer, type TestServer } from './server.js';
-import type { GeostubOptions } from '../../src/server/start.js';
+import type { ServerStartOptions } from '../../src/server/start.js';
 
 export const STEP = 60_000;
 
-export const startLifecycleServer = (options: GeostubOptions = {}) =>
+export const startLifecycleServer = (options: ServerStartOptions = {}) =>
   startTestServer({ jobDuration: STEP, ...options });
 
 /** Move the server's clock forward (default: one job step). */

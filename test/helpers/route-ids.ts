@@ -2,7 +2,7 @@
 import type { TestServer } from './server.js';
 
 export function fixtureIds(s: TestServer): Record<string, string> {
-  const c = (name: string) => s.store.collection(name).all();
+  const c = (name: string) => s.store.collection(name).list();
   const ofType = (t: string) =>
     String(c('resources').find((r) => r.resource_type === t && r.metadata_only !== true)!.pk);
   return {

@@ -1,6 +1,6 @@
 /** Start a real geostub on a free port for a test file, with helpers for real HTTP requests. */
 import { afterAll, beforeAll } from 'vitest';
-import { startGeostub, type GeostubOptions, type RunningGeostub } from '../../src/server/start.js';
+import { startGeostub, type ServerStartOptions, type RunningGeostub } from '../../src/server/start.js';
 
 export const BASIC = {
   admin: 'Basic ' + Buffer.from('admin:admin').toString('base64'),
@@ -24,7 +24,7 @@ export interface TestResponse {
   json: any;
 }
 
-export async function startTestServer(options: GeostubOptions = {}): Promise<TestServer> {
+export async function startTestServer(options: ServerStartOptions = {}): Promise<TestServer> {
   const running = await startGeostub({ port: 0, inMemory: true, ...options });
   const request: TestServer['request'] = async (method, path, init = {}) => {
     const headers: Record<string, string> = { ...(init.headers ?? {}) };
@@ -55,7 +55,7 @@ export interface ProfileServers {
 }
 
 /** Start both profiles before the file's tests and stop them after (vitest hooks registered by the call). */
-export function bothProfiles(options: GeostubOptions = {}): ProfileServers {
+export function bothProfiles(options: ServerStartOptions = {}): ProfileServers {
   const servers = {} as ProfileServers;
   beforeAll(async () => {
     [servers.v4, servers.v5] = await Promise.all([
@@ -73,5 +73,5 @@ export function bothProfiles(options: GeostubOptions = {}): ProfileServers {
 export const userPk = (s: TestServer, name: string) =>
   s.store
     .collection('users')
-    .all()
+    .list()
     .find((u) => u.username === name)!.pk as number;

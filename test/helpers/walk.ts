@@ -1,7 +1,6 @@
 /** Filling an operation's path parameters and body from the live store, for walks over every operation. */
 import type { Operation } from '../../src/contracts/route-table.js';
-import type { StoredRecord } from '../../src/store/collection.js';
-import type { Store } from '../../src/store/store.js';
+import type { Store, StoredRecord } from '../../src/store/index.js';
 import { GEONODE_COLLECTIONS } from '../../src/apis/geonode/collections.js';
 import { SAMPLE_REQUESTS, type SampleRequest } from '../data/self-check-requests.js';
 
@@ -15,7 +14,7 @@ function owners(store: Store): Set<unknown> {
   return new Set(
     store
       .collection('resources')
-      .all()
+      .list()
       .map((r) => (r.owner as StoredRecord).pk),
   );
 }
@@ -25,7 +24,7 @@ function idleUser(store: Store): StoredRecord {
   const busy = owners(store);
   const users = store.collection('users');
   return (
-    users.all().find((u) => !busy.has(u.pk) && !u.is_superuser) ??
+    users.list().find((u) => !busy.has(u.pk) && !u.is_superuser) ??
     users.insert({
       username: 'idle-walker',
       first_name: 'Idle',
@@ -61,15 +60,15 @@ export function fillParams(op: Operation, store: Store): Record<string, string> 
 }
 
 function paramValue(op: Operation, store: Store, key: string, name: string, sample: SampleRequest): string {
-  const resources = store.collection('resources').all();
+  const resources = store.collection('resources').list();
   if (op.api === 'koordinates') {
     const kind = String(op.ext.kind);
     const parent = String(op.ext.parent ?? kind);
-    if (kind === 'license') return String(first(store.collection('kx_licenses').all()).id);
-    if (kind === 'group') return String(first(store.collection('kx_groups').all()).id);
-    if (kind === 'user') return String(first(store.collection('kx_users').all()).id);
+    if (kind === 'license') return String(first(store.collection('kx_licenses').list()).id);
+    if (kind === 'group') return String(first(store.collection('kx_groups').list()).id);
+    if (kind === 'user') return String(first(store.collection('kx_users').list()).id);
     const item = first(
-      store.collection('kx_items').all(),
+      store.collection('kx_items').list(),
       (i) => i.type === parent && i.public === true && (i.versions as unknown[]).length > 0,
     );
     if (name === 'version_id') return String((item.versions as StoredRecord[])[0].id);
@@ -86,18 +85,18 @@ function paramValue(op: Operation, store: Store, key: string, name: string, samp
       return 'category';
     case 'path':
       // a file of the asset the walk picks for {id} (the first): its stored location, as GeoNode joins it
-      return String((first(store.collection('assets').all()).subinfo as { locations: string[] }).locations[0]);
+      return String((first(store.collection('assets').list()).subinfo as { locations: string[] }).locations[0]);
     case 'execution_id':
     case 'exec_id':
-      return String(first(store.collection('execution_requests').all(), (e) => e.user === 1000).exec_id);
+      return String(first(store.collection('execution_requests').list(), (e) => e.user === 1000).exec_id);
     case 'harvester_id':
-      return String(first(store.collection('harvesters').all()).id);
+      return String(first(store.collection('harvesters').list()).id);
     case 'slug':
-      return String(first(store.collection(GEONODE_COLLECTIONS[key].store).all()).slug);
+      return String(first(store.collection(GEONODE_COLLECTIONS[key].store).list()).slug);
   }
   if (sample.pick === 'userWithoutResources') return String(idleUser(store).pk);
   if (key === 'management_jobs') {
-    const jobs = store.collection('management_jobs').all();
+    const jobs = store.collection('management_jobs').list();
     const byCommand = op.path.includes('{cmd_name}')
       ? (j: StoredRecord) => j.command === 'ping_mngmt_commands_http'
       : () => true;
@@ -135,19 +134,19 @@ function paramValue(op: Operation, store: Store, key: string, name: string, samp
       ).pk,
     );
   }
-  return String(first(store.collection(c.store).all())[c.idField]);
+  return String(first(store.collection(c.store).list())[c.idField]);
 }
 
 /** The body of a sample with its placeholders replaced by ids from the store. */
 export function fillBody(body: unknown, store: Store, params: Record<string, string>): unknown {
-  const resources = store.collection('resources').all();
+  const resources = store.collection('resources').list();
   const ofType = (t: string) =>
     first(resources, (r) =>
       t === 'geoapp' ? r.resource_type === 'geostory' || r.resource_type === 'dashboard' : r.resource_type === t,
     ).pk;
   if (body === 'HARVESTABLE') {
     const h = first(
-      store.collection('harvestable_resources').all(),
+      store.collection('harvestable_resources').list(),
       (r) => String(r.harvester) === params.harvester_id,
     );
     return [{ unique_identifier: h.unique_identifier, should_be_harvested: !h.should_be_harvested }];

@@ -1,9 +1,10 @@
 /**
- * GeoNode's resource table: every endpoint collection with its store collection, envelope keys (facts §1.5),
+ * GeoNode's resource table: every endpoint collection with its store collection, envelope keys (each serializer's
+ * `Meta.name`, pluralised by `dynamic_rest/serializers.py:351-363`),
  * id rules, component schemas and default order. The generic machinery reads this table; it never names a
  * GeoNode type itself.
  */
-import type { StoredRecord } from '../../store/collection.js';
+import type { StoredRecord } from '../../store/index.js';
 
 export interface EndpointCollection {
   /** store collection holding the records */
@@ -25,7 +26,7 @@ export interface EndpointCollection {
    * HierarchicalKeyword its tree path, which `node_order_by = ['name']` keeps in name order)
    */
   defaultSort: string[];
-  /** fields a create request must carry (facts: mandatory fields) */
+  /** fields a create request must carry (the serializer's required fields) */
   requiredOnCreate?: string[];
   /** API path of the endpoint, for `link` fields */
   path: string;
@@ -35,7 +36,7 @@ export interface EndpointCollection {
   readers?: 'authenticated';
   /** `superuser`: only superusers read a single record (harvesters: the list is public, details are admin's) */
   detailReaders?: 'superuser';
-  /** status of a successful single DELETE (204 unless the facts say otherwise) */
+  /** status of a successful single DELETE (204 unless GeoNode's view answers otherwise) */
   deletedStatus?: number;
 }
 

@@ -1,7 +1,7 @@
 /** Shared helpers of the GeoNode behaviours: finding the endpoint collection, records, visibility, rights. */
 import { apiError } from '../../core/errors.js';
 import type { BehaviourRequest, Env } from '../../core/types.js';
-import type { StoredRecord } from '../../store/collection.js';
+import type { StoredRecord } from '../../store/index.js';
 import { GEONODE_COLLECTIONS, isWellFormedId, type EndpointCollection } from './collections.js';
 import { facetOptions } from './facets/counts.js';
 import { levelFor, LEVELS, type Level } from './permissions/levels.js';
@@ -42,7 +42,7 @@ export function canSee(env: Env, c: EndpointCollection, record: StoredRecord, us
 export function isMember(env: Env, groupPk: unknown, userPk: unknown, role?: 'manager'): boolean {
   return env.store
     .collection('memberships')
-    .all()
+    .list()
     .some((m) => m.group === groupPk && m.user === userPk && (!role || m.role === role));
 }
 
@@ -91,7 +91,7 @@ export function requireUser(req: BehaviourRequest): StoredRecord {
   return req.user;
 }
 
-/** Resource rights by compact level (facts §5.4): superusers always pass. */
+/** Resource rights by compact level (`geonode/security/permissions.py:80-137` (4.4.3)): superusers always pass. */
 export function requireLevel(env: Env, req: BehaviourRequest, resource: StoredRecord, needed: Level): void {
   const user = requireUser(req);
   const have = levelFor(env.store, resource, user);

@@ -3,10 +3,10 @@
  * endpoint table's, the typed endpoint's for a resource of that type), and the warning when nobody can log in.
  */
 import type { FixtureSchemas } from '../../contracts/fixture-check.js';
-import type { StoredRecord } from '../../store/collection.js';
+import type { StoredRecord } from '../../store/index.js';
 import { GEONODE_COLLECTIONS } from './collections.js';
 
-/** fields stored in another form than rendered: computed per request or per origin (facts: stored URLs are paths) */
+/** fields stored in another form than rendered: computed per request or per origin (URLs are stored as paths) */
 // featureinfo_custom_template is stored as the custom template ('' when none) and computed on read (rendering/feature-info.ts)
 const COMPUTED = [
   'perms',

@@ -57,7 +57,7 @@ function superuser(env: Parameters<ApiBinding['identify']>[0]) {
   return (
     env.store
       .collection('users')
-      .all()
+      .list()
       .find((u) => u.is_superuser === true) ?? null
   );
 }

@@ -4,7 +4,7 @@
  * inspector page uses for its own calls (the record browser reads the API as that superuser; the live log's
  * EventSource cannot set headers and passes it as `?token=`).
  */
-import type { Store } from '../../store/store.js';
+import type { Store } from '../../store/index.js';
 import { geonodeIdentity } from './people/identity.js';
 
 export interface InspectorUser {
@@ -23,7 +23,7 @@ export function geonodeInspectorAccess(store: Store): InspectorLoginCheck {
     if (!user || user.is_superuser !== true) return null;
     const own = store
       .collection('tokens')
-      .all()
+      .list()
       .find((t) => t.user === user.pk);
     return { username: String(user.username), token: own ? String(own.token) : null };
   };

@@ -1,10 +1,11 @@
 /**
- * GeoNode's store collections (what `db.json` holds) with their id rules, and which of them stay on disk when large
- * (`hot` fields). The endpoint table over them is `collections.ts`.
+ * GeoNode's store collections (what `db.json` holds) with their id rules, and which of them may live on disk when
+ * large, keeping which fields in memory (`onDisk`; the store decides when). The endpoint table over them is
+ * `collections.ts`.
  */
-import type { CollectionSpec } from '../../store/collection.js';
+import type { CollectionSpec } from '../../store/index.js';
 
-/** Store collections and their id rules. */
+/** Store collections: their id rules and what stays in memory when their records live on disk. */
 export const GEONODE_STORE: Record<string, CollectionSpec> = {
   users: { idField: 'pk', idKind: 'int' },
   groups: { idField: 'pk', idKind: 'int' },
@@ -15,35 +16,36 @@ export const GEONODE_STORE: Record<string, CollectionSpec> = {
   tkeywords: { idField: 'id', idKind: 'int' },
   regions: { idField: 'id', idKind: 'int' },
   licenses: { idField: 'id', idKind: 'int' },
-  // hot: what visibility, the advertised rule, endpoint scopes, default orders, facets, the usual filters and the
-  // linked_by lookup (`where('linked_to')`, in every detail's linked_resources) read across every resource (a large
-  // store keeps the rest on disk)
   resources: {
     idField: 'pk',
     idKind: 'intString',
-    hot: [
-      'pk',
-      'created',
-      'owner',
-      'advertised',
-      'resource_type',
-      'subtype',
-      'metadata_only',
-      'is_published',
-      'is_approved',
-      'featured',
-      'title',
-      'date',
-      'last_updated',
-      'category',
-      'keywords',
-      'regions',
-      'tkeywords',
-      'group',
-      'linked_to',
-    ],
+    // what visibility, the advertised rule, endpoint scopes, default orders, facets, the usual filters and the
+    // linked_by lookup (`where('linked_to')`, in every detail's linked_resources) read across every resource
+    onDisk: {
+      inMemory: [
+        'pk',
+        'created',
+        'owner',
+        'advertised',
+        'resource_type',
+        'subtype',
+        'metadata_only',
+        'is_published',
+        'is_approved',
+        'featured',
+        'title',
+        'date',
+        'last_updated',
+        'category',
+        'keywords',
+        'regions',
+        'tkeywords',
+        'group',
+        'linked_to',
+      ],
+    },
   },
-  maplayers: { idField: 'pk', idKind: 'int', hot: ['map', 'dataset'] }, // maps find their layers by index
+  maplayers: { idField: 'pk', idKind: 'int', onDisk: { inMemory: ['map', 'dataset'] } }, // maps find their layers by index
   uploads: { idField: 'id', idKind: 'int' },
   upload_size_limits: { idField: 'slug', idKind: 'given' },
   upload_parallelism_limits: { idField: 'slug', idKind: 'given' },

@@ -1,10 +1,11 @@
 /**
  * The Koordinates catalogue binding: `/data/` and `/data/latest/` with their filters, sorts and headers, and the
- * detail objects the items' `url` fields point at (facts A.1–A.8). Query logic lives in `query/` (pure).
+ * detail objects the items' `url` fields point at (contracts/koordinates-catalog.yaml). Query logic lives in `query/`
+ * (pure).
  */
 import { apiError } from '../../core/errors.js';
 import { json, type Behaviour, type BehaviourRequest, type Env } from '../../core/types.js';
-import type { CollectionSpec, StoredRecord } from '../../store/collection.js';
+import type { CollectionSpec, StoredRecord } from '../../store/index.js';
 import type { ApiBinding } from '../../core/binding.js';
 import { sameSecret } from '../../core/secret.js';
 import {
@@ -32,7 +33,7 @@ import {
 
 // The collection keys keep their `kx_` names: they are data in users' db files and fixture files.
 export const KOORDINATES_STORE: Record<string, CollectionSpec> = {
-  kx_items: { idField: 'id', idKind: 'int', hot: [] }, // large: kept on disk (see CollectionSpec.hot); filters read derived keys
+  kx_items: { idField: 'id', idKind: 'int', onDisk: { inMemory: [] } }, // filters read derived keys, kept elsewhere
   kx_groups: { idField: 'id', idKind: 'int' },
   kx_licenses: { idField: 'id', idKind: 'int' },
   kx_users: { idField: 'id', idKind: 'int' },
@@ -44,11 +45,11 @@ const KOORDINATES_COLLECTIONS = ['kx_items', 'kx_licenses', 'kx_groups', 'kx_use
 /** Lookups over the catalogue collections, rebuilt when any of them changes. */
 function refsOf(env: Env): KoordinatesRefs {
   return env.store.memo('catalog:refs', KOORDINATES_COLLECTIONS, () =>
-    koordinatesRefs(Object.fromEntries(KOORDINATES_COLLECTIONS.map((n) => [n, env.store.collection(n).all()]))),
+    koordinatesRefs(Object.fromEntries(KOORDINATES_COLLECTIONS.map((n) => [n, env.store.collection(n).list()]))),
   );
 }
 
-const items = (env: Env) => env.store.collection('kx_items').all() as unknown as KoordinatesItem[];
+const items = (env: Env) => env.store.collection('kx_items').list() as unknown as KoordinatesItem[];
 
 /**
  * The lookups a rendering may use for this caller: an anonymous caller's sets list only public members, so every
@@ -166,8 +167,8 @@ export const KOORDINATES_BEHAVIOURS: Record<string, Behaviour> = {
 };
 
 /**
- * `Authorization: key <token>` or `?key=<token>` (facts A.1); an unknown key is a 401. The caller is the key's
- * user with the key's `scopes` (a copy: the stored user is untouched).
+ * `Authorization: key <token>` or `?key=<token>` (the contract's `keyHeader` and `keyQuery` schemes); an unknown key is
+ * a 401. The caller is the key's user with the key's `scopes` (a copy: the stored user is untouched).
  */
 export const koordinatesBinding: ApiBinding = {
   behaviours: KOORDINATES_BEHAVIOURS,
@@ -175,7 +176,7 @@ export const koordinatesBinding: ApiBinding = {
     if (env.settings.auth === 'off') {
       const full = env.store
         .collection('kx_keys')
-        .all()
+        .list()
         .find((k) => (k.scopes as string[]).includes('catalog'));
       return {
         user: full
@@ -191,7 +192,7 @@ export const koordinatesBinding: ApiBinding = {
     const token = m?.[1] ?? query.get('key') ?? undefined;
     if (!token) return { user: null };
     let owner: StoredRecord | undefined;
-    for (const k of env.store.collection('kx_keys').all()) if (sameSecret(String(k.key), token)) owner = k;
+    for (const k of env.store.collection('kx_keys').list()) if (sameSecret(String(k.key), token)) owner = k;
     if (!owner) return { user: null, error: apiError('catalogUnauthorized') };
     const user = env.store.collection('kx_users').get(owner.user) ?? { id: owner.user };
     return { user: { ...user, scopes: Array.isArray(owner.scopes) ? [...owner.scopes] : [] } };

@@ -1,7 +1,8 @@
 /**
- * GeoNode's `extent=minx,miny,maxx,maxy[,…]` (facts §3.6, `filter_bbox`): every four numbers form a box,
- * boxes are OR-ed, a box with minx > maxx crosses the antimeridian and is split in two. A record matches
- * when the envelope of its `ll_bbox_polygon` (or `extent.coords`) intersects a box; touching counts.
+ * GeoNode's `extent=minx,miny,maxx,maxy[,…]` (`filter_bbox`, `geonode/base/bbox_utils.py:81-108` (4.4.3)): every
+ * four numbers form a box, boxes are OR-ed, a box with minx > maxx crosses the antimeridian and is split in two
+ * (`split_polygon`). A record matches when the envelope of its `ll_bbox_polygon` (or `extent.coords`) intersects a
+ * box; touching counts.
  */
 import { QueryError, type Box } from './types.js';
 

@@ -1,5 +1,6 @@
 /**
- * dynamic-rest query language as GeoNode serves it (facts §3): parse a query string into one typed structure,
+ * dynamic-rest query language as GeoNode serves it (the features of `dynamic_rest/viewsets.py:81-91`, and GeoNode's
+ * own filter backends, `geonode/base/api/views.py:307-315` (4.4.3)): parse a query string into one typed structure,
  * evaluate it over rendered records, write it back. Pure: plain data in, plain data out.
  */
 export * from './types.js';

@@ -1,4 +1,6 @@
-/** `filter{…}` parameters → a Where tree (facts §3.1), validated against the serializer schema. */
+/**
+ * `filter{…}` parameters → a Where tree (`dynamic_rest/filters.py:262-324`), validated against the serializer schema.
+ */
 import { compileWhere } from './compile.js';
 import { resolveFilterField } from './schema.js';
 import {

@@ -1,4 +1,8 @@
-/** `api_preset` expansion (GeoNode ApiPresetsInitializer, facts §3.5; MapStore presets: geonode-clients.md). */
+/**
+ * `api_preset` expansion: GeoNode's ApiPresetsInitializer (`geonode/base/api/views.py:274-297` (4.4.3)) over
+ * `REST_API_PRESETS` (`geonode/settings.py:557-560` (4.4.3)), plus the presets the MapStore client app registers
+ * (`run_setup_hooks` in geonode-mapstore-client's `geonode_mapstore_client/apps.py`; its lists grow between releases).
+ */
 
 export interface PresetSpec {
   readonly 'exclude[]'?: readonly string[];

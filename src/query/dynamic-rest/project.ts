@@ -1,5 +1,6 @@
 /**
- * include[] / exclude[] applied to a rendered object (facts §3.2): deferred fields only when asked for (or `*`),
+ * include[] / exclude[] applied to a rendered object (`dynamic_rest/viewsets.py:227-268`, applied by
+ * `dynamic_rest/serializers.py:444-475`): deferred fields only when asked for (or `*`),
  * `exclude[]=*` drops everything not explicitly included, dotted paths select inside embedded objects.
  */
 import type { AnyRecord, FieldSchema, Projection, RequestFields } from './types.js';

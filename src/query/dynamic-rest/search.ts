@@ -1,7 +1,7 @@
 /**
- * DRF SearchFilter as GeoNode wires it (facts §3.4): fields come from the request (`search_fields`, repeatable,
- * never comma-split), terms from the last `search` value split on whitespace and commas; every term must match
- * at least one field. Without fields or terms, nothing is filtered.
+ * DRF SearchFilter as GeoNode wires it (`geonode/base/api/filters.py:35-37` (4.4.3)): fields come from the request
+ * (`search_fields`, repeatable, never comma-split), terms from the last `search` value split on whitespace and commas;
+ * every term must match at least one field. Without fields or terms, nothing is filtered.
  */
 import { resolveSearchPath } from './schema.js';
 import { anyAlongPath } from './compile.js';

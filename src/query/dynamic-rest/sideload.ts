@@ -1,5 +1,6 @@
 /**
- * dynamic-rest's SideloadingProcessor as `?sideloading=true` drives it (facts §3.7): every related object rendered by
+ * dynamic-rest's SideloadingProcessor as `?sideloading=true` drives it (`dynamic_rest/processors.py:44-162`, the `+`
+ * prefix `dynamic_rest/conf.py:69`): every related object rendered by
  * a standard dynamic serializer leaves its parent for a top-level key named by that serializer's plural name, and the
  * parent keeps its pk. Objects of the primary type go under `+<plural>`. Pure: rendered objects in, new objects out.
  */

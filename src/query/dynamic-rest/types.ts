@@ -1,5 +1,6 @@
 /**
- * Types of the dynamic-rest query language as GeoNode exposes it (facts §3).
+ * Types of the dynamic-rest query language as GeoNode exposes it (`dynamic_rest/viewsets.py:81-91`,
+ * `dynamic_rest/filters.py:191`, and GeoNode's backends at `geonode/base/api/views.py:307-315` (4.4.3)).
  * Pure data: a parsed query is plain JSON-able objects, evaluated by compile.ts and written back by serialize.ts.
  */
 
@@ -19,8 +20,8 @@ export type FieldType = (typeof FIELD_TYPES)[number];
 /**
  * The model column behind a serializer field, where it differs from what the serializer renders: dynamic-rest hands
  * filter values to the ORM, so they are read by the column's type (GeoNode renders `pk` and the counters with
- * CharFields over integer columns; facts: dynamic-rest filters.py:610). Relations (`nested`) filter by the related
- * row's integer pk.
+ * CharFields over integer columns; the filter is applied at `dynamic_rest/filters.py:610`). Relations (`nested`) filter
+ * by the related row's integer pk.
  */
 export const COLUMN_TYPES = ['integer', 'float', 'boolean', 'datetime', 'text'] as const;
 export type ColumnType = (typeof COLUMN_TYPES)[number];

@@ -5,8 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Contract } from '../../../contracts/load.js';
-import { copyRecord, type StoredRecord } from '../../../store/collection.js';
-import type { Store } from '../../../store/store.js';
+import { copyRecord, type Store, type StoredRecord } from '../../../store/index.js';
 import { embedOwner } from './common.js';
 import { GEONODE_COLLECTIONS } from '../collections.js';
 import { newRecord, writableChanges } from '../writing/records.js';
@@ -115,7 +114,7 @@ export function buildResource(
     const taken = new Set(
       store
         .collection('resources')
-        .all()
+        .list()
         .map((r) => r.name),
     );
     let name =
@@ -141,7 +140,7 @@ export function applyVals(
   const key = keyOfType(resource.resource_type) ?? 'resources';
   const changes: StoredRecord = { ...changesFor(contract, key, vals), last_updated: now };
   if (Array.isArray(keywords) && keywords.length) {
-    const known = store.collection('keywords').all();
+    const known = store.collection('keywords').list();
     changes.keywords = keywords.map((k) => {
       const name = String(k);
       const hit = known.find((x) => x.name === name || x.slug === name);
@@ -192,7 +191,7 @@ export function copyResource(
   });
   if (type === 'map') {
     const layers = store.collection('maplayers');
-    for (const l of layers.all().filter((x) => String(x.map) === String(source.pk))) {
+    for (const l of layers.list().filter((x) => String(x.map) === String(source.pk))) {
       layers.insert({ ...copyRecord(l), pk: undefined, map: pk });
     }
   }

@@ -1,12 +1,12 @@
 /**
- * Shared helpers of GeoNode's resource actions (facts §5.5, §6, §7): request parameters in the forms GeoNode reads
- * them (JSON, URL-encoded form with JSON values, multipart), resource lookup without visibility, level checks with
- * DRF's 403 flavours, and execution-request records.
+ * Shared helpers of GeoNode's resource actions (`geonode/base/api/views.py:532-1358` (4.4.3)): request parameters in
+ * the forms GeoNode reads them (`_get_request_params`, `:1287-1301`) (JSON, URL-encoded form with JSON values,
+ * multipart), resource lookup without visibility, level checks with DRF's 403 flavours, and execution-request records.
  */
 import { randomUUID } from 'node:crypto';
 import { apiError } from '../../../core/errors.js';
 import { json, type BehaviourRequest, type Env, type Reply } from '../../../core/types.js';
-import type { StoredRecord } from '../../../store/collection.js';
+import type { StoredRecord } from '../../../store/index.js';
 import { GEONODE_COLLECTIONS } from '../collections.js';
 import { LEVELS, levelFor, type Level } from '../permissions/levels.js';
 import { notAuthenticated } from '../people/identity.js';
@@ -188,7 +188,7 @@ export interface NewExecution {
   internal?: Record<string, unknown>;
 }
 
-/** Insert an `execution_requests` record in state `ready` (facts §2.11). */
+/** Insert an `execution_requests` record in state `ready` (`geonode/resource/models.py:28-64` (4.4.3)). */
 export function newExecution(env: Env, user: StoredRecord, e: NewExecution): StoredRecord {
   const now = env.now();
   const exec_id = randomUUID();
@@ -213,7 +213,10 @@ export function newExecution(env: Env, user: StoredRecord, e: NewExecution): Sto
   });
 }
 
-/** An execution as execution-status shows it (facts §6.1): `user` is the requester's username. */
+/**
+ * An execution as execution-status shows it (`geonode/resource/api/views.py:95-126` (4.4.3)): `user` is the
+ * requester's username.
+ */
 export function executionStatusBody(exec: StoredRecord, username: unknown): Record<string, unknown> {
   return {
     user: username,
@@ -232,7 +235,7 @@ export function executionStatusBody(exec: StoredRecord, username: unknown): Reco
 export const statusUrl = (origin: string, execId: unknown) =>
   `${origin}/api/v2/resource-service/execution-status/${String(execId)}`;
 
-/** The immediate answer of every resource-service action (facts §6.1). */
+/** The immediate answer of every resource-service action (e.g. `geonode/base/api/views.py:819-828` (4.4.3)). */
 export function executionAccepted(req: BehaviourRequest, exec: StoredRecord): Reply {
   return json(200, { status: 'ready', execution_id: exec.exec_id, status_url: statusUrl(req.origin, exec.exec_id) });
 }
@@ -247,7 +250,9 @@ function markerIn(v: unknown): boolean {
   return JSON.stringify(v ?? null).includes(FAIL_MARKER);
 }
 
-/** Whether the starting request asks its job to fail: header `X-Geostub-Fail: 1`, or `geostub:fail` in its parameters. */
+/**
+ * Whether the starting request asks its job to fail: header `X-Geostub-Fail: 1`, or `geostub:fail` in its parameters.
+ */
 export function failureRequested(
   req: BehaviourRequest,
   params: Record<string, unknown> = bodyParams(req.body),

@@ -1,8 +1,9 @@
 /**
- * The resource service (facts §6.1): `POST /resources/create|ingest/{type}`, `PUT /resources/{pk}/update|copy`,
- * `DELETE /resources/{pk}/delete` and the execution status. Each action stores a `ready` execution request and
- * starts it on the server's clock (`EXECUTION_JOB`); the effect happens when it finishes. The importer's
- * `POST /uploads/upload` is in upload.ts.
+ * The resource service (`geonode/base/api/views.py:736-1147`, `geonode/resource/api/views.py:95-126` (4.4.3)): `POST
+ * /resources/create|ingest/{type}`, `PUT /resources/{pk}/update|copy`, `DELETE /resources/{pk}/delete` and the
+ * execution status. Each action stores a `ready` execution request and starts it on the server's clock
+ * (`EXECUTION_JOB`); the effect happens when it finishes. The importer's `POST /uploads/upload` is in
+ * upload.ts.
  *
  * Permission order follows GeoNode's views: `IsAuthenticated` (anonymous → 403 not_authenticated), then
  * `UserHasPerms` (unknown pk → 404 `{"detail": "Not found."}`, missing right → 403 permission_denied), then the
@@ -11,7 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import { apiError } from '../../../core/errors.js';
 import { json, type Behaviour } from '../../../core/types.js';
-import type { StoredRecord } from '../../../store/collection.js';
+import type { StoredRecord } from '../../../store/index.js';
 import { launchJob } from '../../../core/jobs.js';
 import {
   bodyParams,
@@ -42,7 +43,7 @@ export const executionStart: Behaviour = async (req, env) => {
     const uuid = typeof params.uuid === 'string' && params.uuid ? params.uuid : randomUUID();
     const existing = env.store
       .collection('resources')
-      .all()
+      .list()
       .find((r) => r.uuid === uuid);
     const resource_type = param(req, 'resource_type', 'type');
     const defaults = paramText(params.defaults, JSON.stringify({ owner: user.username }));
@@ -106,7 +107,7 @@ export const executionStatus: Behaviour = (req, env) => {
   const hex = raw.replace(/-/g, '').toLowerCase();
   const id = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
   const coll = env.store.collection('execution_requests');
-  const exec = coll.get(id) ?? coll.all().find((e) => String(e.exec_id).toLowerCase() === id);
+  const exec = coll.get(id) ?? coll.list().find((e) => String(e.exec_id).toLowerCase() === id);
   if (!exec) throw apiError('emptyResponse', 404);
   if (!req.user || (exec.user !== req.user.pk && !isSuperuser(req.user))) throw apiError('emptyResponse', 403);
   return json(200, executionStatusBody(exec, usernameOf(env, exec.user)));

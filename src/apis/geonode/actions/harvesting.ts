@@ -1,7 +1,9 @@
 /**
- * Harvesting (facts §2.9, §6.3): the harvestable-resources list and batch PATCH, and the status rules of a harvester
- * create or update (`harvesterPatchRules`, called by the generic writes through lifecycles/hooks.ts). The background
- * work a status starts runs on the server's clock: lifecycles/harvesters.ts.
+ * Harvesting: the harvestable-resources list and batch PATCH (`geonode/harvesting/api/views.py:70-87`,
+ * `geonode/harvesting/api/mixins.py:28-42` (4.4.3)), and the status rules of a harvester create or update
+ * (`geonode/harvesting/api/serializers.py:153-228` (4.4.3)) (`harvesterPatchRules`, called by the generic writes
+ * through lifecycles/hooks.ts). The background work a status starts runs on the server's clock:
+ * lifecycles/harvesters.ts.
  *
  * Sequence for the harvester update: `harvesterPatchRules(current, body)` (throws the GeoNode 400) → apply the body →
  * `startHarvesterWork` (busy status + session, or `regenerateHarvestableResources` when the plan says so) → render
@@ -9,8 +11,7 @@
  */
 import { apiError } from '../../../core/errors.js';
 import { json, type Behaviour } from '../../../core/types.js';
-import type { StoredRecord } from '../../../store/collection.js';
-import type { Store } from '../../../store/store.js';
+import type { Store, StoredRecord } from '../../../store/index.js';
 import { drfBool, isObject, param } from './common.js';
 import { renderContext } from '../context.js';
 import { pageEnvelope } from '../reading/read.js';
@@ -109,7 +110,7 @@ export function harvesterPatchRules(harvester: StoredRecord | null, body: unknow
 /** A changed worker configuration: the harvestable resources are listed again, with the harvester's default choice. */
 export function regenerateHarvestableResources(store: Store, harvester: StoredRecord, now: string): void {
   const coll = store.collection('harvestable_resources');
-  for (const r of coll.all().filter((x) => x.harvester === harvester.id)) {
+  for (const r of coll.list().filter((x) => x.harvester === harvester.id)) {
     coll.update(r.id, {
       should_be_harvested: harvester.harvest_new_resources_by_default === true,
       status: 'ready',
@@ -131,7 +132,7 @@ export const harvestableResources: Behaviour = async (req, env) => {
   const render = (r: StoredRecord) => renderRecord('harvestable_resources', r, ctx, { listItem: true });
   const coll = env.store.collection('harvestable_resources');
   const mine = coll
-    .all()
+    .list()
     .filter((r) => r.harvester === harvester.id)
     .sort((a, b) => Number(a.id) - Number(b.id));
   if (req.method === 'GET') return json(200, pageEnvelope(req, mine, 'harvestable_resources', render));

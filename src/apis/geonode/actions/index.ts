@@ -1,4 +1,7 @@
-/** GeoNode's action behaviours (facts §5.5, §6, §7), by the names the contract's `x-geostub-behaviour` uses. */
+/**
+ * GeoNode's action behaviours (the `@action`s of `geonode/base/api/views.py:380-1358` (4.4.3) and their kin), by the
+ * names the contract's `x-geostub-behaviour` uses.
+ */
 import type { Behaviour } from '../../../core/types.js';
 import { executionStart, executionStatus } from './execution.js';
 import { upload } from './upload.js';

@@ -1,14 +1,16 @@
 /**
- * Management commands over HTTP (facts §2.12, §6.2): admin only (anonymous 401 + `WWW-Authenticate: Basic`,
- * others 403). Jobs live in `management_jobs`; their lifecycle CREATED → QUEUED (start) → STARTED → FINISHED is
- * `startJob` + `advanceJob`, run on the server's clock by `MANAGEMENT_JOB` (the ping command's `--sleep N` adds N
- * seconds to its run). A reply shows the job as it was when queued, as GeoNode's Celery hand-off does.
+ * Management commands over HTTP (`geonode/management_commands_http/views.py:46-169`, `models.py:28-43`, the ping
+ * command `management/commands/ping_mngmt_commands_http.py:27-36` (4.4.3)): admin only (anonymous 401 +
+ * `WWW-Authenticate: Basic`, others 403). Jobs live in `management_jobs`; their lifecycle CREATED → QUEUED (start) →
+ * STARTED → FINISHED is `startJob` + `advanceJob`, run on the server's clock by `MANAGEMENT_JOB` (the ping command's
+ * `--sleep N` adds N seconds to its run). A reply shows the job as it was when queued, as GeoNode's Celery hand-off
+ * does.
  */
 import { randomUUID } from 'node:crypto';
 import { apiError } from '../../../core/errors.js';
 import { bookOf, launchJob, type JobKind } from '../../../core/jobs.js';
 import { json, type Behaviour, type BehaviourRequest, type Env } from '../../../core/types.js';
-import type { StoredRecord } from '../../../store/collection.js';
+import type { StoredRecord } from '../../../store/index.js';
 import { drfBool, failureRequested, isObject, param } from './common.js';
 import { FAIL_ON_PURPOSE } from '../lifecycles/executions.js';
 import { isAdmin, renderContext } from '../context.js';
@@ -31,7 +33,10 @@ const forcedException = (job: StoredRecord) =>
   ((Array.isArray(job.args) && job.args.includes('--force_exception')) ||
     (isObject(job.kwargs) && !!job.kwargs.force_exception));
 
-/** Why a job's command raised (the ping's `--force_exception`, a failure on purpose, a job geostub could not go on with). */
+/**
+ * Why a job's command raised (the ping's `--force_exception`, a failure on purpose, a job geostub could not go on
+ * with).
+ */
 function failure(job: StoredRecord): string | undefined {
   const book = bookOf(job);
   if (book?.error) return book.error;
@@ -175,7 +180,7 @@ export const managementJobs: Behaviour = (req, env) => {
   const cmd = param(req, 'cmd_name', 'command');
   const jobs = env.store
     .collection('management_jobs')
-    .all()
+    .list()
     .filter((j) => !cmd || j.command === cmd)
     .sort((a, b) => Number(b.id) - Number(a.id));
   return json(

@@ -1,11 +1,12 @@
 /**
- * Small resource actions (facts §7.1–7.3): favorite, ratings [≤4.2], set_thumbnail and set_thumbnail_from_bbox,
- * with GeoNode's literal messages and statuses.
+ * Small resource actions, with GeoNode's literal messages and statuses: favorite (`geonode/base/api/views.py:380-398`
+ * (4.4.3)), ratings [≤4.2] (`geonode/base/api/views.py:1363-1397` (4.2.2, 6f7108b7)), set_thumbnail (`:1152-1208`
+ * (4.4.3)) and set_thumbnail_from_bbox (`:669-731` (4.4.3)).
  */
 import { createHash } from 'node:crypto';
 import { apiError } from '../../../core/errors.js';
 import { json, type Behaviour } from '../../../core/types.js';
-import type { StoredRecord } from '../../../store/collection.js';
+import type { StoredRecord } from '../../../store/index.js';
 import { bodyParams, hasLevel, isObject, param, requireResourceLevel, resourceById } from './common.js';
 import { GEONODE_COLLECTIONS } from '../collections.js';
 import { findRecord } from '../context.js';
@@ -17,10 +18,10 @@ export const favorite: Behaviour = async (req, env) => {
   const user = req.user;
   const res = findRecord(req, env, GEONODE_COLLECTIONS.resources, param(req, 'id', 'pk', 'resource_id'));
   const favorites = env.store.collection('favorites');
-  const mine = favorites.all().find((f) => f.user === user.pk && String(f.resource) === String(res.pk));
+  const mine = favorites.list().find((f) => f.user === user.pk && String(f.resource) === String(res.pk));
   if (req.method === 'DELETE') {
     if (!mine) throw apiError('messageBody', 404, 'Resource not in favorites');
-    favorites.remove(mine.id);
+    favorites.delete(mine.id);
     await env.persist();
     return json(200, { message: 'Successfuly removed resource from favorites' });
   }
@@ -47,13 +48,13 @@ export const ratings: Behaviour = async (req, env) => {
   const coll = env.store.collection('ratings');
   const pk = String(res.pk);
   const mineOf = () =>
-    req.user ? coll.all().find((r) => r.user === req.user!.pk && String(r.resource) === pk) : undefined;
+    req.user ? coll.list().find((r) => r.user === req.user!.pk && String(r.resource) === pk) : undefined;
   if (req.method === 'POST') {
     const value = pyInt(bodyParams(req.body).rating);
     if (value === undefined || value < 0 || value > 5) throw apiError('plainText', 403, INVALID_RATING);
     const mine = mineOf();
     if (value === 0) {
-      if (mine) coll.remove(mine.id); // pinax-ratings deletes a rating of 0
+      if (mine) coll.delete(mine.id); // pinax-ratings deletes a rating of 0
     } else if (mine) {
       coll.update(mine.id, { rating: value });
     } else {
@@ -61,7 +62,7 @@ export const ratings: Behaviour = async (req, env) => {
     }
   }
   const all = coll
-    .all()
+    .list()
     .filter((r) => String(r.resource) === pk)
     .map((r) => Number(r.rating));
   const overall = all.length ? all.reduce((a, b) => a + b, 0) / all.length : 0;

@@ -1,12 +1,13 @@
 /**
- * The importer's `POST /api/v2/uploads/upload` (facts §2.10, §6.4): the upload limits, then an `import` execution
+ * The importer's `POST /api/v2/uploads/upload` (`geonode/upload/api/views.py:131-211` (5.0.2); 4.4.3 took it from the
+ * geonode-importer package): the upload limits, then an `import` execution
  * request (source `upload`) and an `uploads` record that move through the importer's steps on the server's clock
  * (lifecycles/executions.ts), ending with a new dataset.
  */
 import { apiError } from '../../../core/errors.js';
 import { launchJob } from '../../../core/jobs.js';
 import { json, type Behaviour, type Env } from '../../../core/types.js';
-import type { StoredRecord } from '../../../store/collection.js';
+import type { StoredRecord } from '../../../store/index.js';
 import { bodyParams, drfBool, failureRequested, isObject, newExecution } from './common.js';
 import { EXECUTION_JOB } from '../lifecycles/executions.js';
 
@@ -76,7 +77,7 @@ function checkLimits(env: Env, user: StoredRecord, fileBytes: number): void {
   if (typeof max !== 'number') return;
   const running = env.store
     .collection('uploads')
-    .all()
+    .list()
     .filter(
       (u) => u.user === user.pk && u.complete !== true && u.state !== 'INVALID' && u.state !== 'PROCESSED',
     ).length;

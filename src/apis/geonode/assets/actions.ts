@@ -5,7 +5,7 @@
  */
 import { storedZip } from '../../../core/zip.js';
 import { json, type Behaviour, type Reply } from '../../../core/types.js';
-import type { StoredRecord } from '../../../store/collection.js';
+import type { StoredRecord } from '../../../store/index.js';
 import { GEONODE_COLLECTIONS } from '../collections.js';
 import { canSee, endpointOf, findRecord, isSuperuser, renderContext } from '../context.js';
 import { pageEnvelope, projected } from '../reading/read.js';
@@ -74,7 +74,7 @@ export const assetFile: Behaviour = (req, env) => {
     // get_perms_response (assets/utils.py): a visible linking resource still needs the global download perm, which
     // `user.has_perm("download_resourcebase")` (no app label) never grants: Django's PermissionDenied, DRF's body
     const resources = GEONODE_COLLECTIONS.resources;
-    const visible = linkingResources(env.store.collection('resources').all(), asset.pk).some((r) =>
+    const visible = linkingResources(env.store.collection('resources').list(), asset.pk).some((r) =>
       canSee(env, resources, r, user),
     );
     if (visible) return json(403, { detail: 'You do not have permission to perform this action.' });

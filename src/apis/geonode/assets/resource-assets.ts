@@ -5,7 +5,7 @@
  * writes them.
  */
 import { json, type Behaviour, type BehaviourRequest, type Env } from '../../../core/types.js';
-import type { StoredRecord } from '../../../store/collection.js';
+import type { StoredRecord } from '../../../store/index.js';
 import { hasLevel, multipartFiles, bodyParams, type UploadedFile } from '../actions/common.js';
 import { assetLinkPath } from './actions.js';
 import { GEONODE_COLLECTIONS } from '../collections.js';
@@ -147,7 +147,7 @@ export const resourceAssetDelete: Behaviour = async (req, env) => {
   const resources = env.store.collection('resources');
   resources.update(resource.pk, { links: links.filter((l) => l.url !== url) });
   const others = resources
-    .all()
+    .list()
     .filter(
       (r) => r.pk !== resource.pk && ((r.links as StoredRecord[] | undefined) ?? []).some((l) => l.url === url),
     ).length;
@@ -155,7 +155,7 @@ export const resourceAssetDelete: Behaviour = async (req, env) => {
   if (others > 0)
     text = `Asset ${String(asset.pk)} was unlinked but not deleted, because still linked to ${others} resources`;
   else {
-    assets.remove(asset.pk);
+    assets.delete(asset.pk);
     text = `Asset ${String(asset.pk)} was unlinked and deleted from resource ${String(resource.pk)}.`;
   }
   await env.persist();

@@ -1,12 +1,12 @@
 /**
  * Facets: the `count` of owners, categories, keywords and regions, which owners and keywords are listed, and the
- * `with_resources` filter of categories and regions (facts §2.8, §3.6). Counts are over the resources the caller may
+ * `with_resources` filter of categories and regions (`geonode/base/api/serializers.py:790-806`,
+ * `geonode/base/api/filters.py:117-133` (4.4.3)). Counts are over the resources the caller may
  * see (GeoNode's get_resources_with_perms), restricted by the `type` and `title__icontains` query parameters.
  */
 import { apiError } from '../../../core/errors.js';
 import { lastParam } from '../../../query/dynamic-rest/index.js';
-import type { StoredRecord } from '../../../store/collection.js';
-import type { Store } from '../../../store/store.js';
+import type { Store, StoredRecord } from '../../../store/index.js';
 import { levelFor } from '../permissions/levels.js';
 
 export interface FacetOptions {
@@ -32,7 +32,7 @@ export function facetResources(store: Store, user: StoredRecord | null, opts: Fa
     const title = opts.title?.toLowerCase();
     return store
       .collection('resources')
-      .all()
+      .list()
       .filter(
         (r) =>
           (!opts.type || r.resource_type === opts.type) &&
@@ -107,7 +107,7 @@ export function withResourcesFilter(
   else throw apiError('invalid', `Invalid with_resources value "${raw}": use True or False.`);
   const used = store.memo(`facet-used:${key}`, ['resources'], () => {
     const ids = new Set<string>();
-    for (const r of store.collection('resources').all()) {
+    for (const r of store.collection('resources').list()) {
       if (key === 'categories') {
         const cat = r.category as StoredRecord | null;
         if (cat) ids.add(String(cat.identifier));

@@ -5,7 +5,7 @@
  */
 import { apiError } from '../../../core/errors.js';
 import { json, type Behaviour, type BehaviourRequest, type Env } from '../../../core/types.js';
-import type { StoredRecord } from '../../../store/collection.js';
+import type { StoredRecord } from '../../../store/index.js';
 import { GEONODE_COLLECTIONS } from '../collections.js';
 import { canSee } from '../context.js';
 import { parseListQuery, visibleRecords } from '../reading/queryset.js';
@@ -44,7 +44,7 @@ function prefiltered(req: BehaviourRequest, env: Env): StoredRecord[] {
     ? visibleRecords(req, env, 'resources', c, parseListQuery(req, 'resources', c, true), { advertised: false })
     : env.store
         .collection('resources')
-        .all()
+        .list()
         .filter((r) => canSee(env, c, r, req.user));
   return base.filter((r) => r.metadata_only !== true);
 }

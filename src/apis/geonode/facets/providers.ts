@@ -3,8 +3,7 @@
  * turns the prefiltered resources into topics `{key, label, count, …}`, most used first. Plain functions over the
  * store; the HTTP side (parameters, paging, links) is in endpoints.ts.
  */
-import type { StoredRecord } from '../../../store/collection.js';
-import type { Store } from '../../../store/store.js';
+import type { Store, StoredRecord } from '../../../store/index.js';
 import { isAdmin } from '../context.js';
 import { type Topic, type FacetProvider, tally, taxonomyItems, embedded } from './topics.js';
 
@@ -68,7 +67,7 @@ const category: FacetProvider = {
     const faClass = new Map(
       store
         .collection('categories')
-        .all()
+        .list()
         .map((c) => [String(c.identifier), c.fa_class ?? null]),
     );
     const all = tally(resources, (r) => {
@@ -92,7 +91,7 @@ const category: FacetProvider = {
   topics: (store, keys) =>
     store
       .collection('categories')
-      .all()
+      .list()
       .filter((c) => keys.has(String(c.identifier)))
       .map((c) => ({
         key: String(c.identifier),
@@ -114,7 +113,7 @@ const keyword: FacetProvider = {
   topics: (store, keys) =>
     store
       .collection('keywords')
-      .all()
+      .list()
       .filter((k) => keys.has(String(k.slug)))
       .map((k) => ({ key: String(k.slug), label: String(k.name) })),
 };
@@ -132,7 +131,7 @@ const region: FacetProvider = {
   topics: (store, keys) =>
     store
       .collection('regions')
-      .all()
+      .list()
       .filter((g) => keys.has(String(g.code)))
       .map((g) => ({ key: String(g.code), label: String(g.name) })),
 };
@@ -153,19 +152,19 @@ const owner: FacetProvider = {
   topics: (store, keys) =>
     store
       .collection('users')
-      .all()
+      .list()
       .filter((u) => keys.has(String(u.pk)))
       .map((u) => ({ key: Number(u.pk), label: String(u.username) })),
 };
 
 /** The auth-group ids of the group profiles a user may see (security/utils.py:242-268 get_user_visible_groups). */
 function visibleGroupIds(store: Store, user: StoredRecord | null): Set<number> {
-  const groups = store.collection('groups').all();
+  const groups = store.collection('groups').list();
   const mine = new Set(
     user
       ? store
           .collection('memberships')
-          .all()
+          .list()
           .filter((m) => m.user === user.pk)
           .map((m) => m.group)
       : [],
@@ -194,7 +193,7 @@ const group: FacetProvider = {
   topics: (store, keys) =>
     store
       .collection('groups')
-      .all()
+      .list()
       .filter((g) => keys.has(String((g.group as StoredRecord | null)?.pk)))
       .map((g) => {
         const pk = Number((g.group as StoredRecord).pk);
@@ -203,7 +202,7 @@ const group: FacetProvider = {
           label: String(g.slug),
           count: store
             .collection('resources')
-            .all()
+            .list()
             .filter((r) => Number((r.group as StoredRecord | null)?.pk) === pk).length,
         };
       }),
@@ -219,7 +218,7 @@ function thesaurusProvider(slug: string, title: string): FacetProvider {
   const ofThesaurus = (store: Store) =>
     store
       .collection('tkeywords')
-      .all()
+      .list()
       .filter((k) => (k.thesaurus as StoredRecord | null)?.slug === slug);
   return {
     name: slug,
@@ -251,7 +250,7 @@ function thesaurusProvider(slug: string, title: string): FacetProvider {
 /** The registry in settings order; thesaurus providers come from the thesauri present (Thesaurus.order 0, then slug). */
 export function facetProviders(store: Store): FacetProvider[] {
   const thesauri = new Map<string, string>();
-  for (const k of store.collection('tkeywords').all()) {
+  for (const k of store.collection('tkeywords').list()) {
     const t = k.thesaurus as StoredRecord | null;
     if (t?.slug && !thesauri.has(String(t.slug))) thesauri.set(String(t.slug), String(t.name ?? t.slug));
   }

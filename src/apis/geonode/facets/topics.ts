@@ -2,8 +2,7 @@
  * What a facet provider is (geonode/facets/models.py:38-111 at 4.4.3: topics `{key, label, count, …}` for a query) and the
  * counting, filtering and paging the providers share.
  */
-import type { StoredRecord } from '../../../store/collection.js';
-import type { Store } from '../../../store/store.js';
+import type { Store, StoredRecord } from '../../../store/index.js';
 
 export type TopicKey = string | number | boolean;
 export interface Topic {

@@ -1,14 +1,14 @@
 /**
- * The lifecycle of execution requests (facts §6.1, §6.4): `ready` → `running` → `finished` | `failed`. Every state
+ * The lifecycle of execution requests (`geonode/resource/models.py:29-37`, `geonode/resource/api/tasks.py:84-150`
+ * (4.4.3)): `ready` → `running` → `finished` | `failed`. Every state
  * transition, and the effect itself (which runs when the request finishes, as GeoNode's Celery task does), lives in
  * `advanceExecution`; `EXECUTION_JOB` runs it on the server's clock, one step per job duration. An import (upload)
  * takes more steps, its `uploads` record moving READY 0 → PENDING 33 → WAITING 50 → RUNNING 80 → PROCESSED 100 (or
- * INVALID 0).
+ * INVALID 0; `Upload.progress`, `geonode/upload/models.py:183-199` (4.4.3)).
  */
 import type { Contract } from '../../../contracts/load.js';
 import type { JobKind } from '../../../core/jobs.js';
-import type { StoredRecord } from '../../../store/collection.js';
-import type { Store } from '../../../store/store.js';
+import type { Store, StoredRecord } from '../../../store/index.js';
 import { isObject, jsonValue } from '../actions/common.js';
 import { applyVals, buildResource, copyResource, keyOfType, slugName } from '../actions/build.js';
 import { applySpec, clearGrants, type CompactSpec } from '../permissions/grants.js';
@@ -23,12 +23,12 @@ interface Outcome {
 const byUuid = (store: Store, uuid: unknown) =>
   store
     .collection('resources')
-    .all()
+    .list()
     .find((r) => r.uuid === uuid);
 const byUsername = (store: Store, name: unknown) =>
   store
     .collection('users')
-    .all()
+    .list()
     .find((u) => u.username === name);
 
 function mustExist<T>(v: T | undefined, what: string): T {
@@ -97,7 +97,10 @@ function runEffect(store: Store, exec: StoredRecord, now: string, contract?: Con
 
 const SHAPEFILE_PARTS = ['dbf_file', 'shx_file', 'prj_file'];
 
-/** The importer's work (facts §6.4): one dataset from the uploaded files, and its `uploads` record completed. */
+/**
+ * The importer's work (handed to `import_orchestrator` by `geonode/upload/api/views.py:131-207` (5.0.2)): one dataset
+ * from the uploaded files, and its `uploads` record completed.
+ */
 function importEffect(
   store: Store,
   contract: Contract | undefined,
@@ -120,7 +123,7 @@ function importEffect(
   const name = slugName(stem) || `dataset_${String(store.collection('resources').nextId())}`;
   const existing = store
     .collection('resources')
-    .all()
+    .list()
     .find((r) => r.resource_type === 'dataset' && r.name === name);
   let dataset: StoredRecord;
   if (existing && input.overwrite_existing_layer === true) {
@@ -140,7 +143,7 @@ function importEffect(
   }
   const detailUrl = `/catalogue/#/dataset/${String(dataset.pk)}`;
   const uploads = store.collection('uploads');
-  const upload = uploads.all().find((u) => u.execution_id === exec.exec_id);
+  const upload = uploads.list().find((u) => u.execution_id === exec.exec_id);
   if (upload) {
     uploads.update(upload.id, {
       state: 'PROCESSED',
@@ -174,7 +177,7 @@ export const FAIL_ON_PURPOSE =
 const uploadOf = (store: Store, exec: StoredRecord) =>
   store
     .collection('uploads')
-    .all()
+    .list()
     .find((u) => u.execution_id === exec.exec_id);
 
 /** End a request as failed with GeoNode's error output (an import: its upload INVALID). */
@@ -200,9 +203,9 @@ function failExecution(store: Store, exec: StoredRecord, text: string, now: stri
 
 /**
  * One step of a request's lifecycle: `ready` → `running`; `running` → `finished` with the effect applied and
- * `output_params` per facts §6.1 (or `failed` with GeoNode's error output; `fail` makes it fail on purpose). An
- * import runs through the importer's steps first. Returns whether anything changed. Pass the GeoNode contract so
- * created resources get the contract's blank fields.
+ * `output_params` as `geonode/resource/api/tasks.py:124-150` (4.4.3) writes them (or `failed` with GeoNode's error
+ * output; `fail` makes it fail on purpose). An import runs through the importer's steps first. Returns whether anything
+ * changed. Pass the GeoNode contract so created resources get the contract's blank fields.
  */
 export function advanceExecution(
   store: Store,

@@ -1,5 +1,6 @@
 /**
- * The background work of a busy harvester (facts §2.9, §6.3), on the server's clock (`HARVESTER_JOB`). A discovery
+ * The background work of a busy harvester (statuses: `geonode/harvesting/models.py:42-58,294-321,394-413` (4.4.3)),
+ * on the server's clock (`HARVESTER_JOB`). A discovery
  * (`updating-harvestable-resources`) or a harvest (`harvesting-resources`) runs a harvesting session whose
  * `records_done` rises, a quarter of `total_records_to_process` per step, while the records it works on show
  * `updating-harvestable-resource` / `harvesting-resource`; a check (`checking-availability`) or an abort takes one
@@ -8,8 +9,7 @@
  */
 import { launchJob, type JobKind } from '../../../core/jobs.js';
 import type { Env } from '../../../core/types.js';
-import type { StoredRecord } from '../../../store/collection.js';
-import type { Store } from '../../../store/store.js';
+import type { Store, StoredRecord } from '../../../store/index.js';
 import { FAIL_ON_PURPOSE } from './executions.js';
 import { regenerateHarvestableResources, type HarvesterWork } from '../actions/harvesting.js';
 
@@ -26,7 +26,7 @@ const sessionType = (status: string) =>
 function recordsOf(store: Store, harvester: StoredRecord, harvesting: boolean): StoredRecord[] {
   return store
     .collection('harvestable_resources')
-    .all()
+    .list()
     .filter((r) => r.harvester === harvester.id && (!harvesting || r.should_be_harvested === true))
     .sort((a, b) => Number(a.id) - Number(b.id));
 }
@@ -34,7 +34,7 @@ function recordsOf(store: Store, harvester: StoredRecord, harvesting: boolean): 
 function openSession(store: Store, harvester: StoredRecord, type: string): StoredRecord | undefined {
   return store
     .collection('harvesting_sessions')
-    .all()
+    .list()
     .find(
       (s) =>
         s.harvester === harvester.id && s.session_type === type && (s.status === 'on-going' || s.status === 'pending'),
@@ -79,7 +79,7 @@ export function advanceHarvester(store: Store, harvester: StoredRecord, now: str
   const changes: StoredRecord = { status: 'ready', last_updated: now };
   if (status.startsWith('aborting')) {
     for (const s of sessions
-      .all()
+      .list()
       .filter((x) => x.harvester === harvester.id && (x.status === 'on-going' || x.status === 'pending'))) {
       sessions.update(s.id, { status: 'aborted', ended: now, updated: now });
     }
@@ -128,7 +128,7 @@ export const HARVESTER_JOB: JobKind = {
   abandon(env, h, reason, at) {
     const sessions = env.store.collection('harvesting_sessions');
     for (const s of sessions
-      .all()
+      .list()
       .filter((x) => x.harvester === h.id && (x.status === 'on-going' || x.status === 'pending'))) {
       sessions.update(s.id, { status: 'finished-all-failed', ended: at, updated: at });
     }

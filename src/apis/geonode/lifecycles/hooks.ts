@@ -4,7 +4,7 @@
  * asks for, started once the body is applied. Other collections: nothing.
  */
 import type { BehaviourRequest, Env } from '../../../core/types.js';
-import type { StoredRecord } from '../../../store/collection.js';
+import type { StoredRecord } from '../../../store/index.js';
 import { failureRequested } from '../actions/common.js';
 import { harvesterPatchRules } from '../actions/harvesting.js';
 import { startHarvesterWork } from './harvesters.js';

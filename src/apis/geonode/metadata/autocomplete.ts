@@ -5,7 +5,7 @@
  * `pagination.more`.
  */
 import { json, type Behaviour, type BehaviourRequest } from '../../../core/types.js';
-import type { StoredRecord } from '../../../store/collection.js';
+import type { StoredRecord } from '../../../store/index.js';
 import { isAdmin } from '../context.js';
 import { thesauri, userEntry, type Obj } from './schema.js';
 import { levelFor } from '../permissions/levels.js';
@@ -37,7 +37,7 @@ const byText = (f: (r: StoredRecord) => unknown) => (a: StoredRecord, b: StoredR
 export const metadataAutocomplete: Behaviour = (req, env) => {
   const kind = String(req.op.ext.action);
   const needle = q(req);
-  const coll = (n: string) => env.store.collection(n).all();
+  const coll = (n: string) => env.store.collection(n).list();
   switch (kind) {
     case 'categories':
       return json(200, {

@@ -1,5 +1,5 @@
 /**
- * Extra metadata (facts §7.4) and linked resources (§7.7).
+ * Extra metadata (`geonode/base/api/views.py:1213-1285` (4.4.3)) and linked resources (`:1304-1358`).
  *
  * Links are stored on the source resource record as the internal field `linked_to: ["<pk>", …]` (never rendered:
  * no contract schema lists it); map → dataset links through map layers are derived (`internal: true`).
@@ -8,8 +8,7 @@
  */
 import { apiError } from '../../../core/errors.js';
 import { json, type Behaviour } from '../../../core/types.js';
-import type { StoredRecord } from '../../../store/collection.js';
-import type { Store } from '../../../store/store.js';
+import type { Store, StoredRecord } from '../../../store/index.js';
 import { denied, hasLevel, isObject, param, requireResourceLevel, resourceById } from '../actions/common.js';
 import { levelFor } from '../permissions/levels.js';
 
@@ -82,7 +81,7 @@ export const extraMetadata: Behaviour = async (req, env) => {
   const pk = String(res.pk);
   const mine = () =>
     coll
-      .all()
+      .list()
       .filter((m) => String(m.resource) === pk)
       .sort((a, b) => Number(a.id) - Number(b.id));
   const render = (list: readonly StoredRecord[]) =>
@@ -113,7 +112,7 @@ export const extraMetadata: Behaviour = async (req, env) => {
       if (own.has(Number(m.id))) coll.update(m.id, Object.fromEntries(METADATA_KEYS.map((k) => [k, m[k]])));
   } else {
     const ids = new Set(items.map((i) => Number(i)));
-    coll.removeWhere((m) => String(m.resource) === pk && ids.has(Number(m.id)));
+    coll.deleteWhere((m) => String(m.resource) === pk && ids.has(Number(m.id)));
   }
   await env.persist();
   return json(req.method === 'POST' ? 201 : 200, render(mine()));
@@ -145,7 +144,10 @@ function linksFrom(store: Store, r: StoredRecord): Link[] {
   return uniqueLinks([...internal, ...external]);
 }
 
-/** `{linked_to, linked_by}` of a resource as the caller may see it (facts §7.7), with GeoNode's optional filters. */
+/**
+ * `{linked_to, linked_by}` of a resource as the caller may see it (`base_linked_resources_payload`,
+ * `geonode/base/api/views.py:1368` (4.4.3)), with GeoNode's optional filters.
+ */
 export function linkedResourcesPayload(
   store: Store,
   resource: StoredRecord,
@@ -218,7 +220,7 @@ export const linkedResources: Behaviour = async (req, env) => {
   const resources = env.store.collection('resources');
   const linked = ((res.linked_to as unknown[] | undefined) ?? []).map(String);
   for (const id of ids) {
-    const exists = Number.isInteger(id) && resources.has(String(id));
+    const exists = Number.isInteger(id) && resources.get(String(id)) !== undefined;
     const key = String(id);
     const has = linked.includes(key);
     if (!exists || key === String(res.pk) || has === (req.method === 'POST')) {

@@ -6,7 +6,7 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { json, type Behaviour, type Env } from '../../../core/types.js';
-import type { StoredRecord } from '../../../store/collection.js';
+import type { StoredRecord } from '../../../store/index.js';
 import { denied, hasLevel, isObject } from '../actions/common.js';
 import { metadataSchema, thesauri, userEntry, type Obj } from './schema.js';
 import { ROLES } from './vocabularies.js';
@@ -18,16 +18,16 @@ export function metadataInstance(env: Env, res: StoredRecord): Obj {
   const category = isObject(res.category)
     ? env.store
         .collection('categories')
-        .all()
+        .list()
         .find((c) => c.identifier === (res.category as Obj).identifier)
     : undefined;
   const license = isObject(res.license)
     ? env.store
         .collection('licenses')
-        .all()
+        .list()
         .find((l) => l.identifier === (res.license as Obj).identifier)
     : undefined;
-  const regions = env.store.collection('regions').all();
+  const regions = env.store.collection('regions').list();
   const tk: Obj = Object.fromEntries(thesauri(env).map((t) => [t.slug, [] as unknown[]]));
   for (const k of (res.tkeywords as Obj[] | undefined) ?? []) {
     const slug = String((k.thesaurus as Obj | undefined)?.slug ?? '');
@@ -154,7 +154,7 @@ function storeFields(env: Env, res: StoredRecord, instance: Obj, keys: string[])
         const c = isObject(v)
           ? env.store
               .collection('categories')
-              .all()
+              .list()
               .find((x) => x.identifier === v.id)
           : undefined;
         patch.category = c ? { identifier: c.identifier, gn_description: c.gn_description } : null;
@@ -164,7 +164,7 @@ function storeFields(env: Env, res: StoredRecord, instance: Obj, keys: string[])
         const l = isObject(v)
           ? env.store
               .collection('licenses')
-              .all()
+              .list()
               .find((x) => x.identifier === v.id)
           : undefined;
         patch.license = l ? { identifier: l.identifier } : null;
@@ -175,7 +175,7 @@ function storeFields(env: Env, res: StoredRecord, instance: Obj, keys: string[])
         patch[key] = typeof v === 'string' && v ? { identifier: v } : null;
         break;
       case 'regions': {
-        const all = env.store.collection('regions').all();
+        const all = env.store.collection('regions').list();
         patch.regions = (Array.isArray(v) ? v : []).flatMap((r) => {
           const found = isObject(r) ? all.find((x) => String(x.id) === String(r.id)) : undefined;
           return found ? [{ code: found.code, name: found.name }] : [];
@@ -192,7 +192,7 @@ function storeFields(env: Env, res: StoredRecord, instance: Obj, keys: string[])
         }));
         break;
       case 'tkeywords': {
-        const all = env.store.collection('tkeywords').all();
+        const all = env.store.collection('tkeywords').list();
         const ids = new Set(
           Object.values(isObject(v) ? v : {})
             .flatMap((list) => (Array.isArray(list) ? list : []))

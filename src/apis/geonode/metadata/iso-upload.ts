@@ -5,7 +5,7 @@
  */
 import { apiError } from '../../../core/errors.js';
 import { json, type Behaviour } from '../../../core/types.js';
-import type { StoredRecord } from '../../../store/collection.js';
+import type { StoredRecord } from '../../../store/index.js';
 import { bodyParams, type UploadedFile } from '../actions/common.js';
 import { isSuperuser, requireLevel, requireUser } from '../context.js';
 import { isWellFormedId } from '../collections.js';

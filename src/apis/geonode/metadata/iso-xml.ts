@@ -6,7 +6,7 @@
  * UserHasPerms asks for `view_resourcebase` before the lookup.
  */
 import { json, type Behaviour } from '../../../core/types.js';
-import type { StoredRecord } from '../../../store/collection.js';
+import type { StoredRecord } from '../../../store/index.js';
 import { param } from '../actions/common.js';
 import { GEONODE_COLLECTIONS } from '../collections.js';
 import { findRecord } from '../context.js';

@@ -38,7 +38,7 @@ const textarea = { 'ui:options': { widget: 'textarea', rows: 5 } };
 /** The thesauri of the store (`tkeywords`' embedded thesaurus), with the ids the autocomplete route takes. */
 export function thesauri(env: Env): { id: number; slug: string; name: string; uri: string }[] {
   const out = new Map<string, { id: number; slug: string; name: string; uri: string }>();
-  for (const k of env.store.collection('tkeywords').all()) {
+  for (const k of env.store.collection('tkeywords').list()) {
     const t = k.thesaurus as Obj | undefined;
     if (!t || out.has(String(t.slug))) continue;
     out.set(String(t.slug), { id: out.size + 1, slug: String(t.slug), name: String(t.name), uri: String(t.uri ?? '') });

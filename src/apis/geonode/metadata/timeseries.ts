@@ -8,7 +8,7 @@
  */
 import { apiError } from '../../../core/errors.js';
 import { json, type Behaviour } from '../../../core/types.js';
-import type { StoredRecord } from '../../../store/collection.js';
+import type { StoredRecord } from '../../../store/index.js';
 import { drfBool, isObject, param } from '../actions/common.js';
 import { requireUser } from '../context.js';
 

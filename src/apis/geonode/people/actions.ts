@@ -6,7 +6,7 @@
 import { apiError } from '../../../core/errors.js';
 import { json, type Behaviour, type BehaviourRequest, type Env } from '../../../core/types.js';
 import { pyStrRepr } from '../../../query/dynamic-rest/index.js';
-import type { StoredRecord } from '../../../store/collection.js';
+import type { StoredRecord } from '../../../store/index.js';
 import { bodyParams } from '../actions/common.js';
 import { endpointOf, findRecord, isAdmin, requireUser } from '../context.js';
 import { ownerEmbed } from '../writing/records.js';
@@ -29,7 +29,7 @@ export const transferResources: Behaviour = async (req, env) => {
   let target: StoredRecord | undefined;
   if (wanted === 'DEFAULT') {
     target = users
-      .all()
+      .list()
       .filter((u) => u.is_superuser === true && u.is_staff === true)
       .sort((a, b) => Number(a.pk) - Number(b.pk))[0];
     if (!target) return json(500, 'Principal User not found');
@@ -48,7 +48,7 @@ export const transferResources: Behaviour = async (req, env) => {
   // ResourceBase.objects.filter(owner=user).update(owner=target): the owner only, no permission changes
   const resources = env.store.collection('resources');
   const owner = ownerEmbed(target);
-  for (const r of resources.all())
+  for (const r of resources.list())
     if ((r.owner as StoredRecord | null)?.pk === user.pk) resources.update(r.pk, { owner: { ...owner } });
   await env.persist();
   return json(200, 'Resources transfered successfully');
@@ -73,11 +73,11 @@ export const removeFromGroupManager: Behaviour = async (req, env) => {
   if (!ids || (Array.isArray(ids) && ids.length === 0)) return json(400, { error: 'No groups IDs were provided' });
   if (ids !== 'ALL' && !Array.isArray(ids))
     throw apiError('invalid', 'groups: a list of group ids or "ALL" is required.');
-  const profiles = env.store.collection('groups').all();
+  const profiles = env.store.collection('groups').list();
   const memberships = env.store.collection('memberships');
   const mine = new Set(
     memberships
-      .all()
+      .list()
       .filter((m) => m.user === user.pk)
       .map((m) => m.group),
   );
@@ -95,7 +95,7 @@ export const removeFromGroupManager: Behaviour = async (req, env) => {
     invalid.push(...wanted.filter((w) => !chosen.some((g) => authPk(g) === w)));
   }
   for (const g of chosen) {
-    for (const m of memberships.all())
+    for (const m of memberships.list())
       if (m.group === g.pk && m.user === user.pk && m.role === 'manager') memberships.update(m.id, { role: 'member' });
   }
   await env.persist();
@@ -137,7 +137,7 @@ async function transferResources5(req: BehaviourRequest, env: Env) {
   if (!(
     user.is_superuser === true ||
     !subset ||
-    resources.all().filter((r) => ownedBy(r, user.pk) && subset.includes(String(r.pk))).length === subset.length
+    resources.list().filter((r) => ownedBy(r, user.pk) && subset.includes(String(r.pk))).length === subset.length
   )) {
     return json(403, { error: 'The user does not have any right to perform this action on this resource' });
   }
@@ -148,7 +148,7 @@ async function transferResources5(req: BehaviourRequest, env: Env) {
   if (target.pk === user.pk) return json(400, 'Cannot reassign to self');
   const fromId =
     currentOwner === undefined || currentOwner === null || currentOwner === '' ? user.pk : intId(currentOwner);
-  const moving = resources.all().filter((r) => ownedBy(r, fromId) && (!subset || subset.includes(String(r.pk))));
+  const moving = resources.list().filter((r) => ownedBy(r, fromId) && (!subset || subset.includes(String(r.pk))));
   // the loop looks the previous owner up for each resource: an unknown (or missing) currentOwner is a 404 there
   if (
     moving.length &&

@@ -1,14 +1,16 @@
-/** Who is calling GeoNode: Basic, Bearer or `?access_token=` (facts §5.3). Tokens compared in constant time. */
+/**
+ * Who is calling GeoNode: Basic, Bearer or `?access_token=` (the authentication classes of
+ * `geonode/settings.py:537-541` (4.4.3); OAuth2 takes the header or the parameter). Tokens compared in constant time.
+ */
 import { apiError, type ApiError } from '../../../core/errors.js';
 import { sameSecret } from '../../../core/secret.js';
-import type { StoredRecord } from '../../../store/collection.js';
-import type { Store } from '../../../store/store.js';
+import type { Store, StoredRecord } from '../../../store/index.js';
 
 export type Identity = { user: StoredRecord | null; failed?: 'basic' };
 
 function userByToken(store: Store, token: string): StoredRecord | null {
   let found: StoredRecord | null = null;
-  for (const t of store.collection('tokens').all()) if (sameSecret(String(t.token), token)) found = t as StoredRecord;
+  for (const t of store.collection('tokens').list()) if (sameSecret(String(t.token), token)) found = t as StoredRecord;
   return found ? (store.collection('users').get(found.user) ?? null) : null;
 }
 
@@ -23,7 +25,7 @@ export function geonodeIdentity(store: Store, authorization: string | undefined,
     const password = at >= 0 ? decoded.slice(at + 1) : '';
     const user = store
       .collection('users')
-      .all()
+      .list()
       .find((u) => u.username === username);
     if (user && typeof user.password === 'string' && sameSecret(user.password, password)) return { user };
     return { user: null, failed: 'basic' };

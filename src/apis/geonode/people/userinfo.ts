@@ -13,20 +13,20 @@ export const userInfo: Behaviour = (req, env) => {
   const groupPks = new Set(
     env.store
       .collection('memberships')
-      .all()
+      .list()
       .filter((m) => m.user === user.pk)
       .map((m) => m.group),
   );
   const groups = env.store
     .collection('groups')
-    .all()
+    .list()
     .filter((g) => groupPks.has(g.pk))
     .map((g) => String((g.group as { name?: unknown } | undefined)?.name ?? g.slug));
   if (user.is_superuser === true) groups.push('admin');
   const token =
     env.store
       .collection('tokens')
-      .all()
+      .list()
       .find((t) => t.user === user.pk)?.token ?? null;
   const first = String(user.first_name ?? '');
   const last = String(user.last_name ?? '');

@@ -1,12 +1,12 @@
 /**
- * `GET/PUT/PATCH/DELETE /api/v2/resources/{pk}/permissions` (facts §5.5). GET answers the compact spec; the writes
- * start a `permissions` execution request (`set_permissions` / `remove_permissions`) and answer like the resource
- * service. Anonymous → 403 not_authenticated; unknown pk → 404; no `change_resourcebase_permissions` (manage) or an
- * invalid spec → 403 / 400 with an empty body.
+ * `GET/PUT/PATCH/DELETE /api/v2/resources/{pk}/permissions` (`geonode/base/api/views.py:532-662` (4.4.3)). GET answers
+ * the compact spec; the writes start a `permissions` execution request (`set_permissions` / `remove_permissions`) and
+ * answer like the resource service. Anonymous → 403 not_authenticated; unknown pk → 404; no
+ * `change_resourcebase_permissions` (manage) or an invalid spec → 403 / 400 with an empty body.
  */
 import { apiError } from '../../../core/errors.js';
 import { json, type Behaviour, type Env } from '../../../core/types.js';
-import type { StoredRecord } from '../../../store/collection.js';
+import type { StoredRecord } from '../../../store/index.js';
 import { isAdmin } from '../context.js';
 import { launchJob } from '../../../core/jobs.js';
 import {
@@ -114,7 +114,7 @@ function setPermissions5(env: Env, user: StoredRecord, res: StoredRecord, body: 
 function isDirty(env: Env, res: StoredRecord): boolean {
   return env.store
     .collection('execution_requests')
-    .all()
+    .list()
     .some(
       (e) =>
         e.func_name === 'set_permissions' &&

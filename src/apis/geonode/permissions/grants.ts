@@ -1,12 +1,12 @@
 /**
- * The compact permission spec of a resource (facts §5.5) and the `grants` collection it is stored in:
- * `{resource, users: [{id, permissions}], groups: [{id, permissions}], anonymous, registered}` where `groups` holds
- * group-profile pks (organizations). The two special Django groups have fixed ids here: `anonymous` = 1 and
- * `registered-members` = 2 (group profile pks start at 3); the anonymous *user* is id -1, as in GeoNode.
+ * The compact permission spec of a resource (`PermSpec.compact`, `geonode/security/permissions.py:401-577` (4.4.3)) and
+ * the `grants` collection it is stored in: `{resource, users: [{id, permissions}], groups: [{id, permissions}],
+ * anonymous, registered}` where `groups` holds group-profile pks (organizations). The two special Django groups have
+ * fixed ids here: `anonymous` = 1 and `registered-members` = 2 (group profile pks start at 3); the anonymous *user* is
+ * id -1, as in GeoNode.
  */
 import { absolutize } from '../rendering/render.js';
-import type { StoredRecord } from '../../../store/collection.js';
-import type { Store } from '../../../store/store.js';
+import type { Store, StoredRecord } from '../../../store/index.js';
 import { embedOwner, isObject } from '../actions/common.js';
 import { isLevel, LEVELS, type Level } from './levels.js';
 
@@ -66,7 +66,7 @@ export function renderSpec(store: Store, resource: StoredRecord, origin: string)
   const spec = currentSpec(store, resource);
   const usersColl = store.collection('users');
   const levels = new Map<number, Level>(spec.users.map((u) => [u.id, u.permissions]));
-  for (const u of usersColl.all()) {
+  for (const u of usersColl.list()) {
     if (u.is_superuser !== true) continue;
     const had = levels.get(Number(u.pk));
     if (!had || rank(had) < rank('manage')) levels.set(Number(u.pk), 'manage');
@@ -124,12 +124,12 @@ export function parseSpec(store: Store, body: unknown): CompactSpec | undefined 
       if (typeof id !== 'number' || !Number.isInteger(id) || !isLevel(item.permissions)) return undefined;
       const level = item.permissions;
       if (key === 'users') {
-        if (id !== ANONYMOUS_USER_ID && !store.collection('users').has(id)) return undefined;
+        if (id !== ANONYMOUS_USER_ID && store.collection('users').get(id) === undefined) return undefined;
         if (id === ANONYMOUS_USER_ID && level === 'owner') return undefined;
       } else {
         if (level === 'owner') return undefined;
         const special = key === 'groups' && (id === ANONYMOUS_GROUP.id || id === REGISTERED_GROUP.id);
-        if (!special && !store.collection('groups').has(id)) return undefined;
+        if (!special && store.collection('groups').get(id) === undefined) return undefined;
       }
       out[key].push({ id, permissions: level });
     }
@@ -162,7 +162,7 @@ export function applySpec(store: Store, resource: StoredRecord, spec: CompactSpe
   const users = store.collection('users');
   const named = spec.users.find((u) => u.permissions === 'owner');
   let owner = named ? users.get(named.id) : undefined;
-  if (!owner && ownerUsername) owner = users.all().find((u) => u.username === ownerUsername);
+  if (!owner && ownerUsername) owner = users.list().find((u) => u.username === ownerUsername);
   if (!owner) owner = users.get(ownerPk(resource)) ?? undefined;
   if (owner && owner.pk !== ownerPk(resource))
     store.collection('resources').update(resource.pk, { owner: embedOwner(owner) });
@@ -186,7 +186,7 @@ export function applySpec(store: Store, resource: StoredRecord, spec: CompactSpe
     registered: top(pick(spec.groups, REGISTERED_GROUP.id)),
   };
   const grants = store.collection('grants');
-  if (grants.has(resource.pk)) grants.update(resource.pk, record);
+  if (grants.get(resource.pk) !== undefined) grants.update(resource.pk, record);
   else grants.insert(record);
 }
 

@@ -1,9 +1,8 @@
 /**
- * GeoNode's compact permission levels (facts §5.4) and what they expand to, computed for a requesting user from
- * the resource's grants. Pure functions over store data.
+ * GeoNode's compact permission levels (`geonode/security/permissions.py:80-137` (4.4.3)) and what they expand to,
+ * computed for a requesting user from the resource's grants. Pure functions over store data.
  */
-import type { StoredRecord } from '../../../store/collection.js';
-import type { Store } from '../../../store/store.js';
+import type { Store, StoredRecord } from '../../../store/index.js';
 
 export const LEVELS = ['none', 'view', 'download', 'edit', 'manage', 'owner'] as const;
 export type Level = (typeof LEVELS)[number];
@@ -59,7 +58,7 @@ export function resourcePerms(store: Store, resource: StoredRecord, user: Stored
   return expandLevel(levelFor(store, resource, user), String(resource.resource_type));
 }
 
-/** Global permissions shown on a user object (facts §2.6). */
+/** Global permissions shown on a user object (`User.perms`, `geonode/people/models.py:198-222` (4.4.3)). */
 export function userPerms(user: StoredRecord): string[] {
   return user.is_superuser || user.is_staff
     ? ['add_resource', 'change_resourcebase', 'delete_resourcebase']

@@ -1,7 +1,7 @@
 /** GeoNode's API root, schema, relation lists, resource subsets, resource types and related-field endpoints. */
 import { apiError } from '../../../core/errors.js';
 import { json, type Behaviour, type BehaviourRequest, type Env } from '../../../core/types.js';
-import type { StoredRecord } from '../../../store/collection.js';
+import type { StoredRecord } from '../../../store/index.js';
 import { GEONODE_COLLECTIONS } from '../collections.js';
 import { canSee, endpointOf, findRecord, renderContext, requireUser } from '../context.js';
 import { pageEnvelope } from './read.js';
@@ -17,7 +17,10 @@ import {
 } from '../../../query/dynamic-rest/index.js';
 import { notAuthenticated } from '../people/identity.js';
 
-/** `GET /api/v2/`: every DynamicRouter prefix → absolute list URL without trailing slash (facts §1.2). */
+/**
+ * `GET /api/v2/`: every DynamicRouter prefix → absolute list URL without trailing slash
+ * (`dynamic_rest/routers.py:107-125`).
+ */
 export const apiRoot: Behaviour = (req) => {
   const prefixes = new Set<string>();
   for (const path of Object.keys((req.op.contract.doc.paths ?? {}) as object)) {
@@ -61,7 +64,11 @@ function simpleMapLayers(env: Env, datasetPk: unknown): unknown[] {
 
 const isOwnedBy = (pk: unknown) => (r: StoredRecord) => (r.owner as StoredRecord | null)?.pk === pk;
 
-/** Relation lists (facts §1.6): bare arrays, except `resources` which uses the page envelope. */
+/**
+ * Relation lists: bare arrays, except `resources` which uses the page envelope (`geonode/base/api/views.py:143-174`,
+ * `geonode/people/api/views.py:85-116`, `geonode/maps/api/views.py:100-115`, `geonode/layers/api/views.py:174-189`
+ * (4.4.3)).
+ */
 export const relation: Behaviour = (req, env) => {
   const { key, c } = endpointOf(req);
   if (c.readers === 'authenticated') requireUser(req); // /users/{id}/… needs a login, as /users/ does
@@ -70,9 +77,9 @@ export const relation: Behaviour = (req, env) => {
   const name = String(req.op.ext.relation);
   const resources = env.store.collection('resources');
   const visible = (r: StoredRecord) => canSee(env, GEONODE_COLLECTIONS.resources, r, req.user);
-  const layers = env.store.collection('maplayers').all();
+  const layers = env.store.collection('maplayers').list();
   const users = env.store.collection('users');
-  const memberships = env.store.collection('memberships').all();
+  const memberships = env.store.collection('memberships').list();
   switch (name) {
     case 'maplayers': {
       if (key === 'maps') return json(200, renderMapLayers(ctx, 'map', parent.pk));
@@ -95,7 +102,8 @@ export const relation: Behaviour = (req, env) => {
       );
     }
     case 'datasets': {
-      // DatasetSerializer(...).to_representation without a request: perms [] and favorite false (4.4.3 maps/api/views.py:108-112)
+      // DatasetSerializer(...).to_representation without a request: perms [] and favorite false (4.4.3
+      // maps/api/views.py:108-112)
       const pks = new Set(
         layers.filter((l) => String(l.map) === String(parent.pk) && l.dataset !== null).map((l) => String(l.dataset)),
       );
@@ -139,7 +147,7 @@ export const relation: Behaviour = (req, env) => {
         key === 'groups'
           ? (r: StoredRecord) => (r.group as StoredRecord | null)?.pk === parent.pk
           : isOwnedBy(parent.pk);
-      const records = resources.all().filter((r) => match(r) && visible(r));
+      const records = resources.list().filter((r) => match(r) && visible(r));
       return json(
         200,
         pageEnvelope(req, records, 'resources', (r) => renderRecord('resources', r, ctx, { listItem: true })),
@@ -149,10 +157,13 @@ export const relation: Behaviour = (req, env) => {
   throw new Error(`unknown relation ${name}`);
 };
 
-/** approved / published / featured / favorites (facts §1.6, §7.6): perms [] and favorite false without context. */
+/**
+ * approved / published / featured / favorites (`geonode/base/api/views.py:320-373` (4.4.3)): perms [] and favorite
+ * false without context.
+ */
 export const resourceSubset: Behaviour = (req, env) => {
   const subset = String(req.op.ext.subset);
-  const resources = env.store.collection('resources').all();
+  const resources = env.store.collection('resources').list();
   const visible = (r: StoredRecord) => canSee(env, GEONODE_COLLECTIONS.resources, r, req.user);
   let records: StoredRecord[];
   if (subset === 'favorites') {
@@ -160,7 +171,7 @@ export const resourceSubset: Behaviour = (req, env) => {
     const mine = new Set(
       env.store
         .collection('favorites')
-        .all()
+        .list()
         .filter((f) => f.user === req.user!.pk)
         .map((f) => String(f.resource)),
     );
@@ -171,7 +182,8 @@ export const resourceSubset: Behaviour = (req, env) => {
   }
   const ctx = { ...renderContext(req, env), user: null };
   const plural = subset === 'favorites' ? 'favorites' : 'resources';
-  // serialized without request context: `perms` is [] and `favorite` false, favourites list included (facts §1.6, §7.1)
+  // serialized without request context (`geonode/base/api/views.py:325,372` (4.4.3)): `perms` is [] and `favorite`
+  // false, favourites list included
   return json(
     200,
     pageEnvelope(req, records, plural, (r) => ({
@@ -191,14 +203,14 @@ const LABELS: Record<string, string> = {
   owner: 'Owner',
 };
 
-/** `GET /resources/resource_types` (facts §7.5). */
+/** `GET /resources/resource_types` (`geonode/base/api/views.py:431-505` (4.4.3)). */
 export const resourceTypes: Behaviour = (req, env) => {
   const counts = new Map<string, number>([
     ['dataset', 0],
     ['map', 0],
     ['document', 0],
   ]);
-  for (const r of env.store.collection('resources').all()) {
+  for (const r of env.store.collection('resources').list()) {
     if (!canSee(env, GEONODE_COLLECTIONS.resources, r, req.user)) continue;
     const t = String(r.resource_type);
     counts.set(t, (counts.get(t) ?? 0) + 1);
@@ -228,10 +240,12 @@ export const resourceTypes: Behaviour = (req, env) => {
 };
 
 /**
- * Envelope keys of the related-object endpoint: the related serializer's plural name (facts §3.8):
- * SimpleHierarchicalKeywordSerializer "HierarchicalKeyword", SimpleThesaurusKeywordSerializer "ThesaurusKeyword",
- * SimpleRegionSerializer "Region", ExtraMetadataSerializer "ExtraMetadata" (inflection keeps "-data"),
- * StyleSerializer "style", AttributeSerializer "attribute". Other fields keep their own name.
+ * Envelope keys of the related-object endpoint: the related serializer's plural name
+ * (`dynamic_rest/viewsets.py:358-419`; names from `geonode/base/api/serializers.py:146-252`,
+ * `geonode/layers/api/serializers.py:36-57` (4.4.3)): SimpleHierarchicalKeywordSerializer "HierarchicalKeyword",
+ * SimpleThesaurusKeywordSerializer "ThesaurusKeyword", SimpleRegionSerializer "Region", ExtraMetadataSerializer
+ * "ExtraMetadata" (inflection keeps "-data"), StyleSerializer "style", AttributeSerializer "attribute". Other fields
+ * keep their own name.
  */
 const RELATED_KEYS: Record<string, string> = {
   keywords: 'HierarchicalKeywords',
@@ -258,7 +272,10 @@ function rescoped(req: BehaviourRequest, field: string, schema: FieldSchema) {
   }
 }
 
-/** `GET /{prefix}/{pk}/{field_name}/` (facts §3.8): not paginated, enveloped by the related serializer's name. */
+/**
+ * `GET /{prefix}/{pk}/{field_name}/` (`dynamic_rest/routers.py:330-355`, `dynamic_rest/viewsets.py:358-419`): not
+ * paginated, enveloped by the related serializer's name.
+ */
 export const relatedField: Behaviour = (req: BehaviourRequest, env: Env) => {
   const { key, c } = endpointOf(req);
   for (const k of req.query.keys())

@@ -1,12 +1,12 @@
 /**
- * GeoNode's own filter backends around dynamic-rest's (facts §3.1, §3.6): TKeywordsFilter (`filter{tkeywords}` with
- * per-thesaurus semantics and `force_and`), FavoriteFilter (`favorite=true`), and the facet rules of owners,
- * keywords, categories and regions. Each returns a predicate over stored records, or undefined when it filters nothing.
+ * GeoNode's own filter backends around dynamic-rest's (`geonode/base/api/filters.py:51-133` (4.4.3)): TKeywordsFilter
+ * (`filter{tkeywords}` with per-thesaurus semantics and `force_and`), FavoriteFilter (`favorite=true`), and the facet
+ * rules of owners, keywords, categories and regions. Each returns a predicate over stored records, or undefined when it
+ * filters nothing.
  */
 import { apiError } from '../../../core/errors.js';
 import { lastParam } from '../../../query/dynamic-rest/index.js';
-import type { StoredRecord } from '../../../store/collection.js';
-import type { Store } from '../../../store/store.js';
+import type { Store, StoredRecord } from '../../../store/index.js';
 import { facetCounts, facetId, facetOptions, withResourcesFilter } from '../facets/counts.js';
 
 export type RecordFilter = (r: StoredRecord) => boolean;
@@ -36,7 +36,7 @@ export function takeTKeywords(query: URLSearchParams): { params: URLSearchParams
 function tkeywordIndex(store: Store): Map<string, { uri: string; thesaurus: string }> {
   return store.memo('tkeyword-index', ['tkeywords'], () => {
     const index = new Map<string, { uri: string; thesaurus: string }>();
-    for (const t of store.collection('tkeywords').all()) {
+    for (const t of store.collection('tkeywords').list()) {
       index.set(String(t.id), {
         uri: String(t.uri),
         thesaurus: String((t.thesaurus as StoredRecord | null)?.slug ?? ''),
@@ -100,7 +100,7 @@ export function favoriteFilter(
   const mine = new Set(
     store
       .collection('favorites')
-      .all()
+      .list()
       .filter((f) => user && f.user === user.pk)
       .map((f) => String(f.resource)),
   );

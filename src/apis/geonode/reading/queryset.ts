@@ -14,7 +14,7 @@ import {
   type FieldSchema,
   type SortTerm,
 } from '../../../query/dynamic-rest/index.js';
-import type { StoredRecord } from '../../../store/collection.js';
+import type { StoredRecord } from '../../../store/index.js';
 import type { EndpointCollection } from '../collections.js';
 import { canSee, isAdmin } from '../context.js';
 import { geonodeListFilters, takeTKeywords, type TKeywordsRequest } from './list-filters.js';
@@ -35,7 +35,7 @@ function defaultTerms(c: EndpointCollection): SortTerm[] {
 /** Default-ordered records of an endpoint, cached until the collection changes. */
 function ordered(env: Env, key: string, c: EndpointCollection): StoredRecord[] {
   return env.store.memo(`ordered:${key}`, [c.store], () => {
-    const all = env.store.collection(c.store).all();
+    const all = env.store.collection(c.store).list();
     return applySort(c.scope ? all.filter(c.scope) : [...all], defaultTerms(c));
   });
 }
@@ -46,7 +46,7 @@ function viewerKey(user: StoredRecord | null): string {
   return user.is_superuser ? 'superuser' : `user:${String(user.pk)}`;
 }
 
-/** GeoNode's advertised rule for resource lists (facts §3.6). */
+/** GeoNode's advertised rule for resource lists (`geonode/base/api/mixins.py:24-47` (4.4.3)). */
 function advertisedFilter(req: BehaviourRequest): ((r: StoredRecord) => boolean) | undefined {
   const explicit = lastParam(req.query, 'advertised');
   if (explicit !== null) {

@@ -1,6 +1,7 @@
 /**
- * GeoNode list and detail (facts §1.3–1.5, §3): the page envelope, include[]/exclude[] and sideloading, the answer
- * cache, one-key detail. Which records a list holds, and in which order, is `queryset.ts`.
+ * GeoNode list and detail (`geonode/base/api/views.py:300-318` (4.4.3), `dynamic_rest/viewsets.py:315-323`): the
+ * page envelope, include[]/exclude[] and sideloading, the answer cache, one-key detail. Which records a list holds,
+ * and in which order, is `queryset.ts`.
  */
 import { apiError } from '../../../core/errors.js';
 import { json, type Behaviour, type BehaviourRequest, type Env } from '../../../core/types.js';
@@ -11,11 +12,11 @@ import {
   projectFields,
   sideloadObjects,
 } from '../../../query/dynamic-rest/index.js';
-import type { StoredRecord } from '../../../store/collection.js';
+import type { StoredRecord } from '../../../store/index.js';
 import { endpointOf, findRecord, isSuperuser, renderContext, requireUser } from '../context.js';
 import { facetListFilter } from './list-filters.js';
 import { renderRecord, type RenderOptions } from '../rendering/render.js';
-import { renderRecordText, TextUnsafe, withOrigin } from '../rendering/text.js';
+import { TextUnsafe, writeRecordText } from '../rendering/text.js';
 import { sideloadRules } from '../rendering/sideload.js';
 import { type ParsedListQuery, parseListQuery, visibleRecords } from './queryset.js';
 
@@ -47,23 +48,26 @@ export function pageEnvelope(
   return { ...head, [plural]: records.slice(slice.start, slice.end).map(render) };
 }
 
-/** `pageEnvelope` as JSON text, the records rendered as text (`renderRecordText`): the same bytes, fewer objects. */
+/** `pageEnvelope` as JSON text, the records written as text (`writeRecordText`): the same bytes, fewer objects. */
 function pageEnvelopeText(
   req: BehaviourRequest,
   records: readonly StoredRecord[],
   plural: string,
-  render: (r: StoredRecord) => string,
+  write: (out: string[], r: StoredRecord) => void,
 ): PageText {
-  let items: string[] = [];
+  // the records' pieces, after a place for the envelope; one join copies the page once into a flat string
+  const out = [''];
+  let count = 0;
   // the envelope with the checks and links of `pageEnvelope`; its (empty) item list is replaced by the texts
-  const envelope = pageEnvelope(req, records, plural, (r) => (items.push(render(r)), 0));
+  const envelope = pageEnvelope(req, records, plural, (r) => {
+    if (count++) out.push(',');
+    write(out, r);
+    return 0;
+  });
   envelope[plural] = [];
-  const headText = JSON.stringify(envelope);
-  if (headText.includes('"\\u0001')) throw new TextUnsafe();
-  const text = `${headText.slice(0, -3)}[${items.join(',')}]}`;
-  const count = items.length;
-  items = [];
-  return new PageText(text, count);
+  out[0] = `${JSON.stringify(envelope).slice(0, -3)}[`;
+  out.push(']}');
+  return new PageText(out.join(''), count);
 }
 
 /** A page answered as JSON text (kept by the answer cache like an envelope). */
@@ -84,7 +88,9 @@ function textOrNull<T>(make: () => T): T | null {
   }
 }
 
-/** Whether a read may be answered as text: no field projection, no sideloading, no planted fault (faults edit bodies). */
+/**
+ * Whether a read may be answered as text: no field projection, no sideloading, no planted fault (faults edit bodies).
+ */
 function answersText(req: BehaviourRequest, env: Env, q: ParsedListQuery): boolean {
   return !q.query.projection.tree && !parseSideloading(req.query) && !env.settings.faults?.length;
 }
@@ -107,7 +113,10 @@ export function projected(
   return projectFields(renderRecord(key, r, ctx, { ...opts, include }), q.query.projection, q.schema);
 }
 
-/** `?sideloading=true`: related objects move to top-level keys after the primary key (facts §3.7). */
+/**
+ * `?sideloading=true`: related objects move to top-level keys (`dynamic_rest/processors.py:52-75`). geostub puts
+ * them after the primary key; the processor's dict puts them before it (key order only).
+ */
 function sideloads(key: string, env: Env, req: BehaviourRequest, plural: string, items: Record<string, unknown>[]) {
   if (!parseSideloading(req.query)) return { primary: items, sideloaded: {} };
   return sideloadObjects(plural, items, sideloadRules(key, env.store));
@@ -128,9 +137,9 @@ export const list: Behaviour = (req, env) => {
       const ctx = renderContext(req, env);
       if (answersText(req, env, q)) {
         const page = textOrNull(() =>
-          pageEnvelopeText(req, records, c.plural, (r) => renderRecordText(key, r, ctx, { listItem: true })),
+          pageEnvelopeText(req, records, c.plural, (out, r) => writeRecordText(out, key, r, ctx, { listItem: true })),
         );
-        if (page) return new PageText(withOrigin(page.text, req.origin), page.items);
+        if (page) return page;
       }
       const envelope = pageEnvelope(req, records, c.plural, (r) => projected(key, r, ctx, q, { listItem: true }));
       const { primary, sideloaded } = sideloads(
@@ -175,9 +184,14 @@ export const retrieve: Behaviour = (req, env) => {
     if (used && !used(rec)) throw apiError('notFound');
   }
   const text = answersText(req, env, q)
-    ? textOrNull(() => `{${JSON.stringify(c.singular)}:${renderRecordText(key, rec, renderContext(req, env), {})}}`)
+    ? textOrNull(() => {
+        const out = [`{${JSON.stringify(c.singular)}:`];
+        writeRecordText(out, key, rec, renderContext(req, env), {});
+        out.push('}');
+        return out.join('');
+      })
     : null;
-  if (text !== null) return { status: 200, text: withOrigin(text, req.origin), contentType: 'application/json' };
+  if (text !== null) return { status: 200, text, contentType: 'application/json' };
   const { primary, sideloaded } = sideloads(key, env, req, c.plural, [
     projected(key, rec, renderContext(req, env), q, {}),
   ]);

@@ -4,7 +4,7 @@
  * visible attributes in display order, else null. The markup (including the runs of spaces that Python's
  * backslash-continued string literals leave in it) is GeoNode's, so a front end that renders it sees the same.
  */
-import type { StoredRecord } from '../../../store/collection.js';
+import type { StoredRecord } from '../../../store/index.js';
 
 const GAP = ' '.repeat(29);
 const WIDE_GAP = ' '.repeat(33);

@@ -5,9 +5,7 @@
  */
 import type { Contract } from '../../../contracts/load.js';
 import { fieldSet, fieldSetOf, type FieldSet } from '../../../contracts/fields.js';
-import type { StoredRecord } from '../../../store/collection.js';
-import { plainRecord } from '../../../store/lazy.js';
-import type { Store } from '../../../store/store.js';
+import { readRecord, type Store, type StoredRecord } from '../../../store/index.js';
 import { GEONODE_COLLECTIONS, type EndpointCollection } from '../collections.js';
 import { resourcePerms, userPerms } from '../permissions/levels.js';
 import { linkedResourcesPayload } from '../metadata/extra-and-links.js';
@@ -39,7 +37,10 @@ export interface RenderOptions {
 
 export const URL_KEY = /(^link$|^href$|_url$|^url$|^avatar$|^logo$|^self$|^harvestable_resources$)/;
 
-/** Make host-relative URLs absolute, in the places GeoNode puts URLs (a copy: rendered values never share objects with the store). */
+/**
+ * Make host-relative URLs absolute, in the places GeoNode puts URLs (a copy: rendered values never share objects with
+ * the store).
+ */
 export function absolutize(value: unknown, origin: string, key = ''): unknown {
   if (typeof value === 'string')
     return value.charCodeAt(0) === 47 /* "/" */ && URL_KEY.test(key) ? origin + value : value;
@@ -100,7 +101,7 @@ export function renderRecord(
   if (!base || base.key !== cacheKey || base.fs !== fs) {
     // fs: a reloaded contract (watch mode) renders afresh
     const value: Record<string, unknown> = {};
-    const data = plainRecord(record); // a lazy record's own object: plain reads, not the proxy's traps
+    const data = readRecord(record); // a lazy record's own object: plain reads, not the proxy's traps
     for (const f of fs.all)
       if (!VIEWER_FIELDS.has(f) && selected(fs, f, opts)) value[f] = valueOf(key, f, data, ctx, fs);
     base = { key: cacheKey, fs, value: absolutize(value, ctx.origin) as Record<string, unknown> };
@@ -122,7 +123,10 @@ export function renderRecord(
 /** A field the serializer deletes for this viewer (the key is absent, not null). */
 export const OMITTED = Symbol('omitted');
 
-/** UserSerializer keeps `perms` only for staff, superusers and the user themself (4.4.3 people/api/serializers.py:74-85). */
+/**
+ * UserSerializer keeps `perms` only for staff, superusers and the user themself (4.4.3
+ * people/api/serializers.py:74-85).
+ */
 export function seesUserPerms(viewer: StoredRecord | null, userPk: unknown): boolean {
   return !!viewer && (viewer.is_staff === true || viewer.is_superuser === true || viewer.pk === userPk);
 }
@@ -190,12 +194,15 @@ export function valueOf(key: string, field: string, record: StoredRecord, ctx: R
   return v === undefined ? null : v;
 }
 
-/** The caller's unfinished execution requests touching a resource (facts §2.1, §6.1; GeoNode#8700). */
+/**
+ * The caller's unfinished execution requests touching a resource (`geonode/base/api/serializers.py:450-494` (4.4.3);
+ * GeoNode#8700).
+ */
 function unfinishedExecutions(ctx: RenderContext, resource: StoredRecord): unknown[] {
   const me = ctx.user!;
   return ctx.store
     .collection('execution_requests')
-    .all()
+    .list()
     .filter(
       (e) =>
         e.user === me.pk &&
@@ -221,7 +228,10 @@ export function subFields(ctx: RenderContext, fs: FieldSet, field: string): Fiel
   }
 }
 
-/** Map layers (facts §2.4) with their embedded dataset summary: a map's layers (`map`), or those using a dataset. */
+/**
+ * Map layers (`geonode/maps/api/serializers.py:109-157` (4.4.3)) with their embedded dataset summary: a map's layers
+ * (`map`), or those using a dataset.
+ */
 export function renderMapLayers(ctx: RenderContext, field: 'map' | 'dataset', pk: unknown): unknown[] {
   const resources = ctx.store.collection('resources');
   return ctx.store

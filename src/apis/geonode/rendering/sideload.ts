@@ -1,12 +1,13 @@
 /**
- * Which GeoNode fields `?sideloading=true` moves out of an object, under which key (facts §3.7). Only relations
- * rendered by a standard dynamic serializer move: `owner` (UserSerializer, `users`), `group` (GroupSerializer,
- * `groups`), `category` (SimpleTopicCategorySerializer, `TopicCategories`), `regions` (SimpleRegionSerializer,
- * `Regions`), `license`, `restriction_code_type`, `spatial_representation_type`. Contact roles, keywords, tkeywords,
- * links, perms, data and executions have custom representations and stay inline.
+ * Which GeoNode fields `?sideloading=true` moves out of an object, under which key
+ * (`dynamic_rest/processors.py:85-162`; serializer names in `geonode/base/api/serializers.py:127-212` (4.4.3)). Only
+ * relations rendered by a standard dynamic serializer move: `owner` (UserSerializer, `users`), `group`
+ * (GroupSerializer, `groups`), `category` (SimpleTopicCategorySerializer, `TopicCategories`), `regions`
+ * (SimpleRegionSerializer, `Regions`), `license`, `restriction_code_type`, `spatial_representation_type`. Contact
+ * roles, keywords, tkeywords, links, perms, data and executions have custom representations and stay inline.
  */
 import type { SideloadRule } from '../../../query/dynamic-rest/index.js';
-import type { Store } from '../../../store/store.js';
+import type { Store } from '../../../store/index.js';
 
 const RESOURCE_FAMILY = new Set(['resources', 'datasets', 'documents', 'maps', 'geoapps']);
 
@@ -14,7 +15,7 @@ const RESOURCE_FAMILY = new Set(['resources', 'datasets', 'documents', 'maps', '
 function idBy(store: Store, collection: string, field: string): (embedded: Record<string, unknown>) => number | null {
   const index = store.memo(`sideload-index:${collection}:${field}`, [collection], () => {
     const map = new Map<string, number>();
-    for (const r of store.collection(collection).all()) map.set(String(r[field]), Number(r.id));
+    for (const r of store.collection(collection).list()) map.set(String(r[field]), Number(r.id));
     return map;
   });
   return (embedded) => index.get(String(embedded[field])) ?? null;
@@ -44,8 +45,8 @@ export function sideloadRules(key: string, store: Store): SideloadRule[] {
 /**
  * The related row's pk of an embedded object, for relation filters and sorts (`filter{owner}=1000`,
  * `filter{regions.in}=3`, `filter{keywords.pk}=7`, `sort[]=category`): dynamic-rest filters a relation by the related
- * row's integer pk (facts: dynamic-rest-semantics 5). Embedded keywords, regions, categories and licences carry a
- * natural key, looked up in their collection; users and groups carry their pk.
+ * row's integer pk (`FilterNode.generate_query_key`, `dynamic_rest/filters.py:93-141`). Embedded keywords, regions,
+ * categories and licences carry a natural key, looked up in their collection; users and groups carry their pk.
  */
 export function relationPk(store: Store): (path: readonly string[], embedded: Record<string, unknown>) => unknown {
   const bySlug = idBy(store, 'keywords', 'slug');

@@ -1,12 +1,13 @@
 /**
- * List PATCH/PUT and DELETE (facts §4.2–4.4): bulk update by ids restricted to the filtered queryset, patch-all over
- * the filtered queryset, bulk delete by ids. Every request is validated in full before anything is written.
+ * List PATCH/PUT and DELETE (`dynamic_rest/viewsets.py:436-454`, `:513-609`, `:699-734`): bulk update by ids restricted
+ * to the filtered queryset, patch-all over the filtered queryset, bulk delete by ids. Every request is validated in
+ * full before anything is written.
  */
 import { apiError } from '../../../core/errors.js';
 import { json, type Behaviour, type BehaviourRequest, type Env } from '../../../core/types.js';
 import { fieldSet } from '../../../contracts/fields.js';
 import { parsePatchAll, pyStrRepr, QueryError, type PatchAllMode } from '../../../query/dynamic-rest/index.js';
-import type { StoredRecord } from '../../../store/collection.js';
+import type { StoredRecord } from '../../../store/index.js';
 import type { EndpointCollection } from '../collections.js';
 import { endpointOf, renderContext } from '../context.js';
 import { parseListQuery, visibleRecords } from '../reading/queryset.js';
@@ -30,7 +31,10 @@ function bulkIds(items: unknown[]): (string | undefined)[] {
     .map((v) => (v === undefined || v === null || v === '' ? undefined : String(v)));
 }
 
-/** PATCH of a list with an object body and no (enabled) patch-all: DRF's missing-pk error (facts §4.3). */
+/**
+ * PATCH of a list with an object body and no (enabled) patch-all: DRF's missing-pk error
+ * (`dynamic_rest/viewsets.py:596-606`).
+ */
 function notPatchable(req: BehaviourRequest): never {
   throw apiError(
     'invalid',
@@ -109,9 +113,10 @@ function pyDictRepr(data: Record<string, unknown>): string {
 const UNIQUE: Record<string, string[]> = { users: ['username'], groups: ['slug', 'title'] };
 
 /**
- * Patch-all (facts §4.3): the object body applied to every record of the filtered queryset; 200
- * `{"meta": {"updated": N}}`. Keys must be known and writable serializer fields. `true` saves record by record
- * (auto-now fields such as `last_updated` move); `query` is one UPDATE statement (they do not).
+ * Patch-all (`dynamic_rest/viewsets.py:456-524`; off by default, `dynamic_rest/conf.py:36`): the object body applied to
+ * every record of the filtered queryset; 200 `{"meta": {"updated": N}}`. Keys must be known and writable serializer
+ * fields. `true` saves record by record (auto-now fields such as `last_updated` move); `query` is one UPDATE statement
+ * (they do not).
  */
 async function patchAll(req: BehaviourRequest, env: Env, mode: PatchAllMode) {
   const { key, c } = endpointOf(req);
@@ -128,7 +133,7 @@ async function patchAll(req: BehaviourRequest, env: Env, mode: PatchAllMode) {
   const coll = env.store.collection(c.store);
   for (const field of UNIQUE[key] ?? []) {
     if (!(field in changes)) continue;
-    const taken = coll.all().some((r) => r[field] === changes[field] && !ids.has(String(r[c.idField])));
+    const taken = coll.list().some((r) => r[field] === changes[field] && !ids.has(String(r[c.idField])));
     if (ids.size > 1 || (ids.size === 1 && taken)) {
       const what = mode === 'query' ? 'Failed to bulk-update records' : 'Failed to update records';
       throw apiError(
@@ -150,7 +155,10 @@ async function patchAll(req: BehaviourRequest, env: Env, mode: PatchAllMode) {
   return json(200, { meta: { updated: ids.size } });
 }
 
-/** Endpoints whose list DELETE works on GeoNode (facts §4.4); /users is routed but crashes there: 405 here. */
+/**
+ * Endpoints whose list DELETE works on GeoNode (`dynamic_rest/viewsets.py:699-734`); /users is routed but crashes
+ * there (its `destroy` needs a pk, `geonode/people/api/views.py:69-72` (4.4.3)): 405 here.
+ */
 const BULK_DELETE = new Set(['resources', 'groups', 'assets']);
 
 export const bulkDelete: Behaviour = async (req, env) => {

@@ -6,7 +6,7 @@
  * 400 `document_exception` body, as GeoNode's DocumentException (geonode/documents/api/exceptions.py) answers.
  */
 import { apiError } from '../../../core/errors.js';
-import type { StoredRecord } from '../../../store/collection.js';
+import type { StoredRecord } from '../../../store/index.js';
 import { bodyParams, drfBool, isUploadedFile } from '../actions/common.js';
 
 /** GeoNode's default ALLOWED_DOCUMENT_TYPES (geonode/settings.py); a real server may configure its own. */

@@ -3,8 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { apiError } from '../../../core/errors.js';
 import { blankValue, fieldSet } from '../../../contracts/fields.js';
 import type { Contract } from '../../../contracts/load.js';
-import type { StoredRecord } from '../../../store/collection.js';
-import type { Store } from '../../../store/store.js';
+import type { Store, StoredRecord } from '../../../store/index.js';
 import type { EndpointCollection } from '../collections.js';
 
 const RESOURCE_TYPE_OF: Record<string, string> = { datasets: 'dataset', documents: 'document', maps: 'map' };
@@ -75,8 +74,8 @@ export function newRecord(
   Object.assign(rec, writableChanges(contract, c, body));
   const coll = store.collection(c.store);
   if (c.idField === 'slug') {
-    rec.slug = body.slug; // the slug is the id: writable on create only (facts §2.10)
-    if (coll.has(rec.slug))
+    rec.slug = body.slug; // the slug is the id (`geonode/upload/models.py:256-263` (4.4.3)): writable on create only
+    if (coll.get(rec.slug) !== undefined)
       throw apiError('invalid', `slug: an object with slug "${String(rec.slug)}" already exists.`);
   } else {
     rec[c.idField] = coll.nextId();
@@ -150,7 +149,7 @@ export function newRecord(
       .replace(/^-|-$/g, '');
     const groupPks = store
       .collection('groups')
-      .all()
+      .list()
       .map((g) => Number((g.group as StoredRecord | null)?.pk ?? 0));
     rec.group = { pk: Math.max(0, ...groupPks) + 1, name: rec.slug };
     rec.link = `/api/v2/groups/${String(rec.pk)}`;
@@ -181,10 +180,10 @@ export function newRecord(
 
 /** Remove a resource and everything that hangs off it. */
 export function deleteResource(store: Store, pk: string): void {
-  store.collection('resources').remove(pk);
-  store.collection('grants').remove(pk);
+  store.collection('resources').delete(pk);
+  store.collection('grants').delete(pk);
   for (const name of ['favorites', 'ratings', 'extra_metadata'])
-    store.collection(name).removeWhere((r) => String(r.resource) === pk);
-  store.collection('maplayers').removeWhere((l) => String(l.map) === pk);
-  for (const l of store.collection('maplayers').all()) if (String(l.dataset) === pk) l.dataset = null;
+    store.collection(name).deleteWhere((r) => String(r.resource) === pk);
+  store.collection('maplayers').deleteWhere((l) => String(l.map) === pk);
+  for (const l of store.collection('maplayers').list()) if (String(l.dataset) === pk) l.dataset = null;
 }

@@ -1,8 +1,11 @@
-/** GeoNode create (single and bulk, all-or-nothing), update and delete (facts §4.1, §4.5); bulk update/delete: bulk.ts. */
+/**
+ * GeoNode create (single and bulk, all-or-nothing: `dynamic_rest/viewsets.py:612-697`, `dynamic_rest/conf.py:30`),
+ * update and delete; bulk update/delete: bulk.ts.
+ */
 import { apiError } from '../../../core/errors.js';
 import { json, type Behaviour, type BehaviourRequest, type Env } from '../../../core/types.js';
 import { pyStrRepr } from '../../../query/dynamic-rest/index.js';
-import type { StoredRecord } from '../../../store/collection.js';
+import type { StoredRecord } from '../../../store/index.js';
 import type { EndpointCollection } from '../collections.js';
 import { beforeWrite } from '../lifecycles/hooks.js';
 import {
@@ -56,7 +59,10 @@ export function requireChangeRight(
   writer(req, c);
 }
 
-/** The item list of a bulk body, or undefined for a single object (facts §4.1: empty lists are not bulk). */
+/**
+ * The item list of a bulk body, or undefined for a single object (empty lists are not bulk:
+ * `dynamic_rest/viewsets.py:436-442,693-694`).
+ */
 export function bulkItems(body: unknown, plural: string): unknown[] | undefined {
   if (Array.isArray(body)) return body.length ? body : undefined;
   if (isObject(body)) {
@@ -95,7 +101,7 @@ function validateCreate(c: EndpointCollection, env: Env, item: unknown, taken: T
   if (missing) return { field: missing, message: 'This field is required.', code: 'required' };
   const seen = (field: string, value: unknown) => taken.get(field)?.has(value) ?? false;
   if (c.store === 'users') {
-    const users = env.store.collection('users').all();
+    const users = env.store.collection('users').list();
     if (users.some((u) => u.username === item.username) || seen('username', item.username))
       return {
         field: 'username',
@@ -112,7 +118,7 @@ function validateCreate(c: EndpointCollection, env: Env, item: unknown, taken: T
       if (weak) return { field: 'password', message: weak, code: 'invalid' };
     }
   }
-  if (c.idField === 'slug' && (env.store.collection(c.store).has(item.slug) || seen('slug', item.slug)))
+  if (c.idField === 'slug' && (env.store.collection(c.store).get(item.slug) !== undefined || seen('slug', item.slug)))
     return { field: 'slug', message: `an object with slug "${String(item.slug)}" already exists.`, code: 'unique' };
   for (const field of ['username', 'email', 'slug']) {
     if (item[field] === undefined || item[field] === null || item[field] === '') continue;
@@ -234,7 +240,7 @@ export function checkRemovable(env: Env, key: string, rec: StoredRecord): void {
     key === 'users' &&
     env.store
       .collection('resources')
-      .all()
+      .list()
       .some((r) => (r.owner as StoredRecord | null)?.pk === rec.pk)
   ) {
     throw apiError('permissionDeniedMessage', 'One or more validation rules are violated: user_has_resources');
@@ -244,8 +250,8 @@ export function checkRemovable(env: Env, key: string, rec: StoredRecord): void {
 export function removeRecord(env: Env, key: string, c: EndpointCollection, rec: StoredRecord): void {
   checkRemovable(env, key, rec);
   if (c.store === 'resources') return deleteResource(env.store, String(rec.pk));
-  env.store.collection(c.store).remove(rec[c.idField]);
-  if (key === 'groups') env.store.collection('memberships').removeWhere((m) => m.group === rec.pk);
+  env.store.collection(c.store).delete(rec[c.idField]);
+  if (key === 'groups') env.store.collection('memberships').deleteWhere((m) => m.group === rec.pk);
 }
 
 export const destroy: Behaviour = async (req, env) => {

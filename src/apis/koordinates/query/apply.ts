@@ -1,5 +1,5 @@
 /**
- * Evaluates a parsed {@link CatalogQuery} over the stored catalogue items: view, visibility, filters (values of
+ * Evaluates a parsed {@link KoordinatesQuery} over the stored catalogue items: view, visibility, filters (values of
  * one name OR-ed, names AND-ed), search relevance and sort. Pure: no HTTP framework, no store.
  *
  * Speed: per-item keys (dates as epoch ms, lower-cased name and search text, publication state) and the rank of
@@ -201,7 +201,7 @@ const strAsc = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const COMPARATORS: Record<KoordinatesSort | 'relevance', (a: Keyed, b: Keyed) => number> = {
   name: (a, b) => strAsc(a.d.nameKey, b.d.nameKey) || byId(a, b),
   '-name': (a, b) => strAsc(b.d.nameKey, a.d.nameKey) || byId(a, b),
-  // The help page's words: `created_at` is new→old, `-created_at` old→new (facts A.4); updated_at alike.
+  // The help page's words: `created_at` is new→old, `-created_at` old→new (the contract's `sort`); updated_at alike.
   created_at: (a, b) => b.d.createdMs - a.d.createdMs || byId(a, b),
   '-created_at': (a, b) => a.d.createdMs - b.d.createdMs || byId(a, b),
   updated_at: (a, b) => b.d.updatedMs - a.d.updatedMs || byId(a, b),

@@ -1,5 +1,6 @@
 /**
- * Catalogue pagination: the page window, `X-Resource-Range` and the RFC 5988 `Link` header (facts A.5).
+ * Catalogue pagination: the page window, `X-Resource-Range` and the RFC 5988 `Link` header (the `catalogList`
+ * operation's headers in contracts/koordinates-catalog.yaml).
  * Pure: no HTTP framework.
  */
 

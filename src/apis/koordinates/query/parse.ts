@@ -1,5 +1,5 @@
 /**
- * Parses the raw query string of `/data/` and `/data/latest/` into one typed {@link CatalogQuery}, or into
+ * Parses the raw query string of `/data/` and `/data/latest/` into one typed {@link KoordinatesQuery}, or into
  * DRF-style field-keyed errors (`{"kind": ["Select a valid choice. bogus is not one of the available choices."]}`).
  *
  * Rules (also in contracts/koordinates-catalog.yaml):

@@ -1,6 +1,6 @@
 /**
- * Renders stored catalogue records into the response shapes of facts A.7 with absolute URLs.
- * Pure: no HTTP framework, no store (lookups come in through {@link CatalogRefs}).
+ * Renders stored catalogue records into the response shapes of contracts/koordinates-catalog.yaml with absolute URLs.
+ * Pure: no HTTP framework, no store (lookups come in through {@link KoordinatesRefs}).
  *
  * Shapes (contracts/koordinates-catalog.yaml):
  * - layer/table list: id, url, type, name, title, first_published_at, published_at (both names: the seed and the

@@ -1,6 +1,6 @@
 /**
  * Koordinates Data Catalog: stored record types, the typed catalogue query and its vocabulary.
- * Pure module (no HTTP framework, no store). Facts: facts/koordinates-catalog.md §A.
+ * Pure module (no HTTP framework, no store). The API it models: contracts/koordinates-catalog.yaml.
  */
 
 export const KOORDINATES_VIEWS = ['published', 'latest'] as const;
@@ -9,10 +9,10 @@ export type KoordinatesView = (typeof KOORDINATES_VIEWS)[number];
 export const ITEM_TYPES = ['layer', 'table', 'set', 'document', 'source'] as const;
 export type ItemType = (typeof ITEM_TYPES)[number];
 
-/** Data types of layers (and `table` for tables), facts A.3. */
+/** Data types of layers (and `table` for tables): the contract's `kind` filter. */
 export const LAYER_KINDS = ['vector', 'raster', 'grid', 'attribute-grid'] as const;
 export const TABLE_KINDS = ['table'] as const;
-/** Source types, facts A.3. */
+/** Source types: the contract's `kind` filter. */
 export const SOURCE_KINDS = ['info', 'arcgis', 'cifs', 'upload', 'postgres', 'wfs'] as const;
 export const KOORDINATES_KINDS = [...LAYER_KINDS, ...TABLE_KINDS, ...SOURCE_KINDS] as const;
 export type KoordinatesKind = (typeof KOORDINATES_KINDS)[number];
@@ -160,7 +160,7 @@ export type KoordinatesRefs = {
   item(id: number): KoordinatesItem | undefined;
 };
 
-/** Builds {@link CatalogRefs} over the stored collections (O(1) lookups). */
+/** Builds {@link KoordinatesRefs} over the stored collections (O(1) lookups). */
 export function koordinatesRefs(collections: {
   kx_items?: readonly unknown[];
   kx_licenses?: readonly unknown[];

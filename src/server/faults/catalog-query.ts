@@ -8,16 +8,17 @@
  * detailed items, `Expand: list`, show the licence), the wrong rule is applied to what it lists, and the page is
  * cut from the result. A request without `Expand: list` is answered honestly.
  */
-import type { Reply } from '../core/types.js';
-import type { PlainRequest } from './dispatch.js';
-import type { At, Fault } from './fault-types.js';
+import type { Reply } from '../../core/types.js';
+import { withSearch, type RoutedRequest } from '../request.js';
+import { isCatalogList, rewriteCatalog, type Obj, type Pair } from './query-kit.js';
+import type { At, Fault, Run } from './types.js';
 
-type Obj = Record<string, unknown>;
-type Pair = [string, string];
 const WALK = 1000;
 
-/** The page window, `X-Resource-Range` and `Link` of a catalogue list (the contract's rules; the server's generic
- * machinery does not import the API's own helpers). */
+/**
+ * The page window, `X-Resource-Range` and `Link` of a catalogue list, by the contract's rules (built here: the
+ * server's generic machinery does not import the API's own helpers, test/architecture.test.ts).
+ */
 function pageHeaders(base: string, params: URLSearchParams, page: number, size: number, total: number) {
   const start = Math.min((page - 1) * size, total);
   const end = Math.min(start + size, total);
@@ -51,9 +52,7 @@ const utcMs = (v: string) => {
   return Number.isNaN(t) ? undefined : t;
 };
 
-const isCatalogList = (at: At) =>
-  at.method === 'GET' && at.op?.api === 'koordinates' && at.op.behaviour === 'catalogList';
-const expanded = (req: PlainRequest) => /^\s*list\s*$/i.test(req.headers.expand ?? '');
+const expanded = (req: RoutedRequest) => /^\s*list\s*$/i.test(req.headers.expand ?? '');
 const licence = (i: Obj) => (i.license && typeof i.license === 'object' ? (i.license as Obj) : undefined);
 
 /**
@@ -61,9 +60,9 @@ const licence = (i: Obj) => (i.license && typeof i.license === 'object' ? (i.lic
  * `names` it takes over; undefined (the honest answer) when `keep` gives no rule.
  */
 async function answerCatalogWith(
-  req: PlainRequest,
+  req: RoutedRequest,
   at: At,
-  run: (req: PlainRequest) => Reply | Promise<Reply>,
+  run: Run,
   names: string[],
   keep: (values: Map<string, string[]>) => ((item: Obj, all: Obj[]) => boolean) | undefined,
 ): Promise<Reply | undefined> {
@@ -71,22 +70,22 @@ async function answerCatalogWith(
   const values = new Map(names.map((n) => [n, at.query.getAll(n).filter((v) => v !== '')]));
   const rule = [...values.values()].some((v) => v.length) ? keep(values) : undefined;
   if (!rule) return undefined;
-  const path = req.url.split('?')[0];
   const rest: Pair[] = [...at.query].filter(([k]) => !names.includes(k) && k !== 'page' && k !== 'page_size');
-  const walked = await walkAll(req, run, path, rest);
+  const walked = await walkAll(req, at, run, req.pathname, rest);
   if (!Array.isArray(walked)) return walked;
   const [first, all] = walked;
   const kept = all.filter((i) => rule(i, all));
   const page = Number(at.query.get('page') ?? '1') || 1;
   const size = Number(at.query.get('page_size') ?? '100') || 100;
-  const { start, end, headers } = pageHeaders(req.origin + path, at.query, page, size, kept.length);
+  const { start, end, headers } = pageHeaders(req.origin + req.pathname, at.query, page, size, kept.length);
   return { ...first, sharedBody: false, body: kept.slice(start, end), headers: { ...first.headers, ...headers } };
 }
 
 /** Every item the honest server lists at `path` for `pairs` (with the first reply), or its reply when not a list. */
 async function walkAll(
-  req: PlainRequest,
-  run: (req: PlainRequest) => Reply | Promise<Reply>,
+  req: RoutedRequest,
+  at: At,
+  run: Run,
   path: string,
   pairs: Pair[],
 ): Promise<[Reply, Obj[]] | Reply> {
@@ -94,23 +93,16 @@ async function walkAll(
   let first: Reply | undefined;
   for (let page = 1; ; page++) {
     const q = new URLSearchParams([...pairs, ['page', String(page)], ['page_size', String(WALK)]]);
-    const got = await run({ ...req, url: `${path}?${q.toString()}` });
+    // the same path keeps its route; another (`/data/` for `/data/latest/`) is routed anew
+    const got = await run(
+      path === req.pathname ? withSearch(req, q.toString()) : at.reroute(req, `${path}?${q.toString()}`),
+    );
     if (got.status !== 200 || !Array.isArray(got.body)) return got;
     first ??= got;
     all.push(...(got.body as Obj[]));
     const total = Number(/\/(\d+)$/.exec(got.headers?.['X-Resource-Range'] ?? '')?.[1] ?? all.length);
     if (all.length >= total || !got.body.length) return [first, all];
   }
-}
-
-/** The catalogue request's query rewritten pair by pair. */
-function rewriteCatalog(req: PlainRequest, at: At, f: (pairs: Pair[]) => Pair[]): PlainRequest {
-  const q = req.url.indexOf('?');
-  if (!isCatalogList(at) || q < 0) return req;
-  return {
-    ...req,
-    url: `${req.url.slice(0, q)}?${new URLSearchParams(f([...new URLSearchParams(req.url.slice(q + 1))])).toString()}`,
-  };
 }
 
 export const CATALOG_QUERY_FAULTS: Fault[] = [
@@ -215,7 +207,7 @@ export const CATALOG_QUERY_FAULTS: Fault[] = [
     around: async (req, at, run) => {
       if (!isCatalogList(at) || at.op?.ext.view !== 'latest' || !at.query.getAll('version.status').length)
         return undefined;
-      const published = await walkAll(req, run, req.url.split('?')[0].replace(/latest\/$/, ''), []);
+      const published = await walkAll(req, at, run, req.pathname.replace(/latest\/$/, ''), []);
       if (!Array.isArray(published)) return undefined;
       const status = new Map(published[1].map((i) => [i.id, (i.version as Obj | null | undefined)?.status]));
       return answerCatalogWith(req, at, run, ['version.status'], (v) => (i) => {

@@ -4,130 +4,20 @@
  * integer column — while every page stays well formed, so only the runner's query-depth cases can tell.
  * Most rewrite the request; the two that need a different evaluator answer the list themselves (`around`).
  */
-import { queryFieldSchema } from '../contracts/query-schema.js';
-import { resolveRef, type JsonObject } from '../contracts/load.js';
-import type { Operation } from '../contracts/route-table.js';
-import { compileWhere, parseDynamicQuery, type FilterCondition, type Where } from '../query/dynamic-rest/index.js';
-import type { Reply } from '../core/types.js';
-import type { PlainRequest } from './dispatch.js';
-import type { At, Fault } from './fault-types.js';
-import { CATALOG_QUERY_FAULTS } from './catalog-query-faults.js';
-
-type Obj = Record<string, unknown>;
-type Pair = [string, string];
-const isGeonodeList = (at: At) =>
-  at.method === 'GET' &&
-  at.op?.api === 'geonode' &&
-  (at.op.behaviour === 'list' || at.op.behaviour === 'resourceSubset');
-
-/** The request's query rewritten pair by pair (`null`: the pair is dropped). */
-function rewrite(req: PlainRequest, at: At, f: (pairs: Pair[]) => Pair[]): PlainRequest {
-  if (!isGeonodeList(at)) return req;
-  const q = req.url.indexOf('?');
-  if (q < 0) return req;
-  const pairs = [...new URLSearchParams(req.url.slice(q + 1))];
-  const next = f(pairs);
-  return { ...req, url: `${req.url.slice(0, q)}?${new URLSearchParams(next).toString()}` };
-}
-const renameLookup =
-  (from: string, to: string) =>
-  (pairs: Pair[]): Pair[] =>
-    pairs.map(([k, v]) => [
-      k.startsWith('filter{') ? k.replace(new RegExp(`\\.${from}\\}$`), to ? `.${to}}` : '}') : k,
-      v,
-    ]);
-const isFilter = (k: string) => /^filter\{[^}]+\}$/.test(k);
-
-/** The list answered by `evaluate` over the whole unfiltered list (another evaluator than the honest one). */
-async function answerWith(
-  req: PlainRequest,
-  at: At,
-  run: (req: PlainRequest) => Reply | Promise<Reply>,
-  twist: (w: Where) => Where | undefined,
-): Promise<Reply | undefined> {
-  if (!isGeonodeList(at) || !at.op) return undefined;
-  const schema = listFieldSchema(at.op);
-  if (!schema) return undefined;
-  const parsed = parseDynamicQuery(at.query, schema, { presets: null });
-  if (!parsed.ok || !parsed.query.where || parsed.query.filterForm !== 'params') return undefined;
-  const twisted = twist(parsed.query.where);
-  if (!twisted) return undefined;
-  const q = req.url.indexOf('?');
-  const rest = [...at.query].filter(([k]) => !isFilter(k) && k !== 'page' && k !== 'page_size');
-  const whole = await run({
-    ...req,
-    url: `${req.url.slice(0, q)}?${new URLSearchParams([...rest, ['page_size', '20000']]).toString()}`,
-  });
-  const body = whole.body as Obj | undefined;
-  const listKey = body && Object.keys(body).find((k) => Array.isArray(body[k]));
-  if (whole.status !== 200 || !body || !listKey) return undefined;
-  const keep = compileWhere(twisted);
-  const items = (body[listKey] as Obj[]).filter((i) => keep(i));
-  const page = Number(at.query.get('page') ?? '1');
-  const size = Number(at.query.get('page_size') ?? '10') || 10;
-  const link = (p: number) =>
-    `${req.origin}${req.url.slice(0, q)}?${new URLSearchParams([...at.query].filter(([k]) => k !== 'page').concat([['page', String(p)]])).toString()}`;
-  return {
-    ...whole,
-    body: {
-      links: { next: page * size < items.length ? link(page + 1) : null, previous: page > 1 ? link(page - 1) : null },
-      total: items.length,
-      page,
-      page_size: size,
-      [listKey]: items.slice((page - 1) * size, page * size),
-    },
-  };
-}
-
-/** The field schema of a list operation's items: the array of its 200 envelope. */
-function listFieldSchema(op: Operation) {
-  const doc = op.contract.doc;
-  const ok = resolveRef<JsonObject>(doc, (op.responses['200'] as JsonObject | undefined) ?? {});
-  const body = resolveRef<JsonObject>(
-    doc,
-    (((((ok.content ?? {}) as JsonObject)['application/json'] ?? {}) as JsonObject).schema as JsonObject) ?? {},
-  );
-  for (const [key, raw] of Object.entries((body.properties ?? {}) as JsonObject)) {
-    const ref = ((raw as JsonObject).items as JsonObject | undefined)?.$ref;
-    if (typeof ref === 'string') return queryFieldSchema(op.contract, ref.split('/').pop()!, key);
-  }
-  return undefined;
-}
-
-function conditions(w: Where): FilterCondition[] {
-  return w.kind === 'condition' ? [w] : w.nodes.flatMap(conditions);
-}
-const mapConditions = (w: Where, f: (c: FilterCondition) => FilterCondition): Where =>
-  w.kind === 'condition' ? f(w) : { ...w, nodes: w.nodes.map((n) => mapConditions(n, f)) };
-
-const isCatalogList = (at: At) =>
-  at.method === 'GET' && at.op?.api === 'koordinates' && at.op.behaviour === 'catalogList';
-const CATALOG_FILTER_NAMES = new Set([
-  'kind',
-  'public',
-  'group',
-  'license',
-  'license.type',
-  'license.jurisdiction',
-  'license.version',
-  'category',
-  'geotag',
-  'tag',
-  'created_at.before',
-  'created_at.after',
-  'updated_at.before',
-  'updated_at.after',
-]);
-
-/** The catalogue request's query rewritten pair by pair. */
-function rewriteCatalog(req: PlainRequest, at: At, f: (pairs: Pair[]) => Pair[]): PlainRequest {
-  const q = req.url.indexOf('?');
-  if (!isCatalogList(at) || q < 0) return req;
-  return {
-    ...req,
-    url: `${req.url.slice(0, q)}?${new URLSearchParams(f([...new URLSearchParams(req.url.slice(q + 1))])).toString()}`,
-  };
-}
+import {
+  answerWith,
+  conditions,
+  isFilter,
+  mapConditions,
+  renameLookup,
+  rewrite,
+  rewriteCatalog,
+  CATALOG_FILTER_NAMES,
+  type Obj,
+  type Pair,
+} from './query-kit.js';
+import { CATALOG_QUERY_FAULTS } from './catalog-query.js';
+import type { Fault } from './types.js';
 
 export const QUERY_FAULTS: Fault[] = [
   {

@@ -1,6 +1,7 @@
 /**
- * The store: named collections held in memory, made durable by a journal and a snapshot; the one place that
- * orders the journal, the snapshots and the files of lazy records through open, persist, snapshot, close and reset.
+ * `Database`, the store behind the `Store` interface (interface.ts, opened by index.ts's `openStore`): named
+ * collections held in memory, made durable by a journal and a snapshot; the one place that orders the journal, the
+ * snapshots and the files of lazy records through open, persist, snapshot, close and reset.
  *
  * - Snapshot: the JSON file users read and edit (`.geostub/db.json`, `{ "version": 1, "journal": n,
  *   "collections": {…} }`, one record per line), read and written through the lowdb root `db` and its adapter
@@ -15,7 +16,8 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Low, Memory } from 'lowdb';
-import { Collection, type StoredRecord } from './collection.js';
+import { RecordCollection } from './collection.js';
+import type { DiskRecordStats, Store, StoredRecord } from './interface.js';
 import type { StoreOptions } from './options.js';
 import { Journal, changeLines, encodeEntry, type JournalEntry, type JournaledRecord } from './journal.js';
 import { lastReset, replayJournal } from './replay.js';
@@ -24,12 +26,12 @@ import type { IndexPlan } from './snapshot-index.js';
 import { SnapshotAdapter, type SnapshotData } from './snapshot-adapter.js';
 import { SnapshotSchedule } from './snapshot-schedule.js';
 import { isPaged, saved, writesOf } from './lazy.js';
-import { LazyFiles, type LazyStats, type PlacedRecord } from './lazy-files.js';
+import { LazyFiles, type PlacedRecord } from './lazy-files.js';
 
-export type { LazyOptions } from './lazy-files.js';
-export type { StoreData, StoreOptions } from './options.js';
+export type { LazyOptions } from './interface.js';
+export type { StoreOptions } from './options.js';
 
-export class Store {
+export class Database implements Store {
   /**
    * The root, a lowdb `Low`: `db.data` holds the head and every collection's records as the snapshot has them;
    * `db.read()` loads the snapshot at start and `db.write()` folds the collections back into it (through
@@ -38,14 +40,17 @@ export class Store {
    */
   readonly db: Low<SnapshotData>;
   private readonly snapshots?: SnapshotAdapter;
-  private collections = new Map<string, Collection>();
+  private collections = new Map<string, RecordCollection>();
   /** collections in the file that the specs do not know (data from another version): kept as they are */
   private foreign: Record<string, StoredRecord[]> = {};
   /** bumped by reset, so caches keyed on collection versions never survive a reset */
   private generation = 0;
   private memos = new MemoPool(256);
-  /** whole answers (list pages a front end repeats), kept until anything changes */
-  private answers = new MemoPool(64);
+  /**
+   * whole answers (list pages a front end repeats), kept until anything changes: a page is kept the second time it
+   * is computed within the last 256 pages not kept, so a walk over many pages does not churn the 64 kept
+   */
+  private answers = new MemoPool(64, 256);
   private readonly journal?: Journal;
   private readonly snapshotting?: SnapshotSchedule;
   private closed = false;
@@ -85,9 +90,9 @@ export class Store {
     };
   }
 
-  static async open(options: StoreOptions): Promise<Store> {
+  static async open(options: StoreOptions): Promise<Database> {
     const persistent = !options.inMemory && !!options.file;
-    const store = new Store(options, persistent);
+    const store = new Database(options, persistent);
     if (!persistent) {
       store.load(await options.seed());
       return store;
@@ -132,7 +137,8 @@ export class Store {
   private get indexPlan(): IndexPlan {
     const hotFields = (name: string) => {
       const spec = this.options.specs[name];
-      return spec?.hot ? [...new Set([spec.idField, ...spec.hot])] : undefined; // the id index reads every id
+      const inMemory = spec?.onDisk?.inMemory;
+      return inMemory ? [...new Set([spec.idField, ...inMemory])] : undefined; // the id index reads every id
     };
     return { lazyFrom: this.lazy.from, hotFields };
   }
@@ -178,7 +184,7 @@ export class Store {
     this.foreign = {};
     for (const [name, records] of Object.entries(data)) if (!this.options.specs[name]) this.foreign[name] = records;
     for (const [name, spec] of Object.entries(this.options.specs)) {
-      const c = new Collection(name, spec, data[name] ?? []);
+      const c = new RecordCollection(name, spec, data[name] ?? []);
       this.collections.set(name, c);
     }
   }
@@ -195,7 +201,7 @@ export class Store {
   /** Every collection with its (live) records, known ones first, in spec order. */
   private entries(): [string, readonly StoredRecord[]][] {
     return [
-      ...[...this.collections].map(([n, c]) => [n, c.all()] as [string, readonly StoredRecord[]]),
+      ...[...this.collections].map(([n, c]) => [n, c.list()] as [string, readonly StoredRecord[]]),
       ...Object.entries(this.foreign),
     ];
   }
@@ -203,8 +209,8 @@ export class Store {
   /** A stamp that changes whenever any collection changes (for caches of derived data). */
   stamp(names?: readonly string[]): string {
     let out = String(this.generation);
-    if (names) for (const n of names) out += `:${this.collection(n).version}`;
-    else for (const c of this.collections.values()) out += `:${c.version}`;
+    if (names) for (const n of names) out += `:${this.collection(n).stamp}`;
+    else for (const c of this.collections.values()) out += `:${c.stamp}`;
     return out;
   }
 
@@ -215,20 +221,21 @@ export class Store {
 
   /**
    * A whole answer cached until any collection changes (a page a front end asks for again while nothing changed).
-   * `keep` says whether a computed answer is worth a place (large pages are not); at most 64 are kept.
+   * `keep` says whether a computed answer is worth a place (large pages are not); at most 64 are kept, each from the
+   * second time it is computed (see `answers`).
    */
   memoAnswer<T>(key: string, compute: () => T, keep: (value: T) => boolean): T {
     return this.answers.get(key, this.stamp(), compute, keep);
   }
 
-  collection(name: string): Collection {
+  collection(name: string): RecordCollection {
     const c = this.collections.get(name);
     if (!c) throw new Error(`unknown collection ${name}`);
     return c;
   }
 
   /** The records kept on disk (large collections) and the cache of those in memory. */
-  get lazyRecords(): LazyStats {
+  get diskRecords(): DiskRecordStats {
     return this.lazy.stats;
   }
 
@@ -289,7 +296,7 @@ export class Store {
   /** A JSON snapshot of every collection (for tests and the inspector). */
   snapshot(): string {
     const out: Record<string, unknown> = {};
-    for (const [name, c] of this.collections) out[name] = c.all();
+    for (const [name, c] of this.collections) out[name] = c.list();
     return JSON.stringify(out);
   }
 }
