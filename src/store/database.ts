@@ -28,9 +28,6 @@ import { SnapshotSchedule } from './snapshot-schedule.js';
 import { isPaged, saved, writesOf } from './lazy.js';
 import { LazyFiles, type PlacedRecord } from './lazy-files.js';
 
-export type { LazyOptions } from './interface.js';
-export type { StoreOptions } from './options.js';
-
 export class Database implements Store {
   /**
    * The root, a lowdb `Low`: `db.data` holds the head and every collection's records as the snapshot has them;
@@ -219,11 +216,7 @@ export class Database implements Store {
     return this.memos.get(key, this.stamp(deps), compute, () => true);
   }
 
-  /**
-   * A whole answer cached until any collection changes (a page a front end asks for again while nothing changed).
-   * `keep` says whether a computed answer is worth a place (large pages are not); at most 64 are kept, each from the
-   * second time it is computed (see `answers`).
-   */
+  /** A whole answer cached until any collection changes (`Store.memoAnswer`; kept as `answers` says). */
   memoAnswer<T>(key: string, compute: () => T, keep: (value: T) => boolean): T {
     return this.answers.get(key, this.stamp(), compute, keep);
   }
