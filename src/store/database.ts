@@ -46,10 +46,7 @@ export class Database implements Store {
   /** bumped by reset, so caches keyed on collection versions never survive a reset */
   private generation = 0;
   private memos = new MemoPool(256);
-  /**
-   * whole answers (list pages a front end repeats), kept until anything changes: a page is kept the second time it
-   * is computed within the last 256 pages not kept, so a walk over many pages does not churn the 64 kept
-   */
+  /** whole answers (list pages a front end repeats) until anything changes; see `memoAnswer` */
   private answers = new MemoPool(64, 256);
   private readonly journal?: Journal;
   private readonly snapshotting?: SnapshotSchedule;
@@ -222,7 +219,7 @@ export class Database implements Store {
   /**
    * A whole answer cached until any collection changes (a page a front end asks for again while nothing changed).
    * `keep` says whether a computed answer is worth a place (large pages are not); at most 64 are kept, each from the
-   * second time it is computed (see `answers`).
+   * second time it is computed among the last 256 not kept (a walk over many pages does not churn them).
    */
   memoAnswer<T>(key: string, compute: () => T, keep: (value: T) => boolean): T {
     return this.answers.get(key, this.stamp(), compute, keep);
