@@ -4,7 +4,7 @@
  * query once and the contract route table is looked up once, here; no later stage matches or parses again.
  */
 import type { Method, Operation, Route, RouteMatch } from '../contracts/route-table.js';
-import type { StoredRecord } from '../store/collection.js';
+import type { StoredRecord } from '../store/index.js';
 
 /** The route table's match function (`matchRoute`); a server may be given another, e.g. to count lookups. */
 export type RouteLookup = (routes: Route[], pathname: string) => RouteMatch | undefined;

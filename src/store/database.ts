@@ -28,9 +28,6 @@ import { SnapshotSchedule } from './snapshot-schedule.js';
 import { isPaged, saved, writesOf } from './lazy.js';
 import { LazyFiles, type PlacedRecord } from './lazy-files.js';
 
-export type { LazyOptions } from './interface.js';
-export type { StoreOptions } from './options.js';
-
 export class Database implements Store {
   /**
    * The root, a lowdb `Low`: `db.data` holds the head and every collection's records as the snapshot has them;
@@ -46,7 +43,10 @@ export class Database implements Store {
   /** bumped by reset, so caches keyed on collection versions never survive a reset */
   private generation = 0;
   private memos = new MemoPool(256);
-  /** whole answers (list pages a front end repeats) until anything changes; see `memoAnswer` */
+  /**
+   * whole answers (list pages a front end repeats), kept until anything changes: a page is kept the second time it
+   * is computed within the last 256 pages not kept, so a walk over many pages does not churn the 64 kept
+   */
   private answers = new MemoPool(64, 256);
   private readonly journal?: Journal;
   private readonly snapshotting?: SnapshotSchedule;
@@ -216,11 +216,7 @@ export class Database implements Store {
     return this.memos.get(key, this.stamp(deps), compute, () => true);
   }
 
-  /**
-   * A whole answer cached until any collection changes (a page a front end asks for again while nothing changed).
-   * `keep` says whether a computed answer is worth a place (large pages are not); at most 64 are kept, each from the
-   * second time it is computed among the last 256 not kept (a walk over many pages does not churn them).
-   */
+  /** A whole answer cached until any collection changes (`Store.memoAnswer`; kept as `answers` says). */
   memoAnswer<T>(key: string, compute: () => T, keep: (value: T) => boolean): T {
     return this.answers.get(key, this.stamp(), compute, keep);
   }

@@ -78,7 +78,8 @@ export interface Store {
   memo<T>(key: string, deps: readonly string[], compute: () => T): T;
   /**
    * A whole answer cached until any collection changes (a page a front end asks for again while nothing changed).
-   * `keep` says whether a computed answer is worth a place (large pages are not); at most 64 are kept.
+   * `keep` says whether a computed answer is worth a place (large pages are not); at most 64 are kept, each from the
+   * second time it is computed (so a walk over many pages does not churn them).
    */
   memoAnswer<T>(key: string, compute: () => T, keep: (value: T) => boolean): T;
   /** resolves once every change made so far is on disk (a no-op in memory) */

@@ -8,14 +8,47 @@
  * detailed items, `Expand: list`, show the licence), the wrong rule is applied to what it lists, and the page is
  * cut from the result. A request without `Expand: list` is answered honestly.
  */
-import { koordinatesLinks, koordinatesPage, resourceRange } from '../../apis/koordinates/query/page.js';
-import { parseKoordinatesDate } from '../../apis/koordinates/query/parse.js';
 import type { Reply } from '../../core/types.js';
 import { withSearch, type RoutedRequest } from '../request.js';
 import { isCatalogList, rewriteCatalog, type Obj, type Pair } from './query-kit.js';
 import type { At, Fault, Run } from './types.js';
 
 const WALK = 1000;
+
+/** The page window, `X-Resource-Range` and `Link` of a catalogue list (the contract's rules; the server's generic
+ * machinery does not import the API's own helpers). */
+function pageHeaders(base: string, params: URLSearchParams, page: number, size: number, total: number) {
+  const start = Math.min((page - 1) * size, total);
+  const end = Math.min(start + size, total);
+  const last = Math.max(1, Math.ceil(total / size));
+  const href = (f: (p: URLSearchParams) => void) => {
+    const p = new URLSearchParams(params);
+    f(p);
+    return `${base}?${p.toString()}`;
+  };
+  const links: [string, string][] = [
+    ['sort-name', href((p) => (p.delete('page'), p.set('sort', 'name')))],
+    ['sort-name-desc', href((p) => (p.delete('page'), p.set('sort', '-name')))],
+  ];
+  if (page > 1) links.push(['page-previous', href((p) => p.set('page', String(Math.min(page - 1, last))))]);
+  if (page < last) links.push(['page-next', href((p) => p.set('page', String(page + 1)))]);
+  links.push(['page-last', href((p) => p.set('page', String(last)))]);
+  return {
+    start,
+    end,
+    headers: {
+      'X-Paginate-By': String(size),
+      'X-Resource-Range': `${start}-${end}/${total}`,
+      Link: links.map(([rel, url]) => `<${url}>; rel="${rel}"`).join(', '),
+    },
+  };
+}
+
+/** An ISO 8601 date or date-time as epoch ms, no zone meaning UTC (the contract's DateTimeInput). */
+const utcMs = (v: string) => {
+  const t = Date.parse(/[zZ]|[+-]\d{2}:?\d{2}$/.test(v) || !v.includes('T') ? v : `${v}Z`);
+  return Number.isNaN(t) ? undefined : t;
+};
 
 const expanded = (req: RoutedRequest) => /^\s*list\s*$/i.test(req.headers.expand ?? '');
 const licence = (i: Obj) => (i.license && typeof i.license === 'object' ? (i.license as Obj) : undefined);
@@ -42,18 +75,8 @@ async function answerCatalogWith(
   const kept = all.filter((i) => rule(i, all));
   const page = Number(at.query.get('page') ?? '1') || 1;
   const size = Number(at.query.get('page_size') ?? '100') || 100;
-  const { start, end } = koordinatesPage(kept.length, page, size);
-  return {
-    ...first,
-    sharedBody: false,
-    body: kept.slice(start, end),
-    headers: {
-      ...first.headers,
-      'X-Paginate-By': String(size),
-      'X-Resource-Range': resourceRange(start, end, kept.length),
-      Link: koordinatesLinks(req.origin + req.pathname, at.query, page, size, kept.length),
-    },
-  };
+  const { start, end, headers } = pageHeaders(req.origin + req.pathname, at.query, page, size, kept.length);
+  return { ...first, sharedBody: false, body: kept.slice(start, end), headers: { ...first.headers, ...headers } };
 }
 
 /** Every item the honest server lists at `path` for `pairs` (with the first reply), or its reply when not a list. */
@@ -160,7 +183,7 @@ export const CATALOG_QUERY_FAULTS: Fault[] = [
     request: (req, at) =>
       rewriteCatalog(req, at, (pairs) =>
         pairs.map(([k, v]) => {
-          const t = /^(created|updated)_at\.after$/.test(k) ? parseKoordinatesDate(v) : undefined;
+          const t = /^(created|updated)_at\.after$/.test(k) ? utcMs(v) : undefined;
           return [k, t === undefined ? v : new Date(t - 1).toISOString()];
         }),
       ),
