@@ -15,10 +15,8 @@ import type { At, Fault, Run } from './types.js';
 
 const WALK = 1000;
 
-/**
- * The page window, `X-Resource-Range` and `Link` of a catalogue list, by the contract's rules (built here: the
- * server's generic machinery does not import the API's own helpers, test/architecture.test.ts).
- */
+/** The page window, `X-Resource-Range` and `Link` of a catalogue list (the contract's rules; the server's generic
+ * machinery does not import the API's own helpers). */
 function pageHeaders(base: string, params: URLSearchParams, page: number, size: number, total: number) {
   const start = Math.min((page - 1) * size, total);
   const end = Math.min(start + size, total);
