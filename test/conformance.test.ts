@@ -70,7 +70,7 @@ describe('the runner against the honest mock', () => {
     ).toBe(report.coverage.gets.total);
     expect(report.coverage.gets.total).toBeGreaterThan(80);
     expect(report.summary.checks).toBeGreaterThan(2000);
-  });
+  }, 120_000); // a whole run of both contracts: ~10 s alone, longer on a busy machine
 
   it('with writes: every operation of both contracts is exercised, nothing fails, and the run removes what it made', async () => {
     const count = (c: string) => s.store.collection(c).size;
@@ -83,7 +83,7 @@ describe('the runner against the honest mock', () => {
     expect(report.coverage.exercised).toBe(ops.length);
     expect(['resources', 'users', 'groups', 'harvesters', 'favorites'].map(count)).toEqual(before);
     expect(report.leftovers.join('\n')).toMatch(/no DELETE for jobs/);
-  });
+  }, 120_000); // a whole run of both contracts: ~10 s alone, longer on a busy machine
 
   it('every known deviation still happens (remove an entry once the mock is fixed)', async () => {
     const report = await run({ allowWrites: true, only: [...new Set(KNOWN_MOCK_DEVIATIONS.map((k) => k.case))] });
@@ -93,7 +93,7 @@ describe('the runner against the honest mock', () => {
         `${k.case} (${k.check}) passes now: remove it from KNOWN_MOCK_DEVIATIONS`,
       ).toBe(true);
     }
-  });
+  }, 120_000); // a whole run of both contracts: ~10 s alone, longer on a busy machine
 
   it('a target that gives no answer is reported as unreachable, with a non-zero exit status', async () => {
     const report = await runConformance({
