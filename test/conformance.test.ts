@@ -59,7 +59,7 @@ function unexpected(report: RunReport): string[] {
 }
 
 describe('the runner against the honest mock', () => {
-  it('read-only: only GET/HEAD/OPTIONS are sent, every GET operation is exercised, nothing fails, in under 60 s', async () => {
+  it('read-only: only GET/HEAD/OPTIONS are sent, every GET operation is exercised, nothing fails', async () => {
     methods.clear();
     const report = await run();
     expect(unexpected(report)).toEqual([]);
@@ -70,8 +70,7 @@ describe('the runner against the honest mock', () => {
     ).toBe(report.coverage.gets.total);
     expect(report.coverage.gets.total).toBeGreaterThan(80);
     expect(report.summary.checks).toBeGreaterThan(2000);
-    expect(report.ms).toBeLessThan(60_000);
-  });
+  }, 120_000); // a whole run of both contracts: ~10 s alone, longer on a busy machine
 
   it('with writes: every operation of both contracts is exercised, nothing fails, and the run removes what it made', async () => {
     const count = (c: string) => s.store.collection(c).size;
@@ -84,8 +83,7 @@ describe('the runner against the honest mock', () => {
     expect(report.coverage.exercised).toBe(ops.length);
     expect(['resources', 'users', 'groups', 'harvesters', 'favorites'].map(count)).toEqual(before);
     expect(report.leftovers.join('\n')).toMatch(/no DELETE for jobs/);
-    expect(report.ms).toBeLessThan(60_000);
-  });
+  }, 120_000); // a whole run of both contracts: ~10 s alone, longer on a busy machine
 
   it('every known deviation still happens (remove an entry once the mock is fixed)', async () => {
     const report = await run({ allowWrites: true, only: [...new Set(KNOWN_MOCK_DEVIATIONS.map((k) => k.case))] });
@@ -95,7 +93,7 @@ describe('the runner against the honest mock', () => {
         `${k.case} (${k.check}) passes now: remove it from KNOWN_MOCK_DEVIATIONS`,
       ).toBe(true);
     }
-  });
+  }, 120_000); // a whole run of both contracts: ~10 s alone, longer on a busy machine
 
   it('a target that gives no answer is reported as unreachable, with a non-zero exit status', async () => {
     const report = await runConformance({

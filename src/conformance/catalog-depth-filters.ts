@@ -40,6 +40,8 @@ const byCount = (xs: string[]) => {
   return [...n.keys()].sort((a, b) => n.get(b)! - n.get(a)!);
 };
 
+const kindOf = (i: Obj) => str(i.kind) ?? (/\/sources\/\d+\/?$/.test(str(i.url) ?? '') ? str(i.type) : undefined);
+
 /** The licence an item shows: an object, null (none), or undefined (the item does not show one). */
 const licenceOf = (i: Obj): Obj | null | undefined =>
   'license' in i ? ((i.license as Obj | null) ?? null) : undefined;
@@ -92,9 +94,10 @@ function dateFilter(field: 'created_at' | 'updated_at', dir: 'before' | 'after')
 export function catalogFilters(publicIds: Set<string> | undefined, latestView: boolean): CatalogFilter[] {
   const filters: CatalogFilter[] = [
     {
+      // a layer's or table's `kind`; a source shows its kind as `type`
       param: 'kind',
-      values: (items) => byCount(defined(items.map((i) => str(i.kind)))),
-      matches: (i, v) => i.kind === v,
+      values: (items) => byCount(defined(items.map(kindOf))),
+      matches: (i, v) => kindOf(i) === v,
     },
     {
       // an anonymous caller is listed the public items only (the contract), so `public` is judged by that listing

@@ -29,10 +29,30 @@ export function progressLine(out: Out): (p: Progress) => void {
   };
 }
 
-function table(rows: string[][], head: string[]): string {
+/** Columns padded to one width: the first (and with `textLast` the last) left-aligned, the others right-aligned. */
+function table(rows: string[][], head: string[], textLast = false): string {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const fmt = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  const left = (i: number) => i === 0 || (textLast && i === head.length - 1);
+  const fmt = (r: string[]) =>
+    r
+      .map((c, i) => (left(i) ? c.padEnd(widths[i]) : c.padStart(widths[i])))
+      .join('  ')
+      .trimEnd();
   return [fmt(head), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(fmt)].join('\n');
+}
+
+/** The widest a per-lookup line gets before the list goes on on the next line (the catalogue lists many names). */
+const LOOKUP_WIDTH = 64;
+
+/** `parts` joined by ', ' into lines of at most `width` characters (a part longer than that alone on its line). */
+function wrap(parts: string[], width: number): string[] {
+  const lines: string[] = [];
+  for (const p of parts) {
+    const last = lines.length - 1;
+    if (last >= 0 && lines[last].length + 2 + p.length + 1 <= width) lines[last] += `, ${p}`;
+    else lines.push(p);
+  }
+  return lines.map((l, i) => (i < lines.length - 1 ? `${l},` : l));
 }
 
 function failureText(f: Failure, n: number): string {
@@ -107,14 +127,16 @@ export function renderConsole(report: RunReport): string {
       table(
         Object.entries(q.byKind)
           .sort(([a], [b]) => (a < b ? -1 : 1))
-          .map(([kind, by]) => [
-            kind,
-            String(Object.values(by).reduce((x, y) => x + y, 0)),
-            Object.entries(by)
-              .map(([l, n]) => `${l} ${n}`)
-              .join(', '),
-          ]),
+          .flatMap(([kind, by]) =>
+            wrap(
+              Object.entries(by).map(([l, n]) => `${l} ${n}`),
+              LOOKUP_WIDTH,
+            ).map((line, i) =>
+              i ? ['', '', line] : [kind, String(Object.values(by).reduce((x, y) => x + y, 0)), line],
+            ),
+          ),
         ['kind', 'cases', 'per lookup'],
+        true,
       ),
     );
   }
