@@ -8,7 +8,7 @@ import type { Case } from './context.js';
 import { paginationCase } from './list-cases.js';
 import { listQueryCases } from './list-query-cases.js';
 import { queryDepthCase } from './query-depth.js';
-import { catalogDepthCase } from './catalog-depth.js';
+import { koordinatesDepthCase } from './koordinates-depth.js';
 import { anonymousCase, invalidParamCase, missingIdCase, requestCase } from './op-cases.js';
 import { anonymousMethodCase, methodNotAllowedCase } from './method-cases.js';
 import type { Scenario } from './scenario-load.js';
@@ -23,7 +23,7 @@ export function buildCases(ops: Operation[], scenarios: Scenario[], apis: ApiNam
     for (const c of [anonymousCase(op), missingIdCase(op), invalidParamCase(op), paginationCase(op)])
       if (c) cases.push(c);
     cases.push(...listQueryCases(op));
-    const depth = queryDepthCase(op) ?? catalogDepthCase(op);
+    const depth = queryDepthCase(op) ?? koordinatesDepthCase(op);
     if (depth) cases.push(depth);
   }
   const byPath = new Map<string, Operation[]>();

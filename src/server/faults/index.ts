@@ -2,7 +2,7 @@
  * Planted faults (`geostub serve --fault NAME`, `ServerStartOptions.faults`): each one a realistic deviation from
  * the contracts, so the conformance runner can be shown to catch it. This is the catalogue, in the order the
  * inspector and the CLI list it; the faults themselves are grouped by what they get wrong (format.ts,
- * semantics.ts, near-misses.ts, query.ts with catalog-query.ts), and apply.ts applies them: stage 4 of the
+ * semantics.ts, near-misses.ts, query.ts with koordinates-query.ts), and apply.ts applies them: stage 4 of the
  * request path (pipeline.ts).
  */
 import { FORMAT_FAULTS } from './format.js';

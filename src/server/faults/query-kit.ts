@@ -86,9 +86,9 @@ export function conditions(w: Where): FilterCondition[] {
 export const mapConditions = (w: Where, f: (c: FilterCondition) => FilterCondition): Where =>
   w.kind === 'condition' ? f(w) : { ...w, nodes: w.nodes.map((n) => mapConditions(n, f)) };
 
-export const isCatalogList = (at: At) =>
+export const isKoordinatesList = (at: At) =>
   at.method === 'GET' && at.op?.api === 'koordinates' && at.op.behaviour === 'catalogList';
-export const CATALOG_FILTER_NAMES = new Set([
+export const KOORDINATES_FILTER_NAMES = new Set([
   'kind',
   'public',
   'group',
@@ -106,7 +106,7 @@ export const CATALOG_FILTER_NAMES = new Set([
 ]);
 
 /** A catalogue list request's query rewritten pair by pair. */
-export function rewriteCatalog(req: RoutedRequest, at: At, f: (pairs: Pair[]) => Pair[]): RoutedRequest {
-  if (!isCatalogList(at) || !req.search) return req;
+export function rewriteKoordinatesQuery(req: RoutedRequest, at: At, f: (pairs: Pair[]) => Pair[]): RoutedRequest {
+  if (!isKoordinatesList(at) || !req.search) return req;
   return withSearch(req, new URLSearchParams(f([...req.query])).toString());
 }

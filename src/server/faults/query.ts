@@ -11,12 +11,12 @@ import {
   mapConditions,
   renameLookup,
   rewrite,
-  rewriteCatalog,
-  CATALOG_FILTER_NAMES,
+  rewriteKoordinatesQuery,
+  KOORDINATES_FILTER_NAMES,
   type Obj,
   type Pair,
 } from './query-kit.js';
-import { CATALOG_QUERY_FAULTS } from './catalog-query.js';
+import { KOORDINATES_QUERY_FAULTS } from './koordinates-query.js';
 import type { Fault } from './types.js';
 
 export const QUERY_FAULTS: Fault[] = [
@@ -173,9 +173,9 @@ export const QUERY_FAULTS: Fault[] = [
     area: 'query language',
     description: 'catalogue lists filtered by two different names (kind=…&group=…) apply the first name only',
     request: (req, at) =>
-      rewriteCatalog(req, at, (pairs) => {
-        const first = pairs.find(([k]) => CATALOG_FILTER_NAMES.has(k))?.[0];
-        return pairs.filter(([k]) => !CATALOG_FILTER_NAMES.has(k) || k === first);
+      rewriteKoordinatesQuery(req, at, (pairs) => {
+        const first = pairs.find(([k]) => KOORDINATES_FILTER_NAMES.has(k))?.[0];
+        return pairs.filter(([k]) => !KOORDINATES_FILTER_NAMES.has(k) || k === first);
       }),
   },
   {
@@ -184,12 +184,12 @@ export const QUERY_FAULTS: Fault[] = [
     description:
       "catalogue sort=created_at answers old→new (and -created_at new→old): the help page's direction reversed",
     request: (req, at) =>
-      rewriteCatalog(req, at, (pairs) =>
+      rewriteKoordinatesQuery(req, at, (pairs) =>
         pairs.map(([k, v]) => [
           k,
           k === 'sort' && /^-?created_at$/.test(v) ? (v.startsWith('-') ? v.slice(1) : `-${v}`) : v,
         ]),
       ),
   },
-  ...CATALOG_QUERY_FAULTS,
+  ...KOORDINATES_QUERY_FAULTS,
 ];

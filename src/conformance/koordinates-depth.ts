@@ -1,7 +1,7 @@
 /**
  * `· query depth` for the Koordinates catalogue list: every filter of the contract but `geotag`
- * (catalog-depth-filters.ts), with values taken from the listing — single values, two values of one name (OR), two
- * names (AND), complementary pairs (catalog-depth-complement.ts) — and every `sort` choice. Each answer (every page)
+ * (koordinates-depth-filters.ts), with values taken from the listing — single values, two values of one name (OR), two
+ * names (AND), complementary pairs (koordinates-depth-complement.ts) — and every `sort` choice. Each answer (every page)
  * is compared with the unfiltered listing read at the start (`Expand: list`): the same records and X-Resource-Range
  * total as the listing says match, and for sorts the documented order (ties free). Items that do not show what a
  * filter reads are left open by the single, OR and AND cases and placed by the complements.
@@ -16,8 +16,15 @@ import { opKey } from './http.js';
 import { firstPage } from './list-cases.js';
 import { identity, parseRange } from './checks/paging.js';
 import type { QueryDepth } from './query-depth-gen.js';
-import { complementCases, complementProblems, type ComplementCase } from './catalog-depth-complement.js';
-import { catalogFilters, triAnd, triOr, type CatalogFilter, type Obj, type Tri } from './catalog-depth-filters.js';
+import { complementCases, complementProblems, type ComplementCase } from './koordinates-depth-complement.js';
+import {
+  koordinatesFilters,
+  triAnd,
+  triOr,
+  type KoordinatesFilter,
+  type Obj,
+  type Tri,
+} from './koordinates-depth-filters.js';
 
 const PAGE = 100;
 const EXPAND = { Expand: 'list' };
@@ -42,7 +49,7 @@ const SORT_KEYS: Record<string, ((i: Obj) => string | number) | undefined> = {
   popularity: undefined,
 };
 
-export function catalogDepthCase(op: Operation): Case | undefined {
+export function koordinatesDepthCase(op: Operation): Case | undefined {
   const shape = listShape(op);
   if (shape?.kind !== 'array' || op.method !== 'get' || !queryParameter(op, 'kind')) return undefined;
   return {
@@ -62,7 +69,7 @@ export function catalogDepthCase(op: Operation): Case | undefined {
       // with a key, the anonymous listing tells which items are public (anonymous callers see those only)
       const anonymous = ctx.http.hasCredentials(op.api) ? await readAll(ctx, rec, op, [], budget, true) : undefined;
       const publicIds = anonymous && !anonymous.truncated ? new Set(anonymous.items.map(identity)) : undefined;
-      const filters = catalogFilters(publicIds, /\/latest\/?$/.test(op.path)).filter(
+      const filters = koordinatesFilters(publicIds, /\/latest\/?$/.test(op.path)).filter(
         (f) => queryParameter(op, f.param) || queryParameter(op, f.param.split('.')[0]),
       );
       const complements = complementCases(filters, items).map((c) => ({ lookup: 'complement', ...c }));
@@ -111,9 +118,9 @@ const separates = (items: Obj[], judge: (i: Obj) => Tri) =>
   items.some((i) => judge(i) === true) && items.some((i) => judge(i) === false);
 
 /** Per filter name: single values, two values OR-ed; then two names AND-ed (the first value of each). */
-function filterCases(filters: CatalogFilter[], items: Obj[], depth: QueryDepth): DepthCase[] {
+function filterCases(filters: KoordinatesFilter[], items: Obj[], depth: QueryDepth): DepthCase[] {
   const cases: DepthCase[] = [];
-  const picks: { f: CatalogFilter; v: string }[] = [];
+  const picks: { f: KoordinatesFilter; v: string }[] = [];
   for (const f of filters) {
     const values = f.values(items).filter((v) => separates(items, (i) => f.matches(i, v)));
     for (const v of values.slice(0, SINGLES[depth]))

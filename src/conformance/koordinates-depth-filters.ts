@@ -1,5 +1,5 @@
 /**
- * The Koordinates catalogue's filters as the depth cases (catalog-depth.ts) ask and judge them: for each filter name
+ * The Koordinates catalogue's filters as the depth cases (koordinates-depth.ts) ask and judge them: for each filter name
  * of the contract, the values worth asking (taken from the listing, most telling first) and, per listed item,
  * whether it matches — read from what the detailed item (`Expand: list`) shows, by the contract's rule.
  *
@@ -15,7 +15,7 @@ export type { Obj };
 /** true / false, or undefined: the listing does not show what the filter reads */
 export type Tri = boolean | undefined;
 
-export interface CatalogFilter {
+export interface KoordinatesFilter {
   param: string;
   /** the values worth asking, most telling first (the caller keeps those that separate the items) */
   values(items: Obj[]): string[];
@@ -24,7 +24,7 @@ export interface CatalogFilter {
   orPair?(v: string, w: string): [string, string];
   /** whether a value may be one of the two OR-ed (default: any) */
   pairable?(v: string): boolean;
-  /** the filter and value that answer the rest of the listing (catalog-depth-complement.ts), if any */
+  /** the filter and value that answer the rest of the listing (koordinates-depth-complement.ts), if any */
   complement?(v: string): [string, string] | undefined;
 }
 
@@ -70,7 +70,7 @@ const searchText = (i: Obj) =>
 
 const ms = (v: unknown) => (typeof v === 'string' ? Date.parse(v) : NaN);
 /** A date filter: the item's shown date strictly before/after the value; values are dates items hold. */
-function dateFilter(field: 'created_at' | 'updated_at', dir: 'before' | 'after'): CatalogFilter {
+function dateFilter(field: 'created_at' | 'updated_at', dir: 'before' | 'after'): KoordinatesFilter {
   return {
     param: `${field}.${dir}`,
     // the middle date first, then the quartiles: a bound some item holds exactly, so strict and inclusive differ
@@ -91,8 +91,8 @@ function dateFilter(field: 'created_at' | 'updated_at', dir: 'before' | 'after')
 }
 
 /** The filters of the listing; `publicIds`: the ids an anonymous caller is listed (undefined: not known). */
-export function catalogFilters(publicIds: Set<string> | undefined, latestView: boolean): CatalogFilter[] {
-  const filters: CatalogFilter[] = [
+export function koordinatesFilters(publicIds: Set<string> | undefined, latestView: boolean): KoordinatesFilter[] {
+  const filters: KoordinatesFilter[] = [
     {
       // a layer's or table's `kind`; a source shows its kind as `type`
       param: 'kind',

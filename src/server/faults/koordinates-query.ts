@@ -10,7 +10,7 @@
  */
 import type { Reply } from '../../core/types.js';
 import { withSearch, type RoutedRequest } from '../request.js';
-import { isCatalogList, rewriteCatalog, type Obj, type Pair } from './query-kit.js';
+import { isKoordinatesList, rewriteKoordinatesQuery, type Obj, type Pair } from './query-kit.js';
 import type { At, Fault, Run } from './types.js';
 
 const WALK = 1000;
@@ -57,14 +57,14 @@ const licence = (i: Obj) => (i.license && typeof i.license === 'object' ? (i.lic
  * The catalogue list answered by `keep`'s rule over what the honest server lists for the request without the
  * `names` it takes over; undefined (the honest answer) when `keep` gives no rule.
  */
-async function answerCatalogWith(
+async function answerKoordinatesWith(
   req: RoutedRequest,
   at: At,
   run: Run,
   names: string[],
   keep: (values: Map<string, string[]>) => ((item: Obj, all: Obj[]) => boolean) | undefined,
 ): Promise<Reply | undefined> {
-  if (!isCatalogList(at) || !expanded(req)) return undefined;
+  if (!isKoordinatesList(at) || !expanded(req)) return undefined;
   const values = new Map(names.map((n) => [n, at.query.getAll(n).filter((v) => v !== '')]));
   const rule = [...values.values()].some((v) => v.length) ? keep(values) : undefined;
   if (!rule) return undefined;
@@ -103,14 +103,14 @@ async function walkAll(
   }
 }
 
-export const CATALOG_QUERY_FAULTS: Fault[] = [
+export const KOORDINATES_QUERY_FAULTS: Fault[] = [
   {
     name: 'catalog-license-by-type',
     area: 'query language',
     description:
       'catalogue license=<id> matches every licence of that licence’s type (license=5, CC BY 3.0 NZ, also CC BY 4.0)',
     around: (req, at, run) =>
-      answerCatalogWith(req, at, run, ['license'], (v) => {
+      answerKoordinatesWith(req, at, run, ['license'], (v) => {
         const ids = v.get('license')!;
         if (!ids.every((x) => /^\d+$/.test(x))) return undefined;
         return (i, all) => {
@@ -130,7 +130,7 @@ export const CATALOG_QUERY_FAULTS: Fault[] = [
     description:
       'catalogue license=… does not apply to sets (a set shows no licence): every set is in every license answer, license=true and license=false alike',
     around: (req, at, run) =>
-      answerCatalogWith(req, at, run, ['license'], (v) => (i) => {
+      answerKoordinatesWith(req, at, run, ['license'], (v) => (i) => {
         if (!('license' in i)) return true;
         const id = licence(i)?.id;
         return v.get('license')!.some((w) => {
@@ -145,7 +145,7 @@ export const CATALOG_QUERY_FAULTS: Fault[] = [
     area: 'query language',
     description: 'catalogue license.type=cc-by also matches the types that extend it (cc-by-nc, cc-by-sa, …)',
     around: (req, at, run) =>
-      answerCatalogWith(req, at, run, ['license.type'], (v) => (i) => {
+      answerKoordinatesWith(req, at, run, ['license.type'], (v) => (i) => {
         const t = String(licence(i)?.type ?? '');
         return v.get('license.type')!.some((w) => t === w || t.startsWith(`${w}-`));
       }),
@@ -155,7 +155,7 @@ export const CATALOG_QUERY_FAULTS: Fault[] = [
     area: 'query language',
     description: 'catalogue license.jurisdiction is compared case-sensitively (NZ matches no licence: they hold nz)',
     around: (req, at, run) =>
-      answerCatalogWith(
+      answerKoordinatesWith(
         req,
         at,
         run,
@@ -168,7 +168,7 @@ export const CATALOG_QUERY_FAULTS: Fault[] = [
     area: 'query language',
     description: 'catalogue license.version is compared as text (3 matches no 3.0 licence, where it means every 3.x)',
     around: (req, at, run) =>
-      answerCatalogWith(
+      answerKoordinatesWith(
         req,
         at,
         run,
@@ -181,7 +181,7 @@ export const CATALOG_QUERY_FAULTS: Fault[] = [
     area: 'query language',
     description: 'catalogue created_at.after / updated_at.after keep the items at the bound (>= instead of >)',
     request: (req, at) =>
-      rewriteCatalog(req, at, (pairs) =>
+      rewriteKoordinatesQuery(req, at, (pairs) =>
         pairs.map(([k, v]) => {
           const t = /^(created|updated)_at\.after$/.test(k) ? utcMs(v) : undefined;
           return [k, t === undefined ? v : new Date(t - 1).toISOString()];
@@ -193,7 +193,7 @@ export const CATALOG_QUERY_FAULTS: Fault[] = [
     area: 'query language',
     description: 'catalogue public=True (capitalised, as the Python client sends it) is read as false',
     request: (req, at) =>
-      rewriteCatalog(req, at, (pairs) =>
+      rewriteKoordinatesQuery(req, at, (pairs) =>
         pairs.map(([k, v]) => [k, k === 'public' && v !== 'true' && v.toLowerCase() === 'true' ? 'false' : v]),
       ),
   },
@@ -203,12 +203,12 @@ export const CATALOG_QUERY_FAULTS: Fault[] = [
     description:
       "catalogue /data/latest/ version.status reads the published version's status, not the latest version's (a draft in error still matches ok)",
     around: async (req, at, run) => {
-      if (!isCatalogList(at) || at.op?.ext.view !== 'latest' || !at.query.getAll('version.status').length)
+      if (!isKoordinatesList(at) || at.op?.ext.view !== 'latest' || !at.query.getAll('version.status').length)
         return undefined;
       const published = await walkAll(req, at, run, req.pathname.replace(/latest\/$/, ''), []);
       if (!Array.isArray(published)) return undefined;
       const status = new Map(published[1].map((i) => [i.id, (i.version as Obj | null | undefined)?.status]));
-      return answerCatalogWith(req, at, run, ['version.status'], (v) => (i) => {
+      return answerKoordinatesWith(req, at, run, ['version.status'], (v) => (i) => {
         const shown = status.has(i.id) ? status.get(i.id) : (i.version as Obj | null | undefined)?.status;
         return v.get('version.status')!.includes(String(shown));
       });
@@ -219,7 +219,7 @@ export const CATALOG_QUERY_FAULTS: Fault[] = [
     area: 'query language',
     description: 'catalogue q terms match case-sensitively (Road does not find “road”)',
     around: (req, at, run) =>
-      answerCatalogWith(req, at, run, ['q'], (v) => {
+      answerKoordinatesWith(req, at, run, ['q'], (v) => {
         const terms = v.get('q')!.flatMap((x) => x.split(/\s+/).filter(Boolean));
         return (i) => {
           const text = [i.title, i.name, i.description, ...((i.tags as string[] | undefined) ?? [])].join('\n');

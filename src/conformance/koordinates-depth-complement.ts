@@ -1,12 +1,12 @@
 /**
- * Complement cases of the catalogue depth (catalog-depth.ts): two filters that split the listing between them —
+ * Complement cases of the catalogue depth (koordinates-depth.ts): two filters that split the listing between them —
  * `license=True` / `license=false`, `public=True` / `public=false`, `created_at.before=T` / `created_at.after=T` —
  * asked one after the other. Every listed item must be in exactly one of the two answers (an item holding T exactly
  * in neither), including the items that do not show what the filter reads (a set's licence, a source's dates),
  * which the single cases cannot judge.
  */
 import { identity } from './checks/paging.js';
-import type { CatalogFilter, Obj, Tri } from './catalog-depth-filters.js';
+import type { KoordinatesFilter, Obj, Tri } from './koordinates-depth-filters.js';
 import type { Problem } from './types.js';
 
 export interface ComplementCase {
@@ -16,7 +16,7 @@ export interface ComplementCase {
 }
 
 /** One complement per filter that has one: its first value that splits the listing. */
-export function complementCases(filters: CatalogFilter[], items: Obj[]): ComplementCase[] {
+export function complementCases(filters: KoordinatesFilter[], items: Obj[]): ComplementCase[] {
   const out: ComplementCase[] = [];
   for (const f of filters) {
     if (!f.complement) continue;
