@@ -55,6 +55,8 @@ const NAMED_BY: Record<string, [check: string, queryCase: RegExp]> = {
   'catalog-public-capitalised-false': ['filter_complete', /\[catalogue public\] public=True/],
   'catalog-version-status-published': ['filter_complete', /\[catalogue (version\.status|or)\] version\.status=/],
   'catalog-q-case-sensitive': ['filter_complete', /\[catalogue (q|or)\] q=[A-Z]+/],
+  'catalog-geotag-case-sensitive': ['filter_complete', /\[catalogue geotag-case\] geotag=GLOBAL\/Oceania/],
+  'catalog-geotag-or-first-only': ['filter_complete', /\[catalogue geotag-or\] geotag=[a-z/-]+&geotag=/],
 };
 
 describe('query depth against the honest mock', () => {
@@ -106,7 +108,8 @@ describe('query depth against the honest mock', () => {
       expect(Object.keys(q.byKind.integer), lookup).toContain(lookup);
     for (const lookup of ['and', 'not', 'same-row', 'json'])
       expect(Object.keys(q.byKind.combination), lookup).toContain(lookup);
-    // every filter of the catalogue contract but geotag (no item shows its geotags), on /data/ and /data/latest/
+    // every filter of the catalogue contract, on /data/ and /data/latest/; geotag (no item shows its geotags) by
+    // metamorphic cases: parent ⊇ child, another case, OR, AND with kind
     for (const lookup of [
       'kind',
       'public',
@@ -123,6 +126,10 @@ describe('query depth against the honest mock', () => {
       'updated_at.before',
       'updated_at.after',
       'version.status',
+      'geotag-parent',
+      'geotag-case',
+      'geotag-or',
+      'geotag-and',
       'or',
       'and',
       'complement',

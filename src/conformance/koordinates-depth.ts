@@ -1,6 +1,6 @@
 /**
- * `· query depth` for the Koordinates catalogue list: every filter of the contract but `geotag`
- * (koordinates-depth-filters.ts), with values taken from the listing — single values, two values of one name (OR), two
+ * `· query depth` for the Koordinates catalogue list: every filter of the contract (koordinates-depth-filters.ts;
+ * `geotag`, which no item shows, by metamorphic cases: koordinates-depth-geotag.ts), with values taken from the listing — single values, two values of one name (OR), two
  * names (AND), complementary pairs (koordinates-depth-complement.ts) — and every `sort` choice. Each answer (every page)
  * is compared with the unfiltered listing read at the start (`Expand: list`): the same records and X-Resource-Range
  * total as the listing says match, and for sorts the documented order (ties free). Items that do not show what a
@@ -16,6 +16,7 @@ import { opKey } from './http.js';
 import { firstPage } from './list-cases.js';
 import { identity, parseRange } from './checks/paging.js';
 import type { QueryDepth } from './query-depth-gen.js';
+import { geotagCases, geotagChain } from './koordinates-depth-geotag.js';
 import { complementCases, complementProblems, type ComplementCase } from './koordinates-depth-complement.js';
 import {
   koordinatesFilters,
@@ -109,6 +110,17 @@ export function koordinatesDepthCase(op: Operation): Case | undefined {
             );
         }
       }
+      const geotag = queryParameter(op, 'geotag');
+      if (geotag)
+        await geotagCases(
+          geotagChain(typeof geotag.description === 'string' ? geotag.description : undefined),
+          items,
+          filters.find((f) => f.param === 'kind'),
+          depth,
+          where,
+          async (ps) => ((got) => (got?.truncated ? undefined : got))(await readAll(ctx, rec, op, ps, budget)),
+          (lookup, problems, last) => (rec.tally('catalogue', lookup), rec.record('filter_complete', problems, last)),
+        );
     },
   };
 }

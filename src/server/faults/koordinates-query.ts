@@ -1,8 +1,9 @@
 /**
  * Planted catalogue query faults (`--fault NAME`, area `query language`): each gets one Koordinates catalogue
  * filter subtly wrong — a licence matched by type, a type matched as a prefix, a jurisdiction's case, a version
- * compared as text, a date bound made inclusive, a capitalised boolean, a search term's case — while every page
- * stays well formed (X-Resource-Range, Link), so only the runner's catalogue query-depth cases can tell.
+ * compared as text, a date bound made inclusive, a capitalised boolean, a search term's case, a geotag's case, a
+ * second geotag path — while every page stays well formed (X-Resource-Range, Link), so only the runner's catalogue
+ * query-depth cases can tell.
  *
  * Most answer the list themselves (`around`): the honest server is asked the request without the filter (the
  * detailed items, `Expand: list`, show the licence), the wrong rule is applied to what it lists, and the page is
@@ -225,6 +226,26 @@ export const KOORDINATES_QUERY_FAULTS: Fault[] = [
           const text = [i.title, i.name, i.description, ...((i.tags as string[] | undefined) ?? [])].join('\n');
           return terms.some((t) => text.includes(t));
         };
+      }),
+  },
+  {
+    name: 'catalog-geotag-case-sensitive',
+    area: 'query language',
+    description:
+      'catalogue geotag is compared case-sensitively (GLOBAL/Oceania matches no item: they hold lower-case paths)',
+    request: (req, at) =>
+      rewriteKoordinatesQuery(req, at, (pairs) =>
+        pairs.map(([k, v]) => [k, k === 'geotag' && v !== v.toLowerCase() ? `~${v.toLowerCase()}` : v]),
+      ),
+  },
+  {
+    name: 'catalog-geotag-or-first-only',
+    area: 'query language',
+    description: 'catalogue geotag=a&geotag=b applies the first path only (b’s items are left out)',
+    request: (req, at) =>
+      rewriteKoordinatesQuery(req, at, (pairs) => {
+        const first = pairs.findIndex(([k]) => k === 'geotag');
+        return pairs.filter(([k], n) => k !== 'geotag' || n === first);
       }),
   },
 ];
