@@ -6,7 +6,8 @@
  * An item's answer is `undefined` where the listing does not show what the filter reads (a set shows no `license`,
  * a source no dates): such items may be in the answer or not. Each view is judged against its own listing, so the
  * version an item shows there (the published one on `/data/`, the latest on `/data/latest/`) is the version whose
- * licence, dates and status the filter is checked against. `geotag` is not checked: no item shows its geotags.
+ * licence, dates and status the filter is checked against. `geotag` is not here: no item shows its geotags, so its
+ * answers are judged against each other (koordinates-depth-geotag.ts).
  */
 import { normaliseTag } from '../apis/koordinates/query/parse.js';
 import type { Obj } from '../core/types.js';
