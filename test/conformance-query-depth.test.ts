@@ -57,6 +57,7 @@ const NAMED_BY: Record<string, [check: string, queryCase: RegExp]> = {
   'catalog-q-case-sensitive': ['filter_complete', /\[catalogue (q|or)\] q=[A-Z]+/],
   'catalog-geotag-case-sensitive': ['filter_complete', /\[catalogue geotag-case\] geotag=GLOBAL\/Oceania/],
   'catalog-geotag-or-first-only': ['filter_complete', /\[catalogue geotag-or\] geotag=[a-z/-]+&geotag=/],
+  'catalog-geotag-no-descendants': ['filter_complete', /\[catalogue geotag-parent\] geotag=/],
 };
 
 describe('query depth against the honest mock', () => {
@@ -277,4 +278,24 @@ describe('planted query faults', () => {
       }
     },
   );
+
+  it('catalog-and-second-name-ignored also fails the geotag AND case (geotag=p&kind=K)', async () => {
+    const s = await startTestServer({ faults: ['catalog-and-second-name-ignored'] });
+    try {
+      const report = await runConformance({
+        target: s.url,
+        apis: ['koordinates'],
+        allowWrites: false,
+        credentials: CREDENTIALS,
+        timeoutMs: 30000,
+        queryDepth: 'quick',
+        only: ['GET /services/api/v1/data/ · query depth'],
+      });
+      const named = report.failures.filter((f) => /\[catalogue geotag-and\] geotag=[^&]+&kind=/.test(f.expected));
+      expect(named.length, JSON.stringify(report.failures.map((f) => f.expected.slice(0, 90)))).toBeGreaterThan(0);
+      expect(named[0].actual).toMatch(/pks \[/);
+    } finally {
+      await s.close();
+    }
+  });
 });

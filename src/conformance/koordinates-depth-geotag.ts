@@ -64,7 +64,7 @@ function compare(name: string, want: string[], open: string[], got: GeotagAnswer
   const total = got.total === h.length && (within || open.length || h.length === want.length);
   if (!extra.length && !missing.length && total) return [];
   const expected = within
-    ? `pks within ${list([...open].sort(byNumber))}`
+    ? `every pk within the parent's answer, pks ${list([...open].sort(byNumber))}`
     : `X-Resource-Range total ${open.length ? `${want.length}–${want.length + open.length}` : want.length}, pks ${list([...want].sort(byNumber))}${open.length ? `, and any of pks ${list([...open].sort(byNumber))} (kind not shown)` : ''}`;
   const problem: Problem = {
     expected: `${name}: ${expected}`,

@@ -239,6 +239,25 @@ export const KOORDINATES_QUERY_FAULTS: Fault[] = [
       ),
   },
   {
+    name: 'catalog-geotag-no-descendants',
+    area: 'query language',
+    description:
+      'catalogue geotag matches only items tagged with the path itself, not its descendants (global/oceania leaves out items tagged global/oceania/new-zealand)',
+    around: (req, at, run) => {
+      // listed items do not show their geotags: the fault reads them from the store the operation lists
+      const name = at.op?.ext.collection;
+      if (typeof name !== 'string') return Promise.resolve(undefined);
+      const stored = at.env.store.collection(name);
+      return answerKoordinatesWith(req, at, run, ['geotag'], (v) => {
+        const paths = v.get('geotag')!.map((p) => p.toLowerCase());
+        return (i) => {
+          const tags = stored.get(i.id as number)?.geotags;
+          return Array.isArray(tags) && tags.some((g) => paths.includes(String(g).toLowerCase()));
+        };
+      });
+    },
+  },
+  {
     name: 'catalog-geotag-or-first-only',
     area: 'query language',
     description: 'catalogue geotag=a&geotag=b applies the first path only (b’s items are left out)',
