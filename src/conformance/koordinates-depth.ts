@@ -10,12 +10,13 @@ import type { Operation } from '../contracts/route-table.js';
 import { localeCompareStrings } from '../query/dynamic-rest/index.js';
 import { call, type Case, type RunContext } from './context.js';
 import type { CaseRecorder } from './recorder.js';
-import type { CheckedExchange, Problem } from './types.js';
+import type { Problem } from './types.js';
 import { listItems, listShape, pointer, queryParameter } from './contract-view.js';
 import { opKey } from './http.js';
 import { firstPage } from './list-cases.js';
 import { identity, parseRange } from './checks/paging.js';
 import type { QueryDepth } from './query-depth-gen.js';
+import { readPages, type Walked } from './query-depth.js';
 import { geotagCases, geotagChain } from './koordinates-depth-geotag.js';
 import { complementCases, complementProblems, type ComplementCase } from './koordinates-depth-complement.js';
 import {
@@ -240,14 +241,8 @@ function orderProblems(
   ];
 }
 
-interface Walked {
-  items: unknown[];
-  total: number;
-  truncated: boolean;
-  last?: CheckedExchange;
-}
-
-async function readAll(
+/** Every page of a catalogue query (within `budget` records), read-only; as an anonymous caller when asked. */
+function readAll(
   ctx: RunContext,
   rec: CaseRecorder,
   op: Operation,
@@ -255,20 +250,14 @@ async function readAll(
   budget: number,
   anonymous = false,
 ): Promise<Walked | undefined> {
-  const items: unknown[] = [];
-  let last: CheckedExchange | undefined;
-  for (let page = 1; ; page++) {
-    const query = new URLSearchParams([...params, ['page', String(page)], ['page_size', String(PAGE)]]).toString();
-    const got = anonymous
-      ? await anonymousPage(ctx, rec, op, query)
-      : await firstPage(ctx, rec, op, query, EXPAND, false);
-    if (!got) return undefined;
-    last = got.x;
-    const total = parseRange(got.x.response.headers['x-resource-range'])?.total ?? items.length + got.items.length;
-    items.push(...got.items);
-    if (items.length >= total || !got.items.length) return { items, total, truncated: false, last };
-    if (items.length >= budget) return { items, total, truncated: true, last };
-  }
+  return readPages(
+    (n) => {
+      const query = new URLSearchParams([...params, ['page', String(n)], ['page_size', String(PAGE)]]).toString();
+      return anonymous ? anonymousPage(ctx, rec, op, query) : firstPage(ctx, rec, op, query, EXPAND, false);
+    },
+    (x) => parseRange(x.response.headers['x-resource-range'])?.total,
+    budget,
+  );
 }
 
 /** A page as an anonymous caller sees it (undefined unless a 200 list). */

@@ -60,35 +60,52 @@ export function queryDepthCase(op: Operation): Case | undefined {
   };
 }
 
-interface Walked {
+export interface Walked {
   items: unknown[];
   total: number;
   truncated: boolean;
   last?: CheckedExchange;
 }
 
-/** Every page of a query (within `budget` records), read-only. */
-async function readAll(
+/**
+ * Every page of a query, within `budget` records: `page(n)` reads page n (undefined: not a list answer) and
+ * `totalOf` reads the total the answer announces (GeoNode in its body, the catalogue in `X-Resource-Range`).
+ */
+export async function readPages(
+  page: (n: number) => Promise<{ items: unknown[]; x: CheckedExchange } | undefined>,
+  totalOf: (x: CheckedExchange) => number | undefined,
+  budget: number,
+): Promise<Walked | undefined> {
+  const items: unknown[] = [];
+  for (let n = 1; ; n++) {
+    const got = await page(n);
+    if (!got) return undefined;
+    const total = totalOf(got.x) ?? items.length + got.items.length;
+    items.push(...got.items);
+    if (items.length >= total || !got.items.length) return { items, total, truncated: false, last: got.x };
+    if (items.length >= budget) return { items, total, truncated: true, last: got.x };
+  }
+}
+
+/** Every page of a GeoNode query (within `budget` records), read-only. */
+function readAll(
   ctx: RunContext,
   rec: CaseRecorder,
   op: Operation,
   params: [string, string][],
   budget: number,
 ): Promise<Walked | undefined> {
-  const items: unknown[] = [];
-  let total = 0;
-  let last: CheckedExchange | undefined;
-  for (let page = 1; ; page++) {
-    const q = new URLSearchParams([...params, ['page', String(page)], ['page_size', String(PAGE)]]);
-    const got = await firstPage(ctx, rec, op, q.toString(), undefined, false);
-    if (!got) return undefined;
-    last = got.x;
-    const t = (got.x.response.json as { total?: unknown }).total;
-    total = typeof t === 'number' ? t : items.length + got.items.length;
-    items.push(...got.items);
-    if (items.length >= total || !got.items.length) return { items, total, truncated: false, last };
-    if (items.length >= budget) return { items, total, truncated: true, last };
-  }
+  return readPages(
+    (n) => {
+      const q = new URLSearchParams([...params, ['page', String(n)], ['page_size', String(PAGE)]]);
+      return firstPage(ctx, rec, op, q.toString(), undefined, false);
+    },
+    (x) => {
+      const t = (x.response.json as { total?: unknown }).total;
+      return typeof t === 'number' ? t : undefined;
+    },
+    budget,
+  );
 }
 
 const pks = (items: unknown[]) => items.map(identity);
